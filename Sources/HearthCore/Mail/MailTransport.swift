@@ -1,0 +1,48 @@
+import Logging
+
+/// An e-mail ready to send.
+public struct MailMessage: Sendable, Equatable {
+    public var from: String
+    public var to: [String]
+    public var subject: String
+    public var textBody: String
+    public var htmlBody: String?
+
+    public init(from: String, to: [String], subject: String, textBody: String, htmlBody: String? = nil) {
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.textBody = textBody
+        self.htmlBody = htmlBody
+    }
+}
+
+/// Delivers e-mail: over SMTP in production, to the log when no SMTP server is configured.
+public protocol MailTransport: Sendable {
+    func send(_ message: MailMessage) async throws
+}
+
+/// Writes each message to the log instead of sending it, so that a community without an SMTP server can
+/// still follow a password-reset link from the console.
+public struct LogMailTransport: MailTransport {
+    private let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    public func send(_ message: MailMessage) async throws {
+        logger.notice(
+            "E-mail not sent (no SMTP server configured); its text follows",
+            metadata: [
+                "mail.to": .string(message.to.joined(separator: ", ")),
+                "mail.subject": .string(message.subject),
+                "mail.text": .string(message.textBody),
+            ])
+    }
+}
+
+/// Composes the e-mails account flows send; implemented where templates live (HearthViews + HearthApp).
+public protocol AccountMailer: Sendable {
+    func sendPasswordReset(to member: Member, link: String) async throws
+}

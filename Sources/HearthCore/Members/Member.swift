@@ -1,0 +1,64 @@
+import Foundation
+
+/// Marker for `Identifier<Member>`.
+public typealias MemberID = Identifier<Member>
+
+/// What a person may do by default. Finer, delegated powers come from `Grant`s (see `AccessPolicy`).
+public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
+    case member
+    case moderator
+    case communityManager = "community_manager"
+
+    private var rank: Int {
+        switch self {
+        case .member: 0
+        case .moderator: 1
+        case .communityManager: 2
+        }
+    }
+
+    public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// The interface languages Hearth speaks.
+public enum Language: String, Sendable, Codable, CaseIterable {
+    case english = "en"
+    case french = "fr"
+}
+
+/// A person with an account. The password hash is deliberately not part of it: it is read only by the
+/// code that checks passwords.
+public struct Member: Sendable, Equatable, Codable, Identifiable {
+    public let id: MemberID
+    public var email: String
+    public var displayName: String
+    public var role: Role
+    public var language: Language?
+    public let createdAt: Date
+
+    public init(id: MemberID, email: String, displayName: String, role: Role, language: Language?, createdAt: Date) {
+        self.id = id
+        self.email = email
+        self.displayName = displayName
+        self.role = role
+        self.language = language
+        self.createdAt = createdAt
+    }
+}
+
+/// What is needed to create a member.
+public struct NewMember: Sendable, Equatable {
+    public var email: String
+    public var displayName: String
+    public var role: Role
+    public var passwordHash: String
+    public var createdAt: Date
+
+    public init(email: String, displayName: String, role: Role, passwordHash: String, createdAt: Date) {
+        self.email = email
+        self.displayName = displayName
+        self.role = role
+        self.passwordHash = passwordHash
+        self.createdAt = createdAt
+    }
+}

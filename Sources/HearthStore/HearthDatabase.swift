@@ -1,0 +1,116 @@
+import Foundation
+import HearthCore
+import Logging
+import PostgresNIO
+import SQLKit
+import SQLiteNIO
+
+/// The two engines Hearth runs on.
+public enum DatabaseEngine: String, Sendable, CaseIterable {
+    case sqlite
+    case postgres
+}
+
+/// A connection to Hearth's database, whichever the engine. Repositories are written once against
+/// SQLKit and reach the database only through `read` and `write`:
+///
+/// - `write` runs its body in a transaction. On SQLite all writes go through one connection, one at a time,
+///   and the transaction starts with `BEGIN IMMEDIATE` so that it takes the write lock up front instead of
+///   failing with "database is locked" halfway through.
+/// - `read` runs on a pooled connection (SQLite in WAL mode lets readers run beside the writer).
+///
+/// Driver errors that mean "cannot reach the database" become `HearthError.unavailable`, so that a
+/// database that is down gives a clear message and a 503, never a crash.
+public final class HearthDatabase: Sendable {
+    public let engine: DatabaseEngine
+    public let location: DatabaseLocation
+    private let backend: any DatabaseBackend
+
+    init(engine: DatabaseEngine, location: DatabaseLocation, backend: any DatabaseBackend) {
+        self.engine = engine
+        self.location = location
+        self.backend = backend
+    }
+
+    /// Opens the database. For SQLite the folder and file are created when missing.
+    public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> HearthDatabase {
+        switch location {
+        case .sqlite(let path):
+            let backend = try await SQLiteBackend.open(path: path, logger: logger)
+            return HearthDatabase(engine: .sqlite, location: location, backend: backend)
+        case .postgres(let postgres):
+            let backend = PostgresBackend(location: postgres, logger: logger)
+            return HearthDatabase(engine: .postgres, location: location, backend: backend)
+        }
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            return try await backend.read(body)
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            return try await backend.write(body)
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    /// Answers quickly whether the database responds, for `/healthz`.
+    public func ping(timeout: Duration = .seconds(3)) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await self.read { sql in try await sql.raw("SELECT 1").run() }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw HearthError.unavailable("The database did not answer within \(timeout).")
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    public func close() async {
+        await backend.close()
+    }
+
+    /// Whether an error is a unique-constraint violation, on either engine.
+    public static func isUniqueViolation(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError {
+            return error.serverInfo?[.sqlState] == "23505"
+        }
+        if let error = error as? SQLiteError {
+            return [.constraintUniqueFailed, .constraintPrimaryKeyFailed, .constraint].contains(error.reason)
+        }
+        return false
+    }
+
+    static func translate(_ error: any Error) -> any Error {
+        if error is HearthError { return error }
+        if let error = error as? PSQLError {
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed,
+                .sslUnsupported, .failedToAddSSLHandler:
+                return HearthError.unavailable("The database cannot be reached right now. Please try again soon.")
+            default:
+                return error
+            }
+        }
+        if let error = error as? SQLiteError, [.busy, .locked, .ioError, .full, .cantOpen].contains(error.reason) {
+            return HearthError.unavailable("The database is busy or cannot be written right now. Please try again.")
+        }
+        return error
+    }
+}
+
+/// What each engine provides to `HearthDatabase`.
+protocol DatabaseBackend: Sendable {
+    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func close() async
+}

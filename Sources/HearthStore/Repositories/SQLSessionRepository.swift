@@ -1,0 +1,93 @@
+import Foundation
+import HearthCore
+import SQLKit
+
+/// Sessions in the `sessions` table, joined to their member on lookup.
+public struct SQLSessionRepository: SessionRepository {
+    private let database: HearthDatabase
+
+    public init(database: HearthDatabase) {
+        self.database = database
+    }
+
+    public func create(
+        tokenDigest: String, memberID: MemberID, csrfToken: String, createdAt: Date, expiresAt: Date,
+        userAgent: String?
+    ) async throws -> Session {
+        let id = try await database.write { sql in
+            try await sql.insert(into: "sessions")
+                .columns("token_digest", "member_id", "csrf_token", "created_at", "expires_at", "user_agent")
+                .values(
+                    SQLBind(tokenDigest), SQLBind(memberID.rawValue), SQLBind(csrfToken),
+                    SQLBind(createdAt.millisecondsSince1970), SQLBind(expiresAt.millisecondsSince1970),
+                    SQLBind(userAgent)
+                )
+                .returning("id")
+                .first(decodingColumn: "id", as: Int64.self)
+        }
+        guard let id else { throw HearthError.unavailable("The session could not be saved.") }
+        return Session(
+            id: SessionID(id), memberID: memberID, createdAt: createdAt, expiresAt: expiresAt, csrfToken: csrfToken)
+    }
+
+    public func find(tokenDigest: String, now: Date) async throws -> (Session, Member)? {
+        try await database.read { sql in
+            guard
+                let row = try await sql.select()
+                    .columns(
+                        SQLAlias(SQLColumn("id", table: "sessions"), as: SQLIdentifier("session_id")),
+                        SQLColumn("csrf_token", table: "sessions"),
+                        SQLAlias(SQLColumn("created_at", table: "sessions"), as: SQLIdentifier("session_created_at")),
+                        SQLColumn("expires_at", table: "sessions")
+                    )
+                    .columns(SQLMemberRepository.prefixedColumns(table: "members", prefix: "member_"))
+                    .from("sessions")
+                    .join("members", on: SQLColumn("member_id", table: "sessions"), .equal, SQLColumn("id", table: "members"))
+                    .where(SQLColumn("token_digest", table: "sessions"), .equal, SQLBind(tokenDigest))
+                    .where(SQLColumn("expires_at", table: "sessions"), .greaterThan, SQLBind(now.millisecondsSince1970))
+                    .first()
+            else { return nil }
+            let member = try SQLMemberRepository.member(row, prefix: "member_")
+            let session = Session(
+                id: SessionID(try row.decode(column: "session_id", as: Int64.self)),
+                memberID: member.id,
+                createdAt: Date(millisecondsSince1970: try row.decode(column: "session_created_at", as: Int64.self)),
+                expiresAt: Date(millisecondsSince1970: try row.decode(column: "expires_at", as: Int64.self)),
+                csrfToken: try row.decode(column: "csrf_token", as: String.self))
+            return (session, member)
+        }
+    }
+
+    public func extend(_ id: SessionID, until expiresAt: Date) async throws {
+        try await database.write { sql in
+            try await sql.update("sessions").set("expires_at", to: expiresAt.millisecondsSince1970)
+                .where("id", .equal, id.rawValue).run()
+        }
+    }
+
+    public func delete(tokenDigest: String) async throws {
+        try await database.write { sql in
+            try await sql.delete(from: "sessions").where("token_digest", .equal, tokenDigest).run()
+        }
+    }
+
+    public func deleteAll(of memberID: MemberID, except keep: SessionID?) async throws {
+        try await database.write { sql in
+            var query = sql.delete(from: "sessions").where("member_id", .equal, memberID.rawValue)
+            if let keep {
+                query = query.where("id", .notEqual, keep.rawValue)
+            }
+            try await query.run()
+        }
+    }
+
+    public func deleteExpired(before now: Date) async throws -> Int {
+        try await database.write { sql in
+            try await sql.delete(from: "sessions")
+                .where("expires_at", .lessThanOrEqual, now.millisecondsSince1970)
+                .returning("id")
+                .all()
+                .count
+        }
+    }
+}
