@@ -1,0 +1,97 @@
+/// One view model per template. Mustache escapes every `{{value}}`; none of these carries HTML.
+
+public struct HomePage: Sendable {
+    public static let template = "home"
+    public let page: PageChrome
+    public init(page: PageChrome) { self.page = page }
+}
+
+public struct LoginPage: Sendable {
+    public static let template = "login"
+    public let page: PageChrome
+    public let email: String
+    public init(page: PageChrome, email: String) {
+        self.page = page
+        self.email = email
+    }
+}
+
+/// Sign-up and first-run setup share a form: name, e-mail, password.
+public struct AccountFormPage: Sendable {
+    public static let template = "account-form"
+    public let page: PageChrome
+    public let heading: String
+    public let intro: String?
+    public let action: String
+    public let submitLabel: String
+    public let name: String
+    public let email: String
+    public let invite: String?
+
+    public init(
+        page: PageChrome, heading: String, intro: String?, action: String, submitLabel: String, name: String,
+        email: String, invite: String?
+    ) {
+        self.page = page
+        self.heading = heading
+        self.intro = intro
+        self.action = action
+        self.submitLabel = submitLabel
+        self.name = name
+        self.email = email
+        self.invite = invite
+    }
+}
+
+public struct PasswordChangePage: Sendable {
+    public static let template = "password-change"
+    public let page: PageChrome
+    public init(page: PageChrome) { self.page = page }
+}
+
+public struct PasswordForgotPage: Sendable {
+    public static let template = "password-forgot"
+    public let page: PageChrome
+    public init(page: PageChrome) { self.page = page }
+}
+
+public struct PasswordResetPage: Sendable {
+    public static let template = "password-reset"
+    public let page: PageChrome
+    public let token: String
+    public init(page: PageChrome, token: String) {
+        self.page = page
+        self.token = token
+    }
+}
+
+/// A page that only says something: an error, a confirmation.
+public struct MessagePage: Sendable {
+    public static let template = "message"
+    public let page: PageChrome
+    public let heading: String
+    public let message: String
+    public let linkURL: String?
+    public let linkLabel: String?
+
+    public init(page: PageChrome, heading: String, message: String, linkURL: String? = nil, linkLabel: String? = nil) {
+        self.page = page
+        self.heading = heading
+        self.message = message
+        self.linkURL = linkURL
+        self.linkLabel = linkLabel
+    }
+}
+
+/// The password-reset e-mail's text.
+public struct PasswordResetMail: Sendable {
+    public static let template = "mail-password-reset"
+    public let name: String
+    public let communityName: String
+    public let link: String
+    public init(name: String, communityName: String, link: String) {
+        self.name = name
+        self.communityName = communityName
+        self.link = link
+    }
+}

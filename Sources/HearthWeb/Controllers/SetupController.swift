@@ -1,0 +1,57 @@
+import HearthCore
+import HearthViews
+import Hummingbird
+
+/// The first-run page behind the link `hearth serve` prints: the community manager chooses a name,
+/// an e-mail and a password, and is logged in.
+struct SetupController: Sendable {
+    typealias Context = HearthRequestContext
+    let services: WebServices
+    let pages: PageRenderer
+    let auth: AuthController
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/setup/:token", use: form)
+        router.post("/setup/:token", use: complete)
+    }
+
+    @Sendable func form(_ request: Request, context: Context) async throws -> Response {
+        let token = try context.parameters.require("token")
+        guard try await services.accounts.isValidSetupToken(token) else { throw Self.usedLink }
+        return page(token: token, context: context, name: "", email: "", errors: [])
+    }
+
+    @Sendable func complete(_ request: Request, context: Context) async throws -> Response {
+        let token = try context.parameters.require("token")
+        var request = request
+        let form = try await request.form(context: context)
+        do {
+            let account = try AccountForm(
+                email: form.text("email"), displayName: form.text("name"), password: form.text("password"))
+            let member = try await services.accounts.completeSetup(token: token, form: account)
+            context.logger.notice("Community manager account created", metadata: ["member.id": .stringConvertible(member.id)])
+            return try await auth.startSession(for: member, request: request, context: context)
+        } catch {
+            guard let errors = PageRenderer.formErrors(error) else { throw error }
+            return page(
+                token: token, context: context, name: form.text("name"), email: form.text("email"), errors: errors,
+                status: .unprocessableContent)
+        }
+    }
+
+    private static let usedLink = HearthError.notFound(
+        "This setup link has already been used or has expired. Restart `hearth serve` for a new one, or log in.")
+
+    private func page(
+        token: String, context: Context, name: String, email: String, errors: [String],
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let model = AccountFormPage(
+            page: pages.chrome(title: "Set up your community", context: context, errors: errors),
+            heading: "Welcome! Create the community manager's account",
+            intro: "This account runs the community. This link works once.",
+            action: "/setup/\(token)", submitLabel: "Create the account and log in", name: name, email: email,
+            invite: nil)
+        return pages.html(model, template: AccountFormPage.template, status: status)
+    }
+}

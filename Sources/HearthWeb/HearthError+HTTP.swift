@@ -1,0 +1,104 @@
+import Foundation
+import HearthCore
+import HearthViews
+import Hummingbird
+import Logging
+
+extension HearthError {
+    /// The one mapping from domain errors to HTTP statuses.
+    var status: HTTPResponse.Status {
+        switch self {
+        case .notFound: .notFound
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .validation: .unprocessableContent
+        case .conflict: .conflict
+        case .rateLimited: .tooManyRequests
+        case .unavailable: .serviceUnavailable
+        }
+    }
+}
+
+/// Turns every error into a response a person can read: JSON `{"error":{"code","message"}}` under
+/// `/api/`, an HTML page elsewhere. Unknown errors are logged with the request id and shown as a plain 500;
+/// their text never reaches the client.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = HearthRequestContext
+    let pages: PageRenderer
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let (status, code, message, retryAfter) = Self.describe(error, context: context)
+            var response: Response
+            if request.uri.path.hasPrefix("/api/") {
+                response = APIError.response(status: status, code: code, message: message)
+            } else {
+                let page = MessagePage(
+                    page: pages.chrome(title: status.reasonPhrase, context: context),
+                    heading: Self.heading(for: status), message: message, linkURL: "/", linkLabel: "Back to the home page")
+                response = pages.html(page, template: MessagePage.template, status: status)
+            }
+            if let retryAfter {
+                response.headers[.retryAfter] = String(retryAfter)
+            }
+            return response
+        }
+    }
+
+    static func describe(_ error: any Error, context: Context)
+        -> (HTTPResponse.Status, String, String, Int?)
+    {
+        switch error {
+        case let error as HearthError:
+            if case .unavailable = error {
+                context.logger.error("Dependency unavailable", metadata: ["error": .string(String(describing: error))])
+            }
+            var retryAfter: Int?
+            if case .rateLimited(_, let seconds) = error { retryAfter = seconds }
+            return (error.status, error.code, error.userMessage, retryAfter)
+        case let error as HTTPError where error.status == .notFound:
+            return (.notFound, "not_found", "There is nothing at this address.", nil)
+        case let error as HTTPError where (400..<500).contains(error.status.code):
+            return (error.status, "bad_request", "The request could not be understood.", nil)
+        default:
+            context.logger.error("Request failed", metadata: ["error": .string(String(reflecting: error))])
+            return (
+                .internalServerError, "internal_error",
+                "Something went wrong on our side. It has been logged (request \(context.id)).", nil
+            )
+        }
+    }
+
+    private static func heading(for status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: "Page not found"
+        case .unauthorized: "Please log in"
+        case .forbidden: "Not allowed"
+        case .tooManyRequests: "Please wait a moment"
+        case .serviceUnavailable: "Temporarily unavailable"
+        default: "Something went wrong"
+        }
+    }
+}
+
+/// The JSON error body of the API.
+enum APIError {
+    struct Body: Encodable {
+        struct Detail: Encodable {
+            let code: String
+            let message: String
+        }
+        let error: Detail
+    }
+
+    static func response(status: HTTPResponse.Status, code: String, message: String) -> Response {
+        let data = (try? JSONEncoder().encode(Body(error: .init(code: code, message: message)))) ?? Data()
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,28 @@
+import HearthCore
+import Hummingbird
+import HummingbirdAuth
+import NIOCore
+
+/// Per-request state: who is asking (set by the authenticators), their browser session and the CSRF
+/// token their forms must carry.
+public struct HearthRequestContext: AuthRequestContext, RemoteAddressRequestContext, RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var identity: Viewer?
+    public var session: Session?
+    /// The token forms must echo; set by `CSRFMiddleware`.
+    public var csrfToken: String = ""
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
+    }
+
+    /// Forms are small; uploads will get their own limit.
+    public var maxUploadSize: Int { 1024 * 1024 }
+
+    /// The client's address for rate limiting (the IP without the port).
+    public var clientAddress: String {
+        remoteAddress?.ipAddress ?? "unknown"
+    }
+}

@@ -1,0 +1,47 @@
+import HearthCore
+import Hummingbird
+import HummingbirdAuth
+
+/// Names of the cookies Hearth sets.
+enum CookieName {
+    static let session = "hearth_session"
+    static let csrf = "hearth_csrf"
+}
+
+/// Signs in a browser from its session cookie.
+struct SessionAuthenticator: AuthenticatorMiddleware {
+    typealias Context = HearthRequestContext
+    let sessions: SessionService
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        if context.identity == nil, let secret = request.cookies[CookieName.session]?.value,
+            let (session, member) = try await sessions.resolve(secret: secret)
+        {
+            context.identity = Viewer(member: member, credential: .session(session.id))
+            context.session = session
+        }
+        return try await next(request, context)
+    }
+
+    func authenticate(request: Request, context: Context) async throws -> Viewer? {
+        nil
+    }
+}
+
+/// Signs in a script from `Authorization: Bearer <api key>`. A bearer that does not match a live key is
+/// refused outright rather than treated as anonymous, so a revoked key fails loudly.
+struct APIKeyAuthenticator: AuthenticatorMiddleware {
+    typealias Context = HearthRequestContext
+    let apiKeys: APIKeyService
+
+    func authenticate(request: Request, context: Context) async throws -> Viewer? {
+        guard let bearer = request.headers.bearer else { return nil }
+        guard let viewer = try await apiKeys.authenticate(secret: bearer.token) else {
+            throw HearthError.unauthorized("This API key is unknown or has been revoked.")
+        }
+        return viewer
+    }
+}

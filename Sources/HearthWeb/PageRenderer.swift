@@ -1,0 +1,36 @@
+import HearthCore
+import HearthViews
+import Hummingbird
+
+/// Builds page chrome from the request and turns view models into HTML responses.
+struct PageRenderer: Sendable {
+    let renderer: Renderer
+    let settings: WebSettings
+
+    func chrome(title: String, context: HearthRequestContext, errors: [String] = [], notice: String? = nil)
+        -> PageChrome
+    {
+        PageChrome(
+            title: title, communityName: settings.communityName, viewer: context.identity?.member,
+            csrf: context.csrfToken, signupOpen: settings.signupMode == .open, errors: errors, notice: notice)
+    }
+
+    func html(_ model: Any, template: String, status: HTTPResponse.Status = .ok) -> Response {
+        let body: String
+        do {
+            body = try renderer.render(model, template: template)
+        } catch {
+            return Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "Page error")))
+        }
+        return Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// The messages of a validation error, or nil when the error is of another kind (to be rethrown).
+    static func formErrors(_ error: any Error) -> [String]? {
+        guard case HearthError.validation(let fields) = error else { return nil }
+        return fields.map(\.message)
+    }
+}

@@ -1,0 +1,43 @@
+import HearthCore
+import HearthViews
+import HTTPTypes
+import Hummingbird
+import HummingbirdAuth
+
+/// Builds Hearth's router: middleware in order, then each area's controller.
+public func buildRouter(services: WebServices, renderer: Renderer, settings: WebSettings) -> Router<HearthRequestContext> {
+    let router = Router(context: HearthRequestContext.self)
+    let pages = PageRenderer(renderer: renderer, settings: settings)
+    router.addMiddleware {
+        RequestIDMiddleware()
+        LogRequestsMiddleware(.info)
+        MetricsMiddleware()
+        ErrorMiddleware(pages: pages)
+        APIKeyAuthenticator(apiKeys: services.apiKeys)
+        SessionAuthenticator(sessions: services.sessions)
+        CSRFMiddleware(secureCookies: settings.secureCookies)
+    }
+    let cookies = SessionCookies(settings: settings)
+    let auth = AuthController(services: services, pages: pages, cookies: cookies)
+    auth.addRoutes(to: router)
+    SetupController(services: services, pages: pages, auth: auth).addRoutes(to: router)
+    HomeController(pages: pages).addRoutes(to: router)
+    OperationsController(services: services).addRoutes(to: router)
+    APIController(services: services).addRoutes(to: router.group("/api/v1"))
+    return router
+}
+
+/// Echoes the request id (the one on every log line about the request) in `X-Request-Id`, so that a
+/// person reporting a problem can quote it.
+struct RequestIDMiddleware: RouterMiddleware {
+    typealias Context = HearthRequestContext
+    static let header = HTTPField.Name("X-Request-Id")!
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[Self.header] = context.id
+        return response
+    }
+}

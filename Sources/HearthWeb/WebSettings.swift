@@ -1,0 +1,44 @@
+import HearthCore
+
+/// The parts of the configuration the web layer needs.
+public struct WebSettings: Sendable {
+    public var communityName: String
+    /// Cookies are marked Secure when the public URL is https.
+    public var secureCookies: Bool
+    public var signupMode: SignupMode
+    public var sessionLifetimeSeconds: Int
+
+    public init(communityName: String, secureCookies: Bool, signupMode: SignupMode, sessionLifetimeSeconds: Int) {
+        self.communityName = communityName
+        self.secureCookies = secureCookies
+        self.signupMode = signupMode
+        self.sessionLifetimeSeconds = sessionLifetimeSeconds
+    }
+}
+
+/// What the routes call. Built once in HearthApp.
+public struct WebServices: Sendable {
+    public var accounts: AccountService
+    public var sessions: SessionService
+    public var apiKeys: APIKeyService
+    public var policy: AccessPolicy
+    /// Checks the database for `/healthz`; throws when it does not answer.
+    public var checkHealth: @Sendable () async throws -> Void
+    /// The Prometheus text exposition for `/metrics`.
+    public var metricsText: @Sendable () -> String
+    public var now: Now
+
+    public init(
+        accounts: AccountService, sessions: SessionService, apiKeys: APIKeyService, policy: AccessPolicy,
+        checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
+        now: @escaping Now
+    ) {
+        self.accounts = accounts
+        self.sessions = sessions
+        self.apiKeys = apiKeys
+        self.policy = policy
+        self.checkHealth = checkHealth
+        self.metricsText = metricsText
+        self.now = now
+    }
+}
