@@ -46,7 +46,7 @@ public struct AccountForm: Sendable, Equatable {
         email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }
 
-    static func emailProblem(_ email: String) -> String? {
+    public static func emailProblem(_ email: String) -> String? {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
             !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),

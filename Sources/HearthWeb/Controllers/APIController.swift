@@ -21,9 +21,10 @@ struct APIController: Sendable {
     }
 
     @Sendable func me(_ request: Request, context: Context) async throws -> MemberJSON {
-        let viewer = context.identity
-        try services.policy.authorize(viewer, .editOwnProfile, on: .member(viewer?.member.id ?? MemberID(0)), at: services.now())
-        guard let member = viewer?.member else { throw HearthError.unauthorized("Please log in first.") }
+        try services.policy.authorize(context.identity, .readCommunity, at: services.now())
+        guard let member = context.identity?.member else {
+            throw HearthError.unauthorized("Send `Authorization: Bearer <api key>` or log in first.")
+        }
         return MemberJSON(
             id: member.id.rawValue, displayName: member.displayName, email: member.email, role: member.role.rawValue,
             createdAt: member.createdAt)

@@ -1,0 +1,175 @@
+import Configuration
+import Foundation
+import HearthCore
+import HearthStore
+import Logging
+
+/// Every setting Hearth reads, typed and checked once at start-up. Values come from command-line flags,
+/// then `HEARTH_*` environment variables, then a `.env` file in the working folder, then the defaults
+/// below. The README's configuration table lists the same keys.
+public struct AppConfig: Sendable {
+    public var host: String
+    public var port: Int
+    public var dataDirectory: String
+    public var database: DatabaseLocation
+    public var publicURL: String
+    public var communityName: String
+    public var signupMode: SignupMode
+    public var smtp: SMTPSettings?
+    public var mailFrom: String
+    public var logLevel: Logger.Level
+    public var sessionDays: Int
+
+    /// One configuration key: its dotted name (which swift-configuration maps to `HEARTH_…` in the
+    /// environment), the default, and what it means. `AppConfig.keys` is the list the README documents.
+    public struct Key: Sendable {
+        public let name: String
+        public let defaultValue: String?
+        public let help: String
+
+        public var environmentName: String {
+            name.uppercased().replacingOccurrences(of: ".", with: "_").replacingOccurrences(of: "-", with: "_")
+        }
+    }
+
+    public static let keys: [Key] = [
+        Key(name: "hearth.host", defaultValue: "127.0.0.1", help: "Address to listen on."),
+        Key(name: "hearth.port", defaultValue: "8080", help: "Port to listen on."),
+        Key(name: "hearth.data.dir", defaultValue: "./hearth-data", help: "Folder for the SQLite file and uploads."),
+        Key(
+            name: "hearth.database.url", defaultValue: nil,
+            help: "postgres://user:password@host:5432/db to use PostgreSQL; unset means SQLite in the data folder."),
+        Key(
+            name: "hearth.public.url", defaultValue: nil,
+            help: "The address people use, for links in e-mails; defaults to http://HOST:PORT."),
+        Key(name: "hearth.community.name", defaultValue: "Hearth", help: "The community's name, shown on every page."),
+        Key(name: "hearth.signup", defaultValue: "open", help: "Who may sign up: open, invite_only or closed."),
+        Key(
+            name: "hearth.smtp.url", defaultValue: nil,
+            help: "smtp:// (plain), smtp+starttls:// or smtps:// (implicit TLS), with user:password@ for AUTH; unset writes mail to the log."),
+        Key(name: "hearth.mail.from", defaultValue: "hearth@localhost", help: "The From address of e-mails."),
+        Key(name: "hearth.log.level", defaultValue: "info", help: "trace, debug, info, notice, warning, error or critical."),
+        Key(name: "hearth.session.days", defaultValue: "30", help: "How long a log-in lasts without a visit."),
+    ]
+
+    /// Reads and checks the configuration. `overrides` are the flags given on the command line, by key name.
+    /// Throws `ConfigError` listing every bad value at once.
+    public static func load(
+        overrides: [String: String] = [:], environment: [String: String] = ProcessInfo.processInfo.environment,
+        envFile: String? = ".env"
+    ) async throws -> AppConfig {
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(
+                name: "flags",
+                values: Dictionary(
+                    uniqueKeysWithValues: overrides.map { (AbsoluteConfigKey($0.key.split(separator: ".").map(String.init)), ConfigValue(.string($0.value), isSecret: false)) })),
+            EnvironmentVariablesProvider(environmentVariables: environment),
+        ]
+        if let envFile {
+            do {
+                providers.append(try await EnvironmentVariablesProvider(environmentFilePath: .init(envFile), allowMissing: true))
+            } catch {
+                throw ConfigError(problems: ["The file \(envFile) could not be read as KEY=value lines."])
+            }
+        }
+        let reader = ConfigReader(providers: providers)
+        return try AppConfig(reading: { key in
+            reader.string(forKey: ConfigKey(key.name.split(separator: ".").map(String.init)))
+                ?? key.defaultValue
+        })
+    }
+
+    init(reading value: (Key) -> String?) throws {
+        var problems: [String] = []
+        func raw(_ name: String) -> (Key, String?) {
+            let key = Self.keys.first { $0.name == name }!
+            let text = value(key)?.trimmingCharacters(in: .whitespaces)
+            return (key, text?.isEmpty == true ? nil : text)
+        }
+        func problem(_ key: Key, _ message: String) {
+            problems.append("\(key.environmentName) (\(key.name)): \(message)")
+        }
+        func integer(_ name: String, in range: ClosedRange<Int>) -> Int {
+            let (key, text) = raw(name)
+            guard let text, let number = Int(text), range.contains(number) else {
+                problem(key, "expected a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text ?? "")\".")
+                return range.lowerBound
+            }
+            return number
+        }
+
+        host = raw("hearth.host").1 ?? "127.0.0.1"
+        port = integer("hearth.port", in: 1...65_535)
+        dataDirectory = raw("hearth.data.dir").1 ?? "./hearth-data"
+        sessionDays = integer("hearth.session.days", in: 1...365)
+        communityName = raw("hearth.community.name").1 ?? "Hearth"
+        mailFrom = raw("hearth.mail.from").1 ?? "hearth@localhost"
+
+        let (databaseKey, databaseURL) = raw("hearth.database.url")
+        if let databaseURL {
+            do {
+                database = try DatabaseLocation.postgres(url: databaseURL)
+            } catch let error as HearthError {
+                problem(databaseKey, error.userMessage)
+                database = .sqlite(path: "")
+            }
+        } else {
+            database = .sqlite(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("hearth.sqlite").path)
+        }
+
+        let (publicKey, publicText) = raw("hearth.public.url")
+        let publicURL = (publicText ?? "http://\(host):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        if let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
+            self.publicURL = publicURL
+        } else {
+            problem(publicKey, "expected an http:// or https:// address, got \"\(publicURL)\".")
+            self.publicURL = "http://localhost"
+        }
+
+        let (signupKey, signupText) = raw("hearth.signup")
+        if let mode = SignupMode(rawValue: signupText ?? "open") {
+            signupMode = mode
+        } else {
+            problem(signupKey, "expected open, invite_only or closed, got \"\(signupText ?? "")\".")
+            signupMode = .open
+        }
+
+        let (smtpKey, smtpText) = raw("hearth.smtp.url")
+        if let smtpText {
+            do {
+                smtp = try SMTPSettings(url: smtpText)
+            } catch let error as HearthError {
+                problem(smtpKey, error.userMessage)
+                smtp = nil
+            }
+        } else {
+            smtp = nil
+        }
+        if AccountForm.emailProblem(mailFrom.lowercased()) != nil, mailFrom != "hearth@localhost" {
+            problem(raw("hearth.mail.from").0, "expected an e-mail address, got \"\(mailFrom)\".")
+        }
+
+        let (levelKey, levelText) = raw("hearth.log.level")
+        if let level = Logger.Level(rawValue: levelText ?? "info") {
+            logLevel = level
+        } else {
+            problem(levelKey, "expected trace, debug, info, notice, warning, error or critical, got \"\(levelText ?? "")\".")
+            logLevel = .info
+        }
+
+        guard problems.isEmpty else { throw ConfigError(problems: problems) }
+    }
+
+    /// Secure cookies exactly when people reach the community over https.
+    public var secureCookies: Bool { publicURL.hasPrefix("https://") }
+}
+
+/// Bad configuration: every problem found, each naming its key.
+public struct ConfigError: Error, Sendable, CustomStringConvertible {
+    public let problems: [String]
+
+    public var description: String {
+        "Hearth cannot start: the configuration has \(problems.count == 1 ? "a problem" : "\(problems.count) problems"):\n"
+            + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import HearthCore
+import HearthWeb
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// Runs the web server until SIGTERM or SIGINT, then lets in-flight requests finish and closes the database.
+public enum HearthServer {
+    /// Prometheus registry for this process; `MetricsSystem` can be bootstrapped only once.
+    private static let registry = PrometheusCollectorRegistry()
+
+    public static func run(config: AppConfig, logger: Logger, announce: @Sendable (String) -> Void) async throws {
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let services = try await HearthServices.open(config: config, logger: logger)
+        do {
+            let applied = try await services.migrate()
+            for migration in applied {
+                logger.notice("Applied migration", metadata: ["migration": "\(migration.number) \(migration.name)"])
+            }
+            let sweeper = ExpiredSessionSweeper(sessions: services.sessions, logger: logger)
+            let app = makeApplication(services: services, logger: logger)
+            if config.smtp == nil {
+                announce("No SMTP server configured (HEARTH_SMTP_URL): e-mails are written to the log instead.")
+            }
+            if let link = try await services.accounts.issueSetupLink() {
+                announce(
+                    """
+
+                    ────────────────────────────────────────────────────────────
+                      Welcome to Hearth! No community manager account exists yet.
+                      Open this one-time link to create yours:
+
+                        \(link)
+
+                    ────────────────────────────────────────────────────────────
+
+                    """)
+            }
+            announce("Hearth is serving \(config.communityName) at \(config.publicURL) (\(services.database.location)).")
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: app), .init(service: sweeper)],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        } catch {
+            await services.shutdown()
+            throw error
+        }
+        await services.shutdown()
+    }
+
+    /// The Hummingbird application, also used by tests.
+    public static func makeApplication(services: HearthServices, logger: Logger) -> some ApplicationProtocol {
+        let (web, settings) = services.web(metricsText: { registry.emitToString() })
+        let router = buildRouter(services: web, renderer: services.renderer, settings: settings)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(services.config.host, port: services.config.port), serverName: "Hearth"),
+            logger: logger)
+    }
+}
+
+/// Removes expired sessions every hour, so the table does not grow forever.
+struct ExpiredSessionSweeper: Service {
+    let sessions: SessionService
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let removed = try await sessions.purgeExpired()
+                if removed > 0 { logger.info("Removed expired sessions", metadata: ["count": "\(removed)"]) }
+            } catch {
+                logger.warning("Could not remove expired sessions", metadata: ["error": "\(error)"])
+            }
+            try? await gracefulShutdownOrCancel(sleeping: .seconds(3600))
+        }
+    }
+
+    private func gracefulShutdownOrCancel(sleeping duration: Duration) async throws {
+        try await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import HearthCore
+import HearthStore
+import HearthViews
+import HearthWeb
+import Logging
+
+/// Everything Hearth runs on, built once from the configuration: the database, the repositories and the
+/// use cases. The CLI commands and the server share it.
+public struct HearthServices: Sendable {
+    public let config: AppConfig
+    public let database: HearthDatabase
+    public let accounts: AccountService
+    public let sessions: SessionService
+    public let apiKeys: APIKeyService
+    public let renderer: Renderer
+    public let mailTransport: any MailTransport
+    public let now: Now
+    public let logger: Logger
+
+    /// Opens the database and wires the services. The caller closes the database with `shutdown()`.
+    public static func open(
+        config: AppConfig, logger: Logger, hasher: any PasswordHasher = BcryptPasswordHasher(),
+        mailTransport: (any MailTransport)? = nil, now: @escaping Now = { Date() }
+    ) async throws -> HearthServices {
+        let database = try await HearthDatabase.open(config.database, logger: logger)
+        let renderer = try await Renderer.load()
+        let transport: any MailTransport =
+            mailTransport
+            ?? config.smtp.map { SMTPMailTransport(settings: $0, logger: logger) }
+            ?? LogMailTransport(logger: logger)
+        let members = SQLMemberRepository(database: database)
+        let sessionStore = SQLSessionRepository(database: database)
+        let settings = AccountSettings(
+            signupMode: config.signupMode, publicURL: config.publicURL,
+            sessionLifetime: TimeInterval(config.sessionDays * 86_400))
+        let accounts = AccountService(
+            members: members, sessions: sessionStore, tokens: SQLOneTimeTokenRepository(database: database),
+            hasher: hasher,
+            mailer: TemplateAccountMailer(
+                renderer: renderer, transport: transport, from: config.mailFrom, communityName: config.communityName),
+            settings: settings, limits: .standard(now: now), now: now, logger: logger)
+        return HearthServices(
+            config: config, database: database, accounts: accounts,
+            sessions: SessionService(sessions: sessionStore, lifetime: settings.sessionLifetime, now: now),
+            apiKeys: APIKeyService(keys: SQLAPIKeyRepository(database: database), members: members, now: now),
+            renderer: renderer, mailTransport: transport, now: now, logger: logger)
+    }
+
+    /// Applies pending migrations; returns what was applied.
+    @discardableResult
+    public func migrate() async throws -> [Migrator.Applied] {
+        try await Migrator(database: database, now: now).migrate()
+    }
+
+    public func shutdown() async {
+        await database.close()
+    }
+
+    /// The web layer's view of these services.
+    public func web(metricsText: @escaping @Sendable () -> String) -> (WebServices, WebSettings) {
+        let database = self.database
+        let services = WebServices(
+            accounts: accounts, sessions: sessions, apiKeys: apiKeys, policy: AccessPolicy(),
+            checkHealth: { try await database.ping() }, metricsText: metricsText, now: now)
+        let settings = WebSettings(
+            communityName: config.communityName, secureCookies: config.secureCookies, signupMode: config.signupMode,
+            sessionLifetimeSeconds: config.sessionDays * 86_400)
+        return (services, settings)
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import HearthCore
+
+/// Formats a `MailMessage` as an RFC 5322 message: encoded headers, base64 bodies (safe through any relay),
+/// and multipart/alternative when there is an HTML part.
+enum MIMEMessage {
+    static func render(_ message: MailMessage, clientName: String, date: Date = Date()) -> String {
+        var headers = [
+            "From: \(message.from)",
+            "To: \(message.to.joined(separator: ", "))",
+            "Subject: \(encodeHeader(message.subject))",
+            "Date: \(rfc2822(date))",
+            "Message-ID: <\(UUID().uuidString.lowercased())@\(clientName)>",
+            "MIME-Version: 1.0",
+        ]
+        var body: [String]
+        if let html = message.htmlBody {
+            let boundary = "hearth-\(UUID().uuidString.lowercased())"
+            headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
+            body = [
+                "--\(boundary)", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", "",
+                base64Lines(message.textBody),
+                "--\(boundary)", "Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: base64", "",
+                base64Lines(html),
+                "--\(boundary)--",
+            ]
+        } else {
+            headers += ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64"]
+            body = [base64Lines(message.textBody)]
+        }
+        // Base64 lines never start with ".", so no dot-stuffing is needed.
+        return (headers + [""] + body).joined(separator: "\r\n")
+    }
+
+    /// RFC 2047 encoding for non-ASCII header text; header injection is impossible as newlines are dropped.
+    static func encodeHeader(_ text: String) -> String {
+        let flat = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        guard flat.unicodeScalars.contains(where: { !$0.isASCII }) else { return flat }
+        return "=?UTF-8?B?\(Data(flat.utf8).base64EncodedString())?="
+    }
+
+    private static func base64Lines(_ text: String) -> String {
+        let encoded = Data(text.utf8).base64EncodedString()
+        return stride(from: 0, to: encoded.count, by: 76).map { start in
+            let from = encoded.index(encoded.startIndex, offsetBy: start)
+            let to = encoded.index(from, offsetBy: 76, limitedBy: encoded.endIndex) ?? encoded.endIndex
+            return String(encoded[from..<to])
+        }.joined(separator: "\r\n")
+    }
+
+    private static func rfc2822(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Foundation.Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        return formatter.string(from: date)
+    }
+}
