@@ -24,6 +24,15 @@ public struct HearthServices: Sendable {
         mailTransport: (any MailTransport)? = nil, now: @escaping Now = { Date() }
     ) async throws -> HearthServices {
         let database = try await HearthDatabase.open(config.database, logger: logger)
+        return try await assemble(
+            config: config, database: database, logger: logger, hasher: hasher, mailTransport: mailTransport, now: now)
+    }
+
+    /// Wires the services over an open database (tests bring their own).
+    public static func assemble(
+        config: AppConfig, database: HearthDatabase, logger: Logger, hasher: any PasswordHasher,
+        mailTransport: (any MailTransport)?, now: @escaping Now
+    ) async throws -> HearthServices {
         let renderer = try await Renderer.load()
         let transport: any MailTransport =
             mailTransport

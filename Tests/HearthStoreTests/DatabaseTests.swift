@@ -1,0 +1,77 @@
+import Foundation
+import HearthCore
+import HearthStore
+import HearthTestSupport
+import Logging
+import Testing
+
+@Suite("Database")
+struct DatabaseTests {
+    @Test("a PostgreSQL URL is parsed, and a bad one is refused with the expected form")
+    func postgresURL() throws {
+        let location = try DatabaseLocation.postgres(url: "postgres://ana:p%40ss@db.example.org:6543/forum?sslmode=require")
+        #expect(
+            location
+                == .postgres(.init(host: "db.example.org", port: 6543, username: "ana", password: "p@ss", database: "forum", tls: .require)))
+        #expect(!location.description.contains("p@ss"))
+        #expect(throws: HearthError.self) { try DatabaseLocation.postgres(url: "mysql://x") }
+        #expect(throws: HearthError.self) { try DatabaseLocation.postgres(url: "postgres://h/db?sslmode=always") }
+    }
+
+    @Test("a PostgreSQL server that is down gives 'unavailable', not a crash, and a failing ping")
+    func postgresDown() async throws {
+        let port = try TestEnvironment.freePort()
+        let database = try await HearthDatabase.open(
+            .postgres(.init(host: "127.0.0.1", port: port, username: "x", password: nil, database: "x", tls: .disable)),
+            logger: Logger(label: "test"))
+        defer { Task { await database.close() } }
+        await #expect(throws: HearthError.self) { try await database.ping(timeout: .seconds(3)) }
+    }
+
+    @Test("a failed write transaction leaves nothing behind", arguments: TestEngine.allCases)
+    func rollback(engine: TestEngine) async throws {
+        let database = try await TestDatabase.make(engine)
+        defer { Task { await database.close() } }
+        struct Boom: Error {}
+        await #expect(throws: Boom.self) {
+            try await database.write { sql in
+                try await sql.insert(into: "members")
+                    .columns("email", "display_name", "role", "password_hash", "created_at")
+                    .values("a@b.org", "A", "member", "h", 0).run()
+                throw Boom()
+            }
+        }
+        #expect(try await SQLMemberRepository(database: database).find(email: "a@b.org") == nil)
+    }
+
+    @Test("SQLite runs in WAL mode with foreign keys on")
+    func sqlitePragmas() async throws {
+        let database = try await TestDatabase.make(.sqlite)
+        defer { Task { await database.close() } }
+        let mode = try await database.read { sql in
+            try await sql.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
+        }
+        #expect(mode == "wal")
+        let keys = try await database.read { sql in
+            try await sql.raw("PRAGMA foreign_keys").first()?.decode(column: "foreign_keys", as: Int.self)
+        }
+        #expect(keys == 1)
+    }
+
+    @Test("concurrent writers on SQLite all succeed (no 'database is locked')")
+    func concurrentWrites() async throws {
+        let database = try await TestDatabase.make(.sqlite)
+        defer { Task { await database.close() } }
+        let members = SQLMemberRepository(database: database)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<50 {
+                group.addTask {
+                    _ = try await members.create(
+                        NewMember(email: "m\(index)@example.org", displayName: "M", role: .member, passwordHash: "h", createdAt: Date()))
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await members.count(role: .member) == 50)
+    }
+}
