@@ -46,9 +46,13 @@ public struct AppConfig: Sendable {
         Key(name: "hearth.signup", defaultValue: "open", help: "Who may sign up: open, invite_only or closed."),
         Key(
             name: "hearth.smtp.url", defaultValue: nil,
-            help: "smtp:// (plain), smtp+starttls:// or smtps:// (implicit TLS), with user:password@ for AUTH; unset writes mail to the log."),
+            help:
+                "smtp:// (plain), smtp+starttls:// or smtps:// (implicit TLS), with user:password@ for AUTH; unset writes mail to the log."
+        ),
         Key(name: "hearth.mail.from", defaultValue: "hearth@localhost", help: "The From address of e-mails."),
-        Key(name: "hearth.log.level", defaultValue: "info", help: "trace, debug, info, notice, warning, error or critical."),
+        Key(
+            name: "hearth.log.level", defaultValue: "info",
+            help: "trace, debug, info, notice, warning, error or critical."),
         Key(name: "hearth.session.days", defaultValue: "30", help: "How long a log-in lasts without a visit."),
     ]
 
@@ -62,12 +66,18 @@ public struct AppConfig: Sendable {
             InMemoryProvider(
                 name: "flags",
                 values: Dictionary(
-                    uniqueKeysWithValues: overrides.map { (AbsoluteConfigKey($0.key.split(separator: ".").map(String.init)), ConfigValue(.string($0.value), isSecret: false)) })),
+                    uniqueKeysWithValues: overrides.map {
+                        (
+                            AbsoluteConfigKey($0.key.split(separator: ".").map(String.init)),
+                            ConfigValue(.string($0.value), isSecret: false)
+                        )
+                    })),
             EnvironmentVariablesProvider(environmentVariables: environment),
         ]
         if let envFile {
             do {
-                providers.append(try await EnvironmentVariablesProvider(environmentFilePath: .init(envFile), allowMissing: true))
+                providers.append(
+                    try await EnvironmentVariablesProvider(environmentFilePath: .init(envFile), allowMissing: true))
             } catch {
                 throw ConfigError(problems: ["The file \(envFile) could not be read as KEY=value lines."])
             }
@@ -92,7 +102,9 @@ public struct AppConfig: Sendable {
         func integer(_ name: String, in range: ClosedRange<Int>) -> Int {
             let (key, text) = raw(name)
             guard let text, let number = Int(text), range.contains(number) else {
-                problem(key, "expected a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text ?? "")\".")
+                problem(
+                    key,
+                    "expected a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text ?? "")\".")
                 return range.lowerBound
             }
             return number
@@ -153,7 +165,9 @@ public struct AppConfig: Sendable {
         if let level = Logger.Level(rawValue: levelText ?? "info") {
             logLevel = level
         } else {
-            problem(levelKey, "expected trace, debug, info, notice, warning, error or critical, got \"\(levelText ?? "")\".")
+            problem(
+                levelKey, "expected trace, debug, info, notice, warning, error or critical, got \"\(levelText ?? "")\"."
+            )
             logLevel = .info
         }
 

@@ -39,7 +39,8 @@ public enum HearthServer {
 
                     """)
             }
-            announce("Hearth is serving \(config.communityName) at \(config.publicURL) (\(services.database.location)).")
+            announce(
+                "Hearth is serving \(config.communityName) at \(config.publicURL) (\(services.database.location)).")
             let group = ServiceGroup(
                 configuration: .init(
                     services: [.init(service: app), .init(service: sweeper)],
@@ -58,7 +59,8 @@ public enum HearthServer {
         let router = buildRouter(services: web, renderer: services.renderer, settings: settings)
         return Application(
             router: router,
-            configuration: .init(address: .hostname(services.config.host, port: services.config.port), serverName: "Hearth"),
+            configuration: .init(
+                address: .hostname(services.config.host, port: services.config.port), serverName: "Hearth"),
             logger: logger)
     }
 }

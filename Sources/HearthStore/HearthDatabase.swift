@@ -101,6 +101,10 @@ public final class HearthDatabase: Sendable {
                 return error
             }
         }
+        // PostgresNIO's pool reports a server it cannot reach with an error type it does not export.
+        if String(reflecting: type(of: error)).contains("ConnectionPoolError") {
+            return HearthError.unavailable("The database cannot be reached right now. Please try again soon.")
+        }
         if let error = error as? SQLiteError, [.busy, .locked, .ioError, .full, .cantOpen].contains(error.reason) {
             return HearthError.unavailable("The database is busy or cannot be written right now. Please try again.")
         }

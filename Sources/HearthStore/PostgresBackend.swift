@@ -4,6 +4,7 @@ import NIOSSL
 import PostgresKit
 import PostgresNIO
 import SQLKit
+import Synchronization
 
 /// PostgreSQL through PostgresNIO's `PostgresClient` pool, which reconnects by itself when the server
 /// comes back.
@@ -28,14 +29,18 @@ final class PostgresBackend: DatabaseBackend {
         self.runTask = Task { await client.run() }
     }
 
+    /// How long a request waits for a connection before saying the database is unavailable. The pool
+    /// itself would wait a minute for a server that is down; a person should not.
+    static let leaseTimeout: Duration = .seconds(8)
+
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        try await withConnection { connection in
             try await body(connection.sql(queryLogLevel: .trace))
         }
     }
 
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        try await withConnection { connection in
             let sql = connection.sql(queryLogLevel: .trace)
             try await sql.raw("BEGIN").run()
             do {
@@ -49,8 +54,43 @@ final class PostgresBackend: DatabaseBackend {
         }
     }
 
+    /// Leases a connection, giving up after `leaseTimeout` if none comes (the query itself is not timed).
+    private func withConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T
+    {
+        let leased = LeaseFlag()
+        let client = self.client
+        return try await withoutActuallyEscaping(body) { body in
+            try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask {
+                    try await client.withConnection { connection in
+                        leased.set()
+                        return try await body(connection)
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: Self.leaseTimeout)
+                    if leased.isSet { return nil }
+                    throw HearthError.unavailable("The database cannot be reached right now. Please try again soon.")
+                }
+                defer { group.cancelAll() }
+                while let result = try await group.next() {
+                    if let result { return result }
+                }
+                throw CancellationError()
+            }
+        }
+    }
+
     func close() async {
         runTask.cancel()
         await runTask.value
     }
+}
+
+/// Set once a connection has been leased, so the lease timer knows to stand down.
+private final class LeaseFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
 }

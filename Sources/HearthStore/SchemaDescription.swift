@@ -69,7 +69,9 @@ public enum SchemaDescription {
                   ON tc.constraint_name = kcu.constraint_name AND tc.table_schema = kcu.table_schema
                 WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = current_schema()
                 """
-            ).all().map { "\(try $0.decode(column: "table_name", as: String.self)).\(try $0.decode(column: "column_name", as: String.self))" })
+            ).all().map {
+                "\(try $0.decode(column: "table_name", as: String.self)).\(try $0.decode(column: "column_name", as: String.self))"
+            })
         for row in try await sql.raw(
             """
             SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
@@ -121,17 +123,21 @@ public enum SchemaDescription {
         ).all() {
             let action = try row.decode(column: "on_delete", as: String.self)
             let onDelete =
-                ["a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"][action] ?? action
+                ["a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"][action]
+                ?? action
             lines.append(
                 foreignKey(
-                    try row.decode(column: "table_name", as: String.self), try row.decode(column: "column_name", as: String.self),
+                    try row.decode(column: "table_name", as: String.self),
+                    try row.decode(column: "column_name", as: String.self),
                     try row.decode(column: "target_table", as: String.self),
                     try row.decode(column: "target_column", as: String.self), onDelete: onDelete))
         }
         return lines
     }
 
-    private static func column(_ table: String, _ name: String, _ type: String, notNull: Bool, primaryKey: Bool) -> String {
+    private static func column(_ table: String, _ name: String, _ type: String, notNull: Bool, primaryKey: Bool)
+        -> String
+    {
         "column \(table).\(name) \(family(type))\(notNull ? " not null" : "")\(primaryKey ? " primary key" : "")"
     }
 
@@ -139,7 +145,9 @@ public enum SchemaDescription {
         "\(unique ? "unique" : "index") \(table)(\(columns.joined(separator: ", ")))\(name.map { " named \($0)" } ?? "")"
     }
 
-    private static func foreignKey(_ table: String, _ column: String, _ target: String, _ targetColumn: String, onDelete: String)
+    private static func foreignKey(
+        _ table: String, _ column: String, _ target: String, _ targetColumn: String, onDelete: String
+    )
         -> String
     {
         "foreign key \(table).\(column) -> \(target).\(targetColumn) on delete \(onDelete.lowercased())"

@@ -39,7 +39,8 @@ struct ErrorMiddleware: RouterMiddleware {
             } else {
                 let page = MessagePage(
                     page: pages.chrome(title: status.reasonPhrase, context: context),
-                    heading: Self.heading(for: status), message: message, linkURL: "/", linkLabel: "Back to the home page")
+                    heading: Self.heading(for: status), message: message, linkURL: "/",
+                    linkLabel: "Back to the home page")
                 response = pages.html(page, template: MessagePage.template, status: status)
             }
             if let retryAfter {

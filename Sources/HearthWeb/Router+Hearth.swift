@@ -1,11 +1,13 @@
+import HTTPTypes
 import HearthCore
 import HearthViews
-import HTTPTypes
 import Hummingbird
 import HummingbirdAuth
 
 /// Builds Hearth's router: middleware in order, then each area's controller.
-public func buildRouter(services: WebServices, renderer: Renderer, settings: WebSettings) -> Router<HearthRequestContext> {
+public func buildRouter(services: WebServices, renderer: Renderer, settings: WebSettings) -> Router<
+    HearthRequestContext
+> {
     let router = Router(context: HearthRequestContext.self)
     let pages = PageRenderer(renderer: renderer, settings: settings)
     router.addMiddleware {

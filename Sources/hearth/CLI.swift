@@ -31,7 +31,9 @@ enum CLI {
         } catch let error as CLIFailure {
             fail(error.description)
         } catch {
-            fail("Hearth stopped because of an unexpected error (\(type(of: error))). Run with HEARTH_LOG_LEVEL=debug for details.")
+            fail(
+                "Hearth stopped because of an unexpected error (\(type(of: error))). Run with HEARTH_LOG_LEVEL=debug for details."
+            )
         }
     }
 

@@ -108,7 +108,8 @@ struct APIKeyCommand: AsyncParsableCommand {
             try await CLI.withServices(overrides: storage.overrides) { services in
                 try await services.migrate()
                 let (key, secret) = try await services.apiKeys.create(name: name, scope: scope, ownerEmail: owner)
-                FileHandle.standardError.write(Data("Created API key \(key.id) (\(key.scope.rawValue)). It is shown only once:\n".utf8))
+                FileHandle.standardError.write(
+                    Data("Created API key \(key.id) (\(key.scope.rawValue)). It is shown only once:\n".utf8))
                 print(secret)
             }
         }

@@ -9,10 +9,13 @@ struct AccountStoreTests {
     let start = Date(timeIntervalSince1970: 1_790_000_000)
 
     func newMember(_ email: String, role: Role = .member) -> NewMember {
-        NewMember(email: email, displayName: "Name of \(email)", role: role, passwordHash: "hash-\(email)", createdAt: start)
+        NewMember(
+            email: email, displayName: "Name of \(email)", role: role, passwordHash: "hash-\(email)", createdAt: start)
     }
 
-    @Test("members are found by id and by e-mail whatever its case; duplicates are refused", arguments: TestEngine.allCases)
+    @Test(
+        "members are found by id and by e-mail whatever its case; duplicates are refused",
+        arguments: TestEngine.allCases)
     func members(engine: TestEngine) async throws {
         let database = try await TestDatabase.make(engine)
         defer { Task { await database.close() } }
@@ -61,7 +64,9 @@ struct AccountStoreTests {
         #expect(try await sessions.find(tokenDigest: "d2", now: start) == nil)
     }
 
-    @Test("a one-time token is used once, even by racing requests, and not after it expires", arguments: TestEngine.allCases)
+    @Test(
+        "a one-time token is used once, even by racing requests, and not after it expires",
+        arguments: TestEngine.allCases)
     func oneTimeTokens(engine: TestEngine) async throws {
         let database = try await TestDatabase.make(engine)
         defer { Task { await database.close() } }
@@ -95,7 +100,8 @@ struct AccountStoreTests {
         let member = try await SQLMemberRepository(database: database).create(newMember("cy@example.org"))
         let keys = SQLAPIKeyRepository(database: database)
         let key = try await keys.create(
-            memberID: member.id, name: "export", scope: .write, keyDigest: "kd", displayPrefix: "hth_ab", createdAt: start)
+            memberID: member.id, name: "export", scope: .write, keyDigest: "kd", displayPrefix: "hth_ab",
+            createdAt: start)
         let (found, owner) = try #require(try await keys.find(keyDigest: "kd"))
         #expect(found == key)
         #expect(owner.id == member.id)
@@ -106,7 +112,8 @@ struct AccountStoreTests {
         #expect(try await keys.find(keyDigest: "kd") == nil)
     }
 
-    @Test("deleting a member removes their sessions and keys (foreign keys are enforced)", arguments: TestEngine.allCases)
+    @Test(
+        "deleting a member removes their sessions and keys (foreign keys are enforced)", arguments: TestEngine.allCases)
     func cascade(engine: TestEngine) async throws {
         let database = try await TestDatabase.make(engine)
         defer { Task { await database.close() } }
@@ -114,7 +121,9 @@ struct AccountStoreTests {
         _ = try await SQLSessionRepository(database: database).create(
             tokenDigest: "x", memberID: member.id, csrfToken: "c", createdAt: start,
             expiresAt: start.addingTimeInterval(60), userAgent: nil)
-        try await database.write { sql in try await sql.delete(from: "members").where("id", .equal, member.id.rawValue).run() }
+        try await database.write { sql in
+            try await sql.delete(from: "members").where("id", .equal, member.id.rawValue).run()
+        }
         #expect(try await SQLSessionRepository(database: database).find(tokenDigest: "x", now: start) == nil)
         await #expect(throws: (any Error).self) {
             try await database.write { sql in

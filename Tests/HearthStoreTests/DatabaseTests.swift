@@ -9,10 +9,14 @@ import Testing
 struct DatabaseTests {
     @Test("a PostgreSQL URL is parsed, and a bad one is refused with the expected form")
     func postgresURL() throws {
-        let location = try DatabaseLocation.postgres(url: "postgres://ana:p%40ss@db.example.org:6543/forum?sslmode=require")
+        let location = try DatabaseLocation.postgres(
+            url: "postgres://ana:p%40ss@db.example.org:6543/forum?sslmode=require")
         #expect(
             location
-                == .postgres(.init(host: "db.example.org", port: 6543, username: "ana", password: "p@ss", database: "forum", tls: .require)))
+                == .postgres(
+                    .init(
+                        host: "db.example.org", port: 6543, username: "ana", password: "p@ss", database: "forum",
+                        tls: .require)))
         #expect(!location.description.contains("p@ss"))
         #expect(throws: HearthError.self) { try DatabaseLocation.postgres(url: "mysql://x") }
         #expect(throws: HearthError.self) { try DatabaseLocation.postgres(url: "postgres://h/db?sslmode=always") }
@@ -67,7 +71,9 @@ struct DatabaseTests {
             for index in 0..<50 {
                 group.addTask {
                     _ = try await members.create(
-                        NewMember(email: "m\(index)@example.org", displayName: "M", role: .member, passwordHash: "h", createdAt: Date()))
+                        NewMember(
+                            email: "m\(index)@example.org", displayName: "M", role: .member, passwordHash: "h",
+                            createdAt: Date()))
                 }
             }
             try await group.waitForAll()

@@ -18,7 +18,8 @@ struct MigrationTests {
         if schema != snapshot {
             let written = FileManager.default.temporaryDirectory.appendingPathComponent("schema-\(engine.rawValue).txt")
             try schema.write(to: written, atomically: true, encoding: .utf8)
-            Issue.record("The \(engine.rawValue) schema differs from Snapshots/schema.txt; the actual one is at \(written.path)")
+            Issue.record(
+                "The \(engine.rawValue) schema differs from Snapshots/schema.txt; the actual one is at \(written.path)")
         }
     }
 

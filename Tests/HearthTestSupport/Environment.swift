@@ -93,7 +93,8 @@ final class GuardedProcess: Sendable {
     let process: Process
 
     init(arguments: [String], cleanUp folder: String, runAsUser: String? = nil) throws {
-        let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(
+            separator: " ")
         let launch = runAsUser.map { "runuser -u \($0) -- \(quoted)" } ?? quoted
         let script = """
             \(launch) &

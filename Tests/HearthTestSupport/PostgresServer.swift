@@ -30,7 +30,10 @@ public actor PostgresServer {
         databaseCount += 1
         let name = "hearth_test_\(getpid())_\(databaseCount)"
         let admin = try await HearthDatabase.open(
-            .postgres(.init(host: "127.0.0.1", port: port, username: "hearth", password: nil, database: "postgres", tls: .disable)),
+            .postgres(
+                .init(
+                    host: "127.0.0.1", port: port, username: "hearth", password: nil, database: "postgres",
+                    tls: .disable)),
             logger: Logger(label: "test.postgres"))
         do {
             try await admin.read { sql in try await sql.raw("CREATE DATABASE \(ident: name)").run() }
@@ -39,11 +42,13 @@ public actor PostgresServer {
             throw error
         }
         await admin.close()
-        return .postgres(.init(host: "127.0.0.1", port: port, username: "hearth", password: nil, database: name, tls: .disable))
+        return .postgres(
+            .init(host: "127.0.0.1", port: port, username: "hearth", password: nil, database: name, tls: .disable))
     }
 
     private func launch() -> State {
-        let folders = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?
+        let folders =
+            (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?
             .sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }
             .map { "/usr/lib/postgresql/\($0)/bin" } ?? []
         guard let initdb = TestEnvironment.executable("initdb", extraFolders: folders),
@@ -52,7 +57,8 @@ public actor PostgresServer {
             return .unavailable("PostgreSQL is not installed (no initdb/postgres on PATH or in /usr/lib/postgresql)")
         }
         do {
-            let root = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-pg-\(UUID().uuidString)").path
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-pg-\(UUID().uuidString)")
+                .path
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
             // PostgreSQL refuses to run as root; the Debian package provides a `postgres` user.
             let user: String? = getuid() == 0 ? "postgres" : nil

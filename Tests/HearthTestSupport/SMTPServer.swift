@@ -29,7 +29,8 @@ public final class SMTPTestServer: Sendable {
     }
 
     private init(python: String, openssl: String, mode: Mode) throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-smtp-\(UUID().uuidString)").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-smtp-\(UUID().uuidString)")
+            .path
         mailFolder = root + "/mail"
         try FileManager.default.createDirectory(atPath: mailFolder, withIntermediateDirectories: true)
         certificatePath = root + "/cert.pem"

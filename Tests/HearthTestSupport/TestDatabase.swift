@@ -23,7 +23,11 @@ public enum TestDatabase {
         case .postgres:
             guard let postgres = try await PostgresServer.shared.createDatabase() else {
                 let reason: String
-                if case .unavailable(let why) = await PostgresServer.shared.start() { reason = why } else { reason = "unknown" }
+                if case .unavailable(let why) = await PostgresServer.shared.start() {
+                    reason = why
+                } else {
+                    reason = "unknown"
+                }
                 if TestEnvironment.requirePostgres {
                     throw HarnessError("HEARTH_TEST_REQUIRE_POSTGRES is set but \(reason)")
                 }

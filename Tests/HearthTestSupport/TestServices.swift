@@ -41,11 +41,13 @@ public final class RecordingMailTransport: MailTransport {
 extension HearthServices {
     /// Services over a test database with a fast hasher, a recording mailer and a test clock.
     public static func forTesting(
-        database: HearthDatabase, clock: TestClock = TestClock(), mail: RecordingMailTransport = RecordingMailTransport(),
+        database: HearthDatabase, clock: TestClock = TestClock(),
+        mail: RecordingMailTransport = RecordingMailTransport(),
         environment: [String: String] = [:]
     ) async throws -> HearthServices {
         let config = try await AppConfig.load(
-            overrides: [:], environment: ["HEARTH_PUBLIC_URL": "http://hearth.test"].merging(environment) { $1 }, envFile: nil)
+            overrides: [:], environment: ["HEARTH_PUBLIC_URL": "http://hearth.test"].merging(environment) { $1 },
+            envFile: nil)
         return try await HearthServices.assemble(
             config: config, database: database, logger: Logger(label: "test"), hasher: fastHasher, mailTransport: mail,
             now: clock.function)

@@ -37,7 +37,8 @@ public struct SMTPMailTransport: MailTransport {
         } catch {
             logger.error("E-mail not sent", metadata: ["smtp.error": .string(String(describing: error))])
             throw HearthError.unavailable(
-                "The e-mail could not be sent: the mail server at \(settings.host):\(settings.port) could not be reached.")
+                "The e-mail could not be sent: the mail server at \(settings.host):\(settings.port) could not be reached."
+            )
         }
     }
 
@@ -66,7 +67,8 @@ public struct SMTPMailTransport: MailTransport {
                 }
                 _ = try await conversation.command("STARTTLS", expect: 220)
                 try await channel.channel.pipeline.addHandler(
-                    NIOSSLClientHandler(context: sslContext, serverHostname: Self.sniName(settings.host)), position: .first
+                    NIOSSLClientHandler(context: sslContext, serverHostname: Self.sniName(settings.host)),
+                    position: .first
                 ).get()
                 capabilities = try await conversation.command("EHLO \(clientName)", expect: 250)
             }
@@ -79,7 +81,8 @@ public struct SMTPMailTransport: MailTransport {
                 _ = try await conversation.command("RCPT TO:<\(Self.address(recipient))>", expect: 250, 251)
             }
             _ = try await conversation.command("DATA", expect: 354)
-            _ = try await conversation.command(MIMEMessage.render(message, clientName: clientName) + "\r\n.", expect: 250)
+            _ = try await conversation.command(
+                MIMEMessage.render(message, clientName: clientName) + "\r\n.", expect: 250)
             _ = try? await conversation.command("QUIT", expect: 221)
         }
     }
@@ -132,7 +135,8 @@ struct SMTPConversation {
             lines.append(String(line.dropFirst(4)))
             if line.count == 3 || line[line.index(line.startIndex, offsetBy: 3)] == " " {
                 guard codes.contains(code) else {
-                    let verb = command.map { String($0.prefix(while: { $0 != " " && $0 != "\r" }).prefix(10)) } ?? "greeting"
+                    let verb =
+                        command.map { String($0.prefix(while: { $0 != " " && $0 != "\r" }).prefix(10)) } ?? "greeting"
                     throw SMTPFailure(detail: "the server answered \(code) to \(verb): \(lines.last ?? "")")
                 }
                 return lines
@@ -141,7 +145,8 @@ struct SMTPConversation {
     }
 
     mutating func authenticate(username: String, password: String, capabilities: [String]) async throws {
-        let mechanisms = capabilities.first { $0.uppercased().hasPrefix("AUTH") }?.uppercased()
+        let mechanisms =
+            capabilities.first { $0.uppercased().hasPrefix("AUTH") }?.uppercased()
             .split(separator: " ").dropFirst().map(String.init) ?? []
         if mechanisms.contains("PLAIN") || !mechanisms.contains("LOGIN") {
             let token = Data("\0\(username)\0\(password)".utf8).base64EncodedString()
@@ -162,7 +167,9 @@ struct SMTPLineDecoder: ByteToMessageDecoder {
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else {
-            if buffer.readableBytes > Self.maximumLineLength { throw SMTPFailure(detail: "the server sent a line too long.") }
+            if buffer.readableBytes > Self.maximumLineLength {
+                throw SMTPFailure(detail: "the server sent a line too long.")
+            }
             return .needMoreData
         }
         let length = newline - buffer.readerIndex

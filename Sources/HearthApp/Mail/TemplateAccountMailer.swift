@@ -13,6 +13,7 @@ struct TemplateAccountMailer: AccountMailer {
             PasswordResetMail(name: member.displayName, communityName: communityName, link: link),
             template: PasswordResetMail.template)
         try await transport.send(
-            MailMessage(from: from, to: [member.email], subject: "Reset your password on \(communityName)", textBody: text))
+            MailMessage(
+                from: from, to: [member.email], subject: "Reset your password on \(communityName)", textBody: text))
     }
 }

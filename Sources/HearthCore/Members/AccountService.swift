@@ -218,7 +218,8 @@ public struct AccountService: Sendable {
     private func create(_ form: AccountForm, role: Role) async throws -> Member {
         let hash = await hasher.hash(form.password)
         return try await members.create(
-            NewMember(email: form.email, displayName: form.displayName, role: role, passwordHash: hash, createdAt: now()))
+            NewMember(
+                email: form.email, displayName: form.displayName, role: role, passwordHash: hash, createdAt: now()))
     }
 
     private func setPassword(_ password: String, of member: Member, keeping session: SessionID?) async throws {

@@ -19,7 +19,8 @@ public struct SessionService: Sendable {
         let current = now()
         let session = try await sessions.create(
             tokenDigest: SecretToken.digest(secret), memberID: member.id, csrfToken: SecretToken.generate(),
-            createdAt: current, expiresAt: current.addingTimeInterval(lifetime), userAgent: userAgent.map { String($0.prefix(300)) })
+            createdAt: current, expiresAt: current.addingTimeInterval(lifetime),
+            userAgent: userAgent.map { String($0.prefix(300)) })
         return (secret, session)
     }
 

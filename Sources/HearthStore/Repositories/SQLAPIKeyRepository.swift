@@ -41,7 +41,10 @@ public struct SQLAPIKeyRepository: APIKeyRepository {
                     .columns(Self.columns.map { SQLColumn($0, table: "api_keys") })
                     .columns(SQLMemberRepository.prefixedColumns(table: "members", prefix: "member_"))
                     .from("api_keys")
-                    .join("members", on: SQLColumn("member_id", table: "api_keys"), .equal, SQLColumn("id", table: "members"))
+                    .join(
+                        "members", on: SQLColumn("member_id", table: "api_keys"), .equal,
+                        SQLColumn("id", table: "members")
+                    )
                     .where(SQLColumn("key_digest", table: "api_keys"), .equal, SQLBind(keyDigest))
                     .where(SQLColumn("revoked_at", table: "api_keys"), .is, SQLLiteral.null)
                     .first()

@@ -28,7 +28,7 @@ public struct SQLMemberRepository: MemberRepository {
             return Member(
                 id: MemberID(id), email: member.email, displayName: member.displayName, role: member.role,
                 language: nil, createdAt: member.createdAt)
-        } catch where HearthDatabase.isUniqueViolation(error) {
+        } catch  where HearthDatabase.isUniqueViolation(error) {
             throw HearthError.validation([
                 FieldError(field: "email", message: "An account with this e-mail address already exists.")
             ])

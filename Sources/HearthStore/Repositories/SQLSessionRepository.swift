@@ -42,7 +42,10 @@ public struct SQLSessionRepository: SessionRepository {
                     )
                     .columns(SQLMemberRepository.prefixedColumns(table: "members", prefix: "member_"))
                     .from("sessions")
-                    .join("members", on: SQLColumn("member_id", table: "sessions"), .equal, SQLColumn("id", table: "members"))
+                    .join(
+                        "members", on: SQLColumn("member_id", table: "sessions"), .equal,
+                        SQLColumn("id", table: "members")
+                    )
                     .where(SQLColumn("token_digest", table: "sessions"), .equal, SQLBind(tokenDigest))
                     .where(SQLColumn("expires_at", table: "sessions"), .greaterThan, SQLBind(now.millisecondsSince1970))
                     .first()

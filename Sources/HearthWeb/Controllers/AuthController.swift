@@ -43,7 +43,8 @@ struct AuthController: Sendable {
             switch error {
             case .unauthorized, .rateLimited:
                 context.logger.info("Log-in failed", metadata: ["reason": .string(error.code)])
-                var response = loginPage(context: context, email: email, errors: [error.userMessage], status: error.status)
+                var response = loginPage(
+                    context: context, email: email, errors: [error.userMessage], status: error.status)
                 if case .rateLimited(_, let seconds) = error { response.headers[.retryAfter] = String(seconds) }
                 return response
             default:
@@ -100,7 +101,8 @@ struct AuthController: Sendable {
         case .open: return
         case .inviteOnly where invite != nil: return
         case .inviteOnly:
-            throw HearthError.forbidden("This community is open by invitation only. Ask a member of its team for an invitation.")
+            throw HearthError.forbidden(
+                "This community is open by invitation only. Ask a member of its team for an invitation.")
         case .closed:
             throw HearthError.forbidden("Sign-up is closed in this community. Ask its team for an account.")
         }
@@ -153,10 +155,13 @@ struct AuthController: Sendable {
     @Sendable func requestReset(_ request: Request, context: Context) async throws -> Response {
         var request = request
         let form = try await request.form(context: context)
-        try await services.accounts.requestPasswordReset(email: form.text("email"), clientAddress: context.clientAddress)
+        try await services.accounts.requestPasswordReset(
+            email: form.text("email"), clientAddress: context.clientAddress)
         return message(
             context: context, heading: "Check your e-mail",
-            text: "If an account uses this address, we have sent it a link to choose a new password. The link works once, within the hour.")
+            text:
+                "If an account uses this address, we have sent it a link to choose a new password. The link works once, within the hour."
+        )
     }
 
     @Sendable func resetForm(_ request: Request, context: Context) async throws -> Response {
@@ -185,7 +190,8 @@ struct AuthController: Sendable {
         token: String, context: Context, errors: [String], status: HTTPResponse.Status = .ok
     ) -> Response {
         pages.html(
-            PasswordResetPage(page: pages.chrome(title: "Choose a new password", context: context, errors: errors), token: token),
+            PasswordResetPage(
+                page: pages.chrome(title: "Choose a new password", context: context, errors: errors), token: token),
             template: PasswordResetPage.template, status: status)
     }
 

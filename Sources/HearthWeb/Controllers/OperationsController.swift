@@ -24,7 +24,9 @@ struct OperationsController: Sendable {
         Self.text(services.metricsText(), status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 
-    private static func text(_ body: String, status: HTTPResponse.Status, contentType: String = "text/plain; charset=utf-8")
+    private static func text(
+        _ body: String, status: HTTPResponse.Status, contentType: String = "text/plain; charset=utf-8"
+    )
         -> Response
     {
         Response(

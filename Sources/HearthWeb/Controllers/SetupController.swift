@@ -29,7 +29,8 @@ struct SetupController: Sendable {
             let account = try AccountForm(
                 email: form.text("email"), displayName: form.text("name"), password: form.text("password"))
             let member = try await services.accounts.completeSetup(token: token, form: account)
-            context.logger.notice("Community manager account created", metadata: ["member.id": .stringConvertible(member.id)])
+            context.logger.notice(
+                "Community manager account created", metadata: ["member.id": .stringConvertible(member.id)])
             return try await auth.startSession(for: member, request: request, context: context)
         } catch {
             guard let errors = PageRenderer.formErrors(error) else { throw error }

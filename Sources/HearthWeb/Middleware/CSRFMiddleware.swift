@@ -1,5 +1,5 @@
-import HearthCore
 import HTTPTypes
+import HearthCore
 import Hummingbird
 
 /// Every state-changing form carries a secret the page gave it: the session's token when signed in, else a
