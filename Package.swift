@@ -124,11 +124,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "HearthInsightTests",
-            dependencies: ["HearthInsight"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
             name: "HearthViewsTests",
             dependencies: ["HearthViews"],
             swiftSettings: swiftSettings
@@ -143,7 +138,9 @@ let package = Package(
         ),
         .testTarget(
             name: "HearthAppTests",
-            dependencies: ["HearthApp", "HearthTestSupport"],
+            dependencies: [
+                "HearthApp", "HearthTestSupport", .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

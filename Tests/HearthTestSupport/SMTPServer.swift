@@ -79,7 +79,7 @@ public final class SMTPTestServer: Sendable {
                 name = os.path.join(folder, "%f.eml" % time.time())
                 header = "X-Envelope-From: %s\r\nX-Envelope-To: %s\r\nX-Authenticated: %s\r\nX-TLS: %s\r\n" % (
                     envelope.mail_from, ",".join(envelope.rcpt_tos),
-                    session.authenticated, session.ssl is not None)
+                    session.authenticated, server.transport.get_extra_info("ssl_object") is not None)
                 with open(name + ".tmp", "wb") as out:
                     out.write(header.encode() + envelope.original_content)
                 os.rename(name + ".tmp", name)
@@ -87,7 +87,7 @@ public final class SMTPTestServer: Sendable {
 
         def authenticator(server, session, envelope, mechanism, auth_data):
             ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"hearth" and auth_data.password == b"secret"
-            return AuthResult(success=ok)
+            return AuthResult(success=ok, handled=False)
 
         kwargs = dict(hostname="127.0.0.1", port=port, authenticator=authenticator, auth_require_tls=False)
         if mode == "starttls":

@@ -45,6 +45,7 @@ public struct SMTPMailTransport: MailTransport {
     private func deliver(_ message: MailMessage) async throws {
         let sslContext = try NIOSSLContext(configuration: tlsConfiguration)
         let settings = self.settings
+        let replyTimeout = Self.replyTimeout
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(10))
             .connect(host: settings.host, port: settings.port) { channel in
@@ -53,6 +54,8 @@ public struct SMTPMailTransport: MailTransport {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLClientHandler(context: sslContext, serverHostname: Self.sniName(settings.host)))
                     }
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: replyTimeout))
+                    try channel.pipeline.syncOperations.addHandler(CloseOnIdleHandler())
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPLineDecoder()))
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
@@ -86,6 +89,10 @@ public struct SMTPMailTransport: MailTransport {
             _ = try? await conversation.command("QUIT", expect: 221)
         }
     }
+
+    /// How long to wait for any reply before giving up on the server. RFC 5321 suggests minutes for some
+    /// replies; a community's mail server that is silent for 30 seconds is not going to answer.
+    static let replyTimeout: TimeAmount = .seconds(30)
 
     /// Refuses addresses that could smuggle SMTP commands.
     private static func address(_ raw: String) throws -> String {
@@ -155,6 +162,20 @@ struct SMTPConversation {
             _ = try await command("AUTH LOGIN", expect: 334)
             _ = try await command(Data(username.utf8).base64EncodedString(), expect: 334)
             _ = try await command(Data(password.utf8).base64EncodedString(), expect: 235)
+        }
+    }
+}
+
+/// Closes the connection when the server has been silent too long, which ends the conversation with
+/// "the server closed the connection" instead of a hang.
+final class CloseOnIdleHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
         }
     }
 }

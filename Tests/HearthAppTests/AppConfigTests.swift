@@ -1,0 +1,68 @@
+import Foundation
+import HearthApp
+import HearthCore
+import HearthStore
+import Testing
+
+@Suite("Configuration")
+struct AppConfigTests {
+    @Test("defaults give a SQLite community on 127.0.0.1:8080")
+    func defaults() async throws {
+        let config = try await AppConfig.load(environment: [:], envFile: nil)
+        #expect(config.host == "127.0.0.1")
+        #expect(config.port == 8080)
+        #expect(config.database == .sqlite(path: URL(fileURLWithPath: "./hearth-data/hearth.sqlite").path))
+        #expect(config.publicURL == "http://127.0.0.1:8080")
+        #expect(config.signupMode == .open)
+        #expect(config.smtp == nil)
+        #expect(!config.secureCookies)
+    }
+
+    @Test("flags win over the environment, which wins over the .env file")
+    func precedence() async throws {
+        let envFile = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-\(UUID().uuidString).env")
+        try "HEARTH_PORT=7000\nHEARTH_COMMUNITY_NAME=From file\nHEARTH_SIGNUP=closed\n".write(
+            to: envFile, atomically: true, encoding: .utf8)
+        let config = try await AppConfig.load(
+            overrides: ["hearth.port": "9000"], environment: ["HEARTH_PORT": "8000", "HEARTH_SIGNUP": "invite_only"],
+            envFile: envFile.path)
+        #expect(config.port == 9000)
+        #expect(config.signupMode == .inviteOnly)
+        #expect(config.communityName == "From file")
+    }
+
+    @Test("every bad value is reported at once, naming its environment variable")
+    func badValues() async throws {
+        await #expect {
+            try await AppConfig.load(
+                environment: [
+                    "HEARTH_PORT": "eighty", "HEARTH_DATABASE_URL": "mysql://x", "HEARTH_SIGNUP": "maybe",
+                    "HEARTH_SMTP_URL": "ftp://mail", "HEARTH_LOG_LEVEL": "loud",
+                ], envFile: nil)
+        } throws: { error in
+            let message = String(describing: error)
+            return ["HEARTH_PORT", "HEARTH_DATABASE_URL", "HEARTH_SIGNUP", "HEARTH_SMTP_URL", "HEARTH_LOG_LEVEL"]
+                .allSatisfy(message.contains) && message.contains("5 problems") && !message.contains("Error(")
+        }
+    }
+
+    @Test("PostgreSQL and SMTP URLs are parsed; https makes cookies Secure")
+    func urls() async throws {
+        let config = try await AppConfig.load(
+            environment: [
+                "HEARTH_DATABASE_URL": "postgres://u:p@db:5433/hearth",
+                "HEARTH_SMTP_URL": "smtp+starttls://me%40x.org:pw@mail.example.org",
+                "HEARTH_PUBLIC_URL": "https://forum.example.org/",
+            ], envFile: nil)
+        #expect(
+            config.database
+                == .postgres(
+                    .init(host: "db", port: 5433, username: "u", password: "p", database: "hearth", tls: .prefer)))
+        #expect(
+            config.smtp
+                == SMTPSettings(
+                    host: "mail.example.org", port: 587, security: .startTLS, username: "me@x.org", password: "pw"))
+        #expect(config.publicURL == "https://forum.example.org")
+        #expect(config.secureCookies)
+    }
+}
