@@ -51,6 +51,7 @@ public enum HearthServer {
             throw error
         }
         await services.shutdown()
+        logger.notice("Hearth stopped; in-flight requests were finished.")
     }
 
     /// The Hummingbird application, also used by tests.

@@ -31,6 +31,7 @@ enum CLI {
         } catch let error as CLIFailure {
             fail(error.description)
         } catch {
+            Logger(label: "hearth").debug("Unexpected error", metadata: ["error": "\(String(reflecting: error))"])
             fail(
                 "Hearth stopped because of an unexpected error (\(type(of: error))). Run with HEARTH_LOG_LEVEL=debug for details."
             )
@@ -39,8 +40,9 @@ enum CLI {
 
     static func withServices(overrides: [String: String], _ body: (HearthServices) async throws -> Void) async throws {
         try await run(overrides: overrides) { config, logger in
+            // Commands print their own results; only warnings and worse from the services are worth showing.
             var quiet = logger
-            quiet.logLevel = min(logger.logLevel, .warning) == .warning ? .warning : logger.logLevel
+            if logger.logLevel == .info || logger.logLevel == .notice { quiet.logLevel = .warning }
             let services = try await HearthServices.open(config: config, logger: quiet)
             do {
                 try await body(services)

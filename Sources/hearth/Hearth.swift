@@ -9,7 +9,7 @@ struct Hearth: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hearth",
         abstract: "A self-hosted home for your community, and the tools to run it.",
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, APIKeyCommand.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Invite.self, APIKeyCommand.self],
         defaultSubcommand: nil)
 }
 
@@ -85,6 +85,21 @@ struct CreateAdmin: AsyncParsableCommand {
             let member = try await services.accounts.createCommunityManager(
                 try AccountForm(email: email, displayName: name, password: password))
             print("Created community manager \(member.displayName) <\(member.email)> (id \(member.id)).")
+        }
+    }
+}
+
+struct Invite: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a one-time sign-up link (for HEARTH_SIGNUP=invite_only communities).")
+
+    @OptionGroup var storage: StorageOptions
+    @Option(help: "The e-mail the invitation is meant for (kept as a note).") var email: String?
+
+    func run() async throws {
+        try await CLI.withServices(overrides: storage.overrides) { services in
+            try await services.migrate()
+            print(try await services.accounts.invite(email: email))
         }
     }
 }

@@ -10,9 +10,11 @@ import Testing
 
 @Suite("Account pages")
 struct AccountPagesTests {
-    @Test("the first-run link creates the community manager, logs them in, and then stops working")
-    func firstRun() async throws {
-        let community = try await TestCommunity.make()
+    @Test(
+        "the first-run link creates the community manager, logs them in, and then stops working",
+        arguments: TestEngine.allCases)
+    func firstRun(engine: TestEngine) async throws {
+        let community = try await TestCommunity.make(engine: engine)
         defer { community.close() }
         let link = try #require(try await community.services.accounts.issueSetupLink())
         let path = String(link.dropFirst("http://hearth.test".count))
@@ -176,9 +178,11 @@ struct AccountPagesTests {
         }
     }
 
-    @Test("a password reset link is e-mailed, works once, and signs out the other sessions")
-    func passwordReset() async throws {
-        let community = try await TestCommunity.make()
+    @Test(
+        "a password reset link is e-mailed, works once, and signs out the other sessions",
+        arguments: TestEngine.allCases)
+    func passwordReset(engine: TestEngine) async throws {
+        let community = try await TestCommunity.make(engine: engine)
         defer { community.close() }
         try await community.member("hal@example.org")
         try await community.test { client in
