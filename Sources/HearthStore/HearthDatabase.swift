@@ -118,3 +118,18 @@ protocol DatabaseBackend: Sendable {
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     func close() async
 }
+
+/// Runs `body` between `begin` and COMMIT on one connection, rolling back if it throws.
+func inTransaction<T: Sendable>(
+    _ sql: any SQLDatabase, begin: String, _ body: @Sendable (any SQLDatabase) async throws -> T
+) async throws -> T {
+    try await sql.raw(SQLQueryString(begin)).run()
+    do {
+        let result = try await body(sql)
+        try await sql.raw("COMMIT").run()
+        return result
+    } catch {
+        try? await sql.raw("ROLLBACK").run()
+        throw error
+    }
+}

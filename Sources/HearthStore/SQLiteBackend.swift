@@ -66,16 +66,9 @@ final class SQLiteBackend: DatabaseBackend {
 
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await writeGate.withLock {
-            let sql = writer.sql(queryLogLevel: .trace)
-            try await sql.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(sql)
-                try await sql.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
-            }
+            // IMMEDIATE takes the write lock now, not at the first write, so a transaction never fails halfway
+            // with "database is locked" because another process wrote in between.
+            try await inTransaction(writer.sql(queryLogLevel: .trace), begin: "BEGIN IMMEDIATE", body)
         }
     }
 
