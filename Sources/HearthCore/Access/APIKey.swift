@@ -51,6 +51,9 @@ public protocol APIKeyRepository: Sendable {
 /// Creates, lists, revokes and checks API keys.
 public struct APIKeyService: Sendable {
     static let keyPrefix = "hth_"
+    /// "Last used" is recorded at most once a minute per key: precise enough to spot a dead key, and a
+    /// script calling the API in a loop does not turn every read into a write.
+    static let lastUsedResolution: TimeInterval = 60
     private let keys: any APIKeyRepository
     private let members: any MemberRepository
     private let now: Now
@@ -102,7 +105,10 @@ public struct APIKeyService: Sendable {
     public func authenticate(secret: String) async throws -> Viewer? {
         guard secret.hasPrefix(Self.keyPrefix), secret.count < 200 else { return nil }
         guard let (key, member) = try await keys.find(keyDigest: SecretToken.digest(secret)) else { return nil }
-        try await keys.markUsed(key.id, at: now())
+        let current = now()
+        if key.lastUsedAt.map({ current.timeIntervalSince($0) >= Self.lastUsedResolution }) ?? true {
+            try await keys.markUsed(key.id, at: current)
+        }
         return Viewer(member: member, credential: .apiKey(key.id, key.scope))
     }
 }

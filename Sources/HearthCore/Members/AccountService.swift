@@ -138,7 +138,7 @@ public struct AccountService: Sendable {
             }
         }
         let member = try await members.find(email: email)
-        let storedHash = try await member.asyncMap { try await members.passwordHash(of: $0.id) } ?? nil
+        let storedHash: String? = if let member { try await members.passwordHash(of: member.id) } else { nil }
         // Verify against a fixed hash when the account is unknown, so that timing does not reveal which
         // e-mail addresses have accounts.
         let matches = await hasher.verify(password, against: storedHash ?? hasher.decoyHash)
@@ -236,12 +236,5 @@ public struct AccountService: Sendable {
 
     private static func minutes(_ seconds: Int) -> String {
         seconds < 60 ? "\(seconds) seconds" : "\((seconds + 59) / 60) minutes"
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -8,8 +8,9 @@ enum CookieName {
     static let csrf = "hearth_csrf"
 }
 
-/// Signs in a browser from its session cookie.
-struct SessionAuthenticator: AuthenticatorMiddleware {
+/// Signs in a browser from its session cookie. A plain middleware rather than an `AuthenticatorMiddleware`,
+/// because it sets the session (for its CSRF token) on the context as well as the identity.
+struct SessionAuthenticator: RouterMiddleware {
     typealias Context = HearthRequestContext
     let sessions: SessionService
 
@@ -24,10 +25,6 @@ struct SessionAuthenticator: AuthenticatorMiddleware {
             context.session = session
         }
         return try await next(request, context)
-    }
-
-    func authenticate(request: Request, context: Context) async throws -> Viewer? {
-        nil
     }
 }
 
