@@ -56,6 +56,7 @@ let package = Package(
         .target(
             name: "HearthInsight",
             dependencies: ["HearthCore"],
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -98,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "hearth",
             dependencies: [
-                "HearthApp",
+                "HearthApp", "HearthInsight",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -121,6 +122,12 @@ let package = Package(
             name: "HearthStoreTests",
             dependencies: ["HearthStore", "HearthTestSupport"],
             resources: [.copy("Snapshots")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HearthInsightTests",
+            dependencies: ["HearthInsight"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -9,7 +9,9 @@ struct Hearth: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hearth",
         abstract: "A self-hosted home for your community, and the tools to run it.",
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Invite.self, APIKeyCommand.self],
+        subcommands: [
+            Serve.self, Migrate.self, CreateAdmin.self, Invite.self, APIKeyCommand.self, InsightCommand.self,
+        ],
         defaultSubcommand: nil)
 }
 

@@ -1,0 +1,120 @@
+/// Sentiment in English with the VADER lexicon and its rules, in French with the Pattern lexicon and French
+/// negation and intensifiers. The rules follow Hutto & Gilbert (ICWSM 2014): a valence per word, raised by
+/// boosters and capitals, flipped and damped by negation, re-weighted around "but", emphasised by "!".
+struct SentimentAnalyzer: Sendable {
+    let lexicon: Lexicon
+
+    struct Result {
+        /// VADER's normalised compound score, -1 ... 1.
+        var compound: Double
+        /// The words that moved it most, as written, with their valence.
+        var drivers: [(word: String, valence: Double)]
+    }
+
+    // Constants from the VADER paper's empirically derived rules.
+    private static let boost = 0.293
+    private static let capitalEmphasis = 0.733
+    private static let negationScale = -0.74
+    private static let exclamationEmphasis = 0.292
+
+    func analyze(_ reading: Reading) -> Result {
+        let tokens = reading.tokens
+        let french = reading.language == .fr
+        let hasMixedCase = tokens.contains { $0.kind == .word && !$0.isShouted && $0.key.count > 1 }
+        var sentiments: [Double] = []
+        var drivers: [(String, Double)] = []
+        var butIndex: Int? = nil
+        var lexicalPositions: [Int] = []
+        for (index, token) in tokens.enumerated() where token.isLexical {
+            lexicalPositions.append(index)
+            if token.key == "but" || token.key == "mais" { butIndex = sentiments.count }
+            var valence = self.valence(of: token, french: french)
+            guard valence != 0 else {
+                sentiments.append(0)
+                continue
+            }
+            if token.isShouted && hasMixedCase { valence += valence > 0 ? Self.capitalEmphasis : -Self.capitalEmphasis }
+            let window = lexicalPositions.suffix(4).dropLast()
+            for (distance, position) in window.reversed().enumerated() {
+                let previous = tokens[position]
+                if let scalar = Self.boosters[previous.key] {
+                    let decay = [1.0, 0.95, 0.9][distance]
+                    var amount = scalar * decay
+                    if previous.isShouted && hasMixedCase {
+                        amount += scalar > 0 ? Self.capitalEmphasis : -Self.capitalEmphasis
+                    }
+                    valence += valence > 0 ? amount : -amount
+                }
+            }
+            if window.contains(where: { Reader.negators.contains(tokens[$0].key) || tokens[$0].key == "ne" }) {
+                valence *= Self.negationScale
+            }
+            sentiments.append(valence)
+            drivers.append((token.original, valence))
+        }
+        if let butIndex {
+            for index in sentiments.indices {
+                sentiments[index] *= index < butIndex ? 0.5 : 1.5
+            }
+        }
+        var total = sentiments.reduce(0, +)
+        if total != 0 {
+            let exclamations = tokens.filter { $0.kind == .punctuation && $0.key.contains("!") }
+                .reduce(0) { $0 + $1.original.filter { $0 == "!" }.count }
+            let emphasis = Double(min(exclamations, 4)) * Self.exclamationEmphasis
+            total += total > 0 ? emphasis : -emphasis
+        }
+        let compound = max(-1, min(1, total / (total * total + 15).squareRoot()))
+        drivers.sort { abs($0.1) > abs($1.1) }
+        return Result(compound: compound, drivers: Array(drivers.prefix(3)))
+    }
+
+    private func valence(of token: Token, french: Bool) -> Double {
+        switch token.kind {
+        case .emoji:
+            guard let words = lexicon.emojiWords[token.key] else { return 0 }
+            let values = words.compactMap { lexicon.vader[$0] }
+            return values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+        case .emoticon:
+            return lexicon.vader[token.key.lowercased()] ?? lexicon.vader[token.original.lowercased()] ?? 0
+        default:
+            if french {
+                if let polarity = lexicon.pattern[token.key] { return polarity * 4 }
+                return Self.frenchWords[token.key] ?? 0
+            }
+            return lexicon.vader[token.key] ?? 0
+        }
+    }
+
+    /// Degree adverbs, English and French, with VADER's increment (or decrement for hedges).
+    static let boosters: [String: Double] = {
+        var table: [String: Double] = [:]
+        for word in """
+        absolutely amazingly awfully completely considerably decidedly deeply enormously entirely especially \
+        exceptionally extremely fabulously flipping fully greatly highly hugely incredibly intensely majorly \
+        more most particularly purely quite really remarkably so substantially thoroughly totally tremendously \
+        uber unbelievably unusually utterly very super hyper tres trop vraiment tellement extremement \
+        absolument completement totalement carrement grave vachement hyper ultra franchement
+        """.split(whereSeparator: \.isWhitespace) {
+            table[String(word)] = boost
+        }
+        for word in """
+        almost barely hardly marginally occasionally partly scarcely slightly somewhat sorta kinda \
+        peu assez plutot presque legerement moyennement
+        """.split(whereSeparator: \.isWhitespace) {
+            table[String(word)] = -boost
+        }
+        return table
+    }()
+
+    /// French words outside Pattern's adjectives that carry clear sentiment on forums (verbs, nouns, slang),
+    /// on VADER's -4 ... 4 scale.
+    static let frenchWords: [String: Double] = [
+        "merci": 1.5, "bravo": 2.5, "adore": 2.5, "aime": 1.8, "aimer": 1.8, "kiffe": 2, "top": 1.8, "genial": 3,
+        "super": 2.2, "cool": 1.5, "parfait": 2.8, "chapeau": 2, "felicitations": 2.8, "plaisir": 2, "merveille": 3,
+        "deteste": -2.8, "hais": -3, "haine": -3, "nul": -2.5, "nulle": -2.5, "merde": -2.5, "bug": -1.2,
+        "probleme": -1.3, "erreur": -1.2, "honte": -2.5, "honteux": -2.8, "marre": -2, "decu": -2, "decue": -2,
+        "dommage": -1.5, "galere": -1.8, "pourri": -2.5, "catastrophe": -3, "horreur": -3, "lol": 1.5, "mdr": 1.5,
+        "arnaque": -2.8, "inadmissible": -2.8, "scandale": -2.8, "chiant": -2, "relou": -1.8, "naze": -2,
+    ]
+}

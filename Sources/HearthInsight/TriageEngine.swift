@@ -1,0 +1,179 @@
+import Foundation
+
+/// Reads a post and scores it: language, toxicity, feedback kind, sentiment, noise — each explained.
+///
+/// Pure: no I/O while scoring. Models come from the bundle (`bundled()`) or from files; a community's
+/// adjustments are learned with `learn(_:decision:)` / `learn(_:kind:)` and saved with `adjustments()`.
+public struct TriageEngine: Sendable {
+    public let reader: Reader
+    public private(set) var toxicity: AdaptiveModel
+    public private(set) var feedback: AdaptiveModel
+    let toxicityFeatures: FeatureExtractor
+    let feedbackFeatures: FeatureExtractor
+    let sentiment: SentimentAnalyzer
+    let noise = NoiseAnalyzer()
+
+    public init(lexicon: Lexicon, toxicity: LinearModel, feedback: LinearModel) throws(InsightError) {
+        guard toxicity.labels.count == 2 else { throw .badModel("the toxicity model must have two labels") }
+        guard feedback.labels == FeedbackKind.allCases.map(\.rawValue) else {
+            throw .badModel("the feedback model must have the labels \(FeedbackKind.allCases.map(\.rawValue))")
+        }
+        self.reader = Reader(lexicon: lexicon)
+        self.toxicity = AdaptiveModel(base: toxicity)
+        self.feedback = AdaptiveModel(base: feedback)
+        self.toxicityFeatures = FeatureExtractor(toxicity.header.features)
+        self.feedbackFeatures = FeatureExtractor(feedback.header.features)
+        self.sentiment = SentimentAnalyzer(lexicon: lexicon)
+    }
+
+    /// The engine with the models shipped in Hearth.
+    public static func bundled() throws(InsightError) -> TriageEngine {
+        try TriageEngine(
+            lexicon: .bundled(), toxicity: bundledModel("toxicity"), feedback: bundledModel("feedback"))
+    }
+
+    static func bundledModel(_ name: String) throws(InsightError) -> LinearModel {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "htm", subdirectory: "Resources") else {
+            throw .missingResource("\(name).htm")
+        }
+        return try LinearModel(contentsOf: url)
+    }
+
+    // MARK: Scoring
+
+    public func analyze(_ text: String) -> Analysis {
+        let reading = reader.read(text)
+        let mood = sentiment.analyze(reading)
+        let (toxicity, kinds, counterSpeech) = scoreToxicity(reading)
+        let (kind, feedback) = scoreFeedback(reading, compound: mood.compound)
+        let sentimentReasons = mood.drivers.map {
+            "\($0.word) (\($0.valence > 0 ? "+" : "")\(Self.format($0.valence)))"
+        }
+        return Analysis(
+            language: reading.language, toxicity: toxicity, toxicKinds: kinds, isCounterSpeech: counterSpeech,
+            feedbackKind: kind, feedback: feedback,
+            sentiment: Signal(score: (mood.compound + 1) / 2, reasons: sentimentReasons),
+            sentimentCompound: mood.compound, noise: noise.analyze(reading))
+    }
+
+    /// Only the toxicity probability: the fast path for evaluation and the inbox.
+
+    func scoreToxicity(_ reading: Reading) -> (Signal, [TermKind], Bool) {
+        let vector = toxicityFeatures.features(of: reading)
+        var probability = Double(toxicity.probabilities(vector)[1])
+        let said = reading.hits.filter { !$0.isMentioned && $0.kind != .attack && $0.kind != .condemn }
+        let mentioned = reading.hits.filter { $0.isMentioned && $0.kind != .attack && $0.kind != .condemn }
+        var kinds: [TermKind] = []
+        for hit in said where !kinds.contains(hit.kind) { kinds.append(hit.kind) }
+        let condemns = reading.hits.contains { $0.kind == .condemn }
+        // Counter-speech: the toxic words are only quoted, negated or reported, or the post condemns abuse and
+        // attacks nobody itself. Training data holds too little of it for the model to learn, so it is a rule.
+        let attacks = said.contains { $0.kind == .insult || $0.kind == .threat || $0.kind == .dismiss }
+        let counterSpeech = (said.isEmpty && !mentioned.isEmpty) || (condemns && !attacks)
+        if counterSpeech { probability = Self.damp(probability) }
+        var reasons = Self.reasons(toxicity.contributions(vector, label: 1), reading: reading)
+        if counterSpeech { reasons.append("reads as counter-speech (quoted, negated or condemning)") }
+        return (Signal(score: probability, reasons: reasons), kinds, counterSpeech)
+    }
+
+    func scoreFeedback(_ reading: Reading, compound: Double) -> (FeedbackKind, Signal) {
+        let vector = feedbackFeatures.features(of: reading)
+        let probabilities = feedback.probabilities(vector)
+        let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
+        var kind = FeedbackKind.allCases[best]
+        var confidence = Double(probabilities[best])
+        var reasons = Self.reasons(feedback.contributions(vector, label: best), reading: reading)
+        // Complaint and praise are discussion with a strong feeling, until a community teaches the model its own.
+        if kind == .discussion {
+            let cues = Set(reasons)
+            if compound <= -0.6 {
+                kind = .complaint
+                confidence = min(1, -compound)
+                reasons = ["strongly negative"] + reasons.filter { cues.contains($0) }.prefix(2)
+            } else if compound >= 0.75 && !reading.tokens.contains(where: { $0.key.contains("?") }) {
+                kind = .praise
+                confidence = compound
+                reasons = ["strongly positive"] + reasons.prefix(2)
+            }
+        }
+        return (kind, Signal(score: confidence, reasons: reasons))
+    }
+
+    /// The words and named features that pushed a label up most, strongest first.
+    static func reasons(_ contributions: [(origin: Int32, hash: UInt32, value: Float)], reading: Reading) -> [String] {
+        var byToken: [Int32: Float] = [:]
+        var named: [String: Float] = [:]
+        for contribution in contributions {
+            if let name = FeatureNames.byHash[contribution.hash] {
+                named[name, default: 0] += contribution.value
+            } else if contribution.origin >= 0 {
+                byToken[contribution.origin, default: 0] += contribution.value
+            }
+        }
+        var ranked: [(String, Float)] = []
+        var seen: Set<String> = []
+        for (origin, value) in byToken where value > 0.15 {
+            let token = reading.tokens[Int(origin)]
+            // Short function words move scores a little everywhere; they explain nothing to a reader.
+            guard token.key.count > 3 || token.kind != .word else { continue }
+            let word = token.original
+            if seen.insert(word.lowercased()).inserted { ranked.append(("\u{201C}\(word)\u{201D}", value)) }
+        }
+        for (name, value) in named where value > 0.15 && !name.hasPrefix("language|") {
+            ranked.append((Self.readable(name), value))
+        }
+        return ranked.sorted { $0.1 > $1.1 }.prefix(4).map(\.0)
+    }
+
+    /// Lowers a probability by a fixed amount of evidence (a logit shift of 3), keeping its order.
+    static func damp(_ probability: Double) -> Double {
+        let clamped = min(max(probability, 1e-6), 1 - 1e-6)
+        let logit = log(clamped / (1 - clamped)) - 3
+        return 1 / (1 + exp(-logit))
+    }
+
+    static func readable(_ name: String) -> String {
+        let parts = name.split(separator: "|").map(String.init)
+        switch parts.first {
+        case "term" where parts.count == 2 && parts[1] == "attack": return "attack on a person"
+        case "term" where parts.count == 3: return "\(parts[1]) (mentioned)"
+        case "term": return parts[1]
+        case "cue": return parts.dropFirst().joined(separator: " ") + " cue"
+        case "shape": return parts[1].replacingOccurrences(of: "-", with: " ")
+        default: return name.replacingOccurrences(of: "|", with: " ")
+        }
+    }
+
+    static func format(_ value: Double) -> String {
+        String(format: "%.1f", value)
+    }
+
+    // MARK: Learning
+
+    /// Learns from a moderation decision: hidden → toxic; approved or answered → not toxic.
+    public mutating func learn(_ text: String, decision: Decision) {
+        toxicity.learn(toxicityFeatures.features(of: reader.read(text)), label: decision.isToxic ? 1 : 0)
+    }
+
+    /// Learns a toxicity label directly (the CLI's learning curve).
+    public mutating func learn(_ text: String, toxic: Bool) {
+        toxicity.learn(toxicityFeatures.features(of: reader.read(text)), label: toxic ? 1 : 0)
+    }
+
+    /// Learns what kind of feedback a post was.
+    public mutating func learn(_ text: String, kind: FeedbackKind) {
+        let index = FeedbackKind.allCases.firstIndex(of: kind) ?? 0
+        feedback.learn(feedbackFeatures.features(of: reader.read(text)), label: index)
+    }
+
+    /// This community's adjustments to both models, to save.
+    public func adjustments() throws -> (toxicity: Data, feedback: Data) {
+        (try toxicity.serializedAdjustments(), try feedback.serializedAdjustments())
+    }
+
+    /// Restores saved adjustments.
+    public mutating func load(toxicity toxicityData: Data?, feedback feedbackData: Data?) throws(InsightError) {
+        if let toxicityData { toxicity = try AdaptiveModel(base: toxicity.base, adjustments: toxicityData) }
+        if let feedbackData { feedback = try AdaptiveModel(base: feedback.base, adjustments: feedbackData) }
+    }
+}

@@ -1,0 +1,95 @@
+import Testing
+
+@testable import HearthInsight
+
+@Suite("Reading text as forums write it")
+struct TokenizerTests {
+    let tokenizer = Tokenizer(spelledWords: ["con", "fuck"])
+
+    func keys(_ text: String) -> [String] {
+        tokenizer.tokens(text).map(\.key)
+    }
+
+    @Test func foldsCaseAndAccentsButKeepsTheOriginal() {
+        let tokens = tokenizer.tokens("École ÉLÈVE Œuvre Straße")
+        #expect(tokens.map(\.key) == ["ecole", "eleve", "oeuvre", "strasse"])
+        #expect(tokens.map(\.original) == ["École", "ÉLÈVE", "Œuvre", "Straße"])
+        #expect(tokens[1].isShouted)
+        #expect(!tokens[0].isShouted)
+    }
+
+    @Test func foldsDecomposedAndCompatibilityForms() {
+        // "e" + combining acute; full-width letters; mathematical bold letters used to dodge filters.
+        #expect(keys("e\u{301}cole") == ["ecole"])
+        #expect(keys("ｃｏｎ") == ["con"])
+        #expect(keys("𝐢𝐝𝐢𝐨𝐭") == ["idiot"])
+    }
+
+    @Test func splitsFrenchElisionsAndHyphens() {
+        #expect(keys("l'école d'été qu'il") == ["le", "ecole", "de", "ete", "que", "il"])
+        #expect(keys("t'es nul, t'as vu") == ["tu", "es", "nul", ",", "tu", "as", "vu"])
+        #expect(keys("peut-être") == ["peut", "etre"])
+        #expect(keys("aujourd’hui") == ["aujourdhui"])
+    }
+
+    @Test func joinsEnglishContractions() {
+        #expect(keys("don't you're") == ["dont", "youre"])
+    }
+
+    @Test func undoesElongationLeetspeakAndSpacedLetters() {
+        let stretched = tokenizer.tokens("nuuuul")
+        #expect(stretched.map(\.key) == ["nul"])
+        #expect(stretched[0].isElongated)
+        #expect(keys("c0nn4rd") == ["connard"])
+        #expect(keys("a$$hole") == ["asshole"])
+        #expect(keys("c.o.n") == ["con"])
+        #expect(keys("f u c k off") == ["fuck", "off"])
+        // Ordinary single letters and numbers stay as they are.
+        #expect(keys("a b c") == ["a", "b", "c"])
+        #expect(keys("mp3 covid19 2024") == ["mp3", "covid19", "<num>"])
+    }
+
+    @Test func keepsURLsMentionsEmojiAndEmoticonsAsTokens() {
+        let tokens = tokenizer.tokens("@marie regarde https://hearth.example/t/1, top 👍🏽 :) <3")
+        #expect(tokens.map(\.kind) == [.mention, .word, .url, .punctuation, .word, .emoji, .emoticon, .emoticon])
+        #expect(tokens[2].original == "https://hearth.example/t/1")
+        #expect(tokens[5].original == "👍🏽")
+    }
+
+    @Test func marksNegatedQuotedAndReportedWords() throws {
+        let reader = Reader(lexicon: try .bundled())
+        let negated = reader.read("Tu n'es pas un idiot")
+        let idiot = try #require(negated.tokens.firstIndex { $0.key == "idiot" })
+        #expect(negated.scopes[idiot].contains(.negated))
+        let quoted = reader.read("He wrote \"you are scum\" under my post")
+        let scum = try #require(quoted.tokens.firstIndex { $0.key == "scum" })
+        #expect(quoted.scopes[scum].contains(.quoted))
+        let said = reader.read("you are scum")
+        let unscoped = said.scopes.allSatisfy { $0.isEmpty }
+        #expect(unscoped)
+        #expect(said.hits.contains { $0.kind == .insult && !$0.isMentioned })
+    }
+}
+
+@Suite("Language identification")
+struct LanguageTests {
+    let reader: Reader
+
+    init() throws {
+        reader = Reader(lexicon: try .bundled())
+    }
+
+    @Test(arguments: [
+        ("Bonjour, je n'arrive pas à changer mon mot de passe.", TextLanguage.fr),
+        ("mdr t'es sérieux là ?", .fr),
+        ("Ce forum est vraiment top", .fr),
+        ("I can't change my password, what am I doing wrong?", .en),
+        ("this is the best update so far", .en),
+        ("Das ist nicht mein Problem und ich will es nicht", .other),
+        ("Esto es muy bueno para los usuarios", .other),
+        ("Привет всем, как дела?", .other),
+    ])
+    func identifies(text: String, language: TextLanguage) {
+        #expect(reader.read(text).language == language)
+    }
+}

@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Builds the training and development CSVs for Hearth's triage models from ../shared/data.
+
+Usage: python3 training/prepare.py [--shared ../shared/data] [--out training/out]
+
+Every row gets a fixed split from a hash of its source and id, so re-running gives the same files.
+Outputs (columns text,label,language,source):
+  toxicity-train.csv, toxicity-dev.csv     label 1 = toxic, 0 = not
+  hatecheck-dev.csv                         HateCheck, never trained on (label 1 = hateful), plus functionality
+  feedback-train.csv                        se_meta_feedback.csv (bicycles.meta, history.meta)
+  feedback-dev.csv                          french.meta and conlang.meta meta questions (sites not trained on)
+  language-dev.csv                          label en/fr, for measuring language identification
+"""
+import argparse, csv, hashlib, html, os, re, sys
+import xml.etree.ElementTree as ET
+
+FEEDBACK = {"bug": "bug", "feature-request": "suggestion", "support": "question", "discussion": "discussion"}
+
+
+def split_of(key, dev_share=0.2):
+    h = int(hashlib.sha1(key.encode()).hexdigest()[:8], 16)
+    return "dev" if h % 1000 < dev_share * 1000 else "train"
+
+
+def strip_html(text):
+    text = re.sub(r"<pre>.*?</pre>", " ", text, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
+FR_HINTS = set("le la les des est une que qui pas pour dans sur avec ce cette mais je tu il nous vous sont du au aux".split())
+EN_HINTS = set("the is are was of and to in that it for with this you not have be on but what".split())
+
+
+def guess_language(text):
+    words = re.findall(r"[a-zà-ÿ']+", text.lower())
+    fr = sum(w in FR_HINTS for w in words)
+    en = sum(w in EN_HINTS for w in words)
+    return "fr" if fr > en else "en"
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        yield from csv.DictReader(f)
+
+
+def se_rows(site_dir, kind):
+    path = os.path.join(site_dir, kind + ".xml")
+    for _, el in ET.iterparse(path):
+        if el.tag == "row":
+            yield dict(el.attrib)
+            el.clear()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--shared", default=os.path.join(here, "..", "..", "shared", "data"))
+    ap.add_argument("--out", default=os.path.join(here, "out"))
+    args = ap.parse_args()
+    shared = args.shared
+    if not os.path.isdir(shared):
+        sys.exit(f"prepare.py: the shared data folder {shared} is not there; pass --shared DIR")
+    os.makedirs(args.out, exist_ok=True)
+    tox = {"train": [], "dev": []}
+
+    def add(text, label, lang, source, key):
+        text = text.strip()
+        if text:
+            tox[split_of(source + ":" + key)].append((text, label, lang, source))
+
+    jig = os.path.join(shared, "toxicity/jigsaw-en-fr/jigsaw_subset_en_fr.csv")
+    for r in read_csv(jig):
+        # Both languages of one comment share a split, so the dev set never holds a translation of a training row.
+        add(r["original_text"], int(r["toxic"]), "en", "jigsaw", r["msg_id"])
+        add(r["content"], int(r["toxic"]), "fr", "jigsaw", r["msg_id"])
+    for lang, name in (("en", "en_dataset_with_stop_words.csv"), ("fr", "fr_dataset.csv")):
+        for r in read_csv(os.path.join(shared, "toxicity/mlma-en-fr", name)):
+            add(r["tweet"], 0 if r["sentiment"] == "normal" else 1, lang, "mlma-" + lang, r["HITId"])
+    # Davidson is 24k offensive-heavy tweets: all of its clean tweets, and one offensive tweet in four, so that
+    # Twitter's register does not drown the forum register and the French data.
+    for r in read_csv(os.path.join(shared, "toxicity/davidson-en/labeled_data.csv")):
+        if r["class"] == "2" or split_of("keep:" + r[""], 0.25) == "dev":
+            add(r["tweet"], 0 if r["class"] == "2" else 1, "en", "davidson", r[""])
+    # Clean forum register: Stack Exchange comments are moderated conversation, the negatives tweets lack.
+    se = os.path.join(shared, "forums/stackexchange")
+    for site in sorted(os.listdir(se)):
+        site_dir = os.path.join(se, site)
+        if not os.path.isdir(site_dir):
+            continue
+        for r in se_rows(site_dir, "Comments"):
+            text = strip_html(r.get("Text", ""))
+            if len(text) >= 20:
+                add(text, 0, guess_language(text), "se-" + site, r["Id"])
+
+    for part, rows in tox.items():
+        write(os.path.join(args.out, f"toxicity-{part}.csv"), ["text", "label", "language", "source"], rows)
+
+    hc = [(r["test_case"].strip(), 1 if r["label_gold"] == "hateful" else 0, "en", r["functionality"])
+          for r in read_csv(os.path.join(shared, "toxicity/hatecheck-en/test_suite_cases.csv"))]
+    write(os.path.join(args.out, "hatecheck-dev.csv"), ["text", "label", "language", "functionality"], hc)
+
+    fb = [(r["title"] + ". " + r["body_text"], FEEDBACK[r["label"]], "en", r["site"])
+          for r in read_csv(os.path.join(shared, "feedback/se_meta_feedback.csv"))]
+    write(os.path.join(args.out, "feedback-train.csv"), ["text", "label", "language", "source"], fb)
+    fb_dev = []
+    for site in ("french.meta", "conlang.meta"):
+        for r in se_rows(os.path.join(se, site), "Posts"):
+            if r.get("PostTypeId") != "1":
+                continue
+            tags = re.findall(r"<([^>]+)>", r.get("Tags", ""))
+            kinds = [FEEDBACK[t] for t in tags if t in FEEDBACK]
+            if len(kinds) == 1:
+                text = r.get("Title", "") + ". " + strip_html(r.get("Body", ""))
+                fb_dev.append((text, kinds[0], guess_language(text), site))
+    write(os.path.join(args.out, "feedback-dev.csv"), ["text", "label", "language", "source"], fb_dev)
+
+    lang = [(t, l, l, s) for t, _, l, s in tox["dev"] if s in ("jigsaw", "mlma-en", "mlma-fr")]
+    write(os.path.join(args.out, "language-dev.csv"), ["text", "label", "language", "source"], lang)
+
+
+def write(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    print(f"{path}: {len(rows)} rows")
+
+
+if __name__ == "__main__":
+    main()
