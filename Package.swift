@@ -104,6 +104,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "InsightBench",
+            dependencies: ["HearthInsight"],
+            path: "bench/InsightBench",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "HearthTestSupport",
             dependencies: [

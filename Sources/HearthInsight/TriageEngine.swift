@@ -104,7 +104,7 @@ public struct TriageEngine: Sendable {
         var byToken: [Int32: Float] = [:]
         var named: [String: Float] = [:]
         for contribution in contributions {
-            if let name = FeatureNames.byHash[contribution.hash] {
+            if contribution.hash & FeatureHash.namedBit != 0, let name = FeatureNames.byHash[contribution.hash] {
                 named[name, default: 0] += contribution.value
             } else if contribution.origin >= 0 {
                 byToken[contribution.origin, default: 0] += contribution.value

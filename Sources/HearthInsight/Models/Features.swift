@@ -34,7 +34,7 @@ public struct FeatureVector: Sendable {
 
     /// A feature with a readable name, such as `term|insult` or `cue|question-mark`.
     mutating func add(named name: String, _ value: Float = 1, origin: Int = -1) {
-        add(FeatureHash.string(name, seed: FeatureHash.named), value, origin: origin)
+        add(FeatureHash.named(name), value, origin: origin)
     }
 }
 
@@ -49,6 +49,14 @@ enum FeatureHash {
     static func step(_ hash: UInt32, _ byte: UInt8) -> UInt32 {
         (hash ^ UInt32(byte)) &* 16_777_619
     }
+
+    /// Named features carry the top bit, which no table index uses, so explanations can tell them apart
+    /// without a lookup.
+    static func named(_ name: String) -> UInt32 {
+        string(name, seed: named) | namedBit
+    }
+
+    static let namedBit: UInt32 = 0x8000_0000
 
     static func string(_ text: String, seed: UInt32) -> UInt32 {
         var hash = seed
@@ -75,7 +83,7 @@ enum FeatureNames {
         var names = FeedbackCues.names + ["shape|shouting", "shape|repeated-punctuation", "term|attack"]
         names += TermKind.allCases.flatMap { ["term|" + $0.rawValue, "term|" + $0.rawValue + "|mentioned"] }
         names += TextLanguage.allCases.map { "language|" + $0.rawValue }
-        return Dictionary(names.map { (FeatureHash.string($0, seed: FeatureHash.named), $0) }) { first, _ in first }
+        return Dictionary(names.map { (FeatureHash.named($0), $0) }) { first, _ in first }
     }()
 }
 
@@ -118,11 +126,13 @@ public struct FeatureExtractor: Sendable {
             let scope: Float = reading.scopes[index].isEmpty ? 1 : Self.mentionedWeight
             var unigram = FeatureHash.unigram
             for byte in token.key.utf8 { unigram = FeatureHash.step(unigram, byte) }
-            vector.add(FeatureHash.finish(unigram), wordNorm * scope, origin: index)
+            vector.add(FeatureHash.finish(unigram) & ~FeatureHash.namedBit, wordNorm * scope, origin: index)
             if set.bigrams, let previous {
                 var pair = FeatureHash.step(previous.hash, 0x20)
                 for byte in token.key.utf8 { pair = FeatureHash.step(pair, byte) }
-                vector.add(FeatureHash.finish(pair ^ FeatureHash.bigram), wordNorm * scope, origin: index)
+                vector.add(
+                    FeatureHash.finish(pair ^ FeatureHash.bigram) & ~FeatureHash.namedBit, wordNorm * scope,
+                    origin: index)
             }
             previous = (unigram, index)
             if let grams = set.characterGrams, token.kind == .word, token.key.utf8.count >= 2 {
@@ -134,7 +144,7 @@ public struct FeatureExtractor: Sendable {
                     for start in 0...(buffer.count - length) {
                         var hash = FeatureHash.character &+ UInt32(length)
                         for offset in start..<(start + length) { hash = FeatureHash.step(hash, buffer[offset]) }
-                        vector.add(FeatureHash.finish(hash), gramNorm * scope, origin: index)
+                        vector.add(FeatureHash.finish(hash) & ~FeatureHash.namedBit, gramNorm * scope, origin: index)
                     }
                 }
             }

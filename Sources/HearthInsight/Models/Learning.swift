@@ -95,7 +95,7 @@ public struct AdaptiveModel: Sendable {
     /// Pull of the adjustments back towards the default, per update.
     public var l2: Float
 
-    public init(base: LinearModel, learningRate: Float = 0.3, l2: Float = 1e-5) {
+    public init(base: LinearModel, learningRate: Float = 0.1, l2: Float = 1e-5) {
         self.base = base
         self.delta = ModelDelta(outputs: base.outputs)
         self.biasAccumulators = Array(repeating: 0, count: base.outputs)

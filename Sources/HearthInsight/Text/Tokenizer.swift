@@ -22,7 +22,7 @@ public struct Tokenizer: Sendable {
             if scalar == "\n" {
                 if tokens.last?.key != "\n" { tokens.append(Token(kind: .punctuation, key: "\n", original: "\n")) }
                 index += 1
-            } else if scalar.properties.isWhitespace || scalar.value == 0xFE0F || scalar.value == 0x200D {
+            } else if Self.isSpace(scalar) || scalar.value == 0xFE0F || scalar.value == 0x200D {
                 index += 1
             } else if let end = Self.urlEnd(scalars, from: index) {
                 tokens.append(Token(kind: .url, key: "<url>", original: Self.string(scalars[index..<end])))
@@ -34,7 +34,7 @@ public struct Tokenizer: Sendable {
                 while end < scalars.count, Self.isWordScalar(scalars[end]) || scalars[end] == "_" { end += 1 }
                 tokens.append(Token(kind: .mention, key: "<mention>", original: Self.string(scalars[index..<end])))
                 index = end
-            } else if let (emoticon, end) = Self.emoticon(scalars, from: index) {
+            } else if Self.emoticonStarts.contains(scalar), let (emoticon, end) = Self.emoticon(scalars, from: index) {
                 tokens.append(Token(kind: .emoticon, key: emoticon, original: Self.string(scalars[index..<end])))
                 index = end
             } else if Self.isEmoji(scalar) {
@@ -68,6 +68,23 @@ public struct Tokenizer: Sendable {
     }
 
     // MARK: Words
+
+    @inline(__always)
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x80
+            ? (scalar == " " || (scalar.value >= 0x09 && scalar.value <= 0x0D)) : scalar.properties.isWhitespace
+    }
+
+    @inline(__always)
+    static func isUppercase(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x80 ? (scalar.value >= 0x41 && scalar.value <= 0x5A) : scalar.properties.isUppercase
+    }
+
+    @inline(__always)
+    static func isAlphabetic(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return value < 0x80 ? (value | 0x20 >= 0x61 && value | 0x20 <= 0x7A) : scalar.properties.isAlphabetic
+    }
 
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
@@ -167,9 +184,9 @@ public struct Tokenizer: Sendable {
             }
             if scalar.value >= 0x30 && scalar.value <= 0x39 {
                 digits += 1
-            } else if scalar.properties.isAlphabetic {
+            } else if isAlphabetic(scalar) {
                 letters += 1
-                if scalar.properties.isUppercase { capitals += 1 }
+                if isUppercase(scalar) { capitals += 1 }
             }
             Folding.append(scalar, to: &key)
             index += 1
@@ -255,6 +272,9 @@ public struct Tokenizer: Sendable {
 
     private static func urlEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
         guard start == 0 || !isWordScalar(scalars[start - 1]) else { return nil }
+        guard scalars[start] == "h" || scalars[start] == "H" || scalars[start] == "w" || scalars[start] == "W" else {
+            return nil
+        }
         var prefix = ""
         for offset in 0..<min(8, scalars.count - start) {
             prefix.unicodeScalars.append(scalars[start + offset])
@@ -264,10 +284,12 @@ public struct Tokenizer: Sendable {
             return nil
         }
         var end = start
-        while end < scalars.count, !scalars[end].properties.isWhitespace { end += 1 }
+        while end < scalars.count, !isSpace(scalars[end]) { end += 1 }
         while end > start, ".,;:!?)]}»\"'".unicodeScalars.contains(scalars[end - 1]) { end -= 1 }
         return end
     }
+
+    private static let emoticonStarts: Set<Unicode.Scalar> = [":", ";", "=", "x", "X", "<", "^", "-", ">"]
 
     private static let emoticons: [(String, String)] = [
         (":-)", ":)"), (":)", ":)"), ("=)", ":)"), (":-(", ":("), (":(", ":("), (":'(", ":'("), (":-D", ":D"),
@@ -277,7 +299,7 @@ public struct Tokenizer: Sendable {
     ]
 
     private static func emoticon(_ scalars: [Unicode.Scalar], from start: Int) -> (String, Int)? {
-        guard start == 0 || scalars[start - 1].properties.isWhitespace else { return nil }
+        guard start == 0 || isSpace(scalars[start - 1]) else { return nil }
         for (form, key) in emoticons {
             let end = start + form.unicodeScalars.count
             guard end <= scalars.count, scalars[start..<end].elementsEqual(form.unicodeScalars) else { continue }

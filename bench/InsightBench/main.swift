@@ -1,0 +1,78 @@
+import Foundation
+import HearthInsight
+
+// Triage engine benchmark: model load time, posts per second for all signals together, peak resident memory.
+// Run through bench/insight.sh (release build, pinned to one core). Posts are ~300 characters, built from a fixed
+// bank of forum sentences in French and English (clean, toxic, questions, bug reports), so runs are comparable.
+
+let sentences = [
+    "Bonjour à tous, je n'arrive pas à changer mon avatar depuis la dernière mise à jour du forum.",
+    "T'es vraiment qu'un gros bouffon, ferme ta gueule et retourne jouer aux billes.",
+    "Merci beaucoup pour la réponse rapide, c'est exactement ce qu'il me fallait !",
+    "Ce serait bien d'avoir un mode sombre, surtout pour ceux qui lisent le soir.",
+    "Le bouton « répondre » ne fonctionne plus, j'ai une erreur 500 à chaque fois.",
+    "How do I reset my password? The e-mail never arrives, even in the spam folder.",
+    "You are a pathetic loser and nobody here wants to read your garbage posts.",
+    "It would be great to get a notification when someone quotes one of my posts.",
+    "I don't think you are an idiot at all, you made a fair point about the rules.",
+    "THIS IS THE WORST UPDATE EVER!!! http://example.com/a look at this @moderator",
+    "Franchement c'est nuuuul, les modos sont des vendus 😡 bande de larbins",
+    "Great job on the new editor 👍 the preview is really fast on my phone :)",
+]
+
+func post(_ seed: Int) -> String {
+    var text = ""
+    var index = seed
+    while text.count < 300 {
+        text += sentences[index % sentences.count] + " "
+        index = index &* 7 &+ 3
+    }
+    return String(text.prefix(300))
+}
+
+func peakResidentMiB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+    else { return .nan }
+    let kib = Double(line.split(separator: " ").dropFirst().first ?? "") ?? .nan
+    return kib / 1024
+}
+
+let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 100_000 : 100_000
+let posts = (0..<1000).map(post)
+
+let clock = ContinuousClock()
+var loaded: TriageEngine?
+let loadTime = try clock.measure { loaded = try TriageEngine.bundled() }
+let engine = loaded!
+
+// Warm up, then measure.
+var checksum = 0.0
+for text in posts.prefix(200) { checksum += engine.analyze(text).toxicity.score }
+let scoreTime = clock.measure {
+    for index in 0..<count {
+        let analysis = engine.analyze(posts[index % posts.count])
+        checksum += analysis.toxicity.score + analysis.sentiment.score + analysis.noise.score + analysis.feedback.score
+    }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+let rate = Double(count) / seconds(scoreTime)
+print(
+    "posts scored          \(count) (300 characters each; all signals: language, toxicity, feedback, sentiment, noise)")
+print(String(format: "posts per second      %.0f", rate))
+print(String(format: "model load            %.1f ms", seconds(loadTime) * 1000))
+print(String(format: "peak resident memory  %.1f MiB", peakResidentMiB()))
+print(String(format: "(checksum %.3f)", checksum))
+
+// Breakdown, to see where time goes.
+if CommandLine.arguments.contains("--breakdown") {
+    let reader = engine.reader
+    let readTime = clock.measure {
+        for index in 0..<count { checksum += Double(reader.read(posts[index % posts.count]).tokens.count) }
+    }
+    print(String(format: "read only             %.0f posts/s", Double(count) / seconds(readTime)))
+}
