@@ -100,7 +100,7 @@ public struct TriageEngine: Sendable {
     }
 
     /// The words and named features that pushed a label up most, strongest first.
-    static func reasons(_ contributions: [(origin: Int32, hash: UInt32, value: Float)], reading: Reading) -> [String] {
+    static func reasons(_ contributions: [Contribution], reading: Reading) -> [String] {
         var byToken: [Int32: Float] = [:]
         var named: [String: Float] = [:]
         for contribution in contributions {
@@ -158,6 +158,14 @@ public struct TriageEngine: Sendable {
     /// Learns a toxicity label directly (the CLI's learning curve).
     public mutating func learn(_ text: String, toxic: Bool) {
         toxicity.learn(toxicityFeatures.features(of: reader.read(text)), label: toxic ? 1 : 0)
+    }
+
+    /// Learns one labelled row of `task` (label 1 = toxic for toxicity, a `FeedbackKind` index for feedback).
+    public mutating func learn(_ row: LabelledText, task: InsightTask) {
+        switch task {
+        case .toxicity: learn(row.text, toxic: row.label == 1)
+        case .feedback: learn(row.text, kind: FeedbackKind.allCases[row.label])
+        }
     }
 
     /// Learns what kind of feedback a post was.

@@ -55,11 +55,22 @@ struct DataOptions: ParsableArguments {
         }
         return try CSVTable(parsing: text)
     }
+}
+
+/// A labelled data file: the task, the CSV and its text and label columns (eval, learn, train).
+struct LabelledDataOptions: ParsableArguments {
+    @Option(help: "toxicity (labels 0/1, 1 = toxic or hidden) or feedback (question, suggestion, bug, …).")
+    var task: InsightTask
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "The column holding the gold label or decision.")
+    var labelColumn: String
 
     /// Rows with a known label; rows with another label are counted and reported, not silently dropped.
-    func labelled(task: InsightTask, labelColumn: String) throws -> [LabelledText] {
-        let table = try table()
-        let textIndex = try table.column(textColumn)
+    func rows() throws -> [LabelledText] {
+        let table = try data.table()
+        let textIndex = try table.column(data.textColumn)
         let labelIndex = try table.column(labelColumn)
         var rows: [LabelledText] = []
         var unknown: [String: Int] = [:]
@@ -76,7 +87,7 @@ struct DataOptions: ParsableArguments {
                 "Skipped \(unknown.values.reduce(0, +)) rows whose label is not one of "
                     + "\(task.labels.joined(separator: ", ")): \(list.joined(separator: ", ")).")
         }
-        guard !rows.isEmpty else { throw CLIFailure("No row of \(data) has a usable label in \(labelColumn).") }
+        guard !rows.isEmpty else { throw CLIFailure("No row of \(data.data) has a usable label in \(labelColumn).") }
         return rows
     }
 }
@@ -147,11 +158,7 @@ extension InsightCommand {
         static let configuration = CommandConfiguration(
             commandName: "eval", abstract: "Measure the engine against labelled rows, optionally as it learns them.")
 
-        @Option(help: "toxicity (labels 0/1) or feedback (question, suggestion, bug, complaint, praise, discussion).")
-        var task: InsightTask
-        @OptionGroup var data: DataOptions
-        @Option(help: "The column holding the gold label.")
-        var labelColumn: String
+        @OptionGroup var labelled: LabelledDataOptions
         @OptionGroup var models: ModelOptions
         @Option(help: "Comma-separated numbers of decisions to learn, e.g. 100,300,600.")
         var learningCurve: String?
@@ -163,7 +170,8 @@ extension InsightCommand {
         func run() {
             InsightCommand.guarded {
                 let engine = try models.engine()
-                let rows = try data.labelled(task: task, labelColumn: labelColumn)
+                let task = labelled.task
+                let rows = try labelled.rows()
                 var report = Evaluator.evaluate(engine, task: task, rows: rows)
                 if let learningCurve {
                     let counts = learningCurve.split(separator: ",").map {
@@ -191,11 +199,7 @@ extension InsightCommand {
         static let configuration = CommandConfiguration(
             abstract: "Learn a community's own decisions on top of the default models and save the adjustments.")
 
-        @Option(help: "toxicity (labels 0/1, 1 = hidden as a troll) or feedback.")
-        var task: InsightTask
-        @OptionGroup var data: DataOptions
-        @Option(help: "The column holding the decision.")
-        var labelColumn: String
+        @OptionGroup var labelled: LabelledDataOptions
         @OptionGroup var models: ModelOptions
         @Option(help: "The folder to write toxicity.adj and feedback.adj into (created if needed).")
         var out: String
@@ -203,13 +207,9 @@ extension InsightCommand {
         func run() {
             InsightCommand.guarded {
                 var engine = try models.engine()
-                let rows = try data.labelled(task: task, labelColumn: labelColumn)
-                for row in rows {
-                    switch task {
-                    case .toxicity: engine.learn(row.text, toxic: row.label == 1)
-                    case .feedback: engine.learn(row.text, kind: FeedbackKind.allCases[row.label])
-                    }
-                }
+                let task = labelled.task
+                let rows = try labelled.rows()
+                for row in rows { engine.learn(row, task: task) }
                 let folder = URL(fileURLWithPath: out)
                 do {
                     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -234,11 +234,7 @@ extension InsightCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train a default model from labelled rows (how the bundled models were made; see training/).")
 
-        @Option(help: "toxicity or feedback.")
-        var task: InsightTask
-        @OptionGroup var data: DataOptions
-        @Option(help: "The column holding the label.")
-        var labelColumn: String
+        @OptionGroup var labelled: LabelledDataOptions
         @Option(help: "Where to write the model file.")
         var out: String
         @Option(help: "Passes over the data.")
@@ -252,14 +248,15 @@ extension InsightCommand {
 
         func run() {
             InsightCommand.guarded {
-                let rows = try data.labelled(task: task, labelColumn: labelColumn)
+                let task = labelled.task
+                let rows = try labelled.rows()
                 var settings = TrainingSettings()
                 settings.epochs = epochs
                 settings.learningRate = learningRate
                 settings.balance = balance
                 settings.seed = seed
                 let provenance =
-                    "hearth insight train --task \(task.rawValue) --data \(URL(fileURLWithPath: data.data).lastPathComponent) "
+                    "hearth insight train --task \(task.rawValue) --data \(URL(fileURLWithPath: labelled.data.data).lastPathComponent) "
                     + "--epochs \(epochs) --learning-rate \(learningRate) --balance \(balance) --seed \(seed); "
                     + "\(rows.count) rows"
                 let model = task.train(rows, lexicon: try .bundled(), settings: settings, provenance: provenance)

@@ -67,12 +67,3 @@ print(String(format: "posts per second      %.0f", rate))
 print(String(format: "model load            %.1f ms", seconds(loadTime) * 1000))
 print(String(format: "peak resident memory  %.1f MiB", peakResidentMiB()))
 print(String(format: "(checksum %.3f)", checksum))
-
-// Breakdown, to see where time goes.
-if CommandLine.arguments.contains("--breakdown") {
-    let reader = engine.reader
-    let readTime = clock.measure {
-        for index in 0..<count { checksum += Double(reader.read(posts[index % posts.count]).tokens.count) }
-    }
-    print(String(format: "read only             %.0f posts/s", Double(count) / seconds(readTime)))
-}

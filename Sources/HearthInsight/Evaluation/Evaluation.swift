@@ -160,12 +160,7 @@ public enum Evaluator {
         let held = Array(shuffled[half...])
         return ([0] + decisions.filter { $0 > 0 }).map { count in
             var adapted = engine
-            for row in learning.prefix(count) {
-                switch task {
-                case .toxicity: adapted.learn(row.text, toxic: row.label == 1)
-                case .feedback: adapted.learn(row.text, kind: FeedbackKind.allCases[row.label])
-                }
-            }
+            for row in learning.prefix(count) { adapted.learn(row, task: task) }
             let report = evaluate(adapted, task: task, rows: held)
             return EvaluationReport.CurvePoint(
                 decisions: min(count, learning.count), accuracy: report.accuracy,

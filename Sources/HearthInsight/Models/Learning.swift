@@ -107,7 +107,7 @@ public struct AdaptiveModel: Sendable {
         base.probabilities(vector, adding: delta.isEmpty ? nil : delta)
     }
 
-    func contributions(_ vector: FeatureVector, label: Int) -> [(origin: Int32, hash: UInt32, value: Float)] {
+    func contributions(_ vector: FeatureVector, label: Int) -> [Contribution] {
         base.contributions(vector, label: label, adding: delta.isEmpty ? nil : delta)
     }
 

@@ -62,13 +62,10 @@ public struct LinearModel: Sendable {
         return exps.map { $0 / total }
     }
 
-    /// How much each feature pushed `label` up (positive) or down, summed per origin token (-1: whole post).
-    func contributions(_ vector: FeatureVector, label: Int, adding delta: ModelDelta? = nil) -> [(
-        origin: Int32,
-        hash: UInt32, value: Float
-    )] {
+    /// How much each feature pushed `label` up (positive) or down, with the token it came from.
+    func contributions(_ vector: FeatureVector, label: Int, adding delta: ModelDelta? = nil) -> [Contribution] {
         let outputs = outputs
-        var result: [(origin: Int32, hash: UInt32, value: Float)] = []
+        var result: [Contribution] = []
         result.reserveCapacity(vector.hashes.count)
         for position in vector.hashes.indices {
             let row = Int(vector.hashes[position] & mask) * outputs
@@ -87,10 +84,20 @@ public struct LinearModel: Sendable {
                 }
                 weight = own - mean
             }
-            result.append((vector.origins[position], vector.hashes[position], weight * vector.values[position]))
+            result.append(
+                Contribution(
+                    origin: vector.origins[position], hash: vector.hashes[position],
+                    value: weight * vector.values[position]))
         }
         return result
     }
+}
+
+/// One feature's push on a label: the token it came from (-1: the whole post), its hash, and weight × value.
+struct Contribution {
+    var origin: Int32
+    var hash: UInt32
+    var value: Float
 }
 
 /// A community's adjustments on top of a model: a sparse table of weight changes, learned online.

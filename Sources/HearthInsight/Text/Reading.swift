@@ -44,7 +44,7 @@ public struct Reader: Sendable {
 
     public func read(_ text: String) -> Reading {
         let tokens = tokenizer.tokens(text)
-        let scopes = Self.scopes(tokens, text: text)
+        let scopes = Self.scopes(tokens)
         var hits: [Reading.Hit] = []
         var index = 0
         while index < tokens.count {
@@ -61,7 +61,7 @@ public struct Reader: Sendable {
 
     /// Negation opens a window of five words ("don't think you are an idiot"); a report verb ("saying", "traiter de") runs to the end of the
     /// clause; quotation marks and Markdown quote lines ("> …") quote what they hold.
-    static func scopes(_ tokens: [Token], text: String) -> [Reading.Scope] {
+    static func scopes(_ tokens: [Token]) -> [Reading.Scope] {
         var scopes = Array(repeating: Reading.Scope(), count: tokens.count)
         var inQuote = false
         var negationLeft = 0

@@ -162,7 +162,6 @@ public struct Tokenizer: Sendable {
         var capitals = 0
         var digits = 0
         var obfuscated = false
-        var elongated = false
         var index = raw.startIndex
         while index < raw.endIndex {
             let scalar = raw[index]
@@ -196,10 +195,9 @@ public struct Tokenizer: Sendable {
             return
         }
         let squeezed = squeezeElongation(key)
-        if squeezed.count != key.count { elongated = true }
         var token = Token(kind: .word, key: String(squeezed), original: original)
         token.isShouted = letters >= 2 && capitals == letters
-        token.isElongated = elongated
+        token.isElongated = squeezed.count != key.count
         token.isObfuscated = obfuscated
         tokens.append(token)
     }
