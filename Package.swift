@@ -139,6 +139,7 @@ let package = Package(
         .testTarget(
             name: "HearthViewsTests",
             dependencies: ["HearthViews"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -13,6 +13,7 @@ public struct HearthServices: Sendable {
     public let accounts: AccountService
     public let sessions: SessionService
     public let apiKeys: APIKeyService
+    public let forum: ForumService
     public let renderer: Renderer
     public let mailTransport: any MailTransport
     public let now: Now
@@ -49,11 +50,15 @@ public struct HearthServices: Sendable {
             mailer: TemplateAccountMailer(
                 renderer: renderer, transport: transport, from: config.mailFrom, communityName: config.communityName),
             settings: settings, limits: .standard(now: now), now: now, logger: logger)
+        let forum = ForumService(
+            forum: SQLForumRepository(database: database),
+            notifications: SQLNotificationRepository(database: database), members: members,
+            cooker: SafeMarkdown(), policy: AccessPolicy(), now: now, logger: logger)
         return HearthServices(
             config: config, database: database, accounts: accounts,
             sessions: SessionService(sessions: sessionStore, lifetime: settings.sessionLifetime, now: now),
             apiKeys: APIKeyService(keys: SQLAPIKeyRepository(database: database), members: members, now: now),
-            renderer: renderer, mailTransport: transport, now: now, logger: logger)
+            forum: forum, renderer: renderer, mailTransport: transport, now: now, logger: logger)
     }
 
     /// Applies pending migrations; returns what was applied.

@@ -11,7 +11,7 @@ struct AccessPolicyTests {
     func viewer(_ role: Role, credential: Viewer.Credential = .session(SessionID(1)), grants: [Grant] = []) -> Viewer {
         Viewer(
             member: Member(
-                id: MemberID(7), email: "m@example.org", displayName: "M", role: role, language: nil,
+                id: MemberID(7), email: "m@example.org", handle: "m", displayName: "M", role: role, language: nil,
                 createdAt: evening),
             credential: credential, grants: grants)
     }

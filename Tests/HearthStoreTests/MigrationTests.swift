@@ -1,7 +1,10 @@
 import Foundation
-import HearthStore
+import HearthCore
 import HearthTestSupport
+import SQLKit
 import Testing
+
+@testable import HearthStore
 
 @Suite("Migrations")
 struct MigrationTests {
@@ -10,7 +13,7 @@ struct MigrationTests {
         let database = try await TestDatabase.make(engine, migrated: false)
         defer { Task { await database.close() } }
         let applied = try await Migrator(database: database).migrate()
-        #expect(applied.map(\.number) == [1])
+        #expect(applied.map(\.number) == [1, 2])
 
         let schema = try await SchemaDescription.describe(database)
         let snapshotURL = try #require(Bundle.module.url(forResource: "Snapshots/schema", withExtension: "txt"))
@@ -29,5 +32,34 @@ struct MigrationTests {
         defer { Task { await database.close() } }
         #expect(try await Migrator(database: database).migrate().isEmpty)
         #expect(try await Migrator(database: database).pending().isEmpty)
+    }
+}
+
+@Suite("Forum migration")
+struct ForumMigrationTests {
+    @Test(
+        "members who existed before the forum get unique handles made from their names", arguments: TestEngine.allCases)
+    func handlesForExistingMembers(engine: TestEngine) async throws {
+        let database = try await TestDatabase.make(engine, migrated: false)
+        defer { Task { await database.close() } }
+        try await Migrator(database: database, migrations: [.accounts], now: { Date() }).migrate()
+        for (email, name) in [("a@example.org", "Zoé Martin"), ("b@example.org", "zoe martin"), ("c@example.org", "★")]
+        {
+            try await database.write { sql in
+                try await sql.insert(into: "members")
+                    .columns("email", "display_name", "role", "password_hash", "created_at")
+                    .values(SQLBind(email), SQLBind(name), SQLBind("member"), SQLBind("x"), SQLBind(0))
+                    .run()
+            }
+        }
+        try await Migrator(database: database).migrate()
+        let members = SQLMemberRepository(database: database)
+        #expect(try await members.find(email: "a@example.org")?.handle == "zoe_martin")
+        #expect(try await members.find(email: "b@example.org")?.handle == "zoe_martin2")
+        #expect(try await members.find(email: "c@example.org")?.handle == "member")
+        let next = try await members.create(
+            NewMember(
+                email: "d@example.org", displayName: "Zoé Martin", role: .member, passwordHash: "x", createdAt: Date()))
+        #expect(next.handle == "zoe_martin3")
     }
 }

@@ -8,7 +8,8 @@ struct RendererTests {
     func escapes() async throws {
         let renderer = try await Renderer.load()
         let viewer = Member(
-            id: MemberID(1), email: "x@example.org", displayName: "<script>alert(1)</script>", role: .member,
+            id: MemberID(1), email: "x@example.org", handle: "x", displayName: "<script>alert(1)</script>",
+            role: .member,
             language: nil, createdAt: .init(timeIntervalSince1970: 0))
         let chrome = PageChrome(
             title: "Log in", communityName: "Café \"Hearth\"", viewer: viewer, csrf: "tok\"en", signupOpen: true,

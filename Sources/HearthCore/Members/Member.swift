@@ -31,15 +31,23 @@ public enum Language: String, Sendable, Codable, CaseIterable {
 public struct Member: Sendable, Equatable, Codable, Identifiable {
     public let id: MemberID
     public var email: String
+    /// The name people write after "@" to mention them; unique, made from the display name at sign-up.
+    public var handle: String
     public var displayName: String
+    public var bio: String
     public var role: Role
     public var language: Language?
     public let createdAt: Date
 
-    public init(id: MemberID, email: String, displayName: String, role: Role, language: Language?, createdAt: Date) {
+    public init(
+        id: MemberID, email: String, handle: String, displayName: String, bio: String = "", role: Role,
+        language: Language?, createdAt: Date
+    ) {
         self.id = id
         self.email = email
+        self.handle = handle
         self.displayName = displayName
+        self.bio = bio
         self.role = role
         self.language = language
         self.createdAt = createdAt

@@ -11,6 +11,10 @@ public protocol MemberRepository: Sendable {
     func count(role: Role) async throws -> Int
     /// The oldest member with that role (the community manager who set the community up, say).
     func firstMember(withRole role: Role) async throws -> Member?
+    func find(handle: String) async throws -> Member?
+    /// The members with these handles (compared case-insensitively); unknown handles are left out.
+    func summaries(handles: [String]) async throws -> [MemberSummary]
+    func updateProfile(of id: MemberID, displayName: String, bio: String, language: Language?) async throws
 }
 
 /// Sessions as stored, found by the digest of the cookie's secret.

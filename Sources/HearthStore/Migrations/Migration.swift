@@ -11,6 +11,7 @@ struct Migration: Sendable {
 extension Migration {
     /// Every migration, in order.
     static let all: [Migration] = [
-        .accounts
+        .accounts,
+        .forum,
     ]
 }

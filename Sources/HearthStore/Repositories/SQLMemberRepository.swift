@@ -10,24 +10,27 @@ public struct SQLMemberRepository: MemberRepository {
         self.database = database
     }
 
-    static let columns = ["id", "email", "display_name", "role", "language", "created_at"]
+    static let columns = ["id", "email", "handle", "display_name", "bio", "role", "language", "created_at"]
 
     public func create(_ member: NewMember) async throws -> Member {
         do {
-            let id = try await database.write { sql in
-                try await sql.insert(into: "members")
-                    .columns("email", "display_name", "role", "password_hash", "created_at")
+            let (id, handle) = try await database.write { sql in
+                let handle = try await Self.freeHandle(for: member.displayName, sql)
+                let id = try await sql.insert(into: "members")
+                    .columns("email", "handle", "display_name", "role", "password_hash", "created_at")
                     .values(
-                        SQLBind(member.email), SQLBind(member.displayName), SQLBind(member.role.rawValue),
-                        SQLBind(member.passwordHash), SQLBind(member.createdAt.millisecondsSince1970)
+                        SQLBind(member.email), SQLBind(handle), SQLBind(member.displayName),
+                        SQLBind(member.role.rawValue), SQLBind(member.passwordHash),
+                        SQLBind(member.createdAt.millisecondsSince1970)
                     )
                     .returning("id")
                     .first(decodingColumn: "id", as: Int64.self)
+                return (id, handle)
             }
             guard let id else { throw HearthError.unavailable("The new account could not be saved.") }
             return Member(
-                id: MemberID(id), email: member.email, displayName: member.displayName, role: member.role,
-                language: nil, createdAt: member.createdAt)
+                id: MemberID(id), email: member.email, handle: handle, displayName: member.displayName,
+                role: member.role, language: nil, createdAt: member.createdAt)
         } catch  where HearthDatabase.isUniqueViolation(error) {
             throw HearthError.validation([
                 FieldError(field: "email", message: "An account with this e-mail address already exists.")
@@ -87,21 +90,79 @@ public struct SQLMemberRepository: MemberRepository {
         }
     }
 
+    public func find(handle: String) async throws -> Member? {
+        try await database.read { sql in
+            try await sql.select().columns(Self.columns).from("members")
+                .where("handle", .equal, handle.lowercased())
+                .first()
+                .map(Self.member)
+        }
+    }
+
+    public func summaries(handles: [String]) async throws -> [MemberSummary] {
+        guard !handles.isEmpty else { return [] }
+        return try await database.read { sql in
+            try await sql.select().columns("id", "handle", "display_name", "role").from("members")
+                .where("handle", .in, handles.map { $0.lowercased() })
+                .all()
+                .map { try Self.summary($0, prefix: "") }
+        }
+    }
+
+    public func updateProfile(of id: MemberID, displayName: String, bio: String, language: Language?) async throws {
+        try await database.write { sql in
+            try await sql.update("members")
+                .set("display_name", to: displayName)
+                .set("bio", to: bio)
+                .set("language", to: language?.rawValue)
+                .where("id", .equal, id.rawValue)
+                .run()
+        }
+    }
+
+    /// A handle made from the name that nobody has yet: the name's own, or it followed by the first free number.
+    static func freeHandle(for displayName: String, _ sql: any SQLDatabase) async throws -> String {
+        let base = Handle.base(for: displayName)
+        let similar = try await sql.select().column("handle").from("members")
+            .where("handle", .like, base + "%")
+            .all()
+            .map { try $0.decode(column: "handle", as: String?.self) }
+        let taken = Set(similar.compactMap { $0 })
+        guard taken.contains(base) else { return base }
+        return (2...).lazy.map { "\(base)\($0)" }.first { !taken.contains($0) }!
+    }
+
+    /// A member's public face from a row holding `id`, `handle`, `display_name` and `role` after `prefix`.
+    static func summary(_ row: any SQLRow, prefix: String) throws -> MemberSummary {
+        let id = try row.decode(column: prefix + "id", as: Int64.self)
+        return MemberSummary(
+            id: MemberID(id),
+            handle: try row.decode(column: prefix + "handle", as: String?.self) ?? "member\(id)",
+            displayName: try row.decode(column: prefix + "display_name", as: String.self),
+            role: try role(row.decode(column: prefix + "role", as: String.self)))
+    }
+
+    static func role(_ name: String) throws -> Role {
+        guard let role = Role(rawValue: name) else {
+            throw HearthError.unavailable("A member record has an unknown role \(name).")
+        }
+        return role
+    }
+
     /// Decodes a row selected with `columns` (optionally prefixed by a join, see `member(_:prefix:)`).
     @Sendable static func member(_ row: any SQLRow) throws -> Member {
         try member(row, prefix: "")
     }
 
     static func member(_ row: any SQLRow, prefix: String) throws -> Member {
-        let roleName = try row.decode(column: prefix + "role", as: String.self)
-        guard let role = Role(rawValue: roleName) else {
-            throw HearthError.unavailable("A member record has an unknown role \(roleName).")
-        }
+        let summary = try summary(row, prefix: prefix)
         return Member(
-            id: MemberID(try row.decode(column: prefix + "id", as: Int64.self)),
+            id: summary.id,
             email: try row.decode(column: prefix + "email", as: String.self),
-            displayName: try row.decode(column: prefix + "display_name", as: String.self),
-            role: role,
+            handle: summary.handle,
+            displayName: summary.displayName,
+            bio: try row.decode(column: prefix + "bio", as: String.self),
+            role: summary.role,
             language: try row.decode(column: prefix + "language", as: String?.self).flatMap(Language.init(rawValue:)),
             createdAt: Date(millisecondsSince1970: try row.decode(column: prefix + "created_at", as: Int64.self)))
     }

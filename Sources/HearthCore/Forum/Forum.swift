@@ -1,0 +1,217 @@
+import Foundation
+
+public typealias CategoryID = Identifier<Category>
+public typealias TopicID = Identifier<Topic>
+public typealias PostID = Identifier<Post>
+public typealias NotificationID = Identifier<MemberNotification>
+
+/// A place in the forum. The announcements category is an ordinary category that only staff may start
+/// topics in and that the home page shows first.
+public struct Category: Sendable, Equatable, Identifiable, Codable {
+    /// Who may start topics here (anyone may reply to an open topic).
+    public enum StartPolicy: String, Sendable, Codable, CaseIterable {
+        case everyone
+        case staff
+    }
+
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case forum
+        case announcements
+    }
+
+    public let id: CategoryID
+    public var slug: String
+    public var name: String
+    public var description: String
+    public var position: Int
+    public var startPolicy: StartPolicy
+    public var kind: Kind
+
+    public init(
+        id: CategoryID, slug: String, name: String, description: String, position: Int, startPolicy: StartPolicy,
+        kind: Kind
+    ) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.description = description
+        self.position = position
+        self.startPolicy = startPolicy
+        self.kind = kind
+    }
+}
+
+/// A conversation: a title and its posts, the first of which opens it.
+public struct Topic: Sendable, Equatable, Identifiable {
+    public let id: TopicID
+    public var categoryID: CategoryID
+    public var author: MemberSummary
+    public var title: String
+    public var createdAt: Date
+    public var lastPostedAt: Date
+    public var lastPoster: MemberSummary
+    /// Visible posts, the opening post included.
+    public var postCount: Int
+    /// The number given to the newest post, deleted ones included; posts are numbered from 1.
+    public var highestNumber: Int
+    public var pinnedAt: Date?
+    public var closedAt: Date?
+    public var deletedAt: Date?
+
+    public init(
+        id: TopicID, categoryID: CategoryID, author: MemberSummary, title: String, createdAt: Date,
+        lastPostedAt: Date, lastPoster: MemberSummary, postCount: Int, highestNumber: Int, pinnedAt: Date?,
+        closedAt: Date?, deletedAt: Date?
+    ) {
+        self.id = id
+        self.categoryID = categoryID
+        self.author = author
+        self.title = title
+        self.createdAt = createdAt
+        self.lastPostedAt = lastPostedAt
+        self.lastPoster = lastPoster
+        self.postCount = postCount
+        self.highestNumber = highestNumber
+        self.pinnedAt = pinnedAt
+        self.closedAt = closedAt
+        self.deletedAt = deletedAt
+    }
+
+    public var slug: String { Slug.make(title) }
+    public var isPinned: Bool { pinnedAt != nil }
+    public var isClosed: Bool { closedAt != nil }
+}
+
+/// Who wrote something, as lists and posts show them.
+public struct MemberSummary: Sendable, Equatable, Codable {
+    public let id: MemberID
+    public let handle: String
+    public let displayName: String
+    public let role: Role
+
+    public init(id: MemberID, handle: String, displayName: String, role: Role) {
+        self.id = id
+        self.handle = handle
+        self.displayName = displayName
+        self.role = role
+    }
+
+    public init(_ member: Member) {
+        self.init(id: member.id, handle: member.handle, displayName: member.displayName, role: member.role)
+    }
+}
+
+/// One message in a topic. `body` is what the author wrote (Markdown); `html` is that body rendered once,
+/// when it was written, by a `PostCooker`, so that reading a topic renders nothing.
+public struct Post: Sendable, Equatable, Identifiable {
+    public let id: PostID
+    public let topicID: TopicID
+    public let number: Int
+    public var author: MemberSummary
+    public var body: String
+    public var html: String
+    public var quotePostID: PostID?
+    public var createdAt: Date
+    public var editedAt: Date?
+    public var editCount: Int
+    public var deletedAt: Date?
+
+    public init(
+        id: PostID, topicID: TopicID, number: Int, author: MemberSummary, body: String, html: String,
+        quotePostID: PostID?, createdAt: Date, editedAt: Date?, editCount: Int, deletedAt: Date?
+    ) {
+        self.id = id
+        self.topicID = topicID
+        self.number = number
+        self.author = author
+        self.body = body
+        self.html = html
+        self.quotePostID = quotePostID
+        self.createdAt = createdAt
+        self.editedAt = editedAt
+        self.editCount = editCount
+        self.deletedAt = deletedAt
+    }
+
+    public var isDeleted: Bool { deletedAt != nil }
+}
+
+/// An earlier text of an edited post, kept so that staff (and the author) can see what changed.
+public struct PostRevision: Sendable, Equatable {
+    public let postID: PostID
+    /// The body as it was before the edit made at `replacedAt`.
+    public let body: String
+    public let editor: MemberSummary
+    public let replacedAt: Date
+
+    public init(postID: PostID, body: String, editor: MemberSummary, replacedAt: Date) {
+        self.postID = postID
+        self.body = body
+        self.editor = editor
+        self.replacedAt = replacedAt
+    }
+}
+
+/// The reactions a post can receive: a like and a few emoji, deliberately no "dislike".
+public enum ReactionKind: String, Sendable, Codable, CaseIterable {
+    case like
+    case heart
+    case laugh
+    case thanks
+    case insightful
+
+    public var emoji: String {
+        switch self {
+        case .like: "👍"
+        case .heart: "❤️"
+        case .laugh: "😄"
+        case .thanks: "🙏"
+        case .insightful: "💡"
+        }
+    }
+}
+
+/// How many of each reaction a post has, and which ones the viewer gave.
+public struct ReactionTally: Sendable, Equatable {
+    public var counts: [ReactionKind: Int]
+    public var mine: Set<ReactionKind>
+
+    public init(counts: [ReactionKind: Int] = [:], mine: Set<ReactionKind> = []) {
+        self.counts = counts
+        self.mine = mine
+    }
+}
+
+/// Something that happened to a member's words: a mention, a reply, a quote.
+public struct MemberNotification: Sendable, Equatable, Identifiable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case mention
+        case reply
+        case quote
+    }
+
+    public let id: NotificationID
+    public let kind: Kind
+    public let actor: MemberSummary
+    public let topicID: TopicID
+    public let topicTitle: String
+    public let postID: PostID
+    public let postNumber: Int
+    public let createdAt: Date
+    public var readAt: Date?
+
+    public init(
+        id: NotificationID, kind: Kind, actor: MemberSummary, topicID: TopicID, topicTitle: String, postID: PostID,
+        postNumber: Int, createdAt: Date, readAt: Date?
+    ) {
+        self.id = id
+        self.kind = kind
+        self.actor = actor
+        self.topicID = topicID
+        self.topicTitle = topicTitle
+        self.postID = postID
+        self.postNumber = postNumber
+        self.createdAt = createdAt
+        self.readAt = readAt
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+
+/// What is needed to create a category.
+public struct NewCategory: Sendable, Equatable {
+    public var slug: String
+    public var name: String
+    public var description: String
+    public var startPolicy: Category.StartPolicy
+    public var kind: Category.Kind
+
+    public init(
+        slug: String, name: String, description: String, startPolicy: Category.StartPolicy, kind: Category.Kind
+    ) {
+        self.slug = slug
+        self.name = name
+        self.description = description
+        self.startPolicy = startPolicy
+        self.kind = kind
+    }
+}
+
+/// A post about to be written: its text already checked and rendered.
+public struct NewPost: Sendable, Equatable {
+    public var authorID: MemberID
+    public var body: String
+    public var html: String
+    public var quotePostID: PostID?
+    public var createdAt: Date
+
+    public init(authorID: MemberID, body: String, html: String, quotePostID: PostID?, createdAt: Date) {
+        self.authorID = authorID
+        self.body = body
+        self.html = html
+        self.quotePostID = quotePostID
+        self.createdAt = createdAt
+    }
+}
+
+/// Which topics a list shows, newest activity first.
+public struct TopicQuery: Sendable, Equatable {
+    public var categoryID: CategoryID?
+    /// Only topics whose last activity comes strictly after this position in the list (a cursor).
+    public var after: TopicCursor?
+    public var limit: Int
+    /// Staff see deleted topics in lists; members do not.
+    public var includeDeleted: Bool
+    /// Pinned topics first (category pages and the home page), or strictly by activity (feeds, the API).
+    public var pinnedFirst: Bool
+
+    public init(
+        categoryID: CategoryID? = nil, after: TopicCursor? = nil, limit: Int = 30, includeDeleted: Bool = false,
+        pinnedFirst: Bool = false
+    ) {
+        self.categoryID = categoryID
+        self.after = after
+        self.limit = limit
+        self.includeDeleted = includeDeleted
+        self.pinnedFirst = pinnedFirst
+    }
+}
+
+/// A position in a topic list: the last topic shown. Written into links and API responses as an opaque
+/// string ("<pinned>.<lastPostedAt ms>.<id>").
+public struct TopicCursor: Sendable, Equatable {
+    public var pinned: Bool
+    public var lastPostedAt: Int64
+    public var id: TopicID
+
+    public init(pinned: Bool, lastPostedAt: Int64, id: TopicID) {
+        self.pinned = pinned
+        self.lastPostedAt = lastPostedAt
+        self.id = id
+    }
+
+    public init(after topic: Topic, pinnedFirst: Bool) {
+        self.init(
+            pinned: pinnedFirst && topic.isPinned, lastPostedAt: topic.lastPostedAt.millisecondsSince1970,
+            id: topic.id)
+    }
+
+    public var token: String { "\(pinned ? 1 : 0).\(lastPostedAt).\(id.rawValue)" }
+
+    /// Reads a token; anything malformed is a validation error, never a crash or a silent first page.
+    public init(token: String) throws {
+        let parts = token.split(separator: ".")
+        guard parts.count == 3, let pinned = Int(parts[0]), pinned == 0 || pinned == 1,
+            let last = Int64(parts[1]), let id = Int64(parts[2])
+        else {
+            throw HearthError.invalid("cursor", "This page link is not valid; start again from the first page.")
+        }
+        self.init(pinned: pinned == 1, lastPostedAt: last, id: TopicID(id))
+    }
+}
+
+/// A notification about to be stored.
+public struct NewNotification: Sendable, Equatable {
+    public var memberID: MemberID
+    public var kind: MemberNotification.Kind
+    public var actorID: MemberID
+    public var topicID: TopicID
+    public var postID: PostID
+    public var createdAt: Date
+
+    public init(
+        memberID: MemberID, kind: MemberNotification.Kind, actorID: MemberID, topicID: TopicID, postID: PostID,
+        createdAt: Date
+    ) {
+        self.memberID = memberID
+        self.kind = kind
+        self.actorID = actorID
+        self.topicID = topicID
+        self.postID = postID
+        self.createdAt = createdAt
+    }
+}
+
+/// Categories, topics, posts, reactions and read positions as stored.
+public protocol ForumRepository: Sendable {
+    /// Creates a category at the end of the list; a slug already in use is `HearthError.conflict`.
+    func createCategory(_ category: NewCategory) async throws -> Category
+    func categories() async throws -> [Category]
+    func category(id: CategoryID) async throws -> Category?
+    func category(slug: String) async throws -> Category?
+
+    /// Creates a topic and its opening post, atomically.
+    func createTopic(categoryID: CategoryID, title: String, firstPost: NewPost) async throws -> (Topic, Post)
+    /// Appends a post to a topic, numbering it and moving the topic's last activity, atomically.
+    func addPost(to topicID: TopicID, _ post: NewPost) async throws -> Post
+    func topic(id: TopicID) async throws -> Topic?
+    func topics(_ query: TopicQuery) async throws -> [Topic]
+    func setPinned(_ topicID: TopicID, at date: Date?) async throws
+    func setClosed(_ topicID: TopicID, at date: Date?) async throws
+
+    func post(id: PostID) async throws -> Post?
+    func posts(ids: [PostID]) async throws -> [Post]
+    /// The posts of a topic whose numbers fall in the range, deleted ones included, in order.
+    func posts(in topicID: TopicID, numbers: ClosedRange<Int>) async throws -> [Post]
+    /// Replaces a post's text, keeping the old one as a revision.
+    func edit(_ postID: PostID, body: String, html: String, editorID: MemberID, at date: Date) async throws
+    func revisions(of postID: PostID) async throws -> [PostRevision]
+    /// Soft-deletes (`at` set) or restores (`at` nil) a post. The opening post takes its topic with it.
+    func setDeleted(_ postID: PostID, at date: Date?, by memberID: MemberID) async throws
+
+    /// Adds the reaction, or takes it back when the member had already given it; returns whether it is now on.
+    func toggleReaction(_ kind: ReactionKind, on postID: PostID, by memberID: MemberID, at date: Date) async throws
+        -> Bool
+    func reactions(on postIDs: [PostID], viewer: MemberID?) async throws -> [PostID: ReactionTally]
+
+    /// Moves the member's read position in the topic forward to `number` (never back).
+    func markRead(_ topicID: TopicID, upTo number: Int, by memberID: MemberID) async throws
+    /// The highest post number the member has read in each of the topics they have opened.
+    func readPositions(of memberID: MemberID, in topicIDs: [TopicID]) async throws -> [TopicID: Int]
+}
+
+/// Notifications as stored.
+public protocol NotificationRepository: Sendable {
+    func create(_ notifications: [NewNotification]) async throws
+    /// Newest first, older than `before` when given.
+    func notifications(of memberID: MemberID, before: NotificationID?, limit: Int) async throws
+        -> [MemberNotification]
+    func unreadCount(of memberID: MemberID) async throws -> Int
+    /// Marks the given notifications read (all of them when `ids` is nil).
+    func markRead(of memberID: MemberID, ids: [NotificationID]?, at date: Date) async throws
+}

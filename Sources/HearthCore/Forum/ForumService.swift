@@ -1,0 +1,382 @@
+import Foundation
+import Logging
+
+/// The forum's use cases: who may start, reply, edit, delete, react, pin and close, and what each of those
+/// does besides (numbering, rendering, notifying, read positions).
+public struct ForumService: Sendable {
+    /// Posts per topic page. Discourse loads about 20 at a time; a page of 20 stays light on a phone.
+    public static let postsPerPage = 20
+    static let excerptLength = 280
+
+    let forum: any ForumRepository
+    let notifications: any NotificationRepository
+    let members: any MemberRepository
+    let cooker: any PostCooker
+    let policy: AccessPolicy
+    let now: Now
+    let logger: Logger
+
+    public init(
+        forum: any ForumRepository, notifications: any NotificationRepository, members: any MemberRepository,
+        cooker: any PostCooker, policy: AccessPolicy, now: @escaping Now, logger: Logger
+    ) {
+        self.forum = forum
+        self.notifications = notifications
+        self.members = members
+        self.cooker = cooker
+        self.policy = policy
+        self.now = now
+        self.logger = logger
+    }
+
+    // MARK: Categories
+
+    public func categories() async throws -> [Category] {
+        try await forum.categories()
+    }
+
+    public func category(slug: String) async throws -> Category {
+        guard let category = try await forum.category(slug: slug) else {
+            throw HearthError.notFound("There is no such category.")
+        }
+        return category
+    }
+
+    public func category(id: CategoryID) async throws -> Category {
+        guard let category = try await forum.category(id: id) else {
+            throw HearthError.notFound("There is no such category.")
+        }
+        return category
+    }
+
+    public func createCategory(
+        _ viewer: Viewer?, name rawName: String, description: String, startPolicy: Category.StartPolicy,
+        kind: Category.Kind = .forum
+    ) async throws -> Category {
+        try policy.authorize(viewer, .administer, at: now())
+        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...80).contains(name.count) else {
+            throw HearthError.invalid("name", "Give the category a name of 1 to 80 characters.")
+        }
+        let text = description.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.count <= 500 else {
+            throw HearthError.invalid("description", "A description can be at most 500 characters long.")
+        }
+        return try await forum.createCategory(
+            NewCategory(
+                slug: Slug.make(name, fallback: "category"), name: name, description: text,
+                startPolicy: kind == .announcements ? .staff : startPolicy, kind: kind))
+    }
+
+    // MARK: Writing
+
+    /// Starts a topic: checks who may start one in the category, renders the opening post and notifies the
+    /// members it mentions.
+    public func startTopic(_ viewer: Viewer?, in categoryID: CategoryID, title rawTitle: String, body rawBody: String)
+        async throws -> (Topic, Post)
+    {
+        let date = now()
+        try policy.authorize(viewer, .post, on: .category(categoryID.rawValue), at: date)
+        let category = try await category(id: categoryID)
+        if category.startPolicy == .staff, !isStaff(viewer, in: categoryID) {
+            throw HearthError.forbidden("Only staff can start topics in \(category.name).")
+        }
+        let author = try member(viewer)
+        let title = try PostRules.title(rawTitle)
+        let body = try PostRules.body(rawBody)
+        let mentioned = try await mentionedMembers(in: body, excluding: author.id)
+        let draft = NewPost(
+            authorID: author.id, body: body, html: cook(body, mentioned), quotePostID: nil, createdAt: date)
+        let (topic, post) = try await forum.createTopic(categoryID: categoryID, title: title, firstPost: draft)
+        try await forum.markRead(topic.id, upTo: post.number, by: author.id)
+        try await notify(
+            mentioned.map { ($0.id, .mention) }, actor: author.id, topic: topic.id, post: post.id, at: date)
+        logger.info("Topic started", metadata: ["topic.id": "\(topic.id)", "member.id": "\(author.id)"])
+        return (topic, post)
+    }
+
+    /// Replies to a topic, optionally quoting a post. Closed topics take replies from staff only.
+    public func reply(_ viewer: Viewer?, to topicID: TopicID, body rawBody: String, quoting quoteID: PostID? = nil)
+        async throws -> Post
+    {
+        let date = now()
+        let topic = try await visibleTopic(topicID, for: viewer)
+        try policy.authorize(viewer, .post, on: .category(topic.categoryID.rawValue), at: date)
+        if topic.isClosed, !isStaff(viewer, in: topic.categoryID) {
+            throw HearthError.forbidden("This topic is closed to new replies.")
+        }
+        let author = try member(viewer)
+        let body = try PostRules.body(rawBody)
+        var quoted: Post?
+        if let quoteID {
+            guard let post = try await forum.post(id: quoteID), !post.isDeleted,
+                let quotedTopic = try await forum.topic(id: post.topicID), quotedTopic.deletedAt == nil
+            else {
+                throw HearthError.invalid("quotePostId", "The post you quoted no longer exists.")
+            }
+            quoted = post
+        }
+        let mentioned = try await mentionedMembers(in: body, excluding: author.id)
+        let post = try await forum.addPost(
+            to: topicID,
+            NewPost(
+                authorID: author.id, body: body, html: cook(body, mentioned), quotePostID: quoted?.id, createdAt: date))
+        try await forum.markRead(topicID, upTo: post.number, by: author.id)
+
+        // One notification per person, the most specific kind winning: a quote says more than a mention,
+        // a mention more than "someone replied in your topic".
+        var recipients: [(MemberID, MemberNotification.Kind)] = []
+        if let quoted, quoted.author.id != author.id { recipients.append((quoted.author.id, .quote)) }
+        recipients += mentioned.map { ($0.id, .mention) }
+        if topic.author.id != author.id { recipients.append((topic.author.id, .reply)) }
+        try await notify(recipients, actor: author.id, topic: topicID, post: post.id, at: date)
+        return post
+    }
+
+    /// Replaces a post's text. Its author may edit it, and so may staff; the old text is kept as a revision.
+    public func edit(_ viewer: Viewer?, post postID: PostID, body rawBody: String) async throws -> Post {
+        let date = now()
+        let (post, topic) = try await visiblePost(postID, for: viewer)
+        let editor = try member(viewer)
+        try policy.authorize(viewer, .post, on: .category(topic.categoryID.rawValue), at: date)
+        guard post.author.id == editor.id || isStaff(viewer, in: topic.categoryID) else {
+            throw HearthError.forbidden("You can only edit your own posts.")
+        }
+        guard !post.isDeleted else { throw HearthError.conflict("Restore this post before editing it.") }
+        let body = try PostRules.body(rawBody)
+        if body == post.body { return post }
+        let mentioned = try await mentionedMembers(in: body, excluding: post.author.id)
+        let html = cook(body, mentioned)
+        try await forum.edit(postID, body: body, html: html, editorID: editor.id, at: date)
+        let newlyMentioned = mentioned.filter { !Handle.mentions(in: post.body).contains($0.handle.lowercased()) }
+        try await notify(
+            newlyMentioned.map { ($0.id, .mention) }, actor: editor.id, topic: topic.id, post: postID, at: date)
+        var edited = post
+        edited.body = body
+        edited.html = html
+        edited.editedAt = date
+        edited.editCount += 1
+        return edited
+    }
+
+    /// Soft-deletes a post (its author or staff). Deleting the opening post deletes the topic.
+    public func delete(_ viewer: Viewer?, post postID: PostID) async throws {
+        let (post, topic) = try await visiblePost(postID, for: viewer)
+        let actor = try member(viewer)
+        guard post.author.id == actor.id || isStaff(viewer, in: topic.categoryID) else {
+            throw HearthError.forbidden("You can only delete your own posts.")
+        }
+        guard !post.isDeleted else { return }
+        try await forum.setDeleted(postID, at: now(), by: actor.id)
+        logger.info("Post deleted", metadata: ["post.id": "\(postID)", "member.id": "\(actor.id)"])
+    }
+
+    /// Brings a deleted post (and, for an opening post, its topic) back. Staff only.
+    public func restore(_ viewer: Viewer?, post postID: PostID) async throws {
+        let (post, topic) = try await visiblePost(postID, for: viewer)
+        guard isStaff(viewer, in: topic.categoryID) else {
+            throw HearthError.forbidden("Only staff can restore deleted posts.")
+        }
+        guard post.isDeleted else { return }
+        try await forum.setDeleted(postID, at: nil, by: try member(viewer).id)
+    }
+
+    /// Gives or takes back a reaction. Returns whether the reaction is now given.
+    @discardableResult
+    public func react(_ viewer: Viewer?, to postID: PostID, with kind: ReactionKind) async throws -> Bool {
+        let date = now()
+        let (post, topic) = try await visiblePost(postID, for: viewer)
+        try policy.authorize(viewer, .post, on: .category(topic.categoryID.rawValue), at: date)
+        guard !post.isDeleted else { throw HearthError.conflict("You cannot react to a deleted post.") }
+        return try await forum.toggleReaction(kind, on: postID, by: try member(viewer).id, at: date)
+    }
+
+    public func setPinned(_ viewer: Viewer?, topic topicID: TopicID, _ pinned: Bool) async throws {
+        let topic = try await visibleTopic(topicID, for: viewer)
+        try policy.authorize(viewer, .moderate, on: .category(topic.categoryID.rawValue), at: now())
+        try await forum.setPinned(topicID, at: pinned ? now() : nil)
+    }
+
+    public func setClosed(_ viewer: Viewer?, topic topicID: TopicID, _ closed: Bool) async throws {
+        let topic = try await visibleTopic(topicID, for: viewer)
+        try policy.authorize(viewer, .moderate, on: .category(topic.categoryID.rawValue), at: now())
+        try await forum.setClosed(topicID, at: closed ? now() : nil)
+    }
+
+    // MARK: Reading
+
+    /// A page of a topic, with what the page needs around the posts. Reading it moves the viewer's read
+    /// position.
+    public func topicPage(_ viewer: Viewer?, topic topicID: TopicID, page requested: Int = 1) async throws
+        -> TopicPage
+    {
+        let topic = try await visibleTopic(topicID, for: viewer)
+        let category = try await category(id: topic.categoryID)
+        let pageCount = max(1, (topic.highestNumber + Self.postsPerPage - 1) / Self.postsPerPage)
+        let page = min(max(1, requested), pageCount)
+        let first = (page - 1) * Self.postsPerPage + 1
+        let posts = try await forum.posts(in: topicID, numbers: first...(first + Self.postsPerPage - 1))
+        let staff = isStaff(viewer, in: topic.categoryID)
+        let quotedIDs = posts.compactMap(\.quotePostID)
+        var quotes: [PostID: QuotedPost] = [:]
+        for quoted in try await forum.posts(ids: quotedIDs) where !quoted.isDeleted {
+            quotes[quoted.id] = QuotedPost(
+                postID: quoted.id, topicID: quoted.topicID, number: quoted.number, author: quoted.author,
+                excerpt: cooker.excerpt(quoted.body, maximumLength: Self.excerptLength))
+        }
+        let reactions = try await forum.reactions(on: posts.map(\.id), viewer: viewer?.member.id)
+        if let reader = viewer?.member.id, let last = posts.last {
+            try await forum.markRead(topicID, upTo: last.number, by: reader)
+        }
+        let date = now()
+        let canPost = policy.decide(viewer, .post, on: .category(topic.categoryID.rawValue), at: date).isAllowed
+        return TopicPage(
+            topic: topic, category: category, posts: posts, quotes: quotes, reactions: reactions, page: page,
+            pageCount: pageCount, viewerID: viewer?.member.id, viewerIsStaff: staff,
+            canReply: canPost && (!topic.isClosed || staff) && topic.deletedAt == nil)
+    }
+
+    /// Topics by latest activity, overall or in one category, with the viewer's unread counts.
+    public func topicList(
+        _ viewer: Viewer?, category: CategoryID? = nil, after cursor: TopicCursor? = nil, limit: Int = 30
+    )
+        async throws -> TopicList
+    {
+        let limit = min(max(limit, 1), 100)
+        let staff = isStaff(viewer, in: category)
+        let topics = try await forum.topics(
+            TopicQuery(
+                categoryID: category, after: cursor, limit: limit + 1, includeDeleted: staff,
+                pinnedFirst: category != nil))
+        let shown = Array(topics.prefix(limit))
+        var unread: [TopicID: Int] = [:]
+        if let reader = viewer?.member.id {
+            let positions = try await forum.readPositions(of: reader, in: shown.map(\.id))
+            for topic in shown {
+                unread[topic.id] = positions[topic.id].map { max(0, topic.highestNumber - $0) }
+            }
+        }
+        let next = topics.count > limit ? shown.last.map { TopicCursor(after: $0, pinnedFirst: category != nil) } : nil
+        return TopicList(topics: shown, unread: unread, next: next)
+    }
+
+    public func revisions(_ viewer: Viewer?, post postID: PostID) async throws -> [PostRevision] {
+        let (post, topic) = try await visiblePost(postID, for: viewer)
+        guard post.author.id == viewer?.member.id || isStaff(viewer, in: topic.categoryID) else {
+            throw HearthError.forbidden("Only the author and staff can see earlier versions of a post.")
+        }
+        return try await forum.revisions(of: postID)
+    }
+
+    public func post(_ viewer: Viewer?, id postID: PostID) async throws -> Post {
+        try await visiblePost(postID, for: viewer).0
+    }
+
+    // MARK: Notifications
+
+    public func notifications(_ viewer: Viewer?, before: NotificationID? = nil, limit: Int = 30) async throws
+        -> [MemberNotification]
+    {
+        try await notifications.notifications(
+            of: try member(viewer).id, before: before, limit: min(max(limit, 1), 100))
+    }
+
+    public func unreadNotificationCount(_ viewer: Viewer?) async throws -> Int {
+        guard let id = viewer?.member.id else { return 0 }
+        return try await notifications.unreadCount(of: id)
+    }
+
+    public func markNotificationsRead(_ viewer: Viewer?, ids: [NotificationID]? = nil) async throws {
+        try await notifications.markRead(of: try member(viewer).id, ids: ids, at: now())
+    }
+
+    // MARK: Helpers
+
+    func isStaff(_ viewer: Viewer?, in categoryID: CategoryID?) -> Bool {
+        let resource: Resource = categoryID.map { .category($0.rawValue) } ?? .community
+        return policy.decide(viewer, .moderate, on: resource, at: now()).isAllowed
+    }
+
+    private func member(_ viewer: Viewer?) throws -> Member {
+        guard let member = viewer?.member else { throw HearthError.unauthorized("Please log in first.") }
+        return member
+    }
+
+    /// The topic if it exists and the viewer may see it: deleted topics are visible to staff only, and to
+    /// everyone else they do not exist.
+    private func visibleTopic(_ topicID: TopicID, for viewer: Viewer?) async throws -> Topic {
+        guard let topic = try await forum.topic(id: topicID),
+            topic.deletedAt == nil || isStaff(viewer, in: topic.categoryID)
+        else {
+            throw HearthError.notFound("This topic does not exist or was removed.")
+        }
+        return topic
+    }
+
+    private func visiblePost(_ postID: PostID, for viewer: Viewer?) async throws -> (Post, Topic) {
+        guard let post = try await forum.post(id: postID) else {
+            throw HearthError.notFound("This post does not exist.")
+        }
+        let topic = try await visibleTopic(post.topicID, for: viewer)
+        if post.isDeleted, post.author.id != viewer?.member.id, !isStaff(viewer, in: topic.categoryID) {
+            throw HearthError.notFound("This post does not exist.")
+        }
+        return (post, topic)
+    }
+
+    private func mentionedMembers(in body: String, excluding author: MemberID) async throws -> [MemberSummary] {
+        let handles = Handle.mentions(in: body)
+        guard !handles.isEmpty else { return [] }
+        // A post that mentions fifty people is a mass ping, not a conversation; only the first ten notify.
+        return try await members.summaries(handles: Array(handles.prefix(10))).filter { $0.id != author }
+    }
+
+    private func cook(_ body: String, _ mentioned: [MemberSummary]) -> String {
+        cooker.cook(body, mentions: Set(mentioned.map { $0.handle.lowercased() }))
+    }
+
+    private func notify(
+        _ recipients: [(MemberID, MemberNotification.Kind)], actor: MemberID, topic: TopicID, post: PostID,
+        at date: Date
+    ) async throws {
+        var seen: Set<MemberID> = [actor]
+        var batch: [NewNotification] = []
+        for (member, kind) in recipients where seen.insert(member).inserted {
+            batch.append(
+                NewNotification(
+                    memberID: member, kind: kind, actorID: actor, topicID: topic, postID: post, createdAt: date))
+        }
+        if !batch.isEmpty { try await notifications.create(batch) }
+    }
+}
+
+/// A post shown inside another one that quotes it.
+public struct QuotedPost: Sendable, Equatable {
+    public let postID: PostID
+    public let topicID: TopicID
+    public let number: Int
+    public let author: MemberSummary
+    public let excerpt: String
+}
+
+/// One page of a topic, ready for a view.
+public struct TopicPage: Sendable {
+    public let topic: Topic
+    public let category: Category
+    public let posts: [Post]
+    public let quotes: [PostID: QuotedPost]
+    public let reactions: [PostID: ReactionTally]
+    public let page: Int
+    public let pageCount: Int
+    public let viewerID: MemberID?
+    public let viewerIsStaff: Bool
+    public let canReply: Bool
+}
+
+/// A page of a topic list and the cursor to the next one.
+public struct TopicList: Sendable {
+    public let topics: [Topic]
+    /// Unread posts per topic for a logged-in viewer; nil (absent) for topics they never opened.
+    public let unread: [TopicID: Int]
+    public let next: TopicCursor?
+}

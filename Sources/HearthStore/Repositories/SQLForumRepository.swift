@@ -1,0 +1,423 @@
+import Foundation
+import HearthCore
+import SQLKit
+
+/// Categories, topics, posts, revisions, reactions and read positions. Topic and post rows are read with
+/// their authors joined in, so a topic page costs two queries whatever its length.
+public struct SQLForumRepository: ForumRepository {
+    private let database: HearthDatabase
+
+    public init(database: HearthDatabase) {
+        self.database = database
+    }
+
+    // MARK: Categories
+
+    static let categoryColumns = ["id", "slug", "name", "description", "position", "start_policy", "kind"]
+
+    public func createCategory(_ category: NewCategory) async throws -> Category {
+        do {
+            return try await database.write { sql in
+                let last: Int? =
+                    try await sql.select().column(SQLFunction("MAX", args: SQLColumn("position")), as: "p")
+                    .from("categories").first(decodingColumn: "p", as: Int?.self) ?? nil
+                let position = (last ?? 0) + 1
+                let id = try await sql.insert(into: "categories")
+                    .columns("slug", "name", "description", "position", "start_policy", "kind")
+                    .values(
+                        SQLBind(category.slug), SQLBind(category.name), SQLBind(category.description),
+                        SQLBind(position), SQLBind(category.startPolicy.rawValue), SQLBind(category.kind.rawValue)
+                    )
+                    .returning("id").first(decodingColumn: "id", as: Int64.self)
+                guard let id else { throw HearthError.unavailable("The category could not be saved.") }
+                return Category(
+                    id: CategoryID(id), slug: category.slug, name: category.name, description: category.description,
+                    position: position, startPolicy: category.startPolicy, kind: category.kind)
+            }
+        } catch  where HearthDatabase.isUniqueViolation(error) {
+            throw HearthError.validation([
+                FieldError(field: "name", message: "A category with this name already exists.")
+            ])
+        }
+    }
+
+    public func categories() async throws -> [Category] {
+        try await database.read { sql in
+            try await sql.select().columns(Self.categoryColumns).from("categories").orderBy("position").all()
+                .map(Self.category)
+        }
+    }
+
+    public func category(id: CategoryID) async throws -> Category? {
+        try await database.read { sql in
+            try await sql.select().columns(Self.categoryColumns).from("categories")
+                .where("id", .equal, id.rawValue).first().map(Self.category)
+        }
+    }
+
+    public func category(slug: String) async throws -> Category? {
+        try await database.read { sql in
+            try await sql.select().columns(Self.categoryColumns).from("categories")
+                .where("slug", .equal, slug).first().map(Self.category)
+        }
+    }
+
+    @Sendable static func category(_ row: any SQLRow) throws -> Category {
+        guard let policy = Category.StartPolicy(rawValue: try row.decode(column: "start_policy", as: String.self)),
+            let kind = Category.Kind(rawValue: try row.decode(column: "kind", as: String.self))
+        else {
+            throw HearthError.unavailable("A category record is damaged.")
+        }
+        return Category(
+            id: CategoryID(try row.decode(column: "id", as: Int64.self)),
+            slug: try row.decode(column: "slug", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            description: try row.decode(column: "description", as: String.self),
+            position: try row.decode(column: "position", as: Int.self), startPolicy: policy, kind: kind)
+    }
+
+    // MARK: Topics
+
+    public func createTopic(categoryID: CategoryID, title: String, firstPost: NewPost) async throws -> (Topic, Post) {
+        try await database.write { sql in
+            let at = firstPost.createdAt.millisecondsSince1970
+            let topicID = try await sql.insert(into: "topics")
+                .columns(
+                    "category_id", "author_id", "title", "created_at", "last_posted_at", "last_poster_id",
+                    "post_count", "highest_number"
+                )
+                .values(
+                    SQLBind(categoryID.rawValue), SQLBind(firstPost.authorID.rawValue), SQLBind(title), SQLBind(at),
+                    SQLBind(at), SQLBind(firstPost.authorID.rawValue), SQLBind(1), SQLBind(1)
+                )
+                .returning("id").first(decodingColumn: "id", as: Int64.self)
+            guard let topicID else { throw HearthError.unavailable("The topic could not be saved.") }
+            let post = try await Self.insertPost(firstPost, topic: TopicID(topicID), number: 1, sql)
+            guard let topic = try await Self.topic(TopicID(topicID), sql) else {
+                throw HearthError.unavailable("The topic could not be saved.")
+            }
+            return (topic, post)
+        }
+    }
+
+    public func addPost(to topicID: TopicID, _ post: NewPost) async throws -> Post {
+        try await database.write { sql in
+            // One UPDATE both numbers the post and moves the topic: on PostgreSQL its row lock orders
+            // concurrent replies, on SQLite the single writer does.
+            let number = try await sql.update("topics")
+                .set(SQLIdentifier("highest_number"), to: SQLRaw("highest_number + 1"))
+                .set(SQLIdentifier("post_count"), to: SQLRaw("post_count + 1"))
+                .set("last_posted_at", to: post.createdAt.millisecondsSince1970)
+                .set("last_poster_id", to: post.authorID.rawValue)
+                .where("id", .equal, topicID.rawValue)
+                .returning("highest_number")
+                .first(decodingColumn: "highest_number", as: Int.self)
+            guard let number else { throw HearthError.notFound("This topic does not exist or was removed.") }
+            return try await Self.insertPost(post, topic: topicID, number: number, sql)
+        }
+    }
+
+    private static func insertPost(_ post: NewPost, topic: TopicID, number: Int, _ sql: any SQLDatabase) async throws
+        -> Post
+    {
+        let id = try await sql.insert(into: "posts")
+            .columns("topic_id", "number", "author_id", "body", "html", "quote_post_id", "created_at", "edit_count")
+            .values(
+                SQLBind(topic.rawValue), SQLBind(number), SQLBind(post.authorID.rawValue), SQLBind(post.body),
+                SQLBind(post.html), SQLBind(post.quotePostID?.rawValue), SQLBind(post.createdAt.millisecondsSince1970),
+                SQLBind(0)
+            )
+            .returning("id").first(decodingColumn: "id", as: Int64.self)
+        guard let id, let saved = try await Self.posts(where: "p.id = \(bind: id)", sql).first else {
+            throw HearthError.unavailable("The post could not be saved.")
+        }
+        return saved
+    }
+
+    public func topic(id: TopicID) async throws -> Topic? {
+        try await database.read { sql in try await Self.topic(id, sql) }
+    }
+
+    static func topic(_ id: TopicID, _ sql: any SQLDatabase) async throws -> Topic? {
+        try await sql.raw(topicSelect + " WHERE t.id = \(bind: id.rawValue)").first().map(topic)
+    }
+
+    public func topics(_ query: TopicQuery) async throws -> [Topic] {
+        var conditions: [SQLQueryString] = []
+        if let category = query.categoryID { conditions.append("t.category_id = \(bind: category.rawValue)") }
+        if !query.includeDeleted { conditions.append("t.deleted_at IS NULL") }
+        let older: (TopicCursor) -> SQLQueryString = { cursor in
+            "(t.last_posted_at < \(bind: cursor.lastPostedAt) OR (t.last_posted_at = \(bind: cursor.lastPostedAt) AND t.id < \(bind: cursor.id.rawValue)))"
+        }
+        var order: SQLQueryString = " ORDER BY t.last_posted_at DESC, t.id DESC"
+        if query.pinnedFirst {
+            let pinned: SQLQueryString = "(CASE WHEN t.pinned_at IS NULL THEN 0 ELSE 1 END)"
+            if let cursor = query.after {
+                let flag = cursor.pinned ? 1 : 0
+                conditions.append(
+                    "(" + pinned + " < \(bind: flag) OR (" + pinned + " = \(bind: flag) AND " + older(cursor) + "))")
+            }
+            order = " ORDER BY " + pinned + " DESC, t.last_posted_at DESC, t.id DESC"
+        } else if let cursor = query.after {
+            conditions.append(older(cursor))
+        }
+        var statement = Self.topicSelect
+        if !conditions.isEmpty {
+            statement = statement + " WHERE " + conditions.dropFirst().reduce(conditions[0]) { $0 + " AND " + $1 }
+        }
+        statement = statement + order + " LIMIT \(bind: query.limit)"
+        let finished = statement
+        return try await database.read { sql in try await sql.raw(finished).all().map(Self.topic) }
+    }
+
+    public func setPinned(_ topicID: TopicID, at date: Date?) async throws {
+        try await setTopicDate("pinned_at", of: topicID, to: date)
+    }
+
+    public func setClosed(_ topicID: TopicID, at date: Date?) async throws {
+        try await setTopicDate("closed_at", of: topicID, to: date)
+    }
+
+    private func setTopicDate(_ column: String, of topicID: TopicID, to date: Date?) async throws {
+        try await database.write { sql in
+            try await sql.update("topics").set(column, to: date?.millisecondsSince1970)
+                .where("id", .equal, topicID.rawValue).run()
+        }
+    }
+
+    static let topicSelect: SQLQueryString = """
+        SELECT t.id, t.category_id, t.title, t.created_at, t.last_posted_at, t.post_count, t.highest_number, \
+        t.pinned_at, t.closed_at, t.deleted_at, \
+        a.id AS a_id, a.handle AS a_handle, a.display_name AS a_display_name, a.role AS a_role, \
+        l.id AS l_id, l.handle AS l_handle, l.display_name AS l_display_name, l.role AS l_role \
+        FROM topics t JOIN members a ON a.id = t.author_id JOIN members l ON l.id = t.last_poster_id
+        """
+
+    @Sendable static func topic(_ row: any SQLRow) throws -> Topic {
+        Topic(
+            id: TopicID(try row.decode(column: "id", as: Int64.self)),
+            categoryID: CategoryID(try row.decode(column: "category_id", as: Int64.self)),
+            author: try SQLMemberRepository.summary(row, prefix: "a_"),
+            title: try row.decode(column: "title", as: String.self),
+            createdAt: try date(row, "created_at"),
+            lastPostedAt: try date(row, "last_posted_at"),
+            lastPoster: try SQLMemberRepository.summary(row, prefix: "l_"),
+            postCount: try row.decode(column: "post_count", as: Int.self),
+            highestNumber: try row.decode(column: "highest_number", as: Int.self),
+            pinnedAt: try optionalDate(row, "pinned_at"),
+            closedAt: try optionalDate(row, "closed_at"),
+            deletedAt: try optionalDate(row, "deleted_at"))
+    }
+
+    // MARK: Posts
+
+    public func post(id: PostID) async throws -> Post? {
+        try await database.read { sql in try await Self.posts(where: "p.id = \(bind: id.rawValue)", sql).first }
+    }
+
+    public func posts(ids: [PostID]) async throws -> [Post] {
+        guard !ids.isEmpty else { return [] }
+        let list = ids.map { String($0.rawValue) }.joined(separator: ",")
+        return try await database.read { sql in
+            try await Self.posts(where: "p.id IN (\(unsafeRaw: list))", sql)
+        }
+    }
+
+    public func posts(in topicID: TopicID, numbers: ClosedRange<Int>) async throws -> [Post] {
+        try await database.read { sql in
+            try await Self.posts(
+                where:
+                    "p.topic_id = \(bind: topicID.rawValue) AND p.number >= \(bind: numbers.lowerBound) AND p.number <= \(bind: numbers.upperBound)",
+                sql)
+        }
+    }
+
+    static func posts(where condition: SQLQueryString, _ sql: any SQLDatabase) async throws -> [Post] {
+        let statement: SQLQueryString = """
+            SELECT p.id, p.topic_id, p.number, p.body, p.html, p.quote_post_id, p.created_at, p.edited_at, \
+            p.edit_count, p.deleted_at, a.id AS a_id, a.handle AS a_handle, a.display_name AS a_display_name, \
+            a.role AS a_role FROM posts p JOIN members a ON a.id = p.author_id
+            """ + " WHERE " + condition + " ORDER BY p.topic_id, p.number"
+        return try await sql.raw(statement).all().map(post)
+    }
+
+    @Sendable static func post(_ row: any SQLRow) throws -> Post {
+        Post(
+            id: PostID(try row.decode(column: "id", as: Int64.self)),
+            topicID: TopicID(try row.decode(column: "topic_id", as: Int64.self)),
+            number: try row.decode(column: "number", as: Int.self),
+            author: try SQLMemberRepository.summary(row, prefix: "a_"),
+            body: try row.decode(column: "body", as: String.self),
+            html: try row.decode(column: "html", as: String.self),
+            quotePostID: try row.decode(column: "quote_post_id", as: Int64?.self).map(PostID.init(rawValue:)),
+            createdAt: try date(row, "created_at"),
+            editedAt: try optionalDate(row, "edited_at"),
+            editCount: try row.decode(column: "edit_count", as: Int.self),
+            deletedAt: try optionalDate(row, "deleted_at"))
+    }
+
+    public func edit(_ postID: PostID, body: String, html: String, editorID: MemberID, at date: Date) async throws {
+        try await database.write { sql in
+            guard
+                let old = try await sql.select().column("body").from("posts").where("id", .equal, postID.rawValue)
+                    .first(decodingColumn: "body", as: String.self)
+            else { throw HearthError.notFound("This post does not exist.") }
+            try await sql.insert(into: "post_revisions")
+                .columns("post_id", "body", "editor_id", "replaced_at")
+                .values(
+                    SQLBind(postID.rawValue), SQLBind(old), SQLBind(editorID.rawValue),
+                    SQLBind(date.millisecondsSince1970)
+                )
+                .run()
+            try await sql.update("posts")
+                .set("body", to: body).set("html", to: html).set("edited_at", to: date.millisecondsSince1970)
+                .set(SQLIdentifier("edit_count"), to: SQLRaw("edit_count + 1"))
+                .where("id", .equal, postID.rawValue).run()
+        }
+    }
+
+    public func revisions(of postID: PostID) async throws -> [PostRevision] {
+        try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT r.post_id, r.body, r.replaced_at, a.id AS a_id, a.handle AS a_handle, \
+                a.display_name AS a_display_name, a.role AS a_role \
+                FROM post_revisions r JOIN members a ON a.id = r.editor_id \
+                WHERE r.post_id = \(bind: postID.rawValue) ORDER BY r.id
+                """
+            ).all().map { row in
+                PostRevision(
+                    postID: postID, body: try row.decode(column: "body", as: String.self),
+                    editor: try SQLMemberRepository.summary(row, prefix: "a_"),
+                    replacedAt: try Self.date(row, "replaced_at"))
+            }
+        }
+    }
+
+    public func setDeleted(_ postID: PostID, at date: Date?, by memberID: MemberID) async throws {
+        try await database.write { sql in
+            guard
+                let row = try await sql.select().columns("topic_id", "number", "deleted_at").from("posts")
+                    .where("id", .equal, postID.rawValue).first()
+            else { throw HearthError.notFound("This post does not exist.") }
+            let wasDeleted = try row.decode(column: "deleted_at", as: Int64?.self) != nil
+            guard wasDeleted != (date != nil) else { return }
+            let topicID = try row.decode(column: "topic_id", as: Int64.self)
+            try await sql.update("posts")
+                .set("deleted_at", to: date?.millisecondsSince1970)
+                .set("deleted_by", to: date == nil ? nil : memberID.rawValue)
+                .where("id", .equal, postID.rawValue).run()
+            var topic = sql.update("topics")
+                .set(SQLIdentifier("post_count"), to: SQLRaw(date == nil ? "post_count + 1" : "post_count - 1"))
+            if try row.decode(column: "number", as: Int.self) == 1 {
+                topic = topic.set("deleted_at", to: date?.millisecondsSince1970)
+            }
+            try await topic.where("id", .equal, topicID).run()
+        }
+    }
+
+    // MARK: Reactions
+
+    public func toggleReaction(_ kind: ReactionKind, on postID: PostID, by memberID: MemberID, at date: Date)
+        async throws -> Bool
+    {
+        do {
+            return try await database.write { sql in
+                let mine = sql.delete(from: "reactions")
+                    .where("post_id", .equal, postID.rawValue).where("member_id", .equal, memberID.rawValue)
+                    .where("kind", .equal, kind.rawValue)
+                let exists =
+                    try await sql.select().column("kind").from("reactions")
+                    .where("post_id", .equal, postID.rawValue).where("member_id", .equal, memberID.rawValue)
+                    .where("kind", .equal, kind.rawValue).first() != nil
+                if exists {
+                    try await mine.run()
+                    return false
+                }
+                try await sql.insert(into: "reactions")
+                    .columns("post_id", "member_id", "kind", "created_at")
+                    .values(
+                        SQLBind(postID.rawValue), SQLBind(memberID.rawValue), SQLBind(kind.rawValue),
+                        SQLBind(date.millisecondsSince1970)
+                    )
+                    .run()
+                return true
+            }
+        } catch  where HearthDatabase.isUniqueViolation(error) {
+            // The same click twice at once: the other one already added it.
+            return true
+        }
+    }
+
+    public func reactions(on postIDs: [PostID], viewer: MemberID?) async throws -> [PostID: ReactionTally] {
+        guard !postIDs.isEmpty else { return [:] }
+        let ids = postIDs.map(\.rawValue)
+        return try await database.read { sql in
+            var tallies: [PostID: ReactionTally] = [:]
+            let counts = try await sql.select().column("post_id").column("kind")
+                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+                .from("reactions").where("post_id", .in, ids).groupBy("post_id").groupBy("kind").all()
+            for row in counts {
+                guard let kind = ReactionKind(rawValue: try row.decode(column: "kind", as: String.self)) else {
+                    continue
+                }
+                let post = PostID(try row.decode(column: "post_id", as: Int64.self))
+                tallies[post, default: ReactionTally()].counts[kind] = try row.decode(column: "n", as: Int.self)
+            }
+            if let viewer {
+                let mine = try await sql.select().column("post_id").column("kind").from("reactions")
+                    .where("post_id", .in, ids).where("member_id", .equal, viewer.rawValue).all()
+                for row in mine {
+                    guard let kind = ReactionKind(rawValue: try row.decode(column: "kind", as: String.self)) else {
+                        continue
+                    }
+                    tallies[PostID(try row.decode(column: "post_id", as: Int64.self)), default: ReactionTally()]
+                        .mine.insert(kind)
+                }
+            }
+            return tallies
+        }
+    }
+
+    // MARK: Read positions
+
+    public func markRead(_ topicID: TopicID, upTo number: Int, by memberID: MemberID) async throws {
+        // Reading a page again is the common case; it should not take the single SQLite writer.
+        if let known = try await readPositions(of: memberID, in: [topicID])[topicID], known >= number { return }
+        try await database.write { sql in
+            try await sql.insert(into: "topic_reads")
+                .columns("member_id", "topic_id", "last_read_number")
+                .values(SQLBind(memberID.rawValue), SQLBind(topicID.rawValue), SQLBind(number))
+                .ignoringConflicts(with: ["member_id", "topic_id"])
+                .run()
+            try await sql.update("topic_reads").set("last_read_number", to: number)
+                .where("member_id", .equal, memberID.rawValue).where("topic_id", .equal, topicID.rawValue)
+                .where("last_read_number", .lessThan, number)
+                .run()
+        }
+    }
+
+    public func readPositions(of memberID: MemberID, in topicIDs: [TopicID]) async throws -> [TopicID: Int] {
+        guard !topicIDs.isEmpty else { return [:] }
+        return try await database.read { sql in
+            let rows = try await sql.select().columns("topic_id", "last_read_number").from("topic_reads")
+                .where("member_id", .equal, memberID.rawValue).where("topic_id", .in, topicIDs.map(\.rawValue)).all()
+            var positions: [TopicID: Int] = [:]
+            for row in rows {
+                positions[TopicID(try row.decode(column: "topic_id", as: Int64.self))] = try row.decode(
+                    column: "last_read_number", as: Int.self)
+            }
+            return positions
+        }
+    }
+
+    // MARK: Dates
+
+    static func date(_ row: any SQLRow, _ column: String) throws -> Date {
+        Date(millisecondsSince1970: try row.decode(column: column, as: Int64.self))
+    }
+
+    static func optionalDate(_ row: any SQLRow, _ column: String) throws -> Date? {
+        try row.decode(column: column, as: Int64?.self).map(Date.init(millisecondsSince1970:))
+    }
+}

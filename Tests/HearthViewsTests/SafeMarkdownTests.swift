@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+
+@testable import HearthViews
+
+@Suite("Safe Markdown")
+struct SafeMarkdownTests {
+    let markdown = SafeMarkdown()
+
+    func html(_ text: String, mentions: Set<String> = []) -> String {
+        markdown.cook(text, mentions: mentions)
+    }
+
+    @Test("paragraphs, line breaks, emphasis, strong and inline code")
+    func inline() {
+        #expect(html("Hello *there* and **you**") == "<p>Hello <em>there</em> and <strong>you</strong></p>\n")
+        #expect(html("one\ntwo\n\nthree") == "<p>one<br>\ntwo</p>\n<p>three</p>\n")
+        #expect(html("use `a < b` here") == "<p>use <code>a &lt; b</code> here</p>\n")
+        #expect(html("snake_case_name stays") == "<p>snake_case_name stays</p>\n")
+        #expect(html("_lean_ and __bold__") == "<p><em>lean</em> and <strong>bold</strong></p>\n")
+        #expect(html("2 * 3 * 4") == "<p>2 * 3 * 4</p>\n")
+        #expect(html(#"\*not em\*"#) == "<p>*not em*</p>\n")
+    }
+
+    @Test("raw HTML is shown as typed, never passed through")
+    func rawHTML() {
+        #expect(html("<b>bold</b> & co") == "<p>&lt;b&gt;bold&lt;/b&gt; &amp; co</p>\n")
+    }
+
+    @Test("code blocks, block quotes and lists")
+    func blocks() {
+        #expect(
+            html("```swift\nlet x = \"<y>\"\n```")
+                == "<pre><code class=\"language-swift\">let x = &quot;&lt;y&gt;&quot;</code></pre>\n")
+        #expect(html("    indented\n    code") == "<pre><code>indented\ncode</code></pre>\n")
+        #expect(
+            html("> quoted\n> **text**\n\nafter")
+                == "<blockquote><p>quoted<br>\n<strong>text</strong></p>\n</blockquote>\n<p>after</p>\n")
+        #expect(html("- one\n- two") == "<ul><li>one</li><li>two</li></ul>\n")
+        #expect(html("3. three\n4. four") == "<ol start=\"3\"><li>three</li><li>four</li></ol>\n")
+        #expect(html("- outer\n  - inner") == "<ul><li><p>outer</p>\n<ul><li>inner</li></ul>\n</li></ul>\n")
+        #expect(html("Text\n- item") == "<p>Text</p>\n<ul><li>item</li></ul>\n")
+    }
+
+    @Test("links are http, https or mailto and marked nofollow ugc; bare URLs become links")
+    func links() {
+        #expect(
+            html("[site](https://example.org/a?b=1&c=2)")
+                == "<p><a href=\"https://example.org/a?b=1&amp;c=2\" rel=\"nofollow ugc noopener\">site</a></p>\n")
+        #expect(html("[mail](mailto:cm@example.org)").contains("href=\"mailto:cm@example.org\""))
+        #expect(html("[bad](javascript:alert(1))") == "<p>bad</p>\n")
+        #expect(html("[ftp](ftp://example.org)") == "<p>ftp</p>\n")
+        #expect(
+            html("see https://example.org/page_(1).")
+                == "<p>see <a href=\"https://example.org/page_(1)\" rel=\"nofollow ugc noopener\">https://example.org/page_(1)</a>.</p>\n"
+        )
+    }
+
+    @Test("images come from our uploads or https only")
+    func images() {
+        #expect(
+            html("![a cat](/uploads/ab/cd.png)")
+                == "<p><img src=\"/uploads/ab/cd.png\" alt=\"a cat\" loading=\"lazy\"></p>\n")
+        #expect(html("![x](https://example.org/x.png)").contains("<img src=\"https://example.org/x.png\""))
+        #expect(!html("![x](http://example.org/x.png)").contains("<img"))
+        #expect(!html("![x](/uploads/../secret)").contains("<img"))
+    }
+
+    @Test("only handles of real members become mention links")
+    func mentions() {
+        #expect(
+            html("thanks @Camille and @nobody", mentions: ["camille"])
+                == "<p>thanks <a class=\"mention\" href=\"/u/camille\">@camille</a> and @nobody</p>\n")
+        #expect(html("mail me at ana@camille.org", mentions: ["camille"]) == "<p>mail me at ana@camille.org</p>\n")
+    }
+
+    @Test("excerpts drop markup, code and quoted text and cut at a word")
+    func excerpts() {
+        let text = "> earlier words\n\nI **really** like [this page](https://example.org) a lot\n```\ncode\n```"
+        #expect(markdown.excerpt(text, maximumLength: 200) == "I really like this page a lot")
+        #expect(markdown.excerpt(text, maximumLength: 15) == "I really like…")
+    }
+
+    @Test("none of the XSS corpus produces a live tag, handler or script address")
+    func xssCorpus() throws {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/xss-payloads", withExtension: "txt"))
+        let payloads = try String(contentsOf: url, encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("# ") }
+            .map { $0.replacingOccurrences(of: "\\n", with: "\n") }
+        #expect(payloads.count >= 100)
+        for payload in payloads {
+            for output in [html(payload, mentions: ["admin"]), html("- " + payload), html("> *" + payload + "*")] {
+                let problems = HTMLAudit.problems(in: output)
+                #expect(problems.isEmpty, "\(payload) → \(output): \(problems)")
+                #expect(!output.lowercased().contains("<script"))
+            }
+        }
+    }
+
+    @Test("random Markdown never crashes and always gives balanced, allowed HTML")
+    func fuzz() {
+        let pieces = [
+            "*", "**", "_", "`", "```", "[", "]", "(", ")", "![", "<", ">", "> ", "\"", "'", "&", "@ana", "@", "\\",
+            "\n", "\n\n", " ", "  ", "    ", "\t", "- ", "1. ", "12) ", "http://", "https://x.org/", "javascript:",
+            "mailto:", "a", "word", "é", "🙂", "~~~", "#", "/uploads/a.png", ".", "\u{0}", "\u{200B}",
+        ]
+        var generator = SplitMix(seed: 0x4845_4152_5448)
+        for _ in 0..<3_000 {
+            let length = Int(generator.next() % 40)
+            let text = (0..<length).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            let output = html(text, mentions: ["ana"])
+            let problems = HTMLAudit.problems(in: output)
+            #expect(problems.isEmpty, "\(text.debugDescription) → \(output.debugDescription): \(problems)")
+        }
+    }
+
+    @Test("pathological input renders in reasonable time")
+    func adversarial() {
+        let clock = ContinuousClock()
+        for text in [
+            String(repeating: "*a", count: 8_000), String(repeating: "[", count: 16_000),
+            String(repeating: "> ", count: 5_000) + "x", String(repeating: "- ", count: 5_000),
+            String(repeating: "`a", count: 8_000), String(repeating: "_a_b", count: 4_000),
+        ] {
+            let elapsed = clock.measure { _ = html(text) }
+            #expect(elapsed < .seconds(2), "\(text.prefix(10))… took \(elapsed)")
+        }
+    }
+}
+
+/// A small deterministic generator for the fuzz test (SplitMix64).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D4_9BB3_133E_B049
+        return z ^ (z >> 31)
+    }
+}
