@@ -65,7 +65,7 @@ let package = Package(
                 "HearthCore",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            resources: [.copy("Templates")],
+            resources: [.copy("Templates"), .copy("Strings")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -79,6 +79,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            resources: [.copy("OpenAPI")],
             swiftSettings: swiftSettings
         ),
         .target(

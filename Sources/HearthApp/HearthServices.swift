@@ -75,7 +75,7 @@ public struct HearthServices: Sendable {
     public func web(metricsText: @escaping @Sendable () -> String) -> (WebServices, WebSettings) {
         let database = self.database
         let services = WebServices(
-            accounts: accounts, sessions: sessions, apiKeys: apiKeys, policy: AccessPolicy(),
+            accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, policy: AccessPolicy(),
             checkHealth: { try await database.ping() }, metricsText: metricsText, now: now)
         let settings = WebSettings(
             communityName: config.communityName, secureCookies: config.secureCookies, signupMode: config.signupMode,

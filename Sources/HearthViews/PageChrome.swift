@@ -4,10 +4,19 @@ import HearthCore
 public struct PageChrome: Sendable {
     public struct ViewerChrome: Sendable {
         public let displayName: String
+        public let handle: String
         public let roleName: String
+        /// Nil rather than 0 when there are none: Mustache treats only false, nil and empty lists as "no".
+        public let unreadNotifications: Int?
     }
 
     public let title: String
+    /// The page's language code, for `<html lang>`.
+    public let lang: String
+    /// The interface strings in that language, read by templates as `{{t.key}}`.
+    public let t: [String: String]
+    /// Where the language switch sends its form, and the language it offers.
+    public let otherLang: String
     public let communityName: String
     public let viewer: ViewerChrome?
     public let csrf: String
@@ -17,11 +26,20 @@ public struct PageChrome: Sendable {
 
     public init(
         title: String, communityName: String, viewer: Member?, csrf: String, signupOpen: Bool,
-        errors: [String] = [], notice: String? = nil
+        errors: [String] = [], notice: String? = nil, language: Language = .english, strings: [String: String] = [:],
+        unreadNotifications: Int = 0
     ) {
         self.title = title
+        self.lang = language.rawValue
+        self.t = strings
+        self.otherLang = language == .french ? Language.english.rawValue : Language.french.rawValue
         self.communityName = communityName
-        self.viewer = viewer.map { ViewerChrome(displayName: $0.displayName, roleName: Self.roleName($0.role)) }
+        self.viewer = viewer.map {
+            ViewerChrome(
+                displayName: $0.displayName, handle: $0.handle,
+                roleName: strings["role_\($0.role.rawValue)"] ?? Self.roleName($0.role),
+                unreadNotifications: unreadNotifications > 0 ? unreadNotifications : nil)
+        }
         self.csrf = csrf
         self.signupOpen = signupOpen
         self.errors = errors

@@ -1,11 +1,5 @@
 /// One view model per template. Mustache escapes every `{{value}}`; none of these carries HTML.
 
-public struct HomePage: Sendable {
-    public static let template = "home"
-    public let page: PageChrome
-    public init(page: PageChrome) { self.page = page }
-}
-
 public struct LoginPage: Sendable {
     public static let template = "login"
     public let page: PageChrome

@@ -6,17 +6,19 @@ import Mustache
 /// is a packaging bug and stops start-up rather than showing an empty page later.
 public struct Renderer: Sendable {
     private let library: MustacheLibrary
+    public let localization: Localization
 
     public static func load() async throws -> Renderer {
         guard let directory = Bundle.module.resourceURL?.appendingPathComponent("Templates").path else {
             throw HearthError.unavailable("The page templates are missing from this build.")
         }
         let library = try await MustacheLibrary(directory: directory)
-        return Renderer(library: library)
+        return Renderer(library: library, localization: try Localization.load())
     }
 
-    private init(library: MustacheLibrary) {
+    private init(library: MustacheLibrary, localization: Localization) {
         self.library = library
+        self.localization = localization
     }
 
     public func render(_ object: Any, template: String) throws -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import HearthCore
 import Hummingbird
 import HummingbirdAuth
@@ -11,11 +12,21 @@ public struct HearthRequestContext: AuthRequestContext, RemoteAddressRequestCont
     public var session: Session?
     /// The token forms must echo; set by `CSRFMiddleware`.
     public var csrfToken: String = ""
+    /// The language to answer in; set by `LanguageMiddleware`.
+    public var language: Language = .english
     public let remoteAddress: SocketAddress?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
+    }
+
+    /// API dates are ISO 8601 strings, the way OpenAPI's `date-time` reads them.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 
     /// Forms are small; uploads will get their own limit.

@@ -7,12 +7,20 @@ struct PageRenderer: Sendable {
     let renderer: Renderer
     let settings: WebSettings
 
-    func chrome(title: String, context: HearthRequestContext, errors: [String] = [], notice: String? = nil)
-        -> PageChrome
-    {
+    func chrome(
+        title: String, context: HearthRequestContext, errors: [String] = [], notice: String? = nil,
+        unreadNotifications: Int = 0
+    ) -> PageChrome {
         PageChrome(
             title: title, communityName: settings.communityName, viewer: context.identity?.member,
-            csrf: context.csrfToken, signupOpen: settings.signupMode == .open, errors: errors, notice: notice)
+            csrf: context.csrfToken, signupOpen: settings.signupMode == .open, errors: errors, notice: notice,
+            language: context.language, strings: renderer.localization.table(context.language),
+            unreadNotifications: unreadNotifications)
+    }
+
+    /// The interface string for `key` in the request's language.
+    func text(_ key: String, _ context: HearthRequestContext, _ values: [String: String] = [:]) -> String {
+        renderer.localization.text(key, context.language, values)
     }
 
     func html(_ model: Any, template: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -17,13 +17,20 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
         ErrorMiddleware(pages: pages)
         APIKeyAuthenticator(apiKeys: services.apiKeys)
         SessionAuthenticator(sessions: services.sessions)
+        LanguageMiddleware(defaultLanguage: settings.defaultLanguage)
         CSRFMiddleware(secureCookies: settings.secureCookies)
+        // Again, inside: errors from handlers get a page in the visitor's language, with their name and the
+        // CSRF token in its forms. The outer one catches what the authenticators and CSRF check throw.
+        ErrorMiddleware(pages: pages)
     }
     let cookies = SessionCookies(settings: settings)
     let auth = AuthController(services: services, pages: pages, cookies: cookies)
     auth.addRoutes(to: router)
     SetupController(services: services, pages: pages, auth: auth).addRoutes(to: router)
-    HomeController(pages: pages).addRoutes(to: router)
+    let forumPages = ForumPages(services: services, pages: pages)
+    ForumController(shared: forumPages).addRoutes(to: router)
+    PostController(shared: forumPages).addRoutes(to: router)
+    MemberController(shared: forumPages, secureCookies: settings.secureCookies).addRoutes(to: router)
     OperationsController(services: services).addRoutes(to: router)
     APIController(services: services).addRoutes(to: router.group("/api/v1"))
     return router

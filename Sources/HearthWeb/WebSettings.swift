@@ -7,6 +7,8 @@ public struct WebSettings: Sendable {
     public var secureCookies: Bool
     public var signupMode: SignupMode
     public var sessionLifetimeSeconds: Int
+    /// The language for visitors whose browser asks for neither French nor English.
+    public var defaultLanguage: Language = .english
 
     public init(communityName: String, secureCookies: Bool, signupMode: SignupMode, sessionLifetimeSeconds: Int) {
         self.communityName = communityName
@@ -21,6 +23,7 @@ public struct WebServices: Sendable {
     public var accounts: AccountService
     public var sessions: SessionService
     public var apiKeys: APIKeyService
+    public var forum: ForumService
     public var policy: AccessPolicy
     /// Checks the database for `/healthz`; throws when it does not answer.
     public var checkHealth: @Sendable () async throws -> Void
@@ -29,13 +32,15 @@ public struct WebServices: Sendable {
     public var now: Now
 
     public init(
-        accounts: AccountService, sessions: SessionService, apiKeys: APIKeyService, policy: AccessPolicy,
+        accounts: AccountService, sessions: SessionService, apiKeys: APIKeyService, forum: ForumService,
+        policy: AccessPolicy,
         checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
         now: @escaping Now
     ) {
         self.accounts = accounts
         self.sessions = sessions
         self.apiKeys = apiKeys
+        self.forum = forum
         self.policy = policy
         self.checkHealth = checkHealth
         self.metricsText = metricsText

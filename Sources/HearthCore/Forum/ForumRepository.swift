@@ -39,6 +39,8 @@ public struct NewPost: Sendable, Equatable {
 /// Which topics a list shows, newest activity first.
 public struct TopicQuery: Sendable, Equatable {
     public var categoryID: CategoryID?
+    /// Only topics this member started.
+    public var authorID: MemberID?
     /// Only topics whose last activity comes strictly after this position in the list (a cursor).
     public var after: TopicCursor?
     public var limit: Int
@@ -48,10 +50,11 @@ public struct TopicQuery: Sendable, Equatable {
     public var pinnedFirst: Bool
 
     public init(
-        categoryID: CategoryID? = nil, after: TopicCursor? = nil, limit: Int = 30, includeDeleted: Bool = false,
-        pinnedFirst: Bool = false
+        categoryID: CategoryID? = nil, authorID: MemberID? = nil, after: TopicCursor? = nil, limit: Int = 30,
+        includeDeleted: Bool = false, pinnedFirst: Bool = false
     ) {
         self.categoryID = categoryID
+        self.authorID = authorID
         self.after = after
         self.limit = limit
         self.includeDeleted = includeDeleted

@@ -133,16 +133,23 @@ public struct ForumService: Sendable {
         return post
     }
 
-    /// Replaces a post's text. Its author may edit it, and so may staff; the old text is kept as a revision.
-    public func edit(_ viewer: Viewer?, post postID: PostID, body rawBody: String) async throws -> Post {
-        let date = now()
+    /// The post, if the viewer may edit it: its author, or staff.
+    public func editablePost(_ viewer: Viewer?, id postID: PostID) async throws -> Post {
         let (post, topic) = try await visiblePost(postID, for: viewer)
         let editor = try member(viewer)
-        try policy.authorize(viewer, .post, on: .category(topic.categoryID.rawValue), at: date)
+        try policy.authorize(viewer, .post, on: .category(topic.categoryID.rawValue), at: now())
         guard post.author.id == editor.id || isStaff(viewer, in: topic.categoryID) else {
             throw HearthError.forbidden("You can only edit your own posts.")
         }
         guard !post.isDeleted else { throw HearthError.conflict("Restore this post before editing it.") }
+        return post
+    }
+
+    /// Replaces a post's text. Its author may edit it, and so may staff; the old text is kept as a revision.
+    public func edit(_ viewer: Viewer?, post postID: PostID, body rawBody: String) async throws -> Post {
+        let date = now()
+        let post = try await editablePost(viewer, id: postID)
+        let editor = try member(viewer)
         let body = try PostRules.body(rawBody)
         if body == post.body { return post }
         let mentioned = try await mentionedMembers(in: body, excluding: post.author.id)
@@ -150,7 +157,7 @@ public struct ForumService: Sendable {
         try await forum.edit(postID, body: body, html: html, editorID: editor.id, at: date)
         let newlyMentioned = mentioned.filter { !Handle.mentions(in: post.body).contains($0.handle.lowercased()) }
         try await notify(
-            newlyMentioned.map { ($0.id, .mention) }, actor: editor.id, topic: topic.id, post: postID, at: date)
+            newlyMentioned.map { ($0.id, .mention) }, actor: editor.id, topic: post.topicID, post: postID, at: date)
         var edited = post
         edited.body = body
         edited.html = html
@@ -238,15 +245,14 @@ public struct ForumService: Sendable {
 
     /// Topics by latest activity, overall or in one category, with the viewer's unread counts.
     public func topicList(
-        _ viewer: Viewer?, category: CategoryID? = nil, after cursor: TopicCursor? = nil, limit: Int = 30
-    )
-        async throws -> TopicList
-    {
+        _ viewer: Viewer?, category: CategoryID? = nil, author: MemberID? = nil, after cursor: TopicCursor? = nil,
+        limit: Int = 30
+    ) async throws -> TopicList {
         let limit = min(max(limit, 1), 100)
         let staff = isStaff(viewer, in: category)
         let topics = try await forum.topics(
             TopicQuery(
-                categoryID: category, after: cursor, limit: limit + 1, includeDeleted: staff,
+                categoryID: category, authorID: author, after: cursor, limit: limit + 1, includeDeleted: staff,
                 pinnedFirst: category != nil))
         let shown = Array(topics.prefix(limit))
         var unread: [TopicID: Int] = [:]
@@ -266,6 +272,36 @@ public struct ForumService: Sendable {
             throw HearthError.forbidden("Only the author and staff can see earlier versions of a post.")
         }
         return try await forum.revisions(of: postID)
+    }
+
+    /// A member's public profile.
+    public func member(handle: String) async throws -> Member {
+        guard let member = try await members.find(handle: handle) else {
+            throw HearthError.notFound("There is no member with that name.")
+        }
+        return member
+    }
+
+    public func member(id: MemberID) async throws -> Member {
+        guard let member = try await members.find(id: id) else {
+            throw HearthError.notFound("There is no member with that name.")
+        }
+        return member
+    }
+
+    /// Sets the interface language a member reads Hearth in.
+    public func setLanguage(_ viewer: Viewer?, _ language: Language) async throws {
+        let member = try member(viewer)
+        try await members.updateProfile(
+            of: member.id, displayName: member.displayName, bio: member.bio, language: language)
+    }
+
+    /// A post as a reply quoting it shows it, or nil when it is gone or hidden from the viewer.
+    public func quote(_ viewer: Viewer?, of postID: PostID) async throws -> QuotedPost? {
+        guard let post = try? await visiblePost(postID, for: viewer).0, !post.isDeleted else { return nil }
+        return QuotedPost(
+            postID: post.id, topicID: post.topicID, number: post.number, author: post.author,
+            excerpt: cooker.excerpt(post.body, maximumLength: Self.excerptLength))
     }
 
     public func post(_ viewer: Viewer?, id postID: PostID) async throws -> Post {

@@ -145,6 +145,7 @@ public struct SQLForumRepository: ForumRepository {
     public func topics(_ query: TopicQuery) async throws -> [Topic] {
         var conditions: [SQLQueryString] = []
         if let category = query.categoryID { conditions.append("t.category_id = \(bind: category.rawValue)") }
+        if let author = query.authorID { conditions.append("t.author_id = \(bind: author.rawValue)") }
         if !query.includeDeleted { conditions.append("t.deleted_at IS NULL") }
         let older: (TopicCursor) -> SQLQueryString = { cursor in
             "(t.last_posted_at < \(bind: cursor.lastPostedAt) OR (t.last_posted_at = \(bind: cursor.lastPostedAt) AND t.id < \(bind: cursor.id.rawValue)))"

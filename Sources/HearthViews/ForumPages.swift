@@ -1,0 +1,347 @@
+import Foundation
+import HearthCore
+
+/// View models for the forum's pages. Each is built from the domain's values in one place, so that
+/// controllers only fetch and pass along; dates and counts are formatted here for the page's language.
+
+/// A topic in a list.
+public struct TopicListItem: Sendable {
+    public let id: Int64
+    public let title: String
+    public let url: String
+    public let categoryName: String
+    public let categoryURL: String
+    public let authorName: String
+    public let replies: Int
+    public let lastActivity: String
+    public let lastActivityISO: String
+    public let lastPosterName: String
+    public let pinned: Bool
+    public let closed: Bool
+    public let deleted: Bool
+    /// Unread posts for a member who opened the topic before; nil otherwise.
+    public let unread: Int?
+    /// A logged-in member has never opened it.
+    public let isNew: Bool
+
+    public static func make(
+        _ topics: [Topic], unread: [TopicID: Int], categories: [HearthCore.Category], viewerKnown: Bool,
+        language: Language
+    ) -> [TopicListItem] {
+        let byID = Dictionary(categories.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return topics.map { topic in
+            let category = byID[topic.categoryID]
+            let unreadCount = unread[topic.id]
+            return TopicListItem(
+                id: topic.id.rawValue, title: topic.title, url: Paths.topic(topic), categoryName: category?.name ?? "",
+                categoryURL: category.map(Paths.category) ?? "/", authorName: topic.author.displayName,
+                replies: max(0, topic.postCount - 1), lastActivity: Localization.date(topic.lastPostedAt, language),
+                lastActivityISO: Localization.isoDate(topic.lastPostedAt), lastPosterName: topic.lastPoster.displayName,
+                pinned: topic.isPinned, closed: topic.isClosed, deleted: topic.deletedAt != nil,
+                unread: unreadCount.flatMap { $0 > 0 ? $0 : nil }, isNew: viewerKnown && unreadCount == nil)
+        }
+    }
+}
+
+/// A category in the home page's list.
+public struct CategoryItem: Sendable {
+    public let name: String
+    public let url: String
+    public let description: String
+
+    public init(_ category: HearthCore.Category) {
+        name = category.name
+        url = Paths.category(category)
+        description = category.description
+    }
+}
+
+public struct HomePage: Sendable {
+    public static let template = "home"
+    public let page: PageChrome
+    public let announcements: [TopicListItem]
+    public let latest: [TopicListItem]
+    public let categories: [CategoryItem]
+    public let moreURL: String?
+    /// Stored, not computed: Mustache sees only stored properties.
+    public let hasAnnouncements: Bool
+    public let hasCategories: Bool
+
+    public init(
+        page: PageChrome, announcements: [TopicListItem] = [], latest: [TopicListItem] = [],
+        categories: [CategoryItem] = [], moreURL: String? = nil
+    ) {
+        self.page = page
+        self.announcements = announcements
+        self.latest = latest
+        self.categories = categories
+        self.moreURL = moreURL
+        self.hasAnnouncements = !announcements.isEmpty
+        self.hasCategories = !categories.isEmpty
+    }
+}
+
+/// A category's topics, or (with no category) all the latest topics.
+public struct TopicListPage: Sendable {
+    public static let template = "topic-list"
+    public let page: PageChrome
+    public let heading: String
+    public let description: String?
+    public let topics: [TopicListItem]
+    public let nextURL: String?
+    public let newTopicURL: String?
+    public let staffOnlyNote: Bool
+
+    public init(
+        page: PageChrome, heading: String, description: String?, topics: [TopicListItem], nextURL: String?,
+        newTopicURL: String?, staffOnlyNote: Bool
+    ) {
+        self.page = page
+        self.heading = heading
+        self.description = description
+        self.topics = topics
+        self.nextURL = nextURL
+        self.newTopicURL = newTopicURL
+        self.staffOnlyNote = staffOnlyNote
+    }
+}
+
+/// One post on a topic page.
+public struct PostItem: Sendable {
+    public struct Reaction: Sendable {
+        public let kind: String
+        public let emoji: String
+        public let label: String
+        /// Nil when nobody gave it (Mustache would show a 0).
+        public let count: Int?
+        public let mine: Bool
+    }
+
+    public struct Quote: Sendable {
+        public let authorName: String
+        public let excerpt: String
+        public let url: String
+    }
+
+    public let id: Int64
+    public let number: Int
+    public let anchor: String
+    public let authorName: String
+    public let authorURL: String
+    public let authorRole: String?
+    public let created: String
+    public let createdISO: String
+    public let edited: Bool
+    public let deleted: Bool
+    /// HTML made by SafeMarkdown when the post was written; the only unescaped output on the page.
+    public let html: String
+    public let quote: Quote?
+    public let reactions: [Reaction]
+    public let canReact: Bool
+    public let canEdit: Bool
+    public let canDelete: Bool
+    public let canRestore: Bool
+    public let quoteURL: String?
+}
+
+public struct TopicPageView: Sendable {
+    public static let template = "topic"
+    public let page: PageChrome
+    public let id: Int64
+    public let topicTitle: String
+    public let categoryName: String
+    public let categoryURL: String
+    public let pinned: Bool
+    public let closed: Bool
+    public let deleted: Bool
+    public let posts: [PostItem]
+    public let pageNumber: Int
+    public let pageCount: Int
+    public let previousURL: String?
+    public let nextURL: String?
+    public let canReply: Bool
+    public let isStaff: Bool
+    public let loggedIn: Bool
+    public let replyAction: String
+    public let stateAction: String
+    /// The post being quoted in the reply form (from `?quote=`), if any.
+    public let quoting: PostItem.Quote?
+    public let quotePostID: Int64?
+    public let draft: String
+
+    public static func make(
+        _ topicPage: TopicPage, chrome: PageChrome, localization: Localization, language: Language,
+        quoting: QuotedPost?, draft: String = ""
+    ) -> TopicPageView {
+        let topic = topicPage.topic
+        let viewer = topicPage.viewerID
+        let posts = topicPage.posts.map { post -> PostItem in
+            let own = viewer != nil && post.author.id == viewer
+            let hidden = post.isDeleted && !own && !topicPage.viewerIsStaff
+            let tally = topicPage.reactions[post.id] ?? ReactionTally()
+            let reactions = ReactionKind.allCases.map { kind in
+                PostItem.Reaction(
+                    kind: kind.rawValue, emoji: kind.emoji,
+                    label: localization.text("reaction_\(kind.rawValue)", language),
+                    count: tally.counts[kind].flatMap { $0 > 0 ? $0 : nil }, mine: tally.mine.contains(kind))
+            }
+            return PostItem(
+                id: post.id.rawValue, number: post.number, anchor: "p\(post.number)",
+                authorName: post.author.displayName, authorURL: Paths.member(post.author.handle),
+                authorRole: post.author.role == .member
+                    ? nil : localization.text("role_\(post.author.role.rawValue)", language),
+                created: Localization.date(post.createdAt, language), createdISO: Localization.isoDate(post.createdAt),
+                edited: post.editCount > 0, deleted: post.isDeleted, html: hidden ? "" : post.html,
+                quote: post.quotePostID.flatMap { topicPage.quotes[$0] }.map { quoteItem($0) },
+                reactions: hidden ? [] : reactions, canReact: viewer != nil && !post.isDeleted && topicPage.canReply,
+                canEdit: !post.isDeleted && (own || topicPage.viewerIsStaff),
+                canDelete: !post.isDeleted && (own || topicPage.viewerIsStaff),
+                canRestore: post.isDeleted && topicPage.viewerIsStaff,
+                quoteURL: topicPage.canReply && !post.isDeleted
+                    ? Paths.topic(topic, page: topicPage.page) + (topicPage.page > 1 ? "&" : "?")
+                        + "quote=\(post.id.rawValue)#reply"
+                    : nil)
+        }
+        return TopicPageView(
+            page: chrome, id: topic.id.rawValue, topicTitle: topic.title, categoryName: topicPage.category.name,
+            categoryURL: Paths.category(topicPage.category), pinned: topic.isPinned, closed: topic.isClosed,
+            deleted: topic.deletedAt != nil, posts: posts, pageNumber: topicPage.page, pageCount: topicPage.pageCount,
+            previousURL: topicPage.page > 1 ? Paths.topic(topic, page: topicPage.page - 1) : nil,
+            nextURL: topicPage.page < topicPage.pageCount ? Paths.topic(topic, page: topicPage.page + 1) : nil,
+            canReply: topicPage.canReply, isStaff: topicPage.viewerIsStaff, loggedIn: viewer != nil,
+            replyAction: "/t/\(topic.id.rawValue)/replies", stateAction: "/t/\(topic.id.rawValue)/state",
+            quoting: quoting.map { quoteItem($0) }, quotePostID: quoting?.postID.rawValue, draft: draft)
+    }
+
+    static func quoteItem(_ quoted: QuotedPost) -> PostItem.Quote {
+        PostItem.Quote(
+            authorName: quoted.author.displayName, excerpt: quoted.excerpt,
+            url: "/t/\(quoted.topicID.rawValue)?post=\(quoted.number)#p\(quoted.number)")
+    }
+}
+
+public struct NewTopicPage: Sendable {
+    public static let template = "new-topic"
+    public struct Option: Sendable {
+        public let id: Int64
+        public let name: String
+        public let selected: Bool
+    }
+
+    public let page: PageChrome
+    public let categories: [Option]
+    public let titleValue: String
+    public let body: String
+
+    public init(page: PageChrome, categories: [HearthCore.Category], selected: CategoryID?, title: String, body: String)
+    {
+        self.page = page
+        self.categories = categories.map { Option(id: $0.id.rawValue, name: $0.name, selected: $0.id == selected) }
+        self.titleValue = title
+        self.body = body
+    }
+}
+
+public struct EditPostPage: Sendable {
+    public static let template = "edit-post"
+    public let page: PageChrome
+    public let action: String
+    public let body: String
+    public let cancelURL: String
+
+    public init(page: PageChrome, postID: PostID, body: String, cancelURL: String) {
+        self.page = page
+        self.action = "/p/\(postID.rawValue)/edit"
+        self.body = body
+        self.cancelURL = cancelURL
+    }
+}
+
+public struct PostHistoryPage: Sendable {
+    public static let template = "post-history"
+    public struct Version: Sendable {
+        public let body: String
+        public let editorName: String
+        public let replaced: String
+    }
+
+    public let page: PageChrome
+    public let current: String
+    public let versions: [Version]
+    public let backURL: String
+
+    public init(page: PageChrome, post: Post, revisions: [PostRevision], language: Language, backURL: String) {
+        self.page = page
+        self.current = post.body
+        self.versions = revisions.reversed().map {
+            Version(
+                body: $0.body, editorName: $0.editor.displayName, replaced: Localization.date($0.replacedAt, language))
+        }
+        self.backURL = backURL
+    }
+}
+
+public struct NotificationsPage: Sendable {
+    public static let template = "notifications"
+    public struct Item: Sendable {
+        public let text: String
+        public let url: String
+        public let unread: Bool
+        public let date: String
+        public let dateISO: String
+    }
+
+    public let page: PageChrome
+    public let items: [Item]
+
+    public init(page: PageChrome, notifications: [MemberNotification], localization: Localization, language: Language) {
+        self.page = page
+        self.items = notifications.map { note in
+            Item(
+                text: localization.text(
+                    "notifications_\(note.kind.rawValue)", language,
+                    ["actor": note.actor.displayName, "topic": note.topicTitle]),
+                url: "/t/\(note.topicID.rawValue)?post=\(note.postNumber)#p\(note.postNumber)",
+                unread: note.readAt == nil,
+                date: Localization.date(note.createdAt, language), dateISO: Localization.isoDate(note.createdAt))
+        }
+    }
+}
+
+public struct ProfilePage: Sendable {
+    public static let template = "profile"
+    public let page: PageChrome
+    public let displayName: String
+    public let handle: String
+    public let roleName: String?
+    public let bioHTML: String
+    public let joined: String
+    public let recent: [TopicListItem]
+
+    public init(
+        page: PageChrome, member: Member, bioHTML: String, roleName: String?, joined: String, recent: [TopicListItem]
+    ) {
+        self.page = page
+        self.displayName = member.displayName
+        self.handle = member.handle
+        self.roleName = roleName
+        self.bioHTML = bioHTML
+        self.joined = joined
+        self.recent = recent
+    }
+}
+
+/// Where things live, in one place.
+public enum Paths {
+    public static func topic(_ topic: Topic, page: Int = 1) -> String {
+        "/t/\(topic.id.rawValue)/\(topic.slug)" + (page > 1 ? "?page=\(page)" : "")
+    }
+
+    public static func category(_ category: HearthCore.Category) -> String {
+        "/c/\(category.slug)"
+    }
+
+    public static func member(_ handle: String) -> String {
+        "/u/\(handle)"
+    }
+}

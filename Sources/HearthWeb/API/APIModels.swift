@@ -1,0 +1,213 @@
+import Foundation
+import HearthCore
+import Hummingbird
+
+/// The JSON shapes of the API, one per resource, named as in `openapi.json`.
+enum APIModel {
+    struct MemberRef: Codable, Sendable {
+        let id: Int64
+        let handle: String
+        let displayName: String
+        let role: String
+
+        init(_ member: MemberSummary) {
+            id = member.id.rawValue
+            handle = member.handle
+            displayName = member.displayName
+            role = member.role.rawValue
+        }
+    }
+
+    struct Member: ResponseEncodable, Codable {
+        let id: Int64
+        let handle: String
+        let displayName: String
+        let role: String
+        let bio: String
+        let createdAt: Date
+        /// Only for the member themself.
+        let email: String?
+
+        init(_ member: HearthCore.Member, showEmail: Bool) {
+            id = member.id.rawValue
+            handle = member.handle
+            displayName = member.displayName
+            role = member.role.rawValue
+            bio = member.bio
+            createdAt = member.createdAt
+            email = showEmail ? member.email : nil
+        }
+    }
+
+    struct Category: ResponseEncodable, Codable {
+        let id: Int64
+        let slug: String
+        let name: String
+        let description: String
+        let position: Int
+        let startPolicy: String
+        let kind: String
+
+        init(_ category: HearthCore.Category) {
+            id = category.id.rawValue
+            slug = category.slug
+            name = category.name
+            description = category.description
+            position = category.position
+            startPolicy = category.startPolicy.rawValue
+            kind = category.kind.rawValue
+        }
+    }
+
+    struct Topic: ResponseEncodable, Codable {
+        let id: Int64
+        let categoryId: Int64
+        let title: String
+        let slug: String
+        let author: MemberRef
+        let createdAt: Date
+        let lastPostedAt: Date
+        let lastPoster: MemberRef
+        let postCount: Int
+        let pinned: Bool
+        let closed: Bool
+        let deleted: Bool
+        let unread: Int?
+
+        init(_ topic: HearthCore.Topic, unread: Int? = nil) {
+            id = topic.id.rawValue
+            categoryId = topic.categoryID.rawValue
+            title = topic.title
+            slug = topic.slug
+            author = MemberRef(topic.author)
+            createdAt = topic.createdAt
+            lastPostedAt = topic.lastPostedAt
+            lastPoster = MemberRef(topic.lastPoster)
+            postCount = topic.postCount
+            pinned = topic.isPinned
+            closed = topic.isClosed
+            deleted = topic.deletedAt != nil
+            self.unread = unread
+        }
+    }
+
+    struct Post: ResponseEncodable, Codable {
+        let id: Int64
+        let topicId: Int64
+        let number: Int
+        let author: MemberRef
+        /// Empty for a deleted post shown to someone who may not read it.
+        let body: String
+        let html: String
+        let quotePostId: Int64?
+        let createdAt: Date
+        let editedAt: Date?
+        let editCount: Int
+        let deleted: Bool
+        let reactions: [String: Int]
+        let myReactions: [String]
+
+        init(_ post: HearthCore.Post, tally: ReactionTally? = nil, hidden: Bool = false) {
+            id = post.id.rawValue
+            topicId = post.topicID.rawValue
+            number = post.number
+            author = MemberRef(post.author)
+            body = hidden ? "" : post.body
+            html = hidden ? "" : post.html
+            quotePostId = post.quotePostID?.rawValue
+            createdAt = post.createdAt
+            editedAt = post.editedAt
+            editCount = post.editCount
+            deleted = post.isDeleted
+            reactions = Dictionary(uniqueKeysWithValues: (tally?.counts ?? [:]).map { ($0.key.rawValue, $0.value) })
+            myReactions = (tally?.mine ?? []).map(\.rawValue).sorted()
+        }
+    }
+
+    struct Page<Item: Codable & Sendable>: ResponseEncodable, Codable {
+        let items: [Item]
+        /// Pass as `cursor` to get the next page; absent on the last one.
+        let nextCursor: String?
+    }
+
+    struct TopicWithPosts: ResponseEncodable, Codable {
+        let topic: Topic
+        let category: Category
+        let posts: [Post]
+        let nextCursor: String?
+    }
+
+    struct CreatedTopic: ResponseEncodable, Codable {
+        let topic: Topic
+        let post: Post
+    }
+
+    struct ReactionState: ResponseEncodable, Codable {
+        let kind: String
+        let active: Bool
+    }
+
+    struct Notification: Codable, Sendable {
+        let id: Int64
+        let kind: String
+        let actor: MemberRef
+        let topicId: Int64
+        let topicTitle: String
+        let postId: Int64
+        let postNumber: Int
+        let createdAt: Date
+        let read: Bool
+
+        init(_ note: MemberNotification) {
+            id = note.id.rawValue
+            kind = note.kind.rawValue
+            actor = MemberRef(note.actor)
+            topicId = note.topicID.rawValue
+            topicTitle = note.topicTitle
+            postId = note.postID.rawValue
+            postNumber = note.postNumber
+            createdAt = note.createdAt
+            read = note.readAt != nil
+        }
+    }
+
+    // MARK: Inputs
+
+    struct NewCategory: Decodable {
+        let name: String
+        let description: String?
+        let startPolicy: String?
+        let kind: String?
+    }
+
+    struct NewTopic: Decodable {
+        let categoryId: Int64
+        let title: String
+        let body: String
+    }
+
+    struct NewPost: Decodable {
+        let body: String
+        let quotePostId: Int64?
+    }
+
+    struct PostEdit: Decodable {
+        let body: String
+    }
+
+    struct NewReaction: Decodable {
+        let kind: String
+    }
+}
+
+extension Request {
+    /// Decodes a JSON body; a malformed one is a validation error that says what was expected.
+    mutating func json<T: Decodable>(_ type: T.Type, context: HearthRequestContext, shape: String) async throws -> T {
+        let buffer = try await collectBody(upTo: context.maxUploadSize)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+        } catch {
+            throw HearthError.invalid("body", "Send a JSON object like \(shape).")
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import HearthCore
+import HearthViews
+import Hummingbird
+
+/// The forum in the browser: the home page, topic lists, topics, replies and new topics.
+struct ForumController: Sendable {
+    typealias Context = HearthRequestContext
+    let shared: ForumPages
+
+    var forum: ForumService { shared.forum }
+    var pages: PageRenderer { shared.pages }
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/", use: home)
+        router.get("/latest", use: latest)
+        router.get("/c/:slug", use: category)
+        router.get("/t/:id", use: topic)
+        router.get("/t/:id/:slug", use: topic)
+        router.post("/t/:id/replies", use: reply)
+        router.post("/t/:id/state", use: changeState)
+        router.get("/new-topic", use: newTopicForm)
+        router.post("/new-topic", use: startTopic)
+    }
+
+    // MARK: Lists
+
+    @Sendable func home(_ request: Request, context: Context) async throws -> Response {
+        let categories = try await forum.categories()
+        var announcements: [TopicListItem] = []
+        for category in categories where category.kind == .announcements {
+            let list = try await forum.topicList(context.identity, category: category.id, limit: 5)
+            announcements += try await shared.listItems(list, context)
+        }
+        let latest = try await forum.topicList(context.identity, limit: 20)
+        let page = HomePage(
+            page: try await shared.frame(pages.text("nav_home", context), context), announcements: announcements,
+            latest: try await shared.listItems(latest, context), categories: categories.map(CategoryItem.init),
+            moreURL: latest.next.map { "/latest?after=\($0.token)" })
+        return pages.html(page, template: HomePage.template)
+    }
+
+    @Sendable func latest(_ request: Request, context: Context) async throws -> Response {
+        let list = try await forum.topicList(context.identity, after: try ForumPages.cursor(request))
+        let heading = pages.text("home_latest", context)
+        let page = TopicListPage(
+            page: try await shared.frame(heading, context), heading: heading, description: nil,
+            topics: try await shared.listItems(list, context), nextURL: list.next.map { "/latest?after=\($0.token)" },
+            newTopicURL: context.identity == nil ? nil : "/new-topic", staffOnlyNote: false)
+        return pages.html(page, template: TopicListPage.template)
+    }
+
+    @Sendable func category(_ request: Request, context: Context) async throws -> Response {
+        let category = try await forum.category(slug: context.parameters.get("slug") ?? "")
+        let list = try await forum.topicList(
+            context.identity, category: category.id, after: try ForumPages.cursor(request))
+        let staffOnly = category.startPolicy == .staff
+        let canStart = context.identity != nil && (!staffOnly || context.identity!.member.role >= .moderator)
+        let page = TopicListPage(
+            page: try await shared.frame(category.name, context), heading: category.name,
+            description: category.description.isEmpty ? nil : category.description,
+            topics: try await shared.listItems(list, context),
+            nextURL: list.next.map { Paths.category(category) + "?after=\($0.token)" },
+            newTopicURL: canStart ? "/new-topic?category=\(category.slug)" : nil, staffOnlyNote: staffOnly && !canStart)
+        return pages.html(page, template: TopicListPage.template)
+    }
+
+    // MARK: Topics
+
+    @Sendable func topic(_ request: Request, context: Context) async throws -> Response {
+        let id = TopicID(try ForumPages.id(context))
+        let query = request.uri.queryParameters
+        var pageNumber = query.get("page").flatMap { Int($0) } ?? 1
+        if let post = query.get("post").flatMap({ Int($0) }), post > 0 {
+            pageNumber = (post - 1) / ForumService.postsPerPage + 1
+        }
+        let quoteID = query.get("quote").flatMap { Int64($0) }.map(PostID.init(rawValue:))
+        return try await topicResponse(id, page: pageNumber, quoting: quoteID, context: context)
+    }
+
+    private func topicResponse(
+        _ id: TopicID, page number: Int, quoting quoteID: PostID?, draft: String = "", errors: [String] = [],
+        status: HTTPResponse.Status = .ok, context: Context
+    ) async throws -> Response {
+        let topicPage = try await forum.topicPage(context.identity, topic: id, page: number)
+        var quoted: QuotedPost?
+        if let quoteID { quoted = try await forum.quote(context.identity, of: quoteID) }
+        let view = TopicPageView.make(
+            topicPage, chrome: try await shared.frame(topicPage.topic.title, context, errors: errors),
+            localization: pages.renderer.localization, language: context.language, quoting: quoted, draft: draft)
+        return pages.html(view, template: TopicPageView.template, status: status)
+    }
+
+    @Sendable func reply(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let id = TopicID(try ForumPages.id(context))
+        let form = try await request.form(context: context)
+        let quoteID = Int64(form.text("quote")).map(PostID.init(rawValue:))
+        do {
+            let post = try await forum.reply(context.identity, to: id, body: form.text("body"), quoting: quoteID)
+            let page = (post.number - 1) / ForumService.postsPerPage + 1
+            return SessionCookies.redirect(to: "/t/\(id.rawValue)?page=\(page)#p\(post.number)")
+        } catch let error where PageRenderer.formErrors(error) != nil {
+            return try await topicResponse(
+                id, page: Int.max, quoting: quoteID, draft: form.text("body"), errors: PageRenderer.formErrors(error)!,
+                status: .unprocessableContent, context: context)
+        }
+    }
+
+    @Sendable func changeState(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let id = TopicID(try ForumPages.id(context))
+        let form = try await request.form(context: context)
+        switch form.text("action") {
+        case "pin": try await forum.setPinned(context.identity, topic: id, true)
+        case "unpin": try await forum.setPinned(context.identity, topic: id, false)
+        case "close": try await forum.setClosed(context.identity, topic: id, true)
+        case "open": try await forum.setClosed(context.identity, topic: id, false)
+        default: throw HearthError.invalid("action", "Choose pin, unpin, close or open.")
+        }
+        return SessionCookies.redirect(to: "/t/\(id.rawValue)")
+    }
+
+    // MARK: New topics
+
+    @Sendable func newTopicForm(_ request: Request, context: Context) async throws -> Response {
+        guard context.identity != nil else { return SessionCookies.redirect(to: "/login") }
+        let slug = request.uri.queryParameters.get("category")
+        let categories = try await startableCategories(context)
+        let selected = categories.first { $0.slug == slug }?.id
+        return try await newTopicPage(categories, selected: selected, title: "", body: "", errors: [], context: context)
+    }
+
+    @Sendable func startTopic(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let form = try await request.form(context: context)
+        let categoryID = CategoryID(Int64(form.text("category")) ?? 0)
+        do {
+            let (topic, _) = try await forum.startTopic(
+                context.identity, in: categoryID, title: form.text("title"), body: form.text("body"))
+            return SessionCookies.redirect(to: Paths.topic(topic))
+        } catch let error where PageRenderer.formErrors(error) != nil {
+            return try await newTopicPage(
+                try await startableCategories(context), selected: categoryID, title: form.text("title"),
+                body: form.text("body"), errors: PageRenderer.formErrors(error)!, status: .unprocessableContent,
+                context: context)
+        }
+    }
+
+    private func startableCategories(_ context: Context) async throws -> [HearthCore.Category] {
+        let staff = (context.identity?.member.role ?? .member) >= .moderator
+        return try await forum.categories().filter { $0.startPolicy == .everyone || staff }
+    }
+
+    private func newTopicPage(
+        _ categories: [HearthCore.Category], selected: CategoryID?, title: String, body: String, errors: [String],
+        status: HTTPResponse.Status = .ok, context: Context
+    ) async throws -> Response {
+        let page = NewTopicPage(
+            page: try await shared.frame(pages.text("newTopic_heading", context), context, errors: errors),
+            categories: categories, selected: selected, title: title, body: body)
+        return pages.html(page, template: NewTopicPage.template, status: status)
+    }
+}

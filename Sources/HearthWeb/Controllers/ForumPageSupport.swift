@@ -1,0 +1,39 @@
+import HearthCore
+import HearthViews
+import Hummingbird
+
+/// What the forum's controllers share: the page frame with the notification badge, and reading ids and
+/// cursors from the request.
+struct ForumPages: Sendable {
+    typealias Context = HearthRequestContext
+    let services: WebServices
+    let pages: PageRenderer
+
+    var forum: ForumService { services.forum }
+
+    /// The page frame, with the viewer's unread notifications counted.
+    func frame(_ title: String, _ context: Context, errors: [String] = [], notice: String? = nil) async throws
+        -> PageChrome
+    {
+        let unread = try await forum.unreadNotificationCount(context.identity)
+        return pages.chrome(title: title, context: context, errors: errors, notice: notice, unreadNotifications: unread)
+    }
+
+    func listItems(_ list: TopicList, _ context: Context) async throws -> [TopicListItem] {
+        TopicListItem.make(
+            list.topics, unread: list.unread, categories: try await forum.categories(),
+            viewerKnown: context.identity != nil, language: context.language)
+    }
+
+    /// A numeric id from the path; anything else is a plain "not found".
+    static func id(_ context: Context, _ name: String = "id") throws -> Int64 {
+        guard let value = context.parameters.get(name), let id = Int64(value), id > 0 else {
+            throw HearthError.notFound("There is nothing at this address.")
+        }
+        return id
+    }
+
+    static func cursor(_ request: Request) throws -> TopicCursor? {
+        try request.uri.queryParameters.get("after").map { try TopicCursor(token: $0) }
+    }
+}

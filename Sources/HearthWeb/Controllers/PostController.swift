@@ -1,0 +1,89 @@
+import HearthCore
+import HearthViews
+import Hummingbird
+
+/// What can be done to one post from the browser: edit, see its history, delete, restore, react.
+struct PostController: Sendable {
+    typealias Context = HearthRequestContext
+    let shared: ForumPages
+
+    var forum: ForumService { shared.forum }
+    var pages: PageRenderer { shared.pages }
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/p/:id/edit", use: editForm)
+        router.post("/p/:id/edit", use: edit)
+        router.get("/p/:id/history", use: history)
+        router.post("/p/:id/delete", use: delete)
+        router.post("/p/:id/restore", use: restore)
+        router.post("/p/:id/react", use: react)
+    }
+
+    @Sendable func editForm(_ request: Request, context: Context) async throws -> Response {
+        let post = try await forum.editablePost(context.identity, id: PostID(try ForumPages.id(context)))
+        return try await editPage(post, body: post.body, errors: [], context: context)
+    }
+
+    @Sendable func edit(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let id = PostID(try ForumPages.id(context))
+        let form = try await request.form(context: context)
+        do {
+            let post = try await forum.edit(context.identity, post: id, body: form.text("body"))
+            return SessionCookies.redirect(to: Self.location(of: post))
+        } catch let error where PageRenderer.formErrors(error) != nil {
+            let post = try await forum.post(context.identity, id: id)
+            return try await editPage(
+                post, body: form.text("body"), errors: PageRenderer.formErrors(error)!, status: .unprocessableContent,
+                context: context)
+        }
+    }
+
+    @Sendable func history(_ request: Request, context: Context) async throws -> Response {
+        let id = PostID(try ForumPages.id(context))
+        let revisions = try await forum.revisions(context.identity, post: id)
+        let post = try await forum.post(context.identity, id: id)
+        let page = PostHistoryPage(
+            page: try await shared.frame(pages.text("history_heading", context), context), post: post,
+            revisions: revisions, language: context.language, backURL: Self.location(of: post))
+        return pages.html(page, template: PostHistoryPage.template)
+    }
+
+    @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
+        let id = PostID(try ForumPages.id(context))
+        let post = try await forum.post(context.identity, id: id)
+        try await forum.delete(context.identity, post: id)
+        return SessionCookies.redirect(to: post.number == 1 ? "/" : Self.location(of: post))
+    }
+
+    @Sendable func restore(_ request: Request, context: Context) async throws -> Response {
+        let id = PostID(try ForumPages.id(context))
+        try await forum.restore(context.identity, post: id)
+        return SessionCookies.redirect(to: Self.location(of: try await forum.post(context.identity, id: id)))
+    }
+
+    @Sendable func react(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let id = PostID(try ForumPages.id(context))
+        let form = try await request.form(context: context)
+        guard let kind = ReactionKind(rawValue: form.text("kind")) else {
+            throw HearthError.invalid("kind", "Choose one of the reactions offered.")
+        }
+        try await forum.react(context.identity, to: id, with: kind)
+        return SessionCookies.redirect(to: Self.location(of: try await forum.post(context.identity, id: id)))
+    }
+
+    private func editPage(
+        _ post: Post, body: String, errors: [String], status: HTTPResponse.Status = .ok, context: Context
+    ) async throws -> Response {
+        let page = EditPostPage(
+            page: try await shared.frame(pages.text("edit_heading", context), context, errors: errors), postID: post.id,
+            body: body, cancelURL: Self.location(of: post))
+        return pages.html(page, template: EditPostPage.template, status: status)
+    }
+
+    /// The address of a post within its topic.
+    static func location(of post: Post) -> String {
+        "/t/\(post.topicID.rawValue)?post=\(post.number)#p\(post.number)"
+    }
+}

@@ -1,0 +1,26 @@
+import HearthCore
+import HearthViews
+import Hummingbird
+
+/// Decides the language of the answer: the member's own setting, else the `hearth_lang` cookie the
+/// language switch sets for visitors, else the browser's `Accept-Language`, else the community's default.
+struct LanguageMiddleware: RouterMiddleware {
+    typealias Context = HearthRequestContext
+    static let cookieName = "hearth_lang"
+    let defaultLanguage: Language
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        context.language =
+            context.identity?.member.language
+            ?? request.cookies[Self.cookieName].flatMap { Language(rawValue: $0.value) }
+            ?? Localization.negotiate(acceptLanguage: request.headers[.acceptLanguage])
+            ?? defaultLanguage
+        var response = try await next(request, context)
+        response.headers[.contentLanguage] = context.language.rawValue
+        if response.headers[.vary] == nil { response.headers[.vary] = "Accept-Language, Cookie" }
+        return response
+    }
+}
