@@ -14,6 +14,7 @@ public struct HearthServices: Sendable {
     public let sessions: SessionService
     public let apiKeys: APIKeyService
     public let forum: ForumService
+    public let search: SearchService
     public let renderer: Renderer
     public let mailTransport: any MailTransport
     public let now: Now
@@ -58,7 +59,10 @@ public struct HearthServices: Sendable {
             config: config, database: database, accounts: accounts,
             sessions: SessionService(sessions: sessionStore, lifetime: settings.sessionLifetime, now: now),
             apiKeys: APIKeyService(keys: SQLAPIKeyRepository(database: database), members: members, now: now),
-            forum: forum, renderer: renderer, mailTransport: transport, now: now, logger: logger)
+            forum: forum,
+            search: SearchService(
+                repository: SQLSearchRepository(database: database), policy: AccessPolicy(), now: now),
+            renderer: renderer, mailTransport: transport, now: now, logger: logger)
     }
 
     /// Applies pending migrations; returns what was applied.
@@ -75,7 +79,8 @@ public struct HearthServices: Sendable {
     public func web(metricsText: @escaping @Sendable () -> String) -> (WebServices, WebSettings) {
         let database = self.database
         let services = WebServices(
-            accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, policy: AccessPolicy(),
+            accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, search: search,
+            policy: AccessPolicy(),
             checkHealth: { try await database.ping() }, metricsText: metricsText, now: now)
         let settings = WebSettings(
             communityName: config.communityName, secureCookies: config.secureCookies, signupMode: config.signupMode,

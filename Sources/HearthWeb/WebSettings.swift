@@ -24,6 +24,7 @@ public struct WebServices: Sendable {
     public var sessions: SessionService
     public var apiKeys: APIKeyService
     public var forum: ForumService
+    public var search: SearchService
     public var policy: AccessPolicy
     /// Checks the database for `/healthz`; throws when it does not answer.
     public var checkHealth: @Sendable () async throws -> Void
@@ -33,6 +34,7 @@ public struct WebServices: Sendable {
 
     public init(
         accounts: AccountService, sessions: SessionService, apiKeys: APIKeyService, forum: ForumService,
+        search: SearchService,
         policy: AccessPolicy,
         checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
         now: @escaping Now
@@ -41,6 +43,7 @@ public struct WebServices: Sendable {
         self.sessions = sessions
         self.apiKeys = apiKeys
         self.forum = forum
+        self.search = search
         self.policy = policy
         self.checkHealth = checkHealth
         self.metricsText = metricsText

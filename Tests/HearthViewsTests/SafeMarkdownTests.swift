@@ -140,3 +140,20 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("Search snippets")
+struct HighlighterTests {
+    @Test("snippets mark the matching words, accent-insensitively, and escape the rest")
+    func marks() {
+        let body = "Intro words here. Then <b>the</b> **École** opens, and schools close early; more text after."
+        let snippet = Highlighter.snippet(body, terms: ["ecole", "school"], length: 80)
+        #expect(snippet.contains("<mark>École</mark>"))
+        #expect(snippet.contains("<mark>schools</mark>"))
+        #expect(snippet.contains("&lt;b&gt;the&lt;/b&gt;"))
+        #expect(
+            HTMLAudit.problems(
+                in: snippet.replacingOccurrences(of: "<mark>", with: "<em>")
+                    .replacingOccurrences(of: "</mark>", with: "</em>")
+            ).isEmpty)
+    }
+}

@@ -203,3 +203,32 @@ struct ForumPagesTests {
         }
     }
 }
+
+@Suite("Search page")
+struct SearchPageTests {
+    @Test("the search page finds posts with highlighted snippets, filters, and explains bad input")
+    func searchPage() async throws {
+        let (community, manager) = try await ForumPagesTests.community()
+        defer { community.close() }
+        _ = try await community.services.forum.startTopic(
+            manager, in: CategoryID(1), title: "Rentrée à l'école", body: "L'école rouvre lundi <b>matin</b>.")
+        try await community.test { client in
+            var browser = WebClient(client)
+            let empty = try await browser.get("/search")
+            #expect(empty.status == .ok)
+            #expect(empty.body.contains(#"role="search""#))
+            let found = try await browser.get("/search?q=ecole")
+            #expect(found.body.contains("Rentrée à l&#39;école") || found.body.contains("Rentrée à l'école"))
+            #expect(found.body.contains("<mark>L&#39;école</mark>") || found.body.contains("<mark>L'école</mark>"))
+            #expect(found.body.contains("&lt;b&gt;matin&lt;/b&gt;"))
+            let filtered = try await browser.get("/search?q=ecole&category=2")
+            #expect(filtered.body.contains("Nothing matches these words."))
+            let badDate = try await browser.get("/search?q=ecole&from=yesterday")
+            #expect(badDate.status == .unprocessableContent)
+            #expect(badDate.body.contains("Write dates as YYYY-MM-DD"))
+            let api = try await client.execute(uri: "/api/v1/search?q=lundi", method: .get)
+            #expect(api.status == .ok)
+            #expect(String(buffer: api.body).contains(#""topicTitle":"Rentrée à l'école""#))
+        }
+    }
+}

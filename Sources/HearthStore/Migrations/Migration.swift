@@ -13,5 +13,6 @@ extension Migration {
     static let all: [Migration] = [
         .accounts,
         .forum,
+        .search,
     ]
 }

@@ -6,9 +6,11 @@ import SQLKit
 /// their authors joined in, so a topic page costs two queries whatever its length.
 public struct SQLForumRepository: ForumRepository {
     private let database: HearthDatabase
+    private let search: any SearchIndex
 
     public init(database: HearthDatabase) {
         self.database = database
+        self.search = database.engine.searchIndex
     }
 
     // MARK: Categories
@@ -93,6 +95,7 @@ public struct SQLForumRepository: ForumRepository {
                 .returning("id").first(decodingColumn: "id", as: Int64.self)
             guard let topicID else { throw HearthError.unavailable("The topic could not be saved.") }
             let post = try await Self.insertPost(firstPost, topic: TopicID(topicID), number: 1, sql)
+            try await search.index(postID: post.id.rawValue, title: title, body: post.body, sql)
             guard let topic = try await Self.topic(TopicID(topicID), sql) else {
                 throw HearthError.unavailable("The topic could not be saved.")
             }
@@ -113,7 +116,9 @@ public struct SQLForumRepository: ForumRepository {
                 .returning("highest_number")
                 .first(decodingColumn: "highest_number", as: Int.self)
             guard let number else { throw HearthError.notFound("This topic does not exist or was removed.") }
-            return try await Self.insertPost(post, topic: topicID, number: number, sql)
+            let saved = try await Self.insertPost(post, topic: topicID, number: number, sql)
+            try await search.index(postID: saved.id.rawValue, title: "", body: saved.body, sql)
+            return saved
         }
     }
 
@@ -260,9 +265,18 @@ public struct SQLForumRepository: ForumRepository {
     public func edit(_ postID: PostID, body: String, html: String, editorID: MemberID, at date: Date) async throws {
         try await database.write { sql in
             guard
-                let old = try await sql.select().column("body").from("posts").where("id", .equal, postID.rawValue)
-                    .first(decodingColumn: "body", as: String.self)
+                let row = try await sql.raw(
+                    """
+                    SELECT p.body, p.number, t.title FROM posts p JOIN topics t ON t.id = p.topic_id \
+                    WHERE p.id = \(bind: postID.rawValue)
+                    """
+                ).first()
             else { throw HearthError.notFound("This post does not exist.") }
+            let old = try row.decode(column: "body", as: String.self)
+            let title =
+                try row.decode(column: "number", as: Int.self) == 1
+                ? try row.decode(column: "title", as: String.self) : ""
+            try await search.index(postID: postID.rawValue, title: title, body: body, sql)
             try await sql.insert(into: "post_revisions")
                 .columns("post_id", "body", "editor_id", "replaced_at")
                 .values(

@@ -27,6 +27,7 @@ struct APIController: Sendable {
         group.delete("/posts/:id", use: deletePost)
         group.post("/posts/:id/reactions", use: react)
         group.get("/notifications", use: notifications)
+        group.get("/search", use: search)
     }
 
     @Sendable func openAPI(_ request: Request, context: Context) async throws -> Response {
@@ -159,6 +160,26 @@ struct APIController: Sendable {
         }
         let active = try await forum.react(context.identity, to: id, with: kind)
         return APIModel.ReactionState(kind: kind.rawValue, active: active)
+    }
+
+    // MARK: Search
+
+    /// Matching posts, best first; `cursor` is the offset of the next page.
+    @Sendable func search(_ request: Request, context: Context) async throws -> APIModel.Page<APIModel.SearchResult> {
+        let parameters = request.uri.queryParameters
+        let offset =
+            try parameters.get("cursor").map { value -> Int in
+                guard let offset = Int(value), offset >= 0 else {
+                    throw HearthError.invalid("cursor", "This page link is not valid; start again from the first page.")
+                }
+                return offset
+            } ?? 0
+        guard let query = try SearchParameters.query(parameters, offset: offset) else {
+            throw HearthError.invalid("q", "Type at least one word to search for.")
+        }
+        let (hits, more) = try await services.search.search(context.identity, query)
+        return APIModel.Page(
+            items: hits.map(APIModel.SearchResult.init), nextCursor: more ? String(offset + hits.count) : nil)
     }
 
     // MARK: Notifications

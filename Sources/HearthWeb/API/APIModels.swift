@@ -171,6 +171,20 @@ enum APIModel {
         }
     }
 
+    struct SearchResult: Codable, Sendable {
+        let topicId: Int64
+        let topicTitle: String
+        let categoryId: Int64
+        let post: Post
+
+        init(_ hit: SearchHit) {
+            topicId = hit.post.topicID.rawValue
+            topicTitle = hit.topicTitle
+            categoryId = hit.categoryID.rawValue
+            post = Post(hit.post)
+        }
+    }
+
     // MARK: Inputs
 
     struct NewCategory: Decodable {

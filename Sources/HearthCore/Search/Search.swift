@@ -1,0 +1,75 @@
+import Foundation
+
+/// What someone searches for: words, and optional filters.
+public struct SearchQuery: Sendable, Equatable {
+    public var text: String
+    public var categoryID: CategoryID?
+    /// The handle of the member who wrote the posts.
+    public var authorHandle: String?
+    public var from: Date?
+    public var to: Date?
+    public var limit: Int
+    public var offset: Int
+
+    public init(
+        text: String, categoryID: CategoryID? = nil, authorHandle: String? = nil, from: Date? = nil, to: Date? = nil,
+        limit: Int = 20, offset: Int = 0
+    ) {
+        self.text = text
+        self.categoryID = categoryID
+        self.authorHandle = authorHandle
+        self.from = from
+        self.to = to
+        self.limit = limit
+        self.offset = offset
+    }
+
+    /// The words to look for, folded like the index (see `SearchText`), at most eight.
+    public var terms: [String] { SearchText.terms(text) }
+}
+
+/// A post that matches, with its topic's title for the result list.
+public struct SearchHit: Sendable, Equatable {
+    public let post: Post
+    public let topicTitle: String
+    public let categoryID: CategoryID
+
+    public init(post: Post, topicTitle: String, categoryID: CategoryID) {
+        self.post = post
+        self.topicTitle = topicTitle
+        self.categoryID = categoryID
+    }
+}
+
+/// How text is folded for the index and for queries, the same on both engines: lower case, accents and
+/// ligatures removed ("École" and "ecole" are one word), split on anything that is not a letter or digit.
+public enum SearchText {
+    static let maximumTerms = 8
+
+    public static func fold(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+            .replacingOccurrences(of: "œ", with: "oe").replacingOccurrences(of: "æ", with: "ae")
+            .replacingOccurrences(of: "ß", with: "ss")
+    }
+
+    /// The folded words of a text, joined by single spaces: what goes into the index.
+    public static func document(_ text: String) -> String {
+        words(fold(text)).joined(separator: " ")
+    }
+
+    /// The distinct folded words of a query, in order, at most eight.
+    public static func terms(_ query: String) -> [String] {
+        var seen: Set<String> = []
+        return words(fold(query)).filter { seen.insert($0).inserted }.prefix(maximumTerms).map { $0 }
+    }
+
+    static func words(_ text: String) -> [String] {
+        text.split { !($0.isLetter || $0.isNumber) }.map(String.init)
+    }
+}
+
+/// Full-text search over posts, implemented per engine.
+public protocol SearchRepository: Sendable {
+    /// Matching visible posts, best first.
+    func search(_ query: SearchQuery) async throws -> [SearchHit]
+}

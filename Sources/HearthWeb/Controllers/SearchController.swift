@@ -1,0 +1,75 @@
+import Foundation
+import HearthCore
+import HearthViews
+import Hummingbird
+
+/// The search page. The API's `/search` reads the same parameters through `SearchParameters`.
+struct SearchController: Sendable {
+    typealias Context = HearthRequestContext
+    let shared: ForumPages
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/search", use: search)
+    }
+
+    @Sendable func search(_ request: Request, context: Context) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        let text = parameters.get("q") ?? ""
+        let offset = max(0, parameters.get("page").flatMap { Int($0) }.map { ($0 - 1) * SearchService.pageSize } ?? 0)
+        var errors: [String] = []
+        var hits: [SearchHit] = []
+        var more = false
+        var query: SearchQuery?
+        do {
+            query = try SearchParameters.query(parameters, offset: offset)
+            if let query { (hits, more) = try await shared.services.search.search(context.identity, query) }
+        } catch let error where PageRenderer.formErrors(error) != nil {
+            errors = PageRenderer.formErrors(error)!
+        }
+        var next: String?
+        if more, var components = URLComponents(string: request.uri.description) {
+            let page = offset / SearchService.pageSize + 2
+            components.queryItems =
+                (components.queryItems ?? []).filter { $0.name != "page" } + [
+                    URLQueryItem(name: "page", value: String(page))
+                ]
+            next = components.string
+        }
+        let title = shared.pages.text("search_heading", context)
+        let view = SearchPage(
+            page: try await shared.frame(title, context, errors: errors), query: text,
+            author: parameters.get("author") ?? "", from: parameters.get("from") ?? "", to: parameters.get("to") ?? "",
+            categories: try await shared.forum.categories(), selected: query?.categoryID, hits: hits,
+            searched: query != nil && errors.isEmpty, nextURL: next, language: context.language)
+        return shared.pages.html(
+            view, template: SearchPage.template, status: errors.isEmpty ? .ok : .unprocessableContent)
+    }
+}
+
+/// Reads `q`, `category`, `author`, `from` and `to` (dates as YYYY-MM-DD, `to` inclusive) from a query string.
+enum SearchParameters {
+    /// The query, or nil when no `q` was given at all (the empty search page).
+    static func query(_ parameters: Parameters, offset: Int) throws -> SearchQuery? {
+        guard let text = parameters.get("q") else { return nil }
+        let category = try parameters.get("category").flatMap { $0.isEmpty ? nil : $0 }.map { value -> CategoryID in
+            guard let id = Int64(value) else {
+                throw HearthError.invalid("category", "Choose a category from the list.")
+            }
+            return CategoryID(id)
+        }
+        let author = parameters.get("author").map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }.flatMap { $0.isEmpty ? nil : $0 }
+        return SearchQuery(
+            text: text, categoryID: category, authorHandle: author, from: try day(parameters.get("from"), "from"),
+            to: try day(parameters.get("to"), "to").map { $0.addingTimeInterval(86_400) },
+            limit: SearchService.pageSize, offset: offset)
+    }
+
+    private static func day(_ value: String?, _ field: String) throws -> Date? {
+        guard let value, !value.isEmpty else { return nil }
+        guard let date = try? Date(value + "T00:00:00Z", strategy: .iso8601) else {
+            throw HearthError.invalid(field, "Write dates as YYYY-MM-DD, for example 2026-11-24.")
+        }
+        return date
+    }
+}

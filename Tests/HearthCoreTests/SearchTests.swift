@@ -1,0 +1,78 @@
+import Foundation
+import HearthApp
+import HearthCore
+import HearthStore
+import HearthTestSupport
+import Testing
+
+/// The same search cases on SQLite's FTS5 and PostgreSQL's tsvector.
+@Suite("Search")
+struct SearchTests {
+    @Test("accent-insensitive, prefix, ranked, filtered, and kept up to date", arguments: TestEngine.allCases)
+    func search(engine: TestEngine) async throws {
+        let f = try await ForumServiceTests.Fixture.make(engine)
+        defer { f.close() }
+        let search = f.services.search
+        func titles(_ text: String, _ configure: (inout SearchQuery) -> Void = { _ in }) async throws -> [String] {
+            var query = SearchQuery(text: text)
+            configure(&query)
+            return try await search.search(f.bo, query).hits.map { "\($0.topicTitle)#\($0.post.number)" }
+        }
+
+        let (school, _) = try await f.forum.startTopic(
+            f.ana, in: f.general.id, title: "L'école ferme tôt", body: "Les enfants sortent à 15 h.")
+        f.clock.advance(by: 86_400)
+        let (export, _) = try await f.forum.startTopic(
+            f.bo, in: f.general.id, title: "Exporting data", body: "How do I export my posts to CSV?")
+        let reply = try await f.forum.reply(f.ana, to: export.id, body: "Go to the settings of your ECOLE account.")
+        let (_, news) = try await f.forum.startTopic(
+            f.manager, in: f.announcements.id, title: "Œuvres et cœurs", body: "Nothing about schools.")
+
+        #expect(try await titles("ecole") == ["L'école ferme tôt#1", "Exporting data#2"], "a title match ranks first")
+        #expect(try await titles("ÉCOLE tôt") == ["L'école ferme tôt#1"], "every word must match")
+        #expect(try await titles("export") == ["Exporting data#1"])
+        #expect(try await titles("oeuvre") == ["Œuvres et cœurs#1"])
+        #expect(try await titles("csv") == ["Exporting data#1"])
+        #expect(
+            try await titles("ecole") { $0.authorHandle = "@ana_lopez".replacingOccurrences(of: "@", with: "") }.count
+                == 2)
+        #expect(try await titles("ecole") { $0.authorHandle = "bo" }.isEmpty)
+        #expect(try await titles("nothing") { $0.categoryID = f.general.id }.isEmpty)
+        #expect(try await titles("nothing") { $0.categoryID = f.announcements.id } == ["Œuvres et cœurs#1"])
+        let day = f.clock.now.addingTimeInterval(-3_600)
+        #expect(try await titles("ecole") { $0.from = day } == ["Exporting data#2"])
+        #expect(try await titles("ecole") { $0.to = day } == ["L'école ferme tôt#1"])
+
+        _ = try await f.forum.edit(f.ana, post: reply.id, body: "Go to the settings page.")
+        #expect(try await titles("ecole") == ["L'école ferme tôt#1"], "an edit re-indexes the post")
+        #expect(try await titles("settings") == ["Exporting data#2"])
+        try await f.forum.delete(f.manager, post: news.id)
+        #expect(try await titles("oeuvres").isEmpty, "deleted posts are not found")
+        _ = school
+
+        for odd in [
+            #""ecole"#, "ecole*", "ecole OR x", "NEAR(a b)", "a:* & !b", "'; DROP TABLE posts; --", "ecole AND",
+        ] {
+            _ = try await search.search(f.bo, SearchQuery(text: odd))
+        }
+        await #expect(throws: HearthError.invalid("q", "Type at least one word to search for.")) {
+            try await search.search(f.bo, SearchQuery(text: " ?! "))
+        }
+    }
+
+    @Test("results page with a limit and say when there are more", arguments: TestEngine.allCases)
+    func paging(engine: TestEngine) async throws {
+        let f = try await ForumServiceTests.Fixture.make(engine)
+        defer { f.close() }
+        for index in 1...5 {
+            _ = try await f.forum.startTopic(f.ana, in: f.general.id, title: "Question \(index)", body: "about billing")
+        }
+        let first = try await f.services.search.search(f.bo, SearchQuery(text: "billing", limit: 3))
+        #expect(first.hits.count == 3)
+        #expect(first.more)
+        let second = try await f.services.search.search(f.bo, SearchQuery(text: "billing", limit: 3, offset: 3))
+        #expect(second.hits.count == 2)
+        #expect(!second.more)
+        #expect(Set((first.hits + second.hits).map(\.post.id)).count == 5)
+    }
+}
