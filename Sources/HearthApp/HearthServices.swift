@@ -82,9 +82,10 @@ public struct HearthServices: Sendable {
             accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, search: search,
             policy: AccessPolicy(),
             checkHealth: { try await database.ping() }, metricsText: metricsText, now: now)
-        let settings = WebSettings(
+        var settings = WebSettings(
             communityName: config.communityName, secureCookies: config.secureCookies, signupMode: config.signupMode,
             sessionLifetimeSeconds: config.sessionDays * 86_400)
+        settings.publicURL = config.publicURL
         return (services, settings)
     }
 }

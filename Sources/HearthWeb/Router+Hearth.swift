@@ -31,6 +31,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     ForumController(shared: forumPages).addRoutes(to: router)
     PostController(shared: forumPages).addRoutes(to: router)
     SearchController(shared: forumPages).addRoutes(to: router)
+    FeedController(forum: services.forum, settings: settings).addRoutes(to: router)
     MemberController(shared: forumPages, secureCookies: settings.secureCookies).addRoutes(to: router)
     OperationsController(services: services).addRoutes(to: router)
     APIController(services: services).addRoutes(to: router.group("/api/v1"))

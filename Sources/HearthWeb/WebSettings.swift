@@ -7,6 +7,8 @@ public struct WebSettings: Sendable {
     public var secureCookies: Bool
     public var signupMode: SignupMode
     public var sessionLifetimeSeconds: Int
+    /// The address the community is reached at, without a trailing slash; feeds and e-mails use it.
+    public var publicURL: String = "http://localhost:8080"
     /// The language for visitors whose browser asks for neither French nor English.
     public var defaultLanguage: Language = .english
 

@@ -136,6 +136,8 @@ public protocol ForumRepository: Sendable {
 
     func post(id: PostID) async throws -> Post?
     func posts(ids: [PostID]) async throws -> [Post]
+    /// The opening post of each of the topics.
+    func openingPosts(of topicIDs: [TopicID]) async throws -> [TopicID: Post]
     /// The posts of a topic whose numbers fall in the range, deleted ones included, in order.
     func posts(in topicID: TopicID, numbers: ClosedRange<Int>) async throws -> [Post]
     /// Replaces a post's text, keeping the old one as a revision.

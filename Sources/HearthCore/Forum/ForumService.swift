@@ -266,6 +266,15 @@ public struct ForumService: Sendable {
         return TopicList(topics: shown, unread: unread, next: next)
     }
 
+    /// The newest topics anyone may read, with their opening posts, for feeds.
+    public func feed(category: CategoryID? = nil, limit: Int = 30) async throws -> [(Topic, Post)] {
+        let list = try await topicList(nil, category: category, limit: limit)
+        let openings = try await forum.openingPosts(of: list.topics.map(\.id))
+        return list.topics.compactMap { topic in
+            openings[topic.id].flatMap { $0.isDeleted ? nil : (topic, $0) }
+        }
+    }
+
     public func revisions(_ viewer: Viewer?, post postID: PostID) async throws -> [PostRevision] {
         let (post, topic) = try await visiblePost(postID, for: viewer)
         guard post.author.id == viewer?.member.id || isStaff(viewer, in: topic.categoryID) else {

@@ -229,6 +229,15 @@ public struct SQLForumRepository: ForumRepository {
         }
     }
 
+    public func openingPosts(of topicIDs: [TopicID]) async throws -> [TopicID: Post] {
+        guard !topicIDs.isEmpty else { return [:] }
+        let list = topicIDs.map { String($0.rawValue) }.joined(separator: ",")
+        let posts = try await database.read { sql in
+            try await Self.posts(where: "p.topic_id IN (\(unsafeRaw: list)) AND p.number = 1", sql)
+        }
+        return Dictionary(posts.map { ($0.topicID, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     public func posts(in topicID: TopicID, numbers: ClosedRange<Int>) async throws -> [Post] {
         try await database.read { sql in
             try await Self.posts(
