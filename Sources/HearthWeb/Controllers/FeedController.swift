@@ -18,8 +18,8 @@ struct FeedController: Sendable {
     private func latest(atom: Bool) async throws -> Response {
         let entries = try await forum.feed()
         return respond(
-            title: settings.communityName, description: "The latest topics of \(settings.communityName)", path: "/latest",
-            selfPath: atom ? "/latest.atom" : "/latest.rss", entries: entries, atom: atom)
+            title: settings.communityName, description: "The latest topics of \(settings.communityName)",
+            path: "/latest", selfPath: atom ? "/latest.atom" : "/latest.rss", entries: entries, atom: atom)
     }
 
     private func category(_ context: Context, atom: Bool) async throws -> Response {
