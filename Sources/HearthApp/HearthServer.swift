@@ -12,13 +12,22 @@ public enum HearthServer {
     /// Prometheus registry for this process; `MetricsSystem` can be bootstrapped only once.
     private static let registry = PrometheusCollectorRegistry()
 
-    public static func run(config: AppConfig, logger: Logger, announce: @Sendable (String) -> Void) async throws {
+    public static func run(
+        config: AppConfig, logger: Logger, demo: Bool = false, announce: @Sendable (String) -> Void
+    ) async throws {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let services = try await HearthServices.open(config: config, logger: logger)
         do {
             let applied = try await services.migrate()
             for migration in applied {
                 logger.notice("Applied migration", metadata: ["migration": "\(migration.number) \(migration.name)"])
+            }
+            if demo {
+                let summary = try await services.loadDemo()
+                announce(
+                    summary.counts.topics > 0
+                        ? "Demo community loaded: \(summary.counts.topics) topics and \(summary.counts.posts) posts from \(summary.site) (CC BY-SA)."
+                        : "Demo community already loaded (from \(summary.site), CC BY-SA).")
             }
             let sweeper = ExpiredSessionSweeper(sessions: services.sessions, logger: logger)
             let app = makeApplication(services: services, logger: logger)

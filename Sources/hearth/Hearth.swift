@@ -10,7 +10,8 @@ struct Hearth: AsyncParsableCommand {
         commandName: "hearth",
         abstract: "A self-hosted home for your community, and the tools to run it.",
         subcommands: [
-            Serve.self, Migrate.self, CreateAdmin.self, Invite.self, APIKeyCommand.self, InsightCommand.self,
+            Serve.self, Migrate.self, CreateAdmin.self, Invite.self, APIKeyCommand.self, ImportCommand.self,
+            InsightCommand.self,
         ],
         defaultSubcommand: nil)
 }
@@ -38,14 +39,28 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on (HEARTH_HOST, default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (HEARTH_PORT, default 8080).") var port: Int?
     @Option(name: .customLong("public-url"), help: "The address people use (HEARTH_PUBLIC_URL).") var publicURL: String?
+    @Flag(
+        help: """
+            Start with a small sample community (threads from french.meta.stackexchange.com, CC BY-SA), kept in \
+            its own SQLite file under <data-dir>/demo so that it never mixes with a real community.
+            """)
+    var demo = false
 
     func run() async throws {
         var overrides = storage.overrides
+        if demo {
+            guard storage.databaseURL == nil else {
+                throw CLIFailure("--demo keeps its own SQLite file; leave out --database-url.")
+            }
+            let base =
+                storage.dataDirectory ?? ProcessInfo.processInfo.environment["HEARTH_DATA_DIR"] ?? "./hearth-data"
+            overrides["hearth.data.dir"] = URL(fileURLWithPath: base).appendingPathComponent("demo").path
+        }
         overrides["hearth.host"] = host
         overrides["hearth.port"] = port.map(String.init)
         overrides["hearth.public.url"] = publicURL
         try await CLI.run(overrides: overrides) { config, logger in
-            try await HearthServer.run(config: config, logger: logger) { line in
+            try await HearthServer.run(config: config, logger: logger, demo: demo) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
         }

@@ -40,6 +40,10 @@ struct SafeMarkdownTests {
         #expect(html("3. three\n4. four") == "<ol start=\"3\"><li>three</li><li>four</li></ol>\n")
         #expect(html("- outer\n  - inner") == "<ul><li><p>outer</p>\n<ul><li>inner</li></ul>\n</li></ul>\n")
         #expect(html("Text\n- item") == "<p>Text</p>\n<ul><li>item</li></ul>\n")
+        #expect(
+            html("> quoted\nlazy line\n\nafter")
+                == "<blockquote><p>quoted<br>\nlazy line</p>\n</blockquote>\n<p>after</p>\n")
+        #expect(html("hard  \nbreak") == "<p>hard<br>\nbreak</p>\n")
     }
 
     @Test("links are http, https or mailto and marked nofollow ugc; bare URLs become links")

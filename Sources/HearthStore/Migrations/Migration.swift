@@ -14,5 +14,6 @@ extension Migration {
         .accounts,
         .forum,
         .search,
+        .importLedger,
     ]
 }

@@ -46,8 +46,16 @@ public struct SafeMarkdown: PostCooker {
                 index = renderFence(fence, lines, from: index + 1, into: &out)
             } else if depth < Self.maximumDepth, BlockStart.quoteContent(line) != nil {
                 var inner: [String] = []
-                while index < lines.endIndex, let content = BlockStart.quoteContent(lines[index]) {
-                    inner.append(content)
+                while index < lines.endIndex {
+                    if let content = BlockStart.quoteContent(lines[index]) {
+                        inner.append(content)
+                    } else if let last = inner.last, !last.allSatisfy(\.isWhitespace),
+                        !BlockStart.endsParagraph(lines[index])
+                    {
+                        inner.append(lines[index])  // a lazy continuation of the quoted paragraph
+                    } else {
+                        break
+                    }
                     index += 1
                 }
                 out += "<blockquote>"
@@ -66,10 +74,10 @@ public struct SafeMarkdown: PostCooker {
                 while code.last?.allSatisfy(\.isWhitespace) == true { code.removeLast() }
                 out += "<pre><code>" + code.joined(separator: "\n").htmlEscaped + "</code></pre>\n"
             } else {
-                var paragraph: [String] = [line.trimmingLeadingSpaces()]
+                var paragraph: [String] = [line.trimmingLeadingSpaces().trimmingTrailingWhitespace()]
                 index += 1
                 while index < lines.endIndex, !BlockStart.endsParagraph(lines[index]) {
-                    paragraph.append(lines[index].trimmingLeadingSpaces())
+                    paragraph.append(lines[index].trimmingLeadingSpaces().trimmingTrailingWhitespace())
                     index += 1
                 }
                 out += "<p>"

@@ -1,0 +1,192 @@
+import Foundation
+
+/// Turns the HTML of imported posts (Stack Exchange's rendered bodies and profiles) into the Markdown Hearth
+/// stores: paragraphs, line breaks, emphasis, code, block quotes, lists, links, images and headings (as
+/// bold lines). Other tags are dropped and their text kept. The result is then rendered by SafeMarkdown like
+/// anything a member writes, so nothing in the source HTML reaches a page as HTML.
+enum HTMLToMarkdown {
+    static func convert(_ html: String) -> String {
+        var converter = Converter()
+        converter.run(html)
+        return converter.finish()
+    }
+
+    private struct Converter {
+        var out = ""
+        var listStack: [(ordered: Bool, next: Int)] = []
+        var quoteDepth = 0
+        var inPre = false
+        var linkStack: [String?] = []
+
+        mutating func run(_ html: String) {
+            var index = html.startIndex
+            while index < html.endIndex {
+                if html[index] == "<", let close = html[index...].firstIndex(of: ">") {
+                    tag(String(html[html.index(after: index)..<close]))
+                    index = html.index(after: close)
+                } else {
+                    let next = html[index...].firstIndex(of: "<") ?? html.endIndex
+                    text(Self.decode(String(html[index..<next])))
+                    index = next
+                }
+            }
+        }
+
+        mutating func tag(_ raw: String) {
+            let closing = raw.hasPrefix("/")
+            let body = closing ? String(raw.dropFirst()) : raw
+            let name = body.prefix { !$0.isWhitespace && $0 != "/" }.lowercased()
+            switch (name, closing) {
+            case ("p", false), ("div", false): block()
+            case ("p", true), ("div", true): block()
+            case ("br", _): out += inPre ? "\n" : "  \n" + prefix()
+            case ("em", _), ("i", _): out += "*"
+            case ("strong", _), ("b", _): out += "**"
+            case ("code", _) where !inPre: out += "`"
+            case ("pre", false):
+                block()
+                out += "```\n"
+                inPre = true
+            case ("pre", true):
+                inPre = false
+                if !out.hasSuffix("\n") { out += "\n" }
+                out += "```"
+                block()
+            case ("blockquote", false):
+                quoteDepth += 1
+                block()
+            case ("blockquote", true):
+                quoteDepth = max(0, quoteDepth - 1)
+                block()
+            case ("ul", false), ("ol", false):
+                listStack.append((name == "ol", 1))
+                block()
+            case ("ul", true), ("ol", true):
+                _ = listStack.popLast()
+                block()
+            case ("li", false):
+                lineBreak()
+                let depth = max(0, listStack.count - 1)
+                out += String(repeating: "   ", count: depth)
+                if var top = listStack.last, top.ordered {
+                    out += "\(top.next). "
+                    top.next += 1
+                    listStack[listStack.count - 1] = top
+                } else {
+                    out += "- "
+                }
+            case ("a", false):
+                linkStack.append(Self.attribute("href", in: body))
+                out += "["
+            case ("a", true):
+                let href = linkStack.popLast() ?? nil
+                out += href.map { "](\($0))" } ?? "]"
+            case ("img", _):
+                let alt = Self.attribute("alt", in: body) ?? ""
+                if let src = Self.attribute("src", in: body) { out += "![\(alt)](\(src))" }
+            case ("h1", false), ("h2", false), ("h3", false), ("h4", false), ("h5", false), ("h6", false):
+                block()
+                out += "**"
+            case ("h1", true), ("h2", true), ("h3", true), ("h4", true), ("h5", true), ("h6", true):
+                out += "**"
+                block()
+            case ("hr", _): block()
+            default: break
+            }
+        }
+
+        mutating func text(_ text: String) {
+            if inPre {
+                out += text
+                return
+            }
+            let collapsed = text.replacingOccurrences(of: "\n", with: " ")
+            if out.hasSuffix("\n") || out.isEmpty {
+                out += collapsed.drop { $0 == " " }
+            } else {
+                out += collapsed
+            }
+        }
+
+        func prefix() -> String {
+            String(repeating: "> ", count: quoteDepth)
+        }
+
+        mutating func block() {
+            trimTrailingSpaces()
+            if out.isEmpty { return }
+            if !out.hasSuffix("\n") { out += "\n" }
+            out += prefix().trimmingCharacters(in: .whitespaces) + "\n" + prefix()
+        }
+
+        mutating func lineBreak() {
+            trimTrailingSpaces()
+            if !out.isEmpty, !out.hasSuffix("\n") { out += "\n" }
+            out += prefix()
+        }
+
+        mutating func trimTrailingSpaces() {
+            while out.hasSuffix(" ") && !out.hasSuffix("  \n") { out.removeLast() }
+        }
+
+        func finish() -> String {
+            let lines = out.split(separator: "\n", omittingEmptySubsequences: false).map {
+                String($0).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            }
+            // A blank line inside a quote is ">" alone; keep one only between two quoted lines.
+            func isQuoteBlank(_ line: String) -> Bool { !line.isEmpty && line.allSatisfy { $0 == ">" || $0 == " " } }
+            var result: [String] = []
+            for (index, line) in lines.enumerated() {
+                if isQuoteBlank(line) {
+                    let next = lines[(index + 1)...].first { !isQuoteBlank($0) }
+                    guard let previous = result.last, previous.hasPrefix(">"), !isQuoteBlank(previous),
+                        next?.hasPrefix(">") == true
+                    else { continue }
+                } else if line.isEmpty, result.last?.isEmpty ?? true {
+                    continue
+                }
+                result.append(line)
+            }
+            while result.last?.isEmpty == true { result.removeLast() }
+            return result.joined(separator: "\n")
+        }
+
+        static func attribute(_ name: String, in tag: String) -> String? {
+            guard let range = tag.range(of: "\(name)=\"") else { return nil }
+            let rest = tag[range.upperBound...]
+            return rest.firstIndex(of: "\"").map { decode(String(rest[..<$0])) }
+        }
+
+        static func decode(_ text: String) -> String {
+            guard text.contains("&") else { return text }
+            var out = ""
+            var rest = Substring(text)
+            while let amp = rest.firstIndex(of: "&") {
+                out += rest[..<amp]
+                rest = rest[amp...]
+                guard let semi = rest.firstIndex(of: ";"), rest.distance(from: rest.startIndex, to: semi) <= 10 else {
+                    out += "&"
+                    rest = rest.dropFirst()
+                    continue
+                }
+                let entity = String(rest[rest.index(after: rest.startIndex)..<semi])
+                let named = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ", "#39": "'"]
+                if let value = named[entity] {
+                    out += value
+                } else if entity.hasPrefix("#x"), let code = UInt32(entity.dropFirst(2), radix: 16),
+                    let scalar = Unicode.Scalar(code)
+                {
+                    out.unicodeScalars.append(scalar)
+                } else if entity.hasPrefix("#"), let code = UInt32(entity.dropFirst()),
+                    let scalar = Unicode.Scalar(code)
+                {
+                    out.unicodeScalars.append(scalar)
+                } else {
+                    out += "&" + entity + ";"
+                }
+                rest = rest[rest.index(after: semi)...]
+            }
+            return out + rest
+        }
+    }
+}
