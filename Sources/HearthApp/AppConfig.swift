@@ -19,6 +19,7 @@ public struct AppConfig: Sendable {
     public var mailFrom: String
     public var logLevel: Logger.Level
     public var sessionDays: Int
+    public var uploadLimits: UploadLimits
 
     /// One configuration key: its dotted name (which swift-configuration maps to `HEARTH_…` in the
     /// environment), the default, and what it means. `AppConfig.keys` is the list the README documents.
@@ -54,6 +55,12 @@ public struct AppConfig: Sendable {
             name: "hearth.log.level", defaultValue: "info",
             help: "trace, debug, info, notice, warning, error or critical."),
         Key(name: "hearth.session.days", defaultValue: "30", help: "How long a log-in lasts without a visit."),
+        Key(
+            name: "hearth.upload.max.bytes", defaultValue: "5000000",
+            help: "Largest image upload, in bytes (1,000 to 100,000,000)."),
+        Key(
+            name: "hearth.upload.max.pixels", defaultValue: "40000000",
+            help: "Largest image upload, in pixels (width × height), so that tiny files cannot claim huge pictures."),
     ]
 
     /// Reads and checks the configuration. `overrides` are the flags given on the command line, by key name.
@@ -114,6 +121,9 @@ public struct AppConfig: Sendable {
         port = integer("hearth.port", in: 1...65_535)
         dataDirectory = raw("hearth.data.dir").1 ?? "./hearth-data"
         sessionDays = integer("hearth.session.days", in: 1...365)
+        uploadLimits = UploadLimits(
+            maximumBytes: integer("hearth.upload.max.bytes", in: 1_000...100_000_000),
+            maximumPixels: integer("hearth.upload.max.pixels", in: 1...1_000_000_000))
         communityName = raw("hearth.community.name").1 ?? "Hearth"
         mailFrom = raw("hearth.mail.from").1 ?? "hearth@localhost"
 

@@ -15,6 +15,7 @@ public struct HearthServices: Sendable {
     public let apiKeys: APIKeyService
     public let forum: ForumService
     public let search: SearchService
+    public let uploads: UploadService
     public let renderer: Renderer
     public let mailTransport: any MailTransport
     public let now: Now
@@ -62,6 +63,10 @@ public struct HearthServices: Sendable {
             forum: forum,
             search: SearchService(
                 repository: SQLSearchRepository(database: database), policy: AccessPolicy(), now: now),
+            uploads: UploadService(
+                uploads: SQLUploadRepository(database: database),
+                blobs: FileBlobStore(dataDirectory: config.dataDirectory), limits: config.uploadLimits,
+                policy: AccessPolicy(), now: now),
             renderer: renderer, mailTransport: transport, now: now, logger: logger)
     }
 
@@ -79,7 +84,7 @@ public struct HearthServices: Sendable {
     public func web(metricsText: @escaping @Sendable () -> String) -> (WebServices, WebSettings) {
         let database = self.database
         let services = WebServices(
-            accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, search: search,
+            accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, search: search, uploads: uploads,
             policy: AccessPolicy(),
             checkHealth: { try await database.ping() }, metricsText: metricsText, now: now)
         var settings = WebSettings(

@@ -18,7 +18,9 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
         APIKeyAuthenticator(apiKeys: services.apiKeys)
         SessionAuthenticator(sessions: services.sessions)
         LanguageMiddleware(defaultLanguage: settings.defaultLanguage)
-        CSRFMiddleware(secureCookies: settings.secureCookies)
+        CSRFMiddleware(
+            secureCookies: settings.secureCookies, errors: ErrorMiddleware(pages: pages),
+            multipartLimit: services.uploads.maximumBytes + 100_000)
         // Again, inside: errors from handlers get a page in the visitor's language, with their name and the
         // CSRF token in its forms. The outer one catches what the authenticators and CSRF check throw.
         ErrorMiddleware(pages: pages)
@@ -32,6 +34,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     PostController(shared: forumPages).addRoutes(to: router)
     SearchController(shared: forumPages).addRoutes(to: router)
     FeedController(forum: services.forum, settings: settings).addRoutes(to: router)
+    UploadController(uploads: services.uploads).addRoutes(to: router)
     MemberController(shared: forumPages, secureCookies: settings.secureCookies).addRoutes(to: router)
     OperationsController(services: services).addRoutes(to: router)
     APIController(services: services).addRoutes(to: router.group("/api/v1"))

@@ -27,6 +27,7 @@ public struct WebServices: Sendable {
     public var apiKeys: APIKeyService
     public var forum: ForumService
     public var search: SearchService
+    public var uploads: UploadService
     public var policy: AccessPolicy
     /// Checks the database for `/healthz`; throws when it does not answer.
     public var checkHealth: @Sendable () async throws -> Void
@@ -36,7 +37,7 @@ public struct WebServices: Sendable {
 
     public init(
         accounts: AccountService, sessions: SessionService, apiKeys: APIKeyService, forum: ForumService,
-        search: SearchService,
+        search: SearchService, uploads: UploadService,
         policy: AccessPolicy,
         checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
         now: @escaping Now
@@ -46,6 +47,7 @@ public struct WebServices: Sendable {
         self.apiKeys = apiKeys
         self.forum = forum
         self.search = search
+        self.uploads = uploads
         self.policy = policy
         self.checkHealth = checkHealth
         self.metricsText = metricsText

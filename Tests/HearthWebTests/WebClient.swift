@@ -42,12 +42,19 @@ struct WebClient {
     private mutating func send(_ path: String, method: HTTPRequest.Method, body: String?, headers extra: HTTPFields)
         async throws -> Page
     {
+        try await send(path, method: method, bytes: body.map { ByteBuffer(string: $0) }, headers: extra)
+    }
+
+    /// Sends any body (a multipart form, say) with the cookies kept so far.
+    mutating func send(_ path: String, method: HTTPRequest.Method, bytes body: ByteBuffer?, headers extra: HTTPFields)
+        async throws -> Page
+    {
         var headers = extra
         if !cookies.isEmpty {
             headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
         }
         let response = try await client.execute(
-            uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+            uri: path, method: method, headers: headers, body: body)
         for field in response.headers[values: .setCookie] {
             let pair = field.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
             let name = String(pair[0])

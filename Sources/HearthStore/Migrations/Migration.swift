@@ -15,5 +15,6 @@ extension Migration {
         .forum,
         .search,
         .importLedger,
+        .uploads,
     ]
 }

@@ -28,6 +28,19 @@ struct APIController: Sendable {
         group.post("/posts/:id/reactions", use: react)
         group.get("/notifications", use: notifications)
         group.get("/search", use: search)
+        group.post("/uploads", use: upload)
+    }
+
+    /// Stores an image sent as multipart/form-data in the field `file`.
+    @Sendable func upload(_ request: Request, context: Context) async throws -> EditedResponse<APIModel.Upload> {
+        var request = request
+        guard let form = try await request.multipartForm(limit: services.uploads.maximumBytes + 100_000),
+            let file = form.files["file"]
+        else {
+            throw HearthError.invalid("file", "Send the image as multipart/form-data in a field named file.")
+        }
+        let upload = try await services.uploads.store(context.identity, bytes: file.bytes)
+        return EditedResponse(status: .created, response: APIModel.Upload(upload))
     }
 
     @Sendable func openAPI(_ request: Request, context: Context) async throws -> Response {

@@ -185,6 +185,27 @@ enum APIModel {
         }
     }
 
+    struct Upload: ResponseEncodable, Codable {
+        let url: String
+        let hash: String
+        let contentType: String
+        let width: Int
+        let height: Int
+        let bytes: Int
+        /// What to put in a post's Markdown to show it.
+        let markdown: String
+
+        init(_ upload: HearthCore.Upload) {
+            url = upload.path
+            hash = upload.hash
+            contentType = upload.format.contentType
+            width = upload.width
+            height = upload.height
+            bytes = upload.byteCount
+            markdown = "![](\(upload.path))"
+        }
+    }
+
     // MARK: Inputs
 
     struct NewCategory: Decodable {

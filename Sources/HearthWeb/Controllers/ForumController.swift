@@ -93,7 +93,7 @@ struct ForumController: Sendable {
     @Sendable func reply(_ request: Request, context: Context) async throws -> Response {
         var request = request
         let id = TopicID(try ForumPages.id(context))
-        let form = try await request.form(context: context)
+        let form = try await shared.postForm(&request, context)
         let quoteID = Int64(form.text("quote")).map(PostID.init(rawValue:))
         do {
             let post = try await forum.reply(context.identity, to: id, body: form.text("body"), quoting: quoteID)
@@ -132,7 +132,7 @@ struct ForumController: Sendable {
 
     @Sendable func startTopic(_ request: Request, context: Context) async throws -> Response {
         var request = request
-        let form = try await request.form(context: context)
+        let form = try await shared.postForm(&request, context)
         let categoryID = CategoryID(Int64(form.text("category")) ?? 0)
         do {
             let (topic, _) = try await forum.startTopic(

@@ -1,3 +1,4 @@
+import Foundation
 import HearthCore
 import HearthViews
 import Hummingbird
@@ -23,6 +24,27 @@ struct ForumPages: Sendable {
         TopicListItem.make(
             list.topics, unread: list.unread, categories: try await forum.categories(),
             viewerKnown: context.identity != nil, language: context.language)
+    }
+
+    /// A post form, plain or multipart. An attached image (field `image`) is stored and added to the end of
+    /// `body` as Markdown, so a member without JavaScript can post a picture with their words.
+    func postForm(_ request: inout Request, _ context: Context) async throws -> FormFields {
+        guard let multipart = try await request.multipartForm(limit: services.uploads.maximumBytes + 100_000) else {
+            return try await request.form(context: context)
+        }
+        var fields = multipart.fields
+        if let image = multipart.files["image"] {
+            let upload = try await services.uploads.store(context.identity, bytes: image.bytes)
+            let alt = image.fileName.split(separator: ".").first.map(String.init) ?? "image"
+            let body = fields["body", default: ""].trimmingCharacters(in: .whitespacesAndNewlines)
+            fields["body"] = body + (body.isEmpty ? "" : "\n\n") + "![\(Self.altText(alt))](\(upload.path))"
+        }
+        return FormFields(values: fields)
+    }
+
+    /// A file name made safe to stand as an image's description in Markdown.
+    static func altText(_ name: String) -> String {
+        String(name.filter { $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" || $0 == "_" }.prefix(60))
     }
 
     /// A numeric id from the path; anything else is a plain "not found".

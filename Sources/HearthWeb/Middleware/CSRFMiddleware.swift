@@ -9,6 +9,11 @@ import Hummingbird
 struct CSRFMiddleware: RouterMiddleware {
     typealias Context = HearthRequestContext
     let secureCookies: Bool
+    /// Renders a refusal here, where the context knows the visitor's token and language, so that the error
+    /// page's own forms (log out, language) still work.
+    let errors: ErrorMiddleware
+    /// How much of a multipart form (a post with an image) may be read to find its token.
+    var multipartLimit: Int = 6_000_000
     static let headerName = HTTPField.Name("X-CSRF-Token")!
     static let fieldName = "csrf"
 
@@ -29,15 +34,17 @@ struct CSRFMiddleware: RouterMiddleware {
             context.csrfToken = token
         }
 
-        if Self.isStateChanging(request.method), Self.needsToken(request, context: context) {
-            let sent = try await Self.sentToken(&request, context: context)
-            guard let sent, newCookieToken == nil, SecretToken.constantTimeEquals(sent, context.csrfToken) else {
+        var response: Response
+        if Self.isStateChanging(request.method), Self.needsToken(request, context: context),
+            try await !isValid(&request, context: context, isNewVisitor: newCookieToken != nil)
+        {
+            response = try await errors.handle(request, context: context) { _, _ in
                 throw HearthError.forbidden(
                     "This form has expired or did not come from this site. Go back, reload the page and try again.")
             }
+        } else {
+            response = try await next(request, context)
         }
-
-        var response = try await next(request, context)
         if let newCookieToken {
             response.setCookie(
                 Cookie(
@@ -57,13 +64,19 @@ struct CSRFMiddleware: RouterMiddleware {
         return true
     }
 
-    private static func sentToken(_ request: inout Request, context: Context) async throws -> String? {
-        if let header = request.headers[headerName] { return header }
+    private func isValid(_ request: inout Request, context: Context, isNewVisitor: Bool) async throws -> Bool {
+        guard let sent = try await sentToken(&request, context: context), !isNewVisitor else { return false }
+        return SecretToken.constantTimeEquals(sent, context.csrfToken)
+    }
+
+    private func sentToken(_ request: inout Request, context: Context) async throws -> String? {
+        if let header = request.headers[Self.headerName] { return header }
+        if let form = try await request.multipartForm(limit: multipartLimit) { return form.fields[Self.fieldName] }
         guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else {
             return nil
         }
         let body = try await request.collectBody(upTo: context.maxUploadSize)
-        return FormFields(String(buffer: body))[fieldName]
+        return FormFields(String(buffer: body))[Self.fieldName]
     }
 }
 
@@ -83,6 +96,10 @@ struct FormFields: Sendable {
     }
 
     subscript(name: String) -> String? { values[name] }
+
+    init(values: [String: String]) {
+        self.values = values
+    }
 
     /// The field's value, or "" when absent.
     func text(_ name: String) -> String { values[name] ?? "" }

@@ -1,0 +1,88 @@
+import Foundation
+import HearthCore
+import Hummingbird
+import MultipartKit
+
+/// A `multipart/form-data` body: its text fields and its files. Forms with an image use it, and so does
+/// the API's upload route.
+struct MultipartForm: Sendable {
+    struct File: Sendable {
+        let fileName: String
+        let bytes: [UInt8]
+    }
+
+    var fields: [String: String] = [:]
+    var files: [String: File] = [:]
+
+    func text(_ name: String) -> String { fields[name] ?? "" }
+
+    /// The boundary of a multipart/form-data request, or nil for any other body.
+    static func boundary(of request: Request) -> String? {
+        guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") else {
+            return nil
+        }
+        for parameter in type.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "boundary" {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+        }
+        return nil
+    }
+
+    /// Parses a body already collected; a malformed one is a validation error, not a crash.
+    init(_ body: ByteBuffer, boundary: String) throws {
+        let parser = MultipartParser(boundary: boundary)
+        var headers: [String: String] = [:]
+        var current = ByteBuffer()
+        var parts: [([String: String], ByteBuffer)] = []
+        parser.onHeader = { name, value in headers[name.lowercased()] = value }
+        parser.onBody = { chunk in current.writeBuffer(&chunk) }
+        parser.onPartComplete = {
+            parts.append((headers, current))
+            headers = [:]
+            current = ByteBuffer()
+        }
+        do {
+            try parser.execute(body)
+        } catch {
+            throw HearthError.invalid("file", "The upload was cut short or is not a valid form; please try again.")
+        }
+        for (headers, content) in parts {
+            guard let disposition = headers["content-disposition"], let name = Self.parameter("name", in: disposition)
+            else { continue }
+            if let fileName = Self.parameter("filename", in: disposition) {
+                if content.readableBytes > 0 {
+                    files[name] = File(fileName: fileName, bytes: Array(content.readableBytesView))
+                }
+            } else {
+                fields[name] = String(buffer: content)
+            }
+        }
+    }
+
+    private static func parameter(_ name: String, in disposition: String) -> String? {
+        for part in disposition.split(separator: ";") {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == name {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+        }
+        return nil
+    }
+}
+
+extension Request {
+    /// The multipart form of this request, its body collected up to `limit` bytes.
+    mutating func multipartForm(limit: Int) async throws -> MultipartForm? {
+        guard let boundary = MultipartForm.boundary(of: self) else { return nil }
+        let body: ByteBuffer
+        do {
+            body = try await collectBody(upTo: limit)
+        } catch {
+            throw HearthError.invalid(
+                "file", "This upload is larger than the \(limit / 1_000_000) MB the server accepts.")
+        }
+        return try MultipartForm(body, boundary: boundary)
+    }
+}
