@@ -16,6 +16,7 @@ public struct HearthServices: Sendable {
     public let forum: ForumService
     public let search: SearchService
     public let uploads: UploadService
+    public let blog: BlogService
     public let renderer: Renderer
     public let mailTransport: any MailTransport
     public let now: Now
@@ -67,6 +68,8 @@ public struct HearthServices: Sendable {
                 uploads: SQLUploadRepository(database: database),
                 blobs: FileBlobStore(dataDirectory: config.dataDirectory), limits: config.uploadLimits,
                 policy: AccessPolicy(), now: now),
+            blog: BlogService(
+                articles: SQLArticleRepository(database: database), forum: forum, policy: AccessPolicy(), now: now),
             renderer: renderer, mailTransport: transport, now: now, logger: logger)
     }
 
@@ -85,6 +88,7 @@ public struct HearthServices: Sendable {
         let database = self.database
         let services = WebServices(
             accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, search: search, uploads: uploads,
+            blog: blog,
             policy: AccessPolicy(),
             checkHealth: { try await database.ping() }, metricsText: metricsText, now: now)
         var settings = WebSettings(

@@ -62,19 +62,23 @@ public struct HomePage: Sendable {
     public let announcements: [TopicListItem]
     public let latest: [TopicListItem]
     public let categories: [CategoryItem]
+    public let articles: [ArticleItem]
     public let moreURL: String?
+    public let hasArticles: Bool
     /// Stored, not computed: Mustache sees only stored properties.
     public let hasAnnouncements: Bool
     public let hasCategories: Bool
 
     public init(
         page: PageChrome, announcements: [TopicListItem] = [], latest: [TopicListItem] = [],
-        categories: [CategoryItem] = [], moreURL: String? = nil
+        categories: [CategoryItem] = [], articles: [ArticleItem] = [], moreURL: String? = nil
     ) {
         self.page = page
         self.announcements = announcements
         self.latest = latest
         self.categories = categories
+        self.articles = articles
+        self.hasArticles = !articles.isEmpty
         self.moreURL = moreURL
         self.hasAnnouncements = !announcements.isEmpty
         self.hasCategories = !categories.isEmpty

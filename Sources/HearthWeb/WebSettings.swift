@@ -28,6 +28,7 @@ public struct WebServices: Sendable {
     public var forum: ForumService
     public var search: SearchService
     public var uploads: UploadService
+    public var blog: BlogService
     public var policy: AccessPolicy
     /// Checks the database for `/healthz`; throws when it does not answer.
     public var checkHealth: @Sendable () async throws -> Void
@@ -37,7 +38,7 @@ public struct WebServices: Sendable {
 
     public init(
         accounts: AccountService, sessions: SessionService, apiKeys: APIKeyService, forum: ForumService,
-        search: SearchService, uploads: UploadService,
+        search: SearchService, uploads: UploadService, blog: BlogService,
         policy: AccessPolicy,
         checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
         now: @escaping Now
@@ -48,6 +49,7 @@ public struct WebServices: Sendable {
         self.forum = forum
         self.search = search
         self.uploads = uploads
+        self.blog = blog
         self.policy = policy
         self.checkHealth = checkHealth
         self.metricsText = metricsText

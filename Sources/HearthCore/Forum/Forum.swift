@@ -17,6 +17,8 @@ public struct Category: Sendable, Equatable, Identifiable, Codable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
         case forum
         case announcements
+        /// Holds one topic per blog article, for its comments; never listed with the forum's categories.
+        case comments
     }
 
     public let id: CategoryID

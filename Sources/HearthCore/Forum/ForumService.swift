@@ -31,8 +31,26 @@ public struct ForumService: Sendable {
 
     // MARK: Categories
 
+    /// The forum's categories, in order (the hidden one holding blog comments left out).
     public func categories() async throws -> [Category] {
-        try await forum.categories()
+        try await forum.categories().filter { $0.kind != .comments }
+    }
+
+    /// The hidden category that holds blog comments, created the first time it is needed.
+    func commentsCategory() async throws -> Category {
+        if let existing = try await forum.categories().first(where: { $0.kind == .comments }) { return existing }
+        do {
+            return try await forum.createCategory(
+                NewCategory(
+                    slug: "article-comments", name: "Article comments", description: "", startPolicy: .staff,
+                    kind: .comments))
+        } catch HearthError.validation {
+            // Created meanwhile by another request.
+            guard let existing = try await forum.categories().first(where: { $0.kind == .comments }) else {
+                throw HearthError.unavailable("The comments category could not be created.")
+            }
+            return existing
+        }
     }
 
     public func category(slug: String) async throws -> Category {
@@ -78,6 +96,9 @@ public struct ForumService: Sendable {
         let date = now()
         try policy.authorize(viewer, .post, on: .category(categoryID.rawValue), at: date)
         let category = try await category(id: categoryID)
+        guard category.kind != .comments else {
+            throw HearthError.forbidden("Comments start from their article, not as topics.")
+        }
         if category.startPolicy == .staff, !isStaff(viewer, in: categoryID) {
             throw HearthError.forbidden("Only staff can start topics in \(category.name).")
         }

@@ -16,5 +16,6 @@ extension Migration {
         .search,
         .importLedger,
         .uploads,
+        .blog,
     ]
 }

@@ -149,7 +149,12 @@ public struct SQLForumRepository: ForumRepository {
 
     public func topics(_ query: TopicQuery) async throws -> [Topic] {
         var conditions: [SQLQueryString] = []
-        if let category = query.categoryID { conditions.append("t.category_id = \(bind: category.rawValue)") }
+        if let category = query.categoryID {
+            conditions.append("t.category_id = \(bind: category.rawValue)")
+        } else {
+            // Blog comment topics live on their articles, not in the forum's lists.
+            conditions.append("t.category_id NOT IN (SELECT id FROM categories WHERE kind = 'comments')")
+        }
         if let author = query.authorID { conditions.append("t.author_id = \(bind: author.rawValue)") }
         if !query.includeDeleted { conditions.append("t.deleted_at IS NULL") }
         let older: (TopicCursor) -> SQLQueryString = { cursor in

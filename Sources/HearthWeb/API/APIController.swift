@@ -29,6 +29,62 @@ struct APIController: Sendable {
         group.get("/notifications", use: notifications)
         group.get("/search", use: search)
         group.post("/uploads", use: upload)
+        group.get("/articles", use: articles)
+        group.post("/articles", use: createArticle)
+        group.post("/articles/:id/comments", use: comment)
+    }
+
+    // MARK: Blog
+
+    /// Articles, newest first (staff also see drafts and scheduled ones); `cursor` is the next page.
+    @Sendable func articles(_ request: Request, context: Context) async throws -> APIModel.Page<APIModel.Article> {
+        let page =
+            try request.uri.queryParameters.get("cursor").map { value -> Int in
+                guard let page = Int(value), page > 0 else {
+                    throw HearthError.invalid("cursor", "This page link is not valid; start again from the first page.")
+                }
+                return page
+            } ?? 1
+        let (articles, more) = try await services.blog.list(context.identity, page: page)
+        return APIModel.Page(items: articles.map(APIModel.Article.init), nextCursor: more ? String(page + 1) : nil)
+    }
+
+    @Sendable func createArticle(_ request: Request, context: Context) async throws
+        -> EditedResponse<APIModel.Article>
+    {
+        var request = request
+        let input = try await request.json(
+            APIModel.NewArticle.self, context: context,
+            shape:
+                #"{"title": "…", "body": "…", "status": "draft|scheduled|published", "publishAt": "2026-12-01T09:00:00Z"}"#
+        )
+        guard let status = Article.Status(rawValue: input.status ?? "draft") else {
+            throw HearthError.invalid("status", "status is draft, scheduled or published.")
+        }
+        var publishAt: Date?
+        if let text = input.publishAt {
+            guard let date = try? Date(text, strategy: .iso8601) else {
+                throw HearthError.invalid("publishAt", "publishAt is an ISO 8601 date-time, like 2026-12-01T09:00:00Z.")
+            }
+            publishAt = date
+        }
+        let article = try await services.blog.create(
+            context.identity,
+            ArticleDraft(
+                title: input.title, body: input.body, coverPath: input.coverUrl,
+                tags: (input.tags ?? []).flatMap { ArticleDraft.tags($0) }, status: status, publishAt: publishAt,
+                product: input.product.map { Article.ProductCard(name: $0.name, url: $0.url, imagePath: $0.imageUrl) }))
+        return EditedResponse(status: .created, response: APIModel.Article(article))
+    }
+
+    @Sendable func comment(_ request: Request, context: Context) async throws -> EditedResponse<APIModel.Post> {
+        var request = request
+        let id = ArticleID(try ForumPages.id(context))
+        let input = try await request.json(
+            APIModel.NewPost.self, context: context, shape: #"{"body": "…", "quotePostId": 12}"#)
+        let post = try await services.blog.comment(
+            context.identity, on: id, body: input.body, quoting: input.quotePostId.map(PostID.init(rawValue:)))
+        return EditedResponse(status: .created, response: APIModel.Post(post))
     }
 
     /// Stores an image sent as multipart/form-data in the field `file`.

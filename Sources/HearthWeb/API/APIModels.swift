@@ -206,6 +206,56 @@ enum APIModel {
         }
     }
 
+    struct Article: ResponseEncodable, Codable {
+        struct Product: Codable, Sendable {
+            let name: String
+            let url: String
+            let imageUrl: String?
+        }
+
+        let id: Int64
+        let slug: String
+        let title: String
+        let body: String
+        let html: String
+        let coverUrl: String?
+        let tags: [String]
+        let status: String
+        let publishAt: Date?
+        let product: Product?
+        let author: MemberRef
+        let topicId: Int64
+        let createdAt: Date
+        let updatedAt: Date
+
+        init(_ article: HearthCore.Article) {
+            id = article.id.rawValue
+            slug = article.slug
+            title = article.title
+            body = article.body
+            html = article.html
+            coverUrl = article.coverPath
+            tags = article.tags
+            status = article.status.rawValue
+            publishAt = article.publishAt
+            product = article.product.map { Product(name: $0.name, url: $0.url, imageUrl: $0.imagePath) }
+            author = MemberRef(article.author)
+            topicId = article.topicID.rawValue
+            createdAt = article.createdAt
+            updatedAt = article.updatedAt
+        }
+    }
+
+    struct NewArticle: Decodable {
+        let title: String
+        let body: String
+        let coverUrl: String?
+        let tags: [String]?
+        let status: String?
+        let publishAt: String?
+        let product: Article.Product?
+    }
+
     // MARK: Inputs
 
     struct NewCategory: Decodable {

@@ -6,11 +6,14 @@ import Hummingbird
 struct FeedController: Sendable {
     typealias Context = HearthRequestContext
     let forum: ForumService
+    let blog: BlogService
     let settings: WebSettings
 
     func addRoutes(to router: Router<Context>) {
         router.get("/latest.rss") { _, _ in try await latest(atom: false) }
         router.get("/latest.atom") { _, _ in try await latest(atom: true) }
+        router.get("/blog.rss") { _, _ in try await articles(atom: false) }
+        router.get("/blog.atom") { _, _ in try await articles(atom: true) }
         router.get("/c/:slug/feed.rss") { _, context in try await category(context, atom: false) }
         router.get("/c/:slug/feed.atom") { _, context in try await category(context, atom: true) }
     }
@@ -20,6 +23,22 @@ struct FeedController: Sendable {
         return respond(
             title: settings.communityName, description: "The latest topics of \(settings.communityName)",
             path: "/latest", selfPath: atom ? "/latest.atom" : "/latest.rss", entries: entries, atom: atom)
+    }
+
+    private func articles(atom: Bool) async throws -> Response {
+        let (articles, _) = try await blog.list(nil)
+        let base = settings.publicURL
+        let feed = Feed(
+            title: "\(settings.communityName) · Blog", description: "Articles from \(settings.communityName)",
+            link: base + "/blog", selfLink: base + (atom ? "/blog.atom" : "/blog.rss"),
+            language: settings.defaultLanguage.rawValue,
+            entries: articles.map {
+                Feed.Entry(
+                    title: $0.title, link: base + "/blog/\($0.slug)", published: $0.date,
+                    updated: max($0.date, $0.updatedAt),
+                    authorName: $0.author.displayName, html: Self.absolutized($0.html, base: base))
+            })
+        return Self.response(feed, atom: atom)
     }
 
     private func category(_ context: Context, atom: Bool) async throws -> Response {
@@ -45,7 +64,11 @@ struct FeedController: Sendable {
                     updated: post.editedAt ?? post.createdAt, authorName: topic.author.displayName,
                     html: Self.absolutized(post.html, base: base))
             })
-        return Response(
+        return Self.response(feed, atom: atom)
+    }
+
+    static func response(_ feed: Feed, atom: Bool) -> Response {
+        Response(
             status: .ok,
             headers: [
                 .contentType: atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8",

@@ -32,9 +32,14 @@ struct ForumController: Sendable {
             announcements += try await shared.listItems(list, context)
         }
         let latest = try await forum.topicList(context.identity, limit: 20)
+        let now = shared.services.now()
+        let articles = try await shared.services.blog.list(context.identity).articles.prefix(3).map {
+            ArticleItem.make($0, localization: pages.renderer.localization, language: context.language, now: now)
+        }
         let page = HomePage(
             page: try await shared.frame(pages.text("nav_home", context), context), announcements: announcements,
             latest: try await shared.listItems(latest, context), categories: categories.map(CategoryItem.init),
+            articles: Array(articles),
             moreURL: latest.next.map { "/latest?after=\($0.token)" })
         return pages.html(page, template: HomePage.template)
     }
@@ -82,6 +87,9 @@ struct ForumController: Sendable {
         status: HTTPResponse.Status = .ok, context: Context
     ) async throws -> Response {
         let topicPage = try await forum.topicPage(context.identity, topic: id, page: number)
+        if topicPage.category.kind == .comments, let article = try await shared.services.blog.article(forTopic: id) {
+            return SessionCookies.redirect(to: "/blog/\(article.slug)?page=\(topicPage.page)")
+        }
         var quoted: QuotedPost?
         if let quoteID { quoted = try await forum.quote(context.identity, of: quoteID) }
         let view = TopicPageView.make(
