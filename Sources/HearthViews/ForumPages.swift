@@ -373,6 +373,8 @@ public struct SearchPage: Sendable {
     public let author: String
     public let from: String
     public let to: String
+    /// Whether the filters start unfolded: when one of them is in use.
+    public let filtersOpen: Bool
     public let categories: [Option]
     public let results: [Result]
     public let searched: Bool
@@ -387,6 +389,7 @@ public struct SearchPage: Sendable {
         self.author = author
         self.from = from
         self.to = to
+        self.filtersOpen = !(author.isEmpty && from.isEmpty && to.isEmpty) || selected != nil
         self.categories = categories.map { Option(id: $0.id.rawValue, name: $0.name, selected: $0.id == selected) }
         let terms = SearchText.terms(query)
         self.results = hits.map { hit in

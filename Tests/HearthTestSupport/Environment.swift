@@ -6,13 +6,16 @@ public enum TestEnvironment {
     public static var requirePostgres: Bool { flag("HEARTH_TEST_REQUIRE_POSTGRES") }
     /// `HEARTH_TEST_REQUIRE_SMTP=1`: a missing SMTP test server fails the tests instead of skipping them.
     public static var requireSMTP: Bool { flag("HEARTH_TEST_REQUIRE_SMTP") }
+    /// `HEARTH_TEST_REQUIRE_BROWSER=1`: missing Chromium or chromedriver fails the browser tests instead of
+    /// skipping them.
+    public static var requireBrowser: Bool { flag("HEARTH_TEST_REQUIRE_BROWSER") }
 
     static func flag(_ name: String) -> Bool {
         ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment[name]?.lowercased() ?? "")
     }
 
     /// Finds an executable on PATH or in the given extra folders.
-    static func executable(_ name: String, extraFolders: [String] = []) -> String? {
+    public static func executable(_ name: String, extraFolders: [String] = []) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for folder in extraFolders + path.split(separator: ":").map(String.init) {
             let candidate = folder + "/" + name

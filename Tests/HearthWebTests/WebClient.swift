@@ -99,6 +99,12 @@ struct TestCommunity {
         try await app.test(.router, body)
     }
 
+    /// Runs the real server on its configured port (set HEARTH_PORT to a free one), for the browser.
+    func testLive(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = HearthServer.makeApplication(services: services, logger: Logger(label: "test.live"))
+        try await app.test(.live, body)
+    }
+
     /// Creates a member directly, bypassing the web.
     @discardableResult
     func member(_ email: String, password: String = "a long enough password", role: Role = .member) async throws

@@ -1,0 +1,216 @@
+import Foundation
+import HearthTestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A small W3C WebDriver client driving Debian's headless Chromium through chromedriver: enough to click,
+/// type, upload a file and read a page like a person would.
+final class Browser: @unchecked Sendable {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private let driver: Process
+    private let endpoint: String
+    private let session: String
+    /// Where screenshots of failed steps are kept.
+    static let screenshotFolder = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "hearth-browser-failures")
+
+    /// Starts chromedriver and a headless Chromium. Skips the test when either is missing (or fails it when
+    /// HEARTH_TEST_REQUIRE_BROWSER=1).
+    static func start() async throws -> Browser {
+        let chromium = TestEnvironment.executable("chromium") ?? TestEnvironment.executable("chromium-browser")
+        let chromedriver = TestEnvironment.executable("chromedriver", extraFolders: ["/usr/lib/chromium"])
+        guard let chromium, let chromedriver else {
+            let reason = "Chromium or chromedriver is not installed (Debian: apt-get install chromium chromium-driver)"
+            if TestEnvironment.requireBrowser {
+                throw Failure(description: "HEARTH_TEST_REQUIRE_BROWSER is set but \(reason)")
+            }
+            try Test.cancel("Skipped the browser test: \(reason).")
+        }
+        let port = try TestEnvironment.freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromedriver)
+        process.arguments = ["--port=\(port)"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let endpoint = "http://127.0.0.1:\(port)"
+        for _ in 0..<100 {
+            let status = try? await Self.request("GET", endpoint + "/status", nil)
+            if (status?["value"] as? [String: Any])?["ready"] as? Bool == true { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let capabilities: [String: Any] = [
+            "capabilities": [
+                "alwaysMatch": [
+                    "browserName": "chrome",
+                    "pageLoadStrategy": "eager",
+                    "timeouts": ["pageLoad": 15_000, "script": 5_000, "implicit": 0],
+                    "goog:chromeOptions": [
+                        "binary": chromium,
+                        "args": [
+                            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                            "--window-size=1200,900", "--lang=en-GB",
+                        ],
+                    ],
+                ]
+            ]
+        ]
+        do {
+            let created = try await Self.request("POST", endpoint + "/session", capabilities)
+            guard let session = created["sessionId"] as? String else {
+                throw Failure(description: "chromedriver did not start a session: \(created)")
+            }
+            return Browser(driver: process, endpoint: endpoint, session: session)
+        } catch {
+            process.terminate()
+            throw error
+        }
+    }
+
+    private init(driver: Process, endpoint: String, session: String) {
+        self.driver = driver
+        self.endpoint = endpoint
+        self.session = session
+    }
+
+    func quit() async {
+        if ProcessInfo.processInfo.environment["HEARTH_TEST_BROWSER_TRACE"] == "1" {
+            FileHandle.standardError.write(Data("webdriver quit\n".utf8))
+        }
+        _ = try? await Self.request("DELETE", "\(endpoint)/session/\(session)", nil)
+        _ = try? await Self.request("GET", "\(endpoint)/shutdown", nil)
+        if driver.isRunning { kill(driver.processIdentifier, SIGKILL) }
+    }
+
+    // MARK: Commands
+
+    func open(_ url: String) async throws {
+        try await command("POST", "/url", ["url": url])
+    }
+
+    var currentURL: String {
+        get async throws { try await command("GET", "/url") as? String ?? "" }
+    }
+
+    var source: String {
+        get async throws { try await command("GET", "/source") as? String ?? "" }
+    }
+
+    func element(_ css: String) async throws -> String {
+        let found = try await command("POST", "/element", ["using": "css selector", "value": css])
+        guard let element = found as? [String: Any], let id = element.values.first as? String else {
+            throw Failure(description: "no element matches \(css)")
+        }
+        return id
+    }
+
+    func click(_ css: String) async throws {
+        try await command("POST", "/element/\(try await element(css))/click", [:])
+    }
+
+    func type(_ text: String, into css: String) async throws {
+        let id = try await element(css)
+        try await command("POST", "/element/\(id)/clear", [:])
+        try await command("POST", "/element/\(id)/value", ["text": text])
+    }
+
+    /// Chooses a file in an `<input type="file">`.
+    func attach(_ path: String, to css: String) async throws {
+        try await command("POST", "/element/\(try await element(css))/value", ["text": path])
+    }
+
+    func select(_ value: String, in css: String) async throws {
+        try await click("\(css) option[value=\"\(value)\"]")
+    }
+
+    func text(_ css: String) async throws -> String {
+        try await command("GET", "/element/\(try await element(css))/text") as? String ?? ""
+    }
+
+    /// Waits until the page's HTML contains `text` (pages load after a click), or fails saying what it saw.
+    func waitFor(_ text: String, timeout: Duration = .seconds(10)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await source.contains(text) { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw Failure(description: "the page at \(try await currentURL) never showed \"\(text)\"")
+    }
+
+    /// Saves a screenshot and returns its path.
+    func screenshot(named name: String) async -> String? {
+        guard let base64 = try? await command("GET", "/screenshot") as? String, let data = Data(base64Encoded: base64)
+        else { return nil }
+        try? FileManager.default.createDirectory(at: Self.screenshotFolder, withIntermediateDirectories: true)
+        let file = Self.screenshotFolder.appendingPathComponent("\(name)-\(Int(Date().timeIntervalSince1970)).png")
+        try? data.write(to: file)
+        return file.path
+    }
+
+    /// Runs the steps; when one fails, keeps a screenshot and says where it is.
+    func steps(_ name: String, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            let shot = await screenshot(named: name)
+            throw Failure(description: "\(error) (screenshot: \(shot ?? "could not be taken"))")
+        }
+    }
+
+    @discardableResult
+    private func command(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> Any? {
+        if ProcessInfo.processInfo.environment["HEARTH_TEST_BROWSER_TRACE"] == "1" {
+            FileHandle.standardError.write(Data("webdriver \(method) \(path)\n".utf8))
+        }
+        let answer = try await Self.request(method, "\(endpoint)/session/\(session)\(path)", body)
+        if let value = answer["value"] as? [String: Any], let error = value["error"] as? String {
+            throw Failure(description: "\(error): \(value["message"] as? String ?? "")")
+        }
+        return answer["value"]
+    }
+
+    /// One WebDriver call, made with curl: Foundation's URLSession on Linux fails on chromedriver's answers
+    /// ("Failed writing header"), and curl is on every machine that has Chromium.
+    private static func request(_ method: String, _ url: String, _ body: [String: Any]?) async throws -> [String: Any] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestEnvironment.executable("curl") ?? "/usr/bin/curl")
+        var arguments = ["-s", "--max-time", "60", "-X", method, url]
+        if let body {
+            let text = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
+            arguments += ["-H", "Content-Type: application/json", "--data-binary", text]
+        }
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        // Wait on a thread of its own, never on one of Swift's cooperative threads (on Linux, Dispatch's global
+        // queues are those same few threads): on a 2-core machine there are two, and the server under test needs
+        // them to answer the very request curl is waiting for.
+        let data: Data = try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                do {
+                    try process.run()
+                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    continuation.resume(returning: data)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "curl \(method) \(url) failed with status \(process.terminationStatus)")
+        }
+        let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        if let value = json["value"] as? [String: Any], json["sessionId"] == nil, value["sessionId"] != nil {
+            return value  // the new-session answer nests its fields in "value"
+        }
+        return json
+    }
+}
