@@ -37,10 +37,10 @@ struct ErrorMiddleware: RouterMiddleware {
             if request.uri.path.hasPrefix("/api/") {
                 response = APIError.response(status: status, code: code, message: message)
             } else {
+                let heading = pages.text(Self.headingKey(for: status), context)
                 let page = MessagePage(
-                    page: pages.chrome(title: status.reasonPhrase, context: context),
-                    heading: Self.heading(for: status), message: message, linkURL: "/",
-                    linkLabel: "Back to the home page")
+                    page: pages.chrome(title: heading, context: context), heading: heading, message: message,
+                    linkURL: "/", linkLabel: pages.text("error_home", context))
                 response = pages.html(page, template: MessagePage.template, status: status)
             }
             if let retryAfter {
@@ -74,14 +74,15 @@ struct ErrorMiddleware: RouterMiddleware {
         }
     }
 
-    private static func heading(for status: HTTPResponse.Status) -> String {
+    /// The interface string naming a status on the error page.
+    private static func headingKey(for status: HTTPResponse.Status) -> String {
         switch status {
-        case .notFound: "Page not found"
-        case .unauthorized: "Please log in"
-        case .forbidden: "Not allowed"
-        case .tooManyRequests: "Please wait a moment"
-        case .serviceUnavailable: "Temporarily unavailable"
-        default: "Something went wrong"
+        case .notFound: "error_notFound"
+        case .unauthorized: "error_unauthorized"
+        case .forbidden: "error_forbidden"
+        case .tooManyRequests: "error_tooMany"
+        case .serviceUnavailable: "error_unavailable"
+        default: "error_generic"
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import HearthCore
 import HearthViews
 import Testing
@@ -43,5 +44,45 @@ struct RendererTests {
                 If you did not ask for this, ignore this e-mail: your password stays as it is.
 
                 """)
+    }
+}
+
+@Suite("Interface strings")
+struct LocalizationTests {
+    @Test("every {{t.key}} in every template exists in English and in French, and the two tables match")
+    func complete() throws {
+        let localization = try Localization.load()
+        let english = localization.table(.english)
+        let french = localization.table(.french)
+        #expect(Set(english.keys) == Set(french.keys))
+        let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/HearthViews/Templates")
+        let files = try FileManager.default.contentsOfDirectory(atPath: templates.path).filter {
+            $0.hasSuffix(".mustache")
+        }
+        #expect(files.count > 20)
+        var used: Set<String> = []
+        for file in files {
+            let text = try String(contentsOf: templates.appendingPathComponent(file), encoding: .utf8)
+            for match in text.matches(of: /\{\{t\.([A-Za-z_]+)\}\}/) { used.insert(String(match.1)) }
+        }
+        #expect(used.count > 50)
+        #expect(used.subtracting(english.keys).isEmpty, "missing in en.json")
+        #expect(used.subtracting(french.keys).isEmpty, "missing in fr.json")
+        // Words French uses as they are.
+        let same: Set = ["nav_notifications", "notifications_heading", "role_community_manager"]
+        for (key, value) in french where value == english[key] && value.count > 12 && !same.contains(key) {
+            Issue.record("\(key) is not translated: \(value)")
+        }
+    }
+
+    @Test("Accept-Language picks the best of French and English by weight")
+    func negotiation() {
+        #expect(Localization.negotiate(acceptLanguage: "fr-CA,fr;q=0.9,en;q=0.8") == .french)
+        #expect(Localization.negotiate(acceptLanguage: "de-DE,en;q=0.3,fr;q=0.5") == .french)
+        #expect(Localization.negotiate(acceptLanguage: "en-US,en;q=0.9") == .english)
+        #expect(Localization.negotiate(acceptLanguage: "de, es") == nil)
+        #expect(Localization.negotiate(acceptLanguage: "fr;q=0") == nil)
+        #expect(Localization.negotiate(acceptLanguage: nil) == nil)
     }
 }

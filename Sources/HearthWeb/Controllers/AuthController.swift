@@ -66,7 +66,9 @@ struct AuthController: Sendable {
         context: Context, email: String, errors: [String], status: HTTPResponse.Status = .ok
     ) -> Response {
         pages.html(
-            LoginPage(page: pages.chrome(title: "Log in", context: context, errors: errors), email: email),
+            LoginPage(
+                page: pages.chrome(title: pages.text("auth_login", context), context: context, errors: errors),
+                email: email),
             template: LoginPage.template, status: status)
     }
 
@@ -113,8 +115,9 @@ struct AuthController: Sendable {
         status: HTTPResponse.Status = .ok
     ) -> Response {
         let page = AccountFormPage(
-            page: pages.chrome(title: "Sign up", context: context, errors: errors), heading: "Join the community",
-            intro: nil, action: "/signup", submitLabel: "Create my account", name: name, email: email, invite: invite)
+            page: pages.chrome(title: pages.text("signup_title", context), context: context, errors: errors),
+            heading: pages.text("signup_heading", context),
+            intro: nil, action: "/signup", submitLabel: pages.text("signup_submit", context), name: name, email: email, invite: invite)
         return pages.html(page, template: AccountFormPage.template, status: status)
     }
 
@@ -123,7 +126,7 @@ struct AuthController: Sendable {
     @Sendable func passwordForm(_ request: Request, context: Context) async throws -> Response {
         guard context.identity != nil else { return SessionCookies.redirect(to: "/login") }
         return pages.html(
-            PasswordChangePage(page: pages.chrome(title: "Change your password", context: context)),
+            PasswordChangePage(page: pages.chrome(title: pages.text("password_changeTitle", context), context: context)),
             template: PasswordChangePage.template)
     }
 
@@ -138,17 +141,19 @@ struct AuthController: Sendable {
         } catch {
             guard let errors = PageRenderer.formErrors(error) else { throw error }
             return pages.html(
-                PasswordChangePage(page: pages.chrome(title: "Change your password", context: context, errors: errors)),
+                PasswordChangePage(
+                    page: pages.chrome(
+                        title: pages.text("password_changeTitle", context), context: context, errors: errors)),
                 template: PasswordChangePage.template, status: .unprocessableContent)
         }
         return message(
-            context: context, heading: "Password changed",
-            text: "Your password has been changed. Your other sessions have been logged out.")
+            context: context, heading: pages.text("password_changedHeading", context),
+            text: pages.text("password_changedText", context))
     }
 
     @Sendable func forgotForm(_ request: Request, context: Context) async throws -> Response {
         pages.html(
-            PasswordForgotPage(page: pages.chrome(title: "Forgot your password?", context: context)),
+            PasswordForgotPage(page: pages.chrome(title: pages.text("password_forgotTitle", context), context: context)),
             template: PasswordForgotPage.template)
     }
 
@@ -158,10 +163,8 @@ struct AuthController: Sendable {
         try await services.accounts.requestPasswordReset(
             email: form.text("email"), clientAddress: context.clientAddress)
         return message(
-            context: context, heading: "Check your e-mail",
-            text:
-                "If an account uses this address, we have sent it a link to choose a new password. The link works once, within the hour."
-        )
+            context: context, heading: pages.text("password_sentHeading", context),
+            text: pages.text("password_sentText", context))
     }
 
     @Sendable func resetForm(_ request: Request, context: Context) async throws -> Response {
@@ -191,7 +194,8 @@ struct AuthController: Sendable {
     ) -> Response {
         pages.html(
             PasswordResetPage(
-                page: pages.chrome(title: "Choose a new password", context: context, errors: errors), token: token),
+                page: pages.chrome(title: pages.text("password_resetTitle", context), context: context, errors: errors),
+                token: token),
             template: PasswordResetPage.template, status: status)
     }
 

@@ -48,10 +48,10 @@ struct SetupController: Sendable {
         status: HTTPResponse.Status = .ok
     ) -> Response {
         let model = AccountFormPage(
-            page: pages.chrome(title: "Set up your community", context: context, errors: errors),
-            heading: "Welcome! Create the community manager's account",
-            intro: "This account runs the community. This link works once.",
-            action: "/setup/\(token)", submitLabel: "Create the account and log in", name: name, email: email,
+            page: pages.chrome(title: pages.text("setup_title", context), context: context, errors: errors),
+            heading: pages.text("setup_heading", context),
+            intro: pages.text("setup_intro", context),
+            action: "/setup/\(token)", submitLabel: pages.text("setup_submit", context), name: name, email: email,
             invite: nil)
         return pages.html(model, template: AccountFormPage.template, status: status)
     }
