@@ -117,7 +117,8 @@ struct AuthController: Sendable {
         let page = AccountFormPage(
             page: pages.chrome(title: pages.text("signup_title", context), context: context, errors: errors),
             heading: pages.text("signup_heading", context),
-            intro: nil, action: "/signup", submitLabel: pages.text("signup_submit", context), name: name, email: email, invite: invite)
+            intro: nil, action: "/signup", submitLabel: pages.text("signup_submit", context), name: name, email: email,
+            invite: invite)
         return pages.html(page, template: AccountFormPage.template, status: status)
     }
 
@@ -126,7 +127,8 @@ struct AuthController: Sendable {
     @Sendable func passwordForm(_ request: Request, context: Context) async throws -> Response {
         guard context.identity != nil else { return SessionCookies.redirect(to: "/login") }
         return pages.html(
-            PasswordChangePage(page: pages.chrome(title: pages.text("password_changeTitle", context), context: context)),
+            PasswordChangePage(
+                page: pages.chrome(title: pages.text("password_changeTitle", context), context: context)),
             template: PasswordChangePage.template)
     }
 
@@ -153,7 +155,8 @@ struct AuthController: Sendable {
 
     @Sendable func forgotForm(_ request: Request, context: Context) async throws -> Response {
         pages.html(
-            PasswordForgotPage(page: pages.chrome(title: pages.text("password_forgotTitle", context), context: context)),
+            PasswordForgotPage(
+                page: pages.chrome(title: pages.text("password_forgotTitle", context), context: context)),
             template: PasswordForgotPage.template)
     }
 
