@@ -149,7 +149,7 @@ struct ForumPagesTests {
             #expect(french.body.contains("Derniers sujets"))
             #expect(french.headers[.contentLanguage] == "fr")
 
-            let switched = try await visitor.post("/language", form: ["language": "fr"])
+            let switched = try await visitor.get("/language?to=fr")
             #expect(switched.status == .seeOther)
             #expect(try await visitor.get("/").body.contains("Derniers sujets"))
 
@@ -229,6 +229,31 @@ struct SearchPageTests {
             let api = try await client.execute(uri: "/api/v1/search?q=lundi", method: .get)
             #expect(api.status == .ok)
             #expect(String(buffer: api.body).contains(#""topicTitle":"Rentrée à l'école""#))
+        }
+    }
+}
+
+@Suite("Anonymous page cache")
+struct AnonymousCacheTests {
+    @Test("visitors get the cached topic page until the topic changes; members always get their own")
+    func cache() async throws {
+        let (community, manager) = try await ForumPagesTests.community()
+        defer { community.close() }
+        let (topic, _) = try await community.services.forum.startTopic(
+            manager, in: CategoryID(1), title: "Cached topic", body: "First")
+        try await community.test { client in
+            var visitor = WebClient(client)
+            let first = try await visitor.get("/t/\(topic.id)")
+            #expect(first.body.contains("<p>First</p>"))
+            #expect(!first.body.contains(#"name="csrf""#), "a page for visitors carries no personal token")
+            #expect(try await visitor.get("/t/\(topic.id)").body == first.body)
+            _ = try await community.services.forum.reply(manager, to: topic.id, body: "Second")
+            #expect(try await visitor.get("/t/\(topic.id)").body.contains("<p>Second</p>"), "a reply refreshes it")
+            let french = try await visitor.get("/t/\(topic.id)", headers: [.acceptLanguage: "fr"])
+            #expect(french.body.contains(#"<html lang="fr">"#), "one copy per language")
+            let switched = try await visitor.get("/language?to=fr")
+            #expect(switched.status == .seeOther)
+            #expect(switched.headers[.setCookie]?.contains("hearth_lang=fr") == true)
         }
     }
 }

@@ -15,6 +15,8 @@ public struct ForumService: Sendable {
     let policy: AccessPolicy
     let now: Now
     let logger: Logger
+    /// Moved by every write to a topic, for caches of rendered pages.
+    public let changes = TopicChanges()
 
     public init(
         forum: any ForumRepository, notifications: any NotificationRepository, members: any MemberRepository,
@@ -143,6 +145,7 @@ public struct ForumService: Sendable {
             NewPost(
                 authorID: author.id, body: body, html: cook(body, mentioned), quotePostID: quoted?.id, createdAt: date))
         try await forum.markRead(topicID, upTo: post.number, by: author.id)
+        changes.bump(topicID)
 
         // One notification per person, the most specific kind winning: a quote says more than a mention,
         // a mention more than "someone replied in your topic".
@@ -176,6 +179,7 @@ public struct ForumService: Sendable {
         let mentioned = try await mentionedMembers(in: body, excluding: post.author.id)
         let html = cook(body, mentioned)
         try await forum.edit(postID, body: body, html: html, editorID: editor.id, at: date)
+        changes.bump(post.topicID)
         let newlyMentioned = mentioned.filter { !Handle.mentions(in: post.body).contains($0.handle.lowercased()) }
         try await notify(
             newlyMentioned.map { ($0.id, .mention) }, actor: editor.id, topic: post.topicID, post: postID, at: date)
@@ -196,6 +200,7 @@ public struct ForumService: Sendable {
         }
         guard !post.isDeleted else { return }
         try await forum.setDeleted(postID, at: now(), by: actor.id)
+        changes.bump(topic.id)
         logger.info("Post deleted", metadata: ["post.id": "\(postID)", "member.id": "\(actor.id)"])
     }
 
@@ -207,6 +212,7 @@ public struct ForumService: Sendable {
         }
         guard post.isDeleted else { return }
         try await forum.setDeleted(postID, at: nil, by: try member(viewer).id)
+        changes.bump(topic.id)
     }
 
     /// Gives or takes back a reaction. Returns whether the reaction is now given.
@@ -216,6 +222,7 @@ public struct ForumService: Sendable {
         let (post, topic) = try await visiblePost(postID, for: viewer)
         try policy.authorize(viewer, .post, on: .category(topic.categoryID.rawValue), at: date)
         guard !post.isDeleted else { throw HearthError.conflict("You cannot react to a deleted post.") }
+        defer { changes.bump(topic.id) }
         return try await forum.toggleReaction(kind, on: postID, by: try member(viewer).id, at: date)
     }
 
@@ -223,12 +230,14 @@ public struct ForumService: Sendable {
         let topic = try await visibleTopic(topicID, for: viewer)
         try policy.authorize(viewer, .moderate, on: .category(topic.categoryID.rawValue), at: now())
         try await forum.setPinned(topicID, at: pinned ? now() : nil)
+        changes.bump(topicID)
     }
 
     public func setClosed(_ viewer: Viewer?, topic topicID: TopicID, _ closed: Bool) async throws {
         let topic = try await visibleTopic(topicID, for: viewer)
         try policy.authorize(viewer, .moderate, on: .category(topic.categoryID.rawValue), at: now())
         try await forum.setClosed(topicID, at: closed ? now() : nil)
+        changes.bump(topicID)
     }
 
     // MARK: Reading
@@ -423,6 +432,14 @@ public struct QuotedPost: Sendable, Equatable {
     public let number: Int
     public let author: MemberSummary
     public let excerpt: String
+
+    public init(postID: PostID, topicID: TopicID, number: Int, author: MemberSummary, excerpt: String) {
+        self.postID = postID
+        self.topicID = topicID
+        self.number = number
+        self.author = author
+        self.excerpt = excerpt
+    }
 }
 
 /// One page of a topic, ready for a view.
@@ -437,6 +454,23 @@ public struct TopicPage: Sendable {
     public let viewerID: MemberID?
     public let viewerIsStaff: Bool
     public let canReply: Bool
+
+    public init(
+        topic: Topic, category: Category, posts: [Post], quotes: [PostID: QuotedPost],
+        reactions: [PostID: ReactionTally],
+        page: Int, pageCount: Int, viewerID: MemberID?, viewerIsStaff: Bool, canReply: Bool
+    ) {
+        self.topic = topic
+        self.category = category
+        self.posts = posts
+        self.quotes = quotes
+        self.reactions = reactions
+        self.page = page
+        self.pageCount = pageCount
+        self.viewerID = viewerID
+        self.viewerIsStaff = viewerIsStaff
+        self.canReply = canReply
+    }
 }
 
 /// A page of a topic list and the cursor to the next one.

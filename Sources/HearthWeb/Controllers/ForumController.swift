@@ -6,6 +6,7 @@ import Hummingbird
 struct ForumController: Sendable {
     typealias Context = HearthRequestContext
     let shared: ForumPages
+    let cache = AnonymousPageCache()
 
     var forum: ForumService { shared.forum }
     var pages: PageRenderer { shared.pages }
@@ -79,23 +80,63 @@ struct ForumController: Sendable {
             pageNumber = (post - 1) / ForumService.postsPerPage + 1
         }
         let quoteID = query.get("quote").flatMap { Int64($0) }.map(PostID.init(rawValue:))
-        return try await topicResponse(id, page: pageNumber, quoting: quoteID, context: context)
+        guard context.identity == nil, quoteID == nil else {
+            return try await topicResponse(id, page: pageNumber, quoting: quoteID, context: context)
+        }
+        let key = "\(id.rawValue)/\(pageNumber)/\(context.language.rawValue)"
+        let version = forum.changes.version(of: id)
+        if let body = cache.page(key, version: version) {
+            return Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: body))
+        }
+        switch try await topicOutcome(id, page: pageNumber, quoting: nil, context: context) {
+        case .redirect(let location):
+            return SessionCookies.redirect(to: location)
+        case .page(let view):
+            guard let html = try? pages.renderer.render(view, template: TopicPageView.template) else {
+                return pages.html(view, template: TopicPageView.template)
+            }
+            let body = ByteBuffer(string: html)
+            cache.store(body, for: key, version: version)
+            return Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: body))
+        }
+    }
+
+    private enum TopicOutcome {
+        case page(TopicPageView)
+        /// A topic holding an article's comments is read on the article.
+        case redirect(String)
     }
 
     private func topicResponse(
         _ id: TopicID, page number: Int, quoting quoteID: PostID?, draft: String = "", errors: [String] = [],
         status: HTTPResponse.Status = .ok, context: Context
     ) async throws -> Response {
+        switch try await topicOutcome(
+            id, page: number, quoting: quoteID, draft: draft, errors: errors, context: context)
+        {
+        case .redirect(let location): SessionCookies.redirect(to: location)
+        case .page(let view): pages.html(view, template: TopicPageView.template, status: status)
+        }
+    }
+
+    private func topicOutcome(
+        _ id: TopicID, page number: Int, quoting quoteID: PostID?, draft: String = "", errors: [String] = [],
+        context: Context
+    ) async throws -> TopicOutcome {
         let topicPage = try await forum.topicPage(context.identity, topic: id, page: number)
         if topicPage.category.kind == .comments, let article = try await shared.services.blog.article(forTopic: id) {
-            return SessionCookies.redirect(to: "/blog/\(article.slug)?page=\(topicPage.page)")
+            return .redirect("/blog/\(article.slug)?page=\(topicPage.page)")
         }
         var quoted: QuotedPost?
         if let quoteID { quoted = try await forum.quote(context.identity, of: quoteID) }
-        let view = TopicPageView.make(
-            topicPage, chrome: try await shared.frame(topicPage.topic.title, context, errors: errors),
-            localization: pages.renderer.localization, language: context.language, quoting: quoted, draft: draft)
-        return pages.html(view, template: TopicPageView.template, status: status)
+        return .page(
+            TopicPageView.make(
+                topicPage, chrome: try await shared.frame(topicPage.topic.title, context, errors: errors),
+                localization: pages.renderer.localization, language: context.language, quoting: quoted, draft: draft))
     }
 
     @Sendable func reply(_ request: Request, context: Context) async throws -> Response {

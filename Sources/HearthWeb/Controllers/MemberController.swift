@@ -15,6 +15,7 @@ struct MemberController: Sendable {
         router.get("/u/:handle", use: profile)
         router.get("/notifications", use: notifications)
         router.post("/language", use: language)
+        router.get("/language", use: visitorLanguage)
     }
 
     @Sendable func profile(_ request: Request, context: Context) async throws -> Response {
@@ -48,6 +49,10 @@ struct MemberController: Sendable {
             throw HearthError.invalid("language", "Choose French or English.")
         }
         if context.identity != nil { try await forum.setLanguage(context.identity, language) }
+        return languageResponse(language, request: request)
+    }
+
+    private func languageResponse(_ language: Language, request: Request) -> Response {
         let back = request.headers[.referer].flatMap(Self.sameSitePath) ?? "/"
         var response = SessionCookies.redirect(to: back)
         response.setCookie(
@@ -55,6 +60,16 @@ struct MemberController: Sendable {
                 name: LanguageMiddleware.cookieName, value: language.rawValue, maxAge: 365 * 86_400, path: "/",
                 secure: secureCookies, httpOnly: true, sameSite: .lax))
         return response
+    }
+
+    /// The language link visitors see: only a cookie changes, so it is a plain link and anonymous pages carry no
+    /// per-visitor token (which lets them be cached).
+    @Sendable func visitorLanguage(_ request: Request, context: Context) async throws -> Response {
+        guard let language = request.uri.queryParameters.get("to").flatMap(Language.init(rawValue:)) else {
+            throw HearthError.invalid("language", "Choose French or English.")
+        }
+        if context.identity != nil { try await forum.setLanguage(context.identity, language) }
+        return languageResponse(language, request: request)
     }
 
     /// The path of a Referer from this site, so the switch returns to the same page and never elsewhere.

@@ -1,0 +1,119 @@
+import Foundation
+import HearthCore
+import Testing
+
+@testable import HearthViews
+
+/// Pages and e-mails rendered from fixed view models and compared with committed snapshots, so that a renamed
+/// field or a lost string cannot silently render empty. `HEARTH_RECORD_SNAPSHOTS=1 swift test` rewrites them.
+@Suite("Page snapshots")
+struct PageSnapshotTests {
+    static let date = Date(timeIntervalSince1970: 1_790_000_000)
+    let ana = MemberSummary(id: MemberID(2), handle: "ana", displayName: "Ana <Lopez>", role: .member)
+    let cm = MemberSummary(id: MemberID(1), handle: "camille", displayName: "Camille", role: .communityManager)
+    let general = HearthCore.Category(
+        id: CategoryID(1), slug: "general", name: "Général", description: "Anything", position: 1,
+        startPolicy: .everyone, kind: .forum)
+
+    func chrome(_ renderer: Renderer, _ language: Language, title: String) -> PageChrome {
+        let viewer = Member(
+            id: MemberID(2), email: "ana@example.org", handle: "ana", displayName: "Ana <Lopez>", role: .member,
+            language: language, createdAt: Self.date)
+        return PageChrome(
+            title: title, communityName: "Café Hearth", viewer: viewer, csrf: "CSRF", signupOpen: true,
+            language: language, strings: renderer.localization.table(language), unreadNotifications: 2)
+    }
+
+    func topic(_ id: Int64, _ title: String) -> Topic {
+        Topic(
+            id: TopicID(id), categoryID: general.id, author: ana, title: title, createdAt: Self.date,
+            lastPostedAt: Self.date, lastPoster: cm, postCount: 3, highestNumber: 3,
+            pinnedAt: id == 1 ? Self.date : nil,
+            closedAt: nil, deletedAt: nil)
+    }
+
+    func post(_ number: Int, _ author: MemberSummary, _ body: String, quote: PostID? = nil, deleted: Bool = false)
+        -> Post
+    {
+        Post(
+            id: PostID(Int64(number)), topicID: TopicID(1), number: number, author: author, body: body,
+            html: SafeMarkdown().cook(body, mentions: ["ana"]), quotePostID: quote, createdAt: Self.date,
+            editedAt: number == 1 ? Self.date : nil, editCount: number == 1 ? 1 : 0,
+            deletedAt: deleted ? Self.date : nil)
+    }
+
+    func check(_ html: String, _ name: String) throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+        let file = folder.appendingPathComponent("\(name).html")
+        if ProcessInfo.processInfo.environment["HEARTH_RECORD_SNAPSHOTS"] == "1" {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try html.write(to: file, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        if html != expected {
+            let actual = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).html")
+            try html.write(to: actual, atomically: true, encoding: .utf8)
+            Issue.record("\(name) differs from its snapshot; the page as rendered now is at \(actual.path)")
+        }
+    }
+
+    @Test("home, topic, search and notifications, in English and French", arguments: Language.allCases)
+    func forumPages(language: Language) async throws {
+        let renderer = try await Renderer.load()
+        let localization = renderer.localization
+        let topics = [topic(1, "Welcome & rules"), topic(2, "Où est l'école ?")]
+        let items = TopicListItem.make(
+            topics, unread: [TopicID(2): 2], categories: [general], viewerKnown: true, language: language)
+        let home = HomePage(
+            page: chrome(renderer, language, title: "Home"), announcements: [items[0]], latest: items,
+            categories: [CategoryItem(general)], moreURL: "/latest?after=0.1.2")
+        try check(try renderer.render(home, template: HomePage.template), "home-\(language.rawValue)")
+
+        let posts = [
+            post(1, ana, "Hello **all**, see https://example.org and @ana"),
+            post(2, cm, "> earlier\n\nWelcome!", quote: PostID(1)), post(3, ana, "gone", deleted: true),
+        ]
+        let page = TopicPage(
+            topic: topics[0], category: general, posts: posts,
+            quotes: [
+                PostID(1): QuotedPost(
+                    postID: PostID(1), topicID: TopicID(1), number: 1, author: ana, excerpt: "Hello all, see")
+            ],
+            reactions: [PostID(1): ReactionTally(counts: [.like: 2, .heart: 1], mine: [.like])], page: 1, pageCount: 2,
+            viewerID: ana.id, viewerIsStaff: false, canReply: true)
+        let view = TopicPageView.make(
+            page, chrome: chrome(renderer, language, title: topics[0].title), localization: localization,
+            language: language, quoting: nil)
+        try check(try renderer.render(view, template: TopicPageView.template), "topic-\(language.rawValue)")
+
+        let search = SearchPage(
+            page: chrome(renderer, language, title: "Search"), query: "ecole", author: "", from: "", to: "",
+            categories: [general], selected: nil,
+            hits: [
+                SearchHit(
+                    post: post(1, ana, "L'école <b>ouvre</b> lundi."), topicTitle: "Rentrée", categoryID: general.id)
+            ],
+            searched: true, nextURL: nil, language: language)
+        try check(try renderer.render(search, template: SearchPage.template), "search-\(language.rawValue)")
+
+        let notifications = NotificationsPage(
+            page: chrome(renderer, language, title: "Notifications"),
+            notifications: [
+                MemberNotification(
+                    id: NotificationID(1), kind: .quote, actor: cm, topicID: TopicID(1), topicTitle: "Welcome & rules",
+                    postID: PostID(2), postNumber: 2, createdAt: Self.date, readAt: nil)
+            ], localization: localization, language: language)
+        try check(
+            try renderer.render(notifications, template: NotificationsPage.template),
+            "notifications-\(language.rawValue)")
+    }
+
+    @Test("the password-reset e-mail")
+    func mail() async throws {
+        let renderer = try await Renderer.load()
+        let mail = PasswordResetMail(
+            name: "Ana", communityName: "Café Hearth", link: "https://hearth.test/password/reset/TOKEN")
+        try check(try renderer.render(mail, template: PasswordResetMail.template), "mail-password-reset")
+    }
+}
