@@ -20,7 +20,8 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
         LanguageMiddleware(defaultLanguage: settings.defaultLanguage)
         CSRFMiddleware(
             secureCookies: settings.secureCookies, errors: ErrorMiddleware(pages: pages),
-            multipartLimit: services.uploads.maximumBytes + 100_000)
+            // The article form carries two images (cover and product), so twice the upload limit.
+            multipartLimit: services.uploads.maximumBytes * 2 + 200_000)
         // Again, inside: errors from handlers get a page in the visitor's language, with their name and the
         // CSRF token in its forms. The outer one catches what the authenticators and CSRF check throw.
         ErrorMiddleware(pages: pages)

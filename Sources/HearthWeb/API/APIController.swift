@@ -38,13 +38,7 @@ struct APIController: Sendable {
 
     /// Articles, newest first (staff also see drafts and scheduled ones); `cursor` is the next page.
     @Sendable func articles(_ request: Request, context: Context) async throws -> APIModel.Page<APIModel.Article> {
-        let page =
-            try request.uri.queryParameters.get("cursor").map { value -> Int in
-                guard let page = Int(value), page > 0 else {
-                    throw HearthError.invalid("cursor", "This page link is not valid; start again from the first page.")
-                }
-                return page
-            } ?? 1
+        let page = try Self.numericCursor(request, atLeast: 1) ?? 1
         let (articles, more) = try await services.blog.list(context.identity, page: page)
         return APIModel.Page(items: articles.map(APIModel.Article.init), nextCursor: more ? String(page + 1) : nil)
     }
@@ -175,13 +169,7 @@ struct APIController: Sendable {
     /// A topic with one page of its posts; `cursor` is the page to read next.
     @Sendable func topic(_ request: Request, context: Context) async throws -> APIModel.TopicWithPosts {
         let id = TopicID(try ForumPages.id(context))
-        let page =
-            try request.uri.queryParameters.get("cursor").map { value -> Int in
-                guard let page = Int(value), page > 0 else {
-                    throw HearthError.invalid("cursor", "This page link is not valid; start again from the first page.")
-                }
-                return page
-            } ?? 1
+        let page = try Self.numericCursor(request, atLeast: 1) ?? 1
         let topicPage = try await forum.topicPage(context.identity, topic: id, page: page)
         let viewer = context.identity?.member.id
         let posts = topicPage.posts.map { post in
@@ -236,13 +224,7 @@ struct APIController: Sendable {
     /// Matching posts, best first; `cursor` is the offset of the next page.
     @Sendable func search(_ request: Request, context: Context) async throws -> APIModel.Page<APIModel.SearchResult> {
         let parameters = request.uri.queryParameters
-        let offset =
-            try parameters.get("cursor").map { value -> Int in
-                guard let offset = Int(value), offset >= 0 else {
-                    throw HearthError.invalid("cursor", "This page link is not valid; start again from the first page.")
-                }
-                return offset
-            } ?? 0
+        let offset = try Self.numericCursor(request, atLeast: 0) ?? 0
         guard let query = try SearchParameters.query(parameters, offset: offset) else {
             throw HearthError.invalid("q", "Type at least one word to search for.")
         }
@@ -251,17 +233,21 @@ struct APIController: Sendable {
             items: hits.map(APIModel.SearchResult.init), nextCursor: more ? String(offset + hits.count) : nil)
     }
 
+    /// A `cursor` that is a number (a page, an offset or an id); anything else is a clear 422.
+    static func numericCursor(_ request: Request, atLeast minimum: Int) throws -> Int? {
+        guard let value = request.uri.queryParameters.get("cursor") else { return nil }
+        guard let number = Int(value), number >= minimum else {
+            throw HearthError.invalid("cursor", "This page link is not valid; start again from the first page.")
+        }
+        return number
+    }
+
     // MARK: Notifications
 
     @Sendable func notifications(_ request: Request, context: Context) async throws
         -> APIModel.Page<APIModel.Notification>
     {
-        let before = try request.uri.queryParameters.get("cursor").map { value -> NotificationID in
-            guard let id = Int64(value) else {
-                throw HearthError.invalid("cursor", "This page link is not valid; start again from the first page.")
-            }
-            return NotificationID(id)
-        }
+        let before = try Self.numericCursor(request, atLeast: 1).map { NotificationID(Int64($0)) }
         let limit = 30
         let items = try await forum.notifications(context.identity, before: before, limit: limit)
         return APIModel.Page(
