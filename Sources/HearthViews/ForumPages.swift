@@ -317,17 +317,23 @@ public struct ProfilePage: Sendable {
     public let page: PageChrome
     public let displayName: String
     public let handle: String
+    public let avatarPath: String?
     public let roleName: String?
     public let bioHTML: String
+    /// Where the member edits their own profile; nil on others' profiles.
+    public let editURL: String?
     public let joined: String
     public let recent: [TopicListItem]
 
     public init(
-        page: PageChrome, member: Member, bioHTML: String, roleName: String?, joined: String, recent: [TopicListItem]
+        page: PageChrome, member: Member, bioHTML: String, roleName: String?, joined: String, recent: [TopicListItem],
+        isOwn: Bool = false
     ) {
         self.page = page
         self.displayName = member.displayName
         self.handle = member.handle
+        self.avatarPath = member.avatarPath
+        self.editURL = isOwn ? "/profile" : nil
         self.roleName = roleName
         self.bioHTML = bioHTML
         self.joined = joined
@@ -402,5 +408,33 @@ public struct SearchPage: Sendable {
         }
         self.searched = searched
         self.nextURL = nextURL
+    }
+}
+
+public struct ProfileFormPage: Sendable {
+    public static let template = "profile-form"
+    public struct Option: Sendable {
+        public let value: String
+        public let label: String
+        public let selected: Bool
+    }
+
+    public let page: PageChrome
+    public let name: String
+    public let bio: String
+    public let avatarPath: String?
+    public let languages: [Option]
+
+    public init(
+        page: PageChrome, name: String, bio: String, avatarPath: String?, language: Language?,
+        localization: Localization
+    ) {
+        self.page = page
+        self.name = name
+        self.bio = bio
+        self.avatarPath = avatarPath
+        self.languages = Language.allCases.map {
+            Option(value: $0.rawValue, label: localization.text("lang_name", $0), selected: $0 == language)
+        }
     }
 }

@@ -96,3 +96,43 @@ struct UploadTests {
         }
     }
 }
+
+@Suite("Profile")
+struct ProfileTests {
+    @Test("members edit their name, bio, picture and language; bad input keeps what they typed")
+    func editProfile() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-pr-\(UUID().uuidString)").path
+        let community = try await TestCommunity.make(environment: ["HEARTH_DATA_DIR": data])
+        defer { community.close() }
+        let ana = try await community.member("ana@example.org")
+        try await community.test { client in
+            var browser = WebClient(client)
+            #expect(try await browser.get("/profile").status == .seeOther, "visitors are sent to log in")
+            try await ForumPagesTests.logIn(&browser, "ana@example.org")
+            let form = try await browser.get("/profile")
+            #expect(form.body.contains(#"value="Member ana""#))
+            let boundary = "profile-boundary"
+            func save(_ fields: [String: String], picture: Bool) async throws -> WebClient.Page {
+                try await browser.send(
+                    "/profile", method: .post,
+                    bytes: ByteBuffer(
+                        bytes: TestImages.multipart(
+                            boundary: boundary, fields: fields.merging(["csrf": browser.csrf]) { $1 },
+                            fileField: picture ? "avatar" : nil, file: TestImages.png)),
+                    headers: [.contentType: "multipart/form-data; boundary=\(boundary)"])
+            }
+            let bad = try await save(["name": " ", "bio": "Still here", "language": "fr"], picture: false)
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.body.contains(">Still here</textarea>"))
+            let saved = try await save(
+                ["name": "Ana López", "bio": "I *love* bikes <script>", "language": "fr"], picture: true)
+            #expect(saved.status == .seeOther)
+            let profile = try await browser.get("/u/\(ana.handle)")
+            #expect(profile.body.contains("<h1>Ana López</h1>"))
+            #expect(profile.body.contains("<p>I <em>love</em> bikes &lt;script&gt;</p>"))
+            #expect(profile.body.contains(#"<img src="/uploads/"#))
+            #expect(profile.body.contains(#"<html lang="fr">"#), "the language is saved on the account")
+            #expect(profile.body.contains("Modifier mon profil"))
+        }
+    }
+}

@@ -332,7 +332,34 @@ public struct ForumService: Sendable {
     public func setLanguage(_ viewer: Viewer?, _ language: Language) async throws {
         let member = try member(viewer)
         try await members.updateProfile(
-            of: member.id, displayName: member.displayName, bio: member.bio, language: language)
+            of: member.id, displayName: member.displayName, bio: member.bio, avatarPath: member.avatarPath,
+            language: language)
+    }
+
+    /// Changes what others see of a member: name, short bio (Markdown), avatar (an upload), and the language.
+    public func updateProfile(
+        _ viewer: Viewer?, displayName rawName: String, bio rawBio: String, avatarPath: String?, language: Language?
+    ) async throws {
+        let member = try member(viewer)
+        try policy.authorize(viewer, .editOwnProfile, on: .member(member.id), at: now())
+        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        let bio = rawBio.trimmingCharacters(in: .whitespacesAndNewlines)
+        var problems: [FieldError] = []
+        if !(1...60).contains(name.count) {
+            problems.append(FieldError(field: "name", message: "Choose a name of 1 to 60 characters."))
+        }
+        if bio.count > 1_000 {
+            problems.append(FieldError(field: "bio", message: "A bio can be at most 1,000 characters long."))
+        }
+        if let avatarPath,
+            !avatarPath.hasPrefix("/uploads/")
+                || Upload.parse(fileName: String(avatarPath.dropFirst("/uploads/".count))) == nil
+        {
+            problems.append(FieldError(field: "avatar", message: "An avatar is an image uploaded here."))
+        }
+        guard problems.isEmpty else { throw HearthError.validation(problems) }
+        try await members.updateProfile(
+            of: member.id, displayName: name, bio: bio, avatarPath: avatarPath, language: language)
     }
 
     /// A post as a reply quoting it shows it, or nil when it is gone or hidden from the viewer.

@@ -35,19 +35,22 @@ public struct Member: Sendable, Equatable, Codable, Identifiable {
     public var handle: String
     public var displayName: String
     public var bio: String
+    /// An uploaded image (`/uploads/…`), or nil for the initial-letter badge.
+    public var avatarPath: String?
     public var role: Role
     public var language: Language?
     public let createdAt: Date
 
     public init(
-        id: MemberID, email: String, handle: String, displayName: String, bio: String = "", role: Role,
-        language: Language?, createdAt: Date
+        id: MemberID, email: String, handle: String, displayName: String, bio: String = "", avatarPath: String? = nil,
+        role: Role, language: Language?, createdAt: Date
     ) {
         self.id = id
         self.email = email
         self.handle = handle
         self.displayName = displayName
         self.bio = bio
+        self.avatarPath = avatarPath
         self.role = role
         self.language = language
         self.createdAt = createdAt

@@ -14,7 +14,9 @@ public protocol MemberRepository: Sendable {
     func find(handle: String) async throws -> Member?
     /// The members with these handles (compared case-insensitively); unknown handles are left out.
     func summaries(handles: [String]) async throws -> [MemberSummary]
-    func updateProfile(of id: MemberID, displayName: String, bio: String, language: Language?) async throws
+    func updateProfile(
+        of id: MemberID, displayName: String, bio: String, avatarPath: String?, language: Language?
+    ) async throws
 }
 
 /// Sessions as stored, found by the digest of the cookie's secret.

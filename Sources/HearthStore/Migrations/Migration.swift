@@ -17,5 +17,6 @@ extension Migration {
         .importLedger,
         .uploads,
         .blog,
+        .avatars,
     ]
 }

@@ -10,7 +10,9 @@ public struct SQLMemberRepository: MemberRepository {
         self.database = database
     }
 
-    static let columns = ["id", "email", "handle", "display_name", "bio", "role", "language", "created_at"]
+    static let columns = [
+        "id", "email", "handle", "display_name", "bio", "avatar_path", "role", "language", "created_at",
+    ]
 
     public func create(_ member: NewMember) async throws -> Member {
         do {
@@ -109,11 +111,14 @@ public struct SQLMemberRepository: MemberRepository {
         }
     }
 
-    public func updateProfile(of id: MemberID, displayName: String, bio: String, language: Language?) async throws {
+    public func updateProfile(
+        of id: MemberID, displayName: String, bio: String, avatarPath: String?, language: Language?
+    ) async throws {
         try await database.write { sql in
             try await sql.update("members")
                 .set("display_name", to: displayName)
                 .set("bio", to: bio)
+                .set("avatar_path", to: avatarPath)
                 .set("language", to: language?.rawValue)
                 .where("id", .equal, id.rawValue)
                 .run()
@@ -162,6 +167,7 @@ public struct SQLMemberRepository: MemberRepository {
             handle: summary.handle,
             displayName: summary.displayName,
             bio: try row.decode(column: prefix + "bio", as: String.self),
+            avatarPath: try row.decode(column: prefix + "avatar_path", as: String?.self),
             role: summary.role,
             language: try row.decode(column: prefix + "language", as: String?.self).flatMap(Language.init(rawValue:)),
             createdAt: Date(millisecondsSince1970: try row.decode(column: prefix + "created_at", as: Int64.self)))

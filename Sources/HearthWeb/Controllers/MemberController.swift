@@ -14,6 +14,8 @@ struct MemberController: Sendable {
     func addRoutes(to router: Router<Context>) {
         router.get("/u/:handle", use: profile)
         router.get("/notifications", use: notifications)
+        router.get("/profile", use: profileForm)
+        router.post("/profile", use: updateProfile)
         router.post("/language", use: language)
         router.get("/language", use: visitorLanguage)
     }
@@ -26,8 +28,49 @@ struct MemberController: Sendable {
             bioHTML: SafeMarkdown().render(member.bio),
             roleName: member.role == .member ? nil : pages.text("role_\(member.role.rawValue)", context),
             joined: Localization.date(member.createdAt, context.language),
-            recent: try await shared.listItems(recent, context))
+            recent: try await shared.listItems(recent, context), isOwn: member.id == context.identity?.member.id)
         return pages.html(page, template: ProfilePage.template)
+    }
+
+    @Sendable func profileForm(_ request: Request, context: Context) async throws -> Response {
+        guard let member = context.identity?.member else { return SessionCookies.redirect(to: "/login") }
+        return try await profileFormPage(
+            name: member.displayName, bio: member.bio, avatarPath: member.avatarPath, language: member.language,
+            errors: [], context: context)
+    }
+
+    /// Saves the profile; a chosen picture is uploaded and becomes the avatar.
+    @Sendable func updateProfile(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        guard let member = context.identity?.member else { return SessionCookies.redirect(to: "/login") }
+        guard let form = try await request.multipartForm(limit: shared.services.uploads.maximumBytes + 100_000) else {
+            throw HearthError.invalid("avatar", "Send the profile form as multipart/form-data.")
+        }
+        var avatar = form.fields["avatarPath"].flatMap { $0.isEmpty ? nil : $0 }
+        if let file = form.files["avatar"] {
+            avatar = try await shared.services.uploads.store(context.identity, bytes: file.bytes).path
+        }
+        let language = Language(rawValue: form.text("language"))
+        do {
+            try await forum.updateProfile(
+                context.identity, displayName: form.text("name"), bio: form.text("bio"), avatarPath: avatar,
+                language: language)
+            return SessionCookies.redirect(to: Paths.member(member.handle))
+        } catch let error where PageRenderer.formErrors(error) != nil {
+            return try await profileFormPage(
+                name: form.text("name"), bio: form.text("bio"), avatarPath: avatar, language: language,
+                errors: PageRenderer.formErrors(error)!, status: .unprocessableContent, context: context)
+        }
+    }
+
+    private func profileFormPage(
+        name: String, bio: String, avatarPath: String?, language: Language?, errors: [String],
+        status: HTTPResponse.Status = .ok, context: Context
+    ) async throws -> Response {
+        let page = ProfileFormPage(
+            page: try await shared.frame(pages.text("profile_edit", context), context, errors: errors), name: name,
+            bio: bio, avatarPath: avatarPath, language: language, localization: pages.renderer.localization)
+        return pages.html(page, template: ProfileFormPage.template, status: status)
     }
 
     /// Shows the latest notifications, the unread ones marked, then counts them all as read.
