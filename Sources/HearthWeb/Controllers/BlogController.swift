@@ -68,10 +68,10 @@ struct BlogController: Sendable {
                 context.identity, on: article.id, body: form.text("body"), quoting: quoteID)
             let page = (post.number - 1) / ForumService.postsPerPage + 1
             return SessionCookies.redirect(to: "/blog/\(article.slug)?page=\(page)#p\(post.number)")
-        } catch let error where PageRenderer.formErrors(error) != nil {
+        } catch HearthError.validation(let fields) {
             return try await articleResponse(
                 article, page: Int.max, quoting: quoteID, draft: form.text("body"),
-                errors: PageRenderer.formErrors(error)!,
+                errors: fields.map(\.message),
                 status: .unprocessableContent, context: context)
         }
     }
@@ -90,9 +90,9 @@ struct BlogController: Sendable {
         do {
             let article = try await blog.create(context.identity, draft)
             return SessionCookies.redirect(to: "/blog/\(article.slug)")
-        } catch let error where PageRenderer.formErrors(error) != nil {
+        } catch HearthError.validation(let fields) {
             return try await formPage(
-                draft, action: "/blog/new", heading: "blog_newHeading", errors: PageRenderer.formErrors(error)!,
+                draft, action: "/blog/new", heading: "blog_newHeading", errors: fields.map(\.message),
                 status: .unprocessableContent, context: context)
         }
     }
@@ -113,10 +113,10 @@ struct BlogController: Sendable {
         do {
             _ = try await blog.update(context.identity, article.id, draft)
             return SessionCookies.redirect(to: "/blog/\(article.slug)")
-        } catch let error where PageRenderer.formErrors(error) != nil {
+        } catch HearthError.validation(let fields) {
             return try await formPage(
                 draft, action: "/blog/\(article.slug)/edit", heading: "blog_editHeading",
-                errors: PageRenderer.formErrors(error)!, status: .unprocessableContent, context: context)
+                errors: fields.map(\.message), status: .unprocessableContent, context: context)
         }
     }
 

@@ -148,9 +148,9 @@ struct ForumController: Sendable {
             let post = try await forum.reply(context.identity, to: id, body: form.text("body"), quoting: quoteID)
             let page = (post.number - 1) / ForumService.postsPerPage + 1
             return SessionCookies.redirect(to: "/t/\(id.rawValue)?page=\(page)#p\(post.number)")
-        } catch let error where PageRenderer.formErrors(error) != nil {
+        } catch HearthError.validation(let fields) {
             return try await topicResponse(
-                id, page: Int.max, quoting: quoteID, draft: form.text("body"), errors: PageRenderer.formErrors(error)!,
+                id, page: Int.max, quoting: quoteID, draft: form.text("body"), errors: fields.map(\.message),
                 status: .unprocessableContent, context: context)
         }
     }
@@ -187,10 +187,10 @@ struct ForumController: Sendable {
             let (topic, _) = try await forum.startTopic(
                 context.identity, in: categoryID, title: form.text("title"), body: form.text("body"))
             return SessionCookies.redirect(to: Paths.topic(topic))
-        } catch let error where PageRenderer.formErrors(error) != nil {
+        } catch HearthError.validation(let fields) {
             return try await newTopicPage(
                 try await startableCategories(context), selected: categoryID, title: form.text("title"),
-                body: form.text("body"), errors: PageRenderer.formErrors(error)!, status: .unprocessableContent,
+                body: form.text("body"), errors: fields.map(\.message), status: .unprocessableContent,
                 context: context)
         }
     }

@@ -56,10 +56,10 @@ struct MemberController: Sendable {
                 context.identity, displayName: form.text("name"), bio: form.text("bio"), avatarPath: avatar,
                 language: language)
             return SessionCookies.redirect(to: Paths.member(member.handle))
-        } catch let error where PageRenderer.formErrors(error) != nil {
+        } catch HearthError.validation(let fields) {
             return try await profileFormPage(
                 name: form.text("name"), bio: form.text("bio"), avatarPath: avatar, language: language,
-                errors: PageRenderer.formErrors(error)!, status: .unprocessableContent, context: context)
+                errors: fields.map(\.message), status: .unprocessableContent, context: context)
         }
     }
 

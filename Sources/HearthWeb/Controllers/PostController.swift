@@ -31,10 +31,10 @@ struct PostController: Sendable {
         do {
             let post = try await forum.edit(context.identity, post: id, body: form.text("body"))
             return SessionCookies.redirect(to: Self.location(of: post))
-        } catch let error where PageRenderer.formErrors(error) != nil {
+        } catch HearthError.validation(let fields) {
             let post = try await forum.post(context.identity, id: id)
             return try await editPage(
-                post, body: form.text("body"), errors: PageRenderer.formErrors(error)!, status: .unprocessableContent,
+                post, body: form.text("body"), errors: fields.map(\.message), status: .unprocessableContent,
                 context: context)
         }
     }

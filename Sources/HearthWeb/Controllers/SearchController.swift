@@ -23,8 +23,8 @@ struct SearchController: Sendable {
         do {
             query = try SearchParameters.query(parameters, offset: offset)
             if let query { (hits, more) = try await shared.services.search.search(context.identity, query) }
-        } catch let error where PageRenderer.formErrors(error) != nil {
-            errors = PageRenderer.formErrors(error)!
+        } catch HearthError.validation(let fields) {
+            errors = fields.map(\.message)
         }
         var next: String?
         if more, var components = URLComponents(string: request.uri.description) {
