@@ -55,8 +55,7 @@ struct BrowserTests {
             try await browser.type("a long enough password", into: "#password")
             try await browser.click("form[action='/signup'] button[type=submit]")
             try await browser.waitFor("<strong>Zoé Lambert</strong>")
-            try await browser.click("form[action='/logout'] button")
-            try await browser.waitFor(">Log in</a>")
+            try await logOut(browser)
             try await logIn(browser, site, "zoe@example.org")
 
             // A topic with an image.
@@ -71,7 +70,7 @@ struct BrowserTests {
             let topicURL = try await browser.currentURL
 
             // Bob quotes and mentions Zoé.
-            try await browser.click("form[action='/logout'] button")
+            try await logOut(browser)
             try await logIn(browser, site, "bob@example.org")
             try await browser.open(topicURL)
             try await browser.click("a[href*='quote=']")
@@ -88,7 +87,7 @@ struct BrowserTests {
             try await browser.waitFor("Photos of the meetup</a>")
 
             // Zoé reads her notification.
-            try await browser.click("form[action='/logout'] button")
+            try await logOut(browser)
             try await logIn(browser, site, "zoe@example.org")
             try await browser.waitFor("class=\"badge\" aria-label=\"1 unread\"")
             try await browser.click("a[href='/notifications']")
@@ -106,6 +105,12 @@ struct BrowserTests {
             try await browser.click("#reply button[type=submit]")
             try await browser.waitFor("<p>Merci pour ce blog !</p>")
         }
+    }
+
+    /// Logs out and waits for the page that follows, so the next step does not race the redirect.
+    private func logOut(_ browser: Browser) async throws {
+        try await browser.click("form[action='/logout'] button")
+        try await browser.waitFor(">Log in</a>")
     }
 
     private func logIn(_ browser: Browser, _ site: String, _ email: String) async throws {
