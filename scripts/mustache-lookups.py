@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 VIEWS = Path(__file__).resolve().parent.parent / "Sources/HearthViews"
-FILES = ["PageChrome.swift", "ForumPages.swift", "BlogPages.swift"]
+FILES = ["PageChrome.swift", "ForumPages.swift", "MemberPages.swift", "SearchPage.swift", "BlogPages.swift"]
 TARGETS = [
     "PageChrome", "PageChrome.ViewerChrome", "TopicPageView", "PostItem", "PostItem.Reaction", "PostItem.Quote",
     "TopicListItem", "HomePage", "TopicListPage", "CategoryItem", "SearchPage", "SearchPage.Result",

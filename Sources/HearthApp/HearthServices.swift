@@ -17,6 +17,7 @@ public struct HearthServices: Sendable {
     public let search: SearchService
     public let uploads: UploadService
     public let blog: BlogService
+    public let profiles: ProfileService
     public let renderer: Renderer
     public let mailTransport: any MailTransport
     public let now: Now
@@ -70,6 +71,7 @@ public struct HearthServices: Sendable {
                 policy: AccessPolicy(), now: now),
             blog: BlogService(
                 articles: SQLArticleRepository(database: database), forum: forum, policy: AccessPolicy(), now: now),
+            profiles: ProfileService(members: members, policy: AccessPolicy(), now: now),
             renderer: renderer, mailTransport: transport, now: now, logger: logger)
     }
 
@@ -88,7 +90,7 @@ public struct HearthServices: Sendable {
         let database = self.database
         let services = WebServices(
             accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, search: search, uploads: uploads,
-            blog: blog,
+            blog: blog, profiles: profiles,
             policy: AccessPolicy(),
             checkHealth: { try await database.ping() }, metricsText: metricsText, now: now)
         var settings = WebSettings(

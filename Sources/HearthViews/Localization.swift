@@ -53,11 +53,19 @@ public struct Localization: Sendable {
 
     /// A date as people read it in the language ("24 Nov 2026, 20:36" / "24 nov. 2026, 20:36"), in UTC.
     public static func date(_ date: Date, _ language: Language) -> String {
+        date.formatted(language == .french ? frenchDates : englishDates)
+    }
+
+    /// Built once: every post on every page shows a date.
+    private static let englishDates = dateStyle("en_GB")
+    private static let frenchDates = dateStyle("fr_FR")
+
+    private static func dateStyle(_ locale: String) -> Date.FormatStyle {
         var style = Date.FormatStyle(
-            date: .abbreviated, time: .shortened, locale: Locale(identifier: language == .french ? "fr_FR" : "en_GB"),
+            date: .abbreviated, time: .shortened, locale: Locale(identifier: locale),
             timeZone: TimeZone(identifier: "UTC")!)
         style.calendar = Calendar(identifier: .gregorian)
-        return date.formatted(style)
+        return style
     }
 
     /// A date for `<time datetime>` and feeds: ISO 8601 in UTC.

@@ -29,6 +29,7 @@ public struct WebServices: Sendable {
     public var search: SearchService
     public var uploads: UploadService
     public var blog: BlogService
+    public var profiles: ProfileService
     public var policy: AccessPolicy
     /// Checks the database for `/healthz`; throws when it does not answer.
     public var checkHealth: @Sendable () async throws -> Void
@@ -38,7 +39,7 @@ public struct WebServices: Sendable {
 
     public init(
         accounts: AccountService, sessions: SessionService, apiKeys: APIKeyService, forum: ForumService,
-        search: SearchService, uploads: UploadService, blog: BlogService,
+        search: SearchService, uploads: UploadService, blog: BlogService, profiles: ProfileService,
         policy: AccessPolicy,
         checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
         now: @escaping Now
@@ -50,6 +51,7 @@ public struct WebServices: Sendable {
         self.search = search
         self.uploads = uploads
         self.blog = blog
+        self.profiles = profiles
         self.policy = policy
         self.checkHealth = checkHealth
         self.metricsText = metricsText

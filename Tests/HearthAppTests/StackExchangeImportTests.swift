@@ -50,7 +50,7 @@ struct StackExchangeImportTests {
 
         // Imported people exist but cannot log in: their address is under .invalid and has no password.
         let someone = opening.author
-        let member = try #require(try await forum.member(id: someone.id) as Member?)
+        let member = try #require(try await services.profiles.member(id: someone.id) as Member?)
         #expect(member.email.hasSuffix("@import.invalid"))
         await #expect(throws: HearthError.self) {
             try await services.accounts.logIn(

@@ -113,7 +113,7 @@ struct PageSnapshotTests {
                     postID: PostID(2), postNumber: 2, createdAt: Self.date, readAt: nil)
             ], localization: localization, language: language)
         try check(
-            try renderer.render(notifications, template: NotificationsPage.template),
+            main(try renderer.render(notifications, template: NotificationsPage.template)),
             "notifications-\(language.rawValue)")
     }
 

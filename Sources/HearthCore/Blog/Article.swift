@@ -112,7 +112,8 @@ public protocol ArticleRepository: Sendable {
         _ draft: ArticleDraft, slug: String, html: String, authorID: MemberID, commentsCategory: CategoryID,
         firstPost: NewPost, at date: Date
     ) async throws -> Article
-    func update(_ id: ArticleID, _ draft: ArticleDraft, html: String, at date: Date) async throws
+    /// Saves the new text and returns the article, or nil when there is no such article.
+    func update(_ id: ArticleID, _ draft: ArticleDraft, html: String, at date: Date) async throws -> Article?
     func find(id: ArticleID) async throws -> Article?
     func find(slug: String) async throws -> Article?
     func find(topicID: TopicID) async throws -> Article?

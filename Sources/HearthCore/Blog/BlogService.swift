@@ -48,11 +48,10 @@ public struct BlogService: Sendable {
     public func update(_ viewer: Viewer?, _ id: ArticleID, _ draft: ArticleDraft) async throws -> Article {
         try policy.authorize(viewer, .moderate, at: now())
         let checked = try check(draft)
-        guard try await articles.find(id: id) != nil else { throw HearthError.notFound("There is no such article.") }
-        try await articles.update(id, checked, html: forum.cooker.cook(checked.body, mentions: []), at: now())
-        guard let article = try await articles.find(id: id) else {
-            throw HearthError.notFound("There is no such article.")
-        }
+        guard
+            let article = try await articles.update(
+                id, checked, html: forum.cooker.cook(checked.body, mentions: []), at: now())
+        else { throw HearthError.notFound("There is no such article.") }
         return article
     }
 

@@ -240,140 +240,6 @@ public struct ForumService: Sendable {
         changes.bump(topicID)
     }
 
-    // MARK: Reading
-
-    /// A page of a topic, with what the page needs around the posts. Reading it moves the viewer's read
-    /// position.
-    public func topicPage(_ viewer: Viewer?, topic topicID: TopicID, page requested: Int = 1) async throws
-        -> TopicPage
-    {
-        let topic = try await visibleTopic(topicID, for: viewer)
-        let category = try await category(id: topic.categoryID)
-        let pageCount = max(1, (topic.highestNumber + Self.postsPerPage - 1) / Self.postsPerPage)
-        let page = min(max(1, requested), pageCount)
-        let first = (page - 1) * Self.postsPerPage + 1
-        let posts = try await forum.posts(in: topicID, numbers: first...(first + Self.postsPerPage - 1))
-        let staff = isStaff(viewer, in: topic.categoryID)
-        let quotedIDs = posts.compactMap(\.quotePostID)
-        var quotes: [PostID: QuotedPost] = [:]
-        for quoted in try await forum.posts(ids: quotedIDs) where !quoted.isDeleted {
-            quotes[quoted.id] = QuotedPost(
-                postID: quoted.id, topicID: quoted.topicID, number: quoted.number, author: quoted.author,
-                excerpt: cooker.excerpt(quoted.body, maximumLength: Self.excerptLength))
-        }
-        let reactions = try await forum.reactions(on: posts.map(\.id), viewer: viewer?.member.id)
-        if let reader = viewer?.member.id, let last = posts.last {
-            try await forum.markRead(topicID, upTo: last.number, by: reader)
-        }
-        let date = now()
-        let canPost = policy.decide(viewer, .post, on: .category(topic.categoryID.rawValue), at: date).isAllowed
-        return TopicPage(
-            topic: topic, category: category, posts: posts, quotes: quotes, reactions: reactions, page: page,
-            pageCount: pageCount, viewerID: viewer?.member.id, viewerIsStaff: staff,
-            canReply: canPost && (!topic.isClosed || staff) && topic.deletedAt == nil)
-    }
-
-    /// Topics by latest activity, overall or in one category, with the viewer's unread counts.
-    public func topicList(
-        _ viewer: Viewer?, category: CategoryID? = nil, author: MemberID? = nil, after cursor: TopicCursor? = nil,
-        limit: Int = 30
-    ) async throws -> TopicList {
-        let limit = min(max(limit, 1), 100)
-        let staff = isStaff(viewer, in: category)
-        let topics = try await forum.topics(
-            TopicQuery(
-                categoryID: category, authorID: author, after: cursor, limit: limit + 1, includeDeleted: staff,
-                pinnedFirst: category != nil))
-        let shown = Array(topics.prefix(limit))
-        var unread: [TopicID: Int] = [:]
-        if let reader = viewer?.member.id {
-            let positions = try await forum.readPositions(of: reader, in: shown.map(\.id))
-            for topic in shown {
-                unread[topic.id] = positions[topic.id].map { max(0, topic.highestNumber - $0) }
-            }
-        }
-        let next = topics.count > limit ? shown.last.map { TopicCursor(after: $0, pinnedFirst: category != nil) } : nil
-        return TopicList(topics: shown, unread: unread, next: next)
-    }
-
-    /// The newest topics anyone may read, with their opening posts, for feeds.
-    public func feed(category: CategoryID? = nil, limit: Int = 30) async throws -> [(Topic, Post)] {
-        let list = try await topicList(nil, category: category, limit: limit)
-        let openings = try await forum.openingPosts(of: list.topics.map(\.id))
-        return list.topics.compactMap { topic in
-            openings[topic.id].flatMap { $0.isDeleted ? nil : (topic, $0) }
-        }
-    }
-
-    public func revisions(_ viewer: Viewer?, post postID: PostID) async throws -> [PostRevision] {
-        let (post, topic) = try await visiblePost(postID, for: viewer)
-        guard post.author.id == viewer?.member.id || isStaff(viewer, in: topic.categoryID) else {
-            throw HearthError.forbidden("Only the author and staff can see earlier versions of a post.")
-        }
-        return try await forum.revisions(of: postID)
-    }
-
-    /// A member's public profile.
-    public func member(handle: String) async throws -> Member {
-        guard let member = try await members.find(handle: handle) else {
-            throw HearthError.notFound("There is no member with that name.")
-        }
-        return member
-    }
-
-    public func member(id: MemberID) async throws -> Member {
-        guard let member = try await members.find(id: id) else {
-            throw HearthError.notFound("There is no member with that name.")
-        }
-        return member
-    }
-
-    /// Sets the interface language a member reads Hearth in.
-    public func setLanguage(_ viewer: Viewer?, _ language: Language) async throws {
-        let member = try member(viewer)
-        try await members.updateProfile(
-            of: member.id, displayName: member.displayName, bio: member.bio, avatarPath: member.avatarPath,
-            language: language)
-    }
-
-    /// Changes what others see of a member: name, short bio (Markdown), avatar (an upload), and the language.
-    public func updateProfile(
-        _ viewer: Viewer?, displayName rawName: String, bio rawBio: String, avatarPath: String?, language: Language?
-    ) async throws {
-        let member = try member(viewer)
-        try policy.authorize(viewer, .editOwnProfile, on: .member(member.id), at: now())
-        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
-        let bio = rawBio.trimmingCharacters(in: .whitespacesAndNewlines)
-        var problems: [FieldError] = []
-        if !(1...60).contains(name.count) {
-            problems.append(FieldError(field: "name", message: "Choose a name of 1 to 60 characters."))
-        }
-        if bio.count > 1_000 {
-            problems.append(FieldError(field: "bio", message: "A bio can be at most 1,000 characters long."))
-        }
-        if let avatarPath,
-            !avatarPath.hasPrefix("/uploads/")
-                || Upload.parse(fileName: String(avatarPath.dropFirst("/uploads/".count))) == nil
-        {
-            problems.append(FieldError(field: "avatar", message: "An avatar is an image uploaded here."))
-        }
-        guard problems.isEmpty else { throw HearthError.validation(problems) }
-        try await members.updateProfile(
-            of: member.id, displayName: name, bio: bio, avatarPath: avatarPath, language: language)
-    }
-
-    /// A post as a reply quoting it shows it, or nil when it is gone or hidden from the viewer.
-    public func quote(_ viewer: Viewer?, of postID: PostID) async throws -> QuotedPost? {
-        guard let post = try? await visiblePost(postID, for: viewer).0, !post.isDeleted else { return nil }
-        return QuotedPost(
-            postID: post.id, topicID: post.topicID, number: post.number, author: post.author,
-            excerpt: cooker.excerpt(post.body, maximumLength: Self.excerptLength))
-    }
-
-    public func post(_ viewer: Viewer?, id postID: PostID) async throws -> Post {
-        try await visiblePost(postID, for: viewer).0
-    }
-
     // MARK: Notifications
 
     public func notifications(_ viewer: Viewer?, before: NotificationID? = nil, limit: Int = 30) async throws
@@ -406,7 +272,7 @@ public struct ForumService: Sendable {
 
     /// The topic if it exists and the viewer may see it: deleted topics are visible to staff only, and to
     /// everyone else they do not exist.
-    private func visibleTopic(_ topicID: TopicID, for viewer: Viewer?) async throws -> Topic {
+    func visibleTopic(_ topicID: TopicID, for viewer: Viewer?) async throws -> Topic {
         guard let topic = try await forum.topic(id: topicID),
             topic.deletedAt == nil || isStaff(viewer, in: topic.categoryID)
         else {
@@ -415,7 +281,7 @@ public struct ForumService: Sendable {
         return topic
     }
 
-    private func visiblePost(_ postID: PostID, for viewer: Viewer?) async throws -> (Post, Topic) {
+    func visiblePost(_ postID: PostID, for viewer: Viewer?) async throws -> (Post, Topic) {
         guard let post = try await forum.post(id: postID) else {
             throw HearthError.notFound("This post does not exist.")
         }

@@ -41,7 +41,7 @@ public struct SQLArticleRepository: ArticleRepository {
         return article
     }
 
-    public func update(_ id: ArticleID, _ draft: ArticleDraft, html: String, at date: Date) async throws {
+    public func update(_ id: ArticleID, _ draft: ArticleDraft, html: String, at date: Date) async throws -> Article? {
         try await database.write { sql in
             try await sql.update("articles")
                 .set("title", to: draft.title).set("body", to: draft.body).set("html", to: html)
@@ -50,14 +50,17 @@ public struct SQLArticleRepository: ArticleRepository {
                 .set("product_name", to: draft.product?.name).set("product_url", to: draft.product?.url)
                 .set("product_image", to: draft.product?.imagePath).set("updated_at", to: date.millisecondsSince1970)
                 .where("id", .equal, id.rawValue).run()
+            // The comments topic carries the article's title (notifications and search results show it).
+            try await sql.raw(
+                """
+                UPDATE topics SET title = \(bind: draft.title) \
+                WHERE id = (SELECT topic_id FROM articles WHERE id = \(bind: id.rawValue))
+                """
+            ).run()
         }
-        if let article = try await find(id: id) {
-            try await database.write { sql in
-                try await sql.update("topics").set("title", to: article.title)
-                    .where("id", .equal, article.topicID.rawValue).run()
-            }
-            try await indexForSearch(article)
-        }
+        guard let article = try await find(id: id) else { return nil }
+        try await indexForSearch(article)
+        return article
     }
 
     /// The article's text goes into the search index as its comments topic's opening post, so that one

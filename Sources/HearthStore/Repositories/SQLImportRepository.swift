@@ -44,10 +44,11 @@ public struct SQLImportRepository: ImportRepository {
             return (CategoryID(known), false)
         }
         var candidate = category
-        if try await SQLForumRepository(database: database).category(slug: candidate.slug) != nil {
+        let forum = SQLForumRepository(database: database)
+        if try await forum.category(slug: candidate.slug) != nil {
             candidate.slug += "-\(Slug.make(source, fallback: "import"))"
         }
-        let created = try await SQLForumRepository(database: database).createCategory(candidate)
+        let created = try await forum.createCategory(candidate)
         try await database.write { sql in
             try await Self.record(source, "category", externalID, created.id.rawValue, sql)
         }

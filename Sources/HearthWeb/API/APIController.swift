@@ -109,7 +109,7 @@ struct APIController: Sendable {
     }
 
     @Sendable func member(_ request: Request, context: Context) async throws -> APIModel.Member {
-        let member = try await forum.member(id: MemberID(try ForumPages.id(context)))
+        let member = try await services.profiles.member(id: MemberID(try ForumPages.id(context)))
         return APIModel.Member(member, showEmail: member.id == context.identity?.member.id)
     }
 

@@ -9,6 +9,7 @@ struct MemberController: Sendable {
     let secureCookies: Bool
 
     var forum: ForumService { shared.forum }
+    var profiles: ProfileService { shared.services.profiles }
     var pages: PageRenderer { shared.pages }
 
     func addRoutes(to router: Router<Context>) {
@@ -21,7 +22,7 @@ struct MemberController: Sendable {
     }
 
     @Sendable func profile(_ request: Request, context: Context) async throws -> Response {
-        let member = try await forum.member(handle: context.parameters.get("handle") ?? "")
+        let member = try await profiles.member(handle: context.parameters.get("handle") ?? "")
         let recent = try await forum.topicList(context.identity, author: member.id, limit: 10)
         let page = ProfilePage(
             page: try await shared.frame(member.displayName, context), member: member,
@@ -52,7 +53,7 @@ struct MemberController: Sendable {
         }
         let language = Language(rawValue: form.text("language"))
         do {
-            try await forum.updateProfile(
+            try await profiles.updateProfile(
                 context.identity, displayName: form.text("name"), bio: form.text("bio"), avatarPath: avatar,
                 language: language)
             return SessionCookies.redirect(to: Paths.member(member.handle))
@@ -91,7 +92,7 @@ struct MemberController: Sendable {
         guard let language = Language(rawValue: form.text("language")) else {
             throw HearthError.invalid("language", "Choose French or English.")
         }
-        if context.identity != nil { try await forum.setLanguage(context.identity, language) }
+        if context.identity != nil { try await profiles.setLanguage(context.identity, language) }
         return languageResponse(language, request: request)
     }
 
@@ -111,7 +112,7 @@ struct MemberController: Sendable {
         guard let language = request.uri.queryParameters.get("to").flatMap(Language.init(rawValue:)) else {
             throw HearthError.invalid("language", "Choose French or English.")
         }
-        if context.identity != nil { try await forum.setLanguage(context.identity, language) }
+        if context.identity != nil { try await profiles.setLanguage(context.identity, language) }
         return languageResponse(language, request: request)
     }
 

@@ -1,0 +1,88 @@
+import Foundation
+
+/// Reading the forum: topic pages, topic lists, feeds, quotes and earlier versions, each showing the viewer only
+/// what they may see.
+extension ForumService {
+    /// A page of a topic, with what the page needs around the posts. Reading it moves the viewer's read
+    /// position.
+    public func topicPage(_ viewer: Viewer?, topic topicID: TopicID, page requested: Int = 1) async throws
+        -> TopicPage
+    {
+        let topic = try await visibleTopic(topicID, for: viewer)
+        let category = try await category(id: topic.categoryID)
+        let pageCount = max(1, (topic.highestNumber + Self.postsPerPage - 1) / Self.postsPerPage)
+        let page = min(max(1, requested), pageCount)
+        let first = (page - 1) * Self.postsPerPage + 1
+        let posts = try await forum.posts(in: topicID, numbers: first...(first + Self.postsPerPage - 1))
+        let staff = isStaff(viewer, in: topic.categoryID)
+        let quotedIDs = posts.compactMap(\.quotePostID)
+        var quotes: [PostID: QuotedPost] = [:]
+        for quoted in try await forum.posts(ids: quotedIDs) where !quoted.isDeleted {
+            quotes[quoted.id] = QuotedPost(
+                postID: quoted.id, topicID: quoted.topicID, number: quoted.number, author: quoted.author,
+                excerpt: cooker.excerpt(quoted.body, maximumLength: Self.excerptLength))
+        }
+        let reactions = try await forum.reactions(on: posts.map(\.id), viewer: viewer?.member.id)
+        if let reader = viewer?.member.id, let last = posts.last {
+            try await forum.markRead(topicID, upTo: last.number, by: reader)
+        }
+        let date = now()
+        let canPost = policy.decide(viewer, .post, on: .category(topic.categoryID.rawValue), at: date).isAllowed
+        return TopicPage(
+            topic: topic, category: category, posts: posts, quotes: quotes, reactions: reactions, page: page,
+            pageCount: pageCount, viewerID: viewer?.member.id, viewerIsStaff: staff,
+            canReply: canPost && (!topic.isClosed || staff) && topic.deletedAt == nil)
+    }
+
+    /// Topics by latest activity, overall or in one category, with the viewer's unread counts.
+    public func topicList(
+        _ viewer: Viewer?, category: CategoryID? = nil, author: MemberID? = nil, after cursor: TopicCursor? = nil,
+        limit: Int = 30
+    ) async throws -> TopicList {
+        let limit = min(max(limit, 1), 100)
+        let staff = isStaff(viewer, in: category)
+        let topics = try await forum.topics(
+            TopicQuery(
+                categoryID: category, authorID: author, after: cursor, limit: limit + 1, includeDeleted: staff,
+                pinnedFirst: category != nil))
+        let shown = Array(topics.prefix(limit))
+        var unread: [TopicID: Int] = [:]
+        if let reader = viewer?.member.id {
+            let positions = try await forum.readPositions(of: reader, in: shown.map(\.id))
+            for topic in shown {
+                unread[topic.id] = positions[topic.id].map { max(0, topic.highestNumber - $0) }
+            }
+        }
+        let next = topics.count > limit ? shown.last.map { TopicCursor(after: $0, pinnedFirst: category != nil) } : nil
+        return TopicList(topics: shown, unread: unread, next: next)
+    }
+
+    /// The newest topics anyone may read, with their opening posts, for feeds.
+    public func feed(category: CategoryID? = nil, limit: Int = 30) async throws -> [(Topic, Post)] {
+        let list = try await topicList(nil, category: category, limit: limit)
+        let openings = try await forum.openingPosts(of: list.topics.map(\.id))
+        return list.topics.compactMap { topic in
+            openings[topic.id].flatMap { $0.isDeleted ? nil : (topic, $0) }
+        }
+    }
+
+    public func revisions(_ viewer: Viewer?, post postID: PostID) async throws -> [PostRevision] {
+        let (post, topic) = try await visiblePost(postID, for: viewer)
+        guard post.author.id == viewer?.member.id || isStaff(viewer, in: topic.categoryID) else {
+            throw HearthError.forbidden("Only the author and staff can see earlier versions of a post.")
+        }
+        return try await forum.revisions(of: postID)
+    }
+
+    /// A post as a reply quoting it shows it, or nil when it is gone or hidden from the viewer.
+    public func quote(_ viewer: Viewer?, of postID: PostID) async throws -> QuotedPost? {
+        guard let post = try? await visiblePost(postID, for: viewer).0, !post.isDeleted else { return nil }
+        return QuotedPost(
+            postID: post.id, topicID: post.topicID, number: post.number, author: post.author,
+            excerpt: cooker.excerpt(post.body, maximumLength: Self.excerptLength))
+    }
+
+    public func post(_ viewer: Viewer?, id postID: PostID) async throws -> Post {
+        try await visiblePost(postID, for: viewer).0
+    }
+}
