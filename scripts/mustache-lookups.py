@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 VIEWS = Path(__file__).resolve().parent.parent / "Sources/HearthViews"
-FILES = ["PageChrome.swift", "ForumPages.swift", "MemberPages.swift", "SearchPage.swift", "BlogPages.swift"]
+FILES = ["PageChrome.swift", "ForumPages.swift", "MemberPages.swift", "SearchPage.swift", "BlogPages.swift", "Renderer.swift"]
 TARGETS = [
     "PageChrome", "PageChrome.ViewerChrome", "TopicPageView", "PostItem", "PostItem.Reaction", "PostItem.Quote",
     "TopicListItem", "HomePage", "TopicListPage", "CategoryItem", "SearchPage", "SearchPage.Result",
     "SearchPage.Option", "NotificationsPage", "NotificationsPage.Item", "ArticlePageView", "ArticlePageView.Product",
-    "ArticleItem", "BlogIndexPage",
+    "ArticleItem", "BlogIndexPage", "RenderedFragment",
 ]
 sources = [(VIEWS / f).read_text() for f in FILES]
 

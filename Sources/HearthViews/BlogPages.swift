@@ -44,7 +44,7 @@ public struct BlogIndexPage: Sendable {
     }
 }
 
-public struct ArticlePageView: Sendable {
+public struct ArticlePageView: Sendable, ShowsPosts {
     public static let template = "article"
     public struct Product: Sendable {
         public let name: String
@@ -67,6 +67,7 @@ public struct ArticlePageView: Sendable {
     public let editURL: String?
     /// The comments: the article's topic without its opening post, with the forum's reply form.
     public let posts: [PostItem]
+    public var renderedPosts: [RenderedFragment] = []
     public let canReply: Bool
     public let loggedIn: Bool
     public let closed: Bool

@@ -110,9 +110,10 @@ public struct TopicListPage: Sendable {
     }
 }
 
-/// One post on a topic page.
-public struct PostItem: Sendable {
-    public struct Reaction: Sendable {
+/// One post on a topic page. Hashable because it is the key under which its HTML is cached: two readers
+/// who would see the same post the same way share one rendering.
+public struct PostItem: Sendable, Hashable {
+    public struct Reaction: Sendable, Hashable {
         public let kind: String
         public let emoji: String
         public let label: String
@@ -121,7 +122,7 @@ public struct PostItem: Sendable {
         public let mine: Bool
     }
 
-    public struct Quote: Sendable {
+    public struct Quote: Sendable, Hashable {
         public let authorName: String
         public let excerpt: String
         public let url: String
@@ -148,7 +149,7 @@ public struct PostItem: Sendable {
     public let quoteURL: String?
 }
 
-public struct TopicPageView: Sendable {
+public struct TopicPageView: Sendable, ShowsPosts {
     public static let template = "topic"
     public let page: PageChrome
     public let id: Int64
@@ -159,6 +160,7 @@ public struct TopicPageView: Sendable {
     public let closed: Bool
     public let deleted: Bool
     public let posts: [PostItem]
+    public var renderedPosts: [RenderedFragment] = []
     public let pageNumber: Int
     public let pageCount: Int
     public let previousURL: String?
@@ -179,6 +181,7 @@ public struct TopicPageView: Sendable {
     ) -> TopicPageView {
         let topic = topicPage.topic
         let viewer = topicPage.viewerID
+        let pageURL = Paths.topic(topic, page: topicPage.page)
         let posts = topicPage.posts.map { post -> PostItem in
             let own = viewer != nil && post.author.id == viewer
             let hidden = post.isDeleted && !own && !topicPage.viewerIsStaff
@@ -202,7 +205,7 @@ public struct TopicPageView: Sendable {
                 canDelete: !post.isDeleted && (own || topicPage.viewerIsStaff),
                 canRestore: post.isDeleted && topicPage.viewerIsStaff,
                 quoteURL: topicPage.canReply && !post.isDeleted
-                    ? Paths.topic(topic, page: topicPage.page) + (topicPage.page > 1 ? "&" : "?")
+                    ? pageURL + (topicPage.page > 1 ? "&" : "?")
                         + "quote=\(post.id.rawValue)#reply"
                     : nil)
         }

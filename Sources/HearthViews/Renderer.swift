@@ -7,6 +7,9 @@ import Mustache
 public struct Renderer: Sendable {
     private let library: MustacheLibrary
     public let localization: Localization
+    /// 4 MiB holds about two thousand rendered posts of ordinary length: the pages a busy evening keeps
+    /// reading, for a fraction of the memory a community's server may use.
+    private let posts = FragmentCache<PostFragment>(budgetBytes: 4 << 20)
 
     public static func load() async throws -> Renderer {
         guard let directory = Bundle.module.resourceURL?.appendingPathComponent("Templates").path else {
@@ -22,9 +25,61 @@ public struct Renderer: Sendable {
     }
 
     public func render(_ object: Any, template: String) throws -> String {
+        var object = object
+        if var page = object as? any ShowsPosts {
+            page.renderedPosts = try renderPosts(page.posts, chrome: page.page)
+            object = page
+        }
         guard let output = library.render(object, withTemplate: template) else {
             throw HearthError.notFound("No template named \(template).")
         }
         return output
+    }
+
+    /// Each post's HTML, from the cache when the same post was already rendered the same way.
+    private func renderPosts(_ items: [PostItem], chrome: PageChrome) throws -> [RenderedFragment] {
+        try items.map { item in
+            let fragment = PostFragment(post: item, lang: chrome.lang)
+            let html = try posts.fragment(fragment) {
+                guard let html = library.render(PostFragment.Scope(fragment, t: chrome.t), withTemplate: "post-item")
+                else { throw HearthError.notFound("No template named post-item.") }
+                return html
+            }
+            return RenderedFragment(html: html)
+        }
+    }
+}
+
+/// A page that shows posts. Its template writes `renderedPosts`, which the renderer fills from `posts`
+/// through its fragment cache, rather than rendering the post template once per post per page view.
+public protocol ShowsPosts {
+    var page: PageChrome { get }
+    var posts: [PostItem] { get }
+    var renderedPosts: [RenderedFragment] { get set }
+}
+
+/// HTML rendered from one of our escaping templates, written into a page as it is.
+public struct RenderedFragment: Sendable {
+    public let html: String
+}
+
+/// A post as a reader sees it, in one language: the cache key of its rendering.
+struct PostFragment: Hashable, Sendable {
+    let post: PostItem
+    let lang: String
+
+    /// What the post template reads: the post's fields, and the interface strings as `t`.
+    struct Scope: MustacheParent {
+        let fragment: PostFragment
+        let t: [String: String]
+
+        init(_ fragment: PostFragment, t: [String: String]) {
+            self.fragment = fragment
+            self.t = t
+        }
+
+        func child(named key: String) -> Any? {
+            key == "t" ? t : fragment.post.child(named: key)
+        }
     }
 }

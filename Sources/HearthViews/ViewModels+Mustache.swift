@@ -43,6 +43,7 @@ extension TopicPageView: MustacheParent {
         case "closed": closed
         case "deleted": deleted
         case "posts": posts
+        case "renderedPosts": renderedPosts
         case "pageNumber": pageNumber
         case "pageCount": pageCount
         case "previousURL": previousURL
@@ -258,6 +259,7 @@ extension ArticlePageView: MustacheParent {
         case "statusLabel": statusLabel
         case "editURL": editURL
         case "posts": posts
+        case "renderedPosts": renderedPosts
         case "canReply": canReply
         case "loggedIn": loggedIn
         case "closed": closed
@@ -308,6 +310,15 @@ extension BlogIndexPage: MustacheParent {
         case "nextURL": nextURL
         case "previousURL": previousURL
         case "canWrite": canWrite
+        default: nil
+        }
+    }
+}
+
+extension RenderedFragment: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "html": html
         default: nil
         }
     }

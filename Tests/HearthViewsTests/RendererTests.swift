@@ -85,4 +85,77 @@ struct LocalizationTests {
         #expect(Localization.negotiate(acceptLanguage: "fr;q=0") == nil)
         #expect(Localization.negotiate(acceptLanguage: nil) == nil)
     }
+
+    @Test("dates read as Foundation's en_GB and fr_FR styles write them, in UTC, from the Gregorian reform on")
+    func datesMatchFoundation() {
+        func style(_ locale: String) -> Date.FormatStyle {
+            var style = Date.FormatStyle(
+                date: .abbreviated, time: .shortened, locale: Locale(identifier: locale),
+                timeZone: TimeZone(identifier: "UTC")!)
+            style.calendar = Calendar(identifier: .gregorian)
+            return style
+        }
+        let english = style("en_GB")
+        let french = style("fr_FR")
+        var generator = SystemRandomNumberGenerator()
+        let fixed: [TimeInterval] = [
+            0, -1, 59.999, 951_782_400, 951_868_799, 4_107_542_400, -2_208_988_800, 1_795_560_475.9, -12_219_292_800,
+        ]
+        let random = (0..<2000).map { _ in
+            TimeInterval(Int64.random(in: -5_000_000_000...10_000_000_000, using: &generator))
+        }
+        for seconds in fixed + random {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(Localization.date(date, .english) == date.formatted(english), "\(seconds)")
+            #expect(Localization.date(date, .french) == date.formatted(french), "\(seconds)")
+            #expect(Localization.isoDate(date) == date.formatted(.iso8601), "\(seconds)")
+        }
+    }
+}
+
+@Suite("Fragment cache")
+struct FragmentCacheTests {
+    @Test("a key is rendered once, then served from the cache")
+    func rendersOnce() {
+        let cache = FragmentCache<String>(budgetBytes: 1000)
+        var renders = 0
+        for _ in 0..<3 {
+            let html = cache.fragment("a") {
+                renders += 1
+                return "<p>a</p>"
+            }
+            #expect(html == "<p>a</p>")
+        }
+        #expect(renders == 1)
+    }
+
+    @Test("memory stays within the budget, and what is still read survives what is not")
+    func boundedKeepingWhatIsRead() {
+        let cache = FragmentCache<Int>(budgetBytes: 400)  // two generations of 200 bytes
+        let tenBytes = String(repeating: "x", count: 10)
+        var renders = 0
+        func read(_ key: Int) {
+            _ = cache.fragment(key) {
+                renders += 1
+                return tenBytes
+            }
+        }
+        for key in 0..<100 {
+            read(key)
+            read(0)  // the popular fragment, read between every other
+        }
+        #expect(cache.count <= 40)
+        renders = 0
+        read(0)
+        #expect(renders == 0, "the fragment read all along is still held")
+        read(1)
+        #expect(renders == 1, "a fragment read once, long ago, was let go")
+    }
+
+    @Test("a fragment bigger than a generation is rendered each time and held nowhere")
+    func oversized() {
+        let cache = FragmentCache<Int>(budgetBytes: 20)
+        _ = cache.fragment(1) { String(repeating: "y", count: 11) }
+        #expect(cache.count == 0)
+    }
 }
