@@ -38,7 +38,8 @@ public struct BlogService: Sendable {
             checked, slug: slug, html: forum.cooker.cook(checked.body, mentions: []), authorID: author.id,
             commentsCategory: category.id,
             firstPost: NewPost(
-                authorID: author.id, body: intro, html: forum.cooker.cook(intro, mentions: []), quotePostID: nil,
+                author: MemberSummary(author), body: intro, html: forum.cooker.cook(intro, mentions: []),
+                quotePostID: nil,
                 createdAt: date),
             at: date)
         forum.logger.info("Article written", metadata: ["article.id": "\(article.id)", "status": "\(article.status)"])

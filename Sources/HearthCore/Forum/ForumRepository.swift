@@ -21,14 +21,14 @@ public struct NewCategory: Sendable, Equatable {
 
 /// A post about to be written: its text already checked and rendered.
 public struct NewPost: Sendable, Equatable {
-    public var authorID: MemberID
+    public var author: MemberSummary
     public var body: String
     public var html: String
     public var quotePostID: PostID?
     public var createdAt: Date
 
-    public init(authorID: MemberID, body: String, html: String, quotePostID: PostID?, createdAt: Date) {
-        self.authorID = authorID
+    public init(author: MemberSummary, body: String, html: String, quotePostID: PostID?, createdAt: Date) {
+        self.author = author
         self.body = body
         self.html = html
         self.quotePostID = quotePostID

@@ -23,8 +23,11 @@ extension ForumService {
                 excerpt: cooker.excerpt(quoted.body, maximumLength: Self.excerptLength))
         }
         let reactions = try await forum.reactions(on: posts.map(\.id), viewer: viewer?.member.id)
-        if let reader = viewer?.member.id, let last = posts.last {
+        if let reader = viewer?.member.id, let last = posts.last,
+            !readMarks.covers(topicID, upTo: last.number, by: reader)
+        {
             try await forum.markRead(topicID, upTo: last.number, by: reader)
+            readMarks.record(topicID, upTo: last.number, by: reader)
         }
         let date = now()
         let canPost = policy.decide(viewer, .post, on: .category(topic.categoryID.rawValue), at: date).isAllowed

@@ -17,6 +17,7 @@ public struct ForumService: Sendable {
     let logger: Logger
     /// Moved by every write to a topic, for caches of rendered pages.
     public let changes = TopicChanges()
+    let readMarks = ReadMarks()
 
     public init(
         forum: any ForumRepository, notifications: any NotificationRepository, members: any MemberRepository,
@@ -109,9 +110,9 @@ public struct ForumService: Sendable {
         let body = try PostRules.body(rawBody)
         let mentioned = try await mentionedMembers(in: body, excluding: author.id)
         let draft = NewPost(
-            authorID: author.id, body: body, html: cook(body, mentioned), quotePostID: nil, createdAt: date)
+            author: MemberSummary(author), body: body, html: cook(body, mentioned), quotePostID: nil, createdAt: date)
         let (topic, post) = try await forum.createTopic(categoryID: categoryID, title: title, firstPost: draft)
-        try await forum.markRead(topic.id, upTo: post.number, by: author.id)
+        readMarks.record(topic.id, upTo: post.number, by: author.id)
         try await notify(
             mentioned.map { ($0.id, .mention) }, actor: author.id, topic: topic.id, post: post.id, at: date)
         logger.info("Topic started", metadata: ["topic.id": "\(topic.id)", "member.id": "\(author.id)"])
@@ -143,8 +144,9 @@ public struct ForumService: Sendable {
         let post = try await forum.addPost(
             to: topicID,
             NewPost(
-                authorID: author.id, body: body, html: cook(body, mentioned), quotePostID: quoted?.id, createdAt: date))
-        try await forum.markRead(topicID, upTo: post.number, by: author.id)
+                author: MemberSummary(author), body: body, html: cook(body, mentioned), quotePostID: quoted?.id,
+                createdAt: date))
+        readMarks.record(topicID, upTo: post.number, by: author.id)
         changes.bump(topicID)
 
         // One notification per person, the most specific kind winning: a quote says more than a mention,

@@ -5,13 +5,18 @@ public enum Slug {
     public static func make(_ text: String, maximumLength: Int = 60, fallback: String = "topic") -> String {
         let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
         var slug = ""
+        var length = 0
         var pendingDash = false
         for scalar in folded.unicodeScalars {
             if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
-                if pendingDash, !slug.isEmpty { slug.append("-") }
+                if pendingDash, length > 0 {
+                    slug.append("-")
+                    length += 1
+                }
                 slug.unicodeScalars.append(scalar)
+                length += 1
                 pendingDash = false
-                if slug.count >= maximumLength { break }
+                if length >= maximumLength { break }
             } else {
                 pendingDash = true
             }

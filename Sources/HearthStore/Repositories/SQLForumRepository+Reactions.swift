@@ -40,28 +40,26 @@ extension SQLForumRepository {
     public func reactions(on postIDs: [PostID], viewer: MemberID?) async throws -> [PostID: ReactionTally] {
         guard !postIDs.isEmpty else { return [:] }
         let ids = postIDs.map(\.rawValue)
+        // One query for both the counts and the viewer's own: `mine` counts the viewer's rows in each group
+        // (a member gives a kind once, so it is 0 or 1). -1 matches no member when nobody is logged in.
+        let viewerID = viewer?.rawValue ?? -1
         return try await database.read { sql in
             var tallies: [PostID: ReactionTally] = [:]
-            let counts = try await sql.select().column("post_id").column("kind")
-                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            let rows = try await sql.select().column("post_id").column("kind")
+                .column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
+                .column(
+                    SQLAlias(
+                        SQLQueryString("SUM(CASE WHEN member_id = \(bind: viewerID) THEN 1 ELSE 0 END)"),
+                        as: SQLIdentifier("mine"))
+                )
                 .from("reactions").where("post_id", .in, ids).groupBy("post_id").groupBy("kind").all()
-            for row in counts {
+            for row in rows {
                 guard let kind = ReactionKind(rawValue: try row.decode(column: "kind", as: String.self)) else {
                     continue
                 }
                 let post = PostID(try row.decode(column: "post_id", as: Int64.self))
                 tallies[post, default: ReactionTally()].counts[kind] = try row.decode(column: "n", as: Int.self)
-            }
-            if let viewer {
-                let mine = try await sql.select().column("post_id").column("kind").from("reactions")
-                    .where("post_id", .in, ids).where("member_id", .equal, viewer.rawValue).all()
-                for row in mine {
-                    guard let kind = ReactionKind(rawValue: try row.decode(column: "kind", as: String.self)) else {
-                        continue
-                    }
-                    tallies[PostID(try row.decode(column: "post_id", as: Int64.self)), default: ReactionTally()]
-                        .mine.insert(kind)
-                }
+                if try row.decode(column: "mine", as: Int.self) > 0 { tallies[post]?.mine.insert(kind) }
             }
             return tallies
         }
@@ -72,17 +70,23 @@ extension SQLForumRepository {
     public func markRead(_ topicID: TopicID, upTo number: Int, by memberID: MemberID) async throws {
         // Reading a page again is the common case; it should not take the single SQLite writer.
         if let known = try await readPositions(of: memberID, in: [topicID])[topicID], known >= number { return }
-        try await database.write { sql in
-            try await sql.insert(into: "topic_reads")
-                .columns("member_id", "topic_id", "last_read_number")
-                .values(SQLBind(memberID.rawValue), SQLBind(topicID.rawValue), SQLBind(number))
-                .ignoringConflicts(with: ["member_id", "topic_id"])
-                .run()
-            try await sql.update("topic_reads").set("last_read_number", to: number)
-                .where("member_id", .equal, memberID.rawValue).where("topic_id", .equal, topicID.rawValue)
-                .where("last_read_number", .lessThan, number)
-                .run()
-        }
+        try await database.write { sql in try await Self.markRead(topicID, upTo: number, by: memberID, sql) }
+    }
+
+    /// One upsert that only ever moves the position forward, for use inside a write transaction.
+    static func markRead(_ topicID: TopicID, upTo number: Int, by memberID: MemberID, _ sql: any SQLDatabase)
+        async throws
+    {
+        try await sql.insert(into: "topic_reads")
+            .columns("member_id", "topic_id", "last_read_number")
+            .values(SQLBind(memberID.rawValue), SQLBind(topicID.rawValue), SQLBind(number))
+            .onConflict(with: ["member_id", "topic_id"]) {
+                $0.set(excludedValueOf: "last_read_number")
+                    .where(
+                        SQLColumn("last_read_number", table: "topic_reads"), .lessThan,
+                        SQLColumn("last_read_number", table: "excluded"))
+            }
+            .run()
     }
 
     public func readPositions(of memberID: MemberID, in topicIDs: [TopicID]) async throws -> [TopicID: Int] {

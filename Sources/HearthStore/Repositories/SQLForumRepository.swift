@@ -89,13 +89,13 @@ public struct SQLForumRepository: ForumRepository {
                     "post_count", "highest_number"
                 )
                 .values(
-                    SQLBind(categoryID.rawValue), SQLBind(firstPost.authorID.rawValue), SQLBind(title), SQLBind(at),
-                    SQLBind(at), SQLBind(firstPost.authorID.rawValue), SQLBind(1), SQLBind(1)
+                    SQLBind(categoryID.rawValue), SQLBind(firstPost.author.id.rawValue), SQLBind(title), SQLBind(at),
+                    SQLBind(at), SQLBind(firstPost.author.id.rawValue), SQLBind(1), SQLBind(1)
                 )
                 .returning("id").first(decodingColumn: "id", as: Int64.self)
             guard let topicID else { throw HearthError.unavailable("The topic could not be saved.") }
             let post = try await Self.insertPost(firstPost, topic: TopicID(topicID), number: 1, sql)
-            try await search.index(postID: post.id.rawValue, title: title, body: post.body, sql)
+            try await search.add(postID: post.id.rawValue, title: title, body: post.body, sql)
             guard let topic = try await Self.topic(TopicID(topicID), sql) else {
                 throw HearthError.unavailable("The topic could not be saved.")
             }
@@ -111,32 +111,36 @@ public struct SQLForumRepository: ForumRepository {
                 .set(SQLIdentifier("highest_number"), to: SQLRaw("highest_number + 1"))
                 .set(SQLIdentifier("post_count"), to: SQLRaw("post_count + 1"))
                 .set("last_posted_at", to: post.createdAt.millisecondsSince1970)
-                .set("last_poster_id", to: post.authorID.rawValue)
+                .set("last_poster_id", to: post.author.id.rawValue)
                 .where("id", .equal, topicID.rawValue)
                 .returning("highest_number")
                 .first(decodingColumn: "highest_number", as: Int.self)
             guard let number else { throw HearthError.notFound("This topic does not exist or was removed.") }
             let saved = try await Self.insertPost(post, topic: topicID, number: number, sql)
-            try await search.index(postID: saved.id.rawValue, title: "", body: saved.body, sql)
+            try await search.add(postID: saved.id.rawValue, title: "", body: saved.body, sql)
             return saved
         }
     }
 
+    /// Inserts the post and moves its author's read position to it: whoever writes a post has read the topic
+    /// that far. The saved post is built from what was written rather than read back.
     private static func insertPost(_ post: NewPost, topic: TopicID, number: Int, _ sql: any SQLDatabase) async throws
         -> Post
     {
         let id = try await sql.insert(into: "posts")
             .columns("topic_id", "number", "author_id", "body", "html", "quote_post_id", "created_at", "edit_count")
             .values(
-                SQLBind(topic.rawValue), SQLBind(number), SQLBind(post.authorID.rawValue), SQLBind(post.body),
+                SQLBind(topic.rawValue), SQLBind(number), SQLBind(post.author.id.rawValue), SQLBind(post.body),
                 SQLBind(post.html), SQLBind(post.quotePostID?.rawValue), SQLBind(post.createdAt.millisecondsSince1970),
                 SQLBind(0)
             )
             .returning("id").first(decodingColumn: "id", as: Int64.self)
-        guard let id, let saved = try await Self.posts(where: "p.id = \(bind: id)", sql).first else {
-            throw HearthError.unavailable("The post could not be saved.")
-        }
-        return saved
+        guard let id else { throw HearthError.unavailable("The post could not be saved.") }
+        try await markRead(topic, upTo: number, by: post.author.id, sql)
+        return Post(
+            id: PostID(id), topicID: topic, number: number, author: post.author, body: post.body, html: post.html,
+            quotePostID: post.quotePostID, createdAt: Date(millisecondsSince1970: post.createdAt.millisecondsSince1970),
+            editedAt: nil, editCount: 0, deletedAt: nil)
     }
 
     public func topic(id: TopicID) async throws -> Topic? {

@@ -10,6 +10,8 @@ protocol SearchIndex: Sendable {
     func create(_ sql: any SQLDatabase) async throws
     /// Adds or replaces a post's entry. The title is the topic's, for opening posts only.
     func index(postID: Int64, title: String, body: String, _ sql: any SQLDatabase) async throws
+    /// Adds the entry of a post just written, which has none yet.
+    func add(postID: Int64, title: String, body: String, _ sql: any SQLDatabase) async throws
     /// The matching post ids, best first, among visible posts that pass the filters.
     func search(_ query: SearchQuery, terms: [String], _ sql: any SQLDatabase) async throws -> [Int64]
 }
@@ -43,6 +45,10 @@ struct FTS5SearchIndex: SearchIndex {
 
     func index(postID: Int64, title: String, body: String, _ sql: any SQLDatabase) async throws {
         try await sql.raw("DELETE FROM search_posts WHERE rowid = \(bind: postID)").run()
+        try await add(postID: postID, title: title, body: body, sql)
+    }
+
+    func add(postID: Int64, title: String, body: String, _ sql: any SQLDatabase) async throws {
         try await sql.raw(
             """
             INSERT INTO search_posts (rowid, title, body) \
@@ -86,6 +92,10 @@ struct TSVectorSearchIndex: SearchIndex {
             ON CONFLICT (post_id) DO UPDATE SET document = EXCLUDED.document
             """
         ).run()
+    }
+
+    func add(postID: Int64, title: String, body: String, _ sql: any SQLDatabase) async throws {
+        try await index(postID: postID, title: title, body: body, sql)
     }
 
     func search(_ query: SearchQuery, terms: [String], _ sql: any SQLDatabase) async throws -> [Int64] {
