@@ -47,7 +47,9 @@ public enum SearchText {
     static let maximumTerms = 8
 
     public static func fold(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        // ASCII has no accents or wide forms: folding it is lowercasing, without Foundation's slow path.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        return text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
             .replacingOccurrences(of: "œ", with: "oe").replacingOccurrences(of: "æ", with: "ae")
             .replacingOccurrences(of: "ß", with: "ss")
     }

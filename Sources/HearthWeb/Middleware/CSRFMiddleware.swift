@@ -84,13 +84,19 @@ struct CSRFMiddleware: RouterMiddleware {
 struct FormFields: Sendable {
     private var values: [String: String] = [:]
 
+    /// The first value of each name wins. A name or value that is not valid percent-encoded UTF-8 reads as "".
     init(_ body: String) {
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let rawName = parts.first else { continue }
-            let name = Self.decode(rawName)
+        let bytes = Array(body.utf8)
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.count
+            let pair = bytes[start..<end]
+            start = end + 1
+            guard !pair.isEmpty else { continue }
+            let equals = pair.firstIndex(of: UInt8(ascii: "="))
+            let name = Self.decode(pair[..<(equals ?? pair.endIndex)])
             if values[name] == nil {
-                values[name] = parts.count > 1 ? Self.decode(parts[1]) : ""
+                values[name] = equals.map { Self.decode(pair[($0 + 1)...]) } ?? ""
             }
         }
     }
@@ -104,8 +110,37 @@ struct FormFields: Sendable {
     /// The field's value, or "" when absent.
     func text(_ name: String) -> String { values[name] ?? "" }
 
-    private static func decode(_ part: Substring) -> String {
-        String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+    /// `+` is a space and `%XX` a byte; done on bytes because Foundation's string replacing was a tenth of the
+    /// cost of posting a reply.
+    static func decode(_ part: ArraySlice<UInt8>) -> String {
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(part.count)
+        var index = part.startIndex
+        while index < part.endIndex {
+            let byte = part[index]
+            if byte == UInt8(ascii: "+") {
+                decoded.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%") {
+                guard index + 2 < part.endIndex, let high = hexValue(part[index + 1]),
+                    let low = hexValue(part[index + 2])
+                else { return "" }
+                decoded.append(high << 4 | low)
+                index += 2
+            } else {
+                decoded.append(byte)
+            }
+            index += 1
+        }
+        return String(validating: decoded, as: UTF8.self) ?? ""
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
 
