@@ -10,6 +10,13 @@ public struct SQLSessionRepository: SessionRepository {
         self.database = database
     }
 
+    /// Every request with a session cookie runs this; written out once rather than built and serialised by
+    /// SQLKit each time, which cost more than the query itself.
+    private static let lookup = SQLQueryString(
+        "SELECT s.id AS session_id, s.csrf_token, s.created_at AS session_created_at, s.expires_at, "
+            + SQLMemberRepository.columns.map { "m.\($0) AS member_\($0)" }.joined(separator: ", ")
+            + " FROM sessions s JOIN members m ON m.id = s.member_id")
+
     public func create(
         tokenDigest: String, memberID: MemberID, csrfToken: String, createdAt: Date, expiresAt: Date,
         userAgent: String?
@@ -33,22 +40,10 @@ public struct SQLSessionRepository: SessionRepository {
     public func find(tokenDigest: String, now: Date) async throws -> (Session, Member)? {
         try await database.read { sql in
             guard
-                let row = try await sql.select()
-                    .columns(
-                        SQLAlias(SQLColumn("id", table: "sessions"), as: SQLIdentifier("session_id")),
-                        SQLColumn("csrf_token", table: "sessions"),
-                        SQLAlias(SQLColumn("created_at", table: "sessions"), as: SQLIdentifier("session_created_at")),
-                        SQLColumn("expires_at", table: "sessions")
-                    )
-                    .columns(SQLMemberRepository.prefixedColumns(table: "members", prefix: "member_"))
-                    .from("sessions")
-                    .join(
-                        "members", on: SQLColumn("member_id", table: "sessions"), .equal,
-                        SQLColumn("id", table: "members")
-                    )
-                    .where(SQLColumn("token_digest", table: "sessions"), .equal, SQLBind(tokenDigest))
-                    .where(SQLColumn("expires_at", table: "sessions"), .greaterThan, SQLBind(now.millisecondsSince1970))
-                    .first()
+                let row = try await sql.raw(
+                    Self.lookup
+                        + " WHERE s.token_digest = \(bind: tokenDigest) AND s.expires_at > \(bind: now.millisecondsSince1970)"
+                ).first()
             else { return nil }
             let member = try SQLMemberRepository.member(row, prefix: "member_")
             let session = Session(
