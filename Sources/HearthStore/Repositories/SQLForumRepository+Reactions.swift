@@ -77,16 +77,14 @@ extension SQLForumRepository {
     static func markRead(_ topicID: TopicID, upTo number: Int, by memberID: MemberID, _ sql: any SQLDatabase)
         async throws
     {
-        try await sql.insert(into: "topic_reads")
-            .columns("member_id", "topic_id", "last_read_number")
-            .values(SQLBind(memberID.rawValue), SQLBind(topicID.rawValue), SQLBind(number))
-            .onConflict(with: ["member_id", "topic_id"]) {
-                $0.set(excludedValueOf: "last_read_number")
-                    .where(
-                        SQLColumn("last_read_number", table: "topic_reads"), .lessThan,
-                        SQLColumn("last_read_number", table: "excluded"))
-            }
-            .run()
+        try await sql.raw(
+            """
+            INSERT INTO topic_reads (member_id, topic_id, last_read_number) \
+            VALUES (\(bind: memberID.rawValue), \(bind: topicID.rawValue), \(bind: number)) \
+            ON CONFLICT (member_id, topic_id) DO UPDATE SET last_read_number = excluded.last_read_number \
+            WHERE topic_reads.last_read_number < excluded.last_read_number
+            """
+        ).run()
     }
 
     public func readPositions(of memberID: MemberID, in topicIDs: [TopicID]) async throws -> [TopicID: Int] {

@@ -107,14 +107,15 @@ public struct SQLForumRepository: ForumRepository {
         try await database.write { sql in
             // One UPDATE both numbers the post and moves the topic: on PostgreSQL its row lock orders
             // concurrent replies, on SQLite the single writer does.
-            let number = try await sql.update("topics")
-                .set(SQLIdentifier("highest_number"), to: SQLRaw("highest_number + 1"))
-                .set(SQLIdentifier("post_count"), to: SQLRaw("post_count + 1"))
-                .set("last_posted_at", to: post.createdAt.millisecondsSince1970)
-                .set("last_poster_id", to: post.author.id.rawValue)
-                .where("id", .equal, topicID.rawValue)
-                .returning("highest_number")
-                .first(decodingColumn: "highest_number", as: Int.self)
+            // Replies are the hottest write: its statements are plain SQL, not builders serialised each time.
+            let number = try await sql.raw(
+                """
+                UPDATE topics SET highest_number = highest_number + 1, post_count = post_count + 1, \
+                last_posted_at = \(bind: post.createdAt.millisecondsSince1970), \
+                last_poster_id = \(bind: post.author.id.rawValue) \
+                WHERE id = \(bind: topicID.rawValue) RETURNING highest_number
+                """
+            ).first(decodingColumn: "highest_number", as: Int.self)
             guard let number else { throw HearthError.notFound("This topic does not exist or was removed.") }
             let saved = try await Self.insertPost(post, topic: topicID, number: number, sql)
             try await search.add(postID: saved.id.rawValue, title: "", body: saved.body, sql)
@@ -127,14 +128,14 @@ public struct SQLForumRepository: ForumRepository {
     private static func insertPost(_ post: NewPost, topic: TopicID, number: Int, _ sql: any SQLDatabase) async throws
         -> Post
     {
-        let id = try await sql.insert(into: "posts")
-            .columns("topic_id", "number", "author_id", "body", "html", "quote_post_id", "created_at", "edit_count")
-            .values(
-                SQLBind(topic.rawValue), SQLBind(number), SQLBind(post.author.id.rawValue), SQLBind(post.body),
-                SQLBind(post.html), SQLBind(post.quotePostID?.rawValue), SQLBind(post.createdAt.millisecondsSince1970),
-                SQLBind(0)
-            )
-            .returning("id").first(decodingColumn: "id", as: Int64.self)
+        let id = try await sql.raw(
+            """
+            INSERT INTO posts (topic_id, number, author_id, body, html, quote_post_id, created_at, edit_count) \
+            VALUES (\(bind: topic.rawValue), \(bind: number), \(bind: post.author.id.rawValue), \(bind: post.body), \
+            \(bind: post.html), \(bind: post.quotePostID?.rawValue), \(bind: post.createdAt.millisecondsSince1970), 0) \
+            RETURNING id
+            """
+        ).first(decodingColumn: "id", as: Int64.self)
         guard let id else { throw HearthError.unavailable("The post could not be saved.") }
         try await markRead(topic, upTo: number, by: post.author.id, sql)
         return Post(

@@ -56,9 +56,10 @@ public struct SQLNotificationRepository: NotificationRepository {
 
     public func unreadCount(of memberID: MemberID) async throws -> Int {
         try await database.read { sql in
-            try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("notifications")
-                .where("member_id", .equal, memberID.rawValue).where("read_at", .is, SQLLiteral.null)
-                .first(decodingColumn: "n", as: Int.self) ?? 0
+            // Every page a member opens shows this count, so it is plain SQL rather than a builder.
+            try await sql.raw(
+                "SELECT COUNT(*) AS n FROM notifications WHERE member_id = \(bind: memberID.rawValue) AND read_at IS NULL"
+            ).first(decodingColumn: "n", as: Int.self) ?? 0
         }
     }
 

@@ -1,0 +1,71 @@
+import Foundation
+import HearthCore
+import HearthStore
+import HearthTestSupport
+import Testing
+
+@Suite("Forum repository")
+struct ForumStoreTests {
+    let start = Date(timeIntervalSince1970: 1_790_000_000)
+
+    private func member(_ name: String, _ database: HearthDatabase) async throws -> MemberSummary {
+        let created = try await SQLMemberRepository(database: database).create(
+            NewMember(
+                email: "\(name)@example.org", displayName: name, role: .member, passwordHash: "x", createdAt: start))
+        return MemberSummary(created)
+    }
+
+    private func post(_ author: MemberSummary, _ body: String) -> NewPost {
+        NewPost(author: author, body: body, html: "<p>\(body)</p>", quotePostID: nil, createdAt: start)
+    }
+
+    @Test(
+        "writing a post reads the topic that far for its author, and read positions never move back",
+        arguments: TestEngine.allCases)
+    func readPositions(engine: TestEngine) async throws {
+        let database = try await TestDatabase.make(engine)
+        defer { Task { await database.close() } }
+        let forum = SQLForumRepository(database: database)
+        let ana = try await member("Ana", database)
+        let bo = try await member("Bo", database)
+        let category = try await forum.createCategory(
+            NewCategory(slug: "general", name: "General", description: "", startPolicy: .everyone, kind: .forum))
+        let (topic, opening) = try await forum.createTopic(
+            categoryID: category.id, title: "Hello", firstPost: post(ana, "first"))
+        #expect(opening.author == ana)
+        #expect(try await forum.readPositions(of: ana.id, in: [topic.id]) == [topic.id: 1])
+        let reply = try await forum.addPost(to: topic.id, post(bo, "second"))
+        #expect(reply.number == 2)
+        #expect(try await forum.posts(in: topic.id, numbers: 2...2) == [reply], "the post returned is the post stored")
+        #expect(try await forum.readPositions(of: bo.id, in: [topic.id]) == [topic.id: 2])
+
+        try await forum.markRead(topic.id, upTo: 2, by: ana.id)
+        try await forum.markRead(topic.id, upTo: 1, by: ana.id)
+        #expect(try await forum.readPositions(of: ana.id, in: [topic.id]) == [topic.id: 2])
+    }
+
+    @Test("reaction tallies count everyone's and mark the viewer's own, in one query", arguments: TestEngine.allCases)
+    func reactionTallies(engine: TestEngine) async throws {
+        let database = try await TestDatabase.make(engine)
+        defer { Task { await database.close() } }
+        let forum = SQLForumRepository(database: database)
+        let ana = try await member("Ana", database)
+        let bo = try await member("Bo", database)
+        let category = try await forum.createCategory(
+            NewCategory(slug: "general", name: "General", description: "", startPolicy: .everyone, kind: .forum))
+        let (_, opening) = try await forum.createTopic(
+            categoryID: category.id, title: "Hello", firstPost: post(ana, "first"))
+        _ = try await forum.toggleReaction(.like, on: opening.id, by: ana.id, at: start)
+        _ = try await forum.toggleReaction(.like, on: opening.id, by: bo.id, at: start)
+        _ = try await forum.toggleReaction(.thanks, on: opening.id, by: bo.id, at: start)
+
+        let forBo = try #require(try await forum.reactions(on: [opening.id], viewer: bo.id)[opening.id])
+        #expect(forBo.counts == [.like: 2, .thanks: 1])
+        #expect(forBo.mine == [.like, .thanks])
+        let forAna = try #require(try await forum.reactions(on: [opening.id], viewer: ana.id)[opening.id])
+        #expect(forAna.mine == [.like])
+        let anonymous = try #require(try await forum.reactions(on: [opening.id], viewer: nil)[opening.id])
+        #expect(anonymous.counts == [.like: 2, .thanks: 1])
+        #expect(anonymous.mine.isEmpty)
+    }
+}
