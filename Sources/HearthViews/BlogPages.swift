@@ -106,7 +106,7 @@ extension PostItem {
     func quotingFrom(_ base: String) -> PostItem {
         PostItem(
             id: id, number: number, anchor: anchor, authorName: authorName, authorURL: authorURL,
-            authorRole: authorRole,
+            authorRole: authorRole, avatarURL: avatarURL, authorInitial: authorInitial,
             created: created, createdISO: createdISO, edited: edited, deleted: deleted, html: html, quote: quote,
             reactions: reactions, canReact: canReact, canEdit: canEdit, canDelete: canDelete, canRestore: canRestore,
             quoteURL: quoteURL == nil ? nil : base + "?quote=\(id)#reply")

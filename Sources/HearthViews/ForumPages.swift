@@ -134,6 +134,9 @@ public struct PostItem: Sendable, Hashable {
     public let authorName: String
     public let authorURL: String
     public let authorRole: String?
+    /// The author's picture, or nil for a badge with `authorInitial`.
+    public let avatarURL: String?
+    public let authorInitial: String
     public let created: String
     public let createdISO: String
     public let edited: Bool
@@ -197,6 +200,7 @@ public struct TopicPageView: Sendable, ShowsPosts {
                 authorName: post.author.displayName, authorURL: Paths.member(post.author.handle),
                 authorRole: post.author.role == .member
                     ? nil : localization.text("role_\(post.author.role.rawValue)", language),
+                avatarURL: post.author.avatarPath, authorInitial: Self.initial(of: post.author.displayName),
                 created: Localization.date(post.createdAt, language), createdISO: Localization.isoDate(post.createdAt),
                 edited: post.editCount > 0, deleted: post.isDeleted, html: hidden ? "" : post.html,
                 quote: post.quotePostID.flatMap { topicPage.quotes[$0] }.map { quoteItem($0) },
@@ -218,6 +222,11 @@ public struct TopicPageView: Sendable, ShowsPosts {
             canReply: topicPage.canReply, isStaff: topicPage.viewerIsStaff, loggedIn: viewer != nil,
             replyAction: "/t/\(topic.id.rawValue)/replies", stateAction: "/t/\(topic.id.rawValue)/state",
             quoting: quoting.map { quoteItem($0) }, quotePostID: quoting?.postID.rawValue, draft: draft)
+    }
+
+    /// The first letter of a name, upper-cased, for the badge shown when there is no picture.
+    static func initial(of name: String) -> String {
+        name.first { $0.isLetter || $0.isNumber }.map { String($0).uppercased() } ?? "?"
     }
 
     static func quoteItem(_ quoted: QuotedPost) -> PostItem.Quote {

@@ -70,6 +70,8 @@ extension PostItem: MustacheParent {
         case "authorName": authorName
         case "authorURL": authorURL
         case "authorRole": authorRole
+        case "avatarURL": avatarURL
+        case "authorInitial": authorInitial
         case "created": created
         case "createdISO": createdISO
         case "edited": edited

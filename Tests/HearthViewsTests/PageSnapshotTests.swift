@@ -10,7 +10,9 @@ import Testing
 struct PageSnapshotTests {
     static let date = Date(timeIntervalSince1970: 1_790_000_000)
     let ana = MemberSummary(id: MemberID(2), handle: "ana", displayName: "Ana <Lopez>", role: .member)
-    let cm = MemberSummary(id: MemberID(1), handle: "camille", displayName: "Camille", role: .communityManager)
+    let cm = MemberSummary(
+        id: MemberID(1), handle: "camille", displayName: "Camille", role: .communityManager,
+        avatarPath: "/uploads/0a1b2c.png")
     let general = HearthCore.Category(
         id: CategoryID(1), slug: "general", name: "Général", description: "Anything", position: 1,
         startPolicy: .everyone, kind: .forum)

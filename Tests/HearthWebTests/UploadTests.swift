@@ -105,6 +105,15 @@ struct ProfileTests {
         let community = try await TestCommunity.make(environment: ["HEARTH_DATA_DIR": data])
         defer { community.close() }
         let ana = try await community.member("ana@example.org")
+        let bo = try await community.member("bo@example.org")
+        let (topic, _) = try await community.services.forum.startTopic(
+            Viewer(member: bo, credential: .session(SessionID(0))),
+            in: try await community.services.forum.createCategory(
+                Viewer(
+                    member: try await community.member("cm@example.org", role: .communityManager),
+                    credential: .session(SessionID(0))),
+                name: "General", description: "", startPolicy: .everyone
+            ).id, title: "Bikes", body: "Who rides?")
         try await community.test { client in
             var browser = WebClient(client)
             #expect(try await browser.get("/profile").status == .seeOther, "visitors are sent to log in")
@@ -133,6 +142,16 @@ struct ProfileTests {
             #expect(profile.body.contains(#"<img src="/uploads/"#))
             #expect(profile.body.contains(#"<html lang="fr">"#), "the language is saved on the account")
             #expect(profile.body.contains("Modifier mon profil"))
+
+            // The picture goes beside her posts; a member without one gets the initial of their name.
+            let replied = try await browser.post("/t/\(topic.id.rawValue)/replies", form: ["body": "Me!"])
+            #expect(replied.status == .seeOther)
+            let page = try await browser.get("/t/\(topic.id.rawValue)")
+            let picture = try #require(profile.body.firstMatch(of: #/src="(/uploads/[^"]+)"/#)?.output.1)
+            #expect(page.body.contains(#"<img class="avatar" src="\#(picture)" alt="""#))
+            #expect(page.body.contains(#"<span class="avatar" aria-hidden="true">M</span>"#), "Bo's initial")
+            let member = try await browser.get("/api/v1/members/\(ana.id.rawValue)")
+            #expect(member.body.contains(#""avatarUrl":"\#(picture)""#))
         }
     }
 }

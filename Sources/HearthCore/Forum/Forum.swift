@@ -90,16 +90,21 @@ public struct MemberSummary: Sendable, Equatable, Codable {
     public let handle: String
     public let displayName: String
     public let role: Role
+    /// Their picture (`/uploads/…`), where the listing needs it; nil for the initial-letter badge.
+    public let avatarPath: String?
 
-    public init(id: MemberID, handle: String, displayName: String, role: Role) {
+    public init(id: MemberID, handle: String, displayName: String, role: Role, avatarPath: String? = nil) {
         self.id = id
         self.handle = handle
         self.displayName = displayName
         self.role = role
+        self.avatarPath = avatarPath
     }
 
     public init(_ member: Member) {
-        self.init(id: member.id, handle: member.handle, displayName: member.displayName, role: member.role)
+        self.init(
+            id: member.id, handle: member.handle, displayName: member.displayName, role: member.role,
+            avatarPath: member.avatarPath)
     }
 }
 

@@ -137,14 +137,17 @@ public struct SQLMemberRepository: MemberRepository {
         return (2...).lazy.map { "\(base)\($0)" }.first { !taken.contains($0) }!
     }
 
-    /// A member's public face from a row holding `id`, `handle`, `display_name` and `role` after `prefix`.
+    /// A member's public face from a row holding `id`, `handle`, `display_name` and `role` after `prefix`, and
+    /// `avatar_path` where the query selected it.
     static func summary(_ row: any SQLRow, prefix: String) throws -> MemberSummary {
         let id = try row.decode(column: prefix + "id", as: Int64.self)
+        let avatar = prefix + "avatar_path"
         return MemberSummary(
             id: MemberID(id),
             handle: try row.decode(column: prefix + "handle", as: String?.self) ?? "member\(id)",
             displayName: try row.decode(column: prefix + "display_name", as: String.self),
-            role: try role(row.decode(column: prefix + "role", as: String.self)))
+            role: try role(row.decode(column: prefix + "role", as: String.self)),
+            avatarPath: row.contains(column: avatar) ? try row.decode(column: avatar, as: String?.self) : nil)
     }
 
     static func role(_ name: String) throws -> Role {

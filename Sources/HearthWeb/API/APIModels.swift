@@ -24,6 +24,8 @@ enum APIModel {
         let displayName: String
         let role: String
         let bio: String
+        /// The member's picture, a path on this server (`/uploads/…`), or null.
+        let avatarUrl: String?
         let createdAt: Date
         /// Only for the member themself.
         let email: String?
@@ -34,6 +36,7 @@ enum APIModel {
             displayName = member.displayName
             role = member.role.rawValue
             bio = member.bio
+            avatarUrl = member.avatarPath
             createdAt = member.createdAt
             email = showEmail ? member.email : nil
         }
