@@ -5,6 +5,13 @@ import HearthCore
 /// them as `{{t.key}}`; sentences with values in them are assembled here with `text(_:_:_:)`.
 public struct Localization: Sendable {
     public let tables: [Language: [String: String]]
+    /// The domain's messages (errors, refusals), which Core writes in English, in the other languages.
+    let messages: [Language: MessageCatalog]
+
+    public init(tables: [Language: [String: String]], messages: [Language: MessageCatalog] = [:]) {
+        self.tables = tables
+        self.messages = messages
+    }
 
     public static func load() throws -> Localization {
         var tables: [Language: [String: String]] = [:]
@@ -18,7 +25,19 @@ public struct Localization: Sendable {
             }
             tables[language] = table
         }
-        return Localization(tables: tables)
+        guard
+            let url = Bundle.module.url(forResource: "Strings/messages-fr", withExtension: "json"),
+            let data = try? Data(contentsOf: url),
+            let french = try? JSONDecoder().decode([String: String].self, from: data)
+        else {
+            throw HearthError.unavailable("The French messages are missing from this build.")
+        }
+        return Localization(tables: tables, messages: [.french: MessageCatalog(french)])
+    }
+
+    /// A message from the domain (written in English) in the language, or as it is when no translation is known.
+    public func message(_ english: String, _ language: Language) -> String {
+        messages[language]?.translate(english) ?? english
     }
 
     public func table(_ language: Language) -> [String: String] {

@@ -39,7 +39,8 @@ struct ErrorMiddleware: RouterMiddleware {
             } else {
                 let heading = pages.text(Self.headingKey(for: status), context)
                 let page = MessagePage(
-                    page: pages.chrome(title: heading, context: context), heading: heading, message: message,
+                    page: pages.chrome(title: heading, context: context), heading: heading,
+                    message: pages.renderer.localization.message(message, context.language),
                     linkURL: "/", linkLabel: pages.text("error_home", context))
                 response = pages.html(page, template: MessagePage.template, status: status)
             }

@@ -13,7 +13,8 @@ struct PageRenderer: Sendable {
     ) -> PageChrome {
         PageChrome(
             title: title, communityName: settings.communityName, viewer: context.identity?.member,
-            csrf: context.csrfToken, signupOpen: settings.signupMode == .open, errors: errors, notice: notice,
+            csrf: context.csrfToken, signupOpen: settings.signupMode == .open,
+            errors: errors.map { renderer.localization.message($0, context.language) }, notice: notice,
             language: context.language, strings: renderer.localization.table(context.language),
             unreadNotifications: unreadNotifications)
     }

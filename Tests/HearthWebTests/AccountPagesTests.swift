@@ -42,6 +42,25 @@ struct AccountPagesTests {
         #expect(try await community.services.accounts.issueSetupLink() == nil)
     }
 
+    @Test("refusals and errors from the domain reach a French reader in French")
+    func frenchMessages() async throws {
+        let community = try await TestCommunity.make()
+        defer { community.close() }
+        try await community.member("ana@example.org")
+        try await community.test { client in
+            var browser = WebClient(client)
+            try await browser.get("/language?to=fr")
+            try await browser.get("/login")
+            let wrong = try await browser.post(
+                "/login", form: ["email": "ana@example.org", "password": "not the password"])
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.body.contains("Cette adresse e-mail et ce mot de passe ne correspondent à aucun compte."))
+            let missing = try await browser.get("/t/999")
+            #expect(missing.status == .notFound)
+            #expect(missing.body.contains("Ce sujet n&#39;existe pas ou a été retiré."))
+        }
+    }
+
     @Test("log-in works, a wrong password says so, and the sixth failure in a row is rate-limited")
     func logIn() async throws {
         let community = try await TestCommunity.make()
