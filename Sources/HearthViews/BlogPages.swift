@@ -104,12 +104,9 @@ public struct ArticlePageView: Sendable, ShowsPosts {
 extension PostItem {
     /// The same post with its "quote" link pointing at an article page instead of the topic.
     func quotingFrom(_ base: String) -> PostItem {
-        PostItem(
-            id: id, number: number, anchor: anchor, authorName: authorName, authorURL: authorURL,
-            authorRole: authorRole, avatarURL: avatarURL, authorInitial: authorInitial,
-            created: created, createdISO: createdISO, edited: edited, deleted: deleted, html: html, quote: quote,
-            reactions: reactions, canReact: canReact, canEdit: canEdit, canDelete: canDelete, canRestore: canRestore,
-            quoteURL: quoteURL == nil ? nil : base + "?quote=\(id)#reply")
+        var post = self
+        post.quoteURL = quoteURL == nil ? nil : base + "?quote=\(id)#reply"
+        return post
     }
 }
 

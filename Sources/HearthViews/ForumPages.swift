@@ -149,7 +149,7 @@ public struct PostItem: Sendable, Hashable {
     public let canEdit: Bool
     public let canDelete: Bool
     public let canRestore: Bool
-    public let quoteURL: String?
+    public var quoteURL: String?
 }
 
 public struct TopicPageView: Sendable, ShowsPosts {

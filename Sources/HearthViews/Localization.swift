@@ -16,23 +16,23 @@ public struct Localization: Sendable {
     public static func load() throws -> Localization {
         var tables: [Language: [String: String]] = [:]
         for language in Language.allCases {
-            guard
-                let url = Bundle.module.url(forResource: "Strings/\(language.rawValue)", withExtension: "json"),
-                let data = try? Data(contentsOf: url),
-                let table = try? JSONDecoder().decode([String: String].self, from: data)
-            else {
-                throw HearthError.unavailable("The \(language.rawValue) interface strings are missing from this build.")
-            }
-            tables[language] = table
+            tables[language] = try bundledTable(
+                language.rawValue, missing: "The \(language.rawValue) interface strings are missing from this build.")
         }
-        guard
-            let url = Bundle.module.url(forResource: "Strings/messages-fr", withExtension: "json"),
-            let data = try? Data(contentsOf: url),
-            let french = try? JSONDecoder().decode([String: String].self, from: data)
-        else {
-            throw HearthError.unavailable("The French messages are missing from this build.")
-        }
+        let french = try bundledTable("messages-fr", missing: "The French messages are missing from this build.")
         return Localization(tables: tables, messages: [.french: MessageCatalog(french)])
+    }
+
+    /// A `Strings/<name>.json` table from the bundle; a missing or broken one is a packaging bug.
+    private static func bundledTable(_ name: String, missing: String) throws -> [String: String] {
+        guard
+            let url = Bundle.module.url(forResource: "Strings/\(name)", withExtension: "json"),
+            let data = try? Data(contentsOf: url),
+            let table = try? JSONDecoder().decode([String: String].self, from: data)
+        else {
+            throw HearthError.unavailable(missing)
+        }
+        return table
     }
 
     /// A message from the domain (written in English) in the language, or as it is when no translation is known.

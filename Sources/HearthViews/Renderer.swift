@@ -30,6 +30,10 @@ public struct Renderer: Sendable {
             page.renderedPosts = try renderPosts(page.posts, chrome: page.page)
             object = page
         }
+        return try renderTemplate(object, template)
+    }
+
+    private func renderTemplate(_ object: Any, _ template: String) throws -> String {
         guard let output = library.render(object, withTemplate: template) else {
             throw HearthError.notFound("No template named \(template).")
         }
@@ -41,9 +45,7 @@ public struct Renderer: Sendable {
         try items.map { item in
             let fragment = PostFragment(post: item, lang: chrome.lang)
             let html = try posts.fragment(fragment) {
-                guard let html = library.render(PostFragment.Scope(fragment, t: chrome.t), withTemplate: "post-item")
-                else { throw HearthError.notFound("No template named post-item.") }
-                return html
+                try renderTemplate(PostFragment.Scope(fragment, t: chrome.t), "post-item")
             }
             return RenderedFragment(html: html)
         }

@@ -19,12 +19,11 @@ struct ForumStoreTests {
         NewPost(author: author, body: body, html: "<p>\(body)</p>", quotePostID: nil, createdAt: start)
     }
 
-    @Test(
-        "writing a post reads the topic that far for its author, and read positions never move back",
-        arguments: TestEngine.allCases)
-    func readPositions(engine: TestEngine) async throws {
+    /// Ana and Bo, and a topic Ana opened in a category.
+    private func community(_ engine: TestEngine) async throws -> (
+        HearthDatabase, SQLForumRepository, ana: MemberSummary, bo: MemberSummary, Topic, opening: Post
+    ) {
         let database = try await TestDatabase.make(engine)
-        defer { Task { await database.close() } }
         let forum = SQLForumRepository(database: database)
         let ana = try await member("Ana", database)
         let bo = try await member("Bo", database)
@@ -32,6 +31,15 @@ struct ForumStoreTests {
             NewCategory(slug: "general", name: "General", description: "", startPolicy: .everyone, kind: .forum))
         let (topic, opening) = try await forum.createTopic(
             categoryID: category.id, title: "Hello", firstPost: post(ana, "first"))
+        return (database, forum, ana, bo, topic, opening)
+    }
+
+    @Test(
+        "writing a post reads the topic that far for its author, and read positions never move back",
+        arguments: TestEngine.allCases)
+    func readPositions(engine: TestEngine) async throws {
+        let (database, forum, ana, bo, topic, opening) = try await community(engine)
+        defer { Task { await database.close() } }
         #expect(opening.author == ana)
         #expect(try await forum.readPositions(of: ana.id, in: [topic.id]) == [topic.id: 1])
         let reply = try await forum.addPost(to: topic.id, post(bo, "second"))
@@ -46,15 +54,8 @@ struct ForumStoreTests {
 
     @Test("reaction tallies count everyone's and mark the viewer's own, in one query", arguments: TestEngine.allCases)
     func reactionTallies(engine: TestEngine) async throws {
-        let database = try await TestDatabase.make(engine)
+        let (database, forum, ana, bo, _, opening) = try await community(engine)
         defer { Task { await database.close() } }
-        let forum = SQLForumRepository(database: database)
-        let ana = try await member("Ana", database)
-        let bo = try await member("Bo", database)
-        let category = try await forum.createCategory(
-            NewCategory(slug: "general", name: "General", description: "", startPolicy: .everyone, kind: .forum))
-        let (_, opening) = try await forum.createTopic(
-            categoryID: category.id, title: "Hello", firstPost: post(ana, "first"))
         _ = try await forum.toggleReaction(.like, on: opening.id, by: ana.id, at: start)
         _ = try await forum.toggleReaction(.like, on: opening.id, by: bo.id, at: start)
         _ = try await forum.toggleReaction(.thanks, on: opening.id, by: bo.id, at: start)
