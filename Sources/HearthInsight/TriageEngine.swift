@@ -90,7 +90,7 @@ public struct TriageEngine: Sendable {
                 kind = .complaint
                 confidence = min(1, -compound)
                 reasons = ["strongly negative"] + reasons.filter { cues.contains($0) }.prefix(2)
-            } else if compound >= 0.75 && !reading.tokens.contains(where: { $0.key.contains("?") }) {
+            } else if compound >= 0.75 && !reading.tokens.contains(where: \.isQuestion) {
                 kind = .praise
                 confidence = compound
                 reasons = ["strongly positive"] + reasons.prefix(2)
@@ -100,28 +100,31 @@ public struct TriageEngine: Sendable {
     }
 
     /// The words and named features that pushed a label up most, strongest first.
-    static func reasons(_ contributions: [Contribution], reading: Reading) -> [String] {
-        var byToken: [Int32: Float] = [:]
-        var named: [String: Float] = [:]
+    static func reasons(_ contributions: [Feature], reading: Reading) -> [String] {
+        var byToken = [Float](repeating: 0, count: reading.tokens.count)
+        var named: [(text: String, value: Float)] = []
         for contribution in contributions {
-            if contribution.hash & FeatureHash.namedBit != 0, let name = FeatureNames.byHash[contribution.hash] {
-                named[name, default: 0] += contribution.value
+            if contribution.hash & FeatureHash.namedBit != 0 {
+                guard let text = FeatureNames.text(of: contribution.hash) else { continue }
+                if let known = named.firstIndex(where: { $0.text == text }) {
+                    named[known].value += contribution.value
+                } else {
+                    named.append((text, contribution.value))
+                }
             } else if contribution.origin >= 0 {
-                byToken[contribution.origin, default: 0] += contribution.value
+                byToken[Int(contribution.origin)] += contribution.value
             }
         }
         var ranked: [(String, Float)] = []
         var seen: Set<String> = []
-        for (origin, value) in byToken where value > 0.15 {
-            let token = reading.tokens[Int(origin)]
+        for (origin, value) in byToken.enumerated() where value > 0.15 {
+            let token = reading.tokens[origin]
             // Short function words move scores a little everywhere; they explain nothing to a reader.
-            guard token.key.count > 3 || token.kind != .word else { continue }
+            guard token.key.utf8.count > 3 || token.kind != .word else { continue }
             let word = token.original
             if seen.insert(word.lowercased()).inserted { ranked.append(("\u{201C}\(word)\u{201D}", value)) }
         }
-        for (name, value) in named where value > 0.15 && !name.hasPrefix("language|") {
-            ranked.append((Self.readable(name), value))
-        }
+        ranked += named.filter { $0.value > 0.15 }
         return ranked.sorted { $0.1 > $1.1 }.prefix(4).map(\.0)
     }
 
@@ -130,18 +133,6 @@ public struct TriageEngine: Sendable {
         let clamped = min(max(probability, 1e-6), 1 - 1e-6)
         let logit = log(clamped / (1 - clamped)) - 3
         return 1 / (1 + exp(-logit))
-    }
-
-    static func readable(_ name: String) -> String {
-        let parts = name.split(separator: "|").map(String.init)
-        switch parts.first {
-        case "term" where parts.count == 2 && parts[1] == "attack": return "attack on a person"
-        case "term" where parts.count == 3: return "\(parts[1]) (mentioned)"
-        case "term": return parts[1]
-        case "cue": return parts.dropFirst().joined(separator: " ") + " cue"
-        case "shape": return parts[1].replacingOccurrences(of: "-", with: " ")
-        default: return name.replacingOccurrences(of: "|", with: " ")
-        }
     }
 
     static func format(_ value: Double) -> String {

@@ -19,22 +19,25 @@ public struct FeatureSet: Sendable, Codable, Equatable {
     }
 }
 
-/// A sparse feature vector: 32-bit hashes (the model folds them into its table), values, and for each feature the
-/// token it came from (-1 for whole-post features), so explanations can name words.
-public struct FeatureVector: Sendable {
-    public var hashes: [UInt32] = []
-    public var values: [Float] = []
-    public var origins: [Int32] = []
+/// One feature of a post: its 32-bit hash (the model folds it into its table), its value, and the token it came
+/// from (-1 for whole-post features), so explanations can name words.
+public struct Feature: Sendable {
+    public var hash: UInt32
+    public var value: Float
+    public var origin: Int32
+}
 
-    mutating func add(_ hash: UInt32, _ value: Float, origin: Int) {
-        hashes.append(hash)
-        values.append(value)
-        origins.append(Int32(origin))
+/// A sparse feature vector.
+public struct FeatureVector: Sendable {
+    public var features: [Feature] = []
+
+    mutating func reserveCapacity(_ count: Int) {
+        features.reserveCapacity(count)
     }
 
-    /// A feature with a readable name, such as `term|insult` or `cue|question-mark`.
-    mutating func add(named name: String, _ value: Float = 1, origin: Int = -1) {
-        add(FeatureHash.named(name), value, origin: origin)
+    @inline(__always)
+    mutating func add(_ hash: UInt32, _ value: Float, origin: Int) {
+        features.append(Feature(hash: hash, value: value, origin: Int32(origin)))
     }
 }
 
@@ -77,14 +80,52 @@ enum FeatureHash {
     }
 }
 
-/// Readable names of the named features, by hash, for explanations.
+/// The named features: their hashes, computed once, and what an explanation calls them.
 enum FeatureNames {
-    static let byHash: [UInt32: String] = {
+    static let shouting = FeatureHash.named("shape|shouting")
+    static let repeatedPunctuation = FeatureHash.named("shape|repeated-punctuation")
+    static let attack = FeatureHash.named("term|attack")
+    /// `term|KIND` and `term|KIND|mentioned`, by `TermKind` index.
+    static let terms: [(said: UInt32, mentioned: UInt32)] = TermKind.allCases.map {
+        (FeatureHash.named("term|" + $0.rawValue), FeatureHash.named("term|" + $0.rawValue + "|mentioned"))
+    }
+    /// `language|CODE`, by `TextLanguage` index.
+    static let languages: [UInt32] = TextLanguage.allCases.map { FeatureHash.named("language|" + $0.rawValue) }
+
+    /// Every named feature's hash with its readable form (nil: never shown), sorted by hash.
+    private static let readable: [(hash: UInt32, text: String?)] = {
         var names = FeedbackCues.names + ["shape|shouting", "shape|repeated-punctuation", "term|attack"]
         names += TermKind.allCases.flatMap { ["term|" + $0.rawValue, "term|" + $0.rawValue + "|mentioned"] }
         names += TextLanguage.allCases.map { "language|" + $0.rawValue }
-        return Dictionary(names.map { (FeatureHash.named($0), $0) }) { first, _ in first }
+        var table: [UInt32: String?] = [:]
+        for name in names where table[FeatureHash.named(name)] == nil {
+            table[FeatureHash.named(name)] = name.hasPrefix("language|") ? nil : readable(name)
+        }
+        return table.map { ($0.key, $0.value) }.sorted { $0.hash < $1.hash }
     }()
+
+    /// What an explanation calls the named feature `hash`, or nil.
+    static func text(of hash: UInt32) -> String? {
+        var low = 0
+        var high = readable.count
+        while low < high {
+            let middle = (low + high) / 2
+            if readable[middle].hash < hash { low = middle + 1 } else { high = middle }
+        }
+        return low < readable.count && readable[low].hash == hash ? readable[low].text : nil
+    }
+
+    static func readable(_ name: String) -> String {
+        let parts = name.split(separator: "|").map(String.init)
+        switch parts.first {
+        case "term" where parts.count == 2 && parts[1] == "attack": return "attack on a person"
+        case "term" where parts.count == 3: return "\(parts[1]) (mentioned)"
+        case "term": return parts[1]
+        case "cue": return parts.dropFirst().joined(separator: " ") + " cue"
+        case "shape": return parts[1].replacingOccurrences(of: "-", with: " ")
+        default: return name.replacingOccurrences(of: "|", with: " ")
+        }
+    }
 }
 
 /// Turns a reading into features.
@@ -99,52 +140,54 @@ public struct FeatureExtractor: Sendable {
     static let mentionedWeight: Float = 0.3
 
     public func features(of reading: Reading) -> FeatureVector {
-        var vector = FeatureVector()
         let tokens = reading.tokens
-        vector.hashes.reserveCapacity(tokens.count * 12)
-        vector.values.reserveCapacity(tokens.count * 12)
-        vector.origins.reserveCapacity(tokens.count * 12)
+        var vector = FeatureVector()
         var lexical = 0
-        for token in tokens where token.isLexical || token.kind == .url || token.kind == .mention { lexical += 1 }
+        var gramCount = 0
+        for index in tokens.indices {
+            let kind = tokens[index].kind
+            if kind != .punctuation && kind != .number { lexical += 1 }
+            if kind == .word, let grams = set.characterGrams {
+                let length = tokens[index].key.utf8.count
+                if length >= 2 { for gram in grams { gramCount += max(0, length + 3 - gram) } }
+            }
+        }
+        vector.reserveCapacity(tokens.count * 2 + gramCount + 16)
         let wordNorm = 1 / Float(max(1, lexical)).squareRoot()
-        var previous: (hash: UInt32, index: Int)? = nil
+        let gramNorm = 1 / Float(max(1, gramCount)).squareRoot()
+        var previous: UInt32? = nil
         var buffer: [UInt8] = []
         buffer.reserveCapacity(32)
-        var gramNorm: Float = 1
-        if let grams = set.characterGrams {
-            var count = 0
-            for token in tokens where token.kind == .word && token.key.utf8.count >= 2 {
-                for length in grams { count += max(0, token.key.utf8.count + 3 - length) }
-            }
-            gramNorm = 1 / Float(max(1, count)).squareRoot()
-        }
-        for (index, token) in tokens.enumerated() {
-            guard token.kind != .punctuation || token.key == "?" || token.key == "!" || token.key == "?!" else {
+        for index in tokens.indices {
+            let kind = tokens[index].kind
+            guard kind != .punctuation || !tokens[index].marks.isDisjoint(with: [.question, .exclamation]) else {
                 previous = nil
                 continue
             }
             let scope: Float = reading.scopes[index].isEmpty ? 1 : Self.mentionedWeight
-            var unigram = FeatureHash.unigram
-            for byte in token.key.utf8 { unigram = FeatureHash.step(unigram, byte) }
+            let unigram = tokens[index].hash
             vector.add(FeatureHash.finish(unigram) & ~FeatureHash.namedBit, wordNorm * scope, origin: index)
             if set.bigrams, let previous {
-                var pair = FeatureHash.step(previous.hash, 0x20)
-                for byte in token.key.utf8 { pair = FeatureHash.step(pair, byte) }
+                var pair = FeatureHash.step(previous, 0x20)
+                for byte in tokens[index].key.utf8 { pair = FeatureHash.step(pair, byte) }
                 vector.add(
                     FeatureHash.finish(pair ^ FeatureHash.bigram) & ~FeatureHash.namedBit, wordNorm * scope,
                     origin: index)
             }
-            previous = (unigram, index)
-            if let grams = set.characterGrams, token.kind == .word, token.key.utf8.count >= 2 {
+            previous = unigram
+            if let grams = set.characterGrams, kind == .word, tokens[index].key.utf8.count >= 2 {
                 buffer.removeAll(keepingCapacity: true)
                 buffer.append(0x20)
-                buffer.append(contentsOf: token.key.utf8)
+                buffer.append(contentsOf: tokens[index].key.utf8)
                 buffer.append(0x20)
-                for length in grams where length <= buffer.count {
-                    for start in 0...(buffer.count - length) {
-                        var hash = FeatureHash.character &+ UInt32(length)
-                        for offset in start..<(start + length) { hash = FeatureHash.step(hash, buffer[offset]) }
-                        vector.add(FeatureHash.finish(hash) & ~FeatureHash.namedBit, gramNorm * scope, origin: index)
+                buffer.withUnsafeBufferPointer { bytes in
+                    for length in grams where length <= bytes.count {
+                        for start in 0...(bytes.count - length) {
+                            var hash = FeatureHash.character &+ UInt32(length)
+                            for offset in start..<(start + length) { hash = FeatureHash.step(hash, bytes[offset]) }
+                            vector.add(
+                                FeatureHash.finish(hash) & ~FeatureHash.namedBit, gramNorm * scope, origin: index)
+                        }
                     }
                 }
             }
@@ -162,11 +205,12 @@ public struct FeatureExtractor: Sendable {
                 if !hit.isMentioned { attackFrameUntil = hit.index + hit.length + 3 }
                 continue
             }
-            vector.add(named: "term|" + hit.kind.rawValue + (hit.isMentioned ? "|mentioned" : ""), origin: hit.index)
+            let names = FeatureNames.terms[TermKind.allCases.firstIndex(of: hit.kind)!]
+            vector.add(hit.isMentioned ? names.mentioned : names.said, 1, origin: hit.index)
             if !hit.isMentioned, hit.index <= attackFrameUntil,
                 hit.kind == .insult || hit.kind == .hate || hit.kind == .profanity
             {
-                vector.add(named: "term|attack", origin: hit.index)
+                vector.add(FeatureNames.attack, 1, origin: hit.index)
             }
         }
     }
@@ -174,14 +218,14 @@ public struct FeatureExtractor: Sendable {
     private func addShape(_ reading: Reading, to vector: inout FeatureVector) {
         var words = 0
         var shouted = 0
-        for token in reading.tokens where token.kind == .word {
+        for index in reading.tokens.indices where reading.tokens[index].kind == .word {
             words += 1
-            if token.isShouted { shouted += 1 }
+            if reading.tokens[index].isShouted { shouted += 1 }
         }
-        if words >= 3 && shouted * 2 >= words { vector.add(named: "shape|shouting") }
-        if reading.tokens.contains(where: { $0.kind == .punctuation && $0.original.count >= 3 }) {
-            vector.add(named: "shape|repeated-punctuation")
+        if words >= 3 && shouted * 2 >= words { vector.add(FeatureNames.shouting, 1, origin: -1) }
+        if reading.tokens.contains(where: { $0.kind == .punctuation && $0.original.unicodeScalars.count >= 3 }) {
+            vector.add(FeatureNames.repeatedPunctuation, 1, origin: -1)
         }
-        vector.add(named: "language|" + reading.language.rawValue)
+        vector.add(FeatureNames.languages[TextLanguage.allCases.firstIndex(of: reading.language)!], 1, origin: -1)
     }
 }

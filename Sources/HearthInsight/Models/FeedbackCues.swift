@@ -3,7 +3,7 @@
 enum FeedbackCues {
     static let kinds = ["question", "suggestion", "bug", "complaint", "praise", "discussion"]
 
-    private static let phrases: [String: String] = [
+    static let phrases: [String: String] = [
         "question": """
         how do i|how can i|how to|is there a way|is it possible|any idea|does anyone|anyone know|can i|can someone|\
         what is|where is|why is|why does|why do|help|need help|est ce que|comment faire|comment on|quelqu'un sait|\
@@ -33,60 +33,43 @@ enum FeedbackCues {
         """,
     ]
 
-    /// Phrase keys by first key: (kind, keys).
-    private static let phraseIndex: [String: [(String, [String])]] = {
-        let tokenizer = Tokenizer()
-        var index: [String: [(String, [String])]] = [:]
-        for (kind, list) in phrases {
-            for phrase in list.split(separator: "|") {
-                let keys = tokenizer.tokens(String(phrase)).filter { $0.kind != .punctuation }.map(\.key)
-                guard let first = keys.first else { continue }
-                index[first, default: []].append((kind, keys))
-            }
-        }
-        return index
-    }()
-
-    static var names: [String] {
+    static let names: [String] =
         kinds.flatMap { ["cue|" + $0, "cue|" + $0 + "|opening"] } + [
             "cue|question-mark", "cue|question-mark|end", "cue|exclamation", "cue|long", "cue|short",
         ]
-    }
+
+    /// `names`' hashes; the shape cues start at `shapes`.
+    private static let hashes = names.map(FeatureHash.named)
+    private static let shapes = kinds.count * 2
 
     static func add(_ reading: Reading, to vector: inout FeatureVector) {
         let tokens = reading.tokens
-        var counts: [String: Int] = [:]
-        var opening: Set<String> = []
+        var counts = [Int](repeating: 0, count: kinds.count)
+        var opening = [Bool](repeating: false, count: kinds.count)
+        var cues = reading.cues[...]
         var wordsSeen = 0
-        for (index, token) in tokens.enumerated() where token.kind == .word {
-            wordsSeen += 1
-            guard let candidates = phraseIndex[token.key] else { continue }
-            for (kind, keys) in candidates where Self.matches(keys, tokens, at: index) {
-                counts[kind, default: 0] += 1
-                if wordsSeen <= 3 { opening.insert(kind) }
+        var questionMarks = 0
+        var exclamation = false
+        for index in tokens.indices {
+            if tokens[index].kind == .word { wordsSeen += 1 }
+            if tokens[index].isQuestion { questionMarks += 1 }
+            if tokens[index].isExclamation { exclamation = true }
+            while let cue = cues.first, cue.index == index {
+                counts[Int(cue.kind)] += 1
+                if wordsSeen <= 3 { opening[Int(cue.kind)] = true }
+                cues = cues.dropFirst()
             }
         }
-        for (kind, count) in counts { vector.add(named: "cue|" + kind, Float(min(count, 4)) / 2) }
-        for kind in opening { vector.add(named: "cue|" + kind + "|opening") }
-        let questionMarks = tokens.filter { $0.kind == .punctuation && $0.key.contains("?") }.count
-        if questionMarks > 0 { vector.add(named: "cue|question-mark", Float(min(questionMarks, 3))) }
+        for (kind, count) in counts.enumerated() where count > 0 {
+            vector.add(hashes[kind * 2], Float(min(count, 4)) / 2, origin: -1)
+        }
+        for (kind, opens) in opening.enumerated() where opens { vector.add(hashes[kind * 2 + 1], 1, origin: -1) }
+        if questionMarks > 0 { vector.add(hashes[shapes], Float(min(questionMarks, 3)), origin: -1) }
         if let last = tokens.last(where: { $0.kind != .emoji && $0.kind != .emoticon }), last.key.contains("?") {
-            vector.add(named: "cue|question-mark|end")
+            vector.add(hashes[shapes + 1], 1, origin: -1)
         }
-        if tokens.contains(where: { $0.kind == .punctuation && $0.key == "!" }) { vector.add(named: "cue|exclamation") }
-        if wordsSeen > 150 { vector.add(named: "cue|long") }
-        if wordsSeen < 12 { vector.add(named: "cue|short") }
-    }
-
-    private static func matches(_ keys: [String], _ tokens: [Token], at start: Int) -> Bool {
-        var position = start
-        for key in keys {
-            while position < tokens.count, tokens[position].kind == .punctuation, tokens[position].key == "'" {
-                position += 1
-            }
-            guard position < tokens.count, tokens[position].key == key else { return false }
-            position += 1
-        }
-        return true
+        if exclamation { vector.add(hashes[shapes + 2], 1, origin: -1) }
+        if wordsSeen > 150 { vector.add(hashes[shapes + 3], 1, origin: -1) }
+        if wordsSeen < 12 { vector.add(hashes[shapes + 4], 1, origin: -1) }
     }
 }

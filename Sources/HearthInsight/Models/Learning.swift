@@ -70,11 +70,11 @@ extension LinearModel {
             biasAccumulators[output] += gradient[output] * gradient[output]
             bias[output] -= rate * gradient[output] / (biasAccumulators[output].squareRoot() + 1e-6)
         }
-        for position in vector.hashes.indices {
-            let row = Int(vector.hashes[position] & mask) * outputs
+        for feature in vector.features {
+            let row = Int(feature.hash & mask) * outputs
             for output in 0..<outputs {
                 let index = row + output
-                let g = gradient[output] * vector.values[position] + l2 * weights[index]
+                let g = gradient[output] * feature.value + l2 * weights[index]
                 accumulators[index] += g * g
                 weights[index] -= rate * g / (accumulators[index].squareRoot() + 1e-6)
             }
@@ -107,7 +107,7 @@ public struct AdaptiveModel: Sendable {
         base.probabilities(vector, adding: delta.isEmpty ? nil : delta)
     }
 
-    func contributions(_ vector: FeatureVector, label: Int) -> [Contribution] {
+    func contributions(_ vector: FeatureVector, label: Int) -> [Feature] {
         base.contributions(vector, label: label, adding: delta.isEmpty ? nil : delta)
     }
 
@@ -119,12 +119,12 @@ public struct AdaptiveModel: Sendable {
             biasAccumulators[output] += gradient[output] * gradient[output]
             delta.bias[output] -= learningRate * 0.1 * gradient[output] / (biasAccumulators[output].squareRoot() + 1e-6)
         }
-        for position in vector.hashes.indices {
-            let row = Int(vector.hashes[position] & base.mask) * outputs
+        for feature in vector.features {
+            let row = Int(feature.hash & base.mask) * outputs
             for output in 0..<outputs {
                 let index = row + output
                 let current = delta.weights[index] ?? 0
-                let g = gradient[output] * vector.values[position] + l2 * current
+                let g = gradient[output] * feature.value + l2 * current
                 let accumulated = (accumulators[index] ?? 0) + g * g
                 accumulators[index] = accumulated
                 delta.weights[index] = current - learningRate * g / (accumulated.squareRoot() + 1e-6)

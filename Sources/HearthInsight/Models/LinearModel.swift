@@ -36,10 +36,15 @@ public struct LinearModel: Sendable {
         let outputs = outputs
         let mask = mask
         weights.withUnsafeBufferPointer { table in
-            for position in vector.hashes.indices {
-                let row = Int(vector.hashes[position] & mask) &* outputs
-                let value = vector.values[position]
-                for output in 0..<outputs { logits[output] += table[row &+ output] * value }
+            if outputs == 1 {
+                var sum = logits[0]
+                for feature in vector.features { sum += table[Int(feature.hash & mask)] * feature.value }
+                logits[0] = sum
+                return
+            }
+            for feature in vector.features {
+                let row = Int(feature.hash & mask) &* outputs
+                for output in 0..<outputs { logits[output] += table[row &+ output] * feature.value }
             }
         }
         if let delta { delta.add(to: &logits, vector, mask: mask, outputs: outputs) }
@@ -62,13 +67,13 @@ public struct LinearModel: Sendable {
         return exps.map { $0 / total }
     }
 
-    /// How much each feature pushed `label` up (positive) or down, with the token it came from.
-    func contributions(_ vector: FeatureVector, label: Int, adding delta: ModelDelta? = nil) -> [Contribution] {
+    /// How much each feature pushed `label` up (positive) or down (weight × value), with the token it came from.
+    func contributions(_ vector: FeatureVector, label: Int, adding delta: ModelDelta? = nil) -> [Feature] {
         let outputs = outputs
-        var result: [Contribution] = []
-        result.reserveCapacity(vector.hashes.count)
-        for position in vector.hashes.indices {
-            let row = Int(vector.hashes[position] & mask) * outputs
+        var result: [Feature] = []
+        result.reserveCapacity(vector.features.count)
+        for feature in vector.features {
+            let row = Int(feature.hash & mask) * outputs
             var weight: Float
             if outputs == 1 {
                 weight = weights[row] + (delta?.weight(row) ?? 0)
@@ -84,20 +89,10 @@ public struct LinearModel: Sendable {
                 }
                 weight = own - mean
             }
-            result.append(
-                Contribution(
-                    origin: vector.origins[position], hash: vector.hashes[position],
-                    value: weight * vector.values[position]))
+            result.append(Feature(hash: feature.hash, value: weight * feature.value, origin: feature.origin))
         }
         return result
     }
-}
-
-/// One feature's push on a label: the token it came from (-1: the whole post), its hash, and weight × value.
-struct Contribution {
-    var origin: Int32
-    var hash: UInt32
-    var value: Float
 }
 
 /// A community's adjustments on top of a model: a sparse table of weight changes, learned online.
@@ -115,10 +110,10 @@ public struct ModelDelta: Sendable {
     func add(to logits: inout [Float], _ vector: FeatureVector, mask: UInt32, outputs: Int) {
         for output in 0..<outputs { logits[output] += bias[output] }
         guard !weights.isEmpty else { return }
-        for position in vector.hashes.indices {
-            let row = Int(vector.hashes[position] & mask) * outputs
+        for feature in vector.features {
+            let row = Int(feature.hash & mask) * outputs
             for output in 0..<outputs {
-                if let weight = weights[row + output] { logits[output] += weight * vector.values[position] }
+                if let weight = weights[row + output] { logits[output] += weight * feature.value }
             }
         }
     }

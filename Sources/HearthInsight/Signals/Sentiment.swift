@@ -20,37 +20,46 @@ struct SentimentAnalyzer: Sendable {
     func analyze(_ reading: Reading) -> Result {
         let tokens = reading.tokens
         let french = reading.language == .fr
-        let hasMixedCase = tokens.contains { $0.kind == .word && !$0.isShouted && $0.key.count > 1 }
+        let hasMixedCase = tokens.contains { $0.kind == .word && !$0.isShouted && $0.key.utf8.count > 1 }
         var sentiments: [Double] = []
-        var drivers: [(String, Double)] = []
+        var drivers: [(index: Int, valence: Double)] = []
         var butIndex: Int? = nil
         var lexicalPositions: [Int] = []
-        for (index, token) in tokens.enumerated() where token.isLexical {
+        var exclamations = 0
+        for index in tokens.indices {
+            if tokens[index].marks.contains(.exclamation) {
+                exclamations += tokens[index].original.utf8.count { $0 == UInt8(ascii: "!") }
+            }
+            guard tokens[index].isLexical else { continue }
             lexicalPositions.append(index)
-            if token.key == "but" || token.key == "mais" { butIndex = sentiments.count }
-            var valence = self.valence(of: token, french: french)
+            let facts = lexicon.facts(tokens[index].word)
+            if facts?.roles.contains(.contrast) == true { butIndex = sentiments.count }
+            var valence =
+                tokens[index].kind == .word
+                ? Self.valence(of: facts, french: french)
+                : symbolValence(tokens[index].kind, tokens[index].key, tokens[index].original)
             guard valence != 0 else {
                 sentiments.append(0)
                 continue
             }
-            if token.isShouted && hasMixedCase { valence += valence > 0 ? Self.capitalEmphasis : -Self.capitalEmphasis }
+            if tokens[index].isShouted && hasMixedCase {
+                valence += valence > 0 ? Self.capitalEmphasis : -Self.capitalEmphasis
+            }
             let window = lexicalPositions.suffix(4).dropLast()
+            var negated = false
             for (distance, position) in window.reversed().enumerated() {
-                let previous = tokens[position]
-                if let scalar = Self.boosters[previous.key] {
-                    let decay = [1.0, 0.95, 0.9][distance]
-                    var amount = scalar * decay
-                    if previous.isShouted && hasMixedCase {
-                        amount += scalar > 0 ? Self.capitalEmphasis : -Self.capitalEmphasis
-                    }
-                    valence += valence > 0 ? amount : -amount
+                guard let previous = lexicon.facts(tokens[position].word) else { continue }
+                if !previous.roles.isDisjoint(with: [.negator, .frenchNe]) { negated = true }
+                guard previous.booster != 0 else { continue }
+                var amount = previous.booster * Self.boosterDecay[distance]
+                if tokens[position].isShouted && hasMixedCase {
+                    amount += previous.booster > 0 ? Self.capitalEmphasis : -Self.capitalEmphasis
                 }
+                valence += valence > 0 ? amount : -amount
             }
-            if window.contains(where: { Reader.negators.contains(tokens[$0].key) || tokens[$0].key == "ne" }) {
-                valence *= Self.negationScale
-            }
+            if negated { valence *= Self.negationScale }
             sentiments.append(valence)
-            drivers.append((token.original, valence))
+            drivers.append((index, valence))
         }
         if let butIndex {
             for index in sentiments.indices {
@@ -59,30 +68,39 @@ struct SentimentAnalyzer: Sendable {
         }
         var total = sentiments.reduce(0, +)
         if total != 0 {
-            let exclamations = tokens.filter { $0.kind == .punctuation && $0.key.contains("!") }
-                .reduce(0) { $0 + $1.original.filter { $0 == "!" }.count }
             let emphasis = Double(min(exclamations, 4)) * Self.exclamationEmphasis
             total += total > 0 ? emphasis : -emphasis
         }
         let compound = max(-1, min(1, total / (total * total + 15).squareRoot()))
-        drivers.sort { abs($0.1) > abs($1.1) }
-        return Result(compound: compound, drivers: Array(drivers.prefix(3)))
+        drivers.sort { abs($0.valence) > abs($1.valence) }
+        return Result(
+            compound: compound, drivers: drivers.prefix(3).map { (tokens[$0.index].original, $0.valence) })
     }
 
-    private func valence(of token: Token, french: Bool) -> Double {
+    private static func valence(of facts: WordFacts?, french: Bool) -> Double {
+        guard let facts else { return 0 }
+        if french { return facts.pattern.map { $0 * 4 } ?? facts.frenchValence }
+        return facts.vader
+    }
+
+    /// Valence of an emoji (from the words describing it) or an emoticon.
+    private func symbolValence(_ kind: Token.Kind, _ key: String, _ original: String) -> Double {
+        if kind == .emoji { return lexicon.emojiValence[key] ?? 0 }
+        return lexicon.vader[key.lowercased()] ?? lexicon.vader[original.lowercased()] ?? 0
+    }
+
+    private static let boosterDecay = [1.0, 0.95, 0.9]
+
+    private func valence(of token: Token, _ facts: WordFacts?, french: Bool) -> Double {
         switch token.kind {
         case .emoji:
-            guard let words = lexicon.emojiWords[token.key] else { return 0 }
-            let values = words.compactMap { lexicon.vader[$0] }
-            return values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+            return lexicon.emojiValence[token.key] ?? 0
         case .emoticon:
             return lexicon.vader[token.key.lowercased()] ?? lexicon.vader[token.original.lowercased()] ?? 0
         default:
-            if french {
-                if let polarity = lexicon.pattern[token.key] { return polarity * 4 }
-                return Self.frenchWords[token.key] ?? 0
-            }
-            return lexicon.vader[token.key] ?? 0
+            guard let facts else { return 0 }
+            if french { return facts.pattern.map { $0 * 4 } ?? facts.frenchValence }
+            return facts.vader
         }
     }
 

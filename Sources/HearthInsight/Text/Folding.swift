@@ -2,28 +2,31 @@ import Foundation
 
 /// Case and accent folding for matching: "École" and "ecole" fold to the same key, the text keeps its original.
 ///
-/// Folding works scalar by scalar so that scoring stays allocation-light. ASCII is lowered inline; Latin letters
-/// with diacritics come from a table computed once from Foundation's folding; compatibility forms (full-width
-/// letters, mathematical alphabets used to dodge filters) go through NFKC on the rare path.
+/// Folding works scalar by scalar into a UTF-8 byte buffer so that reading a post allocates nothing per word.
+/// ASCII is lowered inline; Latin letters with diacritics come from a table computed once from Foundation's
+/// folding; compatibility forms (full-width letters, mathematical alphabets used to dodge filters) go through NFKC
+/// on the rare path.
 enum Folding {
-    /// Appends the folded form of `scalar` to `out`. Combining marks vanish, ligatures expand ("œ" → "oe").
+    /// Appends the UTF-8 of the folded form of `scalar` to `out`. Combining marks vanish, ligatures expand
+    /// ("œ" → "oe").
     @inline(__always)
-    static func append(_ scalar: Unicode.Scalar, to out: inout String.UnicodeScalarView) {
+    static func append(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
         let value = scalar.value
         if value < 0x80 {
-            if value >= 0x41 && value <= 0x5A {
-                out.append(Unicode.Scalar(UInt8(value + 32)))
-            } else {
-                out.append(scalar)
-            }
+            out.append(value >= 0x41 && value <= 0x5A ? UInt8(value + 32) : UInt8(value))
             return
         }
+        appendNonASCII(scalar, to: &out)
+    }
+
+    private static func appendNonASCII(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
+        let value = scalar.value
         if value >= latinStart && value < latinEnd {
-            out.append(contentsOf: latinTable[Int(value - latinStart)].unicodeScalars)
+            out.append(contentsOf: latinTable[Int(value - latinStart)])
             return
         }
         if value == 0x2019 || value == 0x2018 || value == 0x02BC {  // typographic apostrophes
-            out.append("'")
+            out.append(UInt8(ascii: "'"))
             return
         }
         if isCombiningMark(value) { return }
@@ -35,18 +38,19 @@ enum Folding {
             // NFKD then lower case: compatibility letters become plain ones, and their accents fall away below.
             for folded in String(scalar).decomposedStringWithCompatibilityMapping.lowercased().unicodeScalars
             where !isCombiningMark(folded.value) {
-                out.append(folded)
+                out.append(contentsOf: UTF8.encode(folded)!)
             }
             return
         }
-        out.append(scalar)
+        out.append(contentsOf: UTF8.encode(scalar)!)
     }
 
     /// The folded form of a whole string.
     static func fold(_ text: some StringProtocol) -> String {
-        var out = String.UnicodeScalarView()
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars { append(scalar, to: &out) }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func isCombiningMark(_ value: UInt32) -> Bool {
@@ -56,15 +60,15 @@ enum Folding {
     private static let latinStart: UInt32 = 0x00A0
     private static let latinEnd: UInt32 = 0x0250
 
-    /// Folded forms of U+00A0 ..< U+0250 (Latin-1 Supplement, Latin Extended-A and -B).
-    private static let latinTable: [String] = (latinStart..<latinEnd).map { value in
+    /// UTF-8 of the folded forms of U+00A0 ..< U+0250 (Latin-1 Supplement, Latin Extended-A and -B).
+    private static let latinTable: [[UInt8]] = (latinStart..<latinEnd).map { value in
         let scalar = Unicode.Scalar(value)!
-        if let special = ligatures[value] { return special }
-        if scalar.properties.isWhitespace { return " " }
-        return String(scalar).folding(
+        if let special = ligatures[value] { return Array(special.utf8) }
+        if scalar.properties.isWhitespace { return [0x20] }
+        let folded = String(scalar).folding(
             options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil
         )
-        .lowercased()
+        return Array(folded.lowercased().utf8)
     }
 
     private static let ligatures: [UInt32: String] = [

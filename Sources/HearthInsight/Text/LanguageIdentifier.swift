@@ -9,16 +9,21 @@ public enum TextLanguage: String, Sendable, Codable, CaseIterable {
 public struct LanguageIdentifier: Sendable {
     public init() {}
 
-    public func identify(_ tokens: [Token]) -> TextLanguage {
+    func identify(_ tokens: [Token], lexicon: Lexicon) -> TextLanguage {
         var scores: [Int] = Array(repeating: 0, count: Self.profiles.count)
         var latinLetters = 0
         var otherLetters = 0
         var accents = 0
-        for token in tokens where token.kind == .word {
-            if let hits = Self.index[token.key] {
-                for profile in hits { scores[profile] += 1 }
+        for index in tokens.indices where tokens[index].kind == .word {
+            if let languages = lexicon.facts(tokens[index].word)?.languages, languages != 0 {
+                for profile in scores.indices where languages & 1 << profile != 0 { scores[profile] += 1 }
             }
-            for scalar in token.original.unicodeScalars {
+            let original = tokens[index].original
+            if original.utf8.allSatisfy({ $0 < 0x80 }) {
+                latinLetters += original.utf8.count
+                continue
+            }
+            for scalar in original.unicodeScalars {
                 let value = scalar.value
                 if value < 0x250 {
                     latinLetters += 1
@@ -39,12 +44,12 @@ public struct LanguageIdentifier: Sendable {
         return latinLetters > 0 ? .en : .other
     }
 
-    private static let frenchAccents: Set<UInt32> = [
+    private static let frenchAccents: [UInt32] = [
         0xE9, 0xE8, 0xEA, 0xE0, 0xE7, 0xF9, 0xFB, 0xF4, 0xEE, 0xEF, 0xEB, 0xE2,
     ]
 
     /// Function words per language (folded). Words shared by several languages are left out.
-    private static let profiles: [[String]] = [
+    static let profiles: [[String]] = [
         // English
         """
         the is are was were be been of and to in that it for with this you not have has had on but what which
@@ -73,12 +78,4 @@ public struct LanguageIdentifier: Sendable {
         "os as do da dos das em um uma nao com para por mais como mas voce ele ela".split(separator: " ")
             .map(String.init),
     ]
-
-    private static let index: [String: [Int]] = {
-        var index: [String: [Int]] = [:]
-        for (profile, words) in profiles.enumerated() {
-            for word in words { index[word, default: []].append(profile) }
-        }
-        return index
-    }()
 }

@@ -7,28 +7,25 @@ public enum TermKind: String, Sendable, CaseIterable, Codable {
     case condemn
 }
 
-/// Word lists the engine reads with: toxic terms by kind, sentiment lexicons, and the emoji descriptions.
+/// Word lists the engine reads with: toxic terms by kind, sentiment lexicons, the emoji descriptions, and the
+/// function words, negators, boosters and feedback cues of the signals. Every word of every list is interned once
+/// in `vocabulary`; `facts` says what each list knows about it.
 ///
 /// Loaded once from the target's resources (see `Resources/SOURCES.md` for their origins and licenses).
 public struct Lexicon: Sendable {
-    struct Term: Sendable {
-        var keys: [String]
-        var kind: TermKind
-    }
-
-    /// Terms indexed by their first token's key; the longest match wins.
-    private(set) var terms: [String: [Term]] = [:]
-    /// English VADER valences (-4 ... 4), by folded token.
-    private(set) var vader: [String: Double] = [:]
-    /// Emoji → its English description, scored through `vader`.
-    private(set) var emojiWords: [String: [String]] = [:]
-    /// French Pattern polarities (-1 ... 1), by folded form.
-    private(set) var pattern: [String: Double] = [:]
-
+    let vocabulary: Vocabulary
+    /// By word id.
+    let facts: [WordFacts]
+    /// Toxic terms grouped by first word (`WordFacts.terms`), longest first; labels are `TermKind` indices.
+    let termPhrases: [[Phrase]]
+    /// Feedback cues grouped by first word (`WordFacts.cues`); labels index `FeedbackCues.kinds`.
+    let cuePhrases: [[Phrase]]
+    /// VADER valences by folded token, for emoticons, whose keys are not words.
+    let vader: [String: Double]
+    /// Emoji → the mean VADER valence of the words describing it.
+    let emojiValence: [String: Double]
     /// Single words that spaced-out letters may spell.
-    var spelledWords: Set<String> {
-        Set(terms.values.joined().filter { $0.keys.count == 1 && $0.keys[0].count >= 3 }.map { $0.keys[0] })
-    }
+    let spelledWords: Set<String>
 
     /// The lists shipped with Hearth.
     public static func bundled() throws(InsightError) -> Lexicon {
@@ -40,7 +37,6 @@ public struct Lexicon: Sendable {
     }
 
     init(resources bundle: Bundle) throws {
-        let plain = Tokenizer()
         func lines(_ name: String, _ ext: String) throws -> [Substring] {
             guard let url = bundle.url(forResource: name, withExtension: ext, subdirectory: "Resources") else {
                 throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "\(name).\(ext)"])
@@ -48,44 +44,136 @@ public struct Lexicon: Sendable {
             return try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline)
                 .filter { !$0.hasPrefix("#") }
         }
-        func add(_ phrase: some StringProtocol, _ kind: TermKind) {
-            let keys = plain.tokens(String(phrase)).filter { $0.kind == .word }.map(\.key)
-            guard let first = keys.first else { return }
-            terms[first, default: []].append(Term(keys: keys, kind: kind))
-        }
+        var builder = Builder()
         for line in try lines("toxic-terms", "tsv") {
             let fields = line.split(separator: "\t")
-            if fields.count == 3, let kind = TermKind(rawValue: String(fields[0])) { add(fields[2], kind) }
+            if fields.count == 3, let kind = TermKind(rawValue: String(fields[0])) { builder.addTerm(fields[2], kind) }
         }
         for name in ["profanity-en", "profanity-fr"] {
-            for line in try lines(name, "txt") where terms[Folding.fold(line)] == nil { add(line, .profanity) }
+            for line in try lines(name, "txt") where !builder.startsTerm(Folding.fold(line)) {
+                builder.addTerm(line, .profanity)
+            }
         }
-        for key in terms.keys { terms[key]?.sort { $0.keys.count > $1.keys.count } }
+        var vader: [String: Double] = [:]
         for line in try lines("vader-lexicon", "tsv") {
             let fields = line.split(separator: "\t")
-            if fields.count >= 2, let value = Double(fields[1]) { vader[Folding.fold(fields[0])] = value }
+            if fields.count >= 2, let value = Double(fields[1]) {
+                let key = Folding.fold(fields[0])
+                vader[key] = value
+                builder.facts[key, default: WordFacts()].vader = value
+            }
         }
+        var emojiValence: [String: Double] = [:]
         for line in try lines("vader-emoji", "tsv") {
             let fields = line.split(separator: "\t")
-            if fields.count == 2 { emojiWords[String(fields[0])] = fields[1].split(separator: " ").map(String.init) }
+            guard fields.count == 2 else { continue }
+            let values = fields[1].split(separator: " ").compactMap { vader[String($0)] }
+            if !values.isEmpty { emojiValence[String(fields[0])] = values.reduce(0, +) / Double(values.count) }
         }
         for line in try lines("pattern-fr", "tsv") {
             let fields = line.split(separator: "\t")
-            if fields.count >= 2, let value = Double(fields[1]) { pattern[Folding.fold(fields[0])] = value }
+            if fields.count >= 2, let value = Double(fields[1]) {
+                builder.facts[Folding.fold(fields[0]), default: WordFacts()].pattern = value
+            }
         }
+        builder.addSignalWords()
+        self.vader = vader
+        self.emojiValence = emojiValence
+        let (vocabulary, facts, termPhrases, cuePhrases) = builder.build()
+        (self.vocabulary, self.facts, self.termPhrases, self.cuePhrases) = (vocabulary, facts, termPhrases, cuePhrases)
+        spelledWords = Set(
+            termPhrases.joined().filter { $0.words.count == 1 }.map { vocabulary.keys[Int($0.words[0])] }
+                .filter { $0.count >= 3 })
+    }
+
+    @inline(__always)
+    func facts(_ word: Int32) -> WordFacts? {
+        word >= 0 ? facts[Int(word)] : nil
     }
 
     /// The longest term starting at `index`, as (kind, number of tokens).
     func term(in tokens: [Token], at index: Int) -> (kind: TermKind, length: Int)? {
-        guard let candidates = terms[tokens[index].key] else { return nil }
-        for term in candidates where index + term.keys.count <= tokens.count {
+        guard let group = facts(tokens[index].word)?.terms, group >= 0 else { return nil }
+        for phrase in termPhrases[Int(group)] where index + phrase.words.count <= tokens.count {
             var matches = true
-            for (offset, key) in term.keys.enumerated().dropFirst() where tokens[index + offset].key != key {
+            for offset in 1..<phrase.words.count where tokens[index + offset].word != phrase.words[offset] {
                 matches = false
                 break
             }
-            if matches { return (term.kind, term.keys.count) }
+            if matches { return (TermKind.allCases[Int(phrase.label)], phrase.words.count) }
         }
         return nil
+    }
+
+    /// Gathers the lists by key, then interns them.
+    private struct Builder {
+        let tokenizer = Tokenizer()
+        var facts: [String: WordFacts] = [:]
+        var terms: [(keys: [String], label: UInt8)] = []
+        var termStarts: Set<String> = []
+        var cues: [(keys: [String], label: UInt8)] = []
+
+        func keys(_ phrase: some StringProtocol, kinds: Set<Token.Kind>) -> [String] {
+            tokenizer.tokens(String(phrase)).filter { kinds.contains($0.kind) }.map(\.key)
+        }
+
+        func startsTerm(_ key: String) -> Bool { termStarts.contains(key) }
+
+        mutating func addTerm(_ phrase: some StringProtocol, _ kind: TermKind) {
+            let keys = keys(phrase, kinds: [.word])
+            guard let first = keys.first else { return }
+            termStarts.insert(first)
+            terms.append((keys, UInt8(TermKind.allCases.firstIndex(of: kind)!)))
+        }
+
+        mutating func addSignalWords() {
+            for word in Reader.negators { facts[word, default: WordFacts()].roles.insert(.negator) }
+            for word in Reader.reporters { facts[word, default: WordFacts()].roles.insert(.reporter) }
+            for word in ["but", "mais"] { facts[word, default: WordFacts()].roles.insert(.contrast) }
+            facts["ne", default: WordFacts()].roles.insert(.frenchNe)
+            for (profile, words) in LanguageIdentifier.profiles.enumerated() {
+                for word in words { facts[word, default: WordFacts()].languages |= 1 << profile }
+            }
+            for (word, value) in SentimentAnalyzer.boosters { facts[word, default: WordFacts()].booster = value }
+            for (word, value) in SentimentAnalyzer.frenchWords {
+                facts[word, default: WordFacts()].frenchValence = value
+            }
+            for (label, kind) in FeedbackCues.kinds.enumerated() {
+                for phrase in FeedbackCues.phrases[kind, default: ""].split(separator: "|") {
+                    let keys = keys(phrase, kinds: [.word, .number, .url, .mention, .emoji, .emoticon])
+                    if !keys.isEmpty { cues.append((keys, UInt8(label))) }
+                }
+            }
+        }
+
+        /// Interns every key and groups phrases by their first word.
+        func build() -> (Vocabulary, [WordFacts], [[Phrase]], [[Phrase]]) {
+            var facts = facts
+            for (keys, _) in terms + cues {
+                for key in keys where facts[key] == nil { facts[key] = WordFacts() }
+            }
+            let keys = facts.keys.sorted()
+            let vocabulary = Vocabulary(keys)
+            var table = keys.map { facts[$0]! }
+            func group(_ phrases: [(keys: [String], label: UInt8)], into slot: WritableKeyPath<WordFacts, Int32>)
+                -> [[Phrase]]
+            {
+                var groups: [[Phrase]] = []
+                for (keys, label) in phrases {
+                    let words = keys.map { vocabulary.id(of: $0) }
+                    let first = Int(words[0])
+                    if table[first][keyPath: slot] < 0 {
+                        table[first][keyPath: slot] = Int32(groups.count)
+                        groups.append([])
+                    }
+                    groups[Int(table[first][keyPath: slot])].append(Phrase(words: words, label: label))
+                }
+                return groups
+            }
+            var termGroups = group(terms, into: \.terms)
+            for index in termGroups.indices { termGroups[index].sort { $0.words.count > $1.words.count } }
+            let cueGroups = group(cues, into: \.cues)
+            return (vocabulary, table, termGroups, cueGroups)
+        }
     }
 }

@@ -24,6 +24,8 @@ public struct Reading: Sendable {
     public let scopes: [Scope]
     public let hits: [Hit]
     public let language: TextLanguage
+    /// Feedback cue phrases found, as (cue kind index into `FeedbackCues.kinds`, first token).
+    let cues: [(kind: UInt8, index: Int)]
 
     /// The words of a hit as written.
     public func words(of hit: Hit) -> String {
@@ -43,8 +45,11 @@ public struct Reader: Sendable {
     }
 
     public func read(_ text: String) -> Reading {
-        let tokens = tokenizer.tokens(text)
-        let scopes = Self.scopes(tokens)
+        var tokens = tokenizer.tokens(text)
+        for index in tokens.indices where tokens[index].kind != .punctuation {
+            tokens[index].word = lexicon.vocabulary.id(of: tokens[index])
+        }
+        let scopes = Self.scopes(tokens, lexicon: lexicon)
         var hits: [Reading.Hit] = []
         var index = 0
         while index < tokens.count {
@@ -56,32 +61,55 @@ public struct Reader: Sendable {
                 index += 1
             }
         }
-        return Reading(text: text, tokens: tokens, scopes: scopes, hits: hits, language: identifier.identify(tokens))
+        return Reading(
+            text: text, tokens: tokens, scopes: scopes, hits: hits,
+            language: identifier.identify(tokens, lexicon: lexicon), cues: cues(tokens))
+    }
+
+    /// Every feedback cue phrase, wherever it starts; an apostrophe between its words is skipped.
+    private func cues(_ tokens: [Token]) -> [(kind: UInt8, index: Int)] {
+        var found: [(kind: UInt8, index: Int)] = []
+        for index in tokens.indices where tokens[index].kind == .word {
+            guard let group = lexicon.facts(tokens[index].word)?.cues, group >= 0 else { continue }
+            phrases: for phrase in lexicon.cuePhrases[Int(group)] {
+                var position = index + 1
+                for word in phrase.words.dropFirst() {
+                    while position < tokens.count, tokens[position].kind == .punctuation, tokens[position].key == "'" {
+                        position += 1
+                    }
+                    guard position < tokens.count, tokens[position].word == word else { continue phrases }
+                    position += 1
+                }
+                found.append((phrase.label, index))
+            }
+        }
+        return found
     }
 
     /// Negation opens a window of five words ("don't think you are an idiot"); a report verb ("saying", "traiter de") runs to the end of the
     /// clause; quotation marks and Markdown quote lines ("> …") quote what they hold.
-    static func scopes(_ tokens: [Token]) -> [Reading.Scope] {
+    static func scopes(_ tokens: [Token], lexicon: Lexicon) -> [Reading.Scope] {
         var scopes = Array(repeating: Reading.Scope(), count: tokens.count)
         var inQuote = false
         var negationLeft = 0
         var reporting = false
         var lineQuoted = false
-        for (index, token) in tokens.enumerated() {
-            if token.isQuoteMark {
+        for index in tokens.indices {
+            if tokens[index].isQuoteMark {
                 inQuote.toggle()
                 continue
             }
-            if token.kind == .punctuation && token.key == ">" && (index == 0 || tokens[index - 1].key == "\n") {
+            if tokens[index].marks.contains(.quoteLine) && (index == 0 || tokens[index - 1].marks.contains(.newline)) {
                 lineQuoted = true
             }
-            if token.endsClause {
+            if tokens[index].endsClause {
                 negationLeft = 0
                 reporting = false
-                if token.key == "\n" { lineQuoted = false }
+                if tokens[index].marks.contains(.newline) { lineQuoted = false }
                 continue
             }
-            if token.kind == .word && (token.key == "but" || token.key == "mais") { negationLeft = 0 }
+            let roles = tokens[index].kind == .word ? lexicon.facts(tokens[index].word)?.roles ?? [] : []
+            if roles.contains(.contrast) { negationLeft = 0 }
             var scope = Reading.Scope()
             if inQuote || lineQuoted { scope.insert(.quoted) }
             if negationLeft > 0 {
@@ -90,10 +118,8 @@ public struct Reader: Sendable {
             }
             if reporting { scope.insert(.reported) }
             scopes[index] = scope
-            if token.kind == .word {
-                if negators.contains(token.key) { negationLeft = 5 }
-                if reporters.contains(token.key) { reporting = true }
-            }
+            if roles.contains(.negator) { negationLeft = 5 }
+            if roles.contains(.reporter) { reporting = true }
         }
         // A quote left open by a stray mark quotes nothing: undo it rather than excuse the rest of the post.
         if inQuote, let lastMark = tokens.lastIndex(where: \.isQuoteMark) {

@@ -13,58 +13,104 @@ public struct Tokenizer: Sendable {
     }
 
     public func tokens(_ text: String) -> [Token] {
-        let scalars = Array(text.unicodeScalars)
+        let source = Source(text)
+        let scalars = source.scalars
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(64)
         var tokens: [Token] = []
         tokens.reserveCapacity(scalars.count / 4)
         var index = 0
         while index < scalars.count {
             let scalar = scalars[index]
             if scalar == "\n" {
-                if tokens.last?.key != "\n" { tokens.append(Token(kind: .punctuation, key: "\n", original: "\n")) }
+                if tokens.last?.marks.contains(.newline) != true {
+                    tokens.append(Token(kind: .punctuation, key: "\n", original: "\n"))
+                }
                 index += 1
             } else if Self.isSpace(scalar) || scalar.value == 0xFE0F || scalar.value == 0x200D {
                 index += 1
             } else if let end = Self.urlEnd(scalars, from: index) {
-                tokens.append(Token(kind: .url, key: "<url>", original: Self.string(scalars[index..<end])))
+                tokens.append(Token(kind: .url, key: "<url>", original: source.string(index..<end)))
                 index = end
             } else if scalar == "@", index + 1 < scalars.count, Self.isWordScalar(scalars[index + 1]),
                 index == 0 || !Self.isWordScalar(scalars[index - 1])
             {
                 var end = index + 1
                 while end < scalars.count, Self.isWordScalar(scalars[end]) || scalars[end] == "_" { end += 1 }
-                tokens.append(Token(kind: .mention, key: "<mention>", original: Self.string(scalars[index..<end])))
+                tokens.append(Token(kind: .mention, key: "<mention>", original: source.string(index..<end)))
                 index = end
-            } else if Self.emoticonStarts.contains(scalar), let (emoticon, end) = Self.emoticon(scalars, from: index) {
-                tokens.append(Token(kind: .emoticon, key: emoticon, original: Self.string(scalars[index..<end])))
+            } else if Self.mayStartEmoticon(scalar), let (emoticon, end) = Self.emoticon(scalars, from: index) {
+                tokens.append(Token(kind: .emoticon, key: emoticon, original: source.string(index..<end)))
                 index = end
             } else if Self.isEmoji(scalar) {
                 let end = Self.emojiEnd(scalars, from: index)
-                tokens.append(Token(kind: .emoji, key: String(scalar), original: Self.string(scalars[index..<end])))
+                tokens.append(Token(kind: .emoji, key: String(scalar), original: source.string(index..<end)))
                 index = end
-            } else if let (word, end) = spelledOut(scalars, from: index) {
-                var token = Token(kind: .word, key: word, original: Self.string(scalars[index..<end]))
+            } else if let end = spelledOut(scalars, from: index, into: &scratch) {
+                var token = Token(
+                    kind: .word, key: String(decoding: scratch, as: UTF8.self), original: source.string(index..<end))
                 token.isObfuscated = true
                 tokens.append(token)
                 index = end
             } else if Self.isWordScalar(scalar) {
                 let end = Self.wordEnd(scalars, from: index)
-                Self.appendWord(scalars[index..<end], to: &tokens)
+                Self.appendWord(source, index..<end, scratch: &scratch, to: &tokens)
                 index = end
             } else if scalar == "!" || scalar == "?" {
                 var end = index + 1
                 while end < scalars.count, scalars[end] == "!" || scalars[end] == "?" { end += 1 }
                 let run = scalars[index..<end]
                 let key = run.contains("?") ? (run.contains("!") ? "?!" : "?") : "!"
-                tokens.append(Token(kind: .punctuation, key: key, original: Self.string(run)))
+                tokens.append(Token(kind: .punctuation, key: key, original: source.string(index..<end)))
                 index = end
             } else {
-                var key = String.UnicodeScalarView()
-                Folding.append(scalar, to: &key)
-                tokens.append(Token(kind: .punctuation, key: String(key), original: String(scalar)))
+                scratch.removeAll(keepingCapacity: true)
+                Folding.append(scalar, to: &scratch)
+                let key = String(decoding: scratch, as: UTF8.self)
+                tokens.append(Token(kind: .punctuation, key: key, original: source.string(index..<(index + 1))))
                 index += 1
             }
         }
         return tokens
+    }
+
+    /// A post's scalars, with where each starts in its UTF-8, so originals are sliced from the bytes without
+    /// re-encoding.
+    struct Source {
+        let utf8: [UInt8]
+        let scalars: [Unicode.Scalar]
+        /// `offsets[i]` is where scalar `i` starts in `utf8`; one more entry marks the end.
+        let offsets: [Int]
+
+        init(_ text: String) {
+            let utf8 = Array(text.utf8)
+            var scalars: [Unicode.Scalar] = []
+            var offsets: [Int] = []
+            scalars.reserveCapacity(utf8.count)
+            offsets.reserveCapacity(utf8.count + 1)
+            var position = 0
+            while position < utf8.count {
+                offsets.append(position)
+                let lead = UInt32(utf8[position])
+                // A Swift string always holds valid UTF-8, so the lead byte tells the length.
+                let (length, initial): (Int, UInt32) =
+                    lead < 0x80
+                    ? (1, lead) : lead < 0xE0 ? (2, lead & 0x1F) : lead < 0xF0 ? (3, lead & 0x0F) : (4, lead & 0x07)
+                var value = initial
+                for continuation in 1..<length { value = value << 6 | UInt32(utf8[position + continuation] & 0x3F) }
+                scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
+                position += length
+            }
+            offsets.append(utf8.count)
+            self.utf8 = utf8
+            self.scalars = scalars
+            self.offsets = offsets
+        }
+
+        /// The text of scalars `range`, as written.
+        func string(_ range: Range<Int>) -> String {
+            String(decoding: utf8[offsets[range.lowerBound]..<offsets[range.upperBound]], as: UTF8.self)
+        }
     }
 
     // MARK: Words
@@ -77,24 +123,38 @@ public struct Tokenizer: Sendable {
 
     @inline(__always)
     static func isUppercase(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x80 ? (scalar.value >= 0x41 && scalar.value <= 0x5A) : scalar.properties.isUppercase
+        let value = scalar.value
+        if value < 0x80 { return value >= 0x41 && value <= 0x5A }
+        // Latin-1: À…Þ are capitals, except ×.
+        if value >= 0xC0 && value <= 0xFF { return value <= 0xDE && value != 0xD7 }
+        return scalar.properties.isUppercase
     }
 
     @inline(__always)
     static func isAlphabetic(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
-        return value < 0x80 ? (value | 0x20 >= 0x61 && value | 0x20 <= 0x7A) : scalar.properties.isAlphabetic
+        if value < 0x80 { return value | 0x20 >= 0x61 && value | 0x20 <= 0x7A }
+        if value >= 0xC0 && value <= 0xFF { return value != 0xD7 && value != 0xF7 }
+        return scalar.properties.isAlphabetic
     }
 
+    @inline(__always)
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
         if value < 0x80 {
-            return (value >= 0x61 && value <= 0x7A) || (value >= 0x41 && value <= 0x5A)
-                || (value >= 0x30 && value <= 0x39)
+            return (value | 0x20 >= 0x61 && value | 0x20 <= 0x7A) || (value >= 0x30 && value <= 0x39)
         }
+        return isNonASCIIWordScalar(scalar)
+    }
+
+    private static func isNonASCIIWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        // Latin-1 letters (except × and ÷) are the common case in French; skip the property lookup for them.
+        if value >= 0xC0 && value <= 0xFF { return value != 0xD7 && value != 0xF7 }
         return scalar.properties.isAlphabetic || Folding.isCombiningMark(value) || scalar.properties.numericType != nil
     }
 
+    @inline(__always)
     private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
         isWordScalar(scalar) && !(scalar.value >= 0x30 && scalar.value <= 0x39)
     }
@@ -129,35 +189,47 @@ public struct Tokenizer: Sendable {
         "jusqu": "jusque", "lorsqu": "lorsque", "puisqu": "puisque", "quoiqu": "quoique",
     ]
 
-    private static func appendWord(_ raw: ArraySlice<Unicode.Scalar>, to tokens: inout [Token]) {
+    private static func appendWord(
+        _ source: Source, _ range: Range<Int>, scratch: inout [UInt8], to tokens: inout [Token]
+    ) {
         // Hyphens split compounds ("peut-être"), unless every part is one letter ("c-o-n", handled as spelled).
-        var part = raw.startIndex
-        var cursor = raw.startIndex
-        while cursor <= raw.endIndex {
-            if cursor == raw.endIndex || raw[cursor] == "-" {
-                if cursor > part { appendPart(raw[part..<cursor], to: &tokens) }
-                part = cursor + 1
-            }
-            cursor += 1
+        var part = range.lowerBound
+        for cursor in range where source.scalars[cursor] == "-" {
+            if cursor > part { appendPart(source, part..<cursor, scratch: &scratch, to: &tokens) }
+            part = cursor + 1
         }
+        if range.upperBound > part { appendPart(source, part..<range.upperBound, scratch: &scratch, to: &tokens) }
     }
 
-    private static func appendPart(_ raw: ArraySlice<Unicode.Scalar>, to tokens: inout [Token]) {
+    private static func isApostrophe(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "'" || scalar == "\u{2019}"
+    }
+
+    private static func appendPart(
+        _ source: Source, _ range: Range<Int>, scratch key: inout [UInt8], to tokens: inout [Token]
+    ) {
+        let raw = source.scalars[range]
         // French elision: split "l'", "qu'", ... off the front; other apostrophes are dropped ("don't" → "dont").
-        if let apostrophe = raw.firstIndex(where: { $0 == "'" || $0 == "\u{2019}" }), apostrophe > raw.startIndex {
-            let head = Folding.fold(String(String.UnicodeScalarView(raw[raw.startIndex..<apostrophe])))
-            if let expanded = elisions[head], apostrophe + 1 < raw.endIndex {
-                let rest = raw[(apostrophe + 1)...]
-                let restKey = Folding.fold(String(String.UnicodeScalarView(rest.prefix(3))))
+        if let apostrophe = raw.firstIndex(where: isApostrophe), apostrophe > raw.startIndex,
+            apostrophe + 1 < raw.endIndex
+        {
+            key.removeAll(keepingCapacity: true)
+            for scalar in raw[raw.startIndex..<apostrophe] { Folding.append(scalar, to: &key) }
+            if let expanded = elisions[String(decoding: key, as: UTF8.self)] {
                 // Spoken French: "t'es", "t'as" are "tu es", "tu as".
-                let key = head == "t" && (restKey.hasPrefix("es") || restKey.hasPrefix("as")) ? "tu" : expanded
-                tokens.append(Token(kind: .word, key: key, original: string(raw[raw.startIndex...apostrophe])))
-                appendPart(rest, to: &tokens)
+                let next = raw[apostrophe + 1].value | 0x20
+                let spoken =
+                    key == [UInt8(ascii: "t")] && (next == 0x65 || next == 0x61)
+                    && apostrophe + 2 < raw.endIndex && raw[apostrophe + 2].value | 0x20 == 0x73
+                tokens.append(
+                    Token(
+                        kind: .word, key: spoken ? "tu" : expanded,
+                        original: source.string(raw.startIndex..<(apostrophe + 1))))
+                appendPart(source, (apostrophe + 1)..<raw.endIndex, scratch: &key, to: &tokens)
                 return
             }
         }
-        let original = string(raw)
-        var key = String.UnicodeScalarView()
+        key.removeAll(keepingCapacity: true)
         var letters = 0
         var capitals = 0
         var digits = 0
@@ -165,7 +237,7 @@ public struct Tokenizer: Sendable {
         var index = raw.startIndex
         while index < raw.endIndex {
             let scalar = raw[index]
-            if scalar == "'" || scalar == "\u{2019}" {
+            if isApostrophe(scalar) {
                 index += 1
                 continue
             }
@@ -174,7 +246,7 @@ public struct Tokenizer: Sendable {
                 var runEnd = index
                 while runEnd < raw.endIndex, leet(raw[runEnd]) != nil { runEnd += 1 }
                 if index > raw.startIndex, runEnd < raw.endIndex, isLetter(raw[index - 1]), isLetter(raw[runEnd]) {
-                    for leetScalar in raw[index..<runEnd] { key.append(leet(leetScalar) ?? letter) }
+                    for leetScalar in raw[index..<runEnd] { key.append(UInt8((leet(leetScalar) ?? letter).value)) }
                     obfuscated = true
                     letters += runEnd - index
                     index = runEnd
@@ -190,14 +262,15 @@ public struct Tokenizer: Sendable {
             Folding.append(scalar, to: &key)
             index += 1
         }
+        let original = source.string(range)
         if letters == 0 && digits > 0 {
             tokens.append(Token(kind: .number, key: "<num>", original: original))
             return
         }
-        let squeezed = squeezeElongation(key)
-        var token = Token(kind: .word, key: String(squeezed), original: original)
+        let elongated = squeezeElongation(&key)
+        var token = Token(kind: .word, key: String(decoding: key, as: UTF8.self), original: original)
         token.isShouted = letters >= 2 && capitals == letters
-        token.isElongated = squeezed.count != key.count
+        token.isElongated = elongated
         token.isObfuscated = obfuscated
         tokens.append(token)
     }
@@ -215,79 +288,103 @@ public struct Tokenizer: Sendable {
         }
     }
 
-    /// Runs of three or more of one letter become one: "nuuuul" → "nul", "merciiii" → "merci".
-    private static func squeezeElongation(_ key: String.UnicodeScalarView) -> String.UnicodeScalarView {
-        var out = String.UnicodeScalarView()
-        var previous: Unicode.Scalar?
-        var run = 0
-        var pending: [Unicode.Scalar] = []
-        func flush() {
-            if run >= 3, let previous { out.append(previous) } else { out.append(contentsOf: pending) }
-            pending.removeAll(keepingCapacity: true)
-        }
-        for scalar in key {
-            if scalar == previous {
-                run += 1
-            } else {
-                flush()
-                previous = scalar
-                run = 1
+    /// Runs of three or more of one letter become one: "nuuuul" → "nul", "merciiii" → "merci". Works in place on
+    /// a folded key's UTF-8 and says whether anything was squeezed.
+    static func squeezeElongation(_ key: inout [UInt8]) -> Bool {
+        guard key.count >= 3 else { return false }
+        var ascii = true
+        var tripled = false
+        for position in key.indices {
+            if key[position] >= 0x80 {
+                ascii = false
+                break
             }
-            pending.append(scalar)
+            if position >= 2 && key[position] == key[position - 1] && key[position] == key[position - 2] {
+                tripled = true
+            }
+        }
+        if ascii && !tripled { return false }
+        var out: [Unicode.Scalar] = []
+        var run: [Unicode.Scalar] = []
+        func flush() {
+            if run.count >= 3 { out.append(run[0]) } else { out.append(contentsOf: run) }
+            run.removeAll(keepingCapacity: true)
+        }
+        for scalar in String(decoding: key, as: UTF8.self).unicodeScalars {
+            if scalar != run.last { flush() }
+            run.append(scalar)
         }
         flush()
-        return out
+        var squeezed: [UInt8] = []
+        for scalar in out { squeezed.append(contentsOf: UTF8.encode(scalar)!) }
+        guard squeezed.count != key.count else { return false }
+        key = squeezed
+        return true
     }
 
     // MARK: Spelled-out letters
 
-    /// "c.o.n", "c-o-n", "f*u*c*k", "f u c k": single letters with one repeated separator.
-    private func spelledOut(_ scalars: [Unicode.Scalar], from start: Int) -> (String, Int)? {
-        guard Self.isLetter(scalars[start]), start + 2 < scalars.count else { return nil }
+    /// "c.o.n", "c-o-n", "f*u*c*k", "f u c k": single letters with one repeated separator. The folded word is left in
+    /// `letters`; the result is where it ends.
+    private func spelledOut(_ scalars: [Unicode.Scalar], from start: Int, into letters: inout [UInt8]) -> Int? {
+        guard start + 2 < scalars.count, Self.isLetter(scalars[start]) else { return nil }
         let separator = scalars[start + 1]
         guard separator == "." || separator == "-" || separator == "*" || separator == "_" || separator == " " else {
             return nil
         }
-        var letters = String.UnicodeScalarView()
+        letters.removeAll(keepingCapacity: true)
+        var count = 0
         var index = start
         while index < scalars.count, Self.isLetter(scalars[index]),
             index + 1 == scalars.count || !Self.isWordScalar(scalars[index + 1])
         {
             Folding.append(scalars[index], to: &letters)
+            count += 1
             guard index + 2 < scalars.count, scalars[index + 1] == separator, Self.isLetter(scalars[index + 2]) else {
                 index += 1
                 break
             }
             index += 2
         }
-        guard letters.count >= 3 else { return nil }
-        let word = String(letters)
-        if separator == " " && !spelledWords.contains(word) { return nil }
-        return (word, index)
+        guard count >= 3 else { return nil }
+        if separator == " " && !spelledWords.contains(String(decoding: letters, as: UTF8.self)) { return nil }
+        return index
     }
 
     // MARK: URLs, emoticons, emoji
 
     private static func urlEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
         guard start == 0 || !isWordScalar(scalars[start - 1]) else { return nil }
-        guard scalars[start] == "h" || scalars[start] == "H" || scalars[start] == "w" || scalars[start] == "W" else {
-            return nil
-        }
-        var prefix = ""
-        for offset in 0..<min(8, scalars.count - start) {
-            prefix.unicodeScalars.append(scalars[start + offset])
-        }
-        prefix = prefix.lowercased()
-        guard prefix.hasPrefix("http://") || prefix.hasPrefix("https://") || prefix.hasPrefix("www.") else {
-            return nil
-        }
+        guard
+            hasLowercasedPrefix(scalars, at: start, "http://") || hasLowercasedPrefix(scalars, at: start, "https://")
+                || hasLowercasedPrefix(scalars, at: start, "www.")
+        else { return nil }
         var end = start
         while end < scalars.count, !isSpace(scalars[end]) { end += 1 }
         while end > start, ".,;:!?)]}»\"'".unicodeScalars.contains(scalars[end - 1]) { end -= 1 }
         return end
     }
 
-    private static let emoticonStarts: Set<Unicode.Scalar> = [":", ";", "=", "x", "X", "<", "^", "-", ">"]
+    /// Whether the scalars at `start` spell `prefix` (ASCII, lower case) in any case.
+    private static func hasLowercasedPrefix(_ scalars: [Unicode.Scalar], at start: Int, _ prefix: StaticString) -> Bool
+    {
+        guard start + prefix.utf8CodeUnitCount <= scalars.count else { return false }
+        return prefix.withUTF8Buffer { bytes in
+            for (offset, byte) in bytes.enumerated() {
+                var value = scalars[start + offset].value
+                if value >= 0x41 && value <= 0x5A { value += 32 }
+                if value != UInt32(byte) { return false }
+            }
+            return true
+        }
+    }
+
+    private static func mayStartEmoticon(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case ":", ";", "=", "x", "X", "<", "^", "-", ">": true
+        default: false
+        }
+    }
 
     private static let emoticons: [(String, String)] = [
         (":-)", ":)"), (":)", ":)"), ("=)", ":)"), (":-(", ":("), (":(", ":("), (":'(", ":'("), (":-D", ":D"),
@@ -325,9 +422,5 @@ public struct Tokenizer: Sendable {
             }
         }
         return end
-    }
-
-    private static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
-        String(String.UnicodeScalarView(scalars))
     }
 }
