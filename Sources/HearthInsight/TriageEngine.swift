@@ -60,7 +60,8 @@ public struct TriageEngine: Sendable {
 
     func scoreToxicity(_ reading: Reading) -> (Signal, [TermKind], Bool) {
         let vector = toxicityFeatures.features(of: reading)
-        var probability = Double(toxicity.probabilities(vector)[1])
+        let scored = toxicity.score(vector, tokens: reading.tokens.count)
+        var probability = Double(scored.probabilities[1])
         let said = reading.hits.filter { !$0.isMentioned && $0.kind != .attack && $0.kind != .condemn }
         let mentioned = reading.hits.filter { $0.isMentioned && $0.kind != .attack && $0.kind != .condemn }
         var kinds: [TermKind] = []
@@ -71,25 +72,25 @@ public struct TriageEngine: Sendable {
         let attacks = said.contains { $0.kind == .insult || $0.kind == .threat || $0.kind == .dismiss }
         let counterSpeech = (said.isEmpty && !mentioned.isEmpty) || (condemns && !attacks)
         if counterSpeech { probability = Self.damp(probability) }
-        var reasons = Self.reasons(toxicity.contributions(vector, label: 1), reading: reading)
+        var reasons = Self.reasons(scored.contributions(label: 1), reading: reading)
         if counterSpeech { reasons.append("reads as counter-speech (quoted, negated or condemning)") }
         return (Signal(score: probability, reasons: reasons), kinds, counterSpeech)
     }
 
     func scoreFeedback(_ reading: Reading, compound: Double) -> (FeedbackKind, Signal) {
         let vector = feedbackFeatures.features(of: reading)
-        let probabilities = feedback.probabilities(vector)
+        let scored = feedback.score(vector, tokens: reading.tokens.count)
+        let probabilities = scored.probabilities
         let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
         var kind = FeedbackKind.allCases[best]
         var confidence = Double(probabilities[best])
-        var reasons = Self.reasons(feedback.contributions(vector, label: best), reading: reading)
+        var reasons = Self.reasons(scored.contributions(label: best), reading: reading)
         // Complaint and praise are discussion with a strong feeling, until a community teaches the model its own.
         if kind == .discussion {
-            let cues = Set(reasons)
             if compound <= -0.6 {
                 kind = .complaint
                 confidence = min(1, -compound)
-                reasons = ["strongly negative"] + reasons.filter { cues.contains($0) }.prefix(2)
+                reasons = ["strongly negative"] + reasons.prefix(2)
             } else if compound >= 0.75 && !reading.tokens.contains(where: \.isQuestion) {
                 kind = .praise
                 confidence = compound
@@ -100,32 +101,44 @@ public struct TriageEngine: Sendable {
     }
 
     /// The words and named features that pushed a label up most, strongest first.
-    static func reasons(_ contributions: [Feature], reading: Reading) -> [String] {
-        var byToken = [Float](repeating: 0, count: reading.tokens.count)
-        var named: [(text: String, value: Float)] = []
-        for contribution in contributions {
-            if contribution.hash & FeatureHash.namedBit != 0 {
-                guard let text = FeatureNames.text(of: contribution.hash) else { continue }
-                if let known = named.firstIndex(where: { $0.text == text }) {
-                    named[known].value += contribution.value
-                } else {
-                    named.append((text, contribution.value))
-                }
-            } else if contribution.origin >= 0 {
-                byToken[Int(contribution.origin)] += contribution.value
+    static func reasons(_ contributions: Contributions, reading: Reading) -> [String] {
+        var ranked: [(token: Int, text: String?, value: Float)] = []
+        for (text, value) in namedTotals(contributions.named) where value > 0.15 { ranked.append((-1, text, value)) }
+        for (index, value) in contributions.byToken.enumerated() where value > 0.15 {
+            // Short function words move scores a little everywhere; they explain nothing to a reader.
+            if reading.tokens[index].kind != .word || reading.tokens[index].key.utf8.count > 3 {
+                ranked.append((index, nil, value))
             }
         }
-        var ranked: [(String, Float)] = []
-        var seen: Set<String> = []
-        for (origin, value) in byToken.enumerated() where value > 0.15 {
-            let token = reading.tokens[origin]
-            // Short function words move scores a little everywhere; they explain nothing to a reader.
-            guard token.key.utf8.count > 3 || token.kind != .word else { continue }
-            let word = token.original
-            if seen.insert(word.lowercased()).inserted { ranked.append(("\u{201C}\(word)\u{201D}", value)) }
+        ranked.sort { $0.value > $1.value }
+        var reasons: [String] = []
+        var seen: [String] = []
+        for entry in ranked where reasons.count < 4 {
+            if let text = entry.text {
+                reasons.append(text)
+                continue
+            }
+            let word = reading.tokens[entry.token].original
+            let folded = word.lowercased()
+            guard !seen.contains(folded) else { continue }
+            seen.append(folded)
+            reasons.append("\u{201C}\(word)\u{201D}")
         }
-        ranked += named.filter { $0.value > 0.15 }
-        return ranked.sorted { $0.1 > $1.1 }.prefix(4).map(\.0)
+        return reasons
+    }
+
+    /// Named features' contributions summed by what an explanation calls them; unnamed ones are left out.
+    private static func namedTotals(_ named: [(hash: UInt32, value: Float)]) -> [(String, Float)] {
+        var totals: [(String, Float)] = []
+        for (hash, value) in named {
+            guard let text = FeatureNames.text(of: hash) else { continue }
+            if let known = totals.firstIndex(where: { $0.0 == text }) {
+                totals[known].1 += value
+            } else {
+                totals.append((text, value))
+            }
+        }
+        return totals
     }
 
     /// Lowers a probability by a fixed amount of evidence (a logit shift of 3), keeping its order.

@@ -49,6 +49,18 @@ struct TokenizerTests {
         #expect(keys("mp3 covid19 2024") == ["mp3", "covid19", "<num>"])
     }
 
+    @Test func squeezesElongationOutsideASCIIAndKeepsDoubleLetters() {
+        let cyrillic = tokenizer.tokens("нуууль")
+        #expect(cyrillic.map(\.key) == ["нуль"])
+        #expect(cyrillic[0].isElongated)
+        let doubled = tokenizer.tokens("connard")
+        #expect(doubled.map(\.key) == ["connard"])
+        #expect(!doubled[0].isElongated)
+        // Latin-1 capitals count as shouting, lower-case accents do not.
+        #expect(tokenizer.tokens("DÉGÂTS").first?.isShouted == true)
+        #expect(tokenizer.tokens("dégâts").first?.isShouted == false)
+    }
+
     @Test func keepsURLsMentionsEmojiAndEmoticonsAsTokens() {
         let tokens = tokenizer.tokens("@marie regarde https://hearth.example/t/1, top 👍🏽 :) <3")
         #expect(tokens.map(\.kind) == [.mention, .word, .url, .punctuation, .word, .emoji, .emoticon, .emoticon])
@@ -91,5 +103,29 @@ struct LanguageTests {
     ])
     func identifies(text: String, language: TextLanguage) {
         #expect(reader.read(text).language == language)
+    }
+}
+
+@Suite("The vocabulary of the word lists")
+struct VocabularyTests {
+    @Test func findsEveryInternedWordAndNothingElse() {
+        let words = (0..<500).map { "mot\($0)" } + ["école", "idiot", ""]
+        let vocabulary = Vocabulary(words)
+        for (id, word) in words.enumerated() { #expect(vocabulary.id(of: word) == Int32(id)) }
+        #expect(vocabulary.id(of: "mot500") == -1)
+        #expect(vocabulary.id(of: "ecole") == -1)
+    }
+
+    @Test func readingResolvesWordsToWhatTheListsSay() throws {
+        let lexicon = try Lexicon.bundled()
+        let reading = Reader(lexicon: lexicon).read("Ce n'est pas génial, mais merci quand même")
+        let pas = try #require(reading.tokens.first { $0.key == "pas" })
+        #expect(lexicon.facts(pas.word)?.roles.contains(.negator) == true)
+        let mais = try #require(reading.tokens.first { $0.key == "mais" })
+        #expect(lexicon.facts(mais.word)?.roles.contains(.contrast) == true)
+        let genial = try #require(reading.tokens.first { $0.key == "genial" })
+        #expect(lexicon.facts(genial.word)?.pattern != nil)
+        let unknown = Reader(lexicon: lexicon).read("zzqxv").tokens[0]
+        #expect(unknown.word == -1)
     }
 }

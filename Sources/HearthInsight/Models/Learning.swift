@@ -107,8 +107,8 @@ public struct AdaptiveModel: Sendable {
         base.probabilities(vector, adding: delta.isEmpty ? nil : delta)
     }
 
-    func contributions(_ vector: FeatureVector, label: Int) -> [Feature] {
-        base.contributions(vector, label: label, adding: delta.isEmpty ? nil : delta)
+    func score(_ vector: FeatureVector, tokens: Int) -> Scored {
+        base.score(vector, tokens: tokens, adding: delta.isEmpty ? nil : delta)
     }
 
     /// Learns one decision of the community manager: `label` is the index of the right answer.

@@ -67,32 +67,85 @@ public struct LinearModel: Sendable {
         return exps.map { $0 / total }
     }
 
-    /// How much each feature pushed `label` up (positive) or down (weight × value), with the token it came from.
-    func contributions(_ vector: FeatureVector, label: Int, adding delta: ModelDelta? = nil) -> [Feature] {
+    /// Probabilities and where they came from, in one pass over the features. `tokens` is the number of tokens of
+    /// the reading the features came from.
+    func score(_ vector: FeatureVector, tokens: Int, adding delta: ModelDelta? = nil) -> Scored {
         let outputs = outputs
-        var result: [Feature] = []
-        result.reserveCapacity(vector.features.count)
-        for feature in vector.features {
-            let row = Int(feature.hash & mask) * outputs
-            var weight: Float
-            if outputs == 1 {
-                weight = weights[row] + (delta?.weight(row) ?? 0)
-                if label == 0 { weight = -weight }
-            } else {
-                // Softmax: a feature helps a label by how much more it weighs there than on average.
-                var mean: Float = 0
-                var own: Float = 0
-                for output in 0..<outputs {
-                    let value = weights[row + output] + (delta?.weight(row + output) ?? 0)
-                    mean += value / Float(outputs)
-                    if output == label { own = value }
+        let mask = mask
+        var logits = bias
+        if let delta { for output in 0..<outputs { logits[output] += delta.bias[output] } }
+        var sums = [Float](repeating: 0, count: outputs * tokens)
+        var named: [(hash: UInt32, row: Int, value: Float)] = []
+        weights.withUnsafeBufferPointer { table in
+            sums.withUnsafeMutableBufferPointer { sums in
+                for feature in vector.features {
+                    let row = Int(feature.hash & mask) &* outputs
+                    guard feature.origin >= 0 && feature.hash & FeatureHash.namedBit == 0 else {
+                        named.append((feature.hash, row, feature.value))
+                        continue
+                    }
+                    let origin = Int(feature.origin)
+                    if outputs == 1 && delta == nil {
+                        let push = table[row] * feature.value
+                        logits[0] += push
+                        sums[origin] += push
+                        continue
+                    }
+                    for output in 0..<outputs {
+                        var weight = table[row &+ output]
+                        if let delta { weight += delta.weight(row &+ output) }
+                        let push = weight * feature.value
+                        logits[output] += push
+                        sums[output &* tokens &+ origin] += push
+                    }
                 }
-                weight = own - mean
             }
-            result.append(Feature(hash: feature.hash, value: weight * feature.value, origin: feature.origin))
         }
-        return result
+        for entry in named {
+            for output in 0..<outputs {
+                logits[output] += (weights[entry.row + output] + (delta?.weight(entry.row + output) ?? 0)) * entry.value
+            }
+        }
+        let namedPushes = named.map { entry in
+            (
+                entry.hash,
+                (0..<outputs).map { (weights[entry.row + $0] + (delta?.weight(entry.row + $0) ?? 0)) * entry.value }
+            )
+        }
+        return Scored(probabilities: Self.link(logits), tokens: tokens, sums: sums, named: namedPushes)
     }
+}
+
+/// A model's probabilities for one post, with what each token and named feature pushed each output by.
+struct Scored {
+    var probabilities: [Float]
+    let tokens: Int
+    /// Σ weight × value by output and token: `sums[output * tokens + token]`.
+    let sums: [Float]
+    /// Whole-post features: hash, and weight × value per output.
+    let named: [(hash: UInt32, pushes: [Float])]
+
+    /// How much each token and named feature pushed `label` up (positive) or down. With one output (two labels)
+    /// the push on label 1 is the output's; with softmax, a feature helps a label by how much more it pushes there
+    /// than on average.
+    func contributions(label: Int) -> Contributions {
+        let outputs = sums.count / max(1, tokens)
+        func push(_ values: (Int) -> Float) -> Float {
+            if outputs <= 1 { return label == 0 ? -values(0) : values(0) }
+            var mean: Float = 0
+            for output in 0..<outputs { mean += values(output) }
+            return values(label) - mean / Float(outputs)
+        }
+        return Contributions(
+            byToken: (0..<tokens).map { token in push { sums[$0 * tokens + token] } },
+            named: named.map { entry in (entry.hash, push { entry.pushes[$0] }) })
+    }
+}
+
+/// Where a label's score came from: each token's words and grams, and the named whole-post features.
+struct Contributions {
+    var byToken: [Float]
+    var named: [(hash: UInt32, value: Float)] = []
 }
 
 /// A community's adjustments on top of a model: a sparse table of weight changes, learned online.

@@ -44,6 +44,17 @@ public struct Token: Sendable, Equatable {
         self.marks = kind == .punctuation ? Self.marks(of: key) : []
     }
 
+    /// A word whose folded key is the UTF-8 `key`, hashed as it is read.
+    init(word key: [UInt8], original: String) {
+        self.kind = .word
+        self.key = String(decoding: key, as: UTF8.self)
+        self.original = original
+        var hash = FeatureHash.unigram
+        for byte in key { hash = FeatureHash.step(hash, byte) }
+        self.hash = hash
+        self.marks = []
+    }
+
     private static func marks(of key: String) -> Marks {
         switch key {
         case ".", ";", ":": [.endsClause]

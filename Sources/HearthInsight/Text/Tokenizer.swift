@@ -48,7 +48,7 @@ public struct Tokenizer: Sendable {
                 index = end
             } else if let end = spelledOut(scalars, from: index, into: &scratch) {
                 var token = Token(
-                    kind: .word, key: String(decoding: scratch, as: UTF8.self), original: source.string(index..<end))
+                    word: scratch, original: source.string(index..<end))
                 token.isObfuscated = true
                 tokens.append(token)
                 index = end
@@ -268,7 +268,7 @@ public struct Tokenizer: Sendable {
             return
         }
         let elongated = squeezeElongation(&key)
-        var token = Token(kind: .word, key: String(decoding: key, as: UTF8.self), original: original)
+        var token = Token(word: key, original: original)
         token.isShouted = letters >= 2 && capitals == letters
         token.isElongated = elongated
         token.isObfuscated = obfuscated
@@ -354,7 +354,8 @@ public struct Tokenizer: Sendable {
     // MARK: URLs, emoticons, emoji
 
     private static func urlEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
-        guard start == 0 || !isWordScalar(scalars[start - 1]) else { return nil }
+        let first = scalars[start].value | 0x20
+        guard first == 0x68 || first == 0x77, start == 0 || !isWordScalar(scalars[start - 1]) else { return nil }
         guard
             hasLowercasedPrefix(scalars, at: start, "http://") || hasLowercasedPrefix(scalars, at: start, "https://")
                 || hasLowercasedPrefix(scalars, at: start, "www.")
