@@ -28,7 +28,7 @@ public enum InsightTask: String, Sendable, CaseIterable, Codable {
     /// The features and table size the committed models use, chosen by the measurements in the README.
     public var defaultFeatures: FeatureSet {
         switch self {
-        case .toxicity: FeatureSet(bigrams: true, characterGrams: 3...5, terms: true, feedbackCues: false)
+        case .toxicity: FeatureSet(bigrams: true, characterGrams: 4...4, terms: true, feedbackCues: false)
         case .feedback: FeatureSet(bigrams: true, characterGrams: nil, terms: false, feedbackCues: true)
         }
     }
