@@ -85,13 +85,20 @@ public struct TriageEngine: Sendable {
         var kind = FeedbackKind.allCases[best]
         var confidence = Double(probabilities[best])
         var reasons = Self.reasons(scored.contributions(label: best), reading: reading)
-        // Complaint and praise are discussion with a strong feeling, until a community teaches the model its own.
-        if kind == .discussion {
-            if compound <= -0.6 {
+        // Complaint and praise are short posts with a strong feeling, until a community teaches the model its own
+        // (the default model never saw either label). A complaint is discussion with a sharp tone; praise is
+        // discussion, or a "question" without a question mark (meta-site questions thank in advance, so the
+        // model reads thanks as a question). VADER's compound saturates on long posts, where a few polite or sharp
+        // words add up to ±1, so a long post keeps the model's kind.
+        let words = reading.tokens.count { $0.kind == .word }
+        if words <= Self.feelingWordLimit {
+            if kind == .discussion && compound <= -0.6 {
                 kind = .complaint
                 confidence = min(1, -compound)
                 reasons = ["strongly negative"] + reasons.prefix(2)
-            } else if compound >= 0.75 && !reading.tokens.contains(where: \.isQuestion) {
+            } else if kind == .discussion || kind == .question, compound >= 0.75,
+                !reading.tokens.contains(where: \.isQuestion)
+            {
                 kind = .praise
                 confidence = compound
                 reasons = ["strongly positive"] + reasons.prefix(2)
@@ -99,6 +106,9 @@ public struct TriageEngine: Sendable {
         }
         return (kind, Signal(score: confidence, reasons: reasons))
     }
+
+    /// The longest post whose strong feeling alone makes it a complaint or praise.
+    static let feelingWordLimit = 60
 
     /// The words and named features that pushed a label up most, strongest first.
     static func reasons(_ contributions: Contributions, reading: Reading) -> [String] {
