@@ -83,6 +83,15 @@ struct LearningTests {
         #expect(trained.analyze("merci pour l'aide").toxicity.score < 0.2)
     }
 
+    @Test func labelsAreBalancedWithinEachLanguage() {
+        // English: 3 toxic, 1 clean; French: 1 toxic, 3 clean. Each language weighs its rarer label up.
+        let labels = [(0, 1), (0, 1), (0, 1), (0, 0), (1, 1), (1, 0), (1, 0), (1, 0)]
+        let examples = labels.map { Example(features: FeatureVector(), label: $0.1, stratum: $0.0) }
+        let weights = LinearModel.classWeights(examples, labels: 2, power: 1)
+        #expect(weights[0][0] == 2 && weights[0][1] == Float(4) / 6)
+        #expect(weights[1][1] == 2 && weights[1][0] == Float(4) / 6)
+    }
+
     @Test func learningCurveStartsFromTheDefaultModel() throws {
         let rows = try fixture().map { LabelledText(text: $0.text, label: $0.toxic ? 1 : 0) }
         let curve = Evaluator.learningCurve(engine, task: .toxicity, rows: rows, decisions: [4, 8], seed: 7)

@@ -53,6 +53,18 @@ struct ToxicityTests {
         #expect(attack.toxicity.score > counter.toxicity.score)
         #expect(counter.isCounterSpeech)
     }
+
+    @Test func namingWhoPeopleAreIsNotProfanity() {
+        let reading = engine.reader.read("Gay and lesbian members are welcome here, queer folks too.")
+        #expect(reading.hits.isEmpty)
+        #expect(engine.reader.read("sale gouine").hits.contains { !$0.isMentioned })
+    }
+
+    @Test func theOppositeOfAnInsultIsAMention() {
+        let reading = engine.reader.read("It's obvious that you are the very opposite of stupid.")
+        let stupid = reading.hits.first { $0.kind == .insult }
+        #expect(stupid?.isMentioned == true)
+    }
 }
 
 @Suite("Sentiment, feedback kind and noise")
@@ -88,6 +100,15 @@ struct OtherSignalTests {
         let analysis = engine.analyze(text)
         #expect(analysis.feedbackKind == kind, "\(text) → \(analysis.feedbackKind)")
         #expect(!analysis.feedback.reasons.isEmpty)
+    }
+
+    @Test func onlyAShortPostIsPraiseOrComplaintByFeelingAlone() {
+        #expect(engine.analyze("Thank you so much, the new editor is wonderful and I love it!").feedbackKind == .praise)
+        let polite = Array(
+            repeating: "Thanks for the great discussion, I love how friendly and helpful everyone is here.", count: 6
+        ).joined(separator: " ")
+        #expect(engine.analyze(polite).sentimentCompound >= 0.75)
+        #expect(engine.analyze(polite).feedbackKind != .praise)
     }
 
     @Test func noise() {

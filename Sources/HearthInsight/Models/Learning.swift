@@ -4,10 +4,14 @@ import Foundation
 public struct Example: Sendable {
     public var features: FeatureVector
     public var label: Int
+    /// The group whose labels are balanced together (the post's language when training a default model), so
+    /// that a language with mostly toxic data does not make its every word look toxic.
+    public var stratum: Int
 
-    public init(features: FeatureVector, label: Int) {
+    public init(features: FeatureVector, label: Int, stratum: Int = 0) {
         self.features = features
         self.label = label
+        self.stratum = stratum
     }
 }
 
@@ -37,7 +41,8 @@ extension LinearModel {
             order.shuffle(using: &generator)
             for index in order {
                 let example = examples[index]
-                let gradient = model.gradient(example, weight: classWeights[example.label], delta: nil)
+                let gradient = model.gradient(
+                    example, weight: classWeights[example.stratum][example.label], delta: nil)
                 model.step(
                     example.features, gradient, rate: settings.learningRate, l2: settings.l2,
                     accumulators: &accumulators, biasAccumulators: &biasAccumulators)
@@ -46,11 +51,18 @@ extension LinearModel {
         return model
     }
 
-    static func classWeights(_ examples: [Example], labels: Int, power: Float) -> [Float] {
-        var counts = Array(repeating: 0, count: labels)
-        for example in examples { counts[example.label] += 1 }
-        return counts.map { count in
-            count == 0 ? 1 : pow(Float(examples.count) / Float(labels * count), power)
+    /// Per stratum and label, the inverse of the label's frequency in the stratum to `power`, scaled so that
+    /// each stratum keeps its share of the data.
+    static func classWeights(_ examples: [Example], labels: Int, power: Float) -> [[Float]] {
+        let strata = (examples.map(\.stratum).max() ?? 0) + 1
+        var counts = Array(repeating: Array(repeating: 0, count: labels), count: strata)
+        for example in examples { counts[example.stratum][example.label] += 1 }
+        return counts.map { row in
+            let total = row.reduce(0, +)
+            let present = row.filter { $0 > 0 }.count
+            return row.map { count in
+                count == 0 ? 1 : pow(Float(total) / Float(present * count), power)
+            }
         }
     }
 

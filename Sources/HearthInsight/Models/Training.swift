@@ -3,11 +3,17 @@ import Foundation
 extension InsightTask {
     /// Trains this task's model from labelled texts, with the task's default features.
     public func train(
-        _ rows: [LabelledText], lexicon: Lexicon, settings: TrainingSettings = TrainingSettings(), provenance: String
+        _ rows: [LabelledText], lexicon: Lexicon, settings: TrainingSettings = TrainingSettings(), provenance: String,
+        stratified: Bool = true
     ) -> LinearModel {
         let reader = Reader(lexicon: lexicon)
         let extractor = FeatureExtractor(defaultFeatures)
-        let examples = rows.map { Example(features: extractor.features(of: reader.read($0.text)), label: $0.label) }
+        let examples = rows.map { row in
+            let reading = reader.read(row.text)
+            return Example(
+                features: extractor.features(of: reading), label: row.label,
+                stratum: stratified ? TextLanguage.allCases.firstIndex(of: reading.language)! : 0)
+        }
         let header = LinearModel.Header(
             task: rawValue, labels: labels, bits: defaultBits, features: defaultFeatures, provenance: provenance)
         return LinearModel.train(header: header, examples: examples, settings: settings)

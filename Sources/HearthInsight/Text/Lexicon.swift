@@ -50,7 +50,9 @@ public struct Lexicon: Sendable {
             if fields.count == 3, let kind = TermKind(rawValue: String(fields[0])) { builder.addTerm(fields[2], kind) }
         }
         for name in ["profanity-en", "profanity-fr"] {
-            for line in try lines(name, "txt") where !builder.startsTerm(Folding.fold(line)) {
+            for line in try lines(name, "txt") {
+                let key = Folding.fold(line)
+                guard !builder.startsTerm(key), !Self.identityWords.contains(key) else { continue }
                 builder.addTerm(line, .profanity)
             }
         }
@@ -85,6 +87,10 @@ public struct Lexicon: Sendable {
             termPhrases.joined().filter { $0.words.count == 1 }.map { vocabulary.keys[Int($0.words[0])] }
                 .filter { $0.count >= 3 })
     }
+
+    /// Words naming who people are, which the borrowed profanity lists carry but which are never profane on their
+    /// own: flagging them makes "gay people deserve respect" read as toxic. Slurs stay in the lists.
+    static let identityWords: Set<String> = ["gay", "gays", "gai", "lesbian", "lesbians", "queer", "queers"]
 
     @inline(__always)
     func facts(_ word: Int32) -> WordFacts? {

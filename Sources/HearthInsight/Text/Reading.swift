@@ -131,7 +131,8 @@ public struct Reader: Sendable {
     static let negators: Set<String> = [
         "not", "no", "never", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "cant", "cannot",
         "wont", "wouldnt", "shouldnt", "couldnt", "aint", "nobody", "none", "nothing", "neither", "nor", "without",
-        "hardly", "pas", "jamais", "aucun", "aucune", "rien", "ni", "sans", "personne", "nullement", "guere",
+        "hardly", "opposite", "pas", "jamais", "aucun", "aucune", "rien", "ni", "sans", "personne", "nullement",
+        "guere",
     ]
 
     static let reporters: Set<String> = [
