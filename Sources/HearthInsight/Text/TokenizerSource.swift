@@ -1,0 +1,40 @@
+extension Tokenizer {
+    /// A post's scalars, with where each starts in its UTF-8, so originals are sliced from the bytes without
+    /// re-encoding.
+    struct Source {
+        let utf8: [UInt8]
+        let scalars: [Unicode.Scalar]
+        /// `offsets[i]` is where scalar `i` starts in `utf8`; one more entry marks the end.
+        let offsets: [Int]
+
+        init(_ text: String) {
+            let utf8 = Array(text.utf8)
+            var scalars: [Unicode.Scalar] = []
+            var offsets: [Int] = []
+            scalars.reserveCapacity(utf8.count)
+            offsets.reserveCapacity(utf8.count + 1)
+            var position = 0
+            while position < utf8.count {
+                offsets.append(position)
+                let lead = UInt32(utf8[position])
+                // A Swift string always holds valid UTF-8, so the lead byte tells the length.
+                let (length, initial): (Int, UInt32) =
+                    lead < 0x80
+                    ? (1, lead) : lead < 0xE0 ? (2, lead & 0x1F) : lead < 0xF0 ? (3, lead & 0x0F) : (4, lead & 0x07)
+                var value = initial
+                for continuation in 1..<length { value = value << 6 | UInt32(utf8[position + continuation] & 0x3F) }
+                scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
+                position += length
+            }
+            offsets.append(utf8.count)
+            self.utf8 = utf8
+            self.scalars = scalars
+            self.offsets = offsets
+        }
+
+        /// The text of scalars `range`, as written.
+        func string(_ range: Range<Int>) -> String {
+            String(decoding: utf8[offsets[range.lowerBound]..<offsets[range.upperBound]], as: UTF8.self)
+        }
+    }
+}
