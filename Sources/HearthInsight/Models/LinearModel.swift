@@ -101,16 +101,13 @@ public struct LinearModel: Sendable {
                 }
             }
         }
-        for entry in named {
-            for output in 0..<outputs {
-                logits[output] += (weights[entry.row + output] + (delta?.weight(entry.row + output) ?? 0)) * entry.value
-            }
-        }
+        // Whole-post features are few: their pushes are worked out once, for the logits and the explanation.
         let namedPushes = named.map { entry in
-            (
-                entry.hash,
-                (0..<outputs).map { (weights[entry.row + $0] + (delta?.weight(entry.row + $0) ?? 0)) * entry.value }
-            )
+            let pushes = (0..<outputs).map {
+                (weights[entry.row + $0] + (delta?.weight(entry.row + $0) ?? 0)) * entry.value
+            }
+            for output in 0..<outputs { logits[output] += pushes[output] }
+            return (entry.hash, pushes)
         }
         return Scored(probabilities: Self.link(logits), tokens: tokens, sums: sums, named: namedPushes)
     }

@@ -49,9 +49,7 @@ public struct Token: Sendable, Equatable {
         self.kind = .word
         self.key = String(decoding: key, as: UTF8.self)
         self.original = original
-        var hash = FeatureHash.unigram
-        for byte in key { hash = FeatureHash.step(hash, byte) }
-        self.hash = hash
+        self.hash = Self.hash(of: key)
         self.marks = []
     }
 
@@ -69,8 +67,14 @@ public struct Token: Sendable, Equatable {
     }
 
     static func hash(of key: String) -> UInt32 {
+        hash(of: key.utf8)
+    }
+
+    /// FNV-1a over a key's UTF-8, seeded as a unigram feature.
+    @inline(__always)
+    static func hash(of bytes: some Sequence<UInt8>) -> UInt32 {
         var hash = FeatureHash.unigram
-        for byte in key.utf8 { hash = FeatureHash.step(hash, byte) }
+        for byte in bytes { hash = FeatureHash.step(hash, byte) }
         return hash
     }
 
