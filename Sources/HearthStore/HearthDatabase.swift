@@ -3,7 +3,6 @@ import HearthCore
 import Logging
 import PostgresNIO
 import SQLKit
-import SQLiteNIO
 
 /// The two engines Hearth runs on.
 public enum DatabaseEngine: String, Sendable, CaseIterable {
@@ -84,10 +83,7 @@ public final class HearthDatabase: Sendable {
         if let error = error as? PSQLError {
             return error.serverInfo?[.sqlState] == "23505"
         }
-        if let error = error as? SQLiteError {
-            return [.constraintUniqueFailed, .constraintPrimaryKeyFailed, .constraint].contains(error.reason)
-        }
-        return false
+        return (error as? SQLiteFailure)?.isUniqueViolation ?? false
     }
 
     static func translate(_ error: any Error) -> any Error {
@@ -105,7 +101,7 @@ public final class HearthDatabase: Sendable {
         if String(reflecting: type(of: error)).contains("ConnectionPoolError") {
             return HearthError.unavailable("The database cannot be reached right now. Please try again soon.")
         }
-        if let error = error as? SQLiteError, [.busy, .locked, .ioError, .full, .cantOpen].contains(error.reason) {
+        if let error = error as? SQLiteFailure, error.isUnavailable {
             return HearthError.unavailable("The database is busy or cannot be written right now. Please try again.")
         }
         return error

@@ -1,0 +1,105 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+import VaporCSQLite
+
+/// `DirectSQLiteConnection` seen through SQLKit, so repositories stay written once for both engines. Statements
+/// run where they are called: `SQLiteBackend` calls in from the connection's own serial queue.
+struct DirectSQLiteDatabase: SQLDatabase {
+    let connection: DirectSQLiteConnection
+    let logger: Logger
+    let queryLogLevel: Logger.Level?
+
+    private static let encoder = SQLiteDataEncoder()
+
+    var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
+    var dialect: any SQLDialect { SQLiteDialect() }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try run(query, onRow)
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
+        -> EventLoopFuture<Void>
+    {
+        let loop = eventLoop
+        do {
+            try run(query, onRow)
+            return loop.makeSucceededVoidFuture()
+        } catch {
+            return loop.makeFailedFuture(error)
+        }
+    }
+
+    private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
+        let (sql, binds) = serialize(query)
+        if let queryLogLevel { logger.log(level: queryLogLevel, "Executing query", metadata: ["sql": "\(sql)"]) }
+        try connection.execute(sql, try binds.map { try Self.encoder.encode($0) }) { onRow($0) }
+    }
+}
+
+/// One row as SQLKit reads it: its statement's column names (shared by the rows of one execution) and values.
+struct SQLiteRecord: SQLRow {
+    final class Columns: Sendable {
+        let names: [String]
+
+        init(_ statement: OpaquePointer) {
+            names = (0..<sqlite_nio_sqlite3_column_count(statement)).map { column in
+                sqlite_nio_sqlite3_column_name(statement, column).map { String(cString: $0) } ?? ""
+            }
+        }
+    }
+
+    let columns: Columns
+    let values: [SQLiteData]
+
+    private static let decoder = SQLiteDataDecoder()
+
+    var allColumns: [String] { columns.names }
+
+    func contains(column: String) -> Bool { columns.names.contains(column) }
+
+    func decodeNil(column: String) throws -> Bool {
+        guard let index = columns.names.firstIndex(of: column) else { return true }
+        return values[index] == .null
+    }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        guard let index = columns.names.firstIndex(of: column) else {
+            throw DecodingError.keyNotFound(
+                SQLiteColumnKey(column),
+                .init(codingPath: [], debugDescription: "The query returned no column named \(column)."))
+        }
+        return try Self.decoder.decode(D.self, from: values[index])
+    }
+}
+
+private struct SQLiteColumnKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+
+    init(_ name: String) { stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// Runs the jobs given to it one after another on a serial dispatch queue. A task that prefers this executor
+/// (`withTaskExecutorPreference`) runs its non-isolated code there, so a whole transaction crosses threads twice,
+/// on the way in and on the way out, instead of several times per statement.
+final class SerialQueueExecutor: TaskExecutor {
+    private let queue: DispatchQueue
+
+    init(label: String) {
+        queue = DispatchQueue(label: label)
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
+    }
+}

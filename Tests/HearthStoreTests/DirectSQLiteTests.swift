@@ -1,0 +1,115 @@
+import Foundation
+import HearthTestSupport
+import NIOCore
+import SQLKit
+import SQLiteNIO
+import Testing
+
+@testable import HearthStore
+
+@Suite("SQLite driver")
+struct DirectSQLiteTests {
+    private func connection() throws -> DirectSQLiteConnection {
+        let path = TestDatabase.temporarySQLitePath()
+        try FileManager.default.createDirectory(
+            atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+        return try DirectSQLiteConnection(path: path)
+    }
+
+    private func rows(_ connection: DirectSQLiteConnection, _ sql: String, _ binds: [SQLiteData] = []) throws
+        -> [SQLiteRecord]
+    {
+        var rows: [SQLiteRecord] = []
+        try connection.execute(sql, binds) { rows.append($0) }
+        return rows
+    }
+
+    @Test("every kind of value comes back as it was bound, text with NUL and accents, empty blobs included")
+    func roundTrip() throws {
+        let connection = try connection()
+        defer { connection.close() }
+        try connection.execute("CREATE TABLE t (i INTEGER, f REAL, s TEXT, b BLOB, n TEXT)", []) { _ in }
+        var blob = ByteBufferAllocator().buffer(capacity: 3)
+        blob.writeBytes([0, 255, 7])
+        let values: [[SQLiteData]] = [
+            [.integer(Int(Int64.max)), .float(-2.5), .text("é\u{0}ü 🔥"), .blob(blob), .null],
+            [.integer(-1), .float(0), .text(""), .blob(ByteBufferAllocator().buffer(capacity: 0)), .null],
+        ]
+        for row in values {
+            try connection.execute("INSERT INTO t VALUES (?1, ?2, ?3, ?4, ?5)", row) { _ in }
+        }
+        let read = try rows(connection, "SELECT i, f, s, b, n FROM t ORDER BY rowid")
+        #expect(read.map(\.values) == values)
+        #expect(try read[0].decode(column: "s", as: String.self) == "é\u{0}ü 🔥")
+        #expect(try read[0].decode(column: "n", as: String?.self) == nil)
+        #expect(try read[0].decodeNil(column: "n"))
+        #expect(read[0].allColumns == ["i", "f", "s", "b", "n"])
+        #expect(throws: DecodingError.self) { try read[0].decode(column: "missing", as: Int.self) }
+    }
+
+    @Test("a kept statement gives the right rows for each new bind, including a LIMIT the planner looked at")
+    func preparedStatementsRebind() throws {
+        let connection = try connection()
+        defer { connection.close() }
+        try connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)", []) { _ in }
+        for id in 1...5 {
+            try connection.execute("INSERT INTO t (id, name) VALUES (?1, ?2)", [.integer(id), .text("n\(id)")]) { _ in }
+        }
+        for limit in [0, 1, 3, 1, 5] {
+            let read = try rows(connection, "SELECT id FROM t ORDER BY id LIMIT ?1", [.integer(limit)])
+            #expect(read.count == limit)
+        }
+        for id in [3, 1, 0, 5] {
+            let read = try rows(connection, "SELECT name FROM t WHERE id = ?1", [.integer(id)])
+            #expect(try read.first?.decode(column: "name", as: String.self) == (id == 0 ? nil : "n\(id)"))
+        }
+    }
+
+    @Test("SQL errors are thrown with SQLite's message, and a unique violation is recognised as one")
+    func errors() async throws {
+        let connection = try connection()
+        defer { connection.close() }
+        #expect {
+            try connection.execute("SELEC nothing", []) { _ in }
+        } throws: { error in
+            (error as? SQLiteFailure)?.message.contains("syntax error") == true
+        }
+        try connection.execute("CREATE TABLE t (k TEXT UNIQUE)", []) { _ in }
+        try connection.execute("INSERT INTO t VALUES ('a')", []) { _ in }
+        #expect {
+            try connection.execute("INSERT INTO t VALUES ('a')", []) { _ in }
+        } throws: { error in
+            HearthDatabase.isUniqueViolation(error) && !(error as? SQLiteFailure)!.isUnavailable
+        }
+        connection.close()
+        #expect(throws: SQLiteFailure.self) { try connection.execute("SELECT 1", []) { _ in } }
+    }
+
+    @Test("a file that cannot be opened is an 'unavailable' failure, not a crash")
+    func cannotOpen() throws {
+        #expect {
+            _ = try DirectSQLiteConnection(path: "/proc/hearth-cannot-be-here/x.sqlite")
+        } throws: { error in
+            (error as? SQLiteFailure)?.isUnavailable == true
+        }
+    }
+
+    @Test("a reader sees the last committed data while a write transaction is open (WAL)")
+    func readersBesideWriter() async throws {
+        let database = try await TestDatabase.make(.sqlite, migrated: false)
+        defer { Task { await database.close() } }
+        try await database.write { sql in try await sql.raw("CREATE TABLE t (v INTEGER)").run() }
+        try await database.write { sql in try await sql.raw("INSERT INTO t VALUES (1)").run() }
+        let seen = try await database.write { sql in
+            try await sql.raw("INSERT INTO t VALUES (2)").run()
+            return try await database.read { reader in
+                try await reader.raw("SELECT COUNT(*) AS n FROM t").first()?.decode(column: "n", as: Int.self)
+            }
+        }
+        #expect(seen == 1)
+        let after = try await database.read { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM t").first()?.decode(column: "n", as: Int.self)
+        }
+        #expect(after == 2)
+    }
+}
