@@ -16,7 +16,10 @@ public enum DatabaseEngine: String, Sendable, CaseIterable {
 /// - `write` runs its body in a transaction. On SQLite all writes go through one connection, one at a time,
 ///   and the transaction starts with `BEGIN IMMEDIATE` so that it takes the write lock up front instead of
 ///   failing with "database is locked" halfway through.
-/// - `read` runs on a pooled connection (SQLite in WAL mode lets readers run beside the writer).
+/// - `read` runs on a pooled connection (SQLite in WAL mode lets readers run beside the writer). On SQLite its
+///   statements run on the calling thread: use it for reads that find their rows through an index.
+/// - `scan` is `read` for queries that may visit many rows (full-text search, reports). On SQLite it runs on the
+///   reader's own queue, so a slow one does not hold a thread that serves requests.
 ///
 /// Driver errors that mean "cannot reach the database" become `HearthError.unavailable`, so that a
 /// database that is down gives a clear message and a 503, never a crash.
@@ -46,6 +49,14 @@ public final class HearthDatabase: Sendable {
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         do {
             return try await backend.read(body)
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    public func scan<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            return try await backend.scan(body)
         } catch {
             throw Self.translate(error)
         }
@@ -111,6 +122,7 @@ public final class HearthDatabase: Sendable {
 /// What each engine provides to `HearthDatabase`.
 protocol DatabaseBackend: Sendable {
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func scan<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     func close() async
 }

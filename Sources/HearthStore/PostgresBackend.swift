@@ -39,6 +39,11 @@ final class PostgresBackend: DatabaseBackend {
         }
     }
 
+    /// Every PostgreSQL query already runs on the server, off the caller's threads.
+    func scan<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await read(body)
+    }
+
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await withConnection { connection in
             try await inTransaction(connection.sql(queryLogLevel: .trace), begin: "BEGIN", body)

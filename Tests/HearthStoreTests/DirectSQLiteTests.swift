@@ -1,5 +1,6 @@
 import Foundation
 import HearthTestSupport
+import Logging
 import NIOCore
 import SQLKit
 import SQLiteNIO
@@ -111,5 +112,97 @@ struct DirectSQLiteTests {
             try await sql.raw("SELECT COUNT(*) AS n FROM t").first()?.decode(column: "n", as: Int.self)
         }
         #expect(after == 2)
+    }
+}
+
+@Suite("SQLite writes")
+struct SQLiteWriteTests {
+    struct Refused: Error, Equatable {
+        let index: Int
+    }
+
+    @Test("concurrent writes that share a transaction each get their own result, and a failing one is undone alone")
+    func groupCommit() async throws {
+        let database = try await TestDatabase.make(.sqlite, migrated: false)
+        defer { Task { await database.close() } }
+        try await database.write { sql in try await sql.raw("CREATE TABLE t (v INTEGER UNIQUE)").run() }
+        try await database.write { sql in try await sql.raw("INSERT INTO t VALUES (-1)").run() }
+        let outcomes = await withTaskGroup(of: (Int, Result<Int, any Error>).self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    do {
+                        let value = try await database.write { sql in
+                            try await sql.raw("INSERT INTO t VALUES (\(bind: index))").run()
+                            // Let the others queue up behind this transaction, so they share the next one.
+                            await Task.yield()
+                            if index % 7 == 0 { throw Refused(index: index) }
+                            if index % 11 == 0 { try await sql.raw("INSERT INTO t VALUES (-1)").run() }
+                            return index * 2
+                        }
+                        return (index, .success(value))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        var kept: [Int] = []
+        for (index, outcome) in outcomes.sorted(by: { $0.key < $1.key }) {
+            switch outcome {
+            case .success(let value):
+                #expect(index % 7 != 0 && index % 11 != 0)
+                #expect(value == index * 2)
+                kept.append(index)
+            case .failure(let error):
+                if index % 7 == 0 {
+                    #expect(error as? Refused == Refused(index: index))
+                } else {
+                    #expect(index % 11 == 0 && HearthDatabase.isUniqueViolation(error))
+                }
+            }
+        }
+        let stored = try await database.read { sql in
+            try await sql.raw("SELECT v FROM t WHERE v >= 0 ORDER BY v").all().map {
+                try $0.decode(column: "v", as: Int.self)
+            }
+        }
+        #expect(stored == kept)
+        #expect(kept.count == (0..<200).filter { $0 % 7 != 0 && $0 % 11 != 0 }.count)
+    }
+}
+
+extension SQLiteWriteTests {
+    @Test("the log is copied into the database file in the background once it passes the threshold")
+    func backgroundCheckpoint() async throws {
+        let path = TestDatabase.temporarySQLitePath()
+        try FileManager.default.createDirectory(
+            atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+        let writer = try DirectSQLiteConnection(path: path)
+        let checkpointer = WALCheckpointer(
+            connection: try DirectSQLiteConnection(path: path), threshold: 20, logger: Logger(label: "test"))
+        defer {
+            checkpointer.close()
+            writer.close()
+        }
+        try writer.execute("PRAGMA journal_mode = WAL", []) { _ in }
+        writer.handOverCheckpoints(to: checkpointer)
+        try writer.execute("CREATE TABLE t (b BLOB)", []) { _ in }
+        func fileSize() throws -> Int {
+            try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        }
+        let before = try fileSize()
+        var page = ByteBufferAllocator().buffer(capacity: 4096)
+        page.writeRepeatingByte(7, count: 4096)
+        for _ in 0..<40 {
+            try writer.execute("INSERT INTO t VALUES (?1)", [.blob(page)]) { _ in }
+        }
+        // SQLite's own checkpoint would wait for 1,000 pages; this one starts after 20.
+        var size = try fileSize()
+        for _ in 0..<100 where size < before + 20 * 4096 {
+            try await Task.sleep(for: .milliseconds(20))
+            size = try fileSize()
+        }
+        #expect(size >= before + 20 * 4096)
     }
 }

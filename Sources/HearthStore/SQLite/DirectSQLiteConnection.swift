@@ -70,6 +70,20 @@ final class DirectSQLiteConnection: Sendable {
         }
     }
 
+    /// Calls `checkpointer` after each commit with the number of pages in the write-ahead log, in place of
+    /// SQLite's own checkpoint at 1,000 pages, which would run inside the commit on the committing thread.
+    func handOverCheckpoints(to checkpointer: WALCheckpointer) {
+        state.withLock { handle in
+            sqlite_nio_sqlite3_wal_hook(
+                handle.database,
+                { context, _, _, pages in
+                    guard let context else { return SQLITE_OK }
+                    Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().logGrew(to: Int(pages))
+                    return SQLITE_OK
+                }, Unmanaged.passUnretained(checkpointer).toOpaque())
+        }
+    }
+
     /// Finalises the prepared statements and closes the handle; later calls fail with "closed".
     func close() {
         state.withLock { handle in

@@ -4,40 +4,53 @@ import Logging
 import SQLKit
 import Synchronization
 
-/// SQLite in WAL mode: one writer connection used one transaction at a time, and a few readers. Each connection
-/// has its own serial queue, and a body runs on its connection's queue, so its statements run without a thread
-/// switch between them (see `DirectSQLiteConnection`).
+/// SQLite in WAL mode: one writer connection used one transaction at a time (writes that queue up behind one share
+/// the next, see `WriteBatcher`), a few readers, and a connection that checkpoints the log in the background
+/// (`WALCheckpointer`).
+///
+/// Statements run on the calling thread (see `DirectSQLiteConnection`): on a warm database an indexed read or a
+/// reply's whole transaction takes tens of microseconds, less than the two thread switches it would cost to run
+/// them elsewhere, and writes never wait for the disk (WAL with `synchronous = NORMAL` syncs at checkpoints, which
+/// run on their own queue). Reads that may visit many rows go through `scan`, which runs on the reader's own
+/// serial queue so that a slow search does not hold a thread that serves requests.
 final class SQLiteBackend: DatabaseBackend {
-    private final class Lane: Sendable {
+    private final class Reader: Sendable {
         let connection: DirectSQLiteConnection
         let database: DirectSQLiteDatabase
-        let executor: SerialQueueExecutor
-        /// Bodies running or waiting on this lane, so a read avoids a lane busy with a long search.
+        let queue: SerialQueueExecutor
+        /// Bodies running or waiting on this reader, so a read goes to an idle one when there is one.
         let load = Atomic<Int>(0)
 
-        init(connection: DirectSQLiteConnection, database: DirectSQLiteDatabase, executor: SerialQueueExecutor) {
+        init(connection: DirectSQLiteConnection, database: DirectSQLiteDatabase, queue: SerialQueueExecutor) {
             self.connection = connection
             self.database = database
-            self.executor = executor
+            self.queue = queue
         }
     }
 
-    private let writer: Lane
-    private let readers: [Lane]
+    private let writer: DirectSQLiteConnection
+    private let writerDatabase: DirectSQLiteDatabase
+    private let checkpointer: WALCheckpointer
+    private let readers: [Reader]
     private let nextReader = Atomic<Int>(0)
-    private let writeGate = AsyncGate()
+    private let writes = WriteBatcher()
 
-    /// Reads run on their own threads now, so a few per core let a slow search and quick page reads overlap.
+    /// Enough readers that a few slow searches and the quick page reads beside them each have a connection.
     private static let readerCount = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
     /// How long a connection waits for another process's lock before giving up with "busy".
     private static let busyTimeoutMilliseconds = 5_000
 
-    private init(writer: Lane, readers: [Lane]) {
+    private init(
+        writer: DirectSQLiteConnection, checkpointer: WALCheckpointer, readers: [Reader], logger: Logger
+    ) {
         self.writer = writer
+        self.writerDatabase = DirectSQLiteDatabase(connection: writer, logger: logger, queryLogLevel: .trace)
+        self.checkpointer = checkpointer
         self.readers = readers
+        writer.handOverCheckpoints(to: checkpointer)
     }
 
-    static func open(path: String, logger: Logger) async throws -> SQLiteBackend {
+    static func open(path: String, logger: Logger, checkpointPages: Int = 1_000) async throws -> SQLiteBackend {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -45,21 +58,28 @@ final class SQLiteBackend: DatabaseBackend {
             throw HearthError.unavailable("Cannot create the data folder \(folder): check its permissions.")
         }
         var opened: [DirectSQLiteConnection] = []
-        func lane(_ name: String, pragmas: [String]) throws -> Lane {
+        func connect(_ pragmas: [String]) throws -> DirectSQLiteConnection {
             let connection = try DirectSQLiteConnection(path: path)
             opened.append(connection)
             for pragma in pragmas + ["PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = \(busyTimeoutMilliseconds)"] {
                 try connection.execute(pragma, []) { _ in }
             }
-            return Lane(
-                connection: connection,
-                database: DirectSQLiteDatabase(connection: connection, logger: logger, queryLogLevel: .trace),
-                executor: SerialQueueExecutor(label: "hearth.sqlite.\(name)"))
+            return connection
         }
         do {
-            let writer = try lane("writer", pragmas: ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"])
-            let readers = try (0..<readerCount).map { try lane("reader\($0)", pragmas: ["PRAGMA query_only = ON"]) }
-            return SQLiteBackend(writer: writer, readers: readers)
+            // After a checkpoint lets the log start over, a log that grew past 64 MiB in a burst is cut back.
+            let writer = try connect([
+                "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA journal_size_limit = 67108864",
+            ])
+            let checkpointer = WALCheckpointer(connection: try connect([]), threshold: checkpointPages, logger: logger)
+            let readers = try (0..<readerCount).map { index in
+                let connection = try connect(["PRAGMA query_only = ON"])
+                return Reader(
+                    connection: connection,
+                    database: DirectSQLiteDatabase(connection: connection, logger: logger, queryLogLevel: .trace),
+                    queue: SerialQueueExecutor(label: "hearth.sqlite.reader\(index)"))
+            }
+            return SQLiteBackend(writer: writer, checkpointer: checkpointer, readers: readers, logger: logger)
         } catch {
             for connection in opened { connection.close() }
             throw error
@@ -70,11 +90,18 @@ final class SQLiteBackend: DatabaseBackend {
         let reader = idleReader()
         reader.load.add(1, ordering: .relaxed)
         defer { reader.load.subtract(1, ordering: .relaxed) }
-        return try await withTaskExecutorPreference(reader.executor) { try await body(reader.database) }
+        return try await body(reader.database)
+    }
+
+    func scan<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let reader = idleReader()
+        reader.load.add(1, ordering: .relaxed)
+        defer { reader.load.subtract(1, ordering: .relaxed) }
+        return try await withTaskExecutorPreference(reader.queue) { try await body(reader.database) }
     }
 
     /// The next reader in turn, or the first idle one after it when it is busy.
-    private func idleReader() -> Lane {
+    private func idleReader() -> Reader {
         let start = nextReader.add(1, ordering: .relaxed).oldValue
         for offset in 0..<readers.count {
             let reader = readers[(start &+ offset) % readers.count]
@@ -84,64 +111,13 @@ final class SQLiteBackend: DatabaseBackend {
     }
 
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await writeGate.withLock {
-            try await withTaskExecutorPreference(writer.executor) {
-                // IMMEDIATE takes the write lock now, not at the first write, so a transaction never fails halfway
-                // with "database is locked" because another process wrote in between.
-                try await inTransaction(writer.database, begin: "BEGIN IMMEDIATE", body)
-            }
-        }
+        // The batcher keeps the body only until it has run, before this call returns.
+        try await withoutActuallyEscaping(body) { body in try await writes.write(on: writerDatabase, body) }
     }
 
     func close() async {
-        for lane in readers + [writer] { lane.connection.close() }
-    }
-}
-
-/// An async mutual exclusion: callers wait their turn, in order, without blocking a thread. Taking a free gate
-/// costs one atomic lock and no suspension.
-final class AsyncGate: Sendable {
-    private struct State {
-        var busy = false
-        var waiting: [CheckedContinuation<Void, Never>] = []
-    }
-
-    private let state = Mutex(State())
-
-    func withLock<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        await acquire()
-        defer { release() }
-        return try await body()
-    }
-
-    private func acquire() async {
-        let taken = state.withLock { state in
-            if state.busy { return false }
-            state.busy = true
-            return true
-        }
-        if taken { return }
-        await withCheckedContinuation { continuation in
-            let takenNow = state.withLock { state in
-                if state.busy {
-                    state.waiting.append(continuation)
-                    return false
-                }
-                state.busy = true
-                return true
-            }
-            if takenNow { continuation.resume() }
-        }
-    }
-
-    private func release() {
-        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            if state.waiting.isEmpty {
-                state.busy = false
-                return nil
-            }
-            return state.waiting.removeFirst()
-        }
-        next?.resume()
+        for reader in readers { reader.connection.close() }
+        checkpointer.close()
+        writer.close()
     }
 }

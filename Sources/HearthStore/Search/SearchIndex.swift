@@ -124,7 +124,7 @@ public struct SQLSearchRepository: SearchRepository {
         let terms = query.terms
         guard !terms.isEmpty else { return [] }
         let index = database.engine.searchIndex
-        return try await database.read { sql in
+        return try await database.scan { sql in
             let ids = try await index.search(query, terms: terms, sql)
             guard !ids.isEmpty else { return [] }
             let list = ids.map(String.init).joined(separator: ",")

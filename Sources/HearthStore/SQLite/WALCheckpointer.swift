@@ -1,0 +1,43 @@
+import Dispatch
+import Logging
+import Synchronization
+
+/// Copies the write-ahead log back into the database file on its own connection and queue, once the log has
+/// grown past a threshold. SQLite would otherwise do it inside the commit that crossed 1,000 pages, on the thread
+/// that committed, with an fsync: a request would wait for it. A passive checkpoint never blocks the writer or
+/// the readers; what it cannot copy yet (pages a reader still sees) the next one copies.
+final class WALCheckpointer: Sendable {
+    private let connection: DirectSQLiteConnection
+    private let threshold: Int
+    private let logger: Logger
+    private let queue = DispatchQueue(label: "hearth.sqlite.checkpoint")
+    private let running = Atomic<Bool>(false)
+
+    init(connection: DirectSQLiteConnection, threshold: Int = 1_000, logger: Logger) {
+        self.connection = connection
+        self.threshold = threshold
+        self.logger = logger
+    }
+
+    /// Called by the writer's commit hook: starts a checkpoint when the log is long and none is running.
+    func logGrew(to pages: Int) {
+        guard pages >= threshold,
+            running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        else { return }
+        queue.async { [self] in
+            defer { running.store(false, ordering: .releasing) }
+            do {
+                try connection.execute("PRAGMA wal_checkpoint(PASSIVE)", []) { _ in }
+            } catch {
+                // The log keeps growing and the next commit asks again; nothing is lost.
+                logger.warning("SQLite checkpoint did not run", metadata: ["reason": "\(error)"])
+            }
+        }
+    }
+
+    /// Waits for a running checkpoint, then closes the connection.
+    func close() {
+        queue.sync {}
+        connection.close()
+    }
+}
