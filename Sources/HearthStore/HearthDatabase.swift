@@ -15,7 +15,8 @@ public enum DatabaseEngine: String, Sendable, CaseIterable {
 ///
 /// - `write` runs its body in a transaction. On SQLite all writes go through one connection, one at a time,
 ///   and the transaction starts with `BEGIN IMMEDIATE` so that it takes the write lock up front instead of
-///   failing with "database is locked" halfway through.
+///   failing with "database is locked" halfway through. Writes that queue up share a transaction, and when one
+///   of them throws the others run again: a body may run more than once, so it must only touch the database.
 /// - `read` runs on a pooled connection (SQLite in WAL mode lets readers run beside the writer). On SQLite its
 ///   statements run on the calling thread: use it for reads that find their rows through an index.
 /// - `scan` is `read` for queries that may visit many rows (full-text search, reports). On SQLite it runs on the

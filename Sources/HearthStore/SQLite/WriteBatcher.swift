@@ -7,8 +7,9 @@ import VaporCSQLite
 ///
 /// A commit writes every page the transaction touched to the log: for a reply that is the post, its indexes, the
 /// topic, the read position and the full-text index, each time. Writes that arrive while another commits wait, and
-/// the next of them leads a batch: each queued body runs inside its own savepoint, so one that fails is undone
-/// alone, and one COMMIT ends them all. Nobody waits for a batch to fill; a lone write is a plain transaction.
+/// the next of them leads a batch: the queued bodies run one after another and one COMMIT ends them all. A body
+/// that throws is undone alone (see `run`), so a body may run more than once and must only touch the database.
+/// Nobody waits for a batch to fill; a lone write is a plain transaction.
 final class WriteBatcher: Sendable {
     private struct State {
         var busy = false
@@ -43,6 +44,7 @@ final class WriteBatcher: Sendable {
         }
         let batch: [any BatchedWrite] = [job] + queued
         await Self.run(batch, on: database)
+        for member in batch { member.release() }
         let next = state.withLock { state -> (any BatchedWrite)? in
             if state.waiting.isEmpty {
                 state.busy = false
@@ -55,48 +57,53 @@ final class WriteBatcher: Sendable {
         return try job.result()
     }
 
-    /// One transaction for the batch; each body in a savepoint when there are several.
+    /// One transaction for the whole batch. When a body throws, the transaction is rolled back, that body keeps
+    /// its error, and the others run again in a new transaction: failures are rare (checks come before writes),
+    /// and savepoints around each body would make the full-text index flush its pending rows at every one.
     private static func run(_ batch: [any BatchedWrite], on sql: any SQLDatabase) async {
-        do {
-            // IMMEDIATE takes the write lock now, not at the first write, so a transaction never fails halfway
-            // with "database is locked" because another process wrote in between.
-            try await sql.raw("BEGIN IMMEDIATE").run()
-        } catch {
-            for job in batch { job.fail(error) }
-            return
-        }
-        do {
-            if batch.count == 1 {
-                try await batch[0].run(sql)
-            } else {
-                for job in batch {
-                    try await sql.raw("SAVEPOINT batched").run()
-                    do {
-                        try await job.run(sql)
-                        try await sql.raw("RELEASE batched").run()
-                    } catch {
-                        job.fail(error)
-                        try await sql.raw("ROLLBACK TO batched").run()
-                        try await sql.raw("RELEASE batched").run()
-                    }
+        var pending = batch
+        while !pending.isEmpty {
+            do {
+                // IMMEDIATE takes the write lock now, not at the first write, so a transaction never fails
+                // halfway with "database is locked" because another process wrote in between.
+                try await sql.raw("BEGIN IMMEDIATE").run()
+            } catch {
+                for job in pending { job.fail(error) }
+                return
+            }
+            var failed: Int?
+            for (index, job) in pending.enumerated() {
+                do {
+                    try await job.run(sql)
+                } catch {
+                    failed = index
+                    break
                 }
             }
-            try await sql.raw("COMMIT").run()
-        } catch {
-            // The transaction itself failed (its commit, or a savepoint that could not be rolled back):
-            // nothing of the batch was kept, so every body in it fails with that error.
-            try? await sql.raw("ROLLBACK").run()
-            for job in batch { job.fail(error) }
+            if let failed {
+                try? await sql.raw("ROLLBACK").run()
+                pending.remove(at: failed)
+                continue
+            }
+            do {
+                try await sql.raw("COMMIT").run()
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                for job in pending { job.fail(error) }
+            }
+            return
         }
     }
 }
 
 /// What the batcher needs of a queued write, whatever its result type.
 private protocol BatchedWrite: Sendable {
-    /// Runs the body, keeping its result; rethrows its error so the batch can roll its savepoint back.
+    /// Runs the body, keeping its result (or error, which it rethrows so the batch can roll back).
     func run(_ sql: any SQLDatabase) async throws
     /// Records a failure, replacing a result the body had produced if the batch did not commit.
     func fail(_ error: any Error)
+    /// Drops the body once the batch is over.
+    func release()
     /// Wakes the waiting caller: with its result, or to lead the next batch.
     func resume(_ turn: WriteTurn)
 }
@@ -108,7 +115,7 @@ private enum WriteTurn: Sendable {
 
 private final class WriteJob<T: Sendable>: BatchedWrite {
     private struct State {
-        /// Dropped once run (or failed before running), so no reference outlives the caller's call.
+        /// Dropped when the batch is over, so no reference outlives the caller's call.
         var body: (@Sendable (any SQLDatabase) async throws -> T)?
         var result: Result<T, any Error>?
         var waiter: CheckedContinuation<WriteTurn, Never>?
@@ -123,11 +130,9 @@ private final class WriteJob<T: Sendable>: BatchedWrite {
     }
 
     func run(_ sql: any SQLDatabase) async throws {
-        guard
-            let body = state.withLock({ state in
-                defer { state.body = nil }; return state.body
-            })
-        else { return }
+        guard let body = state.withLock({ $0.body }) else {
+            throw SQLiteFailure(code: SQLITE_MISUSE, message: "a batched write ran after its batch was over")
+        }
         do {
             let value = try await body(sql)
             state.withLock { $0.result = .success(value) }
@@ -138,10 +143,11 @@ private final class WriteJob<T: Sendable>: BatchedWrite {
     }
 
     func fail(_ error: any Error) {
-        state.withLock { state in
-            state.body = nil
-            state.result = .failure(error)
-        }
+        state.withLock { $0.result = .failure(error) }
+    }
+
+    func release() {
+        state.withLock { $0.body = nil }
     }
 
     /// Waits until the batch holding this write has committed, or until it is this write's turn to lead one.
