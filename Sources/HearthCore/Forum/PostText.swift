@@ -52,10 +52,11 @@ public enum Handle {
     /// The handles mentioned in a Markdown text, lower-cased, in order of first appearance. Mentions inside
     /// code (fenced blocks and `inline` spans) do not count, and neither does the "@" of an e-mail address.
     public static func mentions(in markdown: String) -> [String] {
+        guard markdown.utf8.contains(UInt8(ascii: "@")) else { return [] }
         var found: [String] = []
         var inFence = false
         for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.trimmingCharacters(in: .whitespaces).hasPrefix("```") {
+            if line.trimmed(newlines: false).hasPrefix("```") {
                 inFence.toggle()
                 continue
             }
@@ -102,8 +103,7 @@ public enum PostRules {
     public static let bodyLength = 1...32_000
 
     public static func title(_ raw: String) throws -> String {
-        let title = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            .replacingOccurrences(of: "\n", with: " ")
+        let title = raw.trimmed().replacingOccurrences(of: "\n", with: " ")
         guard titleLength.contains(title.count) else {
             throw HearthError.invalid("title", "Give the topic a title of 3 to 200 characters.")
         }
@@ -114,8 +114,7 @@ public enum PostRules {
     }
 
     public static func body(_ raw: String) throws -> String {
-        let body = raw.replacingOccurrences(of: "\r\n", with: "\n")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = raw.unixLineBreaks.trimmed()
         guard bodyLength.contains(body.count) else {
             throw HearthError.invalid(
                 "body",

@@ -66,7 +66,13 @@ public enum SearchText {
     }
 
     static func words(_ text: String) -> [String] {
-        text.split { !($0.isLetter || $0.isNumber) }.map(String.init)
+        // ASCII letters and digits are the only ASCII word characters: split on bytes, without Unicode lookups.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return text.utf8.split { byte in
+                !((0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte))
+            }.map { String(Substring($0)) }
+        }
+        return text.split { !($0.isLetter || $0.isNumber) }.map(String.init)
     }
 }
 

@@ -18,8 +18,7 @@ public struct SafeMarkdown: PostCooker {
     }
 
     public func cook(_ markdown: String, mentions: Set<String>) -> String {
-        let lines = markdown.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = markdown.unixLineBreaks.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var out = ""
         renderBlocks(lines[...], depth: 0, mentions: mentions, into: &out)
         return out
@@ -254,7 +253,7 @@ struct Fence {
 
     func isClosed(by line: String) -> Bool {
         guard BlockStart.indentation(of: line) < 4 else { return false }
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.trimmed(newlines: false)
         return trimmed.count >= length && trimmed.allSatisfy { $0 == character }
     }
 }
