@@ -1,14 +1,15 @@
 import Foundation
 import HearthCore
-#if canImport(Glibc)
-    import Glibc
-#endif
 import HearthWeb
 import Hummingbird
 import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Runs the web server until SIGTERM or SIGINT, then lets in-flight requests finish and closes the database.
 public enum HearthServer {

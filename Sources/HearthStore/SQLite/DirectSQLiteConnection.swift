@@ -21,11 +21,15 @@ final class DirectSQLiteConnection: Sendable {
     private struct Handle {
         var database: OpaquePointer?
         var statements: [String: OpaquePointer] = [:]
+        /// Hashes of SQL texts run once and not kept: a text is kept when it comes a second time, so the
+        /// one-off texts of generated IN lists (search results) do not fill the cache.
+        var seenOnce: Set<Int> = []
     }
 
-    /// Statements kept prepared per connection. Hearth's SQL is a fixed set of texts, so the cache is only
-    /// cleared when something unexpected (say, a long run of generated IN lists) fills it.
-    private static let statementLimit = 256
+    /// Statements kept per connection. Hearth's repeated SQL is a fixed set of a few dozen texts; the cache is
+    /// emptied if it ever fills.
+    private static let statementLimit = 64
+    private static let seenOnceLimit = 1_024
 
     /// Opens (creating when missing) the file. Failures are `SQLiteFailure`s with SQLite's message.
     init(path: String) throws {
@@ -46,11 +50,13 @@ final class DirectSQLiteConnection: Sendable {
             guard let database = handle.database else {
                 throw SQLiteFailure(code: SQLITE_MISUSE, message: "the connection is closed")
             }
-            let statement = try Self.prepared(sql, in: &handle, database)
+            let (statement, kept) = try Self.prepared(sql, in: &handle, database)
             // A statement left unreset would keep its read transaction open and hold back checkpoints. Its binds
             // are not cleared: every execution binds them all again, and clearing them marks a statement whose plan
             // looked at a bound value (`x = ?`, `LIMIT ?`) as expired, so SQLite would parse it again next time.
-            defer { sqlite_nio_sqlite3_reset(statement) }
+            defer {
+                if kept { sqlite_nio_sqlite3_reset(statement) } else { sqlite_nio_sqlite3_finalize(statement) }
+            }
             for (index, value) in binds.enumerated() {
                 let code = Self.bind(value, at: Int32(index + 1), to: statement)
                 guard code == SQLITE_OK else { throw SQLiteFailure(code: code, message: Self.message(database)) }
@@ -94,21 +100,29 @@ final class DirectSQLiteConnection: Sendable {
         }
     }
 
+    /// The statement for `sql`, and whether it is kept in the cache (else the caller finalises it after use).
     private static func prepared(_ sql: String, in handle: inout Handle, _ database: OpaquePointer) throws
-        -> OpaquePointer
+        -> (OpaquePointer, kept: Bool)
     {
-        if let statement = handle.statements[sql] { return statement }
+        if let statement = handle.statements[sql] { return (statement, true) }
+        let keep = handle.seenOnce.remove(sql.hashValue) != nil
+        var statement: OpaquePointer?
+        let flags = keep ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
+        let code = sqlite_nio_sqlite3_prepare_v3(database, sql, -1, flags, &statement, nil)
+        guard code == SQLITE_OK, let statement else {
+            throw SQLiteFailure(code: code, message: message(database))
+        }
+        guard keep else {
+            if handle.seenOnce.count >= seenOnceLimit { handle.seenOnce.removeAll(keepingCapacity: true) }
+            handle.seenOnce.insert(sql.hashValue)
+            return (statement, false)
+        }
         if handle.statements.count >= statementLimit {
             for statement in handle.statements.values { sqlite_nio_sqlite3_finalize(statement) }
             handle.statements = [:]
         }
-        var statement: OpaquePointer?
-        let code = sqlite_nio_sqlite3_prepare_v3(database, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
-        guard code == SQLITE_OK, let statement else {
-            throw SQLiteFailure(code: code, message: message(database))
-        }
         handle.statements[sql] = statement
-        return statement
+        return (statement, true)
     }
 
     private static func bind(_ value: SQLiteData, at index: Int32, to statement: OpaquePointer) -> Int32 {

@@ -36,7 +36,7 @@ final class SQLiteBackend: DatabaseBackend {
     private let writes = WriteBatcher()
 
     /// Enough readers that a few slow searches and the quick page reads beside them each have a connection.
-    private static let readerCount = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
+    private static let readerCount = 2 + ProcessInfo.processInfo.activeProcessorCount
     /// How long a connection waits for another process's lock before giving up with "busy".
     private static let busyTimeoutMilliseconds = 5_000
 
