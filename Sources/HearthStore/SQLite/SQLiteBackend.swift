@@ -71,9 +71,10 @@ final class SQLiteBackend: DatabaseBackend {
             let writer = try connect([
                 "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA journal_size_limit = 67108864",
             ])
-            let checkpointer = WALCheckpointer(connection: try connect([]), threshold: checkpointPages, logger: logger)
+            let checkpointer = WALCheckpointer(
+                connection: try connect(["PRAGMA cache_size = -256"]), threshold: checkpointPages, logger: logger)
             let readers = try (0..<readerCount).map { index in
-                let connection = try connect(["PRAGMA query_only = ON"])
+                let connection = try connect(["PRAGMA query_only = ON", "PRAGMA cache_size = -512"])
                 return Reader(
                     connection: connection,
                     database: DirectSQLiteDatabase(connection: connection, logger: logger, queryLogLevel: .trace),

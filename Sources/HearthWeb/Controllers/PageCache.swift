@@ -13,15 +13,26 @@ final class AnonymousPageCache: Sendable {
         let body: ByteBuffer
     }
 
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var bytes = 0
+    }
+
     /// Long enough to absorb a burst of readers, short enough that another server's writes show soon.
     static let lifetime: Duration = .seconds(10)
-    /// Enough for the busiest topics; when full it starts again rather than tracking use.
-    static let capacity = 2_000
-    private let entries = Mutex<[String: Entry]>([:])
+    private let budgetBytes: Int
+    private let state = Mutex(State())
+
+    /// - Parameter budgetBytes: the most page bytes held. When a page would not fit, expired pages are dropped,
+    ///   and if that is not enough everything is, rather than tracking use: a crawler walking every topic once
+    ///   must not grow the server.
+    init(budgetBytes: Int = 4 << 20) {
+        self.budgetBytes = budgetBytes
+    }
 
     func page(_ key: String, version: UInt64) -> ByteBuffer? {
-        entries.withLock { entries in
-            guard let entry = entries[key], entry.version == version,
+        state.withLock { state in
+            guard let entry = state.entries[key], entry.version == version,
                 ContinuousClock.now - entry.storedAt < Self.lifetime
             else { return nil }
             return entry.body
@@ -29,9 +40,24 @@ final class AnonymousPageCache: Sendable {
     }
 
     func store(_ body: ByteBuffer, for key: String, version: UInt64) {
-        entries.withLock { entries in
-            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = Entry(version: version, storedAt: .now, body: body)
+        let size = body.readableBytes
+        guard size <= budgetBytes else { return }
+        state.withLock { state in
+            if let replaced = state.entries.removeValue(forKey: key) { state.bytes -= replaced.body.readableBytes }
+            if state.bytes + size > budgetBytes {
+                let now = ContinuousClock.now
+                state.entries = state.entries.filter { now - $0.value.storedAt < Self.lifetime }
+                state.bytes = state.entries.values.reduce(0) { $0 + $1.body.readableBytes }
+                if state.bytes + size > budgetBytes {
+                    state.entries.removeAll(keepingCapacity: true)
+                    state.bytes = 0
+                }
+            }
+            state.entries[key] = Entry(version: version, storedAt: .now, body: body)
+            state.bytes += size
         }
     }
+
+    /// Bytes of pages held, for tests.
+    var heldBytes: Int { state.withLock { $0.bytes } }
 }
