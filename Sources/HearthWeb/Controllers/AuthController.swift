@@ -54,7 +54,7 @@ struct AuthController: Sendable {
     }
 
     @Sendable func logOut(_ request: Request, context: Context) async throws -> Response {
-        if let secret = request.cookies[CookieName.session]?.value {
+        if let secret = request.cookieValue(CookieName.session) {
             try await services.sessions.end(secret: secret)
         }
         var response = SessionCookies.redirect(to: "/")
@@ -205,7 +205,7 @@ struct AuthController: Sendable {
     // MARK: Shared
 
     func startSession(for member: Member, request: Request, context: Context) async throws -> Response {
-        if let old = request.cookies[CookieName.session]?.value {
+        if let old = request.cookieValue(CookieName.session) {
             try await services.sessions.end(secret: old)
         }
         let (secret, _) = try await services.sessions.start(for: member, userAgent: request.headers[.userAgent])

@@ -18,7 +18,7 @@ struct SessionAuthenticator: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        if context.identity == nil, let secret = request.cookies[CookieName.session]?.value,
+        if context.identity == nil, let secret = request.cookieValue(CookieName.session),
             let (session, member) = try await sessions.resolve(secret: secret)
         {
             context.identity = Viewer(member: member, credential: .session(session.id))

@@ -22,7 +22,7 @@ struct CSRFMiddleware: RouterMiddleware {
     ) async throws -> Response {
         var context = context
         var request = request
-        let cookieToken = request.cookies[CookieName.csrf]?.value
+        let cookieToken = request.cookieValue(CookieName.csrf)
         var newCookieToken: String?
         if let session = context.session {
             context.csrfToken = session.csrfToken

@@ -15,7 +15,7 @@ struct LanguageMiddleware: RouterMiddleware {
         var context = context
         context.language =
             context.identity?.member.language
-            ?? request.cookies[Self.cookieName].flatMap { Language(rawValue: $0.value) }
+            ?? request.cookieValue(Self.cookieName).flatMap(Language.init(rawValue:))
             ?? Localization.negotiate(acceptLanguage: request.headers[.acceptLanguage])
             ?? defaultLanguage
         var response = try await next(request, context)
