@@ -74,7 +74,26 @@ struct SQLiteRecord: SQLRow {
                 SQLiteColumnKey(column),
                 .init(codingPath: [], debugDescription: "The query returned no column named \(column)."))
         }
-        return try Self.decoder.decode(D.self, from: values[index])
+        return try Self.fast(values[index], as: D.self) ?? Self.decoder.decode(D.self, from: values[index])
+    }
+
+    /// The column types the repositories read most, without going through `Decoder`: an integer, text or
+    /// float into the same Swift type, or its optional, and NULL into any optional.
+    private static func fast<D: Decodable>(_ value: SQLiteData, as type: D.Type) -> D? {
+        switch value {
+        case .integer(let number):
+            if D.self == Int64.self || D.self == Int64?.self { return Int64(number) as? D }
+            if D.self == Int.self || D.self == Int?.self { return number as? D }
+        case .text(let text):
+            if D.self == String.self || D.self == String?.self { return text as? D }
+        case .float(let number):
+            if D.self == Double.self || D.self == Double?.self { return number as? D }
+        case .null:
+            if let optional = D.self as? any ExpressibleByNilLiteral.Type { return optional.init(nilLiteral: ()) as? D }
+        case .blob:
+            break
+        }
+        return nil
     }
 }
 
