@@ -25,8 +25,8 @@ final class AnonymousPageCache: Sendable {
 
     /// - Parameter budgetBytes: the most page bytes held. When a page would not fit, expired pages are dropped,
     ///   and if that is not enough everything is, rather than tracking use: a crawler walking every topic once
-    ///   must not grow the server.
-    init(budgetBytes: Int = 4 << 20) {
+    ///   must not grow the server. 2 MiB is about a hundred topic pages: the hot ones a shared link brings.
+    init(budgetBytes: Int = 2 << 20) {
         self.budgetBytes = budgetBytes
     }
 
