@@ -9,8 +9,9 @@ import VaporCSQLite
 ///
 /// SQLiteNIO runs every statement on its thread pool and hands every row back through an event loop, so one
 /// statement costs three thread switches. Measured on a reply (eight statements), those switches were over 40 % of
-/// the server's CPU. Here a whole transaction runs on one serial queue (see `SerialQueueExecutor`) with no switch
-/// between statements, and prepared statements are kept by SQL text instead of being parsed again each time.
+/// the server's CPU. Here statements step where they are called, with no switch at all (`SQLiteBackend` decides
+/// which thread that is), and statements that come back are kept prepared instead of being parsed each time. The
+/// lock makes one connection safe to share; each is used by one body at a time in practice.
 ///
 /// The library is SQLiteNIO's own copy on purpose: a second copy of SQLite in one process would not see the first
 /// one's POSIX locks on the same file and could corrupt it.

@@ -7,8 +7,9 @@ import SQLiteKit
 import SQLiteNIO
 import VaporCSQLite
 
-/// `DirectSQLiteConnection` seen through SQLKit, so repositories stay written once for both engines. Statements
-/// run where they are called: `SQLiteBackend` calls in from the connection's own serial queue.
+/// `DirectSQLiteConnection` seen through SQLKit, so repositories stay written once for both engines. Both of
+/// SQLKit's entry points run the statement at once, where they are called; the future-returning one hands back a
+/// completed future.
 struct DirectSQLiteDatabase: SQLDatabase {
     let connection: DirectSQLiteConnection
     let logger: Logger
@@ -107,8 +108,8 @@ private struct SQLiteColumnKey: CodingKey {
 }
 
 /// Runs the jobs given to it one after another on a serial dispatch queue. A task that prefers this executor
-/// (`withTaskExecutorPreference`) runs its non-isolated code there, so a whole transaction crosses threads twice,
-/// on the way in and on the way out, instead of several times per statement.
+/// (`withTaskExecutorPreference`) runs its non-isolated code there: `HearthDatabase.scan` uses it so that a long
+/// read blocks that queue's thread rather than one of the threads serving requests.
 final class SerialQueueExecutor: TaskExecutor {
     private let queue: DispatchQueue
 
