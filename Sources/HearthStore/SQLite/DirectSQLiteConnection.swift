@@ -22,6 +22,8 @@ final class DirectSQLiteConnection: Sendable {
     private struct Handle {
         var database: OpaquePointer?
         var statements: [String: OpaquePointer] = [:]
+        /// Column names of kept statements, read once rather than at every execution.
+        var columns: [OpaquePointer: SQLiteRecord.Columns] = [:]
         /// Hashes of SQL texts run once and not kept: a text is kept when it comes a second time, so the
         /// one-off texts of generated IN lists (search results) do not fill the cache.
         var seenOnce: Set<Int> = []
@@ -67,7 +69,7 @@ final class DirectSQLiteConnection: Sendable {
                 let code = sqlite_nio_sqlite3_step(statement)
                 if code == SQLITE_DONE { return }
                 guard code == SQLITE_ROW else { throw SQLiteFailure(code: code, message: Self.message(database)) }
-                let names = columns ?? SQLiteRecord.Columns(statement)
+                let names = columns ?? Self.columns(of: statement, kept: kept, in: &handle)
                 columns = names
                 onRow(
                     SQLiteRecord(
@@ -75,6 +77,21 @@ final class DirectSQLiteConnection: Sendable {
                     ))
             }
         }
+    }
+
+    /// The statement's column names: from the cache for a kept statement whose column count has not changed
+    /// (a schema change makes SQLite prepare it again), read from SQLite otherwise.
+    private static func columns(of statement: OpaquePointer, kept: Bool, in handle: inout Handle)
+        -> SQLiteRecord.Columns
+    {
+        if kept, let known = handle.columns[statement],
+            known.names.count == Int(sqlite_nio_sqlite3_column_count(statement))
+        {
+            return known
+        }
+        let columns = SQLiteRecord.Columns(statement)
+        if kept { handle.columns[statement] = columns }
+        return columns
     }
 
     /// Calls `checkpointer` after each commit with the number of pages in the write-ahead log, in place of
@@ -96,6 +113,7 @@ final class DirectSQLiteConnection: Sendable {
         state.withLock { handle in
             for statement in handle.statements.values { sqlite_nio_sqlite3_finalize(statement) }
             handle.statements = [:]
+            handle.columns = [:]
             sqlite_nio_sqlite3_close_v2(handle.database)
             handle.database = nil
         }
@@ -121,6 +139,7 @@ final class DirectSQLiteConnection: Sendable {
         if handle.statements.count >= statementLimit {
             for statement in handle.statements.values { sqlite_nio_sqlite3_finalize(statement) }
             handle.statements = [:]
+            handle.columns = [:]
         }
         handle.statements[sql] = statement
         return (statement, true)
