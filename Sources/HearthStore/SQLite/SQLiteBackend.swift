@@ -11,8 +11,9 @@ import Synchronization
 /// Statements run on the calling thread (see `DirectSQLiteConnection`): on a warm database an indexed read or a
 /// reply's whole transaction takes tens of microseconds, less than the two thread switches it would cost to run
 /// them elsewhere, and writes never wait for the disk (WAL with `synchronous = NORMAL` syncs at checkpoints, which
-/// run on their own queue). Reads that may visit many rows go through `scan`, which runs on the reader's own
-/// serial queue so that a slow search does not hold a thread that serves requests.
+/// run on their own queue). Reads that may visit many rows go through `scan`, which runs on one of two connections
+/// of its own, each on its own serial queue, so that slow searches hold neither a thread that serves requests nor
+/// a connection that page reads need.
 final class SQLiteBackend: DatabaseBackend {
     private final class Reader: Sendable {
         let connection: DirectSQLiteConnection
@@ -31,22 +32,30 @@ final class SQLiteBackend: DatabaseBackend {
     private let writer: DirectSQLiteConnection
     private let writerDatabase: DirectSQLiteDatabase
     private let checkpointer: WALCheckpointer
+    /// Connections for `read`, used on the caller's thread.
     private let readers: [Reader]
+    /// Connections for `scan`, each used on its own queue. They are apart from `readers` so that a burst of
+    /// searches never leaves a page read waiting, thread blocked, behind one of them.
+    private let scanners: [Reader]
     private let nextReader = Atomic<Int>(0)
     private let writes = WriteBatcher()
 
-    /// Enough readers that a few slow searches and the quick page reads beside them each have a connection.
-    private static let readerCount = 2 + ProcessInfo.processInfo.activeProcessorCount
+    /// A reader per thread that serves requests, and one to spare.
+    private static let readerCount = 1 + ProcessInfo.processInfo.activeProcessorCount
+    /// Two scans run side by side; more wait their turn on the queues, without holding a thread.
+    private static let scannerCount = 2
     /// How long a connection waits for another process's lock before giving up with "busy".
     private static let busyTimeoutMilliseconds = 5_000
 
     private init(
-        writer: DirectSQLiteConnection, checkpointer: WALCheckpointer, readers: [Reader], logger: Logger
+        writer: DirectSQLiteConnection, checkpointer: WALCheckpointer, readers: [Reader], scanners: [Reader],
+        logger: Logger
     ) {
         self.writer = writer
         self.writerDatabase = DirectSQLiteDatabase(connection: writer, logger: logger, queryLogLevel: .trace)
         self.checkpointer = checkpointer
         self.readers = readers
+        self.scanners = scanners
         writer.handOverCheckpoints(to: checkpointer)
     }
 
@@ -73,14 +82,17 @@ final class SQLiteBackend: DatabaseBackend {
             ])
             let checkpointer = WALCheckpointer(
                 connection: try connect(["PRAGMA cache_size = -256"]), threshold: checkpointPages, logger: logger)
-            let readers = try (0..<readerCount).map { index in
+            func reader(_ name: String) throws -> Reader {
                 let connection = try connect(["PRAGMA query_only = ON", "PRAGMA cache_size = -512"])
                 return Reader(
                     connection: connection,
                     database: DirectSQLiteDatabase(connection: connection, logger: logger, queryLogLevel: .trace),
-                    queue: SerialQueueExecutor(label: "hearth.sqlite.reader\(index)"))
+                    queue: SerialQueueExecutor(label: "hearth.sqlite.\(name)"))
             }
-            return SQLiteBackend(writer: writer, checkpointer: checkpointer, readers: readers, logger: logger)
+            return SQLiteBackend(
+                writer: writer, checkpointer: checkpointer,
+                readers: try (0..<readerCount).map { try reader("reader\($0)") },
+                scanners: try (0..<scannerCount).map { try reader("scanner\($0)") }, logger: logger)
         } catch {
             for connection in opened { connection.close() }
             throw error
@@ -88,27 +100,27 @@ final class SQLiteBackend: DatabaseBackend {
     }
 
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let reader = idleReader()
+        let reader = idle(readers)
         reader.load.add(1, ordering: .relaxed)
         defer { reader.load.subtract(1, ordering: .relaxed) }
         return try await body(reader.database)
     }
 
     func scan<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let reader = idleReader()
+        let reader = idle(scanners)
         reader.load.add(1, ordering: .relaxed)
         defer { reader.load.subtract(1, ordering: .relaxed) }
         return try await withTaskExecutorPreference(reader.queue) { try await body(reader.database) }
     }
 
-    /// The next reader in turn, or the first idle one after it when it is busy.
-    private func idleReader() -> Reader {
+    /// The next connection in turn, or the first idle one after it when it is busy.
+    private func idle(_ pool: [Reader]) -> Reader {
         let start = nextReader.add(1, ordering: .relaxed).oldValue
-        for offset in 0..<readers.count {
-            let reader = readers[(start &+ offset) % readers.count]
+        for offset in 0..<pool.count {
+            let reader = pool[(start &+ offset) % pool.count]
             if reader.load.load(ordering: .relaxed) == 0 { return reader }
         }
-        return readers[start % readers.count]
+        return pool[start % pool.count]
     }
 
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -117,7 +129,7 @@ final class SQLiteBackend: DatabaseBackend {
     }
 
     func close() async {
-        for reader in readers { reader.connection.close() }
+        for reader in readers + scanners { reader.connection.close() }
         checkpointer.close()
         writer.close()
     }
