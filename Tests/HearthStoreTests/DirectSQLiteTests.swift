@@ -206,3 +206,35 @@ extension SQLiteWriteTests {
         #expect(size >= before + 20 * 4096)
     }
 }
+
+extension SQLiteWriteTests {
+    @Test("page reads do not wait behind long scans")
+    func readsBesideScans() async throws {
+        let database = try await TestDatabase.make(.sqlite, migrated: false)
+        defer { Task { await database.close() } }
+        try await database.write { sql in try await sql.raw("CREATE TABLE t (v INTEGER)").run() }
+        // Results come out of the group in the order the tasks finish.
+        let finished = try await withThrowingTaskGroup(of: String.self) { group in
+            for index in 0..<6 {
+                group.addTask {
+                    // Counting to two million in SQL: long enough that a read stuck behind it would finish last.
+                    _ = try await database.scan { sql in
+                        try await sql.raw(
+                            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000) SELECT count(*) AS n FROM c"
+                        ).first()
+                    }
+                    return "scan \(index)"
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(50))
+                for _ in 0..<20 {
+                    _ = try await database.read { sql in try await sql.raw("SELECT COUNT(*) AS n FROM t").first() }
+                }
+                return "reads"
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(finished.first == "reads")
+    }
+}
