@@ -8,13 +8,18 @@ import Testing
 
 @testable import HearthStore
 
+/// A path for a new SQLite file, its folder created.
+private func newSQLiteFile() throws -> String {
+    let path = TestDatabase.temporarySQLitePath()
+    try FileManager.default.createDirectory(
+        atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+    return path
+}
+
 @Suite("SQLite driver")
 struct DirectSQLiteTests {
     private func connection() throws -> DirectSQLiteConnection {
-        let path = TestDatabase.temporarySQLitePath()
-        try FileManager.default.createDirectory(
-            atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
-        return try DirectSQLiteConnection(path: path)
+        try DirectSQLiteConnection(path: try newSQLiteFile())
     }
 
     private func rows(_ connection: DirectSQLiteConnection, _ sql: String, _ binds: [SQLiteData] = []) throws
@@ -101,17 +106,17 @@ struct DirectSQLiteTests {
         defer { Task { await database.close() } }
         try await database.write { sql in try await sql.raw("CREATE TABLE t (v INTEGER)").run() }
         try await database.write { sql in try await sql.raw("INSERT INTO t VALUES (1)").run() }
-        let seen = try await database.write { sql in
-            try await sql.raw("INSERT INTO t VALUES (2)").run()
-            return try await database.read { reader in
-                try await reader.raw("SELECT COUNT(*) AS n FROM t").first()?.decode(column: "n", as: Int.self)
+        @Sendable func count() async throws -> Int? {
+            try await database.read { sql in
+                try await sql.raw("SELECT COUNT(*) AS n FROM t").first()?.decode(column: "n", as: Int.self)
             }
         }
-        #expect(seen == 1)
-        let after = try await database.read { sql in
-            try await sql.raw("SELECT COUNT(*) AS n FROM t").first()?.decode(column: "n", as: Int.self)
+        let seen = try await database.write { sql in
+            try await sql.raw("INSERT INTO t VALUES (2)").run()
+            return try await count()
         }
-        #expect(after == 2)
+        #expect(seen == 1)
+        #expect(try await count() == 2)
     }
 }
 
@@ -175,9 +180,7 @@ struct SQLiteWriteTests {
 extension SQLiteWriteTests {
     @Test("the log is copied into the database file in the background once it passes the threshold")
     func backgroundCheckpoint() async throws {
-        let path = TestDatabase.temporarySQLitePath()
-        try FileManager.default.createDirectory(
-            atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+        let path = try newSQLiteFile()
         let writer = try DirectSQLiteConnection(path: path)
         let checkpointer = WALCheckpointer(
             connection: try DirectSQLiteConnection(path: path), threshold: 20, logger: Logger(label: "test"))

@@ -18,11 +18,13 @@ final class SQLiteBackend: DatabaseBackend {
     private final class Reader: Sendable {
         let connection: DirectSQLiteConnection
         let database: DirectSQLiteDatabase
-        let queue: SerialQueueExecutor
+        /// The serial queue a scanner's bodies run on; page readers have none, their bodies run on the caller's
+        /// thread.
+        let queue: SerialQueueExecutor?
         /// Bodies running or waiting on this reader, so a read goes to an idle one when there is one.
         let load = Atomic<Int>(0)
 
-        init(connection: DirectSQLiteConnection, database: DirectSQLiteDatabase, queue: SerialQueueExecutor) {
+        init(connection: DirectSQLiteConnection, database: DirectSQLiteDatabase, queue: SerialQueueExecutor?) {
             self.connection = connection
             self.database = database
             self.queue = queue
@@ -59,7 +61,7 @@ final class SQLiteBackend: DatabaseBackend {
         writer.handOverCheckpoints(to: checkpointer)
     }
 
-    static func open(path: String, logger: Logger, checkpointPages: Int = 1_000) async throws -> SQLiteBackend {
+    static func open(path: String, logger: Logger) async throws -> SQLiteBackend {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -80,19 +82,20 @@ final class SQLiteBackend: DatabaseBackend {
             let writer = try connect([
                 "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA journal_size_limit = 67108864",
             ])
-            let checkpointer = WALCheckpointer(
-                connection: try connect(["PRAGMA cache_size = -256"]), threshold: checkpointPages, logger: logger)
-            func reader(_ name: String) throws -> Reader {
+            let checkpointer = WALCheckpointer(connection: try connect(["PRAGMA cache_size = -256"]), logger: logger)
+            func reader(queue: SerialQueueExecutor?) throws -> Reader {
                 let connection = try connect(["PRAGMA query_only = ON", "PRAGMA cache_size = -512"])
                 return Reader(
                     connection: connection,
                     database: DirectSQLiteDatabase(connection: connection, logger: logger, queryLogLevel: .trace),
-                    queue: SerialQueueExecutor(label: "hearth.sqlite.\(name)"))
+                    queue: queue)
             }
             return SQLiteBackend(
                 writer: writer, checkpointer: checkpointer,
-                readers: try (0..<readerCount).map { try reader("reader\($0)") },
-                scanners: try (0..<scannerCount).map { try reader("scanner\($0)") }, logger: logger)
+                readers: try (0..<readerCount).map { _ in try reader(queue: nil) },
+                scanners: try (0..<scannerCount).map {
+                    try reader(queue: SerialQueueExecutor(label: "hearth.sqlite.scanner\($0)"))
+                }, logger: logger)
         } catch {
             for connection in opened { connection.close() }
             throw error
