@@ -90,6 +90,7 @@ let package = Package(
                 "HearthCore", "HearthStore", "HearthInsight", "HearthViews", "HearthWeb",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -150,6 +151,7 @@ let package = Package(
             name: "HearthWebTests",
             dependencies: [
                 "HearthWeb", "HearthApp", "HearthTestSupport",
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -158,6 +160,8 @@ let package = Package(
             name: "HearthAppTests",
             dependencies: [
                 "HearthApp", "HearthTestSupport", .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -87,6 +87,7 @@ public enum HearthServer {
         let router = buildRouter(services: web, renderer: services.renderer, settings: settings)
         return Application(
             router: router,
+            server: .http1OnEventLoops(),
             configuration: .init(
                 address: .hostname(services.config.host, port: services.config.port), serverName: "Hearth"),
             logger: logger)
