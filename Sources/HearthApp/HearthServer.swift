@@ -48,6 +48,7 @@ public enum HearthServer {
                         : "Demo community already loaded (from \(summary.site), CC BY-SA).")
             }
             let sweeper = ExpiredSessionSweeper(sessions: services.sessions, logger: logger)
+            let indexer = SearchIndexer(search: services.search, logger: logger)
             let app = makeApplication(services: services, logger: logger)
             if config.smtp == nil {
                 announce("No SMTP server configured (HEARTH_SMTP_URL): e-mails are written to the log instead.")
@@ -70,7 +71,7 @@ public enum HearthServer {
                 "Hearth is serving \(config.communityName) at \(config.publicURL) (\(services.database.location)).")
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [.init(service: app), .init(service: sweeper)],
+                    services: [.init(service: app), .init(service: sweeper), .init(service: indexer)],
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         } catch {
@@ -91,6 +92,24 @@ public enum HearthServer {
             configuration: .init(
                 address: .hostname(services.config.host, port: services.config.port), serverName: "Hearth"),
             logger: logger)
+    }
+}
+
+/// Indexes new posts for search every tenth of a second, where the engine indexes in batches (SQLite). Searches
+/// also catch up before they run; this keeps that work small and off the searcher's wait.
+struct SearchIndexer: Service {
+    let search: SearchService
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await search.catchUp()
+            } catch {
+                logger.warning("Could not index new posts for search", metadata: ["reason": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(100)) }
+        }
     }
 }
 

@@ -8,6 +8,47 @@ import Testing
 /// The same search cases on SQLite's FTS5 and PostgreSQL's tsvector.
 @Suite("Search")
 struct SearchTests {
+    @Test(
+        "SQLite queues new and edited posts and indexes them in batches, from their latest text; nothing is lost",
+        arguments: TestEngine.allCases)
+    func backlog(engine: TestEngine) async throws {
+        let f = try await ForumServiceTests.Fixture.make(engine)
+        defer { f.close() }
+        let search = f.services.search
+        let database = f.services.database
+        func waiting() async throws -> Int {
+            try await database.read { sql in
+                try await sql.raw("SELECT COUNT(*) AS n FROM search_backlog").first(decodingColumn: "n", as: Int.self)
+            } ?? 0
+        }
+        func found(_ text: String) async throws -> [PostID] {
+            try await search.search(f.bo, SearchQuery(text: text)).hits.map(\.post.id)
+        }
+
+        try await search.catchUp()
+        let (topic, _) = try await f.forum.startTopic(f.ana, in: f.general.id, title: "Roadmap", body: "Dark mode.")
+        let reply = try await f.forum.reply(f.bo, to: topic.id, body: "I would like a zebra theme.")
+        _ = try await f.forum.edit(f.bo, post: reply.id, body: "I would like a giraffe theme.")
+        if engine == .sqlite {
+            #expect(try await waiting() == 2, "the opening post and the reply, queued once though edited")
+            #expect(try await search.catchUp() == 2)
+            #expect(try await waiting() == 0)
+        }
+        #expect(try await search.catchUp() == 0, "nothing left (PostgreSQL indexes as it writes)")
+        #expect(try await found("giraffe") == [reply.id])
+        #expect(try await found("zebra").isEmpty, "the entry holds the text as edited")
+        #expect(try await found("roadmap").count == 1)
+
+        if engine == .sqlite {
+            // A queued post that is gone by the time of the catch-up is dropped from the queue, not retried.
+            try await database.write { sql in
+                try await sql.raw("INSERT INTO search_backlog (post_id) VALUES (987654)").run()
+            }
+            #expect(try await search.catchUp() == 1)
+            #expect(try await waiting() == 0)
+        }
+    }
+
     @Test("accent-insensitive, prefix, ranked, filtered, and kept up to date", arguments: TestEngine.allCases)
     func search(engine: TestEngine) async throws {
         let f = try await ForumServiceTests.Fixture.make(engine)

@@ -18,6 +18,7 @@ extension HearthServices {
             repository: SQLImportRepository(database: database), cooker: SafeMarkdown())
         importer.progress = progress
         let summary = try await importer.run(directory: directory, site: site)
+        try await search.catchUp()
         logger.info(
             "Imported a Stack Exchange dump",
             metadata: [

@@ -78,6 +78,10 @@ public enum SearchText {
 
 /// Full-text search over posts, implemented per engine.
 public protocol SearchRepository: Sendable {
-    /// Matching visible posts, best first.
+    /// Matching visible posts, best first, including posts written just before.
     func search(_ query: SearchQuery) async throws -> [SearchHit]
+    /// Indexes what was written since the last call, where the engine indexes off the request path; returns
+    /// how many posts it indexed.
+    @discardableResult
+    func catchUp() async throws -> Int
 }

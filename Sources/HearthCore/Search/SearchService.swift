@@ -28,4 +28,10 @@ public struct SearchService: Sendable {
         let hits = try await repository.search(paged)
         return (Array(hits.prefix(paged.limit - 1)), hits.count == paged.limit)
     }
+
+    /// Indexes recent posts where the engine does so in batches; the server calls it in the background.
+    @discardableResult
+    public func catchUp() async throws -> Int {
+        try await repository.catchUp()
+    }
 }

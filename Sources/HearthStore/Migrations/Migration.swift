@@ -18,5 +18,6 @@ extension Migration {
         .uploads,
         .blog,
         .avatars,
+        .searchBacklog,
     ]
 }

@@ -73,7 +73,7 @@ public struct SQLArticleRepository: ArticleRepository {
                     .where("topic_id", .equal, article.topicID.rawValue).where("number", .equal, 1)
                     .first(decodingColumn: "id", as: Int64.self)
             else { return }
-            try await index.index(postID: postID, title: article.title, body: article.body, sql)
+            try await index.enqueue(postID: postID, title: article.title, body: article.body, sql)
         }
     }
 

@@ -95,7 +95,7 @@ public struct SQLForumRepository: ForumRepository {
                 .returning("id").first(decodingColumn: "id", as: Int64.self)
             guard let topicID else { throw HearthError.unavailable("The topic could not be saved.") }
             let post = try await Self.insertPost(firstPost, topic: TopicID(topicID), number: 1, sql)
-            try await search.add(postID: post.id.rawValue, title: title, body: post.body, sql)
+            try await search.enqueue(postID: post.id.rawValue, title: title, body: post.body, sql)
             guard let topic = try await Self.topic(TopicID(topicID), sql) else {
                 throw HearthError.unavailable("The topic could not be saved.")
             }
@@ -118,7 +118,7 @@ public struct SQLForumRepository: ForumRepository {
             ).first(decodingColumn: "highest_number", as: Int.self)
             guard let number else { throw HearthError.notFound("This topic does not exist or was removed.") }
             let saved = try await Self.insertPost(post, topic: topicID, number: number, sql)
-            try await search.add(postID: saved.id.rawValue, title: "", body: saved.body, sql)
+            try await search.enqueue(postID: saved.id.rawValue, title: "", body: saved.body, sql)
             return saved
         }
     }
@@ -295,7 +295,7 @@ public struct SQLForumRepository: ForumRepository {
             let title =
                 try row.decode(column: "number", as: Int.self) == 1
                 ? try row.decode(column: "title", as: String.self) : ""
-            try await search.index(postID: postID.rawValue, title: title, body: body, sql)
+            try await search.enqueue(postID: postID.rawValue, title: title, body: body, sql)
             try await sql.insert(into: "post_revisions")
                 .columns("post_id", "body", "editor_id", "replaced_at")
                 .values(

@@ -129,7 +129,7 @@ public struct SQLImportRepository: ImportRepository {
                 .returning("id").first(decodingColumn: "id", as: Int64.self)
         else { throw HearthError.unavailable("An imported post could not be saved.") }
         try await record(source, "post", post.externalID, postID, sql)
-        try await search.add(postID: postID, title: number == 1 ? title : "", body: post.body, sql)
+        try await search.enqueue(postID: postID, title: number == 1 ? title : "", body: post.body, sql)
         counts.posts += 1
         for revision in post.revisions {
             try await sql.insert(into: "post_revisions")

@@ -8,10 +8,17 @@ import SQLKit
 protocol SearchIndex: Sendable {
     /// Creates the index tables; run by the search migration.
     func create(_ sql: any SQLDatabase) async throws
-    /// Adds or replaces a post's entry. The title is the topic's, for opening posts only.
+    /// Creates what `enqueue` needs; run by the search backlog migration.
+    func createBacklog(_ sql: any SQLDatabase) async throws
+    /// Writes a post's entry now, replacing any. The title is the topic's, for opening posts only.
     func index(postID: Int64, title: String, body: String, _ sql: any SQLDatabase) async throws
-    /// Adds the entry of a post just written, which has none yet.
-    func add(postID: Int64, title: String, body: String, _ sql: any SQLDatabase) async throws
+    /// Asks for a post's entry to be written or rewritten, from the post's text as committed: at once on
+    /// PostgreSQL, by the next `catchUp` on SQLite.
+    func enqueue(postID: Int64, title: String, body: String, _ sql: any SQLDatabase) async throws
+    /// Whether entries are waiting for `catchUp`.
+    func hasBacklog(_ sql: any SQLDatabase) async throws -> Bool
+    /// Writes at most `limit` waiting entries and returns how many it took.
+    func catchUp(limit: Int, _ sql: any SQLDatabase) async throws -> Int
     /// The matching post ids, best first, among visible posts that pass the filters.
     func search(_ query: SearchQuery, terms: [String], _ sql: any SQLDatabase) async throws -> [Int64]
 }
@@ -43,18 +50,58 @@ struct FTS5SearchIndex: SearchIndex {
         ).run()
     }
 
-    func index(postID: Int64, title: String, body: String, _ sql: any SQLDatabase) async throws {
-        try await sql.raw("DELETE FROM search_posts WHERE rowid = \(bind: postID)").run()
-        try await add(postID: postID, title: title, body: body, sql)
+    /// FTS5 writes a transaction's new entries out as a segment, and merges segments, at commit and at every
+    /// statement journal (most writes open one). A reply written with its entry paid that per reply: over a
+    /// third of the CPU of creating a post. Posts are therefore queued in `search_backlog` by their own
+    /// transaction (so none is lost) and indexed in batches of hundreds, by a background task and by every
+    /// search before it runs, so search still finds what was just posted.
+    func createBacklog(_ sql: any SQLDatabase) async throws {
+        try await sql.raw("CREATE TABLE search_backlog (post_id INTEGER PRIMARY KEY)").run()
     }
 
-    func add(postID: Int64, title: String, body: String, _ sql: any SQLDatabase) async throws {
+    func index(postID: Int64, title: String, body: String, _ sql: any SQLDatabase) async throws {
+        try await sql.raw("DELETE FROM search_posts WHERE rowid = \(bind: postID)").run()
         try await sql.raw(
             """
             INSERT INTO search_posts (rowid, title, body) \
             VALUES (\(bind: postID), \(bind: SearchText.document(title)), \(bind: SearchText.document(body)))
             """
         ).run()
+    }
+
+    func enqueue(postID: Int64, title: String, body: String, _ sql: any SQLDatabase) async throws {
+        try await sql.raw("INSERT OR IGNORE INTO search_backlog (post_id) VALUES (\(bind: postID))").run()
+    }
+
+    func hasBacklog(_ sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("SELECT post_id FROM search_backlog LIMIT 1").first() != nil
+    }
+
+    func catchUp(limit: Int, _ sql: any SQLDatabase) async throws -> Int {
+        // Writes hold the single writer, so nothing joins the backlog while this runs: the first `limit` ids
+        // are exactly the rows removed below. Posts removed since they were queued have nothing to index.
+        // An article is indexed as the opening post of its comments topic, with the article's own text.
+        let rows = try await sql.raw(
+            """
+            SELECT b.post_id, p.number, COALESCE(r.body, p.body) AS body, COALESCE(r.title, t.title) AS title \
+            FROM search_backlog b LEFT JOIN posts p ON p.id = b.post_id LEFT JOIN topics t ON t.id = p.topic_id \
+            LEFT JOIN articles r ON r.topic_id = p.topic_id AND p.number = 1 \
+            ORDER BY b.post_id LIMIT \(bind: limit)
+            """
+        ).all()
+        guard let last = rows.last else { return 0 }
+        for row in rows {
+            guard let body = try row.decode(column: "body", as: String?.self),
+                let title = try row.decode(column: "title", as: String?.self)
+            else { continue }
+            let number = try row.decode(column: "number", as: Int.self)
+            try await index(
+                postID: try row.decode(column: "post_id", as: Int64.self), title: number == 1 ? title : "",
+                body: body, sql)
+        }
+        let through = try last.decode(column: "post_id", as: Int64.self)
+        try await sql.raw("DELETE FROM search_backlog WHERE post_id <= \(bind: through)").run()
+        return rows.count
     }
 
     func search(_ query: SearchQuery, terms: [String], _ sql: any SQLDatabase) async throws -> [Int64] {
@@ -94,9 +141,16 @@ struct TSVectorSearchIndex: SearchIndex {
         ).run()
     }
 
-    func add(postID: Int64, title: String, body: String, _ sql: any SQLDatabase) async throws {
+    /// PostgreSQL's GIN index queues new entries itself (its pending list), so posts are indexed as written.
+    func createBacklog(_ sql: any SQLDatabase) async throws {}
+
+    func enqueue(postID: Int64, title: String, body: String, _ sql: any SQLDatabase) async throws {
         try await index(postID: postID, title: title, body: body, sql)
     }
+
+    func hasBacklog(_ sql: any SQLDatabase) async throws -> Bool { false }
+
+    func catchUp(limit: Int, _ sql: any SQLDatabase) async throws -> Int { 0 }
 
     func search(_ query: SearchQuery, terms: [String], _ sql: any SQLDatabase) async throws -> [Int64] {
         // Terms are letters and digits only (SearchText), so they cannot carry tsquery operators.
@@ -123,6 +177,7 @@ public struct SQLSearchRepository: SearchRepository {
     public func search(_ query: SearchQuery) async throws -> [SearchHit] {
         let terms = query.terms
         guard !terms.isEmpty else { return [] }
+        try await catchUp()
         let index = database.engine.searchIndex
         return try await database.scan { sql in
             let ids = try await index.search(query, terms: terms, sql)
@@ -145,5 +200,18 @@ public struct SQLSearchRepository: SearchRepository {
                 return SearchHit(post: post, topicTitle: title, categoryID: CategoryID(category))
             }
         }
+    }
+
+    /// Indexes the posts written since the last catch-up, a few hundred per transaction.
+    @discardableResult
+    public func catchUp() async throws -> Int {
+        let index = database.engine.searchIndex
+        var total = 0
+        while try await database.read({ sql in try await index.hasBacklog(sql) }) {
+            let taken = try await database.write { sql in try await index.catchUp(limit: 500, sql) }
+            if taken == 0 { break }
+            total += taken
+        }
+        return total
     }
 }
