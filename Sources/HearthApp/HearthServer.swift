@@ -103,12 +103,16 @@ struct SearchIndexer: Service {
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let pause: Duration
             do {
                 try await search.catchUp()
+                pause = .milliseconds(100)
             } catch {
+                // Posts stay queued and searches try again themselves; the log gets one line every few seconds.
                 logger.warning("Could not index new posts for search", metadata: ["reason": "\(error)"])
+                pause = .seconds(5)
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(100)) }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
     }
 }

@@ -177,7 +177,8 @@ public struct SQLSearchRepository: SearchRepository {
     public func search(_ query: SearchQuery) async throws -> [SearchHit] {
         let terms = query.terms
         guard !terms.isEmpty else { return [] }
-        try await catchUp()
+        // A catch-up that cannot write (a full disk) still leaves the index to search, minus the newest posts.
+        _ = try? await catchUp()
         let index = database.engine.searchIndex
         return try await database.scan { sql in
             let ids = try await index.search(query, terms: terms, sql)
