@@ -2,7 +2,6 @@ import HearthCore
 import HearthStore
 import HearthTestSupport
 import Logging
-import SQLKit
 import Testing
 
 @testable import HearthApp
@@ -20,11 +19,7 @@ struct SearchIndexerTests {
         let category = try await services.forum.createCategory(
             viewer, name: "General", description: "Anything", startPolicy: .everyone)
         _ = try await services.forum.startTopic(viewer, in: category.id, title: "Zebra", body: "Stripes.")
-        func waiting() async throws -> Int {
-            try await database.read { sql in
-                try await sql.raw("SELECT COUNT(*) AS n FROM search_backlog").first(decodingColumn: "n", as: Int.self)
-            } ?? 0
-        }
+        func waiting() async throws -> Int { try await database.count(from: "search_backlog") }
         #expect(try await waiting() == 1)
 
         let indexer = Task {
@@ -33,10 +28,6 @@ struct SearchIndexerTests {
         defer { indexer.cancel() }
         for _ in 0..<50 where try await waiting() > 0 { try await Task.sleep(for: .milliseconds(20)) }
         #expect(try await waiting() == 0)
-        let indexed = try await database.read { sql in
-            try await sql.raw("SELECT COUNT(*) AS n FROM search_posts WHERE search_posts MATCH 'zebra'")
-                .first(decodingColumn: "n", as: Int.self)
-        }
-        #expect(indexed == 1)
+        #expect(try await database.count(from: "search_posts WHERE search_posts MATCH 'zebra'") == 1)
     }
 }

@@ -16,11 +16,7 @@ struct SearchTests {
         defer { f.close() }
         let search = f.services.search
         let database = f.services.database
-        func waiting() async throws -> Int {
-            try await database.read { sql in
-                try await sql.raw("SELECT COUNT(*) AS n FROM search_backlog").first(decodingColumn: "n", as: Int.self)
-            } ?? 0
-        }
+        func waiting() async throws -> Int { try await database.count(from: "search_backlog") }
         func found(_ text: String) async throws -> [PostID] {
             try await search.search(f.bo, SearchQuery(text: text)).hits.map(\.post.id)
         }

@@ -106,17 +106,12 @@ struct DirectSQLiteTests {
         defer { Task { await database.close() } }
         try await database.write { sql in try await sql.raw("CREATE TABLE t (v INTEGER)").run() }
         try await database.write { sql in try await sql.raw("INSERT INTO t VALUES (1)").run() }
-        @Sendable func count() async throws -> Int? {
-            try await database.read { sql in
-                try await sql.raw("SELECT COUNT(*) AS n FROM t").first()?.decode(column: "n", as: Int.self)
-            }
-        }
         let seen = try await database.write { sql in
             try await sql.raw("INSERT INTO t VALUES (2)").run()
-            return try await count()
+            return try await database.count(from: "t")
         }
         #expect(seen == 1)
-        #expect(try await count() == 2)
+        #expect(try await database.count(from: "t") == 2)
     }
 }
 

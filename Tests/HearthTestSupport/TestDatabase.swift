@@ -1,6 +1,7 @@
 import Foundation
 import HearthStore
 import Logging
+import SQLKit
 import Testing
 
 /// The engines every store test runs on.
@@ -47,5 +48,15 @@ public enum TestDatabase {
         FileManager.default.temporaryDirectory
             .appendingPathComponent("hearth-test-\(UUID().uuidString)")
             .appendingPathComponent("hearth.sqlite").path
+    }
+}
+
+extension HearthDatabase {
+    /// `SELECT COUNT(*) FROM …` through a read connection, for tests that check what a table holds.
+    /// `from` is test-written SQL: a table name, optionally with a WHERE clause.
+    public func count(from: String) async throws -> Int {
+        try await read { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: from)").first(decodingColumn: "n", as: Int.self)
+        } ?? 0
     }
 }

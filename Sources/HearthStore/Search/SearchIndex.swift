@@ -207,12 +207,14 @@ public struct SQLSearchRepository: SearchRepository {
     @discardableResult
     public func catchUp() async throws -> Int {
         let index = database.engine.searchIndex
+        let batch = 500
+        // The read keeps an empty queue (the usual case) from taking the single writer.
+        guard try await database.read({ sql in try await index.hasBacklog(sql) }) else { return 0 }
         var total = 0
-        while try await database.read({ sql in try await index.hasBacklog(sql) }) {
-            let taken = try await database.write { sql in try await index.catchUp(limit: 500, sql) }
-            if taken == 0 { break }
+        while true {
+            let taken = try await database.write { sql in try await index.catchUp(limit: batch, sql) }
             total += taken
+            if taken < batch { return total }
         }
-        return total
     }
 }
