@@ -120,6 +120,14 @@ struct OtherSignalTests {
         #expect(calm.noise.score < 0.2)
     }
 
+    @Test func valencesShowOneDecimal() {
+        #expect(TriageEngine.format(2.25) == "2.3")
+        #expect(TriageEngine.format(-0.04) == "0.0")
+        #expect(TriageEngine.format(-1.96) == "-2.0")
+        #expect(TriageEngine.format(0.7) == "0.7")
+        #expect(engine.analyze("This is good").sentiment.reasons == ["good (+1.9)"])
+    }
+
     @Test func scoresStayInRangeOnOddInput() {
         for text in ["", "   ", "!!!!", "😀😀😀", String(repeating: "a", count: 10_000), "\u{0}\u{FFFF}"] {
             let analysis = engine.analyze(text)
