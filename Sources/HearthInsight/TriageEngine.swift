@@ -116,7 +116,7 @@ public struct TriageEngine: Sendable {
         for (text, value) in namedTotals(contributions.named) where value > 0.15 { ranked.append((-1, text, value)) }
         for (index, value) in contributions.byToken.enumerated() where value > 0.15 {
             // Short function words move scores a little everywhere; they explain nothing to a reader.
-            if reading.tokens[index].kind != .word || reading.tokens[index].key.utf8.count > 3 {
+            if reading.tokens[index].kind != .word || reading.tokens[index].keyLength > 3 {
                 ranked.append((index, nil, value))
             }
         }
@@ -128,7 +128,7 @@ public struct TriageEngine: Sendable {
                 reasons.append(text)
                 continue
             }
-            let word = reading.tokens[entry.token].original
+            let word = reading.tokens.original(entry.token)
             let folded = word.lowercased()
             guard !seen.contains(folded) else { continue }
             seen.append(folded)

@@ -148,7 +148,7 @@ public struct FeatureExtractor: Sendable {
             let kind = tokens[index].kind
             if kind != .punctuation && kind != .number { lexical += 1 }
             if kind == .word, let grams = set.characterGrams {
-                let length = tokens[index].key.utf8.count
+                let length = tokens[index].keyLength
                 if length >= 2 { for gram in grams { gramCount += max(0, length + 3 - gram) } }
             }
         }
@@ -158,35 +158,37 @@ public struct FeatureExtractor: Sendable {
         var previous: UInt32? = nil
         var buffer: [UInt8] = []
         buffer.reserveCapacity(32)
-        for index in tokens.indices {
-            let kind = tokens[index].kind
-            guard kind != .punctuation || !tokens[index].marks.isDisjoint(with: [.question, .exclamation]) else {
-                previous = nil
-                continue
-            }
-            let scope: Float = reading.scopes[index].isEmpty ? 1 : Self.mentionedWeight
-            let unigram = tokens[index].hash
-            vector.add(FeatureHash.finish(unigram) & ~FeatureHash.namedBit, wordNorm * scope, origin: index)
-            if set.bigrams, let previous {
-                var pair = FeatureHash.step(previous, 0x20)
-                for byte in tokens[index].key.utf8 { pair = FeatureHash.step(pair, byte) }
-                vector.add(
-                    FeatureHash.finish(pair ^ FeatureHash.bigram) & ~FeatureHash.namedBit, wordNorm * scope,
-                    origin: index)
-            }
-            previous = unigram
-            if let grams = set.characterGrams, kind == .word, tokens[index].key.utf8.count >= 2 {
-                buffer.removeAll(keepingCapacity: true)
-                buffer.append(0x20)
-                buffer.append(contentsOf: tokens[index].key.utf8)
-                buffer.append(0x20)
-                buffer.withUnsafeBufferPointer { bytes in
-                    for length in grams where length <= bytes.count {
-                        for start in 0...(bytes.count - length) {
-                            var hash = FeatureHash.character &+ UInt32(length)
-                            for offset in start..<(start + length) { hash = FeatureHash.step(hash, bytes[offset]) }
-                            vector.add(
-                                FeatureHash.finish(hash) & ~FeatureHash.namedBit, gramNorm * scope, origin: index)
+        tokens.keyBytes.withUnsafeBufferPointer { keys in
+            for index in tokens.indices {
+                let token = tokens[index]
+                guard token.kind != .punctuation || !token.marks.isDisjoint(with: [.question, .exclamation]) else {
+                    previous = nil
+                    continue
+                }
+                let key = UnsafeBufferPointer(rebasing: keys[Int(token.keyStart)..<Int(token.keyEnd)])
+                let scope: Float = reading.scopes[index].isEmpty ? 1 : Self.mentionedWeight
+                vector.add(FeatureHash.finish(token.hash) & ~FeatureHash.namedBit, wordNorm * scope, origin: index)
+                if set.bigrams, let previous {
+                    var pair = FeatureHash.step(previous, 0x20)
+                    for byte in key { pair = FeatureHash.step(pair, byte) }
+                    vector.add(
+                        FeatureHash.finish(pair ^ FeatureHash.bigram) & ~FeatureHash.namedBit, wordNorm * scope,
+                        origin: index)
+                }
+                previous = token.hash
+                if let grams = set.characterGrams, token.kind == .word, key.count >= 2 {
+                    buffer.removeAll(keepingCapacity: true)
+                    buffer.append(0x20)
+                    buffer.append(contentsOf: key)
+                    buffer.append(0x20)
+                    buffer.withUnsafeBufferPointer { bytes in
+                        for length in grams where length <= bytes.count {
+                            for start in 0...(bytes.count - length) {
+                                var hash = FeatureHash.character &+ UInt32(length)
+                                for offset in start..<(start + length) { hash = FeatureHash.step(hash, bytes[offset]) }
+                                vector.add(
+                                    FeatureHash.finish(hash) & ~FeatureHash.namedBit, gramNorm * scope, origin: index)
+                            }
                         }
                     }
                 }
@@ -223,7 +225,10 @@ public struct FeatureExtractor: Sendable {
             if reading.tokens[index].isShouted { shouted += 1 }
         }
         if words >= 3 && shouted * 2 >= words { vector.add(FeatureNames.shouting, 1, origin: -1) }
-        if reading.tokens.contains(where: { $0.kind == .punctuation && $0.original.unicodeScalars.count >= 3 }) {
+        // Only a run of "!" and "?" is punctuation of more than one character, and it is ASCII.
+        if reading.tokens.contains(where: {
+            $0.kind == .punctuation && $0.textLength >= 3 && !$0.marks.isDisjoint(with: [.question, .exclamation])
+        }) {
             vector.add(FeatureNames.repeatedPunctuation, 1, origin: -1)
         }
         vector.add(FeatureNames.languages[TextLanguage.allCases.firstIndex(of: reading.language)!], 1, origin: -1)

@@ -65,7 +65,7 @@ enum FeedbackCues {
         }
         for (kind, opens) in opening.enumerated() where opens { vector.add(hashes[kind * 2 + 1], 1, origin: -1) }
         if questionMarks > 0 { vector.add(hashes[shapes], Float(min(questionMarks, 3)), origin: -1) }
-        if let last = tokens.last(where: { $0.kind != .emoji && $0.kind != .emoticon }), last.key.contains("?") {
+        if let last = tokens.last(where: { $0.kind != .emoji && $0.kind != .emoticon }), last.isQuestion {
             vector.add(hashes[shapes + 1], 1, origin: -1)
         }
         if exclamation { vector.add(hashes[shapes + 2], 1, origin: -1) }

@@ -16,17 +16,17 @@ struct NoiseAnalyzer: Sendable {
             case .word:
                 words += 1
                 if tokens[index].isShouted { shouted += 1 }
-                if tokens[index].key.utf8.count > 2 { repeatable.append(tokens[index].hash) }
+                if tokens[index].keyLength > 2 { repeatable.append(tokens[index].hash) }
             case .url:
                 links += 1
             case .punctuation where !tokens[index].marks.isDisjoint(with: [.question, .exclamation]):
                 // A run of "!" and "?" is ASCII, so its bytes are its characters.
-                loudPunctuation += tokens[index].original.utf8.count - 1
+                loudPunctuation += tokens[index].textLength - 1
             default:
                 break
             }
             if tokens[index].kind != .punctuation {
-                let same = previous.map { tokens[$0].hash == tokens[index].hash && tokens[$0].key == tokens[index].key }
+                let same = previous.map { tokens.sameKey($0, index) }
                 run = same == true ? run + 1 : 1
                 longestRun = max(longestRun, run)
                 previous = index

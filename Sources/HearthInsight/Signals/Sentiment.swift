@@ -20,7 +20,7 @@ struct SentimentAnalyzer: Sendable {
     func analyze(_ reading: Reading) -> Result {
         let tokens = reading.tokens
         let french = reading.language == .fr
-        let hasMixedCase = tokens.contains { $0.kind == .word && !$0.isShouted && $0.key.utf8.count > 1 }
+        let hasMixedCase = tokens.contains { $0.kind == .word && !$0.isShouted && $0.keyLength > 1 }
         var sentiments: [Double] = []
         var drivers: [(index: Int, valence: Double)] = []
         var butIndex: Int? = nil
@@ -28,7 +28,7 @@ struct SentimentAnalyzer: Sendable {
         var exclamations = 0
         for index in tokens.indices {
             if tokens[index].marks.contains(.exclamation) {
-                exclamations += tokens[index].original.utf8.count { $0 == UInt8(ascii: "!") }
+                exclamations += tokens.text(index).count { $0 == UInt8(ascii: "!") }
             }
             guard tokens[index].isLexical else { continue }
             lexicalPositions.append(index)
@@ -37,7 +37,7 @@ struct SentimentAnalyzer: Sendable {
             var valence =
                 tokens[index].kind == .word
                 ? Self.valence(of: facts, french: french)
-                : symbolValence(tokens[index].kind, tokens[index].key, tokens[index].original)
+                : symbolValence(tokens[index].kind, tokens.key(index), tokens.original(index))
             guard valence != 0 else {
                 sentiments.append(0)
                 continue
@@ -74,7 +74,7 @@ struct SentimentAnalyzer: Sendable {
         let compound = max(-1, min(1, total / (total * total + 15).squareRoot()))
         drivers.sort { abs($0.valence) > abs($1.valence) }
         return Result(
-            compound: compound, drivers: drivers.prefix(3).map { (tokens[$0.index].original, $0.valence) })
+            compound: compound, drivers: drivers.prefix(3).map { (tokens.original($0.index), $0.valence) })
     }
 
     private static func valence(of facts: WordFacts?, french: Bool) -> Double {
@@ -90,19 +90,6 @@ struct SentimentAnalyzer: Sendable {
     }
 
     private static let boosterDecay = [1.0, 0.95, 0.9]
-
-    private func valence(of token: Token, _ facts: WordFacts?, french: Bool) -> Double {
-        switch token.kind {
-        case .emoji:
-            return lexicon.emojiValence[token.key] ?? 0
-        case .emoticon:
-            return lexicon.vader[token.key.lowercased()] ?? lexicon.vader[token.original.lowercased()] ?? 0
-        default:
-            guard let facts else { return 0 }
-            if french { return facts.pattern.map { $0 * 4 } ?? facts.frenchValence }
-            return facts.vader
-        }
-    }
 
     /// Degree adverbs, English and French, with VADER's increment (or decrement for hedges).
     static let boosters: [String: Double] = {

@@ -9,7 +9,7 @@ public enum TextLanguage: String, Sendable, Codable, CaseIterable {
 public struct LanguageIdentifier: Sendable {
     public init() {}
 
-    func identify(_ tokens: [Token], lexicon: Lexicon) -> TextLanguage {
+    func identify(_ tokens: TokenList, lexicon: Lexicon) -> TextLanguage {
         var scores: [Int] = Array(repeating: 0, count: Self.profiles.count)
         var latinLetters = 0
         var otherLetters = 0
@@ -18,12 +18,12 @@ public struct LanguageIdentifier: Sendable {
             if let languages = lexicon.facts(tokens[index].word)?.languages, languages != 0 {
                 for profile in scores.indices where languages & 1 << profile != 0 { scores[profile] += 1 }
             }
-            let original = tokens[index].original
-            if original.utf8.allSatisfy({ $0 < 0x80 }) {
-                latinLetters += original.utf8.count
+            let text = tokens.text(index)
+            if text.allSatisfy({ $0 < 0x80 }) {
+                latinLetters += text.count
                 continue
             }
-            for scalar in original.unicodeScalars {
+            for scalar in String(decoding: text, as: UTF8.self).unicodeScalars {
                 let value = scalar.value
                 if value < 0x250 {
                     latinLetters += 1

@@ -98,7 +98,7 @@ public struct Lexicon: Sendable {
     }
 
     /// The longest term starting at `index`, as (kind, number of tokens).
-    func term(in tokens: [Token], at index: Int) -> (kind: TermKind, length: Int)? {
+    func term(in tokens: TokenList, at index: Int) -> (kind: TermKind, length: Int)? {
         guard let group = facts(tokens[index].word)?.terms, group >= 0 else { return nil }
         for phrase in termPhrases[Int(group)] where index + phrase.words.count <= tokens.count {
             var matches = true
@@ -120,7 +120,8 @@ public struct Lexicon: Sendable {
         var cues: [(keys: [String], label: UInt8)] = []
 
         func keys(_ phrase: some StringProtocol, kinds: Set<Token.Kind>) -> [String] {
-            tokenizer.tokens(String(phrase)).filter { kinds.contains($0.kind) }.map(\.key)
+            let tokens = tokenizer.tokens(String(phrase))
+            return tokens.indices.filter { kinds.contains(tokens[$0].kind) }.map(tokens.key)
         }
 
         func startsTerm(_ key: String) -> Bool { termStarts.contains(key) }

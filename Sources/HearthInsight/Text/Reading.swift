@@ -20,7 +20,7 @@ public struct Reading: Sendable {
     }
 
     public let text: String
-    public let tokens: [Token]
+    public let tokens: TokenList
     public let scopes: [Scope]
     public let hits: [Hit]
     public let language: TextLanguage
@@ -29,7 +29,7 @@ public struct Reading: Sendable {
 
     /// The words of a hit as written.
     public func words(of hit: Hit) -> String {
-        tokens[hit.index..<(hit.index + hit.length)].map(\.original).joined(separator: " ")
+        (hit.index..<(hit.index + hit.length)).map(tokens.original).joined(separator: " ")
     }
 }
 
@@ -46,8 +46,12 @@ public struct Reader: Sendable {
 
     public func read(_ text: String) -> Reading {
         var tokens = tokenizer.tokens(text)
-        for index in tokens.indices where tokens[index].kind != .punctuation {
-            tokens[index].word = lexicon.vocabulary.id(of: tokens[index])
+        tokens.keyBytes.withUnsafeBufferPointer { keys in
+            for index in tokens.indices where tokens[index].kind != .punctuation {
+                let token = tokens[index]
+                let key = UnsafeBufferPointer(rebasing: keys[Int(token.keyStart)..<Int(token.keyEnd)])
+                tokens.tokens[index].word = lexicon.vocabulary.id(of: key, hash: token.hash)
+            }
         }
         let scopes = Self.scopes(tokens, lexicon: lexicon)
         var hits: [Reading.Hit] = []
@@ -67,14 +71,14 @@ public struct Reader: Sendable {
     }
 
     /// Every feedback cue phrase, wherever it starts; an apostrophe between its words is skipped.
-    private func cues(_ tokens: [Token]) -> [(kind: UInt8, index: Int)] {
+    private func cues(_ tokens: TokenList) -> [(kind: UInt8, index: Int)] {
         var found: [(kind: UInt8, index: Int)] = []
         for index in tokens.indices where tokens[index].kind == .word {
             guard let group = lexicon.facts(tokens[index].word)?.cues, group >= 0 else { continue }
             phrases: for phrase in lexicon.cuePhrases[Int(group)] {
                 var position = index + 1
                 for word in phrase.words.dropFirst() {
-                    while position < tokens.count, tokens[position].kind == .punctuation, tokens[position].key == "'" {
+                    while position < tokens.count, tokens[position].marks.contains(.apostrophe) {
                         position += 1
                     }
                     guard position < tokens.count, tokens[position].word == word else { continue phrases }
@@ -88,7 +92,7 @@ public struct Reader: Sendable {
 
     /// Negation opens a window of five words ("don't think you are an idiot"); a report verb ("saying", "traiter de") runs to the end of the
     /// clause; quotation marks and Markdown quote lines ("> …") quote what they hold.
-    static func scopes(_ tokens: [Token], lexicon: Lexicon) -> [Reading.Scope] {
+    static func scopes(_ tokens: TokenList, lexicon: Lexicon) -> [Reading.Scope] {
         var scopes = Array(repeating: Reading.Scope(), count: tokens.count)
         var inQuote = false
         var negationLeft = 0

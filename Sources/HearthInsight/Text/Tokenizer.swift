@@ -12,66 +12,62 @@ public struct Tokenizer: Sendable {
         self.spelledWords = spelledWords
     }
 
-    public func tokens(_ text: String) -> [Token] {
+    public func tokens(_ text: String) -> TokenList {
         let source = Source(text)
         let scalars = source.scalars
         var scratch: [UInt8] = []
         scratch.reserveCapacity(64)
-        var tokens: [Token] = []
-        tokens.reserveCapacity(scalars.count / 4)
+        var tokens = Output(source)
         var index = 0
         while index < scalars.count {
             let scalar = scalars[index]
             if scalar == "\n" {
-                if tokens.last?.marks.contains(.newline) != true {
-                    tokens.append(Token(kind: .punctuation, key: "\n", original: "\n"))
+                if tokens.tokens.last?.marks.contains(.newline) != true {
+                    tokens.append(.punctuation, key: "\n".utf8, index..<(index + 1))
                 }
                 index += 1
             } else if Self.isSpace(scalar) || scalar.value == 0xFE0F || scalar.value == 0x200D {
                 index += 1
             } else if let end = Self.urlEnd(scalars, from: index) {
-                tokens.append(Token(kind: .url, key: "<url>", original: source.string(index..<end)))
+                tokens.append(.url, key: "<url>".utf8, index..<end)
                 index = end
             } else if scalar == "@", index + 1 < scalars.count, Self.isWordScalar(scalars[index + 1]),
                 index == 0 || !Self.isWordScalar(scalars[index - 1])
             {
                 var end = index + 1
                 while end < scalars.count, Self.isWordScalar(scalars[end]) || scalars[end] == "_" { end += 1 }
-                tokens.append(Token(kind: .mention, key: "<mention>", original: source.string(index..<end)))
+                tokens.append(.mention, key: "<mention>".utf8, index..<end)
                 index = end
             } else if Self.mayStartEmoticon(scalar), let (emoticon, end) = Self.emoticon(scalars, from: index) {
-                tokens.append(Token(kind: .emoticon, key: emoticon, original: source.string(index..<end)))
+                tokens.append(.emoticon, key: emoticon.utf8, index..<end)
                 index = end
             } else if Self.isEmoji(scalar) {
                 let end = Self.emojiEnd(scalars, from: index)
-                tokens.append(Token(kind: .emoji, key: String(scalar), original: source.string(index..<end)))
+                tokens.append(.emoji, key: UTF8.encode(scalar)!, index..<end)
                 index = end
             } else if let end = spelledOut(scalars, from: index, into: &scratch) {
-                var token = Token(
-                    word: scratch, original: source.string(index..<end))
-                token.isObfuscated = true
-                tokens.append(token)
+                tokens.append(.word, key: scratch, index..<end)
+                tokens.tokens[tokens.tokens.count - 1].isObfuscated = true
                 index = end
             } else if Self.isWordScalar(scalar) {
                 let end = Self.wordEnd(scalars, from: index)
-                Self.appendWord(source, index..<end, scratch: &scratch, to: &tokens)
+                Self.appendWord(index..<end, scratch: &scratch, to: &tokens)
                 index = end
             } else if scalar == "!" || scalar == "?" {
                 var end = index + 1
                 while end < scalars.count, scalars[end] == "!" || scalars[end] == "?" { end += 1 }
                 let run = scalars[index..<end]
                 let key = run.contains("?") ? (run.contains("!") ? "?!" : "?") : "!"
-                tokens.append(Token(kind: .punctuation, key: key, original: source.string(index..<end)))
+                tokens.append(.punctuation, key: key.utf8, index..<end)
                 index = end
             } else {
                 scratch.removeAll(keepingCapacity: true)
                 Folding.append(scalar, to: &scratch)
-                let key = String(decoding: scratch, as: UTF8.self)
-                tokens.append(Token(kind: .punctuation, key: key, original: source.string(index..<(index + 1))))
+                tokens.append(.punctuation, key: scratch, index..<(index + 1))
                 index += 1
             }
         }
-        return tokens
+        return TokenList(tokens: tokens.tokens, keyBytes: tokens.keys, utf8: source.utf8)
     }
 
     // MARK: Words
@@ -150,26 +146,22 @@ public struct Tokenizer: Sendable {
         "jusqu": "jusque", "lorsqu": "lorsque", "puisqu": "puisque", "quoiqu": "quoique",
     ]
 
-    private static func appendWord(
-        _ source: Source, _ range: Range<Int>, scratch: inout [UInt8], to tokens: inout [Token]
-    ) {
+    private static func appendWord(_ range: Range<Int>, scratch: inout [UInt8], to tokens: inout Output) {
         // Hyphens split compounds ("peut-être"), unless every part is one letter ("c-o-n", handled as spelled).
         var part = range.lowerBound
-        for cursor in range where source.scalars[cursor] == "-" {
-            if cursor > part { appendPart(source, part..<cursor, scratch: &scratch, to: &tokens) }
+        for cursor in range where tokens.source.scalars[cursor] == "-" {
+            if cursor > part { appendPart(part..<cursor, scratch: &scratch, to: &tokens) }
             part = cursor + 1
         }
-        if range.upperBound > part { appendPart(source, part..<range.upperBound, scratch: &scratch, to: &tokens) }
+        if range.upperBound > part { appendPart(part..<range.upperBound, scratch: &scratch, to: &tokens) }
     }
 
     private static func isApostrophe(_ scalar: Unicode.Scalar) -> Bool {
         scalar == "'" || scalar == "\u{2019}"
     }
 
-    private static func appendPart(
-        _ source: Source, _ range: Range<Int>, scratch key: inout [UInt8], to tokens: inout [Token]
-    ) {
-        let raw = source.scalars[range]
+    private static func appendPart(_ range: Range<Int>, scratch key: inout [UInt8], to tokens: inout Output) {
+        let raw = tokens.source.scalars[range]
         // French elision: split "l'", "qu'", ... off the front; other apostrophes are dropped ("don't" → "dont").
         if let apostrophe = raw.firstIndex(where: isApostrophe), apostrophe > raw.startIndex,
             apostrophe + 1 < raw.endIndex
@@ -182,11 +174,8 @@ public struct Tokenizer: Sendable {
                 let spoken =
                     key == [UInt8(ascii: "t")] && (next == 0x65 || next == 0x61)
                     && apostrophe + 2 < raw.endIndex && raw[apostrophe + 2].value | 0x20 == 0x73
-                tokens.append(
-                    Token(
-                        kind: .word, key: spoken ? "tu" : expanded,
-                        original: source.string(raw.startIndex..<(apostrophe + 1))))
-                appendPart(source, (apostrophe + 1)..<raw.endIndex, scratch: &key, to: &tokens)
+                tokens.append(.word, key: (spoken ? "tu" : expanded).utf8, raw.startIndex..<(apostrophe + 1))
+                appendPart((apostrophe + 1)..<raw.endIndex, scratch: &key, to: &tokens)
                 return
             }
         }
@@ -223,17 +212,15 @@ public struct Tokenizer: Sendable {
             Folding.append(scalar, to: &key)
             index += 1
         }
-        let original = source.string(range)
         if letters == 0 && digits > 0 {
-            tokens.append(Token(kind: .number, key: "<num>", original: original))
+            tokens.append(.number, key: "<num>".utf8, range)
             return
         }
         let elongated = squeezeElongation(&key)
-        var token = Token(word: key, original: original)
-        token.isShouted = letters >= 2 && capitals == letters
-        token.isElongated = elongated
-        token.isObfuscated = obfuscated
-        tokens.append(token)
+        tokens.append(.word, key: key, range)
+        tokens.tokens[tokens.tokens.count - 1].isShouted = letters >= 2 && capitals == letters
+        tokens.tokens[tokens.tokens.count - 1].isElongated = elongated
+        tokens.tokens[tokens.tokens.count - 1].isObfuscated = obfuscated
     }
 
     private static func leet(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {

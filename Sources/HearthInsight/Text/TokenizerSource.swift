@@ -32,9 +32,29 @@ extension Tokenizer {
             self.offsets = offsets
         }
 
-        /// The text of scalars `range`, as written.
-        func string(_ range: Range<Int>) -> String {
-            String(decoding: utf8[offsets[range.lowerBound]..<offsets[range.upperBound]], as: UTF8.self)
+    }
+
+    /// The tokens being read, and their keys' bytes.
+    struct Output {
+        let source: Source
+        var tokens: [Token] = []
+        var keys: [UInt8] = []
+
+        init(_ source: Source) {
+            self.source = source
+            tokens.reserveCapacity(source.scalars.count / 4)
+            keys.reserveCapacity(source.utf8.count)
+        }
+
+        /// Appends a token of `kind` with `key`, written as the source's scalars `range`.
+        mutating func append(_ kind: Token.Kind, key: some Sequence<UInt8>, _ range: Range<Int>) {
+            let start = keys.count
+            keys.append(contentsOf: key)
+            let text = source.offsets[range.lowerBound]..<source.offsets[range.upperBound]
+            let token = keys.withUnsafeBufferPointer { all in
+                Token(kind: kind, key: UnsafeBufferPointer(rebasing: all[start...]), keyStart: start, text: text)
+            }
+            tokens.append(token)
         }
     }
 }

@@ -7,6 +7,8 @@ struct Vocabulary: Sendable {
     private let slots: [Int32]
     private let hashes: [UInt32]
     let keys: [String]
+    /// Each key's UTF-8, to compare with a token's bytes.
+    private let keyBytes: [[UInt8]]
 
     init(_ keys: [String]) {
         var size = 16
@@ -21,29 +23,26 @@ struct Vocabulary: Sendable {
         self.slots = slots
         self.hashes = hashes
         self.keys = keys
+        self.keyBytes = keys.map { Array($0.utf8) }
     }
 
     var count: Int { keys.count }
 
-    /// The id of `token`'s key, or -1.
-    @inline(__always)
-    func id(of token: Token) -> Int32 {
-        id(of: token.key, hash: token.hash)
-    }
-
-    func id(of key: String, hash: UInt32) -> Int32 {
+    /// The id of the key whose UTF-8 is `key` and whose hash is `hash`, or -1.
+    func id(of key: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int32 {
         let mask = slots.count - 1
         var slot = Int(FeatureHash.finish(hash)) & mask
         while true {
             let id = slots[slot]
             if id < 0 { return -1 }
-            if hashes[Int(id)] == hash && keys[Int(id)] == key { return id }
+            if hashes[Int(id)] == hash && keyBytes[Int(id)].elementsEqual(key) { return id }
             slot = (slot + 1) & mask
         }
     }
 
     func id(of key: String) -> Int32 {
-        id(of: key, hash: Token.hash(of: key))
+        var key = key
+        return key.withUTF8 { id(of: $0, hash: Token.hash(of: $0)) }
     }
 }
 
