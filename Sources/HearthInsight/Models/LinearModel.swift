@@ -78,26 +78,44 @@ public struct LinearModel: Sendable {
         var named: [(hash: UInt32, row: Int, value: Float)] = []
         weights.withUnsafeBufferPointer { table in
             sums.withUnsafeMutableBufferPointer { sums in
-                for feature in vector.features {
-                    let row = Int(feature.hash & mask) &* outputs
-                    guard feature.origin >= 0 && feature.hash & FeatureHash.namedBit == 0 else {
-                        named.append((feature.hash, row, feature.value))
-                        continue
+                // Features come in runs from one token: a run's pushes are summed in registers and written once,
+                // so the loop carries no store-to-load chain through `sums`.
+                var origin = -1
+                var running = (0..<outputs).map { _ in Float(0) }
+                running.withUnsafeMutableBufferPointer { running in
+                    func flush() {
+                        guard origin >= 0 else { return }
+                        for output in 0..<outputs {
+                            sums[output &* tokens &+ origin] += running[output]
+                            running[output] = 0
+                        }
                     }
-                    let origin = Int(feature.origin)
-                    if outputs == 1 && delta == nil {
-                        let push = table[row] * feature.value
-                        logits[0] += push
-                        sums[origin] += push
-                        continue
+                    for feature in vector.features {
+                        let row = Int(feature.hash & mask) &* outputs
+                        guard feature.origin >= 0 && feature.hash & FeatureHash.namedBit == 0 else {
+                            named.append((feature.hash, row, feature.value))
+                            continue
+                        }
+                        if Int(feature.origin) != origin {
+                            flush()
+                            origin = Int(feature.origin)
+                        }
+                        if let delta {
+                            for output in 0..<outputs {
+                                running[output] += (table[row &+ output] + delta.weight(row &+ output)) * feature.value
+                            }
+                        } else if outputs == 1 {
+                            running[0] += table[row] * feature.value
+                        } else {
+                            for output in 0..<outputs { running[output] += table[row &+ output] * feature.value }
+                        }
                     }
-                    for output in 0..<outputs {
-                        var weight = table[row &+ output]
-                        if let delta { weight += delta.weight(row &+ output) }
-                        let push = weight * feature.value
-                        logits[output] += push
-                        sums[output &* tokens &+ origin] += push
-                    }
+                    flush()
+                }
+                for output in 0..<outputs {
+                    var total: Float = 0
+                    for token in 0..<tokens { total += sums[output &* tokens &+ token] }
+                    logits[output] += total
                 }
             }
         }
