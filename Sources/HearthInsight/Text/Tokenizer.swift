@@ -15,8 +15,6 @@ public struct Tokenizer: Sendable {
     public func tokens(_ text: String) -> TokenList {
         let source = Source(text)
         let scalars = source.scalars
-        var scratch: [UInt8] = []
-        scratch.reserveCapacity(64)
         var tokens = Output(source)
         var index = 0
         while index < scalars.count {
@@ -45,13 +43,13 @@ public struct Tokenizer: Sendable {
                 let end = Self.emojiEnd(scalars, from: index)
                 tokens.append(.emoji, key: UTF8.encode(scalar)!, index..<end)
                 index = end
-            } else if let end = spelledOut(scalars, from: index, into: &scratch) {
-                tokens.append(.word, key: scratch, index..<end)
+            } else if let (end, keyStart) = spelledOut(scalars, from: index, into: &tokens.keys) {
+                tokens.appendToken(.word, keyFrom: keyStart, index..<end)
                 tokens.tokens[tokens.tokens.count - 1].isObfuscated = true
                 index = end
             } else if Self.isWordScalar(scalar) {
                 let end = Self.wordEnd(scalars, from: index)
-                Self.appendWord(index..<end, scratch: &scratch, to: &tokens)
+                Self.appendWord(index..<end, to: &tokens)
                 index = end
             } else if scalar == "!" || scalar == "?" {
                 var end = index + 1
@@ -61,9 +59,9 @@ public struct Tokenizer: Sendable {
                 tokens.append(.punctuation, key: key.utf8, index..<end)
                 index = end
             } else {
-                scratch.removeAll(keepingCapacity: true)
-                Folding.append(scalar, to: &scratch)
-                tokens.append(.punctuation, key: scratch, index..<(index + 1))
+                let start = tokens.keys.count
+                Folding.append(scalar, to: &tokens.keys)
+                tokens.appendToken(.punctuation, keyFrom: start, index..<(index + 1))
                 index += 1
             }
         }
@@ -146,40 +144,42 @@ public struct Tokenizer: Sendable {
         "jusqu": "jusque", "lorsqu": "lorsque", "puisqu": "puisque", "quoiqu": "quoique",
     ]
 
-    private static func appendWord(_ range: Range<Int>, scratch: inout [UInt8], to tokens: inout Output) {
+    private static func appendWord(_ range: Range<Int>, to tokens: inout Output) {
         // Hyphens split compounds ("peut-être"), unless every part is one letter ("c-o-n", handled as spelled).
         var part = range.lowerBound
         for cursor in range where tokens.source.scalars[cursor] == "-" {
-            if cursor > part { appendPart(part..<cursor, scratch: &scratch, to: &tokens) }
+            if cursor > part { appendPart(part..<cursor, to: &tokens) }
             part = cursor + 1
         }
-        if range.upperBound > part { appendPart(part..<range.upperBound, scratch: &scratch, to: &tokens) }
+        if range.upperBound > part { appendPart(part..<range.upperBound, to: &tokens) }
     }
 
     private static func isApostrophe(_ scalar: Unicode.Scalar) -> Bool {
         scalar == "'" || scalar == "\u{2019}"
     }
 
-    private static func appendPart(_ range: Range<Int>, scratch key: inout [UInt8], to tokens: inout Output) {
+    private static func appendPart(_ range: Range<Int>, to tokens: inout Output) {
         let raw = tokens.source.scalars[range]
         // French elision: split "l'", "qu'", ... off the front; other apostrophes are dropped ("don't" → "dont").
         if let apostrophe = raw.firstIndex(where: isApostrophe), apostrophe > raw.startIndex,
             apostrophe + 1 < raw.endIndex
         {
-            key.removeAll(keepingCapacity: true)
-            for scalar in raw[raw.startIndex..<apostrophe] { Folding.append(scalar, to: &key) }
-            if let expanded = elisions[String(decoding: key, as: UTF8.self)] {
+            let start = tokens.keys.count
+            for scalar in raw[raw.startIndex..<apostrophe] { Folding.append(scalar, to: &tokens.keys) }
+            let elided = String(decoding: tokens.keys[start...], as: UTF8.self)
+            tokens.keys.removeLast(tokens.keys.count - start)
+            if let expanded = elisions[elided] {
                 // Spoken French: "t'es", "t'as" are "tu es", "tu as".
                 let next = raw[apostrophe + 1].value | 0x20
                 let spoken =
-                    key == [UInt8(ascii: "t")] && (next == 0x65 || next == 0x61)
+                    elided == "t" && (next == 0x65 || next == 0x61)
                     && apostrophe + 2 < raw.endIndex && raw[apostrophe + 2].value | 0x20 == 0x73
                 tokens.append(.word, key: (spoken ? "tu" : expanded).utf8, raw.startIndex..<(apostrophe + 1))
-                appendPart((apostrophe + 1)..<raw.endIndex, scratch: &key, to: &tokens)
+                appendPart((apostrophe + 1)..<raw.endIndex, to: &tokens)
                 return
             }
         }
-        key.removeAll(keepingCapacity: true)
+        let start = tokens.keys.count
         var letters = 0
         var capitals = 0
         var digits = 0
@@ -196,7 +196,9 @@ public struct Tokenizer: Sendable {
                 var runEnd = index
                 while runEnd < raw.endIndex, leet(raw[runEnd]) != nil { runEnd += 1 }
                 if index > raw.startIndex, runEnd < raw.endIndex, isLetter(raw[index - 1]), isLetter(raw[runEnd]) {
-                    for leetScalar in raw[index..<runEnd] { key.append(UInt8((leet(leetScalar) ?? letter).value)) }
+                    for leetScalar in raw[index..<runEnd] {
+                        tokens.keys.append(UInt8((leet(leetScalar) ?? letter).value))
+                    }
                     obfuscated = true
                     letters += runEnd - index
                     index = runEnd
@@ -209,15 +211,16 @@ public struct Tokenizer: Sendable {
                 letters += 1
                 if isUppercase(scalar) { capitals += 1 }
             }
-            Folding.append(scalar, to: &key)
+            Folding.append(scalar, to: &tokens.keys)
             index += 1
         }
         if letters == 0 && digits > 0 {
+            tokens.keys.removeLast(tokens.keys.count - start)
             tokens.append(.number, key: "<num>".utf8, range)
             return
         }
-        let elongated = squeezeElongation(&key)
-        tokens.append(.word, key: key, range)
+        let elongated = squeezeElongation(&tokens.keys, from: start)
+        tokens.appendToken(.word, keyFrom: start, range)
         tokens.tokens[tokens.tokens.count - 1].isShouted = letters >= 2 && capitals == letters
         tokens.tokens[tokens.tokens.count - 1].isElongated = elongated
         tokens.tokens[tokens.tokens.count - 1].isObfuscated = obfuscated
@@ -237,21 +240,23 @@ public struct Tokenizer: Sendable {
     }
 
     /// Runs of three or more of one letter become one: "nuuuul" → "nul", "merciiii" → "merci". Works in place on
-    /// a folded key's UTF-8 and says whether anything was squeezed.
-    static func squeezeElongation(_ key: inout [UInt8]) -> Bool {
-        guard key.count >= 3 else { return false }
+    /// a folded key's UTF-8, `bytes[start...]`, and says whether anything was squeezed.
+    static func squeezeElongation(_ bytes: inout [UInt8], from start: Int = 0) -> Bool {
+        guard bytes.count - start >= 3 else { return false }
         var ascii = true
         var tripled = false
-        for position in key.indices {
-            if key[position] >= 0x80 {
+        for position in start..<bytes.count {
+            if bytes[position] >= 0x80 {
                 ascii = false
                 break
             }
-            if position >= 2 && key[position] == key[position - 1] && key[position] == key[position - 2] {
+            if position >= start + 2 && bytes[position] == bytes[position - 1] && bytes[position] == bytes[position - 2]
+            {
                 tripled = true
             }
         }
         if ascii && !tripled { return false }
+        let key = Array(bytes[start...])
         var out: [Unicode.Scalar] = []
         var run: [Unicode.Scalar] = []
         func flush() {
@@ -266,21 +271,24 @@ public struct Tokenizer: Sendable {
         var squeezed: [UInt8] = []
         for scalar in out { squeezed.append(contentsOf: UTF8.encode(scalar)!) }
         guard squeezed.count != key.count else { return false }
-        key = squeezed
+        bytes.replaceSubrange(start..., with: squeezed)
         return true
     }
 
     // MARK: Spelled-out letters
 
-    /// "c.o.n", "c-o-n", "f*u*c*k", "f u c k": single letters with one repeated separator. The folded word is left in
-    /// `letters`; the result is where it ends.
-    private func spelledOut(_ scalars: [Unicode.Scalar], from start: Int, into letters: inout [UInt8]) -> Int? {
+    /// "c.o.n", "c-o-n", "f*u*c*k", "f u c k": single letters with one repeated separator. The folded word is
+    /// appended to `letters`; the result is where the word ends and where its letters start. When the letters spell
+    /// nothing, `letters` is left as it was.
+    private func spelledOut(
+        _ scalars: [Unicode.Scalar], from start: Int, into letters: inout [UInt8]
+    ) -> (end: Int, lettersStart: Int)? {
         guard start + 2 < scalars.count, Self.isLetter(scalars[start]) else { return nil }
         let separator = scalars[start + 1]
         guard separator == "." || separator == "-" || separator == "*" || separator == "_" || separator == " " else {
             return nil
         }
-        letters.removeAll(keepingCapacity: true)
+        let lettersStart = letters.count
         var count = 0
         var index = start
         while index < scalars.count, Self.isLetter(scalars[index]),
@@ -294,9 +302,11 @@ public struct Tokenizer: Sendable {
             }
             index += 2
         }
-        guard count >= 3 else { return nil }
-        if separator == " " && !spelledWords.contains(String(decoding: letters, as: UTF8.self)) { return nil }
-        return index
+        let spelled =
+            count >= 3
+            && (separator != " " || spelledWords.contains(String(decoding: letters[lettersStart...], as: UTF8.self)))
+        if !spelled { letters.removeLast(letters.count - lettersStart) }
+        return spelled ? (index, lettersStart) : nil
     }
 
     // MARK: URLs, emoticons, emoji

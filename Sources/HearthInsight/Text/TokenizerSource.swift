@@ -50,6 +50,12 @@ extension Tokenizer {
         mutating func append(_ kind: Token.Kind, key: some Sequence<UInt8>, _ range: Range<Int>) {
             let start = keys.count
             keys.append(contentsOf: key)
+            appendToken(kind, keyFrom: start, range)
+        }
+
+        /// Appends a token of `kind` whose key is what `keys` holds from `start` on, written as the source's
+        /// scalars `range`.
+        mutating func appendToken(_ kind: Token.Kind, keyFrom start: Int, _ range: Range<Int>) {
             let text = source.offsets[range.lowerBound]..<source.offsets[range.upperBound]
             let token = keys.withUnsafeBufferPointer { all in
                 Token(kind: kind, key: UnsafeBufferPointer(rebasing: all[start...]), keyStart: start, text: text)
