@@ -67,6 +67,20 @@ enum FeatureHash {
         return finish(hash)
     }
 
+    /// The word feature of a key whose FNV state is `hash`.
+    @inline(__always)
+    static func unigramFeature(_ hash: UInt32) -> UInt32 {
+        finish(hash) & ~namedBit
+    }
+
+    /// The word-pair feature of the key whose FNV state is `previous` followed by `key`.
+    @inline(__always)
+    static func bigramFeature(_ previous: UInt32, _ key: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var pair = step(previous, 0x20)
+        for byte in key { pair = step(pair, byte) }
+        return finish(pair ^ bigram) & ~namedBit
+    }
+
     /// A final avalanche so that low bits (the table index) depend on every byte.
     @inline(__always)
     static func finish(_ value: UInt32) -> UInt32 {
@@ -155,27 +169,20 @@ public struct FeatureExtractor: Sendable {
         vector.reserveCapacity(tokens.count * 2 + gramCount + 16)
         let wordNorm = 1 / Float(max(1, lexical)).squareRoot()
         let gramNorm = 1 / Float(max(1, gramCount)).squareRoot()
-        var previous: UInt32? = nil
         var buffer: [UInt8] = []
         buffer.reserveCapacity(32)
         tokens.keyBytes.withUnsafeBufferPointer { keys in
             for index in tokens.indices {
                 let token = tokens[index]
                 guard token.kind != .punctuation || !token.marks.isDisjoint(with: [.question, .exclamation]) else {
-                    previous = nil
                     continue
                 }
-                let key = UnsafeBufferPointer(rebasing: keys[Int(token.keyStart)..<Int(token.keyEnd)])
                 let scope: Float = reading.scopes[index].isEmpty ? 1 : Self.mentionedWeight
-                vector.add(FeatureHash.finish(token.hash) & ~FeatureHash.namedBit, wordNorm * scope, origin: index)
-                if set.bigrams, let previous {
-                    var pair = FeatureHash.step(previous, 0x20)
-                    for byte in key { pair = FeatureHash.step(pair, byte) }
-                    vector.add(
-                        FeatureHash.finish(pair ^ FeatureHash.bigram) & ~FeatureHash.namedBit, wordNorm * scope,
-                        origin: index)
+                vector.add(token.unigramFeature, wordNorm * scope, origin: index)
+                if set.bigrams && token.bigramFeature != 0 {
+                    vector.add(token.bigramFeature, wordNorm * scope, origin: index)
                 }
-                previous = token.hash
+                let key = UnsafeBufferPointer(rebasing: keys[Int(token.keyStart)..<Int(token.keyEnd)])
                 if let grams = set.characterGrams, token.kind == .word, key.count >= 2 {
                     buffer.removeAll(keepingCapacity: true)
                     buffer.append(0x20)

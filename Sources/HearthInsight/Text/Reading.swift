@@ -47,10 +47,19 @@ public struct Reader: Sendable {
     public func read(_ text: String) -> Reading {
         var tokens = tokenizer.tokens(text)
         tokens.keyBytes.withUnsafeBufferPointer { keys in
-            for index in tokens.indices where tokens[index].kind != .punctuation {
+            var previous: UInt32? = nil
+            for index in tokens.indices {
                 let token = tokens[index]
                 let key = UnsafeBufferPointer(rebasing: keys[Int(token.keyStart)..<Int(token.keyEnd)])
-                tokens.tokens[index].word = lexicon.vocabulary.id(of: key, hash: token.hash)
+                if token.kind != .punctuation {
+                    tokens.tokens[index].word = lexicon.vocabulary.id(of: key, hash: token.hash)
+                } else if token.marks.isDisjoint(with: [.question, .exclamation]) {
+                    previous = nil
+                    continue
+                }
+                tokens.tokens[index].unigramFeature = FeatureHash.unigramFeature(token.hash)
+                if let previous { tokens.tokens[index].bigramFeature = FeatureHash.bigramFeature(previous, key) }
+                previous = token.hash
             }
         }
         let scopes = Self.scopes(tokens, lexicon: lexicon)

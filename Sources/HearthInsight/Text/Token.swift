@@ -19,6 +19,10 @@ public struct Token: Sendable, Equatable {
     public let hash: UInt32
     /// The key's entry in the lexicon's vocabulary, or -1 for a word no list knows. Set by `Reader`.
     public var word: Int32 = -1
+    /// The word feature and the word-pair feature (with the token before; 0 for none) that every model reads,
+    /// hashed once per reading. Set by `Reader`.
+    var unigramFeature: UInt32 = 0
+    var bigramFeature: UInt32 = 0
     /// Where the key's UTF-8 lies in its list's `keyBytes`.
     let keyStart: Int32
     let keyEnd: Int32
