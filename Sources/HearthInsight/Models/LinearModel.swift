@@ -62,9 +62,14 @@ public struct LinearModel: Sendable {
             return [1 - positive, positive]
         }
         let top = logits.max() ?? 0
-        let exps = logits.map { exp($0 - top) }
-        let total = exps.reduce(0, +)
-        return exps.map { $0 / total }
+        var probabilities = logits
+        var total: Float = 0
+        for index in probabilities.indices {
+            probabilities[index] = exp(probabilities[index] - top)
+            total += probabilities[index]
+        }
+        for index in probabilities.indices { probabilities[index] /= total }
+        return probabilities
     }
 
     /// Probabilities and where they came from, in one pass over the features. `tokens` is the number of tokens of
@@ -120,40 +125,51 @@ public struct LinearModel: Sendable {
             }
         }
         // Whole-post features are few: their pushes are worked out once, for the logits and the explanation.
-        let namedPushes = named.map { entry in
-            let pushes = (0..<outputs).map {
-                (weights[entry.row + $0] + (delta?.weight(entry.row + $0) ?? 0)) * entry.value
+        var namedPushes = [Float](repeating: 0, count: named.count * outputs)
+        for (entry, feature) in named.enumerated() {
+            for output in 0..<outputs {
+                let push = (weights[feature.row + output] + (delta?.weight(feature.row + output) ?? 0)) * feature.value
+                namedPushes[entry * outputs + output] = push
+                logits[output] += push
             }
-            for output in 0..<outputs { logits[output] += pushes[output] }
-            return (entry.hash, pushes)
         }
-        return Scored(probabilities: Self.link(logits), tokens: tokens, sums: sums, named: namedPushes)
+        return Scored(
+            probabilities: Self.link(logits), outputs: outputs, tokens: tokens, sums: sums,
+            namedHashes: named.map(\.hash), namedPushes: namedPushes)
     }
 }
 
 /// A model's probabilities for one post, with what each token and named feature pushed each output by.
 struct Scored {
     var probabilities: [Float]
+    let outputs: Int
     let tokens: Int
     /// Σ weight × value by output and token: `sums[output * tokens + token]`.
     let sums: [Float]
-    /// Whole-post features: hash, and weight × value per output.
-    let named: [(hash: UInt32, pushes: [Float])]
+    /// Whole-post features, and what each pushed each output by: `namedPushes[entry * outputs + output]`.
+    let namedHashes: [UInt32]
+    let namedPushes: [Float]
 
     /// How much each token and named feature pushed `label` up (positive) or down. With one output (two labels)
     /// the push on label 1 is the output's; with softmax, a feature helps a label by how much more it pushes there
     /// than on average.
     func contributions(label: Int) -> Contributions {
-        let outputs = sums.count / max(1, tokens)
-        func push(_ values: (Int) -> Float) -> Float {
-            if outputs <= 1 { return label == 0 ? -values(0) : values(0) }
-            var mean: Float = 0
-            for output in 0..<outputs { mean += values(output) }
-            return values(label) - mean / Float(outputs)
+        var byToken = [Float](repeating: 0, count: tokens)
+        for token in 0..<tokens { byToken[token] = push(sums, first: token, stride: tokens, label: label) }
+        var named: [(hash: UInt32, value: Float)] = []
+        named.reserveCapacity(namedHashes.count)
+        for (entry, hash) in namedHashes.enumerated() {
+            named.append((hash, push(namedPushes, first: entry * outputs, stride: 1, label: label)))
         }
-        return Contributions(
-            byToken: (0..<tokens).map { token in push { sums[$0 * tokens + token] } },
-            named: named.map { entry in (entry.hash, push { entry.pushes[$0] }) })
+        return Contributions(byToken: byToken, named: named)
+    }
+
+    /// What `values[first + output * stride]` says for `label`.
+    private func push(_ values: [Float], first: Int, stride: Int, label: Int) -> Float {
+        if outputs == 1 { return label == 0 ? -values[first] : values[first] }
+        var total: Float = 0
+        for output in 0..<outputs { total += values[first + output * stride] }
+        return values[first + label * stride] - total / Float(outputs)
     }
 }
 
