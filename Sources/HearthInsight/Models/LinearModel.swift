@@ -85,6 +85,26 @@ public struct LinearModel: Sendable {
             sums.withUnsafeMutableBufferPointer { sums in
                 // Features come in runs from one token: a run's pushes are summed in registers and written once,
                 // so the loop carries no store-to-load chain through `sums`.
+                if outputs == 1 && delta == nil {
+                    // The common case (a two-label model with no community layer), with one running sum.
+                    var origin = -1
+                    var running: Float = 0
+                    for feature in vector.features {
+                        guard feature.origin >= 0 && feature.hash & FeatureHash.namedBit == 0 else {
+                            named.append((feature.hash, Int(feature.hash & mask), feature.value))
+                            continue
+                        }
+                        if Int(feature.origin) != origin {
+                            if origin >= 0 { sums[origin] += running }
+                            running = 0
+                            origin = Int(feature.origin)
+                        }
+                        running += table[Int(feature.hash & mask)] * feature.value
+                    }
+                    if origin >= 0 { sums[origin] += running }
+                    logits[0] += sums.reduce(0, +)
+                    return
+                }
                 var origin = -1
                 var running = (0..<outputs).map { _ in Float(0) }
                 running.withUnsafeMutableBufferPointer { running in
@@ -109,8 +129,6 @@ public struct LinearModel: Sendable {
                             for output in 0..<outputs {
                                 running[output] += (table[row &+ output] + delta.weight(row &+ output)) * feature.value
                             }
-                        } else if outputs == 1 {
-                            running[0] += table[row] * feature.value
                         } else {
                             for output in 0..<outputs { running[output] += table[row &+ output] * feature.value }
                         }
