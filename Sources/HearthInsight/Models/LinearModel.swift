@@ -80,7 +80,19 @@ public struct LinearModel: Sendable {
         var logits = bias
         if let delta { for output in 0..<outputs { logits[output] += delta.bias[output] } }
         var sums = [Float](repeating: 0, count: outputs * tokens)
-        var named: [(hash: UInt32, row: Int, value: Float)] = []
+        // Whole-post features are few: their pushes are worked out as they come, for the logits and the
+        // explanation.
+        var namedHashes: [UInt32] = []
+        var namedPushes: [Float] = []
+        func addNamed(_ feature: Feature) {
+            let row = Int(feature.hash & mask) &* outputs
+            namedHashes.append(feature.hash)
+            for output in 0..<outputs {
+                let push = (weights[row + output] + (delta?.weight(row + output) ?? 0)) * feature.value
+                namedPushes.append(push)
+                logits[output] += push
+            }
+        }
         weights.withUnsafeBufferPointer { table in
             sums.withUnsafeMutableBufferPointer { sums in
                 // Features come in runs from one token: a run's pushes are summed in registers and written once,
@@ -91,7 +103,7 @@ public struct LinearModel: Sendable {
                     var running: Float = 0
                     for feature in vector.features {
                         guard feature.origin >= 0 && feature.hash & FeatureHash.namedBit == 0 else {
-                            named.append((feature.hash, Int(feature.hash & mask), feature.value))
+                            addNamed(feature)
                             continue
                         }
                         if Int(feature.origin) != origin {
@@ -118,7 +130,7 @@ public struct LinearModel: Sendable {
                     for feature in vector.features {
                         let row = Int(feature.hash & mask) &* outputs
                         guard feature.origin >= 0 && feature.hash & FeatureHash.namedBit == 0 else {
-                            named.append((feature.hash, row, feature.value))
+                            addNamed(feature)
                             continue
                         }
                         if Int(feature.origin) != origin {
@@ -142,18 +154,9 @@ public struct LinearModel: Sendable {
                 }
             }
         }
-        // Whole-post features are few: their pushes are worked out once, for the logits and the explanation.
-        var namedPushes = [Float](repeating: 0, count: named.count * outputs)
-        for (entry, feature) in named.enumerated() {
-            for output in 0..<outputs {
-                let push = (weights[feature.row + output] + (delta?.weight(feature.row + output) ?? 0)) * feature.value
-                namedPushes[entry * outputs + output] = push
-                logits[output] += push
-            }
-        }
         return Scored(
             probabilities: Self.link(logits), outputs: outputs, tokens: tokens, sums: sums,
-            namedHashes: named.map(\.hash), namedPushes: namedPushes)
+            namedHashes: namedHashes, namedPushes: namedPushes)
     }
 }
 
