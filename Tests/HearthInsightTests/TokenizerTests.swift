@@ -36,6 +36,20 @@ struct TokenizerTests {
         #expect(keys("don't you're") == ["dont", "youre"])
     }
 
+    @Test func latinFastPathsAgreeWithUnicodeProperties() {
+        for value in UInt32(0)..<0x250 {
+            let scalar = Unicode.Scalar(value)!
+            let properties = scalar.properties
+            let word = properties.isAlphabetic || properties.numericType != nil || Folding.isCombiningMark(value)
+            #expect(Tokenizer.isWordScalar(scalar) == word || value < 0x80, "U+\(String(value, radix: 16))")
+            #expect(Tokenizer.isSpace(scalar) == properties.isWhitespace, "U+\(String(value, radix: 16))")
+            if value >= 0x80 {
+                #expect(Tokenizer.isAlphabetic(scalar) == properties.isAlphabetic, "U+\(String(value, radix: 16))")
+                #expect(Tokenizer.isUppercase(scalar) == properties.isUppercase, "U+\(String(value, radix: 16))")
+            }
+        }
+    }
+
     @Test func undoesElongationLeetspeakAndSpacedLetters() {
         let stretched = tokenizer.tokens("nuuuul")
         #expect(stretched.keys == ["nul"])

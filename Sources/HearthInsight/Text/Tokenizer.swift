@@ -72,8 +72,11 @@ public struct Tokenizer: Sendable {
 
     @inline(__always)
     static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x80
-            ? (scalar == " " || (scalar.value >= 0x09 && scalar.value <= 0x0D)) : scalar.properties.isWhitespace
+        let value = scalar.value
+        if value < 0x80 { return value == 0x20 || (value >= 0x09 && value <= 0x0D) }
+        // Latin-1: only NEL and the no-break space; French text is full of these scalars, so skip the lookup.
+        if value < 0x100 { return value == 0x85 || value == 0xA0 }
+        return scalar.properties.isWhitespace
     }
 
     @inline(__always)
@@ -104,8 +107,13 @@ public struct Tokenizer: Sendable {
 
     private static func isNonASCIIWordScalar(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
-        // Latin-1 letters (except × and ÷) are the common case in French; skip the property lookup for them.
+        // Latin-1 letters (except × and ÷) are the common case in French; skip the property lookup for them. Below
+        // them, only ª, µ, º, the superscript digits and the vulgar fractions are letters or numbers (« » are not).
         if value >= 0xC0 && value <= 0xFF { return value != 0xD7 && value != 0xF7 }
+        if value < 0xC0 {
+            return value == 0xAA || value == 0xB5 || value == 0xBA || value == 0xB2 || value == 0xB3 || value == 0xB9
+                || (value >= 0xBC && value <= 0xBE)
+        }
         return scalar.properties.isAlphabetic || Folding.isCombiningMark(value) || scalar.properties.numericType != nil
     }
 
