@@ -7,8 +7,9 @@ struct Vocabulary: Sendable {
     private let slots: [Int32]
     private let hashes: [UInt32]
     let keys: [String]
-    /// Each key's UTF-8, to compare with a token's bytes.
-    private let keyBytes: [[UInt8]]
+    /// Every key's UTF-8, one after another; key `id` is `bytes[starts[id]..<starts[id + 1]]`.
+    private let bytes: [UInt8]
+    private let starts: [Int]
 
     init(_ keys: [String]) {
         var size = 16
@@ -23,7 +24,14 @@ struct Vocabulary: Sendable {
         self.slots = slots
         self.hashes = hashes
         self.keys = keys
-        self.keyBytes = keys.map { Array($0.utf8) }
+        var bytes: [UInt8] = []
+        var starts = [0]
+        for key in keys {
+            bytes.append(contentsOf: key.utf8)
+            starts.append(bytes.count)
+        }
+        self.bytes = bytes
+        self.starts = starts
     }
 
     var count: Int { keys.count }
@@ -35,8 +43,19 @@ struct Vocabulary: Sendable {
         while true {
             let id = slots[slot]
             if id < 0 { return -1 }
-            if hashes[Int(id)] == hash && keyBytes[Int(id)].elementsEqual(key) { return id }
+            if hashes[Int(id)] == hash && matches(Int(id), key) { return id }
             slot = (slot + 1) & mask
+        }
+    }
+
+    /// Whether key `id` is `key`, byte for byte.
+    @inline(__always)
+    private func matches(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = starts[id]
+        guard starts[id + 1] - start == key.count else { return false }
+        return bytes.withUnsafeBufferPointer { bytes in
+            for offset in 0..<key.count where bytes[start &+ offset] != key[offset] { return false }
+            return true
         }
     }
 
