@@ -169,8 +169,6 @@ public struct FeatureExtractor: Sendable {
         vector.reserveCapacity(tokens.count * 2 + gramCount + 16)
         let wordNorm = 1 / Float(max(1, lexical)).squareRoot()
         let gramNorm = 1 / Float(max(1, gramCount)).squareRoot()
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(32)
         tokens.keyBytes.withUnsafeBufferPointer { keys in
             for index in tokens.indices {
                 let token = tokens[index]
@@ -184,18 +182,17 @@ public struct FeatureExtractor: Sendable {
                 }
                 let key = UnsafeBufferPointer(rebasing: keys[Int(token.keyStart)..<Int(token.keyEnd)])
                 if let grams = set.characterGrams, token.kind == .word, key.count >= 2 {
-                    buffer.removeAll(keepingCapacity: true)
-                    buffer.append(0x20)
-                    buffer.append(contentsOf: key)
-                    buffer.append(0x20)
-                    buffer.withUnsafeBufferPointer { bytes in
-                        for length in grams where length <= bytes.count {
-                            for start in 0...(bytes.count - length) {
-                                var hash = FeatureHash.character &+ UInt32(length)
-                                for offset in start..<(start + length) { hash = FeatureHash.step(hash, bytes[offset]) }
-                                vector.add(
-                                    FeatureHash.finish(hash) & ~FeatureHash.namedBit, gramNorm * scope, origin: index)
+                    // Grams of the key with a space on either side (" idiot "), read in place.
+                    let padded = key.count + 2
+                    for length in grams where length <= padded {
+                        for start in 0...(padded - length) {
+                            var hash = FeatureHash.character &+ UInt32(length)
+                            for offset in start..<(start + length) {
+                                let byte = offset == 0 || offset == padded - 1 ? 0x20 : key[offset - 1]
+                                hash = FeatureHash.step(hash, byte)
                             }
+                            vector.add(
+                                FeatureHash.finish(hash) & ~FeatureHash.namedBit, gramNorm * scope, origin: index)
                         }
                     }
                 }

@@ -251,19 +251,18 @@ public struct Tokenizer: Sendable {
     /// a folded key's UTF-8, `bytes[start...]`, and says whether anything was squeezed.
     static func squeezeElongation(_ bytes: inout [UInt8], from start: Int = 0) -> Bool {
         guard bytes.count - start >= 3 else { return false }
-        var ascii = true
-        var tripled = false
-        for position in start..<bytes.count {
-            if bytes[position] >= 0x80 {
-                ascii = false
-                break
+        // Most words are ASCII without a tripled letter: say so without building anything.
+        let plain = bytes.withUnsafeBufferPointer { bytes in
+            guard bytes[start] < 0x80 else { return false }
+            var run = 1
+            for position in (start + 1)..<bytes.count {
+                guard bytes[position] < 0x80 else { return false }
+                run = bytes[position] == bytes[position - 1] ? run + 1 : 1
+                if run == 3 { return false }
             }
-            if position >= start + 2 && bytes[position] == bytes[position - 1] && bytes[position] == bytes[position - 2]
-            {
-                tripled = true
-            }
+            return true
         }
-        if ascii && !tripled { return false }
+        if plain { return false }
         let key = Array(bytes[start...])
         var out: [Unicode.Scalar] = []
         var run: [Unicode.Scalar] = []

@@ -9,24 +9,35 @@ extension Tokenizer {
 
         init(_ text: String) {
             let utf8 = Array(text.utf8)
+            // At most one scalar per byte; both arrays are filled in one pass and then told their length.
+            var count = 0
             var scalars: [Unicode.Scalar] = []
-            var offsets: [Int] = []
-            scalars.reserveCapacity(utf8.count)
-            offsets.reserveCapacity(utf8.count + 1)
-            var position = 0
-            while position < utf8.count {
-                offsets.append(position)
-                let lead = UInt32(utf8[position])
-                // A Swift string always holds valid UTF-8, so the lead byte tells the length.
-                let (length, initial): (Int, UInt32) =
-                    lead < 0x80
-                    ? (1, lead) : lead < 0xE0 ? (2, lead & 0x1F) : lead < 0xF0 ? (3, lead & 0x0F) : (4, lead & 0x07)
-                var value = initial
-                for continuation in 1..<length { value = value << 6 | UInt32(utf8[position + continuation] & 0x3F) }
-                scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
-                position += length
+            let offsets = [Int](unsafeUninitializedCapacity: utf8.count + 1) { offsets, offsetsCount in
+                scalars = [Unicode.Scalar](unsafeUninitializedCapacity: utf8.count) { scalars, scalarsCount in
+                    utf8.withUnsafeBufferPointer { bytes in
+                        var position = 0
+                        while position < bytes.count {
+                            offsets[count] = position
+                            let lead = UInt32(bytes[position])
+                            // A Swift string always holds valid UTF-8, so the lead byte tells the length.
+                            let (length, initial): (Int, UInt32) =
+                                lead < 0x80
+                                ? (1, lead)
+                                : lead < 0xE0 ? (2, lead & 0x1F) : lead < 0xF0 ? (3, lead & 0x0F) : (4, lead & 0x07)
+                            var value = initial
+                            for continuation in 1..<length {
+                                value = value << 6 | UInt32(bytes[position + continuation] & 0x3F)
+                            }
+                            scalars[count] = Unicode.Scalar(value) ?? "\u{FFFD}"
+                            count += 1
+                            position += length
+                        }
+                    }
+                    scalarsCount = count
+                }
+                offsets[count] = utf8.count
+                offsetsCount = count + 1
             }
-            offsets.append(utf8.count)
             self.utf8 = utf8
             self.scalars = scalars
             self.offsets = offsets
