@@ -113,6 +113,7 @@ public struct TriageEngine: Sendable {
     /// The words and named features that pushed a label up most, strongest first.
     static func reasons(_ contributions: Contributions, reading: Reading) -> [String] {
         var ranked: [(token: Int, text: String?, value: Float)] = []
+        ranked.reserveCapacity(contributions.byToken.count + contributions.named.count)
         for (text, value) in namedTotals(contributions.named) where value > 0.15 { ranked.append((-1, text, value)) }
         for (index, value) in contributions.byToken.enumerated() where value > 0.15 {
             // Short function words move scores a little everywhere; they explain nothing to a reader.
@@ -122,7 +123,9 @@ public struct TriageEngine: Sendable {
         }
         ranked.sort { $0.value > $1.value }
         var reasons: [String] = []
+        reasons.reserveCapacity(5)
         var seen: [String] = []
+        seen.reserveCapacity(4)
         for entry in ranked where reasons.count < 4 {
             if let text = entry.text {
                 reasons.append(text)
@@ -140,6 +143,7 @@ public struct TriageEngine: Sendable {
     /// Named features' contributions summed by what an explanation calls them; unnamed ones are left out.
     private static func namedTotals(_ named: [(hash: UInt32, value: Float)]) -> [(String, Float)] {
         var totals: [(String, Float)] = []
+        totals.reserveCapacity(named.count)
         for (hash, value) in named {
             guard let text = FeatureNames.text(of: hash) else { continue }
             if let known = totals.firstIndex(where: { $0.0 == text }) {

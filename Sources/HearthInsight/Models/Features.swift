@@ -166,7 +166,7 @@ public struct FeatureExtractor: Sendable {
                 if length >= 2 { for gram in grams { gramCount += max(0, length + 3 - gram) } }
             }
         }
-        vector.reserveCapacity(tokens.count * 2 + gramCount + 16)
+        vector.reserveCapacity(tokens.count * 2 + gramCount + 2 * reading.hits.count + 32)
         let wordNorm = 1 / Float(max(1, lexical)).squareRoot()
         let gramNorm = 1 / Float(max(1, gramCount)).squareRoot()
         tokens.keyBytes.withUnsafeBufferPointer { keys in

@@ -83,7 +83,9 @@ public struct LinearModel: Sendable {
         // Whole-post features are few: their pushes are worked out as they come, for the logits and the
         // explanation.
         var namedHashes: [UInt32] = []
+        namedHashes.reserveCapacity(32)
         var namedPushes: [Float] = []
+        namedPushes.reserveCapacity(32 * outputs)
         func addNamed(_ feature: Feature) {
             let row = Int(feature.hash & mask) &* outputs
             namedHashes.append(feature.hash)

@@ -7,6 +7,7 @@ struct NoiseAnalyzer: Sendable {
         var links = 0
         var loudPunctuation = 0
         var repeatable: [UInt32] = []
+        repeatable.reserveCapacity(reading.tokens.count)
         var longestRun = 1
         var run = 1
         var previous: Int? = nil
@@ -33,6 +34,7 @@ struct NoiseAnalyzer: Sendable {
             }
         }
         var parts: [(String, Double)] = []
+        parts.reserveCapacity(4)
         if words >= 3 { parts.append(("shouting", Double(shouted) / Double(words))) }
         parts.append(("repeated punctuation", min(1, Double(loudPunctuation) / 6)))
         let units = Double(max(1, words + links))

@@ -21,10 +21,14 @@ struct SentimentAnalyzer: Sendable {
         let tokens = reading.tokens
         let french = reading.language == .fr
         let hasMixedCase = tokens.contains { $0.kind == .word && !$0.isShouted && $0.keyLength > 1 }
+        // Sized once: growing these arrays word by word cost more than filling them.
         var sentiments: [Double] = []
+        sentiments.reserveCapacity(tokens.count)
         var drivers: [(index: Int, valence: Double)] = []
+        drivers.reserveCapacity(tokens.count)
         var butIndex: Int? = nil
         var lexicalPositions: [Int] = []
+        lexicalPositions.reserveCapacity(tokens.count)
         var exclamations = 0
         for index in tokens.indices {
             if tokens[index].marks.contains(.exclamation) {

@@ -64,6 +64,7 @@ public struct Reader: Sendable {
         }
         let scopes = Self.scopes(tokens, lexicon: lexicon)
         var hits: [Reading.Hit] = []
+        hits.reserveCapacity(8)
         var index = 0
         while index < tokens.count {
             if tokens[index].kind == .word, let (kind, length) = lexicon.term(in: tokens, at: index) {
@@ -82,6 +83,7 @@ public struct Reader: Sendable {
     /// Every feedback cue phrase, wherever it starts; an apostrophe between its words is skipped.
     private func cues(_ tokens: TokenList) -> [(kind: UInt8, index: Int)] {
         var found: [(kind: UInt8, index: Int)] = []
+        found.reserveCapacity(8)
         for index in tokens.indices where tokens[index].kind == .word {
             guard let group = lexicon.facts(tokens[index].word)?.cues, group >= 0 else { continue }
             phrases: for phrase in lexicon.cuePhrases[Int(group)] {

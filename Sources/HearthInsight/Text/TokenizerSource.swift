@@ -53,7 +53,7 @@ extension Tokenizer {
 
         init(_ source: Source) {
             self.source = source
-            tokens.reserveCapacity(source.scalars.count / 4)
+            tokens.reserveCapacity(source.scalars.count / 3 + 8)
             keys.reserveCapacity(source.utf8.count)
         }
 
