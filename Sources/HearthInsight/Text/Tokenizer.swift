@@ -15,57 +15,57 @@ public struct Tokenizer: Sendable {
     public func tokens(_ text: String) -> TokenList {
         let source = Source(text)
         let scalars = source.scalars
-        var tokens = Output(source)
+        var output = Output(source)
         var index = 0
         while index < scalars.count {
             let scalar = scalars[index]
             if scalar == "\n" {
-                if tokens.tokens.last?.marks.contains(.newline) != true {
-                    tokens.append(.punctuation, key: "\n".utf8, index..<(index + 1))
+                if output.tokens.last?.marks.contains(.newline) != true {
+                    output.append(.punctuation, key: "\n".utf8, index..<(index + 1))
                 }
                 index += 1
             } else if Self.isSpace(scalar) || scalar.value == 0xFE0F || scalar.value == 0x200D {
                 index += 1
             } else if let end = Self.urlEnd(scalars, from: index) {
-                tokens.append(.url, key: "<url>".utf8, index..<end)
+                output.append(.url, key: "<url>".utf8, index..<end)
                 index = end
             } else if scalar == "@", index + 1 < scalars.count, Self.isWordScalar(scalars[index + 1]),
                 index == 0 || !Self.isWordScalar(scalars[index - 1])
             {
                 var end = index + 1
                 while end < scalars.count, Self.isWordScalar(scalars[end]) || scalars[end] == "_" { end += 1 }
-                tokens.append(.mention, key: "<mention>".utf8, index..<end)
+                output.append(.mention, key: "<mention>".utf8, index..<end)
                 index = end
             } else if Self.mayStartEmoticon(scalar), let (emoticon, end) = Self.emoticon(scalars, from: index) {
-                tokens.append(.emoticon, key: emoticon.utf8, index..<end)
+                output.append(.emoticon, key: emoticon.utf8, index..<end)
                 index = end
             } else if Self.isEmoji(scalar) {
                 let end = Self.emojiEnd(scalars, from: index)
-                tokens.append(.emoji, key: UTF8.encode(scalar)!, index..<end)
+                output.append(.emoji, key: UTF8.encode(scalar)!, index..<end)
                 index = end
-            } else if let (end, keyStart) = spelledOut(scalars, from: index, into: &tokens.keys) {
-                tokens.appendToken(.word, keyFrom: keyStart, index..<end)
-                tokens.tokens[tokens.tokens.count - 1].isObfuscated = true
+            } else if let (end, keyStart) = spelledOut(scalars, from: index, into: &output.keys) {
+                output.appendToken(.word, keyFrom: keyStart, index..<end)
+                output.tokens[output.tokens.count - 1].isObfuscated = true
                 index = end
             } else if Self.isWordScalar(scalar) {
                 let end = Self.wordEnd(scalars, from: index)
-                Self.appendWord(index..<end, to: &tokens)
+                Self.appendWord(index..<end, to: &output)
                 index = end
             } else if scalar == "!" || scalar == "?" {
                 var end = index + 1
                 while end < scalars.count, scalars[end] == "!" || scalars[end] == "?" { end += 1 }
                 let run = scalars[index..<end]
                 let key = run.contains("?") ? (run.contains("!") ? "?!" : "?") : "!"
-                tokens.append(.punctuation, key: key.utf8, index..<end)
+                output.append(.punctuation, key: key.utf8, index..<end)
                 index = end
             } else {
-                let start = tokens.keys.count
-                Folding.append(scalar, to: &tokens.keys)
-                tokens.appendToken(.punctuation, keyFrom: start, index..<(index + 1))
+                let start = output.keys.count
+                Folding.append(scalar, to: &output.keys)
+                output.appendToken(.punctuation, keyFrom: start, index..<(index + 1))
                 index += 1
             }
         }
-        return TokenList(tokens: tokens.tokens, keyBytes: tokens.keys, utf8: source.utf8)
+        return TokenList(tokens: output.tokens, keyBytes: output.keys, utf8: source.utf8)
     }
 
     // MARK: Words
@@ -152,42 +152,42 @@ public struct Tokenizer: Sendable {
         "jusqu": "jusque", "lorsqu": "lorsque", "puisqu": "puisque", "quoiqu": "quoique",
     ]
 
-    private static func appendWord(_ range: Range<Int>, to tokens: inout Output) {
+    private static func appendWord(_ range: Range<Int>, to output: inout Output) {
         // Hyphens split compounds ("peut-être"), unless every part is one letter ("c-o-n", handled as spelled).
         var part = range.lowerBound
-        for cursor in range where tokens.source.scalars[cursor] == "-" {
-            if cursor > part { appendPart(part..<cursor, to: &tokens) }
+        for cursor in range where output.source.scalars[cursor] == "-" {
+            if cursor > part { appendPart(part..<cursor, to: &output) }
             part = cursor + 1
         }
-        if range.upperBound > part { appendPart(part..<range.upperBound, to: &tokens) }
+        if range.upperBound > part { appendPart(part..<range.upperBound, to: &output) }
     }
 
     private static func isApostrophe(_ scalar: Unicode.Scalar) -> Bool {
         scalar == "'" || scalar == "\u{2019}"
     }
 
-    private static func appendPart(_ range: Range<Int>, to tokens: inout Output) {
-        let raw = tokens.source.scalars[range]
+    private static func appendPart(_ range: Range<Int>, to output: inout Output) {
+        let raw = output.source.scalars[range]
         // French elision: split "l'", "qu'", ... off the front; other apostrophes are dropped ("don't" → "dont").
         if let apostrophe = raw.firstIndex(where: isApostrophe), apostrophe > raw.startIndex,
             apostrophe + 1 < raw.endIndex
         {
-            let start = tokens.keys.count
-            for scalar in raw[raw.startIndex..<apostrophe] { Folding.append(scalar, to: &tokens.keys) }
-            let elided = String(decoding: tokens.keys[start...], as: UTF8.self)
-            tokens.keys.removeLast(tokens.keys.count - start)
+            let start = output.keys.count
+            for scalar in raw[raw.startIndex..<apostrophe] { Folding.append(scalar, to: &output.keys) }
+            let elided = String(decoding: output.keys[start...], as: UTF8.self)
+            output.keys.removeLast(output.keys.count - start)
             if let expanded = elisions[elided] {
                 // Spoken French: "t'es", "t'as" are "tu es", "tu as".
                 let next = raw[apostrophe + 1].value | 0x20
                 let spoken =
                     elided == "t" && (next == 0x65 || next == 0x61)
                     && apostrophe + 2 < raw.endIndex && raw[apostrophe + 2].value | 0x20 == 0x73
-                tokens.append(.word, key: (spoken ? "tu" : expanded).utf8, raw.startIndex..<(apostrophe + 1))
-                appendPart((apostrophe + 1)..<raw.endIndex, to: &tokens)
+                output.append(.word, key: (spoken ? "tu" : expanded).utf8, raw.startIndex..<(apostrophe + 1))
+                appendPart((apostrophe + 1)..<raw.endIndex, to: &output)
                 return
             }
         }
-        let start = tokens.keys.count
+        let start = output.keys.count
         var letters = 0
         var capitals = 0
         var digits = 0
@@ -205,7 +205,7 @@ public struct Tokenizer: Sendable {
                 while runEnd < raw.endIndex, leet(raw[runEnd]) != nil { runEnd += 1 }
                 if index > raw.startIndex, runEnd < raw.endIndex, isLetter(raw[index - 1]), isLetter(raw[runEnd]) {
                     for leetScalar in raw[index..<runEnd] {
-                        tokens.keys.append(UInt8((leet(leetScalar) ?? letter).value))
+                        output.keys.append(UInt8((leet(leetScalar) ?? letter).value))
                     }
                     obfuscated = true
                     letters += runEnd - index
@@ -219,19 +219,19 @@ public struct Tokenizer: Sendable {
                 letters += 1
                 if isUppercase(scalar) { capitals += 1 }
             }
-            Folding.append(scalar, to: &tokens.keys)
+            Folding.append(scalar, to: &output.keys)
             index += 1
         }
         if letters == 0 && digits > 0 {
-            tokens.keys.removeLast(tokens.keys.count - start)
-            tokens.append(.number, key: "<num>".utf8, range)
+            output.keys.removeLast(output.keys.count - start)
+            output.append(.number, key: "<num>".utf8, range)
             return
         }
-        let elongated = squeezeElongation(&tokens.keys, from: start)
-        tokens.appendToken(.word, keyFrom: start, range)
-        tokens.tokens[tokens.tokens.count - 1].isShouted = letters >= 2 && capitals == letters
-        tokens.tokens[tokens.tokens.count - 1].isElongated = elongated
-        tokens.tokens[tokens.tokens.count - 1].isObfuscated = obfuscated
+        let elongated = squeezeElongation(&output.keys, from: start)
+        output.appendToken(.word, keyFrom: start, range)
+        output.tokens[output.tokens.count - 1].isShouted = letters >= 2 && capitals == letters
+        output.tokens[output.tokens.count - 1].isElongated = elongated
+        output.tokens[output.tokens.count - 1].isObfuscated = obfuscated
     }
 
     private static func leet(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
