@@ -118,6 +118,37 @@ struct SafeMarkdownTests {
         }
     }
 
+    @Test("plain text takes a short path that writes exactly what the full renderer writes")
+    func plainTextShortPath() {
+        let pieces = [
+            "Merci", "word", "école", "Ça", "ß", "x", " ", "  ", "\t", ".", ",", ":", ";", "?", "!", "&", "\"", "'",
+            "<",
+            ">", "-", "#", "~", "(", ")", "/", "%", "=", "+", "|", "1", "42", "\n", "\n\n", "\n  \n", "\u{A0}",
+            "\u{2028}", "\u{301}", "🙂", "\u{0}", "*", "_", "`", "[", "@ana", "\\", "http://x.org", "HTTPS://x.org",
+        ]
+        var generator = SplitMix(seed: 0x504C_4149_4E)
+        var shortPaths = 0
+        for _ in 0..<5_000 {
+            // Mostly words and spaces, so that most texts qualify; now and then a character that needs Markdown.
+            let length = Int(generator.next() % 24)
+            let text = (0..<length).map { position in
+                let index = Int(generator.next() % UInt64(pieces.count))
+                return position % 2 == 0 ? pieces[index % 5] : pieces[index]
+            }.joined()
+            guard let short = SafeMarkdown.plainParagraphs(text) else { continue }
+            shortPaths += 1
+            let full = markdown.cookMarkdown(text, mentions: ["ana"])
+            #expect(short == full, "\(text.debugDescription): \(short.debugDescription) ≠ \(full.debugDescription)")
+        }
+        #expect(shortPaths > 500)
+        #expect(SafeMarkdown.plainParagraphs("*really*") == nil)
+        #expect(SafeMarkdown.plainParagraphs("see https://example.org") == nil)
+        #expect(SafeMarkdown.plainParagraphs("- item") == nil)
+        #expect(
+            html("Fish & chips <3\nsecond line\n\nNext")
+                == "<p>Fish &amp; chips &lt;3<br>\nsecond line</p>\n<p>Next</p>\n")
+    }
+
     @Test("pathological input renders in reasonable time")
     func adversarial() {
         let clock = ContinuousClock()

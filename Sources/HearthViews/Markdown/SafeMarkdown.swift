@@ -18,10 +18,76 @@ public struct SafeMarkdown: PostCooker {
     }
 
     public func cook(_ markdown: String, mentions: Set<String>) -> String {
-        let lines = markdown.unixLineBreaks.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let text = markdown.unixLineBreaks
+        return Self.plainParagraphs(text) ?? cookMarkdown(text, mentions: mentions)
+    }
+
+    /// The full renderer, for text that may hold Markdown.
+    func cookMarkdown(_ text: String, mentions: Set<String>) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var out = ""
         renderBlocks(lines[...], depth: 0, mentions: mentions, into: &out)
         return out
+    }
+
+    /// Most replies are a few sentences of plain text. When no line can start a block (each begins with an ASCII
+    /// letter) and no character can start markup (no backslash, backtick, `*`, `_`, `[` or `@`, and no `://`), the
+    /// HTML is the paragraphs, escaped, with line breaks: what the full renderer writes, worked out on the UTF-8
+    /// without splitting the text into lines or scanning it for syntax. Nil when the text needs the full renderer,
+    /// or when a line's end is not plain ASCII (the renderer trims trailing whitespace by character, which bytes
+    /// cannot settle). Tested against the full renderer on random text.
+    static func plainParagraphs(_ text: String) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 16)
+            var inParagraph = false
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                var last = end
+                while last > start && isASCIIWhitespace(bytes[last - 1]) { last -= 1 }
+                if last == start {
+                    if inParagraph { out.append(contentsOf: "</p>\n".utf8) }
+                    inParagraph = false
+                } else {
+                    guard isASCIILetter(bytes[start]), bytes[last - 1] < 0x80 else { return nil }
+                    out.append(contentsOf: (inParagraph ? "<br>\n" : "<p>").utf8)
+                    inParagraph = true
+                    for index in start..<last {
+                        let byte = bytes[index]
+                        switch byte {
+                        case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"),
+                            UInt8(ascii: "["),
+                            UInt8(ascii: "@"):
+                            return nil
+                        case UInt8(ascii: ":")
+                        where index + 2 < last && bytes[index + 1] == 0x2F && bytes[index + 2] == 0x2F:
+                            return nil
+                        case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
+                        case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
+                        case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
+                        case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
+                        case UInt8(ascii: "'"): out.append(contentsOf: "&#39;".utf8)
+                        case 0: out.append(contentsOf: "\u{FFFD}".utf8)
+                        default: out.append(byte)
+                        }
+                    }
+                }
+                start = end + 1
+            }
+            if inParagraph { out.append(contentsOf: "</p>\n".utf8) }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+    }
+
+    private static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
     }
 
     /// Renders without turning any mention into a link (bios, article bodies, previews).
