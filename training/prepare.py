@@ -8,7 +8,9 @@ Outputs (columns text,label,language,source):
   toxicity-train.csv, toxicity-dev.csv     label 1 = toxic, 0 = not
   hatecheck-dev.csv                         HateCheck, never trained on (label 1 = hateful), plus functionality
   feedback-train.csv                        se_meta_feedback.csv (bicycles.meta, history.meta)
-  feedback-dev.csv                          french.meta and conlang.meta meta questions (sites not trained on)
+  feedback-dev.csv                          french.meta and conlang.meta meta questions (sites not in feedback-train)
+  feedback-all.csv                          both: what the shipped feedback model learns from
+  loso/SITE-train.csv, loso/SITE-test.csv   feedback-all.csv without SITE, and SITE alone (leave one site out)
   language-dev.csv                          label en/fr, for measuring language identification
 """
 import argparse, csv, hashlib, html, os, re, sys
@@ -114,6 +116,16 @@ def main():
                 text = r.get("Title", "") + ". " + strip_html(r.get("Body", ""))
                 fb_dev.append((text, kinds[0], guess_language(text), site))
     write(os.path.join(args.out, "feedback-dev.csv"), ["text", "label", "language", "source"], fb_dev)
+    # The shipped model learns from all four meta sites; each site in turn is held out to measure it
+    # (leave one site out: training/feedback-loso.sh).
+    fb_all = fb + fb_dev
+    write(os.path.join(args.out, "feedback-all.csv"), ["text", "label", "language", "source"], fb_all)
+    os.makedirs(os.path.join(args.out, "loso"), exist_ok=True)
+    for site in sorted({row[3] for row in fb_all}):
+        write(os.path.join(args.out, "loso", f"{site}-train.csv"), ["text", "label", "language", "source"],
+              [row for row in fb_all if row[3] != site])
+        write(os.path.join(args.out, "loso", f"{site}-test.csv"), ["text", "label", "language", "source"],
+              [row for row in fb_all if row[3] == site])
 
     lang = [(t, l, l, s) for t, _, l, s in tox["dev"] if s in ("jigsaw", "mlma-en", "mlma-fr")]
     write(os.path.join(args.out, "language-dev.csv"), ["text", "label", "language", "source"], lang)

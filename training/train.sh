@@ -8,6 +8,6 @@ swift build -c release --product hearth
 bin=.build/release/hearth
 $bin insight train --task toxicity --data training/out/toxicity-train.csv --text-column text --label-column label \
     --out training/out/toxicity.htm
-$bin insight train --task feedback --data training/out/feedback-train.csv --text-column text --label-column label \
+$bin insight train --task feedback --data training/out/feedback-all.csv --text-column text --label-column label \
     --out training/out/feedback.htm --epochs 3 --balance 1 --learning-rate 0.2
 cp training/out/toxicity.htm training/out/feedback.htm Sources/HearthInsight/Resources/

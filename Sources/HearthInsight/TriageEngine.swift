@@ -86,18 +86,20 @@ public struct TriageEngine: Sendable {
         var confidence = Double(probabilities[best])
         var reasons = Self.reasons(scored.contributions(label: best), reading: reading)
         // Complaint and praise are short posts with a strong feeling, until a community teaches the model its own
-        // (the default model never saw either label). A complaint is discussion with a sharp tone; praise is
-        // discussion, or a "question" without a question mark (meta-site questions thank in advance, so the
-        // model reads thanks as a question). VADER's compound saturates on long posts, where a few polite or sharp
-        // words add up to ±1, so a long post keeps the model's kind.
+        // (the default model never saw either label). A complaint is discussion with a sharp tone. Praise is
+        // discussion, or a "question" without a question mark (meta-site questions thank in advance, so the model
+        // reads thanks as a question), or a "suggestion" that thanks and asks for nothing (feature requests praise
+        // what they build on, so the model reads praise of a feature as a request). VADER's compound saturates on
+        // long posts, where a few polite or sharp words add up to ±1, so a long post keeps the model's kind.
         let words = reading.tokens.count { $0.kind == .word }
         if words <= Self.feelingWordLimit {
             if kind == .discussion && compound <= -0.6 {
                 kind = .complaint
                 confidence = min(1, -compound)
                 reasons = ["strongly negative"] + reasons.prefix(2)
-            } else if kind == .discussion || kind == .question, compound >= 0.75,
-                !reading.tokens.contains(where: \.isQuestion)
+            } else if compound >= 0.75, !reading.tokens.contains(where: \.isQuestion),
+                kind == .discussion || kind == .question
+                    || (kind == .suggestion && reading.hasCue(.praise) && !reading.hasCue(.suggestion))
             {
                 kind = .praise
                 confidence = compound

@@ -8,9 +8,16 @@ import Foundation
 extension LinearModel {
     static let magic = Data("HTM1".utf8)
 
+    /// Keys in a fixed order, so the same training gives the same bytes.
+    static var headerEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
     public func serialized() throws -> Data {
         var data = Self.magic
-        let header = try JSONEncoder().encode(header)
+        let header = try Self.headerEncoder.encode(header)
         data.appendLittleEndian(UInt32(header.count))
         data.append(header)
         bias.withUnsafeBytes { data.append(contentsOf: $0) }
@@ -64,7 +71,7 @@ extension AdaptiveModel {
     /// The community's adjustments only; the default model ships with Hearth.
     public func serializedAdjustments() throws -> Data {
         var data = Self.magic
-        let header = try JSONEncoder().encode(
+        let header = try LinearModel.headerEncoder.encode(
             AdjustmentHeader(
                 task: base.header.task, labels: base.labels, bits: base.header.bits, decisions: decisions,
                 count: delta.weights.count))
