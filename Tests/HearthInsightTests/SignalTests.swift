@@ -120,6 +120,14 @@ struct OtherSignalTests {
         #expect(calm.noise.score < 0.2)
     }
 
+    @Test func aWordSaidOverAndOverIsRepetition() {
+        // Consecutive words with one key make a run, whatever their case or stretching: "NUL nul Nuuul" is one word.
+        let stuck = engine.analyze("NUL nul Nuuul NUL nul")
+        #expect(stuck.noise.reasons.contains("repetition"))
+        let varied = engine.analyze("nul bof pas top")
+        #expect(!varied.noise.reasons.contains("repetition"))
+    }
+
     @Test func valencesShowOneDecimal() {
         #expect(TriageEngine.format(2.25) == "2.3")
         #expect(TriageEngine.format(-0.04) == "0.0")
