@@ -97,10 +97,10 @@ public struct LinearModel: Sendable {
         }
         weights.withUnsafeBufferPointer { table in
             sums.withUnsafeMutableBufferPointer { sums in
-                // Features come in runs from one token: a run's pushes are summed in registers and written once,
-                // so the loop carries no store-to-load chain through `sums`.
                 if outputs == 1 && delta == nil {
-                    // The common case (a two-label model with no community layer), with one running sum.
+                    // The common case (a two-label model with no community layer). Features come in runs from one
+                    // token: a run's pushes are summed in a register and written once, so the loop carries no
+                    // store-to-load chain through `sums`.
                     var origin = -1
                     var running: Float = 0
                     for feature in vector.features {
@@ -116,38 +116,20 @@ public struct LinearModel: Sendable {
                         running += table[Int(feature.hash & mask)] * feature.value
                     }
                     if origin >= 0 { sums[origin] += running }
-                    logits[0] += sums.reduce(0, +)
-                    return
-                }
-                var origin = -1
-                var running = (0..<outputs).map { _ in Float(0) }
-                running.withUnsafeMutableBufferPointer { running in
-                    func flush() {
-                        guard origin >= 0 else { return }
-                        for output in 0..<outputs {
-                            sums[output &* tokens &+ origin] += running[output]
-                            running[output] = 0
-                        }
-                    }
+                } else {
                     for feature in vector.features {
-                        let row = Int(feature.hash & mask) &* outputs
                         guard feature.origin >= 0 && feature.hash & FeatureHash.namedBit == 0 else {
                             addNamed(feature)
                             continue
                         }
-                        if Int(feature.origin) != origin {
-                            flush()
-                            origin = Int(feature.origin)
-                        }
-                        if let delta {
-                            for output in 0..<outputs {
-                                running[output] += (table[row &+ output] + delta.weight(row &+ output)) * feature.value
-                            }
-                        } else {
-                            for output in 0..<outputs { running[output] += table[row &+ output] * feature.value }
+                        let row = Int(feature.hash & mask) &* outputs
+                        let origin = Int(feature.origin)
+                        for output in 0..<outputs {
+                            var weight = table[row &+ output]
+                            if let delta { weight += delta.weight(row &+ output) }
+                            sums[output &* tokens &+ origin] += weight * feature.value
                         }
                     }
-                    flush()
                 }
                 for output in 0..<outputs {
                     var total: Float = 0
