@@ -84,7 +84,7 @@ public struct Lexicon: Sendable {
         let (vocabulary, facts, termPhrases, cuePhrases) = builder.build()
         (self.vocabulary, self.facts, self.termPhrases, self.cuePhrases) = (vocabulary, facts, termPhrases, cuePhrases)
         spelledWords = Set(
-            termPhrases.joined().filter { $0.words.count == 1 }.map { vocabulary.keys[Int($0.words[0])] }
+            termPhrases.joined().filter { $0.words.count == 1 }.map { vocabulary.key($0.words[0]) }
                 .filter { $0.count >= 3 })
     }
 

@@ -249,7 +249,7 @@ public struct Tokenizer: Sendable {
 
     /// Runs of three or more of one letter become one: "nuuuul" → "nul", "merciiii" → "merci". Works in place on
     /// a folded key's UTF-8, `bytes[start...]`, and says whether anything was squeezed.
-    static func squeezeElongation(_ bytes: inout [UInt8], from start: Int = 0) -> Bool {
+    static func squeezeElongation(_ bytes: inout [UInt8], from start: Int) -> Bool {
         guard bytes.count - start >= 3 else { return false }
         // Most words are ASCII without a tripled letter: say so without building anything.
         let plain = bytes.withUnsafeBufferPointer { bytes in

@@ -6,7 +6,6 @@
 struct Vocabulary: Sendable {
     private let slots: [Int32]
     private let hashes: [UInt32]
-    let keys: [String]
     /// Every key's UTF-8, one after another; key `id` is `bytes[starts[id]..<starts[id + 1]]`.
     private let bytes: [UInt8]
     private let starts: [Int]
@@ -23,7 +22,6 @@ struct Vocabulary: Sendable {
         }
         self.slots = slots
         self.hashes = hashes
-        self.keys = keys
         var bytes: [UInt8] = []
         var starts = [0]
         for key in keys {
@@ -34,7 +32,12 @@ struct Vocabulary: Sendable {
         self.starts = starts
     }
 
-    var count: Int { keys.count }
+    var count: Int { starts.count - 1 }
+
+    /// Key `id` as a string (building the lexicon; never while reading a post).
+    func key(_ id: Int32) -> String {
+        String(decoding: bytes[starts[Int(id)]..<starts[Int(id) + 1]], as: UTF8.self)
+    }
 
     /// The id of the key whose UTF-8 is `key` and whose hash is `hash`, or -1.
     func id(of key: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int32 {
