@@ -99,7 +99,10 @@ public struct UploadService: Sendable {
             throw HearthError.invalid(
                 "file", "Only PNG, JPEG, GIF and WebP images can be uploaded, and this is none of them.")
         }
-        guard width * height <= limits.maximumPixels else {
+        // The header's numbers come from outside: a 66-byte PNG may claim 0xFFFFFFFF × 0xFFFFFFFF pixels, whose
+        // product does not fit in an Int. Overflow means "too large", never a trap.
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, pixels <= limits.maximumPixels else {
             throw HearthError.invalid(
                 "file",
                 "This image is \(width) × \(height) pixels; the limit is \(limits.maximumPixels / 1_000_000) megapixels."
