@@ -197,6 +197,8 @@ public struct ForumService: Sendable {
     public func delete(_ viewer: Viewer?, post postID: PostID) async throws {
         let (post, topic) = try await visiblePost(postID, for: viewer)
         let actor = try member(viewer)
+        // Deleting is writing: a read-scoped key must be refused here as it is for edits and replies.
+        try policy.authorize(viewer, .post, on: .category(topic.categoryID.rawValue), at: now())
         guard post.author.id == actor.id || isStaff(viewer, in: topic.categoryID) else {
             throw HearthError.forbidden("You can only delete your own posts.")
         }
