@@ -3,6 +3,7 @@ import HearthCore
 import HearthViews
 import Hummingbird
 import Logging
+import NIOCore
 
 extension HearthError {
     /// The one mapping from domain errors to HTTP statuses.
@@ -15,6 +16,7 @@ extension HearthError {
         case .conflict: .conflict
         case .rateLimited: .tooManyRequests
         case .unavailable: .serviceUnavailable
+        case .tooLarge: .contentTooLarge
         }
     }
 }
@@ -62,6 +64,9 @@ struct ErrorMiddleware: RouterMiddleware {
             var retryAfter: Int?
             if case .rateLimited(_, let seconds) = error { retryAfter = seconds }
             return (error.status, error.code, error.userMessage, retryAfter)
+        case is NIOTooManyBytesError:
+            // A body over a limit read without `collectBody(within:)`, which names the limit.
+            return (.contentTooLarge, "too_large", HearthError.bodyTooLarge(limit: nil).userMessage, nil)
         case let error as HTTPError where error.status == .notFound:
             return (.notFound, "not_found", "There is nothing at this address.", nil)
         case let error as HTTPError where (400..<500).contains(error.status.code):
@@ -82,6 +87,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case .unauthorized: "error_unauthorized"
         case .forbidden: "error_forbidden"
         case .tooManyRequests: "error_tooMany"
+        case .contentTooLarge: "error_tooLarge"
         case .serviceUnavailable: "error_unavailable"
         default: "error_generic"
         }
@@ -103,5 +109,26 @@ enum APIError {
         return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension Request {
+    /// The body, up to `limit` bytes; a longer one is a 413 that names the limit (NIO's own error reports how
+    /// much room was left in its last buffer, not the limit).
+    mutating func collectBody(within limit: Int) async throws -> ByteBuffer {
+        do {
+            return try await collectBody(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw HearthError.bodyTooLarge(limit: limit)
+        }
+    }
+}
+
+extension HearthError {
+    /// A request body over `limit` bytes.
+    static func bodyTooLarge(limit: Int?) -> HearthError {
+        guard let limit else { return .tooLarge("This request is larger than the server accepts.") }
+        let size = limit >= 1_000_000 ? "\(limit / 1_000_000) MB" : "\(limit / 1_000) kB"
+        return .tooLarge("This request is larger than the \(size) (\(limit) bytes) the server accepts here.")
     }
 }

@@ -16,12 +16,14 @@ public enum HearthError: Error, Sendable, Equatable {
     case rateLimited(message: String, retryAfterSeconds: Int)
     /// A dependency (the database, the mail server) cannot be reached right now.
     case unavailable(String)
+    /// What was sent is larger than the server accepts; the message names the limit.
+    case tooLarge(String)
 
     /// A sentence safe to show to the person who caused the error.
     public var userMessage: String {
         switch self {
         case .notFound(let message), .unauthorized(let message), .forbidden(let message),
-            .conflict(let message), .unavailable(let message):
+            .conflict(let message), .unavailable(let message), .tooLarge(let message):
             message
         case .rateLimited(let message, _):
             message
@@ -40,6 +42,7 @@ public enum HearthError: Error, Sendable, Equatable {
         case .conflict: "conflict"
         case .rateLimited: "rate_limited"
         case .unavailable: "unavailable"
+        case .tooLarge: "too_large"
         }
     }
 

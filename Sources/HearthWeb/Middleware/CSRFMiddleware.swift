@@ -75,7 +75,7 @@ struct CSRFMiddleware: RouterMiddleware {
         guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else {
             return nil
         }
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let body = try await request.collectBody(within: context.maxUploadSize)
         return FormFields(String(buffer: body))[Self.fieldName]
     }
 }
@@ -147,7 +147,7 @@ struct FormFields: Sendable {
 extension Request {
     /// Reads the body as a form.
     mutating func form(context: HearthRequestContext) async throws -> FormFields {
-        let body = try await collectBody(upTo: context.maxUploadSize)
+        let body = try await collectBody(within: context.maxUploadSize)
         return FormFields(String(buffer: body))
     }
 }

@@ -76,13 +76,6 @@ extension Request {
     /// The multipart form of this request, its body collected up to `limit` bytes.
     mutating func multipartForm(limit: Int) async throws -> MultipartForm? {
         guard let boundary = MultipartForm.boundary(of: self) else { return nil }
-        let body: ByteBuffer
-        do {
-            body = try await collectBody(upTo: limit)
-        } catch {
-            throw HearthError.invalid(
-                "file", "This upload is larger than the \(limit / 1_000_000) MB the server accepts.")
-        }
-        return try MultipartForm(body, boundary: boundary)
+        return try MultipartForm(try await collectBody(within: limit), boundary: boundary)
     }
 }
