@@ -1,4 +1,5 @@
 import Foundation
+import HearthCore
 
 /// An RSS 2.0 or Atom 1.0 feed. Every address is absolute (built from the public URL), dates are RFC 822
 /// for RSS and RFC 3339 for Atom, and all text is XML-escaped; post HTML goes in escaped, as both formats
@@ -71,7 +72,8 @@ public struct Feed: Sendable {
 
                 """
         }
-        return xml + "</channel>\n</rss>\n"
+        // Text stored before inputs were cleaned may still hold characters XML forbids; one would break the feed.
+        return (xml + "</channel>\n</rss>\n").withoutXMLForbiddenCharacters
     }
 
     public var atom: String {
@@ -101,7 +103,7 @@ public struct Feed: Sendable {
 
                 """
         }
-        return xml + "</feed>\n"
+        return (xml + "</feed>\n").withoutXMLForbiddenCharacters
     }
 
     static func rfc822(_ date: Date) -> String {

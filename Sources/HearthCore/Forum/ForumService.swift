@@ -75,11 +75,11 @@ public struct ForumService: Sendable {
         kind: Category.Kind = .forum
     ) async throws -> Category {
         try policy.authorize(viewer, .administer, at: now())
-        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = rawName.withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...80).contains(name.count) else {
             throw HearthError.invalid("name", "Give the category a name of 1 to 80 characters.")
         }
-        let text = description.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = description.withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.count <= 500 else {
             throw HearthError.invalid("description", "A description can be at most 500 characters long.")
         }

@@ -103,7 +103,7 @@ public enum PostRules {
     public static let bodyLength = 1...32_000
 
     public static func title(_ raw: String) throws -> String {
-        let title = raw.trimmed().replacingOccurrences(of: "\n", with: " ")
+        let title = raw.withoutXMLForbiddenCharacters.trimmed().replacingOccurrences(of: "\n", with: " ")
         guard titleLength.contains(title.count) else {
             throw HearthError.invalid("title", "Give the topic a title of 3 to 200 characters.")
         }
@@ -114,7 +114,7 @@ public enum PostRules {
     }
 
     public static func body(_ raw: String) throws -> String {
-        let body = raw.unixLineBreaks.trimmed()
+        let body = raw.withoutXMLForbiddenCharacters.unixLineBreaks.trimmed()
         guard bodyLength.contains(body.count) else {
             throw HearthError.invalid(
                 "body",

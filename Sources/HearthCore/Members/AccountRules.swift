@@ -23,7 +23,7 @@ public struct AccountForm: Sendable, Equatable {
 
     public init(email: String, displayName: String, password: String) throws {
         let email = Self.normalizedEmail(email)
-        let name = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = displayName.withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
         var problems: [FieldError] = []
         if let problem = Self.emailProblem(email) {
             problems.append(FieldError(field: "email", message: problem))

@@ -40,8 +40,8 @@ public struct ProfileService: Sendable {
         _ viewer: Viewer?, displayName rawName: String, bio rawBio: String, avatarPath: String?, language: Language?
     ) async throws {
         let member = try own(viewer)
-        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
-        let bio = rawBio.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = rawName.withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
+        let bio = rawBio.withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
         var problems: [FieldError] = []
         if !(1...60).contains(name.count) {
             problems.append(FieldError(field: "name", message: "Choose a name of 1 to 60 characters."))

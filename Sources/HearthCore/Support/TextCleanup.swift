@@ -21,6 +21,30 @@ extension String {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The text without the characters XML 1.0 forbids: the C0 controls other than tab, line feed and carriage
+    /// return, and U+FFFE and U+FFFF. One such character in a post made every feed invalid XML, so every text
+    /// input drops them and the XML writers drop them again. Returns the text itself when it holds none.
+    public var withoutXMLForbiddenCharacters: String {
+        // U+FFFE and U+FFFF start with the byte 0xEF; the controls are single bytes.
+        guard utf8.contains(where: { ($0 < 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D) || $0 == 0xEF }) else {
+            return self
+        }
+        guard unicodeScalars.contains(where: \.isForbiddenInXML) else { return self }
+        var kept = String.UnicodeScalarView()
+        kept.append(contentsOf: unicodeScalars.lazy.filter { !$0.isForbiddenInXML })
+        return String(kept)
+    }
+}
+
+extension Unicode.Scalar {
+    /// Whether XML 1.0's `Char` production leaves this scalar out (surrogates cannot occur in a Swift string).
+    public var isForbiddenInXML: Bool {
+        switch value {
+        case 0x09, 0x0A, 0x0D: false
+        case 0..<0x20, 0xFFFE, 0xFFFF: true
+        default: false
+        }
+    }
 }
 
 extension StringProtocol {

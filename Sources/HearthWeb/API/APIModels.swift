@@ -291,11 +291,50 @@ enum APIModel {
 extension Request {
     /// Decodes a JSON body; a malformed one is a validation error that says what was expected.
     mutating func json<T: Decodable>(_ type: T.Type, context: HearthRequestContext, shape: String) async throws -> T {
-        let buffer = try await collectBody(upTo: context.maxUploadSize)
+        let buffer = try await collectBody(within: context.maxUploadSize)
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+            return try JSONDecoder().decode(T.self, from: Data(JSONText.withoutForbiddenCharacters(buffer)))
         } catch {
             throw HearthError.invalid("body", "Send a JSON object like \(shape).")
         }
+    }
+}
+
+/// JSON text as it is read from a request.
+enum JSONText {
+    /// The JSON with the characters XML 1.0 forbids left out of its strings, whether escaped (`\u000c`) or
+    /// not, as every text input drops them (see `String.withoutXMLForbiddenCharacters`). A backslash appears
+    /// only inside strings in JSON, so reading escapes pair by pair is enough to tell `\\u000c` (a
+    /// backslash, then text) from `\u000c`.
+    static func withoutForbiddenCharacters(_ buffer: ByteBuffer) -> [UInt8] {
+        let bytes = Array(buffer.readableBytesView)
+        guard bytes.contains(UInt8(ascii: "\\")) || bytes.contains(0xEF) else { return bytes }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\\"), index + 1 < bytes.count {
+                if bytes[index + 1] == UInt8(ascii: "u"), index + 6 <= bytes.count,
+                    let code = UInt32(String(decoding: bytes[(index + 2)..<(index + 6)], as: UTF8.self), radix: 16),
+                    Unicode.Scalar(code)?.isForbiddenInXML == true
+                {
+                    index += 6
+                    continue
+                }
+                output.append(byte)
+                output.append(bytes[index + 1])
+                index += 2
+                continue
+            }
+            // U+FFFE and U+FFFF written as UTF-8.
+            if byte == 0xEF, index + 2 < bytes.count, bytes[index + 1] == 0xBF, bytes[index + 2] >= 0xBE {
+                index += 3
+                continue
+            }
+            output.append(byte)
+            index += 1
+        }
+        return output
     }
 }

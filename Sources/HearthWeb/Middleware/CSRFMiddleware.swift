@@ -131,7 +131,7 @@ struct FormFields: Sendable {
             }
             index += 1
         }
-        return String(validating: decoded, as: UTF8.self) ?? ""
+        return (String(validating: decoded, as: UTF8.self) ?? "").withoutXMLForbiddenCharacters
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

@@ -56,7 +56,7 @@ struct MultipartForm: Sendable {
                     files[name] = File(fileName: fileName, bytes: Array(content.readableBytesView))
                 }
             } else {
-                fields[name] = String(buffer: content)
+                fields[name] = String(buffer: content).withoutXMLForbiddenCharacters
             }
         }
     }
