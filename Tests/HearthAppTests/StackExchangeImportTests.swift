@@ -58,7 +58,7 @@ struct StackExchangeImportTests {
         }
     }
 
-    @Test("a folder that is not a dump, or a damaged file, gives one clear error")
+    @Test("a folder that is not a dump, or a damaged or cut-short file, gives one clear error", .timeLimit(.minutes(2)))
     func badDumps() async throws {
         let database = try await TestDatabase.make(.sqlite)
         let services = try await HearthServices.forTesting(database: database)
@@ -81,6 +81,44 @@ struct StackExchangeImportTests {
             #expect(error.userMessage.hasPrefix("Posts.xml is not well-formed XML (line 1)"))
         }
         #expect(try await services.forum.categories().isEmpty, "nothing is written before the dump is read")
+
+        // Cut short after a complete row: the XML reader stops without an error, so the dump must be refused
+        // for not closing its root, not imported in part.
+        let header = #"<?xml version="1.0" encoding="utf-8"?>"#
+        let users = header + #"<users><row Id="1" DisplayName="A" CreationDate="2020-01-01T00:00:00.000"/>"#
+        let posts =
+            header
+            + #"<posts><row Id="1" PostTypeId="1" Title="Is 3 less than 4?" Body="&lt;p&gt;Is 3 &lt; 4?" OwnerUserId="1" CreationDate="2020-01-01T00:00:00.000"/>"#
+        for (name, cut, whole) in [("Users", users, posts + "</posts>"), ("Posts", posts, users + "</users>")] {
+            try cut.write(to: folder.appendingPathComponent("\(name).xml"), atomically: true, encoding: .utf8)
+            try whole.write(
+                to: folder.appendingPathComponent(name == "Users" ? "Posts.xml" : "Users.xml"), atomically: true,
+                encoding: .utf8)
+            do {
+                _ = try await services.importStackExchange(directory: folder)
+                Issue.record("a cut-short \(name).xml was accepted")
+            } catch let error as HearthError {
+                #expect(error.userMessage.hasPrefix("\(name).xml ends before its last element is closed"))
+                #expect(error.userMessage.contains("Nothing was imported"))
+            }
+            #expect(try await services.forum.categories().isEmpty, "nothing of a cut-short dump is written")
+        }
+
+        // Both whole: the body with a "<" that nothing closes imports, as text.
+        try (users + "</users>").write(
+            to: folder.appendingPathComponent("Users.xml"), atomically: true, encoding: .utf8)
+        try (posts + "</posts>").write(
+            to: folder.appendingPathComponent("Posts.xml"), atomically: true, encoding: .utf8)
+        let summary = try await services.importStackExchange(directory: folder, site: "cut.example")
+        #expect(summary.counts.topics == 1)
+    }
+
+    @Test("a \"<\" that nothing closes is text, not a loop without end", .timeLimit(.minutes(1)))
+    func unclosedAngle() {
+        #expect(HTMLToMarkdown.convert("<p>Is 3 &lt; 4?</p>") == "Is 3 < 4?")
+        #expect(HTMLToMarkdown.convert("Is 3 < 4?") == "Is 3 < 4?")
+        #expect(HTMLToMarkdown.convert("<p>a</p><p>b <") == "a\n\nb <")
+        #expect(HTMLToMarkdown.convert("<") == "<")
     }
 
     @Test("HTML bodies become Markdown that renders back to the same structure")

@@ -25,7 +25,10 @@ enum HTMLToMarkdown {
                     tag(String(html[html.index(after: index)..<close]))
                     index = html.index(after: close)
                 } else {
-                    let next = html[index...].firstIndex(of: "<") ?? html.endIndex
+                    // A "<" that no ">" closes is text ("Is 3 < 4?"): look for the next tag after it, or the
+                    // loop would stand on it forever.
+                    let from = html[index] == "<" ? html.index(after: index) : index
+                    let next = html[from...].firstIndex(of: "<") ?? html.endIndex
                     text(Self.decode(String(html[index..<next])))
                     index = next
                 }

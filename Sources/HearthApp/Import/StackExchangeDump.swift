@@ -117,19 +117,41 @@ struct StackExchangeDump {
         parser.shouldResolveExternalEntities = false
         guard parser.parse() else {
             let line = parser.lineNumber
-            throw HearthError.invalid("directory", "\(url.lastPathComponent) is not well-formed XML (line \(line)).")
+            throw HearthError.invalid(
+                "directory",
+                "\(url.lastPathComponent) is not well-formed XML (line \(line)); nothing was imported from \(directory.path)."
+            )
+        }
+        // The parser may stop at the end of a cut-short file without an error; a complete dump closes its root
+        // element. A half-read file must not become half a community.
+        guard collector.closedRoot else {
+            throw HearthError.invalid(
+                "directory",
+                "\(url.lastPathComponent) ends before its last element is closed (\(collector.rows.count) rows read): the file looks cut short. Nothing was imported from \(directory.path)."
+            )
         }
         return collector.rows
     }
 
     private final class RowCollector: NSObject, XMLParserDelegate {
         var rows: [[String: String]] = []
+        var depth = 0
+        /// Set when the root element's end tag is read.
+        var closedRoot = false
 
         func parser(
             _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
             attributes: [String: String] = [:]
         ) {
+            depth += 1
             if name == "row" { rows.append(attributes) }
+        }
+
+        func parser(
+            _ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?
+        ) {
+            depth -= 1
+            if depth == 0 { closedRoot = true }
         }
     }
 }

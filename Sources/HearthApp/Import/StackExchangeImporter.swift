@@ -67,7 +67,7 @@ struct StackExchangeImporter {
         let favourites = Dictionary(grouping: dump.votes.filter { $0.typeID == 5 && $0.userID != nil }, by: \.postID)
         let questions = dump.posts.filter { $0.typeID == 1 }.sorted { $0.createdAt < $1.createdAt }
 
-        for (done, question) in questions.enumerated() {
+        func importThread(_ question: StackExchangeDump.Post) async throws -> ImportCounts {
             let answers = (answersByQuestion[question.id] ?? []).sorted { $0.createdAt < $1.createdAt }
             let acceptedBy = try await member(question.ownerID)
             var entries: [(Date, ImportedPost)] = []
@@ -102,8 +102,25 @@ struct StackExchangeImporter {
                 externalID: question.id, categoryID: categoryID,
                 title: question.title.isEmpty ? "Question \(question.id)" : question.title,
                 posts: [entries[0].1] + replies, closedAt: Self.closedAt(history[question.id] ?? []))
-            counts = counts + (try await repository.thread(thread, source: source))
-            progress(done + 1, questions.count)
+            return try await repository.thread(thread, source: source)
+        }
+
+        var finished = 0
+        do {
+            for question in questions {
+                // Two steps: importing a thread also counts the members it creates.
+                let thread = try await importThread(question)
+                counts = counts + thread
+                finished += 1
+                progress(finished, questions.count)
+            }
+        } catch {
+            // Each thread is written whole or not at all, and the ledger skips what is there: say how far it got
+            // and that running it again finishes the job.
+            let reason = (error as? HearthError)?.userMessage ?? "the database refused a write (\(type(of: error)))"
+            throw HearthError.unavailable(
+                "The import of \(site) stopped after \(finished) of \(questions.count) questions: \(reason) What was imported is kept; run the same command again to import the rest (nothing is added twice)."
+            )
         }
         return Summary(site: site, counts: counts)
     }
