@@ -97,7 +97,7 @@ struct MemberController: Sendable {
     }
 
     private func languageResponse(_ language: Language, request: Request) -> Response {
-        let back = request.headers[.referer].flatMap(Self.sameSitePath) ?? "/"
+        let back = request.headers[.referer].flatMap(LocalPath.fromReferer) ?? "/"
         var response = SessionCookies.redirect(to: back)
         response.setCookie(
             Cookie(
@@ -107,22 +107,12 @@ struct MemberController: Sendable {
     }
 
     /// The language link visitors see: only a cookie changes, so it is a plain link and anonymous pages carry no
-    /// per-visitor token (which lets them be cached).
+    /// per-visitor token (which lets them be cached). A GET never changes what is stored: another site can make a
+    /// browser follow this link, so a member's saved language changes only by the form (a POST with the token).
     @Sendable func visitorLanguage(_ request: Request, context: Context) async throws -> Response {
         guard let language = request.uri.queryParameters.get("to").flatMap(Language.init(rawValue:)) else {
             throw HearthError.invalid("language", "Choose French or English.")
         }
-        if context.identity != nil { try await profiles.setLanguage(context.identity, language) }
         return languageResponse(language, request: request)
-    }
-
-    /// The path of a Referer from this site, so the switch returns to the same page and never elsewhere.
-    static func sameSitePath(_ referer: String) -> String? {
-        guard let schemeEnd = referer.range(of: "://") else {
-            return referer.hasPrefix("/") && !referer.hasPrefix("//") ? referer : nil
-        }
-        let rest = referer[schemeEnd.upperBound...]
-        guard let slash = rest.firstIndex(of: "/") else { return "/" }
-        return String(rest[slash...])
     }
 }
