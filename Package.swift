@@ -64,9 +64,10 @@ let package = Package(
             name: "HearthViews",
             dependencies: [
                 "HearthCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            resources: [.copy("Templates"), .copy("Strings")],
+            resources: [.copy("Templates"), .copy("Strings"), .copy("Assets")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -21,6 +21,8 @@ public struct PageChrome: Sendable {
     public let viewer: ViewerChrome?
     public let csrf: String
     public let signupOpen: Bool
+    /// The stylesheet's address (see `Stylesheet`).
+    public let stylesheet = Stylesheet.path
     public var errors: [String]
     public var notice: String?
 

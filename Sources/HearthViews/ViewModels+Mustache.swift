@@ -12,6 +12,7 @@ extension PageChrome: MustacheParent {
         case "viewer": viewer
         case "csrf": csrf
         case "signupOpen": signupOpen
+        case "stylesheet": stylesheet
         case "errors": errors
         case "notice": notice
         default: nil

@@ -19,6 +19,7 @@ public struct HearthRequestContext: AuthRequestContext, RemoteAddressRequestCont
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
+        self.clientAddress = remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// API dates are ISO 8601 strings, the way OpenAPI's `date-time` reads them.
@@ -32,8 +33,10 @@ public struct HearthRequestContext: AuthRequestContext, RemoteAddressRequestCont
     /// Forms are small; uploads will get their own limit.
     public var maxUploadSize: Int { 1024 * 1024 }
 
-    /// The client's address for rate limiting (the IP without the port).
-    public var clientAddress: String {
-        remoteAddress?.ipAddress ?? "unknown"
-    }
+    /// The client's address for rate limiting (the IP without the port); set by `ClientAddressMiddleware`, which
+    /// reads `X-Forwarded-For` from trusted proxies only.
+    public var clientAddress: String = "unknown"
+    /// Whether the request names a forwarding proxy (`X-Forwarded-For` or `Forwarded`) that is not one of the
+    /// trusted proxies: its real client is unknown, so it may not read what only some addresses may.
+    public var viaUntrustedProxy = false
 }

@@ -12,6 +12,8 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     let pages = PageRenderer(renderer: renderer, settings: settings)
     router.addMiddleware {
         RequestIDMiddleware()
+        ClientAddressMiddleware(trustedProxies: settings.trustedProxies)
+        SecurityHeadersMiddleware()
         LogRequestsMiddleware(.info)
         MetricsMiddleware()
         ErrorMiddleware(pages: pages)
@@ -38,7 +40,8 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     FeedController(forum: services.forum, blog: services.blog, settings: settings).addRoutes(to: router)
     UploadController(uploads: services.uploads).addRoutes(to: router)
     MemberController(shared: forumPages, secureCookies: settings.secureCookies).addRoutes(to: router)
-    OperationsController(services: services).addRoutes(to: router)
+    OperationsController(services: services, metricsAllowed: settings.metricsAllowed).addRoutes(to: router)
+    AssetController().addRoutes(to: router)
     APIController(services: services).addRoutes(to: router.group("/api/v1"))
     return router
 }

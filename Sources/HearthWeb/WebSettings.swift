@@ -11,6 +11,10 @@ public struct WebSettings: Sendable {
     public var publicURL: String = "http://localhost:8080"
     /// The language for visitors whose browser asks for neither French nor English.
     public var defaultLanguage: Language = .english
+    /// Reverse proxies whose `X-Forwarded-For` names the real client.
+    public var trustedProxies: [AddressRange] = []
+    /// Who may read `/metrics` (by default this machine only).
+    public var metricsAllowed: [AddressRange] = [AddressRange("127.0.0.1")!, AddressRange("::1")!]
 
     public init(communityName: String, secureCookies: Bool, signupMode: SignupMode, sessionLifetimeSeconds: Int) {
         self.communityName = communityName

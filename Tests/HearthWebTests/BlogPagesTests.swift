@@ -56,7 +56,7 @@ struct BlogPagesTests {
             #expect(!index.body.contains("Write an article"))
             let article = try await reader.get("/blog/meet-the-team")
             #expect(article.body.contains("<p>We are <em>five</em>.</p>"))
-            #expect(article.body.contains(#"<img src="/uploads/"#))
+            #expect(article.body.contains(#"<img class="cover" src="/uploads/"#))
             #expect(article.body.contains(#"<a href="https://example.org/pro" rel="nofollow noopener">Hearth Pro</a>"#))
             #expect(article.body.contains("No comments yet."))
             #expect(try await reader.get("/blog/new").status == .forbidden)

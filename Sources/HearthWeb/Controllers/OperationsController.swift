@@ -4,6 +4,8 @@ import Hummingbird
 struct OperationsController: Sendable {
     typealias Context = HearthRequestContext
     let services: WebServices
+    /// Who may read `/metrics`: the numbers say how busy the community is and where it fails.
+    let metricsAllowed: [AddressRange]
 
     func addRoutes(to router: Router<Context>) {
         router.get("/healthz", use: health)
@@ -21,7 +23,12 @@ struct OperationsController: Sendable {
     }
 
     @Sendable func metrics(_ request: Request, context: Context) async throws -> Response {
-        Self.text(services.metricsText(), status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8")
+        guard !context.viaUntrustedProxy, metricsAllowed.contains(where: { $0.contains(context.clientAddress) }) else {
+            context.logger.notice("Metrics refused", metadata: ["client": .string(context.clientAddress)])
+            return Self.text(
+                "Metrics are served only to the addresses in HEARTH_METRICS_ALLOW.\n", status: .forbidden)
+        }
+        return Self.text(services.metricsText(), status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 
     private static func text(
