@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import HearthCore
 import HearthStore
+import HearthWeb
 import Logging
 
 /// Every setting Hearth reads, typed and checked once at start-up. Values come from command-line flags,
@@ -20,6 +21,10 @@ public struct AppConfig: Sendable {
     public var logLevel: Logger.Level
     public var sessionDays: Int
     public var uploadLimits: UploadLimits
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    public var trustedProxies: [AddressRange]
+    /// Addresses that may read `/metrics`.
+    public var metricsAllowed: [AddressRange]
 
     /// One configuration key: its dotted name (which swift-configuration maps to `HEARTH_…` in the
     /// environment), the default, and what it means. `AppConfig.keys` is the list the README documents.
@@ -61,6 +66,14 @@ public struct AppConfig: Sendable {
         Key(
             name: "hearth.upload.max.pixels", defaultValue: "40000000",
             help: "Largest image upload, in pixels (width × height), so that tiny files cannot claim huge pictures."),
+        Key(
+            name: "hearth.trusted.proxies", defaultValue: nil,
+            help:
+                "Reverse proxies (addresses or CIDR blocks, comma-separated) whose X-Forwarded-For names the real client; unset trusts none."
+        ),
+        Key(
+            name: "hearth.metrics.allow", defaultValue: "127.0.0.1, ::1",
+            help: "Addresses or CIDR blocks (comma-separated) that may read /metrics."),
     ]
 
     /// Reads and checks the configuration. `overrides` are the flags given on the command line, by key name.
@@ -124,6 +137,19 @@ public struct AppConfig: Sendable {
         uploadLimits = UploadLimits(
             maximumBytes: integer("hearth.upload.max.bytes", in: 1_000...100_000_000),
             maximumPixels: integer("hearth.upload.max.pixels", in: 1...1_000_000_000))
+        func addresses(_ name: String) -> [AddressRange] {
+            let (key, text) = raw(name)
+            let (ranges, bad) = AddressRange.list(text ?? "")
+            if !bad.isEmpty {
+                problem(
+                    key,
+                    "expected IP addresses or CIDR blocks (like 10.0.0.0/8), separated by commas; \(bad.map { "\"\($0)\"" }.joined(separator: ", ")) is not one."
+                )
+            }
+            return ranges
+        }
+        trustedProxies = addresses("hearth.trusted.proxies")
+        metricsAllowed = addresses("hearth.metrics.allow")
         communityName = raw("hearth.community.name").1 ?? "Hearth"
         mailFrom = raw("hearth.mail.from").1 ?? "hearth@localhost"
 

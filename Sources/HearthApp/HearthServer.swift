@@ -47,7 +47,8 @@ public enum HearthServer {
                         ? "Demo community loaded: \(summary.counts.topics) topics and \(summary.counts.posts) posts from \(summary.site) (CC BY-SA)."
                         : "Demo community already loaded (from \(summary.site), CC BY-SA).")
             }
-            let sweeper = ExpiredSessionSweeper(sessions: services.sessions, logger: logger)
+            let sweeper = ExpiredSessionSweeper(
+                sessions: services.sessions, accounts: services.accounts, logger: logger)
             let indexer = SearchIndexer(search: services.search, logger: logger)
             let app = makeApplication(services: services, logger: logger)
             if config.smtp == nil {
@@ -117,9 +118,10 @@ struct SearchIndexer: Service {
     }
 }
 
-/// Removes expired sessions every hour, so the table does not grow forever.
+/// Removes expired sessions and failed log-ins too old to count every hour, so the tables do not grow forever.
 struct ExpiredSessionSweeper: Service {
     let sessions: SessionService
+    let accounts: AccountService
     let logger: Logger
 
     func run() async throws {
@@ -127,6 +129,7 @@ struct ExpiredSessionSweeper: Service {
             do {
                 let removed = try await sessions.purgeExpired()
                 if removed > 0 { logger.info("Removed expired sessions", metadata: ["count": "\(removed)"]) }
+                try await accounts.purgeOldAttempts()
             } catch {
                 logger.warning("Could not remove expired sessions", metadata: ["error": "\(error)"])
             }

@@ -53,7 +53,7 @@ public struct HearthServices: Sendable {
             hasher: hasher,
             mailer: TemplateAccountMailer(
                 renderer: renderer, transport: transport, from: config.mailFrom, communityName: config.communityName),
-            settings: settings, limits: .standard(now: now), now: now, logger: logger)
+            settings: settings, attempts: SQLAttemptRepository(database: database), now: now, logger: logger)
         let forum = ForumService(
             forum: SQLForumRepository(database: database),
             notifications: SQLNotificationRepository(database: database), members: members,
@@ -97,6 +97,8 @@ public struct HearthServices: Sendable {
             communityName: config.communityName, secureCookies: config.secureCookies, signupMode: config.signupMode,
             sessionLifetimeSeconds: config.sessionDays * 86_400)
         settings.publicURL = config.publicURL
+        settings.trustedProxies = config.trustedProxies
+        settings.metricsAllowed = config.metricsAllowed
         return (services, settings)
     }
 }

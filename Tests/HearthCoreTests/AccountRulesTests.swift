@@ -32,19 +32,21 @@ struct AccountRulesTests {
     }
 
     @Test("the attempt limiter refuses after the limit and forgets after the window")
-    func limiter() async {
+    func limiter() async throws {
         let clock = TestClock()
-        let limiter = AttemptLimiter(rule: .init(maxFailures: 3, window: 60), now: clock.function)
+        let attempts = InMemoryAttempts()
+        let limiter = AttemptLimiter(rule: .init(maxFailures: 3, window: 60), attempts: attempts, now: clock.function)
         for _ in 0..<3 {
-            #expect(await limiter.retryAfter("k") == nil)
-            await limiter.recordFailure("k")
+            #expect(try await limiter.retryAfter("k") == nil)
+            try await limiter.recordFailure("k")
         }
-        #expect(await limiter.retryAfter("k") == 60)
-        #expect(await limiter.retryAfter("other") == nil)
+        #expect(try await limiter.retryAfter("k") == 60)
+        #expect(try await limiter.retryAfter("other") == nil)
         clock.advance(by: 30)
-        #expect(await limiter.retryAfter("k") == 30)
+        #expect(try await limiter.retryAfter("k") == 30)
         clock.advance(by: 31)
-        #expect(await limiter.retryAfter("k") == nil)
+        #expect(try await limiter.retryAfter("k") == nil)
+        #expect(try await attempts.purge(before: clock.now) == 3)
     }
 
     @Test("secrets are random, digests are stable, comparison is exact")

@@ -28,11 +28,18 @@ public final class TestClock: Sendable {
 /// Keeps every e-mail instead of sending it.
 public final class RecordingMailTransport: MailTransport {
     private let sent = Mutex<[MailMessage]>([])
+    private let failure = Mutex<HearthError?>(nil)
 
     public init() {}
 
     public func send(_ message: MailMessage) async throws {
+        if let error = failure.withLock({ $0 }) { throw error }
         sent.withLock { $0.append(message) }
+    }
+
+    /// Makes every later sending fail with `error`, as a mail server that refuses would (nil: works again).
+    public func failing(with error: HearthError?) {
+        failure.withLock { $0 = error }
     }
 
     public var messages: [MailMessage] { sent.withLock { $0 } }

@@ -1,11 +1,20 @@
 import Foundation
 
-/// Counts failed attempts per key (an account, an IP address) in a sliding window and refuses once a key
-/// has failed too often, so that guessing passwords is slow without locking a person out for good.
-///
-/// Kept in memory: a restart forgets the counts, which costs an attacker at most one more window, and
-/// avoids a database write on every failed log-in (the very load an attacker would create).
-public actor AttemptLimiter {
+/// Failed attempts as stored, so that the counts survive a restart and hold across several `hearth serve`
+/// processes sharing one database.
+public protocol AttemptRepository: Sendable {
+    func recordFailure(_ key: String, at date: Date) async throws
+    /// How many failures `key` has had since `date`, and the oldest of them.
+    func failures(_ key: String, since date: Date) async throws -> (count: Int, oldest: Date?)
+    func clear(_ key: String) async throws
+    /// Forgets failures older than `date`; returns how many.
+    @discardableResult
+    func purge(before date: Date) async throws -> Int
+}
+
+/// Counts failed attempts per key (an account, an address, a trusted device) in a sliding window and refuses
+/// once a key has failed too often, so that guessing passwords is slow without locking a person out for good.
+public struct AttemptLimiter: Sendable {
     public struct Rule: Sendable {
         public let maxFailures: Int
         public let window: TimeInterval
@@ -16,41 +25,29 @@ public actor AttemptLimiter {
         }
     }
 
-    private let rule: Rule
+    public let rule: Rule
+    private let attempts: any AttemptRepository
     private let now: Now
-    private var failures: [String: [Date]] = [:]
-    /// Above this many tracked keys, expired entries are swept so that a flood of IPs cannot grow memory.
-    private let sweepThreshold = 10_000
 
-    public init(rule: Rule, now: @escaping Now) {
+    public init(rule: Rule, attempts: any AttemptRepository, now: @escaping Now) {
         self.rule = rule
+        self.attempts = attempts
         self.now = now
     }
 
     /// Seconds until `key` may try again, or nil when it may try now.
-    public func retryAfter(_ key: String) -> Int? {
+    public func retryAfter(_ key: String) async throws -> Int? {
         let current = now()
-        let recent = live(failures[key] ?? [], at: current)
-        guard recent.count >= rule.maxFailures, let oldest = recent.first else { return nil }
+        let (count, oldest) = try await attempts.failures(key, since: current.addingTimeInterval(-rule.window))
+        guard count >= rule.maxFailures, let oldest else { return nil }
         return max(1, Int((oldest.addingTimeInterval(rule.window).timeIntervalSince(current)).rounded(.up)))
     }
 
-    public func recordFailure(_ key: String) {
-        let current = now()
-        failures[key] = live(failures[key] ?? [], at: current) + [current]
-        if failures.count > sweepThreshold {
-            failures = failures.compactMapValues { dates in
-                let kept = live(dates, at: current)
-                return kept.isEmpty ? nil : kept
-            }
-        }
+    public func recordFailure(_ key: String) async throws {
+        try await attempts.recordFailure(key, at: now())
     }
 
-    public func reset(_ key: String) {
-        failures[key] = nil
-    }
-
-    private func live(_ dates: [Date], at current: Date) -> [Date] {
-        dates.filter { current.timeIntervalSince($0) < rule.window }
+    public func reset(_ key: String) async throws {
+        try await attempts.clear(key)
     }
 }

@@ -10,22 +10,26 @@ public struct AccountService: Sendable {
     private let mailer: any AccountMailer
     private let settings: AccountSettings
     private let limits: LoginLimits
+    private let attempts: any AttemptRepository
     private let now: Now
     private let logger: Logger
 
     /// The limiters that slow down password guessing and mail bombing.
     public struct LoginLimits: Sendable {
+        /// Per account, and per trusted device and per member for `/password`'s current-password check.
         public let perAccount: AttemptLimiter
         public let perAddress: AttemptLimiter
         public let resetRequests: AttemptLimiter
 
         /// Five wrong passwords per account and twenty per address every fifteen minutes: enough for a
         /// person who mistypes, far too few to guess. Three reset e-mails per address or account an hour.
-        public static func standard(now: @escaping Now) -> LoginLimits {
+        /// The counts are kept in `attempts` (the database), so a restart or a second process does not reset them.
+        public static func standard(attempts: any AttemptRepository, now: @escaping Now) -> LoginLimits {
             LoginLimits(
-                perAccount: AttemptLimiter(rule: .init(maxFailures: 5, window: 900), now: now),
-                perAddress: AttemptLimiter(rule: .init(maxFailures: 20, window: 900), now: now),
-                resetRequests: AttemptLimiter(rule: .init(maxFailures: 3, window: 3_600), now: now))
+                perAccount: AttemptLimiter(rule: .init(maxFailures: 5, window: 900), attempts: attempts, now: now),
+                perAddress: AttemptLimiter(rule: .init(maxFailures: 20, window: 900), attempts: attempts, now: now),
+                resetRequests: AttemptLimiter(
+                    rule: .init(maxFailures: 3, window: 3_600), attempts: attempts, now: now))
         }
 
         public init(perAccount: AttemptLimiter, perAddress: AttemptLimiter, resetRequests: AttemptLimiter) {
@@ -33,12 +37,20 @@ public struct AccountService: Sendable {
             self.perAddress = perAddress
             self.resetRequests = resetRequests
         }
+
+        /// The longest window: failures older than this count for nothing.
+        var longestWindow: TimeInterval {
+            max(perAccount.rule.window, perAddress.rule.window, resetRequests.rule.window)
+        }
     }
+
+    /// How long a browser that logged in stays a trusted device for that account.
+    public static let trustedDeviceLifetime: TimeInterval = 180 * 86_400
 
     public init(
         members: any MemberRepository, sessions: any SessionRepository, tokens: any OneTimeTokenRepository,
-        hasher: any PasswordHasher, mailer: any AccountMailer, settings: AccountSettings, limits: LoginLimits,
-        now: @escaping Now, logger: Logger
+        hasher: any PasswordHasher, mailer: any AccountMailer, settings: AccountSettings,
+        attempts: any AttemptRepository, limits: LoginLimits? = nil, now: @escaping Now, logger: Logger
     ) {
         self.members = members
         self.sessions = sessions
@@ -46,7 +58,8 @@ public struct AccountService: Sendable {
         self.hasher = hasher
         self.mailer = mailer
         self.settings = settings
-        self.limits = limits
+        self.attempts = attempts
+        self.limits = limits ?? .standard(attempts: attempts, now: now)
         self.now = now
         self.logger = logger
     }
@@ -125,57 +138,101 @@ public struct AccountService: Sendable {
     }
 
     /// Checks the password, refusing early when this account or address has failed too often.
-    public func logIn(email rawEmail: String, password: String, clientAddress: String) async throws -> Member {
+    ///
+    /// A browser that has logged in to this account before carries a device token (a cookie; see
+    /// `trustDevice`). Such a browser is counted on its own: failures from elsewhere (a guesser, or everyone
+    /// behind a school's or an office's one address) never lock it out, and its own failures lock only itself.
+    /// This is OWASP's "device cookie" defence.
+    public func logIn(email rawEmail: String, password: String, clientAddress: String, deviceToken: String? = nil)
+        async throws -> Member
+    {
         let email = AccountForm.normalizedEmail(rawEmail)
-        let accountKey = "account:\(email)"
-        let addressKey = "address:\(clientAddress)"
-        for (limiter, key) in [(limits.perAccount, accountKey), (limits.perAddress, addressKey)] {
-            if let wait = await limiter.retryAfter(key) {
+        let member = try await members.find(email: email)
+        var keys = ["account:\(email)", "address:\(clientAddress)"]
+        if let deviceToken, let member,
+            let device = try await tokens.find(
+                purpose: .trustedDevice, tokenDigest: SecretToken.digest(deviceToken), now: now()),
+            device.memberID == member.id
+        {
+            keys = ["device:\(device.id)"]
+        }
+        for key in keys {
+            let limiter = key.hasPrefix("address:") ? limits.perAddress : limits.perAccount
+            if let wait = try await limiter.retryAfter(key) {
                 logger.notice("Log-in refused by rate limit", metadata: ["limit.key": .string(key)])
                 throw HearthError.rateLimited(
                     message: "Too many failed attempts. Please wait \(Self.minutes(wait)) and try again.",
                     retryAfterSeconds: wait)
             }
         }
-        let member = try await members.find(email: email)
         let storedHash: String? = if let member { try await members.passwordHash(of: member.id) } else { nil }
         // Verify against a fixed hash when the account is unknown, so that timing does not reveal which
         // e-mail addresses have accounts.
         let matches = await hasher.verify(password, against: storedHash ?? hasher.decoyHash)
         guard let member, storedHash != nil, matches else {
-            await limits.perAccount.recordFailure(accountKey)
-            await limits.perAddress.recordFailure(addressKey)
+            for key in keys { try await limits.perAccount.recordFailure(key) }
             throw HearthError.unauthorized("That e-mail and password do not match an account.")
         }
-        await limits.perAccount.reset(accountKey)
+        try await limits.perAccount.reset(keys[0])
         return member
+    }
+
+    /// A new device token for a browser that just logged in as `member`: the secret goes in a long-lived cookie,
+    /// only its digest is stored.
+    public func trustDevice(of member: Member) async throws -> String {
+        let current = now()
+        let secret = SecretToken.generate()
+        try await tokens.create(
+            purpose: .trustedDevice, tokenDigest: SecretToken.digest(secret), memberID: member.id, email: nil,
+            createdAt: current, expiresAt: current.addingTimeInterval(Self.trustedDeviceLifetime))
+        return secret
+    }
+
+    /// Forgets failed attempts too old to count; the server calls it now and then.
+    @discardableResult
+    public func purgeOldAttempts() async throws -> Int {
+        try await attempts.purge(before: now().addingTimeInterval(-limits.longestWindow))
     }
 
     // MARK: Passwords
 
     /// Changes the password after checking the current one, and signs out every other session.
+    /// The current-password check is limited like log-in: someone at an unlocked computer cannot guess it.
     public func changePassword(
         of member: Member, current: String, new newPassword: String, keeping session: SessionID?
     ) async throws {
+        let key = "password:\(member.id)"
+        if let wait = try await limits.perAccount.retryAfter(key) {
+            throw HearthError.rateLimited(
+                message: "Too many wrong passwords. Please wait \(Self.minutes(wait)) and try again.",
+                retryAfterSeconds: wait)
+        }
         guard let hash = try await members.passwordHash(of: member.id),
             await hasher.verify(current, against: hash)
         else {
+            try await limits.perAccount.recordFailure(key)
             throw HearthError.invalid("current_password", "Your current password is not right.")
         }
         try await setPassword(newPassword, of: member, keeping: session)
+        try await limits.perAccount.reset(key)
     }
 
     /// E-mails a reset link when the address has an account. Says nothing either way, so that the form
-    /// cannot be used to find out who is a member.
-    public func requestPasswordReset(email rawEmail: String, clientAddress: String) async throws {
+    /// cannot be used to find out who is a member: a mail server that refuses is logged (on `logger`, which
+    /// carries the request id), never reported to the visitor, whose answer would otherwise tell an account
+    /// from none.
+    public func requestPasswordReset(email rawEmail: String, clientAddress: String, logger requestLogger: Logger? = nil)
+        async throws
+    {
+        let logger = requestLogger ?? self.logger
         let email = AccountForm.normalizedEmail(rawEmail)
         for key in ["reset-address:\(clientAddress)", "reset-account:\(email)"] {
-            if let wait = await limits.resetRequests.retryAfter(key) {
+            if let wait = try await limits.resetRequests.retryAfter(key) {
                 throw HearthError.rateLimited(
                     message: "Too many reset requests. Please wait \(Self.minutes(wait)) and try again.",
                     retryAfterSeconds: wait)
             }
-            await limits.resetRequests.recordFailure(key)
+            try await limits.resetRequests.recordFailure(key)
         }
         guard let member = try await members.find(email: email) else {
             logger.info("Password reset asked for an unknown e-mail")
@@ -187,7 +244,15 @@ public struct AccountService: Sendable {
         try await tokens.create(
             purpose: .passwordReset, tokenDigest: SecretToken.digest(secret), memberID: member.id, email: email,
             createdAt: current, expiresAt: current.addingTimeInterval(settings.passwordResetLifetime))
-        try await mailer.sendPasswordReset(to: member, link: link("/password/reset/\(secret)"))
+        do {
+            try await mailer.sendPasswordReset(to: member, link: link("/password/reset/\(secret)"))
+        } catch {
+            logger.error(
+                "Password reset e-mail not sent",
+                metadata: [
+                    "member.id": "\(member.id)", "reason": .string((error as? HearthError)?.userMessage ?? "\(error)"),
+                ])
+        }
     }
 
     public func isValidResetToken(_ secret: String) async throws -> Bool {
@@ -209,7 +274,7 @@ public struct AccountService: Sendable {
             throw HearthError.notFound("This reset link has already been used or has expired. Ask for a new one.")
         }
         try await setPassword(newPassword, of: member, keeping: nil)
-        await limits.perAccount.reset("account:\(member.email)")
+        try await limits.perAccount.reset("account:\(member.email)")
         return member
     }
 
@@ -228,6 +293,8 @@ public struct AccountService: Sendable {
         }
         try await members.setPasswordHash(await hasher.hash(password), of: member.id)
         try await sessions.deleteAll(of: member.id, except: session)
+        // A reset link asked for earlier must not outlive the password it was meant to replace.
+        try await tokens.invalidateAll(purpose: .passwordReset, memberID: member.id, now: now())
     }
 
     private func link(_ path: String) -> String {

@@ -26,6 +26,8 @@ public enum TokenPurpose: String, Sendable, Codable, CaseIterable {
     case setup
     case passwordReset = "password_reset"
     case invite
+    /// A browser that logged in to an account: it is counted apart from everyone else when log-ins are limited.
+    case trustedDevice = "trusted_device"
 }
 
 /// A single-use, expiring token behind a link sent to someone.

@@ -19,5 +19,6 @@ extension Migration {
         .blog,
         .avatars,
         .searchBacklog,
+        .loginAttempts,
     ]
 }

@@ -37,8 +37,11 @@ struct AuthController: Sendable {
         let email = form.text("email")
         do {
             let member = try await services.accounts.logIn(
-                email: email, password: form.text("password"), clientAddress: context.clientAddress)
-            return try await startSession(for: member, request: request, context: context)
+                email: email, password: form.text("password"), clientAddress: context.clientAddress,
+                deviceToken: request.cookieValue(CookieName.device))
+            var response = try await startSession(for: member, request: request, context: context)
+            cookies.trustDevice(&response, secret: try await services.accounts.trustDevice(of: member))
+            return response
         } catch let error as HearthError {
             switch error {
             case .unauthorized, .rateLimited:
@@ -164,7 +167,7 @@ struct AuthController: Sendable {
         var request = request
         let form = try await request.form(context: context)
         try await services.accounts.requestPasswordReset(
-            email: form.text("email"), clientAddress: context.clientAddress)
+            email: form.text("email"), clientAddress: context.clientAddress, logger: context.logger)
         return message(
             context: context, heading: pages.text("password_sentHeading", context),
             text: pages.text("password_sentText", context))

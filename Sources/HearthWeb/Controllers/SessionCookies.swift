@@ -1,3 +1,4 @@
+import HearthCore
 import Hummingbird
 
 /// Sets and clears the session cookie with the same attributes everywhere.
@@ -8,6 +9,15 @@ struct SessionCookies: Sendable {
         response.setCookie(
             Cookie(
                 name: CookieName.session, value: secret, maxAge: settings.sessionLifetimeSeconds, path: "/",
+                secure: settings.secureCookies, httpOnly: true, sameSite: .lax))
+    }
+
+    /// The device cookie: long-lived, and scoped to `/login`, the only place that reads it.
+    func trustDevice(_ response: inout Response, secret: String) {
+        response.setCookie(
+            Cookie(
+                name: CookieName.device, value: secret, maxAge: Int(AccountService.trustedDeviceLifetime),
+                path: "/login",
                 secure: settings.secureCookies, httpOnly: true, sameSite: .lax))
     }
 

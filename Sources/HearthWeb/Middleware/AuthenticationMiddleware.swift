@@ -6,6 +6,8 @@ import HummingbirdAuth
 enum CookieName {
     static let session = "hearth_session"
     static let csrf = "hearth_csrf"
+    /// Marks a browser that has logged in before (see `AccountService.logIn`).
+    static let device = "hearth_device"
 }
 
 /// Signs in a browser from its session cookie. A plain middleware rather than an `AuthenticatorMiddleware`,
