@@ -218,6 +218,32 @@ struct HardeningTests {
         }
     }
 
+    @Test("a browser that logged in before still logs in after someone else's guesses at the account")
+    func deviceCookie() async throws {
+        let (community, _) = try await Self.community()
+        defer { community.close() }
+        try await community.test { client in
+            var ana = WebClient(client)
+            try await ForumPagesTests.logIn(&ana, "ana@example.org")
+            #expect(ana.cookies["hearth_device"]?.isEmpty == false, "logging in marks the browser")
+            try await ana.post("/logout", form: [:])
+
+            var guesser = WebClient(client)
+            try await guesser.get("/login")
+            for _ in 0..<5 {
+                try await guesser.post("/login", form: ["email": "ana@example.org", "password": "a wrong guess!"])
+            }
+            let locked = try await guesser.post(
+                "/login", form: ["email": "ana@example.org", "password": "a long enough password"])
+            #expect(locked.status == .tooManyRequests)
+
+            try await ana.get("/login")
+            let back = try await ana.post(
+                "/login", form: ["email": "ana@example.org", "password": "a long enough password"])
+            #expect(back.status == .seeOther, "Ana's own browser is not locked out by the guesser")
+        }
+    }
+
     @Test("/metrics answers this machine only, and not what an untrusted proxy forwards")
     func metricsAllowList() async throws {
         let port = try TestEnvironment.freePort()
