@@ -18,6 +18,8 @@ public struct HearthServices: Sendable {
     public let uploads: UploadService
     public let blog: BlogService
     public let profiles: ProfileService
+    public let grants: GrantService
+    public let viewers: ViewerResolver
     public let renderer: Renderer
     public let mailTransport: any MailTransport
     public let now: Now
@@ -54,6 +56,8 @@ public struct HearthServices: Sendable {
             mailer: TemplateAccountMailer(
                 renderer: renderer, transport: transport, from: config.mailFrom, communityName: config.communityName),
             settings: settings, attempts: SQLAttemptRepository(database: database), now: now, logger: logger)
+        let grantStore = SQLGrantRepository(database: database)
+        let viewers = ViewerResolver(grants: grantStore)
         let forum = ForumService(
             forum: SQLForumRepository(database: database),
             notifications: SQLNotificationRepository(database: database), members: members,
@@ -61,7 +65,8 @@ public struct HearthServices: Sendable {
         return HearthServices(
             config: config, database: database, accounts: accounts,
             sessions: SessionService(sessions: sessionStore, lifetime: settings.sessionLifetime, now: now),
-            apiKeys: APIKeyService(keys: SQLAPIKeyRepository(database: database), members: members, now: now),
+            apiKeys: APIKeyService(
+                keys: SQLAPIKeyRepository(database: database), members: members, viewers: viewers, now: now),
             forum: forum,
             search: SearchService(
                 repository: SQLSearchRepository(database: database), policy: AccessPolicy(), now: now),
@@ -72,7 +77,8 @@ public struct HearthServices: Sendable {
             blog: BlogService(
                 articles: SQLArticleRepository(database: database), forum: forum, policy: AccessPolicy(), now: now),
             profiles: ProfileService(members: members, policy: AccessPolicy(), now: now),
-            renderer: renderer, mailTransport: transport, now: now, logger: logger)
+            grants: GrantService(grants: grantStore, members: members, policy: AccessPolicy(), now: now),
+            viewers: viewers, renderer: renderer, mailTransport: transport, now: now, logger: logger)
     }
 
     /// Applies pending migrations; returns what was applied.
@@ -90,7 +96,7 @@ public struct HearthServices: Sendable {
         let database = self.database
         let services = WebServices(
             accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, search: search, uploads: uploads,
-            blog: blog, profiles: profiles,
+            blog: blog, profiles: profiles, viewers: viewers,
             policy: AccessPolicy(),
             checkHealth: { try await database.ping() }, metricsText: metricsText, now: now)
         var settings = WebSettings(

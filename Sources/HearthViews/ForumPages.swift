@@ -187,7 +187,7 @@ public struct TopicPageView: Sendable, ShowsPosts {
         let pageURL = Paths.topic(topic, page: topicPage.page)
         let posts = topicPage.posts.map { post -> PostItem in
             let own = viewer != nil && post.author.id == viewer
-            let hidden = post.isDeleted && !own && !topicPage.viewerIsStaff
+            let hidden = !topicPage.visibility(of: post).isShown
             let tally = topicPage.reactions[post.id] ?? ReactionTally()
             let reactions = ReactionKind.allCases.map { kind in
                 PostItem.Reaction(
@@ -205,9 +205,9 @@ public struct TopicPageView: Sendable, ShowsPosts {
                 edited: post.editCount > 0, deleted: post.isDeleted, html: hidden ? "" : post.html,
                 quote: post.quotePostID.flatMap { topicPage.quotes[$0] }.map { quoteItem($0) },
                 reactions: hidden ? [] : reactions, canReact: viewer != nil && !post.isDeleted && topicPage.canReply,
-                canEdit: !post.isDeleted && (own || topicPage.viewerIsStaff),
-                canDelete: !post.isDeleted && (own || topicPage.viewerIsStaff),
-                canRestore: post.isDeleted && topicPage.viewerIsStaff,
+                canEdit: !post.isDeleted && (own || topicPage.powers.editOthers),
+                canDelete: !post.isDeleted && (own || topicPage.powers.deleteOthers),
+                canRestore: post.isDeleted && topicPage.powers.deleteOthers,
                 quoteURL: topicPage.canReply && !post.isDeleted
                     ? pageURL + (topicPage.page > 1 ? "&" : "?")
                         + "quote=\(post.id.rawValue)#reply"
@@ -219,7 +219,7 @@ public struct TopicPageView: Sendable, ShowsPosts {
             deleted: topic.deletedAt != nil, posts: posts, pageNumber: topicPage.page, pageCount: topicPage.pageCount,
             previousURL: topicPage.page > 1 ? Paths.topic(topic, page: topicPage.page - 1) : nil,
             nextURL: topicPage.page < topicPage.pageCount ? Paths.topic(topic, page: topicPage.page + 1) : nil,
-            canReply: topicPage.canReply, isStaff: topicPage.viewerIsStaff, loggedIn: viewer != nil,
+            canReply: topicPage.canReply, isStaff: topicPage.powers.moderates, loggedIn: viewer != nil,
             replyAction: "/t/\(topic.id.rawValue)/replies", stateAction: "/t/\(topic.id.rawValue)/state",
             quoting: quoting.map { quoteItem($0) }, quotePostID: quoting?.postID.rawValue, draft: draft)
     }

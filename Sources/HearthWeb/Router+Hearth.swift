@@ -18,7 +18,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
         MetricsMiddleware()
         ErrorMiddleware(pages: pages)
         APIKeyAuthenticator(apiKeys: services.apiKeys)
-        SessionAuthenticator(sessions: services.sessions)
+        SessionAuthenticator(sessions: services.sessions, viewers: services.viewers)
         LanguageMiddleware(defaultLanguage: settings.defaultLanguage)
         CSRFMiddleware(
             secureCookies: settings.secureCookies, errors: ErrorMiddleware(pages: pages),

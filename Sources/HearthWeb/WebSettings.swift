@@ -34,6 +34,8 @@ public struct WebServices: Sendable {
     public var uploads: UploadService
     public var blog: BlogService
     public var profiles: ProfileService
+    /// Builds the viewer behind a session, with the member's grants.
+    public var viewers: ViewerResolver
     public var policy: AccessPolicy
     /// Checks the database for `/healthz`; throws when it does not answer.
     public var checkHealth: @Sendable () async throws -> Void
@@ -44,7 +46,7 @@ public struct WebServices: Sendable {
     public init(
         accounts: AccountService, sessions: SessionService, apiKeys: APIKeyService, forum: ForumService,
         search: SearchService, uploads: UploadService, blog: BlogService, profiles: ProfileService,
-        policy: AccessPolicy,
+        viewers: ViewerResolver, policy: AccessPolicy,
         checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
         now: @escaping Now
     ) {
@@ -56,6 +58,7 @@ public struct WebServices: Sendable {
         self.uploads = uploads
         self.blog = blog
         self.profiles = profiles
+        self.viewers = viewers
         self.policy = policy
         self.checkHealth = checkHealth
         self.metricsText = metricsText

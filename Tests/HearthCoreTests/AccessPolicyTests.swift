@@ -25,15 +25,58 @@ struct AccessPolicyTests {
         }
     }
 
-    @Test("roles give their defaults")
+    /// Every action for every role, written out: a new action or a changed default shows up here.
+    static let expected: [Action: Set<Role>] = {
+        var table: [Action: Set<Role>] = [:]
+        for action in Action.allCases {
+            table[action] =
+                Action.everyMember.contains(action)
+                ? Set(Role.allCases)
+                : Action.moderation.contains(action) ? [.moderator, .communityManager] : [.communityManager]
+        }
+        return table
+    }()
+
+    @Test("roles give their defaults: every action × every role")
     func roles() {
-        #expect(policy.decide(viewer(.member), .post, at: evening).isAllowed)
-        #expect(!policy.decide(viewer(.member), .moderate, at: evening).isAllowed)
-        #expect(policy.decide(viewer(.moderator), .moderate, at: evening).isAllowed)
-        #expect(!policy.decide(viewer(.moderator), .administer, at: evening).isAllowed)
-        #expect(policy.decide(viewer(.communityManager), .administer, at: evening).isAllowed)
+        #expect(Self.expected[.hidePost] == [.moderator, .communityManager])
+        #expect(Self.expected[.manageCategories] == [.communityManager])
+        #expect(Self.expected[.flag] == Set(Role.allCases))
+        for action in Action.allCases {
+            for role in Role.allCases {
+                let resource: Resource = action == .editOwnProfile ? .member(MemberID(7)) : .community
+                let allowed = policy.decide(viewer(role), action, on: resource, at: evening).isAllowed
+                #expect(allowed == Self.expected[action]?.contains(role), "\(role) \(action)")
+            }
+        }
         #expect(policy.decide(viewer(.member), .editOwnProfile, on: .member(MemberID(7)), at: evening).isAllowed)
         #expect(!policy.decide(viewer(.member), .editOwnProfile, on: .member(MemberID(8)), at: evening).isAllowed)
+    }
+
+    @Test("a silenced member reads but cannot post or flag; a suspended one can do nothing but read")
+    func penalties() {
+        var silenced = viewer(.member)
+        silenced = Viewer(
+            member: {
+                var member = silenced.member
+                member.silencedUntil = evening.addingTimeInterval(3_600)
+                return member
+            }(), credential: silenced.credential)
+        #expect(policy.decide(silenced, .readCommunity, at: evening).isAllowed)
+        #expect(
+            policy.decide(silenced, .post, at: evening)
+                == .denied("You cannot post until 2026-11-24 20:30 UTC: a moderator has silenced your account."))
+        #expect(!policy.decide(silenced, .flag, at: evening).isAllowed)
+        #expect(policy.decide(silenced, .editOwnProfile, on: .member(MemberID(7)), at: evening).isAllowed)
+        #expect(policy.decide(silenced, .post, at: evening.addingTimeInterval(3_600)).isAllowed, "it ends by itself")
+
+        var member = viewer(.moderator).member
+        member.suspendedUntil = evening.addingTimeInterval(86_400)
+        let suspended = Viewer(member: member, credential: .session(SessionID(1)))
+        #expect(policy.decide(suspended, .readCommunity, at: evening).isAllowed)
+        for action in Action.allCases where action != .readCommunity {
+            #expect(!policy.decide(suspended, action, at: evening).isAllowed, "\(action)")
+        }
     }
 
     @Test("a read-scoped API key cannot act, whatever its owner's role")
@@ -41,20 +84,23 @@ struct AccessPolicyTests {
         let key = viewer(.communityManager, credential: .apiKey(APIKeyID(1), .read))
         #expect(policy.decide(key, .readCommunity, at: evening).isAllowed)
         #expect(policy.decide(key, .administer, at: evening) == .denied("This API key can only read."))
+        #expect(policy.decide(key, .seeRemoved, at: evening).isAllowed, "reading what staff read is reading")
+        #expect(!policy.decide(key, .hidePost, at: evening).isAllowed)
         let writer = viewer(.communityManager, credential: .apiKey(APIKeyID(1), .write))
         #expect(policy.decide(writer, .administer, at: evening).isAllowed)
     }
 
-    @Test("an evening advisor may moderate one category from 19:00 to 23:00 Paris time only")
+    @Test("an evening advisor may hide posts in one category from 19:00 to 23:00 Paris time only")
     func timeWindowedGrant() {
         let grant = Grant(
-            actions: [.moderate], scope: .category(3),
+            actions: [.hidePost], scope: .category(3),
             window: DailyWindow(startMinute: 19 * 60, endMinute: 23 * 60, timeZoneIdentifier: "Europe/Paris"))
         let advisor = viewer(.member, grants: [grant])
-        #expect(policy.decide(advisor, .moderate, on: .category(3), at: evening).isAllowed)
-        #expect(!policy.decide(advisor, .moderate, on: .category(4), at: evening).isAllowed)
+        #expect(policy.decide(advisor, .hidePost, on: .category(3), at: evening).isAllowed)
+        #expect(!policy.decide(advisor, .hidePost, on: .category(4), at: evening).isAllowed)
         #expect(
-            !policy.decide(advisor, .moderate, on: .category(3), at: evening.addingTimeInterval(3 * 3600)).isAllowed)
+            !policy.decide(advisor, .hidePost, on: .category(3), at: evening.addingTimeInterval(3 * 3600)).isAllowed)
+        #expect(!policy.decide(advisor, .suspendMember, on: .category(3), at: evening).isAllowed)
         #expect(!policy.decide(advisor, .administer, on: .category(3), at: evening).isAllowed)
     }
 
@@ -65,7 +111,7 @@ struct AccessPolicyTests {
         #expect(!night.contains(day))
         #expect(night.contains(day.addingTimeInterval(17 * 3600)))  // 23:00
         #expect(night.contains(day.addingTimeInterval(19 * 3600)))  // 01:00
-        let expired = Grant(actions: [.moderate], expiresAt: evening)
-        #expect(!policy.decide(viewer(.member, grants: [expired]), .moderate, at: evening).isAllowed)
+        let expired = Grant(actions: [.hidePost], expiresAt: evening)
+        #expect(!policy.decide(viewer(.member, grants: [expired]), .hidePost, at: evening).isAllowed)
     }
 }

@@ -13,7 +13,7 @@ struct MigrationTests {
         let database = try await TestDatabase.make(engine, migrated: false)
         defer { Task { await database.close() } }
         let applied = try await Migrator(database: database).migrate()
-        #expect(applied.map(\.number) == Array(1...9))
+        #expect(applied.map(\.number) == Array(1...Migration.all.count))
 
         let schema = try await SchemaDescription.describe(database)
         let snapshotURL = try #require(Bundle.module.url(forResource: "Snapshots/schema", withExtension: "txt"))

@@ -93,7 +93,7 @@ struct PageSnapshotTests {
                     postID: PostID(1), topicID: TopicID(1), number: 1, author: ana, excerpt: "Hello all, see")
             ],
             reactions: [PostID(1): ReactionTally(counts: [.like: 2, .heart: 1], mine: [.like])], page: 1, pageCount: 2,
-            viewerID: ana.id, viewerIsStaff: false, canReply: true)
+            viewerID: ana.id, canReply: true)
         let view = TopicPageView.make(
             page, chrome: chrome(renderer, language, title: topics[0].title), localization: localization,
             language: language, quoting: nil)

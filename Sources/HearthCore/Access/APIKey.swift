@@ -56,9 +56,13 @@ public struct APIKeyService: Sendable {
     static let lastUsedResolution: TimeInterval = 60
     private let keys: any APIKeyRepository
     private let members: any MemberRepository
+    private let viewers: ViewerResolver
     private let now: Now
 
-    public init(keys: any APIKeyRepository, members: any MemberRepository, now: @escaping Now) {
+    public init(
+        keys: any APIKeyRepository, members: any MemberRepository, viewers: ViewerResolver, now: @escaping Now
+    ) {
+        self.viewers = viewers
         self.keys = keys
         self.members = members
         self.now = now
@@ -109,6 +113,6 @@ public struct APIKeyService: Sendable {
         if key.lastUsedAt.map({ current.timeIntervalSince($0) >= Self.lastUsedResolution }) ?? true {
             try await keys.markUsed(key.id, at: current)
         }
-        return Viewer(member: member, credential: .apiKey(key.id, key.scope))
+        return try await viewers.viewer(member, credential: .apiKey(key.id, key.scope))
     }
 }

@@ -1,14 +1,55 @@
 import Foundation
 
-/// Everything a person can try to do that someone might not be allowed to.
+/// Everything a person can try to do that someone might not be allowed to. Each moderation power is its own
+/// action, so that a grant can hand out exactly one ("may hide posts in the beginners' category").
 public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     case readCommunity = "read_community"
     case post
+    case flag
     case editOwnProfile = "edit_own_profile"
-    case moderate
+    case manageAPIKeys = "manage_api_keys"
+
+    /// See deleted, hidden and held posts and removed topics.
+    case seeRemoved = "see_removed"
+    case editOthersPosts = "edit_others_posts"
+    case deleteOthersPosts = "delete_others_posts"
+    case hidePost = "hide_post"
+    case approvePost = "approve_post"
+    case handleFlags = "handle_flags"
+    case warnMember = "warn_member"
+    case silenceMember = "silence_member"
+    case suspendMember = "suspend_member"
+    case setSlowMode = "set_slow_mode"
+    case remindRules = "remind_rules"
+    case closeTopic = "close_topic"
+    case pinTopic = "pin_topic"
+    /// Start topics in a category only staff may start topics in.
+    case startStaffTopic = "start_staff_topic"
+    /// See what the triage engine read in a post.
+    case readTriage = "read_triage"
+    case viewModerationLog = "view_moderation_log"
+    case writeArticle = "write_article"
+
+    case manageCategories = "manage_categories"
+    case editGuidelines = "edit_guidelines"
     case manageMembers = "manage_members"
     case administer
-    case manageAPIKeys = "manage_api_keys"
+
+    /// What a moderator may do by role, and what a grant may hand to a member.
+    public static let moderation: Set<Action> = [
+        .seeRemoved, .editOthersPosts, .deleteOthersPosts, .hidePost, .approvePost, .handleFlags, .warnMember,
+        .silenceMember, .suspendMember, .setSlowMode, .remindRules, .closeTopic, .pinTopic, .startStaffTopic,
+        .readTriage, .viewModerationLog, .writeArticle,
+    ]
+
+    /// What every member may do by role (their own profile only for `editOwnProfile`).
+    public static let everyMember: Set<Action> = [.readCommunity, .post, .flag, .editOwnProfile, .manageAPIKeys]
+
+    /// Actions that change something: a penalty or a read key stops them.
+    public var writes: Bool {
+        self != .readCommunity && self != .seeRemoved && self != .readTriage
+            && self != .viewModerationLog
+    }
 }
 
 /// What an action is done on.
@@ -33,8 +74,9 @@ public enum Decision: Sendable, Equatable {
 
 /// The single place where permission is decided: a pure function of who, what action, on what, and when.
 ///
-/// Roles give the defaults; grants add delegated, possibly time-windowed powers; the credential can only
-/// narrow what the member could do (a read-scoped API key cannot post, whatever its owner's role).
+/// Roles give the defaults; grants add delegated, possibly time-windowed powers; the credential and the
+/// member's penalties can only narrow what the member could do (a read-scoped API key cannot post, whatever its
+/// owner's role; a silenced member cannot post until the silence ends).
 public struct AccessPolicy: Sendable {
     public init() {}
 
@@ -44,10 +86,17 @@ public struct AccessPolicy: Sendable {
         guard let viewer else {
             return action == .readCommunity ? .allowed : .denied("Please log in first.")
         }
-        if case .apiKey(_, .read) = viewer.credential, action != .readCommunity {
+        if case .apiKey(_, .read) = viewer.credential, action.writes {
             return .denied("This API key can only read.")
         }
-        if roleAllows(viewer.member, action, on: resource) {
+        let member = viewer.member
+        if action != .readCommunity, let until = member.suspendedUntil, until > date {
+            return .denied("Your account is suspended until \(Self.moment(until)).")
+        }
+        if action == .post || action == .flag, let until = member.silencedUntil, until > date {
+            return .denied("You cannot post until \(Self.moment(until)): a moderator has silenced your account.")
+        }
+        if Self.roleAllows(member, action, on: resource) {
             return .allowed
         }
         if viewer.grants.contains(where: { $0.covers(action, on: resource, at: date) }) {
@@ -65,16 +114,25 @@ public struct AccessPolicy: Sendable {
         }
     }
 
-    private func roleAllows(_ member: Member, _ action: Action, on resource: Resource) -> Bool {
-        switch action {
-        case .readCommunity, .post, .manageAPIKeys:
-            true
-        case .editOwnProfile:
-            resource == .member(member.id) || member.role == .communityManager
-        case .moderate:
-            member.role >= .moderator
-        case .manageMembers, .administer:
-            member.role == .communityManager
+    static func roleAllows(_ member: Member, _ action: Action, on resource: Resource) -> Bool {
+        switch member.role {
+        case .communityManager:
+            return true
+        case .moderator:
+            if Action.moderation.contains(action) { return true }
+        case .member:
+            break
         }
+        if action == .editOwnProfile { return resource == .member(member.id) }
+        return Action.everyMember.contains(action)
+    }
+
+    /// A date as people read it in a message: "2026-12-03 09:00 UTC".
+    static func moment(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ value: Int?) -> String { value.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
+        return "\(parts.year ?? 0)-\(two(parts.month))-\(two(parts.day)) \(two(parts.hour)):\(two(parts.minute)) UTC"
     }
 }

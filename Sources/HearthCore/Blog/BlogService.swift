@@ -17,11 +17,11 @@ public struct BlogService: Sendable {
     }
 
     public func isStaff(_ viewer: Viewer?) -> Bool {
-        policy.decide(viewer, .moderate, at: now()).isAllowed
+        policy.decide(viewer, .writeArticle, at: now()).isAllowed
     }
 
     public func create(_ viewer: Viewer?, _ draft: ArticleDraft) async throws -> Article {
-        try policy.authorize(viewer, .moderate, at: now())
+        try policy.authorize(viewer, .writeArticle, at: now())
         guard let author = viewer?.member else { throw HearthError.unauthorized("Please log in first.") }
         let checked = try check(draft)
         var slug = Slug.make(checked.title, fallback: "article")
@@ -47,7 +47,7 @@ public struct BlogService: Sendable {
     }
 
     public func update(_ viewer: Viewer?, _ id: ArticleID, _ draft: ArticleDraft) async throws -> Article {
-        try policy.authorize(viewer, .moderate, at: now())
+        try policy.authorize(viewer, .writeArticle, at: now())
         let checked = try check(draft)
         guard
             let article = try await articles.update(

@@ -59,11 +59,15 @@ public struct Topic: Sendable, Equatable, Identifiable {
     public var pinnedAt: Date?
     public var closedAt: Date?
     public var deletedAt: Date?
+    /// Set while the opening post waits for approval: only its author and moderators see the topic.
+    public var heldAt: Date?
+    /// Slow mode: the least time between one member's replies, until `slowModeUntil`.
+    public var slowMode: SlowMode?
 
     public init(
         id: TopicID, categoryID: CategoryID, author: MemberSummary, title: String, createdAt: Date,
         lastPostedAt: Date, lastPoster: MemberSummary, postCount: Int, highestNumber: Int, pinnedAt: Date?,
-        closedAt: Date?, deletedAt: Date?
+        closedAt: Date?, deletedAt: Date?, heldAt: Date? = nil, slowMode: SlowMode? = nil
     ) {
         self.id = id
         self.categoryID = categoryID
@@ -77,11 +81,26 @@ public struct Topic: Sendable, Equatable, Identifiable {
         self.pinnedAt = pinnedAt
         self.closedAt = closedAt
         self.deletedAt = deletedAt
+        self.heldAt = heldAt
+        self.slowMode = slowMode
     }
 
     public var slug: String { Slug.make(title) }
     public var isPinned: Bool { pinnedAt != nil }
     public var isClosed: Bool { closedAt != nil }
+}
+
+/// A delay between one member's replies in a topic, for a while: the calm way to slow a heated thread.
+public struct SlowMode: Sendable, Equatable, Codable {
+    public let seconds: Int
+    public let until: Date
+
+    public init(seconds: Int, until: Date) {
+        self.seconds = seconds
+        self.until = until
+    }
+
+    public func isActive(at date: Date) -> Bool { date < until }
 }
 
 /// Who wrote something, as lists and posts show them.
@@ -122,10 +141,13 @@ public struct Post: Sendable, Equatable, Identifiable {
     public var editedAt: Date?
     public var editCount: Int
     public var deletedAt: Date?
+    /// Whether moderation has hidden the post or holds it for approval.
+    public var moderation: PostModeration
 
     public init(
         id: PostID, topicID: TopicID, number: Int, author: MemberSummary, body: String, html: String,
-        quotePostID: PostID?, createdAt: Date, editedAt: Date?, editCount: Int, deletedAt: Date?
+        quotePostID: PostID?, createdAt: Date, editedAt: Date?, editCount: Int, deletedAt: Date?,
+        moderation: PostModeration = .visible
     ) {
         self.id = id
         self.topicID = topicID
@@ -138,9 +160,20 @@ public struct Post: Sendable, Equatable, Identifiable {
         self.editedAt = editedAt
         self.editCount = editCount
         self.deletedAt = deletedAt
+        self.moderation = moderation
     }
 
     public var isDeleted: Bool { deletedAt != nil }
+}
+
+/// Where moderation has put a post. Deletion is separate (`Post.deletedAt`): its author can delete a post, only
+/// moderation hides or holds one.
+public enum PostModeration: String, Sendable, Codable, CaseIterable {
+    case visible
+    /// Hidden pending review (by flags or a moderator): its author still sees it and may edit it.
+    case hidden
+    /// Held for approval before anyone but its author and the moderators sees it.
+    case pending
 }
 
 /// An earlier text of an edited post, kept so that staff (and the author) can see what changed.

@@ -13,16 +13,24 @@ extension ForumService {
         let pageCount = max(1, (topic.highestNumber + Self.postsPerPage - 1) / Self.postsPerPage)
         let page = min(max(1, requested), pageCount)
         let first = (page - 1) * Self.postsPerPage + 1
-        let posts = try await forum.posts(in: topicID, numbers: first...(first + Self.postsPerPage - 1))
-        let staff = isStaff(viewer, in: topic.categoryID)
+        let powers = powers(viewer, in: topic.categoryID)
+        let seer = PostVisibility.Viewer(memberID: viewer?.member.id, seesRemoved: powers.seeRemoved)
+        let stored = try await forum.posts(in: topicID, numbers: first...(first + Self.postsPerPage - 1))
+        let posts = stored.compactMap { Self.seen($0, in: topic, by: seer) }
         let quotedIDs = posts.compactMap(\.quotePostID)
         var quotes: [PostID: QuotedPost] = [:]
-        for quoted in try await forum.posts(ids: quotedIDs) where !quoted.isDeleted {
+        for quoted in try await forum.posts(ids: quotedIDs) {
+            guard let quotedTopic = quoted.topicID == topic.id ? topic : try await forum.topic(id: quoted.topicID),
+                PostVisibility.of(quoted, in: quotedTopic, for: seer).isShown, !quoted.isDeleted
+            else { continue }
             quotes[quoted.id] = QuotedPost(
                 postID: quoted.id, topicID: quoted.topicID, number: quoted.number, author: quoted.author,
                 excerpt: cooker.excerpt(quoted.body, maximumLength: Self.excerptLength))
         }
-        let reactions = try await forum.reactions(on: posts.map(\.id), viewer: viewer?.member.id)
+        // Reactions only on posts shown whole: a placeholder has none, on every surface.
+        let reactions = try await forum.reactions(
+            on: posts.filter { PostVisibility.of($0, in: topic, for: seer).isShown }.map(\.id),
+            viewer: viewer?.member.id)
         if let reader = viewer?.member.id, let last = posts.last,
             !readMarks.covers(topicID, upTo: last.number, by: reader)
         {
@@ -33,8 +41,8 @@ extension ForumService {
         let canPost = policy.decide(viewer, .post, on: .category(topic.categoryID.rawValue), at: date).isAllowed
         return TopicPage(
             topic: topic, category: category, posts: posts, quotes: quotes, reactions: reactions, page: page,
-            pageCount: pageCount, viewerID: viewer?.member.id, viewerIsStaff: staff,
-            canReply: canPost && (!topic.isClosed || staff) && topic.deletedAt == nil)
+            pageCount: pageCount, viewerID: viewer?.member.id, powers: powers,
+            canReply: canPost && (!topic.isClosed || powers.close) && topic.deletedAt == nil)
     }
 
     /// Topics by latest activity, overall or in one category, with the viewer's unread counts.
@@ -43,7 +51,7 @@ extension ForumService {
         limit: Int = 30
     ) async throws -> TopicList {
         let limit = min(max(limit, 1), 100)
-        let staff = isStaff(viewer, in: category)
+        let staff = may(viewer, .seeRemoved, in: category)
         let topics = try await forum.topics(
             TopicQuery(
                 categoryID: category, authorID: author, after: cursor, limit: limit + 1, includeDeleted: staff,
@@ -65,13 +73,28 @@ extension ForumService {
         let list = try await topicList(nil, category: category, limit: limit)
         let openings = try await forum.openingPosts(of: list.topics.map(\.id))
         return list.topics.compactMap { topic in
-            openings[topic.id].flatMap { $0.isDeleted ? nil : (topic, $0) }
+            openings[topic.id].flatMap { PostVisibility.isPublic($0, in: topic) ? (topic, $0) : nil }
+        }
+    }
+
+    /// The post as `viewer` may see it: itself, a placeholder without its text, or nil when they may not know it.
+    static func seen(_ post: Post, in topic: Topic, by viewer: PostVisibility.Viewer) -> Post? {
+        switch PostVisibility.of(post, in: topic, for: viewer) {
+        case .shown:
+            return post
+        case .placeholder:
+            var placeholder = post
+            placeholder.body = ""
+            placeholder.html = ""
+            return placeholder
+        case .absent:
+            return nil
         }
     }
 
     public func revisions(_ viewer: Viewer?, post postID: PostID) async throws -> [PostRevision] {
         let (post, topic) = try await visiblePost(postID, for: viewer)
-        guard post.author.id == viewer?.member.id || isStaff(viewer, in: topic.categoryID) else {
+        guard post.author.id == viewer?.member.id || may(viewer, .seeRemoved, in: topic.categoryID) else {
             throw HearthError.forbidden("Only the author and staff can see earlier versions of a post.")
         }
         return try await forum.revisions(of: postID)
@@ -79,12 +102,15 @@ extension ForumService {
 
     /// A post as a reply quoting it shows it, or nil when it is gone or hidden from the viewer.
     public func quote(_ viewer: Viewer?, of postID: PostID) async throws -> QuotedPost? {
-        guard let post = try? await visiblePost(postID, for: viewer).0, !post.isDeleted else { return nil }
+        guard let (post, topic) = try? await visiblePost(postID, for: viewer), !post.isDeleted,
+            PostVisibility.of(post, in: topic, for: visibilityViewer(viewer, in: topic.categoryID)).isShown
+        else { return nil }
         return QuotedPost(
             postID: post.id, topicID: post.topicID, number: post.number, author: post.author,
             excerpt: cooker.excerpt(post.body, maximumLength: Self.excerptLength))
     }
 
+    /// One post, when the viewer may see it whole; not found otherwise.
     public func post(_ viewer: Viewer?, id postID: PostID) async throws -> Post {
         try await visiblePost(postID, for: viewer).0
     }

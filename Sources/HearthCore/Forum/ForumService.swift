@@ -74,7 +74,7 @@ public struct ForumService: Sendable {
         _ viewer: Viewer?, name rawName: String, description: String, startPolicy: Category.StartPolicy,
         kind: Category.Kind = .forum
     ) async throws -> Category {
-        try policy.authorize(viewer, .administer, at: now())
+        try policy.authorize(viewer, .manageCategories, at: now())
         let name = rawName.withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...80).contains(name.count) else {
             throw HearthError.invalid("name", "Give the category a name of 1 to 80 characters.")
@@ -102,7 +102,7 @@ public struct ForumService: Sendable {
         guard category.kind != .comments else {
             throw HearthError.forbidden("Comments start from their article, not as topics.")
         }
-        if category.startPolicy == .staff, !isStaff(viewer, in: categoryID) {
+        if category.startPolicy == .staff, !may(viewer, .startStaffTopic, in: categoryID) {
             throw HearthError.forbidden("Only staff can start topics in \(category.name).")
         }
         let author = try member(viewer)
@@ -126,7 +126,7 @@ public struct ForumService: Sendable {
         let date = now()
         let topic = try await visibleTopic(topicID, for: viewer)
         try policy.authorize(viewer, .post, on: .category(topic.categoryID.rawValue), at: date)
-        if topic.isClosed, !isStaff(viewer, in: topic.categoryID) {
+        if topic.isClosed, !may(viewer, .closeTopic, in: topic.categoryID) {
             throw HearthError.forbidden("This topic is closed to new replies.")
         }
         let author = try member(viewer)
@@ -164,7 +164,7 @@ public struct ForumService: Sendable {
         let (post, topic) = try await visiblePost(postID, for: viewer)
         let editor = try member(viewer)
         try policy.authorize(viewer, .post, on: .category(topic.categoryID.rawValue), at: now())
-        guard post.author.id == editor.id || isStaff(viewer, in: topic.categoryID) else {
+        guard post.author.id == editor.id || may(viewer, .editOthersPosts, in: topic.categoryID) else {
             throw HearthError.forbidden("You can only edit your own posts.")
         }
         guard !post.isDeleted else { throw HearthError.conflict("Restore this post before editing it.") }
@@ -199,7 +199,7 @@ public struct ForumService: Sendable {
         let actor = try member(viewer)
         // Deleting is writing: a read-scoped key must be refused here as it is for edits and replies.
         try policy.authorize(viewer, .post, on: .category(topic.categoryID.rawValue), at: now())
-        guard post.author.id == actor.id || isStaff(viewer, in: topic.categoryID) else {
+        guard post.author.id == actor.id || may(viewer, .deleteOthersPosts, in: topic.categoryID) else {
             throw HearthError.forbidden("You can only delete your own posts.")
         }
         guard !post.isDeleted else { return }
@@ -211,7 +211,7 @@ public struct ForumService: Sendable {
     /// Brings a deleted post (and, for an opening post, its topic) back. Staff only.
     public func restore(_ viewer: Viewer?, post postID: PostID) async throws {
         let (post, topic) = try await visiblePost(postID, for: viewer)
-        guard isStaff(viewer, in: topic.categoryID) else {
+        guard may(viewer, .deleteOthersPosts, in: topic.categoryID) else {
             throw HearthError.forbidden("Only staff can restore deleted posts.")
         }
         guard post.isDeleted else { return }
@@ -232,14 +232,14 @@ public struct ForumService: Sendable {
 
     public func setPinned(_ viewer: Viewer?, topic topicID: TopicID, _ pinned: Bool) async throws {
         let topic = try await visibleTopic(topicID, for: viewer)
-        try policy.authorize(viewer, .moderate, on: .category(topic.categoryID.rawValue), at: now())
+        try policy.authorize(viewer, .pinTopic, on: .category(topic.categoryID.rawValue), at: now())
         try await forum.setPinned(topicID, at: pinned ? now() : nil)
         changes.bump(topicID)
     }
 
     public func setClosed(_ viewer: Viewer?, topic topicID: TopicID, _ closed: Bool) async throws {
         let topic = try await visibleTopic(topicID, for: viewer)
-        try policy.authorize(viewer, .moderate, on: .category(topic.categoryID.rawValue), at: now())
+        try policy.authorize(viewer, .closeTopic, on: .category(topic.categoryID.rawValue), at: now())
         try await forum.setClosed(topicID, at: closed ? now() : nil)
         changes.bump(topicID)
     }
@@ -264,9 +264,19 @@ public struct ForumService: Sendable {
 
     // MARK: Helpers
 
-    func isStaff(_ viewer: Viewer?, in categoryID: CategoryID?) -> Bool {
+    /// Whether the viewer may do `action` in the category (or anywhere, for nil).
+    func may(_ viewer: Viewer?, _ action: Action, in categoryID: CategoryID?) -> Bool {
         let resource: Resource = categoryID.map { .category($0.rawValue) } ?? .community
-        return policy.decide(viewer, .moderate, on: resource, at: now()).isAllowed
+        return policy.decide(viewer, action, on: resource, at: now()).isAllowed
+    }
+
+    /// What the viewer may do to the posts and the topic in a category, for the pages to offer.
+    public func powers(_ viewer: Viewer?, in categoryID: CategoryID) -> TopicPowers {
+        TopicPowers(
+            seeRemoved: may(viewer, .seeRemoved, in: categoryID),
+            editOthers: may(viewer, .editOthersPosts, in: categoryID),
+            deleteOthers: may(viewer, .deleteOthersPosts, in: categoryID),
+            pin: may(viewer, .pinTopic, in: categoryID), close: may(viewer, .closeTopic, in: categoryID))
     }
 
     private func member(_ viewer: Viewer?) throws -> Member {
@@ -278,22 +288,29 @@ public struct ForumService: Sendable {
     /// everyone else they do not exist.
     func visibleTopic(_ topicID: TopicID, for viewer: Viewer?) async throws -> Topic {
         guard let topic = try await forum.topic(id: topicID),
-            topic.deletedAt == nil || isStaff(viewer, in: topic.categoryID)
+            topic.deletedAt == nil && (topic.heldAt == nil || topic.author.id == viewer?.member.id)
+                || may(viewer, .seeRemoved, in: topic.categoryID)
         else {
             throw HearthError.notFound("This topic does not exist or was removed.")
         }
         return topic
     }
 
+    /// The post, whole, when the viewer may see it whole (see `PostVisibility`): actions on a post (edit,
+    /// react, quote, delete) start here, so a placeholder or an unknown post cannot be acted on.
     func visiblePost(_ postID: PostID, for viewer: Viewer?) async throws -> (Post, Topic) {
         guard let post = try await forum.post(id: postID) else {
             throw HearthError.notFound("This post does not exist.")
         }
         let topic = try await visibleTopic(post.topicID, for: viewer)
-        if post.isDeleted, post.author.id != viewer?.member.id, !isStaff(viewer, in: topic.categoryID) {
+        guard PostVisibility.of(post, in: topic, for: visibilityViewer(viewer, in: topic.categoryID)).isShown else {
             throw HearthError.notFound("This post does not exist.")
         }
         return (post, topic)
+    }
+
+    func visibilityViewer(_ viewer: Viewer?, in categoryID: CategoryID) -> PostVisibility.Viewer {
+        PostVisibility.Viewer(memberID: viewer?.member.id, seesRemoved: may(viewer, .seeRemoved, in: categoryID))
     }
 
     private func mentionedMembers(in body: String, excluding author: MemberID) async throws -> [MemberSummary] {
@@ -349,13 +366,13 @@ public struct TopicPage: Sendable {
     public let page: Int
     public let pageCount: Int
     public let viewerID: MemberID?
-    public let viewerIsStaff: Bool
+    public let powers: TopicPowers
     public let canReply: Bool
 
     public init(
         topic: Topic, category: Category, posts: [Post], quotes: [PostID: QuotedPost],
         reactions: [PostID: ReactionTally],
-        page: Int, pageCount: Int, viewerID: MemberID?, viewerIsStaff: Bool, canReply: Bool
+        page: Int, pageCount: Int, viewerID: MemberID?, powers: TopicPowers = TopicPowers(), canReply: Bool
     ) {
         self.topic = topic
         self.category = category
@@ -365,9 +382,38 @@ public struct TopicPage: Sendable {
         self.page = page
         self.pageCount = pageCount
         self.viewerID = viewerID
-        self.viewerIsStaff = viewerIsStaff
+        self.powers = powers
         self.canReply = canReply
     }
+
+    /// What the viewer sees of one of the page's posts (the page holds no post they may not know of).
+    public func visibility(of post: Post) -> PostVisibility {
+        PostVisibility.of(
+            post, in: topic, for: PostVisibility.Viewer(memberID: viewerID, seesRemoved: powers.seeRemoved))
+    }
+}
+
+/// What a viewer may do on a topic's page, beyond reading and replying.
+public struct TopicPowers: Sendable, Equatable {
+    public var seeRemoved = false
+    public var editOthers = false
+    public var deleteOthers = false
+    public var pin = false
+    public var close = false
+
+    public init(
+        seeRemoved: Bool = false, editOthers: Bool = false, deleteOthers: Bool = false, pin: Bool = false,
+        close: Bool = false
+    ) {
+        self.seeRemoved = seeRemoved
+        self.editOthers = editOthers
+        self.deleteOthers = deleteOthers
+        self.pin = pin
+        self.close = close
+    }
+
+    /// Whether the page shows any moderation control.
+    public var moderates: Bool { seeRemoved || editOthers || deleteOthers || pin || close }
 }
 
 /// A page of a topic list and the cursor to the next one.

@@ -40,10 +40,17 @@ public struct Member: Sendable, Equatable, Codable, Identifiable {
     public var role: Role
     public var language: Language?
     public let createdAt: Date
+    /// Until when a moderator has silenced the member (no posting, no flags); nil or past: not silenced.
+    public var silencedUntil: Date?
+    /// Until when the member may not log in or act at all; nil or past: not suspended.
+    public var suspendedUntil: Date?
+    /// Whether delegated powers are stored for the member, so that only they cost a look-up per request.
+    public var hasGrants: Bool
 
     public init(
         id: MemberID, email: String, handle: String, displayName: String, bio: String = "", avatarPath: String? = nil,
-        role: Role, language: Language?, createdAt: Date
+        role: Role, language: Language?, createdAt: Date, silencedUntil: Date? = nil, suspendedUntil: Date? = nil,
+        hasGrants: Bool = false
     ) {
         self.id = id
         self.email = email
@@ -54,6 +61,9 @@ public struct Member: Sendable, Equatable, Codable, Identifiable {
         self.role = role
         self.language = language
         self.createdAt = createdAt
+        self.silencedUntil = silencedUntil
+        self.suspendedUntil = suspendedUntil
+        self.hasGrants = hasGrants
     }
 }
 

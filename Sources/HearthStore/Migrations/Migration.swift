@@ -20,5 +20,7 @@ extension Migration {
         .avatars,
         .searchBacklog,
         .loginAttempts,
+        .grants,
+        .moderation,
     ]
 }

@@ -161,7 +161,7 @@ public struct SQLForumRepository: ForumRepository {
             conditions.append("t.category_id NOT IN (SELECT id FROM categories WHERE kind = 'comments')")
         }
         if let author = query.authorID { conditions.append("t.author_id = \(bind: author.rawValue)") }
-        if !query.includeDeleted { conditions.append("t.deleted_at IS NULL") }
+        if !query.includeDeleted { conditions.append(PublicPosts.topicCondition) }
         let older: (TopicCursor) -> SQLQueryString = { cursor in
             "(t.last_posted_at < \(bind: cursor.lastPostedAt) OR (t.last_posted_at = \(bind: cursor.lastPostedAt) AND t.id < \(bind: cursor.id.rawValue)))"
         }
@@ -203,7 +203,7 @@ public struct SQLForumRepository: ForumRepository {
 
     static let topicSelect: SQLQueryString = """
         SELECT t.id, t.category_id, t.title, t.created_at, t.last_posted_at, t.post_count, t.highest_number, \
-        t.pinned_at, t.closed_at, t.deleted_at, \
+        t.pinned_at, t.closed_at, t.deleted_at, t.held_at, t.slow_mode_seconds, t.slow_mode_until, \
         a.id AS a_id, a.handle AS a_handle, a.display_name AS a_display_name, a.role AS a_role, \
         l.id AS l_id, l.handle AS l_handle, l.display_name AS l_display_name, l.role AS l_role \
         FROM topics t JOIN members a ON a.id = t.author_id JOIN members l ON l.id = t.last_poster_id
@@ -222,7 +222,11 @@ public struct SQLForumRepository: ForumRepository {
             highestNumber: try row.decode(column: "highest_number", as: Int.self),
             pinnedAt: try optionalDate(row, "pinned_at"),
             closedAt: try optionalDate(row, "closed_at"),
-            deletedAt: try optionalDate(row, "deleted_at"))
+            deletedAt: try optionalDate(row, "deleted_at"),
+            heldAt: try optionalDate(row, "held_at"),
+            slowMode: try row.decode(column: "slow_mode_seconds", as: Int?.self).flatMap { seconds in
+                try optionalDate(row, "slow_mode_until").map { SlowMode(seconds: seconds, until: $0) }
+            })
     }
 
     // MARK: Posts
@@ -260,7 +264,7 @@ public struct SQLForumRepository: ForumRepository {
     static func posts(where condition: SQLQueryString, _ sql: any SQLDatabase) async throws -> [Post] {
         let statement: SQLQueryString = """
             SELECT p.id, p.topic_id, p.number, p.body, p.html, p.quote_post_id, p.created_at, p.edited_at, \
-            p.edit_count, p.deleted_at, a.id AS a_id, a.handle AS a_handle, a.display_name AS a_display_name, \
+            p.edit_count, p.deleted_at, p.moderation, a.id AS a_id, a.handle AS a_handle, a.display_name AS a_display_name, \
             a.role AS a_role, a.avatar_path AS a_avatar_path FROM posts p JOIN members a ON a.id = p.author_id
             """ + " WHERE " + condition + " ORDER BY p.topic_id, p.number"
         return try await sql.raw(statement).all().map(post)
@@ -278,7 +282,8 @@ public struct SQLForumRepository: ForumRepository {
             createdAt: try date(row, "created_at"),
             editedAt: try optionalDate(row, "edited_at"),
             editCount: try row.decode(column: "edit_count", as: Int.self),
-            deletedAt: try optionalDate(row, "deleted_at"))
+            deletedAt: try optionalDate(row, "deleted_at"),
+            moderation: PostModeration(rawValue: try row.decode(column: "moderation", as: String.self)) ?? .visible)
     }
 
     public func edit(_ postID: PostID, body: String, html: String, editorID: MemberID, at date: Date) async throws {

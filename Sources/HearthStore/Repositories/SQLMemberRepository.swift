@@ -12,6 +12,7 @@ public struct SQLMemberRepository: MemberRepository {
 
     static let columns = [
         "id", "email", "handle", "display_name", "bio", "avatar_path", "role", "language", "created_at",
+        "silenced_until", "suspended_until", "has_grants",
     ]
 
     public func create(_ member: NewMember) async throws -> Member {
@@ -173,7 +174,12 @@ public struct SQLMemberRepository: MemberRepository {
             avatarPath: try row.decode(column: prefix + "avatar_path", as: String?.self),
             role: summary.role,
             language: try row.decode(column: prefix + "language", as: String?.self).flatMap(Language.init(rawValue:)),
-            createdAt: Date(millisecondsSince1970: try row.decode(column: prefix + "created_at", as: Int64.self)))
+            createdAt: Date(millisecondsSince1970: try row.decode(column: prefix + "created_at", as: Int64.self)),
+            silencedUntil: try row.decode(column: prefix + "silenced_until", as: Int64?.self)
+                .map(Date.init(millisecondsSince1970:)),
+            suspendedUntil: try row.decode(column: prefix + "suspended_until", as: Int64?.self)
+                .map(Date.init(millisecondsSince1970:)),
+            hasGrants: try row.decode(column: prefix + "has_grants", as: Int64.self) != 0)
     }
 
     /// The member columns aliased with a prefix, for joins.

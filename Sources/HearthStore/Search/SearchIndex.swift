@@ -35,7 +35,7 @@ extension DatabaseEngine {
 /// Conditions both engines add to a search: visible posts in visible topics, and the query's filters.
 /// Assumes posts `p`, topics `t` and members `a` are joined.
 func searchFilters(_ query: SearchQuery) -> SQLQueryString {
-    var filters: SQLQueryString = " AND p.deleted_at IS NULL AND t.deleted_at IS NULL"
+    var filters: SQLQueryString = " AND " + PublicPosts.condition
     if let category = query.categoryID { filters = filters + " AND t.category_id = \(bind: category.rawValue)" }
     if let author = query.authorHandle { filters = filters + " AND a.handle = \(bind: author.lowercased())" }
     if let from = query.from { filters = filters + " AND p.created_at >= \(bind: from.millisecondsSince1970)" }

@@ -171,11 +171,9 @@ struct APIController: Sendable {
         let id = TopicID(try ForumPages.id(context))
         let page = try Self.numericCursor(request, atLeast: 1) ?? 1
         let topicPage = try await forum.topicPage(context.identity, topic: id, page: page)
-        let viewer = context.identity?.member.id
         let posts = topicPage.posts.map { post in
             APIModel.Post(
-                post, tally: topicPage.reactions[post.id],
-                hidden: post.isDeleted && post.author.id != viewer && !topicPage.viewerIsStaff)
+                post, tally: topicPage.reactions[post.id], hidden: !topicPage.visibility(of: post).isShown)
         }
         return APIModel.TopicWithPosts(
             topic: APIModel.Topic(topicPage.topic), category: APIModel.Category(topicPage.category), posts: posts,

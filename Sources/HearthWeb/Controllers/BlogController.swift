@@ -79,13 +79,13 @@ struct BlogController: Sendable {
     // MARK: Writing
 
     @Sendable func newForm(_ request: Request, context: Context) async throws -> Response {
-        try shared.services.policy.authorize(context.identity, .moderate, at: shared.services.now())
+        try shared.services.policy.authorize(context.identity, .writeArticle, at: shared.services.now())
         return try await formPage(nil, action: "/blog/new", heading: "blog_newHeading", errors: [], context: context)
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         var request = request
-        try shared.services.policy.authorize(context.identity, .moderate, at: shared.services.now())
+        try shared.services.policy.authorize(context.identity, .writeArticle, at: shared.services.now())
         let draft = try await readDraft(&request, context)
         do {
             let article = try await blog.create(context.identity, draft)
@@ -98,7 +98,7 @@ struct BlogController: Sendable {
     }
 
     @Sendable func editForm(_ request: Request, context: Context) async throws -> Response {
-        try shared.services.policy.authorize(context.identity, .moderate, at: shared.services.now())
+        try shared.services.policy.authorize(context.identity, .writeArticle, at: shared.services.now())
         let article = try await blog.article(context.identity, slug: context.parameters.get("slug") ?? "")
         return try await formPage(
             Self.draft(of: article), action: "/blog/\(article.slug)/edit", heading: "blog_editHeading", errors: [],
@@ -107,7 +107,7 @@ struct BlogController: Sendable {
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
         var request = request
-        try shared.services.policy.authorize(context.identity, .moderate, at: shared.services.now())
+        try shared.services.policy.authorize(context.identity, .writeArticle, at: shared.services.now())
         let article = try await blog.article(context.identity, slug: context.parameters.get("slug") ?? "")
         let draft = try await readDraft(&request, context)
         do {

@@ -60,7 +60,12 @@ struct ForumController: Sendable {
         let list = try await forum.topicList(
             context.identity, category: category.id, after: try ForumPages.cursor(request))
         let staffOnly = category.startPolicy == .staff
-        let canStart = context.identity != nil && (!staffOnly || context.identity!.member.role >= .moderator)
+        let canStart =
+            context.identity != nil
+            && (!staffOnly
+                || shared.services.policy.decide(
+                    context.identity, .startStaffTopic, on: .category(category.id.rawValue), at: shared.services.now()
+                ).isAllowed)
         let page = TopicListPage(
             page: try await shared.frame(category.name, context), heading: category.name,
             description: category.description.isEmpty ? nil : category.description,

@@ -15,6 +15,7 @@ enum CookieName {
 struct SessionAuthenticator: RouterMiddleware {
     typealias Context = HearthRequestContext
     let sessions: SessionService
+    let viewers: ViewerResolver
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -23,7 +24,7 @@ struct SessionAuthenticator: RouterMiddleware {
         if context.identity == nil, let secret = request.cookieValue(CookieName.session),
             let (session, member) = try await sessions.resolve(secret: secret)
         {
-            context.identity = Viewer(member: member, credential: .session(session.id))
+            context.identity = try await viewers.viewer(member, credential: .session(session.id))
             context.session = session
         }
         return try await next(request, context)
