@@ -25,6 +25,10 @@ public struct AppConfig: Sendable {
     public var trustedProxies: [AddressRange]
     /// Addresses that may read `/metrics`.
     public var metricsAllowed: [AddressRange]
+    /// When the community manager works, in the community's time zone ("defer to tomorrow", the night).
+    public var workingHours: WorkingHours
+    /// Weighted flags at which a post is hidden pending review.
+    public var flagHideThreshold: Double
 
     /// One configuration key: its dotted name (which swift-configuration maps to `HEARTH_…` in the
     /// environment), the default, and what it means. `AppConfig.keys` is the list the README documents.
@@ -74,6 +78,17 @@ public struct AppConfig: Sendable {
         Key(
             name: "hearth.metrics.allow", defaultValue: "127.0.0.1, ::1",
             help: "Addresses or CIDR blocks (comma-separated) that may read /metrics."),
+        Key(
+            name: "hearth.time.zone", defaultValue: "UTC",
+            help: "The community's time zone (an IANA name such as Europe/Paris), for working hours."),
+        Key(
+            name: "hearth.working.hours", defaultValue: "mon-fri 09:00-18:00",
+            help: "When the community manager works: \"mon-fri 09:00-18:00\"; deferred review items wake at the start."),
+        Key(
+            name: "hearth.flag.hide.threshold", defaultValue: "3",
+            help:
+                "Weighted flags (a settled member's counts 1, staff's the whole threshold) that hide a post for review."
+        ),
     ]
 
     /// Reads and checks the configuration. `overrides` are the flags given on the command line, by key name.
@@ -150,6 +165,30 @@ public struct AppConfig: Sendable {
         }
         trustedProxies = addresses("hearth.trusted.proxies")
         metricsAllowed = addresses("hearth.metrics.allow")
+        let (zoneKey, zoneText) = raw("hearth.time.zone")
+        var zone = TimeZone.gmt
+        if let zoneText {
+            if let found = TimeZone(identifier: zoneText) {
+                zone = found
+            } else {
+                problem(zoneKey, "expected a time zone name such as Europe/Paris or UTC, got \"\(zoneText)\".")
+            }
+        }
+        let (hoursKey, hoursText) = raw("hearth.working.hours")
+        if let hours = WorkingHours(hoursText ?? "mon-fri 09:00-18:00", timeZone: zone) {
+            workingHours = hours
+        } else {
+            problem(
+                hoursKey, "expected days and hours such as \"mon-fri 09:00-18:00\", got \"\(hoursText ?? "")\".")
+            workingHours = WorkingHours(timeZone: zone)
+        }
+        let (thresholdKey, thresholdText) = raw("hearth.flag.hide.threshold")
+        if let value = Double(thresholdText ?? "3"), value >= 0.5, value <= 100 {
+            flagHideThreshold = value
+        } else {
+            problem(thresholdKey, "expected a number from 0.5 to 100, got \"\(thresholdText ?? "")\".")
+            flagHideThreshold = 3
+        }
         communityName = raw("hearth.community.name").1 ?? "Hearth"
         mailFrom = raw("hearth.mail.from").1 ?? "hearth@localhost"
 

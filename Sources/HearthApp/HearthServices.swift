@@ -20,6 +20,10 @@ public struct HearthServices: Sendable {
     public let profiles: ProfileService
     public let grants: GrantService
     public let viewers: ViewerResolver
+    public let moderation: ModerationService
+    public let penalties: PenaltyService
+    public let calm: CalmTools
+    public let texts: CommunityTexts
     public let renderer: Renderer
     public let mailTransport: any MailTransport
     public let now: Now
@@ -55,13 +59,18 @@ public struct HearthServices: Sendable {
             hasher: hasher,
             mailer: TemplateAccountMailer(
                 renderer: renderer, transport: transport, from: config.mailFrom, communityName: config.communityName),
-            settings: settings, attempts: SQLAttemptRepository(database: database), now: now, logger: logger)
+            settings: settings, attempts: SQLAttemptRepository(database: database),
+            penalties: SQLPenaltyRepository(database: database), now: now, logger: logger)
         let grantStore = SQLGrantRepository(database: database)
         let viewers = ViewerResolver(grants: grantStore)
         let forum = ForumService(
             forum: SQLForumRepository(database: database),
             notifications: SQLNotificationRepository(database: database), members: members,
             cooker: SafeMarkdown(), policy: AccessPolicy(), now: now, logger: logger)
+        let moderationStore = SQLModerationRepository(database: database)
+        let penaltyStore = SQLPenaltyRepository(database: database)
+        let texts = CommunityTexts(
+            texts: SQLCommunityTextRepository(database: database), policy: AccessPolicy(), now: now)
         return HearthServices(
             config: config, database: database, accounts: accounts,
             sessions: SessionService(sessions: sessionStore, lifetime: settings.sessionLifetime, now: now),
@@ -78,7 +87,15 @@ public struct HearthServices: Sendable {
                 articles: SQLArticleRepository(database: database), forum: forum, policy: AccessPolicy(), now: now),
             profiles: ProfileService(members: members, policy: AccessPolicy(), now: now),
             grants: GrantService(grants: grantStore, members: members, policy: AccessPolicy(), now: now),
-            viewers: viewers, renderer: renderer, mailTransport: transport, now: now, logger: logger)
+            viewers: viewers,
+            moderation: ModerationService(
+                forum: forum, moderation: moderationStore, penalties: penaltyStore, members: members,
+                weights: FlagWeights(hideThreshold: config.flagHideThreshold), workingHours: config.workingHours,
+                policy: AccessPolicy(), now: now, logger: logger),
+            penalties: PenaltyService(
+                penalties: penaltyStore, members: members, sessions: sessionStore, policy: AccessPolicy(), now: now),
+            calm: CalmTools(forum: forum, moderation: moderationStore, texts: texts, policy: AccessPolicy(), now: now),
+            texts: texts, renderer: renderer, mailTransport: transport, now: now, logger: logger)
     }
 
     /// Applies pending migrations; returns what was applied.

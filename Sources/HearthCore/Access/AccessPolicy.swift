@@ -128,7 +128,7 @@ public struct AccessPolicy: Sendable {
     }
 
     /// A date as people read it in a message: "2026-12-03 09:00 UTC".
-    static func moment(_ date: Date) -> String {
+    public static func moment(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .gmt
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)

@@ -228,6 +228,10 @@ public struct MemberNotification: Sendable, Equatable, Identifiable {
         case mention
         case reply
         case quote
+        /// The member's post was hidden pending review (by flags or a moderator).
+        case hidden
+        /// The member's post, held for approval, was let through.
+        case approved
     }
 
     public let id: NotificationID

@@ -133,6 +133,10 @@ public protocol ForumRepository: Sendable {
     func topics(_ query: TopicQuery) async throws -> [Topic]
     func setPinned(_ topicID: TopicID, at date: Date?) async throws
     func setClosed(_ topicID: TopicID, at date: Date?) async throws
+    /// Sets or ends (nil) slow mode.
+    func setSlowMode(_ topicID: TopicID, _ slowMode: SlowMode?) async throws
+    /// When the member last posted in the topic, deleted posts included.
+    func lastPostDate(by memberID: MemberID, in topicID: TopicID) async throws -> Date?
 
     func post(id: PostID) async throws -> Post?
     func posts(ids: [PostID]) async throws -> [Post]

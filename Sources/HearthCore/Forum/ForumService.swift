@@ -119,10 +119,17 @@ public struct ForumService: Sendable {
         return (topic, post)
     }
 
-    /// Replies to a topic, optionally quoting a post. Closed topics take replies from staff only.
+    /// Replies to a topic, optionally quoting a post. Closed topics take replies from staff only; in slow mode a
+    /// member waits between replies (moderators' notices do not).
     public func reply(_ viewer: Viewer?, to topicID: TopicID, body rawBody: String, quoting quoteID: PostID? = nil)
         async throws -> Post
     {
+        try await reply(viewer, to: topicID, body: rawBody, quoting: quoteID, asNotice: false)
+    }
+
+    func reply(
+        _ viewer: Viewer?, to topicID: TopicID, body rawBody: String, quoting quoteID: PostID? = nil, asNotice: Bool
+    ) async throws -> Post {
         let date = now()
         let topic = try await visibleTopic(topicID, for: viewer)
         try policy.authorize(viewer, .post, on: .category(topic.categoryID.rawValue), at: date)
@@ -131,6 +138,17 @@ public struct ForumService: Sendable {
         }
         let author = try member(viewer)
         let body = try PostRules.body(rawBody)
+        if let slow = topic.slowMode, slow.isActive(at: date), !asNotice,
+            !may(viewer, .setSlowMode, in: topic.categoryID),
+            let last = try await forum.lastPostDate(by: author.id, in: topicID),
+            date.timeIntervalSince(last) < TimeInterval(slow.seconds)
+        {
+            let wait = Int((TimeInterval(slow.seconds) - date.timeIntervalSince(last)).rounded(.up))
+            throw HearthError.rateLimited(
+                message:
+                    "This topic is in slow mode: one reply per member every \(Self.duration(slow.seconds)). You can reply again in \(Self.duration(wait)); your text is kept below.",
+                retryAfterSeconds: max(1, wait))
+        }
         var quoted: Post?
         if let quoteID {
             guard let post = try await forum.post(id: quoteID), !post.isDeleted,
@@ -263,6 +281,14 @@ public struct ForumService: Sendable {
     }
 
     // MARK: Helpers
+
+    /// "45 seconds", "10 minutes", "2 hours".
+    static func duration(_ seconds: Int) -> String {
+        if seconds < 60 { return seconds == 1 ? "1 second" : "\(seconds) seconds" }
+        let minutes = (seconds + 59) / 60
+        if minutes < 120 { return minutes == 1 ? "1 minute" : "\(minutes) minutes" }
+        return "\((minutes + 59) / 60) hours"
+    }
 
     /// Whether the viewer may do `action` in the category (or anywhere, for nil).
     func may(_ viewer: Viewer?, _ action: Action, in categoryID: CategoryID?) -> Bool {

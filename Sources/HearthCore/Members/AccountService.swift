@@ -11,6 +11,8 @@ public struct AccountService: Sendable {
     private let settings: AccountSettings
     private let limits: LoginLimits
     private let attempts: any AttemptRepository
+    /// Where a suspended member's reason is read, to tell them at log-in.
+    private let penalties: (any PenaltyRepository)?
     private let now: Now
     private let logger: Logger
 
@@ -50,8 +52,10 @@ public struct AccountService: Sendable {
     public init(
         members: any MemberRepository, sessions: any SessionRepository, tokens: any OneTimeTokenRepository,
         hasher: any PasswordHasher, mailer: any AccountMailer, settings: AccountSettings,
-        attempts: any AttemptRepository, limits: LoginLimits? = nil, now: @escaping Now, logger: Logger
+        attempts: any AttemptRepository, penalties: (any PenaltyRepository)? = nil, limits: LoginLimits? = nil,
+        now: @escaping Now, logger: Logger
     ) {
+        self.penalties = penalties
         self.members = members
         self.sessions = sessions
         self.tokens = tokens
@@ -174,6 +178,12 @@ public struct AccountService: Sendable {
             throw HearthError.unauthorized("That e-mail and password do not match an account.")
         }
         try await limits.perAccount.reset(keys[0])
+        if let until = member.suspendedUntil, until > now() {
+            let reason = try await penalties?.penalties(of: member.id)
+                .first { $0.kind == .suspend && $0.isActive(at: now()) }?.reason
+            throw HearthError.forbidden(
+                "Your account is suspended until \(AccessPolicy.moment(until))" + (reason.map { ": \($0)" } ?? "."))
+        }
         return member
     }
 

@@ -44,8 +44,8 @@ extension Migration {
             .column("handled_at", type: .bigint)
             .column("outcome", type: .text)
             .run()
-        try await sql.create(index: "review_items_queue").on("review_items")
-            .column("handled_at").column("score").column("id").run()
+        // The queue reads open items by score, highest first, then oldest first.
+        try await sql.raw("CREATE INDEX review_items_queue ON review_items (handled_at, score DESC, id)").run()
         try await sql.create(index: "review_items_post").on("review_items").column("post_id").run()
 
         try await sql.create(table: "penalties")

@@ -194,6 +194,24 @@ public struct SQLForumRepository: ForumRepository {
         try await setTopicDate("closed_at", of: topicID, to: date)
     }
 
+    public func setSlowMode(_ topicID: TopicID, _ slowMode: SlowMode?) async throws {
+        try await database.write { sql in
+            try await sql.update("topics").set("slow_mode_seconds", to: slowMode.map { Int64($0.seconds) })
+                .set("slow_mode_until", to: slowMode?.until.millisecondsSince1970)
+                .where("id", .equal, topicID.rawValue).run()
+        }
+    }
+
+    public func lastPostDate(by memberID: MemberID, in topicID: TopicID) async throws -> Date? {
+        // Walks the topic's posts backwards on (topic_id, number): only runs while slow mode is on.
+        try await database.read { sql in
+            try await sql.select().column("created_at").from("posts")
+                .where("topic_id", .equal, topicID.rawValue).where("author_id", .equal, memberID.rawValue)
+                .orderBy("number", .descending).limit(1)
+                .first(decodingColumn: "created_at", as: Int64.self).map(Date.init(millisecondsSince1970:))
+        }
+    }
+
     private func setTopicDate(_ column: String, of topicID: TopicID, to date: Date?) async throws {
         try await database.write { sql in
             try await sql.update("topics").set(column, to: date?.millisecondsSince1970)
@@ -334,25 +352,30 @@ public struct SQLForumRepository: ForumRepository {
     }
 
     public func setDeleted(_ postID: PostID, at date: Date?, by memberID: MemberID) async throws {
-        try await database.write { sql in
-            guard
-                let row = try await sql.select().columns("topic_id", "number", "deleted_at").from("posts")
-                    .where("id", .equal, postID.rawValue).first()
-            else { throw HearthError.notFound("This post does not exist.") }
-            let wasDeleted = try row.decode(column: "deleted_at", as: Int64?.self) != nil
-            guard wasDeleted != (date != nil) else { return }
-            let topicID = try row.decode(column: "topic_id", as: Int64.self)
-            try await sql.update("posts")
-                .set("deleted_at", to: date?.millisecondsSince1970)
-                .set("deleted_by", to: date == nil ? nil : memberID.rawValue)
-                .where("id", .equal, postID.rawValue).run()
-            var topic = sql.update("topics")
-                .set(SQLIdentifier("post_count"), to: SQLRaw(date == nil ? "post_count + 1" : "post_count - 1"))
-            if try row.decode(column: "number", as: Int.self) == 1 {
-                topic = topic.set("deleted_at", to: date?.millisecondsSince1970)
-            }
-            try await topic.where("id", .equal, topicID).run()
+        try await database.write { sql in try await Self.setDeleted(postID, at: date, by: memberID, sql) }
+    }
+
+    /// Deletes (or restores) a post inside the caller's transaction; the review queue deletes this way too.
+    static func setDeleted(_ postID: PostID, at date: Date?, by memberID: MemberID, _ sql: any SQLDatabase)
+        async throws
+    {
+        guard
+            let row = try await sql.select().columns("topic_id", "number", "deleted_at").from("posts")
+                .where("id", .equal, postID.rawValue).first()
+        else { throw HearthError.notFound("This post does not exist.") }
+        let wasDeleted = try row.decode(column: "deleted_at", as: Int64?.self) != nil
+        guard wasDeleted != (date != nil) else { return }
+        let topicID = try row.decode(column: "topic_id", as: Int64.self)
+        try await sql.update("posts")
+            .set("deleted_at", to: date?.millisecondsSince1970)
+            .set("deleted_by", to: date == nil ? nil : memberID.rawValue)
+            .where("id", .equal, postID.rawValue).run()
+        var topic = sql.update("topics")
+            .set(SQLIdentifier("post_count"), to: SQLRaw(date == nil ? "post_count + 1" : "post_count - 1"))
+        if try row.decode(column: "number", as: Int.self) == 1 {
+            topic = topic.set("deleted_at", to: date?.millisecondsSince1970)
         }
+        try await topic.where("id", .equal, topicID).run()
     }
 
     // MARK: Dates

@@ -1,0 +1,154 @@
+import Foundation
+
+/// A flag about to be recorded.
+public struct NewFlag: Sendable, Equatable {
+    public var postID: PostID
+    public var reporterID: MemberID
+    public var reason: FlagReason
+    public var message: String?
+    public var weight: Double
+
+    public init(postID: PostID, reporterID: MemberID, reason: FlagReason, message: String?, weight: Double) {
+        self.postID = postID
+        self.reporterID = reporterID
+        self.reason = reason
+        self.message = message
+        self.weight = weight
+    }
+}
+
+/// What recording a flag led to.
+public struct FlagOutcome: Sendable, Equatable {
+    public let flag: PostFlag
+    /// The sum of the post's open flags' weights, this one included.
+    public let totalWeight: Double
+    /// Whether the flags hid the post just now.
+    public let hidPost: Bool
+    public let item: ReviewItem
+
+    public init(flag: PostFlag, totalWeight: Double, hidPost: Bool, item: ReviewItem) {
+        self.flag = flag
+        self.totalWeight = totalWeight
+        self.hidPost = hidPost
+        self.item = item
+    }
+}
+
+/// A review item about to be opened (or, when one is open for the same thing, merged into it).
+public struct NewReviewItem: Sendable, Equatable {
+    public var kind: ReviewItem.Kind
+    public var postID: PostID?
+    public var memberID: MemberID?
+    public var reasons: [String]
+    public var score: Double
+
+    public init(kind: ReviewItem.Kind, postID: PostID?, memberID: MemberID?, reasons: [String], score: Double) {
+        self.kind = kind
+        self.postID = postID
+        self.memberID = memberID
+        self.reasons = reasons
+        self.score = score
+    }
+
+    /// One open item per thing to review.
+    public var openKey: String {
+        "\(kind.rawValue):" + (postID.map { "p\($0.rawValue)" } ?? memberID.map { "m\($0.rawValue)" } ?? "-")
+    }
+}
+
+/// A decision on a review item, applied in one transaction with its effects and its log line.
+public struct ReviewDecision: Sendable, Equatable {
+    public var itemID: ReviewItemID
+    public var moderatorID: MemberID
+    public var outcome: ReviewItem.Outcome
+    /// The post's state afterwards, when the decision changes it.
+    public var postState: PostModeration?
+    /// Delete the post (soft, as its author would).
+    public var deletePost: Bool
+    /// Staff agreed with the flags (true), disagreed (false), or did not judge them (nil).
+    public var flagsAgreed: Bool?
+    public var log: NewLogEntry
+
+    public init(
+        itemID: ReviewItemID, moderatorID: MemberID, outcome: ReviewItem.Outcome, postState: PostModeration?,
+        deletePost: Bool, flagsAgreed: Bool?, log: NewLogEntry
+    ) {
+        self.itemID = itemID
+        self.moderatorID = moderatorID
+        self.outcome = outcome
+        self.postState = postState
+        self.deletePost = deletePost
+        self.flagsAgreed = flagsAgreed
+        self.log = log
+    }
+}
+
+/// Flags, the review queue, posts' moderation state and the audit log, as stored.
+public protocol ModerationRepository: Sendable {
+    /// How many posts the member wrote, and how many of their flags staff agreed and disagreed with.
+    func standing(of memberID: MemberID) async throws -> (posts: Int, agreed: Int, disagreed: Int)
+    /// Records the flag, opens or updates the post's review item, and hides the post when the open flags reach
+    /// `threshold` and it is visible, logging that: all in one transaction. Nil when the member already
+    /// flagged the post.
+    func flag(_ flag: NewFlag, threshold: Double, at date: Date) async throws -> FlagOutcome?
+    func flags(on postID: PostID) async throws -> [PostFlag]
+
+    /// Opens a review item, or merges the reasons and the higher score into the open one for the same thing.
+    @discardableResult
+    func open(_ item: NewReviewItem, at date: Date) async throws -> ReviewItem
+    func item(_ id: ReviewItemID) async throws -> ReviewItem?
+    /// The open item for a post, of any kind.
+    func openItems(for postID: PostID) async throws -> [ReviewItem]
+    /// Open items awake at `date`, highest score first, after the cursor.
+    func queue(after cursor: ReviewCursor?, limit: Int, awakeAt date: Date) async throws -> [ReviewItem]
+    func openCount(awakeAt date: Date) async throws -> Int
+    /// Claims an open item unless another moderator claimed it less than `staleAfter` ago; returns the item as
+    /// it is afterwards (claimed by whoever holds it), or nil when it is handled or unknown.
+    func claim(_ id: ReviewItemID, by memberID: MemberID, at date: Date, staleAfter: TimeInterval) async throws
+        -> ReviewItem?
+    /// Applies a decision unless the item was already handled; returns false then.
+    func decide(_ decision: ReviewDecision, at date: Date) async throws -> Bool
+    /// Lets an open item sleep until `until`; false when it is handled.
+    func sleep(_ id: ReviewItemID, until: Date, by memberID: MemberID, at date: Date) async throws -> Bool
+
+    /// Sets a post's moderation state outside the queue (a moderator's hide or approve), with its log line.
+    func setState(_ postID: PostID, to state: PostModeration, log: NewLogEntry, at date: Date) async throws
+
+    func log(_ entry: NewLogEntry, at date: Date) async throws
+    /// Newest first, before the id when given; filtered by actor or action.
+    func logEntries(before: Int64?, limit: Int, actorID: MemberID?, action: String?) async throws
+        -> [ModerationLogEntry]
+}
+
+/// A penalty about to be given.
+public struct NewPenalty: Sendable, Equatable {
+    public var memberID: MemberID
+    public var kind: Penalty.Kind
+    public var reason: String
+    public var endsAt: Date?
+    public var createdBy: MemberID
+
+    public init(memberID: MemberID, kind: Penalty.Kind, reason: String, endsAt: Date?, createdBy: MemberID) {
+        self.memberID = memberID
+        self.kind = kind
+        self.reason = reason
+        self.endsAt = endsAt
+        self.createdBy = createdBy
+    }
+}
+
+/// Penalties as stored; the member's `silenced_until` and `suspended_until` follow them in the same transaction.
+public protocol PenaltyRepository: Sendable {
+    func give(_ penalty: NewPenalty, log: NewLogEntry, at date: Date) async throws -> Penalty
+    func penalties(of memberID: MemberID) async throws -> [Penalty]
+    func penalty(_ id: PenaltyID) async throws -> Penalty?
+    func lift(_ id: PenaltyID, log: NewLogEntry, at date: Date) async throws -> Penalty?
+}
+
+/// Texts the community manager writes: the guidelines and the rules reminder, in each language.
+public protocol CommunityTextRepository: Sendable {
+    func text(_ name: String, language: Language) async throws -> String?
+    func setText(
+        _ name: String, language: Language, body: String, by memberID: MemberID, log: NewLogEntry, at date: Date)
+        async throws
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Logging
+
+/// Moderation that keeps its head: members flag, flags weigh by the reporter's standing and hide a post pending
+/// review (never delete it), and moderators work one queue. Everything a moderator does is logged.
+public struct ModerationService: Sendable {
+    /// A claim older than this no longer blocks another moderator (someone who claimed and left).
+    static let claimLifetime: TimeInterval = 30 * 60
+    /// The messages shown before a post in the queue.
+    static let contextSize = 3
+
+    let forum: ForumService
+    let moderation: any ModerationRepository
+    let penalties: any PenaltyRepository
+    let members: any MemberRepository
+    let weights: FlagWeights
+    let workingHours: WorkingHours
+    let policy: AccessPolicy
+    let now: Now
+    let logger: Logger
+
+    public init(
+        forum: ForumService, moderation: any ModerationRepository, penalties: any PenaltyRepository,
+        members: any MemberRepository, weights: FlagWeights = FlagWeights(),
+        workingHours: WorkingHours = WorkingHours(),
+        policy: AccessPolicy, now: @escaping Now, logger: Logger
+    ) {
+        self.forum = forum
+        self.moderation = moderation
+        self.penalties = penalties
+        self.members = members
+        self.weights = weights
+        self.workingHours = workingHours
+        self.policy = policy
+        self.now = now
+        self.logger = logger
+    }
+
+    // MARK: Flags
+
+    /// Flags a post, once per member. Returns what it led to; the reporter is told only that staff will look.
+    @discardableResult
+    public func flag(_ viewer: Viewer?, post postID: PostID, reason: FlagReason, message rawMessage: String? = nil)
+        async throws -> FlagOutcome
+    {
+        let date = now()
+        let (post, topic) = try await forum.visiblePost(postID, for: viewer)
+        try policy.authorize(viewer, .flag, on: .category(topic.categoryID.rawValue), at: date)
+        guard let reporter = viewer?.member else { throw HearthError.unauthorized("Please log in first.") }
+        guard post.author.id != reporter.id else {
+            throw HearthError.invalid("post", "You cannot flag your own post; edit or delete it instead.")
+        }
+        guard !post.isDeleted else { throw HearthError.conflict("This post was already deleted.") }
+        let message = rawMessage?.withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
+        if reason == .other, message?.isEmpty ?? true {
+            throw HearthError.invalid("message", "Tell the moderators what is wrong with this post.")
+        }
+        if let message, message.count > 1_000 {
+            throw HearthError.invalid("message", "A message to the moderators can be at most 1,000 characters long.")
+        }
+        let (posts, agreed, disagreed) = try await moderation.standing(of: reporter.id)
+        let standing = ReporterStanding(
+            accountAge: date.timeIntervalSince(reporter.createdAt), posts: posts, agreed: agreed, disagreed: disagreed)
+        let staff = policy.decide(viewer, .handleFlags, on: .category(topic.categoryID.rawValue), at: date).isAllowed
+        let weight = weights.weight(staff: staff, standing)
+        guard
+            let outcome = try await moderation.flag(
+                NewFlag(
+                    postID: postID, reporterID: reporter.id, reason: reason,
+                    message: message.flatMap { $0.isEmpty ? nil : $0 }, weight: weight),
+                threshold: weights.hideThreshold, at: date)
+        else {
+            throw HearthError.conflict("You have already flagged this post; the moderators have it.")
+        }
+        if outcome.hidPost {
+            forum.changes.bump(topic.id)
+            try await forum.notifications.create([
+                NewNotification(
+                    memberID: post.author.id, kind: .hidden, actorID: post.author.id, topicID: topic.id, postID: postID,
+                    createdAt: date)
+            ])
+            logger.notice(
+                "Post hidden by flags", metadata: ["post.id": "\(postID)", "weight": "\(outcome.totalWeight)"])
+        }
+        return outcome
+    }
+
+    // MARK: A moderator's direct hand
+
+    /// Hides or shows a post outside the queue (`hide`, `unhide`), or lets a held one through (`approve`).
+    public func moderate(
+        _ viewer: Viewer?, post postID: PostID, action: PostModerationAction, reason rawReason: String = ""
+    ) async throws {
+        let date = now()
+        let (post, topic) = try await forum.visiblePost(postID, for: viewer)
+        let actionNeeded: Action = action == .approve ? .approvePost : .hidePost
+        try policy.authorize(viewer, actionNeeded, on: .category(topic.categoryID.rawValue), at: date)
+        let actor = try Self.member(viewer)
+        let reason = try Self.reason(rawReason, required: false)
+        let target: PostModeration = action == .hide ? .hidden : .visible
+        guard post.moderation != target else { return }
+        if action == .approve, post.moderation != .pending {
+            throw HearthError.conflict("This post is not waiting for approval.")
+        }
+        try await moderation.setState(
+            postID, to: target,
+            log: NewLogEntry(
+                actorID: actor.id, action: action.rawValue, target: .post, targetID: postID.rawValue,
+                reason: reason), at: date)
+        // The queue's items about this post are settled by the same hand.
+        for item in try await moderation.openItems(for: postID) {
+            _ = try await moderation.decide(
+                ReviewDecision(
+                    itemID: item.id, moderatorID: actor.id, outcome: action == .hide ? .hidden : .approved,
+                    postState: nil, deletePost: false, flagsAgreed: action == .hide,
+                    log: NewLogEntry(
+                        actorID: actor.id, action: "resolve", target: .reviewItem, targetID: item.id.rawValue,
+                        reason: reason)), at: date)
+        }
+        forum.changes.bump(topic.id)
+        let kind: MemberNotification.Kind? = action == .hide ? .hidden : action == .approve ? .approved : nil
+        if let kind, post.author.id != actor.id {
+            try await forum.notifications.create([
+                NewNotification(
+                    memberID: post.author.id, kind: kind, actorID: actor.id, topicID: topic.id, postID: postID,
+                    createdAt: date)
+            ])
+        }
+    }
+
+    // MARK: The log
+
+    public func log(
+        _ viewer: Viewer?, before: Int64? = nil, limit: Int = 50, actor: MemberID? = nil,
+        action: String? = nil
+    ) async throws -> [ModerationLogEntry] {
+        try policy.authorize(viewer, .viewModerationLog, at: now())
+        return try await moderation.logEntries(
+            before: before, limit: min(max(limit, 1), 100), actorID: actor, action: action)
+    }
+
+    // MARK: Helpers
+
+    static func member(_ viewer: Viewer?) throws -> Member {
+        guard let member = viewer?.member else { throw HearthError.unauthorized("Please log in first.") }
+        return member
+    }
+
+    /// A moderator's reason, cleaned; required ones may not be empty.
+    static func reason(_ raw: String, required: Bool) throws -> String {
+        let reason = raw.withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
+        if required, reason.isEmpty { throw HearthError.invalid("reason", "Give a reason; the member will read it.") }
+        guard reason.count <= 500 else {
+            throw HearthError.invalid("reason", "A reason can be at most 500 characters long.")
+        }
+        return reason
+    }
+}
+
+/// What a moderator can do to a post directly.
+public enum PostModerationAction: String, Sendable, Codable, CaseIterable {
+    case hide
+    case unhide
+    case approve
+}

@@ -1,0 +1,351 @@
+import Foundation
+import HearthCore
+import SQLKit
+
+/// Flags, the review queue, posts' moderation state and the audit log. Each change that has effects (a flag
+/// that hides a post, a decision that deletes one) happens in one transaction with its log line.
+public struct SQLModerationRepository: ModerationRepository {
+    private let database: HearthDatabase
+
+    public init(database: HearthDatabase) {
+        self.database = database
+    }
+
+    // MARK: Flags
+
+    public func standing(of memberID: MemberID) async throws -> (posts: Int, agreed: Int, disagreed: Int) {
+        try await database.read { sql in
+            let posts =
+                try await sql.raw(
+                    "SELECT COUNT(*) AS n FROM posts WHERE author_id = \(bind: memberID.rawValue) AND deleted_at IS NULL"
+                ).first()?.decode(column: "n", as: Int.self) ?? 0
+            let row = try await sql.raw(
+                """
+                SELECT COALESCE(SUM(CASE WHEN agreed = 1 THEN 1 ELSE 0 END), 0) AS agreed, \
+                COALESCE(SUM(CASE WHEN agreed = 0 THEN 1 ELSE 0 END), 0) AS disagreed \
+                FROM flags WHERE reporter_id = \(bind: memberID.rawValue)
+                """
+            ).first()
+            return (
+                posts, try row?.decode(column: "agreed", as: Int.self) ?? 0,
+                try row?.decode(column: "disagreed", as: Int.self) ?? 0
+            )
+        }
+    }
+
+    public func flag(_ flag: NewFlag, threshold: Double, at date: Date) async throws -> FlagOutcome? {
+        try await database.write { sql in
+            let already = try await sql.select().column("id").from("flags")
+                .where("post_id", .equal, flag.postID.rawValue).where("reporter_id", .equal, flag.reporterID.rawValue)
+                .first()
+            guard already == nil else { return nil }
+            let id =
+                try await sql.insert(into: "flags")
+                .columns("post_id", "reporter_id", "reason", "message", "weight", "created_at")
+                .values(
+                    SQLBind(flag.postID.rawValue), SQLBind(flag.reporterID.rawValue), SQLBind(flag.reason.rawValue),
+                    SQLBind(flag.message), SQLBind(flag.weight), SQLBind(date.millisecondsSince1970)
+                )
+                .returning("id").first(decodingColumn: "id", as: Int64.self) ?? 0
+            let open = try await Self.flags(on: flag.postID, openOnly: true, sql)
+            let total = open.reduce(0) { $0 + $1.weight }
+            let item = try await Self.open(
+                NewReviewItem(
+                    kind: .flaggedPost, postID: flag.postID, memberID: nil, reasons: Self.reasons(open), score: total),
+                replacingReasons: true, at: date, sql)
+            let state = try await sql.select().column("moderation").from("posts")
+                .where("id", .equal, flag.postID.rawValue).first(decodingColumn: "moderation", as: String.self)
+            var hid = false
+            if total >= threshold, state == PostModeration.visible.rawValue {
+                try await Self.setState(flag.postID, to: .hidden, sql)
+                try await Self.log(
+                    NewLogEntry(
+                        actorID: nil, action: "hide (flags)", target: .post, targetID: flag.postID.rawValue,
+                        reason: Self.reasons(open).joined(separator: ", ")), at: date, sql)
+                hid = true
+            }
+            let stored = PostFlag(
+                id: FlagID(id), postID: flag.postID, reporterID: flag.reporterID, reason: flag.reason,
+                message: flag.message, weight: flag.weight, createdAt: date)
+            return FlagOutcome(flag: stored, totalWeight: total, hidPost: hid, item: item)
+        }
+    }
+
+    public func flags(on postID: PostID) async throws -> [PostFlag] {
+        try await database.read { sql in try await Self.flags(on: postID, openOnly: false, sql) }
+    }
+
+    static func flags(on postID: PostID, openOnly: Bool, _ sql: any SQLDatabase) async throws -> [PostFlag] {
+        var query = sql.select().columns("id", "post_id", "reporter_id", "reason", "message", "weight", "created_at")
+            .from("flags").where("post_id", .equal, postID.rawValue)
+        if openOnly { query = query.where("resolved_at", .is, SQLLiteral.null) }
+        return try await query.orderBy("id").all().map { row in
+            PostFlag(
+                id: FlagID(try row.decode(column: "id", as: Int64.self)), postID: postID,
+                reporterID: MemberID(try row.decode(column: "reporter_id", as: Int64.self)),
+                reason: FlagReason(rawValue: try row.decode(column: "reason", as: String.self)) ?? .other,
+                message: try row.decode(column: "message", as: String?.self),
+                weight: try row.decode(column: "weight", as: Double.self),
+                createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
+        }
+    }
+
+    /// "spam ×2", "other: “…”": what the reporters said, without who said it.
+    static func reasons(_ flags: [PostFlag]) -> [String] {
+        var lines: [String] = []
+        for reason in FlagReason.allCases {
+            let these = flags.filter { $0.reason == reason }
+            guard !these.isEmpty else { continue }
+            lines.append(these.count == 1 ? reason.rawValue : "\(reason.rawValue) ×\(these.count)")
+        }
+        lines += flags.compactMap { flag in flag.message.map { "“\($0)”" } }
+        return lines
+    }
+
+    // MARK: Review items
+
+    @discardableResult
+    public func open(_ item: NewReviewItem, at date: Date) async throws -> ReviewItem {
+        try await database.write { sql in try await Self.open(item, replacingReasons: false, at: date, sql) }
+    }
+
+    static func open(_ item: NewReviewItem, replacingReasons: Bool, at date: Date, _ sql: any SQLDatabase)
+        async throws -> ReviewItem
+    {
+        let key = item.openKey
+        if let row = try await sql.select().columns("id", "reasons", "score").from("review_items")
+            .where("open_key", .equal, key).first()
+        {
+            let id = try row.decode(column: "id", as: Int64.self)
+            var reasons = replacingReasons ? [] : decodeReasons(try row.decode(column: "reasons", as: String.self))
+            for reason in item.reasons where !reasons.contains(reason) { reasons.append(reason) }
+            let score =
+                replacingReasons ? item.score : max(item.score, try row.decode(column: "score", as: Double.self))
+            try await sql.update("review_items").set("reasons", to: encodeReasons(reasons)).set("score", to: score)
+                .set("updated_at", to: date.millisecondsSince1970).where("id", .equal, id).run()
+            return try await Self.item(ReviewItemID(id), sql)!
+        }
+        let id =
+            try await sql.insert(into: "review_items")
+            .columns("kind", "post_id", "member_id", "open_key", "reasons", "score", "created_at", "updated_at")
+            .values(
+                SQLBind(item.kind.rawValue), SQLBind(item.postID?.rawValue), SQLBind(item.memberID?.rawValue),
+                SQLBind(key), SQLBind(encodeReasons(item.reasons)), SQLBind(item.score),
+                SQLBind(date.millisecondsSince1970), SQLBind(date.millisecondsSince1970)
+            )
+            .returning("id").first(decodingColumn: "id", as: Int64.self) ?? 0
+        return try await Self.item(ReviewItemID(id), sql)!
+    }
+
+    public func item(_ id: ReviewItemID) async throws -> ReviewItem? {
+        try await database.read { sql in try await Self.item(id, sql) }
+    }
+
+    static func item(_ id: ReviewItemID, _ sql: any SQLDatabase) async throws -> ReviewItem? {
+        try await sql.raw(itemSelect + " WHERE r.id = \(bind: id.rawValue)").first().map(item)
+    }
+
+    public func openItems(for postID: PostID) async throws -> [ReviewItem] {
+        try await database.read { sql in
+            try await sql.raw(
+                Self.itemSelect + " WHERE r.post_id = \(bind: postID.rawValue) AND r.handled_at IS NULL ORDER BY r.id"
+            ).all().map(Self.item)
+        }
+    }
+
+    public func queue(after cursor: ReviewCursor?, limit: Int, awakeAt date: Date) async throws -> [ReviewItem] {
+        var statement =
+            Self.itemSelect
+            + " WHERE r.handled_at IS NULL AND (r.sleeps_until IS NULL OR r.sleeps_until <= \(bind: date.millisecondsSince1970))"
+        if let cursor {
+            statement =
+                statement
+                + " AND (r.score < \(bind: cursor.score) OR (r.score = \(bind: cursor.score) AND r.id > \(bind: cursor.id.rawValue)))"
+        }
+        let finished = statement + " ORDER BY r.score DESC, r.id LIMIT \(bind: limit)"
+        return try await database.read { sql in try await sql.raw(finished).all().map(Self.item) }
+    }
+
+    public func openCount(awakeAt date: Date) async throws -> Int {
+        try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT COUNT(*) AS n FROM review_items WHERE handled_at IS NULL \
+                AND (sleeps_until IS NULL OR sleeps_until <= \(bind: date.millisecondsSince1970))
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
+    public func claim(_ id: ReviewItemID, by memberID: MemberID, at date: Date, staleAfter: TimeInterval)
+        async throws -> ReviewItem?
+    {
+        try await database.write { sql in
+            // One UPDATE decides between two moderators claiming at once.
+            try await sql.raw(
+                """
+                UPDATE review_items SET claimed_by = \(bind: memberID.rawValue), \
+                claimed_at = \(bind: date.millisecondsSince1970) \
+                WHERE id = \(bind: id.rawValue) AND handled_at IS NULL AND (claimed_by IS NULL \
+                OR claimed_by = \(bind: memberID.rawValue) \
+                OR claimed_at <= \(bind: date.addingTimeInterval(-staleAfter).millisecondsSince1970))
+                """
+            ).run()
+            guard let item = try await Self.item(id, sql), item.isOpen else { return nil }
+            return item
+        }
+    }
+
+    public func decide(_ decision: ReviewDecision, at date: Date) async throws -> Bool {
+        try await database.write { sql in
+            guard
+                let row = try await sql.select().columns("post_id", "handled_at").from("review_items")
+                    .where("id", .equal, decision.itemID.rawValue).first(),
+                try row.decode(column: "handled_at", as: Int64?.self) == nil
+            else { return false }
+            let millis = date.millisecondsSince1970
+            try await sql.update("review_items").set("handled_at", to: millis)
+                .set("handled_by", to: decision.moderatorID.rawValue).set("outcome", to: decision.outcome.rawValue)
+                .set("open_key", to: SQLLiteral.null).where("id", .equal, decision.itemID.rawValue).run()
+            if let postID = try row.decode(column: "post_id", as: Int64?.self).map(PostID.init(rawValue:)) {
+                if let state = decision.postState { try await Self.setState(postID, to: state, sql) }
+                if decision.deletePost {
+                    try await SQLForumRepository.setDeleted(postID, at: date, by: decision.moderatorID, sql)
+                }
+                var flags = sql.update("flags").set("resolved_at", to: millis)
+                if let agreed = decision.flagsAgreed { flags = flags.set("agreed", to: agreed ? 1 : 0) }
+                try await flags.where("post_id", .equal, postID.rawValue).where("resolved_at", .is, SQLLiteral.null)
+                    .run()
+            }
+            try await Self.log(decision.log, at: date, sql)
+            return true
+        }
+    }
+
+    public func sleep(_ id: ReviewItemID, until: Date, by memberID: MemberID, at date: Date) async throws -> Bool {
+        try await database.write { sql in
+            guard try await Self.item(id, sql)?.isOpen == true else { return false }
+            try await sql.update("review_items").set("sleeps_until", to: until.millisecondsSince1970)
+                .set("updated_at", to: date.millisecondsSince1970).set("claimed_by", to: SQLLiteral.null)
+                .set("claimed_at", to: SQLLiteral.null).where("id", .equal, id.rawValue).run()
+            try await Self.log(
+                NewLogEntry(
+                    actorID: memberID, action: "defer", target: .reviewItem, targetID: id.rawValue,
+                    reason: "until \(Self.moment(until))"), at: date, sql)
+            return true
+        }
+    }
+
+    static let itemSelect: SQLQueryString = """
+        SELECT r.id, r.kind, r.post_id, r.member_id, r.reasons, r.score, r.created_at, r.updated_at, \
+        r.sleeps_until, r.claimed_at, r.handled_at, r.outcome, \
+        c.id AS c_id, c.handle AS c_handle, c.display_name AS c_display_name, c.role AS c_role, \
+        h.id AS h_id, h.handle AS h_handle, h.display_name AS h_display_name, h.role AS h_role \
+        FROM review_items r LEFT JOIN members c ON c.id = r.claimed_by LEFT JOIN members h ON h.id = r.handled_by
+        """
+
+    @Sendable static func item(_ row: any SQLRow) throws -> ReviewItem {
+        func summary(_ prefix: String) throws -> MemberSummary? {
+            try row.decode(column: prefix + "id", as: Int64?.self) == nil
+                ? nil : try SQLMemberRepository.summary(row, prefix: prefix)
+        }
+        func date(_ column: String) throws -> Date? {
+            try row.decode(column: column, as: Int64?.self).map(Date.init(millisecondsSince1970:))
+        }
+        return ReviewItem(
+            id: ReviewItemID(try row.decode(column: "id", as: Int64.self)),
+            kind: ReviewItem.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .flaggedPost,
+            postID: try row.decode(column: "post_id", as: Int64?.self).map(PostID.init(rawValue:)),
+            memberID: try row.decode(column: "member_id", as: Int64?.self).map(MemberID.init(rawValue:)),
+            reasons: decodeReasons(try row.decode(column: "reasons", as: String.self)),
+            score: try row.decode(column: "score", as: Double.self),
+            createdAt: try date("created_at") ?? Date(timeIntervalSince1970: 0),
+            updatedAt: try date("updated_at") ?? Date(timeIntervalSince1970: 0),
+            sleepsUntil: try date("sleeps_until"), claimedBy: try summary("c_"), claimedAt: try date("claimed_at"),
+            handledBy: try summary("h_"), handledAt: try date("handled_at"),
+            outcome: try row.decode(column: "outcome", as: String?.self).flatMap(ReviewItem.Outcome.init(rawValue:)))
+    }
+
+    static func encodeReasons(_ reasons: [String]) -> String {
+        (try? String(decoding: JSONEncoder().encode(reasons), as: UTF8.self)) ?? "[]"
+    }
+
+    static func decodeReasons(_ text: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+    }
+
+    // MARK: Posts' state
+
+    public func setState(_ postID: PostID, to state: PostModeration, log: NewLogEntry, at date: Date) async throws {
+        try await database.write { sql in
+            try await Self.setState(postID, to: state, sql)
+            try await Self.log(log, at: date, sql)
+        }
+    }
+
+    /// A post's state; a topic's hold follows its opening post's.
+    static func setState(_ postID: PostID, to state: PostModeration, _ sql: any SQLDatabase) async throws {
+        try await sql.update("posts").set("moderation", to: state.rawValue).where("id", .equal, postID.rawValue)
+            .run()
+        if state != .pending {
+            try await sql.raw(
+                """
+                UPDATE topics SET held_at = NULL WHERE held_at IS NOT NULL AND id = \
+                (SELECT topic_id FROM posts WHERE id = \(bind: postID.rawValue) AND number = 1)
+                """
+            ).run()
+        }
+    }
+
+    // MARK: The log
+
+    public func log(_ entry: NewLogEntry, at date: Date) async throws {
+        try await database.write { sql in try await Self.log(entry, at: date, sql) }
+    }
+
+    static func log(_ entry: NewLogEntry, at date: Date, _ sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "moderation_log")
+            .columns(
+                "actor_id", "action", "target_kind", "target_id", "reason", "text_before", "text_after", "created_at"
+            )
+            .values(
+                SQLBind(entry.actorID?.rawValue), SQLBind(entry.action), SQLBind(entry.target.rawValue),
+                SQLBind(entry.targetID), SQLBind(entry.reason), SQLBind(entry.textBefore), SQLBind(entry.textAfter),
+                SQLBind(date.millisecondsSince1970)
+            ).run()
+    }
+
+    public func logEntries(before: Int64?, limit: Int, actorID: MemberID?, action: String?) async throws
+        -> [ModerationLogEntry]
+    {
+        var statement: SQLQueryString = """
+            SELECT g.id, g.action, g.target_kind, g.target_id, g.reason, g.text_before, g.text_after, g.created_at, \
+            a.id AS a_id, a.handle AS a_handle, a.display_name AS a_display_name, a.role AS a_role \
+            FROM moderation_log g LEFT JOIN members a ON a.id = g.actor_id WHERE 1 = 1
+            """
+        if let before { statement = statement + " AND g.id < \(bind: before)" }
+        if let actorID { statement = statement + " AND g.actor_id = \(bind: actorID.rawValue)" }
+        if let action { statement = statement + " AND g.action = \(bind: action)" }
+        let finished = statement + " ORDER BY g.id DESC LIMIT \(bind: limit)"
+        return try await database.read { sql in
+            try await sql.raw(finished).all().map { row in
+                ModerationLogEntry(
+                    id: try row.decode(column: "id", as: Int64.self),
+                    actor: try row.decode(column: "a_id", as: Int64?.self) == nil
+                        ? nil : try SQLMemberRepository.summary(row, prefix: "a_"),
+                    action: try row.decode(column: "action", as: String.self),
+                    target: ModerationLogEntry.Target(rawValue: try row.decode(column: "target_kind", as: String.self))
+                        ?? .post,
+                    targetID: try row.decode(column: "target_id", as: Int64.self),
+                    reason: try row.decode(column: "reason", as: String.self),
+                    textBefore: try row.decode(column: "text_before", as: String?.self),
+                    textAfter: try row.decode(column: "text_after", as: String?.self),
+                    createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
+            }
+        }
+    }
+
+    static func moment(_ date: Date) -> String {
+        ISO8601DateFormatter().string(from: date)
+    }
+}
