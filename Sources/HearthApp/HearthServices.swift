@@ -113,7 +113,8 @@ public struct HearthServices: Sendable {
         let database = self.database
         let services = WebServices(
             accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, search: search, uploads: uploads,
-            blog: blog, profiles: profiles, viewers: viewers,
+            blog: blog, profiles: profiles, viewers: viewers, moderation: moderation, penalties: penalties, calm: calm,
+            texts: texts,
             policy: AccessPolicy(),
             checkHealth: { try await database.ping() }, metricsText: metricsText, now: now)
         var settings = WebSettings(

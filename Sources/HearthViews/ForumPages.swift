@@ -150,6 +150,16 @@ public struct PostItem: Sendable, Hashable {
     public let canDelete: Bool
     public let canRestore: Bool
     public var quoteURL: String?
+    /// Hidden by moderation, shown whole to its author and moderators with a note.
+    public var hiddenByModeration: Bool = false
+    /// Held for approval, shown to its author and moderators with a note.
+    public var pending: Bool = false
+    /// A placeholder stands for a hidden post the viewer may not read.
+    public var hiddenPlaceholder: Bool = false
+    public var canFlag: Bool = false
+    public var canHide: Bool = false
+    public var canUnhide: Bool = false
+    public var canApprove: Bool = false
 }
 
 public struct TopicPageView: Sendable, ShowsPosts {
@@ -177,6 +187,13 @@ public struct TopicPageView: Sendable, ShowsPosts {
     public let quoting: PostItem.Quote?
     public let quotePostID: Int64?
     public let draft: String
+    /// "Slow mode: one reply every 10 minutes, until 21:00", while it lasts.
+    public var slowModeNote: String?
+    public var canSlowMode: Bool = false
+    public var canRemindRules: Bool = false
+    public var slowModeAction: String = ""
+    public var remindAction: String = ""
+    public var slowModeActive: Bool = false
 
     public static func make(
         _ topicPage: TopicPage, chrome: PageChrome, localization: Localization, language: Language,
@@ -195,7 +212,9 @@ public struct TopicPageView: Sendable, ShowsPosts {
                     label: localization.text("reaction_\(kind.rawValue)", language),
                     count: tally.counts[kind].flatMap { $0 > 0 ? $0 : nil }, mine: tally.mine.contains(kind))
             }
-            return PostItem(
+            let visibility = topicPage.visibility(of: post)
+            let powers = topicPage.powers
+            var item = PostItem(
                 id: post.id.rawValue, number: post.number, anchor: "p\(post.number)",
                 authorName: post.author.displayName, authorURL: Paths.member(post.author.handle),
                 authorRole: post.author.role == .member
@@ -212,6 +231,15 @@ public struct TopicPageView: Sendable, ShowsPosts {
                     ? pageURL + (topicPage.page > 1 ? "&" : "?")
                         + "quote=\(post.id.rawValue)#reply"
                     : nil)
+            item.hiddenPlaceholder = visibility == .placeholder(.hidden)
+            item.hiddenByModeration = visibility.isShown && post.moderation == .hidden
+            item.pending = visibility.isShown && post.moderation == .pending
+            let live = visibility.isShown && !post.isDeleted
+            item.canFlag = live && viewer != nil && !own && powers.flag && post.moderation == .visible
+            item.canHide = live && powers.hide && post.moderation == .visible
+            item.canUnhide = live && powers.hide && post.moderation == .hidden
+            item.canApprove = live && powers.approve && post.moderation == .pending
+            return item
         }
         return TopicPageView(
             page: chrome, id: topic.id.rawValue, topicTitle: topic.title, categoryName: topicPage.category.name,
@@ -221,7 +249,18 @@ public struct TopicPageView: Sendable, ShowsPosts {
             nextURL: topicPage.page < topicPage.pageCount ? Paths.topic(topic, page: topicPage.page + 1) : nil,
             canReply: topicPage.canReply, isStaff: topicPage.powers.moderates, loggedIn: viewer != nil,
             replyAction: "/t/\(topic.id.rawValue)/replies", stateAction: "/t/\(topic.id.rawValue)/state",
-            quoting: quoting.map { quoteItem($0) }, quotePostID: quoting?.postID.rawValue, draft: draft)
+            quoting: quoting.map { quoteItem($0) }, quotePostID: quoting?.postID.rawValue, draft: draft,
+            slowModeNote: topicPage.activeSlowMode.map { slow in
+                localization.text(
+                    "slowMode_note", language,
+                    [
+                        "delay": Localization.duration(slow.seconds, language),
+                        "until": Localization.date(slow.until, language),
+                    ])
+            },
+            canSlowMode: topicPage.powers.slowMode, canRemindRules: topicPage.powers.remindRules,
+            slowModeAction: "/t/\(topic.id.rawValue)/slow-mode", remindAction: "/t/\(topic.id.rawValue)/remind",
+            slowModeActive: topicPage.activeSlowMode != nil)
     }
 
     /// The first letter of a name, upper-cased, for the badge shown when there is no picture.

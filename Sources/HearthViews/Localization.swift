@@ -88,6 +88,19 @@ public struct Localization: Sendable {
         "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.",
     ]
 
+    /// A length of time as people say it: "45 seconds", "10 minutes", "2 hours", "3 days" (or in French).
+    public static func duration(_ seconds: Int, _ language: Language) -> String {
+        let french = language == .french
+        func say(_ number: Int, _ english: String, _ frenchWord: String) -> String {
+            let word = french ? frenchWord : english
+            return "\(number) \(word)\(number == 1 ? "" : "s")"
+        }
+        if seconds < 60 { return say(seconds, "second", "seconde") }
+        if seconds < 2 * 3_600 { return say((seconds + 59) / 60, "minute", "minute") }
+        if seconds < 2 * 86_400 { return say((seconds + 3_599) / 3_600, "hour", "heure") }
+        return say((seconds + 86_399) / 86_400, "day", "jour")
+    }
+
     /// A date for `<time datetime>` and feeds: ISO 8601 in UTC, to the second.
     public static func isoDate(_ date: Date) -> String {
         let time = CivilTime(date)

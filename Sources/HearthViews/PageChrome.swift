@@ -8,6 +8,9 @@ public struct PageChrome: Sendable {
         public let roleName: String
         /// Nil rather than 0 when there are none: Mustache treats only false, nil and empty lists as "no".
         public let unreadNotifications: Int?
+        /// Whether the header links to the review queue, and how many items wait there (nil for none).
+        public let canReview: Bool
+        public let reviewCount: Int?
     }
 
     public let title: String
@@ -21,15 +24,15 @@ public struct PageChrome: Sendable {
     public let viewer: ViewerChrome?
     public let csrf: String
     public let signupOpen: Bool
-    /// The stylesheet's address (see `Stylesheet`).
-    public let stylesheet = Stylesheet.path
+    /// The stylesheet's address (see `Asset`).
+    public let stylesheet: String = Asset.stylesheet.path
     public var errors: [String]
     public var notice: String?
 
     public init(
         title: String, communityName: String, viewer: Member?, csrf: String, signupOpen: Bool,
         errors: [String] = [], notice: String? = nil, language: Language = .english, strings: [String: String] = [:],
-        unreadNotifications: Int = 0
+        unreadNotifications: Int = 0, reviewCount: Int? = nil
     ) {
         self.title = title
         self.lang = language.rawValue
@@ -40,7 +43,8 @@ public struct PageChrome: Sendable {
             ViewerChrome(
                 displayName: $0.displayName, handle: $0.handle,
                 roleName: strings["role_\($0.role.rawValue)"] ?? Self.roleName($0.role),
-                unreadNotifications: unreadNotifications > 0 ? unreadNotifications : nil)
+                unreadNotifications: unreadNotifications > 0 ? unreadNotifications : nil,
+                canReview: reviewCount != nil, reviewCount: reviewCount.flatMap { $0 > 0 ? $0 : nil })
         }
         self.csrf = csrf
         self.signupOpen = signupOpen

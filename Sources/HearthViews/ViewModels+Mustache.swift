@@ -27,6 +27,8 @@ extension PageChrome.ViewerChrome: MustacheParent {
         case "handle": handle
         case "roleName": roleName
         case "unreadNotifications": unreadNotifications
+        case "canReview": canReview
+        case "reviewCount": reviewCount
         default: nil
         }
     }
@@ -57,6 +59,12 @@ extension TopicPageView: MustacheParent {
         case "quoting": quoting
         case "quotePostID": quotePostID
         case "draft": draft
+        case "slowModeNote": slowModeNote
+        case "canSlowMode": canSlowMode
+        case "canRemindRules": canRemindRules
+        case "slowModeAction": slowModeAction
+        case "remindAction": remindAction
+        case "slowModeActive": slowModeActive
         default: nil
         }
     }
@@ -85,6 +93,13 @@ extension PostItem: MustacheParent {
         case "canDelete": canDelete
         case "canRestore": canRestore
         case "quoteURL": quoteURL
+        case "hiddenByModeration": hiddenByModeration
+        case "pending": pending
+        case "hiddenPlaceholder": hiddenPlaceholder
+        case "canFlag": canFlag
+        case "canHide": canHide
+        case "canUnhide": canUnhide
+        case "canApprove": canApprove
         default: nil
         }
     }

@@ -9,14 +9,14 @@ struct PageRenderer: Sendable {
 
     func chrome(
         title: String, context: HearthRequestContext, errors: [String] = [], notice: String? = nil,
-        unreadNotifications: Int = 0
+        unreadNotifications: Int = 0, reviewCount: Int? = nil
     ) -> PageChrome {
         PageChrome(
             title: title, communityName: settings.communityName, viewer: context.identity?.member,
             csrf: context.csrfToken, signupOpen: settings.signupMode == .open,
             errors: errors.map { renderer.localization.message($0, context.language) }, notice: notice,
             language: context.language, strings: renderer.localization.table(context.language),
-            unreadNotifications: unreadNotifications)
+            unreadNotifications: unreadNotifications, reviewCount: reviewCount)
     }
 
     /// The interface string for `key` in the request's language.

@@ -40,9 +40,12 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     FeedController(forum: services.forum, blog: services.blog, settings: settings).addRoutes(to: router)
     UploadController(uploads: services.uploads).addRoutes(to: router)
     MemberController(shared: forumPages, secureCookies: settings.secureCookies).addRoutes(to: router)
+    ModerationController(shared: forumPages).addRoutes(to: router)
     OperationsController(services: services, metricsAllowed: settings.metricsAllowed).addRoutes(to: router)
     AssetController().addRoutes(to: router)
-    APIController(services: services).addRoutes(to: router.group("/api/v1"))
+    let api = router.group("/api/v1").add(middleware: ReadOnlyKeyMiddleware())
+    APIController(services: services).addRoutes(to: api)
+    ModerationAPI(services: services).addRoutes(to: api)
     return router
 }
 

@@ -36,6 +36,10 @@ public struct WebServices: Sendable {
     public var profiles: ProfileService
     /// Builds the viewer behind a session, with the member's grants.
     public var viewers: ViewerResolver
+    public var moderation: ModerationService
+    public var penalties: PenaltyService
+    public var calm: CalmTools
+    public var texts: CommunityTexts
     public var policy: AccessPolicy
     /// Checks the database for `/healthz`; throws when it does not answer.
     public var checkHealth: @Sendable () async throws -> Void
@@ -46,7 +50,8 @@ public struct WebServices: Sendable {
     public init(
         accounts: AccountService, sessions: SessionService, apiKeys: APIKeyService, forum: ForumService,
         search: SearchService, uploads: UploadService, blog: BlogService, profiles: ProfileService,
-        viewers: ViewerResolver, policy: AccessPolicy,
+        viewers: ViewerResolver, moderation: ModerationService, penalties: PenaltyService, calm: CalmTools,
+        texts: CommunityTexts, policy: AccessPolicy,
         checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
         now: @escaping Now
     ) {
@@ -59,6 +64,10 @@ public struct WebServices: Sendable {
         self.blog = blog
         self.profiles = profiles
         self.viewers = viewers
+        self.moderation = moderation
+        self.penalties = penalties
+        self.calm = calm
+        self.texts = texts
         self.policy = policy
         self.checkHealth = checkHealth
         self.metricsText = metricsText

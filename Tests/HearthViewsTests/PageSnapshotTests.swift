@@ -52,7 +52,7 @@ struct PageSnapshotTests {
 
     func check(_ html: String, _ name: String) throws {
         // The stylesheet's address changes with every edit of the CSS; the snapshot keeps a fixed one.
-        let html = html.replacingOccurrences(of: Stylesheet.path, with: "/assets/hearth.css")
+        let html = html.replacingOccurrences(of: Asset.stylesheet.path, with: "/assets/hearth.css")
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
         let file = folder.appendingPathComponent("\(name).html")
         if ProcessInfo.processInfo.environment["HEARTH_RECORD_SNAPSHOTS"] == "1" {

@@ -19,6 +19,12 @@ struct APIKeyScopeTests {
         "POST /posts/{id}/reactions": #"{"kind": "like"}"#,
         "POST /articles": #"{"title": "An article", "body": "Text", "status": "published"}"#,
         "POST /articles/{id}/comments": #"{"body": "A comment"}"#,
+        "POST /posts/{id}/flags": #"{"reason": "spam"}"#,
+        "POST /posts/{id}/moderation": #"{"action": "hide"}"#,
+        "POST /review/{id}/actions": #"{"action": "claim"}"#,
+        "PUT /topics/{id}/slow-mode": #"{"seconds": 600, "until": "2030-01-01T00:00:00Z"}"#,
+        "POST /members/{id}/penalties": #"{"kind": "warn", "reason": "test"}"#,
+        "PUT /guidelines": #"{"language": "en", "body": "Be kind"}"#,
     ]
 
     @Test(

@@ -39,10 +39,12 @@ extension ForumService {
         }
         let date = now()
         let canPost = policy.decide(viewer, .post, on: .category(topic.categoryID.rawValue), at: date).isAllowed
-        return TopicPage(
+        var topicPage = TopicPage(
             topic: topic, category: category, posts: posts, quotes: quotes, reactions: reactions, page: page,
             pageCount: pageCount, viewerID: viewer?.member.id, powers: powers,
             canReply: canPost && (!topic.isClosed || powers.close) && topic.deletedAt == nil)
+        topicPage.activeSlowMode = topic.slowMode.flatMap { $0.isActive(at: date) ? $0 : nil }
+        return topicPage
     }
 
     /// Topics by latest activity, overall or in one category, with the viewer's unread counts.
@@ -113,5 +115,11 @@ extension ForumService {
     /// One post, when the viewer may see it whole; not found otherwise.
     public func post(_ viewer: Viewer?, id postID: PostID) async throws -> Post {
         try await visiblePost(postID, for: viewer).0
+    }
+
+    /// One post with its topic and what the viewer may do there.
+    public func postInContext(_ viewer: Viewer?, id postID: PostID) async throws -> (Post, Topic, TopicPowers) {
+        let (post, topic) = try await visiblePost(postID, for: viewer)
+        return (post, topic, powers(viewer, in: topic.categoryID))
     }
 }

@@ -302,7 +302,10 @@ public struct ForumService: Sendable {
             seeRemoved: may(viewer, .seeRemoved, in: categoryID),
             editOthers: may(viewer, .editOthersPosts, in: categoryID),
             deleteOthers: may(viewer, .deleteOthersPosts, in: categoryID),
-            pin: may(viewer, .pinTopic, in: categoryID), close: may(viewer, .closeTopic, in: categoryID))
+            pin: may(viewer, .pinTopic, in: categoryID), close: may(viewer, .closeTopic, in: categoryID),
+            hide: may(viewer, .hidePost, in: categoryID), approve: may(viewer, .approvePost, in: categoryID),
+            flag: may(viewer, .flag, in: categoryID), slowMode: may(viewer, .setSlowMode, in: categoryID),
+            remindRules: may(viewer, .remindRules, in: categoryID))
     }
 
     private func member(_ viewer: Viewer?) throws -> Member {
@@ -394,6 +397,8 @@ public struct TopicPage: Sendable {
     public let viewerID: MemberID?
     public let powers: TopicPowers
     public let canReply: Bool
+    /// Slow mode, while it lasts.
+    public var activeSlowMode: SlowMode?
 
     public init(
         topic: Topic, category: Category, posts: [Post], quotes: [PostID: QuotedPost],
@@ -426,20 +431,31 @@ public struct TopicPowers: Sendable, Equatable {
     public var deleteOthers = false
     public var pin = false
     public var close = false
+    public var hide = false
+    public var approve = false
+    public var flag = false
+    public var slowMode = false
+    public var remindRules = false
 
     public init(
         seeRemoved: Bool = false, editOthers: Bool = false, deleteOthers: Bool = false, pin: Bool = false,
-        close: Bool = false
+        close: Bool = false, hide: Bool = false, approve: Bool = false, flag: Bool = false, slowMode: Bool = false,
+        remindRules: Bool = false
     ) {
         self.seeRemoved = seeRemoved
         self.editOthers = editOthers
         self.deleteOthers = deleteOthers
         self.pin = pin
         self.close = close
+        self.hide = hide
+        self.approve = approve
+        self.flag = flag
+        self.slowMode = slowMode
+        self.remindRules = remindRules
     }
 
-    /// Whether the page shows any moderation control.
-    public var moderates: Bool { seeRemoved || editOthers || deleteOthers || pin || close }
+    /// Whether the page shows the topic's moderation controls (pin, close, slow mode, the reminder).
+    public var moderates: Bool { pin || close || slowMode || remindRules }
 }
 
 /// A page of a topic list and the cursor to the next one.

@@ -109,8 +109,10 @@ enum APIModel {
         let deleted: Bool
         let reactions: [String: Int]
         let myReactions: [String]
+        /// For staff only: "visible", "hidden" or "pending".
+        let moderation: String?
 
-        init(_ post: HearthCore.Post, tally: ReactionTally? = nil, hidden: Bool = false) {
+        init(_ post: HearthCore.Post, tally: ReactionTally? = nil, hidden: Bool = false, forStaff: Bool = false) {
             id = post.id.rawValue
             topicId = post.topicID.rawValue
             number = post.number
@@ -124,6 +126,7 @@ enum APIModel {
             deleted = post.isDeleted
             reactions = Dictionary(uniqueKeysWithValues: (tally?.counts ?? [:]).map { ($0.key.rawValue, $0.value) })
             myReactions = (tally?.mine ?? []).map(\.rawValue).sorted()
+            moderation = forStaff ? post.moderation.rawValue : nil
         }
     }
 

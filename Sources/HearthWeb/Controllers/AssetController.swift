@@ -1,7 +1,7 @@
 import HearthViews
 import Hummingbird
 
-/// The stylesheet, at an address that changes with its content, so it can be cached for a year.
+/// The stylesheet and scripts, at addresses that change with their content, so they can be cached for a year.
 struct AssetController: Sendable {
     typealias Context = HearthRequestContext
 
@@ -10,14 +10,12 @@ struct AssetController: Sendable {
     }
 
     @Sendable func asset(_ request: Request, context: Context) async throws -> Response {
-        guard "/assets/" + (context.parameters.get("name") ?? "") == Stylesheet.path, !Stylesheet.bytes.isEmpty else {
+        guard let asset = Asset.at("/assets/" + (context.parameters.get("name") ?? "")) else {
             throw HTTPError(.notFound)
         }
         return Response(
             status: .ok,
-            headers: [
-                .contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=31536000, immutable",
-            ],
-            body: .init(byteBuffer: ByteBuffer(bytes: Stylesheet.bytes)))
+            headers: [.contentType: asset.contentType, .cacheControl: "public, max-age=31536000, immutable"],
+            body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
     }
 }

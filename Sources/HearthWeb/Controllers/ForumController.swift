@@ -19,6 +19,8 @@ struct ForumController: Sendable {
         router.get("/t/:id/:slug", use: topic)
         router.post("/t/:id/replies", use: reply)
         router.post("/t/:id/state", use: changeState)
+        router.post("/t/:id/slow-mode", use: slowMode)
+        router.post("/t/:id/remind", use: remindRules)
         router.get("/new-topic", use: newTopicForm)
         router.post("/new-topic", use: startTopic)
     }
@@ -157,7 +159,39 @@ struct ForumController: Sendable {
             return try await topicResponse(
                 id, page: Int.max, quoting: quoteID, draft: form.text("body"), errors: fields.map(\.message),
                 status: .unprocessableContent, context: context)
+        } catch HearthError.rateLimited(let message, let seconds) {
+            // Slow mode: the reply waits in the form, nothing lost.
+            var response = try await topicResponse(
+                id, page: Int.max, quoting: quoteID, draft: form.text("body"),
+                errors: [pages.renderer.localization.message(message, context.language)], status: .tooManyRequests,
+                context: context)
+            response.headers[.retryAfter] = String(seconds)
+            return response
         }
+    }
+
+    /// Starts slow mode (`seconds` between one member's replies, for `hours`), or ends it (`seconds` 0).
+    @Sendable func slowMode(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let id = TopicID(try ForumPages.id(context))
+        let form = try await request.form(context: context)
+        let seconds = Int(form.text("seconds")) ?? -1
+        if seconds == 0 {
+            try await shared.services.calm.endSlowMode(context.identity, topic: id)
+        } else {
+            let hours = Double(form.text("hours")) ?? 0
+            try await shared.services.calm.setSlowMode(
+                context.identity, topic: id, seconds: seconds,
+                until: shared.services.now().addingTimeInterval(hours * 3_600))
+        }
+        return SessionCookies.redirect(to: "/t/\(id.rawValue)")
+    }
+
+    /// Posts the rules reminder in the reader's language.
+    @Sendable func remindRules(_ request: Request, context: Context) async throws -> Response {
+        let id = TopicID(try ForumPages.id(context))
+        let post = try await shared.services.calm.remindRules(context.identity, topic: id, language: context.language)
+        return SessionCookies.redirect(to: PostController.location(of: post))
     }
 
     @Sendable func changeState(_ request: Request, context: Context) async throws -> Response {
@@ -201,8 +235,12 @@ struct ForumController: Sendable {
     }
 
     private func startableCategories(_ context: Context) async throws -> [HearthCore.Category] {
-        let staff = (context.identity?.member.role ?? .member) >= .moderator
-        return try await forum.categories().filter { $0.startPolicy == .everyone || staff }
+        let policy = shared.services.policy
+        let now = shared.services.now()
+        return try await forum.categories().filter {
+            $0.startPolicy == .everyone
+                || policy.decide(context.identity, .startStaffTopic, on: .category($0.id.rawValue), at: now).isAllowed
+        }
     }
 
     private func newTopicPage(

@@ -12,12 +12,28 @@ struct ForumPages: Sendable {
 
     var forum: ForumService { services.forum }
 
-    /// The page frame, with the viewer's unread notifications counted.
+    /// The page frame, with the viewer's unread notifications counted, the review queue's size for moderators,
+    /// and a silenced member told why and until when.
     func frame(_ title: String, _ context: Context, errors: [String] = [], notice: String? = nil) async throws
         -> PageChrome
     {
         let unread = try await forum.unreadNotificationCount(context.identity)
-        return pages.chrome(title: title, context: context, errors: errors, notice: notice, unreadNotifications: unread)
+        let now = services.now()
+        let reviewCount: Int? =
+            services.policy.decide(context.identity, .handleFlags, at: now).isAllowed
+            ? try await services.moderation.pendingCount(context.identity) : nil
+        var notice = notice
+        if let member = context.identity?.member,
+            let silence = try await services.penalties.active(of: member)
+                .first(where: { $0.kind == .silence }), let until = silence.endsAt
+        {
+            notice = pages.text(
+                "penalty_silencedNote", context,
+                ["until": Localization.date(until, context.language), "reason": silence.reason])
+        }
+        return pages.chrome(
+            title: title, context: context, errors: errors, notice: notice, unreadNotifications: unread,
+            reviewCount: reviewCount)
     }
 
     func listItems(_ list: TopicList, _ context: Context) async throws -> [TopicListItem] {

@@ -17,6 +17,35 @@ struct PostController: Sendable {
         router.post("/p/:id/delete", use: delete)
         router.post("/p/:id/restore", use: restore)
         router.post("/p/:id/react", use: react)
+        router.post("/p/:id/flag", use: flag)
+        router.post("/p/:id/moderation", use: moderate)
+    }
+
+    /// A member's flag: the reason and message fields carry the post's id, since every post's flag form shares
+    /// the page's one form.
+    @Sendable func flag(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let id = PostID(try ForumPages.id(context))
+        let form = try await request.form(context: context)
+        let field = { (name: String) in form["\(name)-\(id.rawValue)"] ?? form.text(name) }
+        guard let reason = FlagReason(rawValue: field("reason")) else {
+            throw HearthError.invalid("reason", "Choose why this post needs a moderator.")
+        }
+        try await shared.services.moderation.flag(context.identity, post: id, reason: reason, message: field("message"))
+        return SessionCookies.redirect(to: Self.location(of: try await forum.post(context.identity, id: id)))
+    }
+
+    /// A moderator hides, shows again or approves a post from the topic page.
+    @Sendable func moderate(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let id = PostID(try ForumPages.id(context))
+        let form = try await request.form(context: context)
+        guard let action = PostModerationAction(rawValue: form.text("action")) else {
+            throw HearthError.invalid("action", "Choose hide, show again or approve.")
+        }
+        try await shared.services.moderation.moderate(
+            context.identity, post: id, action: action, reason: form.text("reason"))
+        return SessionCookies.redirect(to: Self.location(of: try await forum.post(context.identity, id: id)))
     }
 
     @Sendable func editForm(_ request: Request, context: Context) async throws -> Response {

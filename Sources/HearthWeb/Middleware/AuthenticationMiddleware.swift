@@ -45,3 +45,18 @@ struct APIKeyAuthenticator: AuthenticatorMiddleware {
         return viewer
     }
 }
+
+/// Refuses any write to the API from a read-scoped key before the body is read: the policy refuses it again in
+/// Core, but a key that can only read should hear so whatever it sends.
+struct ReadOnlyKeyMiddleware: RouterMiddleware {
+    typealias Context = HearthRequestContext
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if case .apiKey(_, .read) = context.identity?.credential, request.method != .get, request.method != .head {
+            throw HearthError.forbidden("This API key can only read.")
+        }
+        return try await next(request, context)
+    }
+}

@@ -83,6 +83,8 @@ struct CSRFMiddleware: RouterMiddleware {
 /// A parsed `application/x-www-form-urlencoded` body.
 struct FormFields: Sendable {
     private var values: [String: String] = [:]
+    /// Later values of names sent more than once (checkboxes), in order.
+    private var repeated: [String: [String]] = [:]
 
     /// The first value of each name wins. A name or value that is not valid percent-encoded UTF-8 reads as "".
     init(_ body: String) {
@@ -95,8 +97,11 @@ struct FormFields: Sendable {
             guard !pair.isEmpty else { continue }
             let equals = pair.firstIndex(of: UInt8(ascii: "="))
             let name = Self.decode(pair[..<(equals ?? pair.endIndex)])
+            let value = equals.map { Self.decode(pair[($0 + 1)...]) } ?? ""
             if values[name] == nil {
-                values[name] = equals.map { Self.decode(pair[($0 + 1)...]) } ?? ""
+                values[name] = value
+            } else {
+                repeated[name, default: []].append(value)
             }
         }
     }
@@ -109,6 +114,9 @@ struct FormFields: Sendable {
 
     /// The field's value, or "" when absent.
     func text(_ name: String) -> String { values[name] ?? "" }
+
+    /// Every value sent under the name (ticked checkboxes), in order.
+    func all(_ name: String) -> [String] { (values[name].map { [$0] } ?? []) + repeated[name, default: []] }
 
     /// `+` is a space and `%XX` a byte; done on bytes because Foundation's string replacing was a tenth of the
     /// cost of posting a reply.

@@ -125,6 +125,15 @@ final class Browser: @unchecked Sendable {
         try await command("POST", "/element/\(try await element(css))/value", ["text": path])
     }
 
+    /// Presses keys on the keyboard, as a person would, wherever the focus is.
+    func press(_ keys: String) async throws {
+        let strokes = keys.map { key in
+            [["type": "keyDown", "value": String(key)], ["type": "keyUp", "value": String(key)]]
+        }.flatMap { $0 }
+        try await command(
+            "POST", "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": strokes]]])
+    }
+
     func select(_ value: String, in css: String) async throws {
         try await click("\(css) option[value=\"\(value)\"]")
     }

@@ -1,0 +1,218 @@
+import Foundation
+import HearthCore
+
+/// The review queue (`/review`): each item with its post in context, the reasons, the author's history and the
+/// actions, usable from the keyboard (see `Assets/review.js`) and without JavaScript.
+public struct ReviewQueuePage: Sendable {
+    public static let template = "review"
+
+    public struct Item: Sendable {
+        public let id: Int64
+        public let kindLabel: String
+        public let reasons: [String]
+        public let age: String
+        public let ageISO: String
+        public let postURL: String?
+        public let topicTitle: String?
+        public let authorName: String?
+        public let authorURL: String?
+        /// The post's HTML, rendered by SafeMarkdown when it was written.
+        public let postHTML: String?
+        public let postState: String?
+        public let context: [ContextLine]
+        public let history: String?
+        public let penalties: [String]
+        public let suggestion: String?
+        public let claimedBy: String?
+        public let canApprove: Bool
+        public let penaltyURL: String?
+        public let hasPenalties: Bool
+    }
+
+    public struct ContextLine: Sendable {
+        public let authorName: String
+        public let excerpt: String
+    }
+
+    public let page: PageChrome
+    public let items: [Item]
+    public let nextURL: String?
+    public let script: String
+    public let actionURL: String
+    /// Mustache sees stored properties only.
+    public let hasItems: Bool
+
+    public init(
+        page: PageChrome, cases: [ReviewCase], next: ReviewCursor?, localization: Localization, language: Language,
+        now: Date
+    ) {
+        self.page = page
+        self.items = cases.map { Self.item($0, localization: localization, language: language, now: now) }
+        self.hasItems = !items.isEmpty
+        self.nextURL = next.map { "/review?cursor=\($0.token)" }
+        self.script = Asset.reviewScript.path
+        self.actionURL = "/review"
+    }
+
+    static func item(_ reviewCase: ReviewCase, localization: Localization, language: Language, now: Date) -> Item {
+        let item = reviewCase.item
+        let text = { (key: String, values: [String: String]) in localization.text(key, language, values) }
+        var history: String?
+        var penalties: [String] = []
+        var suggestion: String?
+        if let record = reviewCase.authorHistory {
+            history = text(
+                "review_history",
+                [
+                    "joined": Localization.date(record.joinedAt, language), "posts": String(record.posts),
+                ])
+            penalties = record.penalties.map { penalty in
+                var line =
+                    text("penalty_\(penalty.kind.rawValue)", [:]) + " · "
+                    + Localization.date(penalty.createdAt, language)
+                if let end = penalty.endsAt { line += " → " + Localization.date(end, language) }
+                return line + " · " + penalty.reason
+            }
+            let next = Penalty.suggestion(after: record.penalties)
+            suggestion = text(
+                "review_suggestion",
+                [
+                    "penalty": text("penalty_\(next.kind.rawValue)", [:]),
+                    "length": next.seconds.map { Localization.duration($0, language) } ?? "",
+                ])
+        }
+        return Item(
+            id: item.id.rawValue, kindLabel: text("review_kind_\(item.kind.rawValue)", [:]), reasons: item.reasons,
+            age: Localization.duration(max(0, Int(now.timeIntervalSince(item.createdAt))), language),
+            ageISO: Localization.isoDate(item.createdAt),
+            postURL: reviewCase.post.map { "/t/\($0.topicID.rawValue)?post=\($0.number)#p\($0.number)" },
+            topicTitle: reviewCase.topic?.title, authorName: reviewCase.author?.displayName,
+            authorURL: reviewCase.author.map { Paths.member($0.handle) },
+            postHTML: reviewCase.post.map(\.html),
+            postState: reviewCase.post.map { post in
+                post.isDeleted
+                    ? text("review_state_deleted", [:]) : text("review_state_\(post.moderation.rawValue)", [:])
+            },
+            context: reviewCase.context.suffix(3).map {
+                ContextLine(
+                    authorName: $0.author.displayName, excerpt: MarkdownExcerpt.make($0.body, maximumLength: 200))
+            },
+            history: history, penalties: penalties, suggestion: suggestion,
+            claimedBy: item.claimedBy.map { text("review_claimedBy", ["name": $0.displayName]) },
+            canApprove: true, penaltyURL: reviewCase.author.map { Paths.member($0.handle) + "#penalties" },
+            hasPenalties: !penalties.isEmpty)
+    }
+}
+
+/// The audit log for staff (`/moderation-log`).
+public struct ModerationLogPage: Sendable {
+    public static let template = "moderation-log"
+
+    public struct Entry: Sendable {
+        public let actor: String
+        public let action: String
+        public let target: String
+        public let reason: String
+        public let before: String?
+        public let after: String?
+        public let date: String
+        public let dateISO: String
+    }
+
+    public let page: PageChrome
+    public let entries: [Entry]
+    public let nextURL: String?
+    public let action: String
+
+    public init(page: PageChrome, entries: [ModerationLogEntry], action: String?, system: String, language: Language) {
+        self.page = page
+        self.entries = entries.map { entry in
+            Entry(
+                actor: entry.actor?.displayName ?? system, action: entry.action,
+                target: "\(entry.target.rawValue) #\(entry.targetID)", reason: entry.reason, before: entry.textBefore,
+                after: entry.textAfter, date: Localization.date(entry.createdAt, language),
+                dateISO: Localization.isoDate(entry.createdAt))
+        }
+        let filter =
+            action.map { "&action=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" } ?? ""
+        self.nextURL = entries.count == 50 ? entries.last.map { "/moderation-log?cursor=\($0.id)" + filter } : nil
+        self.action = action ?? ""
+    }
+}
+
+/// The community's guidelines (`/guidelines`), with the form to edit them for the community manager.
+public struct GuidelinesPage: Sendable {
+    public static let template = "guidelines"
+    public let page: PageChrome
+    public let html: String
+    public let canEdit: Bool
+    public let body: String
+    public let language: String
+
+    public init(page: PageChrome, markdown: String, canEdit: Bool, language: Language) {
+        self.page = page
+        self.html = SafeMarkdown().render(markdown)
+        self.canEdit = canEdit
+        self.body = markdown
+        self.language = language.rawValue
+    }
+}
+
+/// A member's penalties and the form to give one (`/u/<handle>/penalties`, staff).
+public struct PenaltyPage: Sendable {
+    public static let template = "penalties"
+
+    public struct Line: Sendable {
+        public let kind: String
+        public let reason: String
+        public let date: String
+        public let until: String?
+        public let by: String?
+        public let active: Bool
+    }
+
+    public struct Duration: Sendable {
+        public let seconds: Int
+        public let label: String
+        public let selected: Bool
+    }
+
+    public let page: PageChrome
+    public let name: String
+    public let handle: String
+    public let history: [Line]
+    public let durations: [Duration]
+    public let suggestion: String
+    public let warnSelected: Bool
+    public let silenceSelected: Bool
+    public let suspendSelected: Bool
+
+    public init(
+        page: PageChrome, member: Member, history: [Penalty], localization: Localization, language: Language,
+        now: Date
+    ) {
+        self.page = page
+        self.name = member.displayName
+        self.handle = member.handle
+        self.history = history.map { penalty in
+            Line(
+                kind: localization.text("penalty_\(penalty.kind.rawValue)", language), reason: penalty.reason,
+                date: Localization.date(penalty.createdAt, language),
+                until: penalty.endsAt.map { Localization.date($0, language) }, by: penalty.createdBy?.displayName,
+                active: penalty.isActive(at: now))
+        }
+        let next = Penalty.suggestion(after: history)
+        self.durations = Penalty.durations.map {
+            Duration(seconds: $0, label: Localization.duration($0, language), selected: $0 == next.seconds)
+        }
+        self.suggestion = localization.text(
+            "review_suggestion", language,
+            [
+                "penalty": localization.text("penalty_\(next.kind.rawValue)", language),
+                "length": next.seconds.map { Localization.duration($0, language) } ?? "",
+            ])
+        self.warnSelected = next.kind == .warn
+        self.silenceSelected = next.kind == .silence
+        self.suspendSelected = next.kind == .suspend
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import HearthCore
+import Hummingbird
+
+/// Moderation over JSON: flags, a moderator's hand on a post, the review queue, penalties, slow mode, the log
+/// and the guidelines. The routes and their names are the ones the moderation issue fixed, so outside tools can
+/// rely on them; `openapi.json` lists them.
+struct ModerationAPI: Sendable {
+    typealias Context = HearthRequestContext
+    let services: WebServices
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("/posts/:id", use: post)
+        group.post("/posts/:id/flags", use: flag)
+        group.post("/posts/:id/moderation", use: moderate)
+        group.get("/review", use: queue)
+        group.post("/review/:id/actions", use: act)
+        group.put("/topics/:id/slow-mode", use: setSlowMode)
+        group.delete("/topics/:id/slow-mode", use: endSlowMode)
+        group.post("/members/:id/penalties", use: penalize)
+        group.get("/moderation-log", use: log)
+        group.get("/guidelines", use: guidelines)
+        group.put("/guidelines", use: editGuidelines)
+    }
+
+    /// One post; staff also get its moderation state.
+    @Sendable func post(_ request: Request, context: Context) async throws -> APIModel.Post {
+        let (post, _, powers) = try await services.forum.postInContext(
+            context.identity, id: PostID(try ForumPages.id(context)))
+        return APIModel.Post(post, forStaff: powers.seeRemoved)
+    }
+
+    @Sendable func flag(_ request: Request, context: Context) async throws -> EditedResponse<APIModel.FlagResult> {
+        var request = request
+        let id = PostID(try ForumPages.id(context))
+        let input = try await request.json(
+            APIModel.NewFlag.self, context: context,
+            shape: #"{"reason": "spam|inappropriate|off_topic|other", "message": "…"}"#)
+        guard let reason = FlagReason(rawValue: input.reason) else {
+            throw HearthError.invalid("reason", "reason is spam, inappropriate, off_topic or other.")
+        }
+        let outcome = try await services.moderation.flag(
+            context.identity, post: id, reason: reason, message: input.message)
+        return EditedResponse(
+            status: .created, response: APIModel.FlagResult(id: outcome.flag.id.rawValue, hidden: outcome.hidPost))
+    }
+
+    @Sendable func moderate(_ request: Request, context: Context) async throws -> APIModel.Post {
+        var request = request
+        let id = PostID(try ForumPages.id(context))
+        let input = try await request.json(
+            APIModel.PostModeration.self, context: context, shape: #"{"action": "hide|unhide|approve", "reason": "…"}"#)
+        guard let action = PostModerationAction(rawValue: input.action) else {
+            throw HearthError.invalid("action", "action is hide, unhide or approve.")
+        }
+        try await services.moderation.moderate(
+            context.identity, post: id, action: action, reason: input.reason ?? input.message ?? "")
+        return APIModel.Post(try await services.forum.post(context.identity, id: id), forStaff: true)
+    }
+
+    @Sendable func queue(_ request: Request, context: Context) async throws -> APIModel.Page<APIModel.ReviewItem> {
+        let cursor = try request.uri.queryParameters.get("cursor").map { try ReviewCursor(token: $0) }
+        let page = try await services.moderation.queue(context.identity, after: cursor)
+        return APIModel.Page(items: page.items.map(APIModel.ReviewItem.init), nextCursor: page.next?.token)
+    }
+
+    @Sendable func act(_ request: Request, context: Context) async throws -> APIModel.ReviewItem {
+        var request = request
+        let id = ReviewItemID(try ForumPages.id(context))
+        let input = try await request.json(
+            APIModel.ReviewActionInput.self, context: context,
+            shape: #"{"action": "approve|hide|delete|ignore|defer|claim", "reason": "…"}"#)
+        guard let action = ReviewAction(rawValue: input.action) else {
+            throw HearthError.invalid("action", "action is approve, hide, delete, ignore, defer or claim.")
+        }
+        let item = try await services.moderation.act(
+            context.identity, item: id, action: action, reason: input.reason ?? input.message ?? "")
+        return APIModel.ReviewItem(item)
+    }
+
+    @Sendable func setSlowMode(_ request: Request, context: Context) async throws -> APIModel.SlowMode {
+        var request = request
+        let id = TopicID(try ForumPages.id(context))
+        let input = try await request.json(
+            APIModel.SlowModeInput.self, context: context, shape: #"{"seconds": 600, "until": "2026-12-01T09:00:00Z"}"#)
+        let until = try Self.date(input.until, field: "until")
+        try await services.calm.setSlowMode(context.identity, topic: id, seconds: input.seconds, until: until)
+        return APIModel.SlowMode(seconds: input.seconds, until: until)
+    }
+
+    @Sendable func endSlowMode(_ request: Request, context: Context) async throws -> Response {
+        try await services.calm.endSlowMode(context.identity, topic: TopicID(try ForumPages.id(context)))
+        return Response(status: .noContent)
+    }
+
+    @Sendable func penalize(_ request: Request, context: Context) async throws -> EditedResponse<APIModel.Penalty> {
+        var request = request
+        let id = MemberID(try ForumPages.id(context))
+        let input = try await request.json(
+            APIModel.NewPenalty.self, context: context,
+            shape: #"{"kind": "warn|silence|suspend", "until": "2026-12-01T09:00:00Z", "reason": "…"}"#)
+        guard let kind = Penalty.Kind(rawValue: input.kind) else {
+            throw HearthError.invalid("kind", "kind is warn, silence or suspend.")
+        }
+        let until = try input.until.map { try Self.date($0, field: "until") }
+        let penalty = try await services.penalties.give(
+            context.identity, to: id, kind: kind, until: until, reason: input.reason)
+        return EditedResponse(status: .created, response: APIModel.Penalty(penalty))
+    }
+
+    @Sendable func log(_ request: Request, context: Context) async throws -> APIModel.Page<APIModel.LogEntry> {
+        let query = request.uri.queryParameters
+        let before = try query.get("cursor").map { value -> Int64 in
+            guard let id = Int64(value), id > 0 else {
+                throw HearthError.invalid("cursor", "This page link is not valid; start again from the first page.")
+            }
+            return id
+        }
+        let limit = 50
+        let entries = try await services.moderation.log(
+            context.identity, before: before, limit: limit, action: query.get("action"))
+        return APIModel.Page(
+            items: entries.map(APIModel.LogEntry.init),
+            nextCursor: entries.count == limit ? entries.last.map { String($0.id) } : nil)
+    }
+
+    @Sendable func guidelines(_ request: Request, context: Context) async throws -> APIModel.Guidelines {
+        APIModel.Guidelines(
+            en: try await services.texts.text(.guidelines, language: .english),
+            fr: try await services.texts.text(.guidelines, language: .french))
+    }
+
+    @Sendable func editGuidelines(_ request: Request, context: Context) async throws -> APIModel.Guidelines {
+        var request = request
+        let input = try await request.json(
+            APIModel.GuidelinesInput.self, context: context, shape: #"{"language": "en|fr", "body": "…"}"#)
+        guard let language = Language(rawValue: input.language) else {
+            throw HearthError.invalid("language", "language is en or fr.")
+        }
+        try await services.texts.setText(context.identity, .guidelines, language: language, body: input.body)
+        return try await guidelines(request, context: context)
+    }
+
+    /// An RFC 3339 date-time from the request.
+    static func date(_ text: String, field: String) throws -> Date {
+        guard let date = try? Date(text, strategy: .iso8601) else {
+            throw HearthError.invalid(field, "\(field) is a date-time like 2026-12-01T09:00:00Z.")
+        }
+        return date
+    }
+}

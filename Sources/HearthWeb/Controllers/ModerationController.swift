@@ -1,0 +1,162 @@
+import Foundation
+import HearthCore
+import HearthViews
+import Hummingbird
+
+/// Moderation in the browser: the review queue (`/review`), the audit log, the guidelines and a member's
+/// penalties. Every page works without JavaScript; the queue also works from the keyboard.
+struct ModerationController: Sendable {
+    typealias Context = HearthRequestContext
+    let shared: ForumPages
+
+    var services: WebServices { shared.services }
+    var pages: PageRenderer { shared.pages }
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/review", use: queue)
+        router.post("/review", use: bulk)
+        router.post("/review/:id", use: act)
+        router.get("/moderation-log", use: log)
+        router.get("/guidelines", use: guidelines)
+        router.post("/guidelines", use: editGuidelines)
+        router.get("/u/:handle/penalties", use: penalties)
+        router.post("/u/:handle/penalties", use: penalize)
+    }
+
+    // MARK: The queue
+
+    @Sendable func queue(_ request: Request, context: Context) async throws -> Response {
+        let cursor = try request.uri.queryParameters.get("cursor").map { try ReviewCursor(token: $0) }
+        return try await queuePage(cursor: cursor, errors: [], context: context)
+    }
+
+    private func queuePage(
+        cursor: ReviewCursor?, errors: [String], status: HTTPResponse.Status = .ok, context: Context
+    ) async throws -> Response {
+        guard context.identity != nil else { return SessionCookies.redirect(to: "/login") }
+        let moderation = services.moderation
+        let page = try await moderation.queue(context.identity, after: cursor)
+        var cases: [ReviewCase] = []
+        for item in page.items { cases.append(try await moderation.reviewCase(context.identity, item: item.id)) }
+        let view = ReviewQueuePage(
+            page: try await shared.frame(pages.text("review_heading", context), context, errors: errors), cases: cases,
+            next: page.next, localization: pages.renderer.localization, language: context.language, now: services.now())
+        return pages.html(view, template: ReviewQueuePage.template, status: status)
+    }
+
+    @Sendable func act(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let id = ReviewItemID(try ForumPages.id(context))
+        let form = try await request.form(context: context)
+        guard let action = ReviewAction(rawValue: form.text("action")) else {
+            throw HearthError.invalid("action", "Choose what to do with this item.")
+        }
+        do {
+            try await services.moderation.act(context.identity, item: id, action: action, reason: form.text("reason"))
+        } catch let error as HearthError {
+            guard case .conflict = error else { throw error }
+            // Someone else got there first: the queue as it is now, saying who and how.
+            return try await queuePage(
+                cursor: nil, errors: [pages.renderer.localization.message(error.userMessage, context.language)],
+                status: .conflict, context: context)
+        }
+        return SessionCookies.redirect(to: "/review")
+    }
+
+    /// Several items at once: each is decided alone, and those that could not be are listed.
+    @Sendable func bulk(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let form = try await request.form(context: context)
+        guard let action = ReviewAction(rawValue: form.text("action")) else {
+            throw HearthError.invalid("action", "Choose what to do with these items.")
+        }
+        let ids = form.all("items").compactMap { Int64($0) }.map(ReviewItemID.init(rawValue:))
+        guard !ids.isEmpty else { throw HearthError.invalid("items", "Tick the items to act on first.") }
+        let results = try await services.moderation.act(
+            context.identity, items: ids, action: action, reason: form.text("reason"))
+        let failures = results.compactMap { _, result -> String? in
+            if case .failure(let error) = result {
+                return pages.renderer.localization.message(error.userMessage, context.language)
+            }
+            return nil
+        }
+        guard failures.isEmpty else {
+            return try await queuePage(cursor: nil, errors: failures, status: .conflict, context: context)
+        }
+        return SessionCookies.redirect(to: "/review")
+    }
+
+    // MARK: The log
+
+    @Sendable func log(_ request: Request, context: Context) async throws -> Response {
+        let query = request.uri.queryParameters
+        let before = query.get("cursor").flatMap { Int64($0) }
+        let action = query.get("action").flatMap { $0.isEmpty ? nil : $0 }
+        let entries = try await services.moderation.log(context.identity, before: before, action: action)
+        let view = ModerationLogPage(
+            page: try await shared.frame(pages.text("log_heading", context), context), entries: entries,
+            action: action, system: pages.text("log_system", context), language: context.language)
+        return pages.html(view, template: ModerationLogPage.template)
+    }
+
+    // MARK: Guidelines
+
+    @Sendable func guidelines(_ request: Request, context: Context) async throws -> Response {
+        let markdown = try await services.texts.text(.guidelines, language: context.language)
+        let canEdit = services.policy.decide(context.identity, .editGuidelines, at: services.now()).isAllowed
+        let view = GuidelinesPage(
+            page: try await shared.frame(pages.text("guidelines_heading", context), context), markdown: markdown,
+            canEdit: canEdit, language: context.language)
+        return pages.html(view, template: GuidelinesPage.template)
+    }
+
+    @Sendable func editGuidelines(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let form = try await request.form(context: context)
+        let language = Language(rawValue: form.text("language")) ?? context.language
+        try await services.texts.setText(context.identity, .guidelines, language: language, body: form.text("body"))
+        return SessionCookies.redirect(to: "/guidelines")
+    }
+
+    // MARK: Penalties
+
+    @Sendable func penalties(_ request: Request, context: Context) async throws -> Response {
+        let member = try await services.profiles.member(handle: context.parameters.get("handle") ?? "")
+        return try await penaltyPage(member, errors: [], context: context)
+    }
+
+    private func penaltyPage(
+        _ member: Member, errors: [String], status: HTTPResponse.Status = .ok, context: Context
+    ) async throws -> Response {
+        let history = try await services.penalties.history(context.identity, of: member.id)
+        let view = PenaltyPage(
+            page: try await shared.frame(member.displayName, context, errors: errors), member: member,
+            history: history, localization: pages.renderer.localization, language: context.language,
+            now: services.now())
+        return pages.html(view, template: PenaltyPage.template, status: status)
+    }
+
+    @Sendable func penalize(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let member = try await services.profiles.member(handle: context.parameters.get("handle") ?? "")
+        let form = try await request.form(context: context)
+        guard let kind = Penalty.Kind(rawValue: form.text("kind")) else {
+            throw HearthError.invalid("kind", "Choose a warning, a silence or a suspension.")
+        }
+        var until: Date?
+        if let seconds = Int(form.text("seconds")), seconds > 0 {
+            until = services.now().addingTimeInterval(TimeInterval(seconds))
+        } else if !form.text("until").isEmpty {
+            until = try? Date(form.text("until") + "T00:00:00Z", strategy: .iso8601)
+        }
+        do {
+            try await services.penalties.give(
+                context.identity, to: member.id, kind: kind, until: until, reason: form.text("reason"))
+        } catch HearthError.validation(let fields) {
+            return try await penaltyPage(
+                member, errors: fields.map { pages.renderer.localization.message($0.message, context.language) },
+                status: .unprocessableContent, context: context)
+        }
+        return SessionCookies.redirect(to: "/u/\(member.handle)/penalties")
+    }
+}
