@@ -72,7 +72,10 @@ public enum HearthServer {
                 "Hearth is serving \(config.communityName) at \(config.publicURL) (\(services.database.location)).")
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [.init(service: app), .init(service: sweeper), .init(service: indexer)],
+                    services: [
+                        .init(service: app), .init(service: sweeper), .init(service: indexer),
+                        .init(service: JobService(runner: services.jobs, logger: logger)),
+                    ],
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         } catch {

@@ -24,6 +24,8 @@ public struct HearthServices: Sendable {
     public let penalties: PenaltyService
     public let calm: CalmTools
     public let texts: CommunityTexts
+    public let jobQueue: any JobQueue
+    public let jobs: JobRunner
     public let renderer: Renderer
     public let mailTransport: any MailTransport
     public let now: Now
@@ -58,7 +60,7 @@ public struct HearthServices: Sendable {
             members: members, sessions: sessionStore, tokens: SQLOneTimeTokenRepository(database: database),
             hasher: hasher,
             mailer: TemplateAccountMailer(
-                renderer: renderer, transport: transport, from: config.mailFrom, communityName: config.communityName),
+                renderer: renderer, from: config.mailFrom, communityName: config.communityName),
             settings: settings, attempts: SQLAttemptRepository(database: database),
             penalties: SQLPenaltyRepository(database: database), now: now, logger: logger)
         let grantStore = SQLGrantRepository(database: database)
@@ -68,6 +70,10 @@ public struct HearthServices: Sendable {
             notifications: SQLNotificationRepository(database: database), members: members,
             cooker: SafeMarkdown(), policy: AccessPolicy(), now: now, logger: logger)
         let moderationStore = SQLModerationRepository(database: database)
+        let jobQueue = SQLJobQueue(database: database)
+        let handlers: [JobKind: JobRunner.Handler] = [
+            .mail: { job in try await transport.send(try job.decode(MailMessage.self)) }
+        ]
         let penaltyStore = SQLPenaltyRepository(database: database)
         let texts = CommunityTexts(
             texts: SQLCommunityTextRepository(database: database), policy: AccessPolicy(), now: now)
@@ -95,7 +101,9 @@ public struct HearthServices: Sendable {
             penalties: PenaltyService(
                 penalties: penaltyStore, members: members, sessions: sessionStore, policy: AccessPolicy(), now: now),
             calm: CalmTools(forum: forum, moderation: moderationStore, texts: texts, policy: AccessPolicy(), now: now),
-            texts: texts, renderer: renderer, mailTransport: transport, now: now, logger: logger)
+            texts: texts, jobQueue: jobQueue,
+            jobs: JobRunner(queue: jobQueue, handlers: handlers, now: now, logger: logger), renderer: renderer,
+            mailTransport: transport, now: now, logger: logger)
     }
 
     /// Applies pending migrations; returns what was applied.

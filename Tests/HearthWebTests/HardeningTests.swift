@@ -132,6 +132,7 @@ struct HardeningTests {
             try await browser.get("/password/forgot")
             try await browser.post("/password/forgot", form: ["email": "ana@example.org"])
         }
+        try await community.services.jobs.drain()
         let text = try #require(community.mail.messages.last?.textBody)
         let link = try #require(
             text.split(separator: "\n").first { $0.hasPrefix("http://hearth.test/password/reset/") })
@@ -167,6 +168,14 @@ struct HardeningTests {
             #expect(!known.body.contains("550") && !known.body.contains("could not be sent"))
             #expect(known.body == unknown.body)
         }
+        // The refusal reaches the log and the job, not the visitor; the job is tried again later.
+        #expect(try await community.services.jobs.drain() == 1)
+        let error = try await community.services.database.read { sql in
+            try await sql.raw("SELECT last_error, origin FROM jobs").first()
+        }
+        #expect(try error?.decode(column: "last_error", as: String.self).contains("550 5.1.1") == true)
+        #expect(try error?.decode(column: "origin", as: String?.self)?.hasPrefix("request ") == true)
+        #expect(try await community.services.jobQueue.pendingCount() == 1)
     }
 
     @Test("a JSON or form body over the limit gets 413 with a message naming the limit")

@@ -4,16 +4,14 @@ import HearthViews
 /// Composes account e-mails from the bundled templates and hands them to the transport.
 struct TemplateAccountMailer: AccountMailer {
     let renderer: Renderer
-    let transport: any MailTransport
     let from: String
     let communityName: String
 
-    func sendPasswordReset(to member: Member, link: String) async throws {
+    func passwordReset(to member: Member, link: String) throws -> MailMessage {
         let text = try renderer.render(
             PasswordResetMail(name: member.displayName, communityName: communityName, link: link),
             template: PasswordResetMail.template)
-        try await transport.send(
-            MailMessage(
-                from: from, to: [member.email], subject: "Reset your password on \(communityName)", textBody: text))
+        return MailMessage(
+            from: from, to: [member.email], subject: "Reset your password on \(communityName)", textBody: text)
     }
 }

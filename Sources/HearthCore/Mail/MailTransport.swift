@@ -1,7 +1,7 @@
 import Logging
 
 /// An e-mail ready to send.
-public struct MailMessage: Sendable, Equatable {
+public struct MailMessage: Sendable, Equatable, Codable {
     public var from: String
     public var to: [String]
     public var subject: String
@@ -42,7 +42,8 @@ public struct LogMailTransport: MailTransport {
     }
 }
 
-/// Composes the e-mails account flows send; implemented where templates live (HearthViews + HearthApp).
+/// Composes the e-mails account flows send; implemented where templates live (HearthViews + HearthApp). Sending
+/// is the job runner's: the message is queued with the change that sends it.
 public protocol AccountMailer: Sendable {
-    func sendPasswordReset(to member: Member, link: String) async throws
+    func passwordReset(to member: Member, link: String) throws -> MailMessage
 }

@@ -251,18 +251,17 @@ public struct AccountService: Sendable {
         let current = now()
         try await tokens.invalidateAll(purpose: .passwordReset, memberID: member.id, now: current)
         let secret = SecretToken.generate()
+        // The e-mail goes into the outbox with the token: the job runner sends it after the commit, retries a
+        // mail server that refuses, and logs why with this request's id. The visitor's answer never changes.
+        let mail = try mailer.passwordReset(to: member, link: link("/password/reset/\(secret)"))
         try await tokens.create(
             purpose: .passwordReset, tokenDigest: SecretToken.digest(secret), memberID: member.id, email: email,
-            createdAt: current, expiresAt: current.addingTimeInterval(settings.passwordResetLifetime))
-        do {
-            try await mailer.sendPasswordReset(to: member, link: link("/password/reset/\(secret)"))
-        } catch {
-            logger.error(
-                "Password reset e-mail not sent",
-                metadata: [
-                    "member.id": "\(member.id)", "reason": .string((error as? HearthError)?.userMessage ?? "\(error)"),
-                ])
-        }
+            createdAt: current, expiresAt: current.addingTimeInterval(settings.passwordResetLifetime),
+            outbox: [
+                try NewJob(
+                    kind: .mail, mail, runAt: current,
+                    origin: logger[metadataKey: "hb.request.id"].map { "request \($0)" })
+            ])
     }
 
     public func isValidResetToken(_ secret: String) async throws -> Bool {

@@ -36,9 +36,10 @@ public protocol SessionRepository: Sendable {
 
 /// Single-use tokens behind e-mailed and printed links.
 public protocol OneTimeTokenRepository: Sendable {
+    /// Stores a token; `outbox` jobs (the e-mail carrying its link) are queued in the same transaction.
     func create(
         purpose: TokenPurpose, tokenDigest: String, memberID: MemberID?, email: String?, createdAt: Date,
-        expiresAt: Date
+        expiresAt: Date, outbox: [NewJob]
     ) async throws
     /// The token if it exists, is unused and unexpired at `now`; does not use it.
     func find(purpose: TokenPurpose, tokenDigest: String, now: Date) async throws -> OneTimeToken?
@@ -46,4 +47,15 @@ public protocol OneTimeTokenRepository: Sendable {
     func consume(purpose: TokenPurpose, tokenDigest: String, now: Date) async throws -> OneTimeToken?
     /// Uses up every open token of a purpose (for one member, or all when nil).
     func invalidateAll(purpose: TokenPurpose, memberID: MemberID?, now: Date) async throws
+}
+
+extension OneTimeTokenRepository {
+    public func create(
+        purpose: TokenPurpose, tokenDigest: String, memberID: MemberID?, email: String?, createdAt: Date,
+        expiresAt: Date
+    ) async throws {
+        try await create(
+            purpose: purpose, tokenDigest: tokenDigest, memberID: memberID, email: email, createdAt: createdAt,
+            expiresAt: expiresAt, outbox: [])
+    }
 }

@@ -22,5 +22,6 @@ extension Migration {
         .loginAttempts,
         .grants,
         .moderation,
+        .jobs,
     ]
 }

@@ -14,9 +14,10 @@ public struct SQLOneTimeTokenRepository: OneTimeTokenRepository {
 
     public func create(
         purpose: TokenPurpose, tokenDigest: String, memberID: MemberID?, email: String?, createdAt: Date,
-        expiresAt: Date
+        expiresAt: Date, outbox: [NewJob]
     ) async throws {
         try await database.write { sql in
+            for job in outbox { try await SQLJobQueue.enqueue(job, at: createdAt, sql) }
             try await sql.insert(into: "one_time_tokens")
                 .columns("purpose", "token_digest", "member_id", "email", "created_at", "expires_at")
                 .values(

@@ -1,0 +1,54 @@
+import Foundation
+
+/// A real `hearth` process (the binary the package builds), for tests that need whole servers: several
+/// `hearth serve` on one PostgreSQL. It stops with `stop()` (SIGTERM, as an operator would), or when the test
+/// object goes away.
+public final class HearthProcess: Sendable {
+    private let process: Process
+    public let logPath: String
+
+    /// The `hearth` binary next to the test bundle, or in the package's `.build/debug`.
+    public static var binary: String? {
+        let beside = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("hearth").path
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let built = root.appendingPathComponent(".build/debug/hearth").path
+        return [beside, built].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    public init(arguments: [String], environment: [String: String], logPath: String) throws {
+        guard let binary = Self.binary else { throw HarnessError("the hearth binary is not built") }
+        self.logPath = logPath
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = FileHandle(forWritingAtPath: logPath)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = log ?? FileHandle.nullDevice
+        process.standardError = log ?? FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Asks the server to stop (SIGTERM: it finishes what it is doing first) and waits up to ten seconds, then
+    /// kills it.
+    public func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning, Date() < deadline { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    deinit { stop() }
+}
+
+extension TestEnvironment {
+    /// Waits until something listens on the port, for a server started by a test.
+    public static func waitForListener(_ port: Int, seconds: Double) throws {
+        try waitForPort(port, seconds: seconds)
+    }
+}
