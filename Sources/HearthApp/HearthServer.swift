@@ -47,6 +47,7 @@ public enum HearthServer {
                         ? "Demo community loaded: \(summary.counts.topics) topics and \(summary.counts.posts) posts from \(summary.site) (CC BY-SA)."
                         : "Demo community already loaded (from \(summary.site), CC BY-SA).")
             }
+            try await services.scheduleBackfill()
             let sweeper = ExpiredSessionSweeper(
                 sessions: services.sessions, accounts: services.accounts, logger: logger)
             let indexer = SearchIndexer(search: services.search, logger: logger)

@@ -26,6 +26,8 @@ public struct HearthServices: Sendable {
     public let texts: CommunityTexts
     public let jobQueue: any JobQueue
     public let jobs: JobRunner
+    /// Reads the posts written before readings were stored, or imported; nil without the engine.
+    public let backfill: ReadingBackfill?
     public let renderer: Renderer
     public let mailTransport: any MailTransport
     public let now: Now
@@ -65,14 +67,21 @@ public struct HearthServices: Sendable {
             penalties: SQLPenaltyRepository(database: database), now: now, logger: logger)
         let grantStore = SQLGrantRepository(database: database)
         let viewers = ViewerResolver(grants: grantStore)
+        let forumStore = SQLForumRepository(database: database)
         let forum = ForumService(
-            forum: SQLForumRepository(database: database),
+            forum: forumStore,
             notifications: SQLNotificationRepository(database: database), members: members,
-            cooker: SafeMarkdown(), policy: AccessPolicy(), now: now, logger: logger)
+            cooker: SafeMarkdown(), reader: EngineReader.bundled, policy: AccessPolicy(), now: now, logger: logger)
         let moderationStore = SQLModerationRepository(database: database)
         let jobQueue = SQLJobQueue(database: database)
+        let backfill = EngineReader.bundled.map { ReadingBackfill(forum: forumStore, reader: $0) }
         let handlers: [JobKind: JobRunner.Handler] = [
-            .mail: { job in try await transport.send(try job.decode(MailMessage.self)) }
+            .mail: { job in try await transport.send(try job.decode(MailMessage.self)) },
+            .insightBackfill: { _ in
+                // A batch at a time, queuing the next until every post is read: other jobs run in between.
+                guard let backfill, try await backfill.step() > 0 else { return }
+                try await jobQueue.enqueue(Self.backfillJob(at: now()))
+            },
         ]
         let penaltyStore = SQLPenaltyRepository(database: database)
         let texts = CommunityTexts(
@@ -102,8 +111,20 @@ public struct HearthServices: Sendable {
                 penalties: penaltyStore, members: members, sessions: sessionStore, policy: AccessPolicy(), now: now),
             calm: CalmTools(forum: forum, moderation: moderationStore, texts: texts, policy: AccessPolicy(), now: now),
             texts: texts, jobQueue: jobQueue,
-            jobs: JobRunner(queue: jobQueue, handlers: handlers, now: now, logger: logger), renderer: renderer,
+            jobs: JobRunner(queue: jobQueue, handlers: handlers, now: now, logger: logger), backfill: backfill,
+            renderer: renderer,
             mailTransport: transport, now: now, logger: logger)
+    }
+
+    /// The next batch of the reading backfill; one pending at a time.
+    static func backfillJob(at date: Date) -> NewJob {
+        NewJob(kind: .insightBackfill, payload: "{}", runAt: date, key: "insight-backfill")
+    }
+
+    /// Queues the reading backfill when some posts have no reading (an import, an upgrade).
+    public func scheduleBackfill() async throws {
+        guard let backfill, try await backfill.remaining() > 0 else { return }
+        try await jobQueue.enqueue(Self.backfillJob(at: now()))
     }
 
     /// Applies pending migrations; returns what was applied.

@@ -160,6 +160,9 @@ public struct PostItem: Sendable, Hashable {
     public var canHide: Bool = false
     public var canUnhide: Bool = false
     public var canApprove: Bool = false
+    /// For staff: what the engine read ("fr · question · toxicity 0.12"), and why.
+    public var readingBadge: String?
+    public var readingExplanation: String?
 }
 
 public struct TopicPageView: Sendable, ShowsPosts {
@@ -239,6 +242,10 @@ public struct TopicPageView: Sendable, ShowsPosts {
             item.canHide = live && powers.hide && post.moderation == .visible
             item.canUnhide = live && powers.hide && post.moderation == .hidden
             item.canApprove = live && powers.approve && post.moderation == .pending
+            if let reading = topicPage.readings[post.id] {
+                item.readingBadge = Self.badge(reading, localization: localization, language: language)
+                item.readingExplanation = reading.explanation.isEmpty ? nil : reading.explanation
+            }
             return item
         }
         return TopicPageView(
@@ -261,6 +268,15 @@ public struct TopicPageView: Sendable, ShowsPosts {
             canSlowMode: topicPage.powers.slowMode, canRemindRules: topicPage.powers.remindRules,
             slowModeAction: "/t/\(topic.id.rawValue)/slow-mode", remindAction: "/t/\(topic.id.rawValue)/remind",
             slowModeActive: topicPage.activeSlowMode != nil)
+    }
+
+    /// "fr · question · toxicity 0.12", the engine's reading at a glance.
+    static func badge(_ reading: PostReading, localization: Localization, language: Language) -> String {
+        let toxicity = Int((reading.toxicity * 100).rounded())
+        return [
+            reading.language, localization.text("reading_\(reading.feedbackKind)", language),
+            localization.text("reading_toxicity", language, ["percent": String(toxicity)]),
+        ].joined(separator: " · ")
     }
 
     /// The first letter of a name, upper-cased, for the badge shown when there is no picture.

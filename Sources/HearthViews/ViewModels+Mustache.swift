@@ -100,6 +100,8 @@ extension PostItem: MustacheParent {
         case "canHide": canHide
         case "canUnhide": canUnhide
         case "canApprove": canApprove
+        case "readingBadge": readingBadge
+        case "readingExplanation": readingExplanation
         default: nil
         }
     }

@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import HearthInsight
 
-struct InsightCommand: ParsableCommand {
+struct InsightCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "insight",
-        abstract: "Score, evaluate and train the triage engine on CSV files.",
-        subcommands: [Score.self, Evaluate.self, Learn.self, Train.self])
+        abstract: "Score, evaluate and train the triage engine on CSV files; read the community's posts.",
+        subcommands: [Score.self, Evaluate.self, Learn.self, Train.self, Backfill.self])
 }
 
 /// Options every insight command shares: which models to use.

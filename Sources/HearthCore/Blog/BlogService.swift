@@ -40,7 +40,7 @@ public struct BlogService: Sendable {
             firstPost: NewPost(
                 author: MemberSummary(author), body: intro, html: forum.cooker.cook(intro, mentions: []),
                 quotePostID: nil,
-                createdAt: date),
+                createdAt: date, reading: forum.reader?.read(checked.title + "\n\n" + checked.body)),
             at: date)
         forum.logger.info("Article written", metadata: ["article.id": "\(article.id)", "status": "\(article.status)"])
         return article

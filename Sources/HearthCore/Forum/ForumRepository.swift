@@ -26,8 +26,14 @@ public struct NewPost: Sendable, Equatable {
     public var html: String
     public var quotePostID: PostID?
     public var createdAt: Date
+    /// The engine's reading, stored with the post in the same transaction.
+    public var reading: PostReading?
 
-    public init(author: MemberSummary, body: String, html: String, quotePostID: PostID?, createdAt: Date) {
+    public init(
+        author: MemberSummary, body: String, html: String, quotePostID: PostID?, createdAt: Date,
+        reading: PostReading? = nil
+    ) {
+        self.reading = reading
         self.author = author
         self.body = body
         self.html = html
@@ -129,6 +135,13 @@ public protocol ForumRepository: Sendable {
     func createTopic(categoryID: CategoryID, title: String, firstPost: NewPost) async throws -> (Topic, Post)
     /// Appends a post to a topic, numbering it and moving the topic's last activity, atomically.
     func addPost(to topicID: TopicID, _ post: NewPost) async throws -> Post
+    /// The stored readings of these posts.
+    func readings(of postIDs: [PostID]) async throws -> [PostID: PostReading]
+    /// Stores readings, replacing earlier ones.
+    func saveReadings(_ readings: [(PostID, PostReading)]) async throws
+    /// Posts that have no reading yet, oldest first: their id and their text (the title first for an opening post).
+    func postsWithoutReading(limit: Int) async throws -> [(PostID, String)]
+    func postsWithoutReadingCount() async throws -> Int
     func topic(id: TopicID) async throws -> Topic?
     func topics(_ query: TopicQuery) async throws -> [Topic]
     func setPinned(_ topicID: TopicID, at date: Date?) async throws

@@ -44,6 +44,7 @@ extension ForumService {
             pageCount: pageCount, viewerID: viewer?.member.id, powers: powers,
             canReply: canPost && (!topic.isClosed || powers.close) && topic.deletedAt == nil)
         topicPage.activeSlowMode = topic.slowMode.flatMap { $0.isActive(at: date) ? $0 : nil }
+        if powers.readTriage { topicPage.readings = try await forum.readings(of: posts.map(\.id)) }
         return topicPage
     }
 
@@ -115,6 +116,13 @@ extension ForumService {
     /// One post, when the viewer may see it whole; not found otherwise.
     public func post(_ viewer: Viewer?, id postID: PostID) async throws -> Post {
         try await visiblePost(postID, for: viewer).0
+    }
+
+    /// What the engine read in a post, for those who may see it; nil otherwise or when it was not read yet.
+    public func reading(_ viewer: Viewer?, of postID: PostID) async throws -> PostReading? {
+        let (_, topic) = try await visiblePost(postID, for: viewer)
+        guard may(viewer, .readTriage, in: topic.categoryID) else { return nil }
+        return try await forum.readings(of: [postID])[postID]
     }
 
     /// One post with its topic and what the viewer may do there.

@@ -12,6 +12,8 @@ public struct ForumService: Sendable {
     let notifications: any NotificationRepository
     let members: any MemberRepository
     let cooker: any PostCooker
+    /// Reads every post as it is written (the triage engine); nil only where no engine is loaded.
+    let reader: (any TextReader)?
     let policy: AccessPolicy
     let now: Now
     let logger: Logger
@@ -21,8 +23,10 @@ public struct ForumService: Sendable {
 
     public init(
         forum: any ForumRepository, notifications: any NotificationRepository, members: any MemberRepository,
-        cooker: any PostCooker, policy: AccessPolicy, now: @escaping Now, logger: Logger
+        cooker: any PostCooker, reader: (any TextReader)? = nil, policy: AccessPolicy, now: @escaping Now,
+        logger: Logger
     ) {
+        self.reader = reader
         self.forum = forum
         self.notifications = notifications
         self.members = members
@@ -110,7 +114,8 @@ public struct ForumService: Sendable {
         let body = try PostRules.body(rawBody)
         let mentioned = try await mentionedMembers(in: body, excluding: author.id)
         let draft = NewPost(
-            author: MemberSummary(author), body: body, html: cook(body, mentioned), quotePostID: nil, createdAt: date)
+            author: MemberSummary(author), body: body, html: cook(body, mentioned), quotePostID: nil, createdAt: date,
+            reading: reader?.read(title + "\n\n" + body))
         let (topic, post) = try await forum.createTopic(categoryID: categoryID, title: title, firstPost: draft)
         readMarks.record(topic.id, upTo: post.number, by: author.id)
         try await notify(
@@ -163,7 +168,7 @@ public struct ForumService: Sendable {
             to: topicID,
             NewPost(
                 author: MemberSummary(author), body: body, html: cook(body, mentioned), quotePostID: quoted?.id,
-                createdAt: date))
+                createdAt: date, reading: reader?.read(body)))
         readMarks.record(topicID, upTo: post.number, by: author.id)
         changes.bump(topicID)
 
@@ -199,6 +204,7 @@ public struct ForumService: Sendable {
         let mentioned = try await mentionedMembers(in: body, excluding: post.author.id)
         let html = cook(body, mentioned)
         try await forum.edit(postID, body: body, html: html, editorID: editor.id, at: date)
+        if let reader { try await forum.saveReadings([(postID, reader.read(body))]) }
         changes.bump(post.topicID)
         let newlyMentioned = mentioned.filter { !Handle.mentions(in: post.body).contains($0.handle.lowercased()) }
         try await notify(
@@ -321,7 +327,8 @@ public struct ForumService: Sendable {
             pin: may(viewer, .pinTopic, in: categoryID), close: may(viewer, .closeTopic, in: categoryID),
             hide: may(viewer, .hidePost, in: categoryID), approve: may(viewer, .approvePost, in: categoryID),
             flag: may(viewer, .flag, in: categoryID), slowMode: may(viewer, .setSlowMode, in: categoryID),
-            remindRules: may(viewer, .remindRules, in: categoryID))
+            remindRules: may(viewer, .remindRules, in: categoryID), readTriage: may(viewer, .readTriage, in: categoryID)
+        )
     }
 
     private func member(_ viewer: Viewer?) throws -> Member {
@@ -415,6 +422,8 @@ public struct TopicPage: Sendable {
     public let canReply: Bool
     /// Slow mode, while it lasts.
     public var activeSlowMode: SlowMode?
+    /// What the engine read in each post, for those who may see it (staff).
+    public var readings: [PostID: PostReading] = [:]
 
     public init(
         topic: Topic, category: Category, posts: [Post], quotes: [PostID: QuotedPost],
@@ -452,12 +461,14 @@ public struct TopicPowers: Sendable, Equatable {
     public var flag = false
     public var slowMode = false
     public var remindRules = false
+    public var readTriage = false
 
     public init(
         seeRemoved: Bool = false, editOthers: Bool = false, deleteOthers: Bool = false, pin: Bool = false,
         close: Bool = false, hide: Bool = false, approve: Bool = false, flag: Bool = false, slowMode: Bool = false,
-        remindRules: Bool = false
+        remindRules: Bool = false, readTriage: Bool = false
     ) {
+        self.readTriage = readTriage
         self.seeRemoved = seeRemoved
         self.editOthers = editOthers
         self.deleteOthers = deleteOthers

@@ -23,5 +23,6 @@ extension Migration {
         .grants,
         .moderation,
         .jobs,
+        .readings,
     ]
 }

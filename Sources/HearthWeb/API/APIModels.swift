@@ -111,8 +111,13 @@ enum APIModel {
         let myReactions: [String]
         /// For staff only: "visible", "hidden" or "pending".
         let moderation: String?
+        /// For staff only: what the triage engine read in the post.
+        let reading: Reading?
 
-        init(_ post: HearthCore.Post, tally: ReactionTally? = nil, hidden: Bool = false, forStaff: Bool = false) {
+        init(
+            _ post: HearthCore.Post, tally: ReactionTally? = nil, hidden: Bool = false, forStaff: Bool = false,
+            reading: PostReading? = nil
+        ) {
             id = post.id.rawValue
             topicId = post.topicID.rawValue
             number = post.number
@@ -127,6 +132,23 @@ enum APIModel {
             reactions = Dictionary(uniqueKeysWithValues: (tally?.counts ?? [:]).map { ($0.key.rawValue, $0.value) })
             myReactions = (tally?.mine ?? []).map(\.rawValue).sorted()
             moderation = forStaff ? post.moderation.rawValue : nil
+            self.reading = reading.map(Reading.init)
+        }
+    }
+
+    struct Reading: Codable, Sendable {
+        let language: String
+        let toxicity: Double
+        let feedbackKind: String
+        let sentiment: Double
+        let explanation: String
+
+        init(_ reading: PostReading) {
+            language = reading.language
+            toxicity = reading.toxicity
+            feedbackKind = reading.feedbackKind
+            sentiment = reading.sentiment
+            explanation = reading.explanation
         }
     }
 

@@ -25,9 +25,11 @@ struct ModerationAPI: Sendable {
 
     /// One post; staff also get its moderation state.
     @Sendable func post(_ request: Request, context: Context) async throws -> APIModel.Post {
-        let (post, _, powers) = try await services.forum.postInContext(
-            context.identity, id: PostID(try ForumPages.id(context)))
-        return APIModel.Post(post, forStaff: powers.seeRemoved)
+        let id = PostID(try ForumPages.id(context))
+        let (post, _, powers) = try await services.forum.postInContext(context.identity, id: id)
+        return APIModel.Post(
+            post, forStaff: powers.seeRemoved,
+            reading: powers.readTriage ? try await services.forum.reading(context.identity, of: id) : nil)
     }
 
     @Sendable func flag(_ request: Request, context: Context) async throws -> EditedResponse<APIModel.FlagResult> {
