@@ -160,3 +160,23 @@ struct StackExchangeImportTests {
                 """)
     }
 }
+
+@Suite("Demo community")
+struct DemoCommunityTests {
+    @Test("hearth serve --demo shows the review queue with a few items at once, and loading again adds none")
+    func demoQueue() async throws {
+        let database = try await TestDatabase.make(.sqlite)
+        let services = try await HearthServices.forTesting(database: database)
+        _ = try await services.loadDemo()
+        let manager = try await services.accounts.createCommunityManager(
+            try AccountForm(email: "cm@example.org", displayName: "Camille", password: "a long enough password"))
+        let staff = Viewer(member: manager, credential: .session(SessionID(0)))
+        let queue = try await services.moderation.queue(staff)
+        #expect(queue.items.count == 3)
+        #expect(Set(queue.items.map(\.kind)) == [.flaggedPost, .engineFlag])
+        #expect(try await services.backfill?.remaining() == 0, "the demo's posts are read")
+        _ = try await services.loadDemo()
+        #expect(try await services.moderation.queue(staff).items.count == 3)
+        await database.close()
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import HearthCore
 import HearthStore
 import HearthViews
+import SQLKit
 
 extension HearthServices {
     /// What one import brought in.
@@ -38,6 +39,52 @@ extension HearthServices {
         guard let dump = Self.demoDump else {
             throw HearthError.unavailable("The demo community is missing from this build.")
         }
-        return try await importStackExchange(directory: dump, site: "french.meta.stackexchange.com")
+        let summary = try await importStackExchange(directory: dump, site: "french.meta.stackexchange.com")
+        try await seedDemoReviewQueue()
+        return summary
+    }
+}
+
+extension HearthServices {
+    /// A few items in the review queue of the demo community, so that a newcomer sees it at once: two posts
+    /// flagged by members of the imported site, and the post the engine reads as the most heated. Only when the
+    /// queue has never had an item.
+    func seedDemoReviewQueue() async throws {
+        let items = try await database.read { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM review_items").first(decodingColumn: "n", as: Int.self)
+        }
+        guard items == 0 else { return }
+        if let backfill { while try await backfill.step() > 0 {} }
+        let reporters = try await database.read { sql in
+            try await sql.raw(
+                "SELECT id FROM members WHERE email LIKE '%@import.invalid' ORDER BY id LIMIT 3"
+            ).all(decodingColumn: "id", as: Int64.self)
+        }
+        var viewers: [Viewer] = []
+        for id in reporters {
+            viewers.append(
+                Viewer(member: try await profiles.member(id: MemberID(id)), credential: .session(SessionID(0))))
+        }
+        let topics = try await forum.topicList(nil, limit: 5).topics
+        var replies: [Post] = []
+        for topic in topics {
+            replies += try await forum.topicPage(nil, topic: topic.id).posts.filter { $0.number > 1 && !$0.isDeleted }
+        }
+        let flags: [(FlagReason, String?)] = [(.offTopic, nil), (.other, "Ce message répond à une autre question.")]
+        for (post, (reason, message)) in zip(replies, flags) {
+            for reporter in viewers where reporter.member.id != post.author.id {
+                _ = try? await moderation.flag(reporter, post: post.id, reason: reason, message: message)
+            }
+        }
+        let readings = try await SQLForumRepository(database: database).readings(of: replies.map(\.id))
+        if let (id, reading) = readings.max(by: { $0.value.toxicity < $1.value.toxicity }) {
+            try await SQLModerationRepository(database: database).open(
+                NewReviewItem(
+                    kind: .engineFlag, postID: id, memberID: nil,
+                    reasons: ["toxicity \(Int(reading.toxicity * 100)) %"]
+                        + [reading.explanation].filter { !$0.isEmpty },
+                    score: reading.toxicity),
+                at: now())
+        }
     }
 }
