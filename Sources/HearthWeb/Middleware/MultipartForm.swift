@@ -43,6 +43,9 @@ struct MultipartForm: Sendable {
             headers = [:]
             current = ByteBuffer()
         }
+        guard Self.headerNamesAreASCII(body, boundary: boundary) else {
+            throw HearthError.invalid("file", "The upload was cut short or is not a valid form; please try again.")
+        }
         do {
             try parser.execute(body)
         } catch {
@@ -59,6 +62,40 @@ struct MultipartForm: Sendable {
                 fields[name] = String(buffer: content).withoutXMLForbiddenCharacters
             }
         }
+    }
+
+    /// Whether the header names of every part are ASCII. multipart-kit 4.7.1 looks each byte of a header name
+    /// up in a 128-entry table, so one byte above 0x7F there stopped the whole server, and anyone can send one:
+    /// the CSRF check reads the form of every POST. Header values (a file's name) may hold any byte.
+    static func headerNamesAreASCII(_ body: ByteBuffer, boundary: String) -> Bool {
+        let bytes = body.readableBytesView
+        let delimiter = Array(("--" + boundary).utf8)
+        var start = bytes.startIndex
+        while let found = bytes[start...].firstRange(of: delimiter) {
+            // The rest of the delimiter's line, then header lines up to the first empty one; a name ends at ":".
+            var line = 0
+            var length = 0
+            var inName = true
+            var index = found.upperBound
+            scan: while index < bytes.endIndex {
+                switch bytes[index] {
+                case UInt8(ascii: "\n"):
+                    if line > 0, length <= 1 { break scan }
+                    (line, length, inName) = (line + 1, 0, true)
+                case UInt8(ascii: ":"):
+                    (length, inName) = (length + 1, false)
+                case 0x80...:
+                    if inName { return false }
+                    length += 1
+                default:
+                    length += 1
+                }
+                index += 1
+            }
+            // On from the end of the headers: each byte is looked at once, however the body is built.
+            start = index
+        }
+        return true
     }
 
     private static func parameter(_ name: String, in disposition: String) -> String? {
