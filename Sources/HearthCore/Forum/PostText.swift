@@ -103,7 +103,12 @@ public enum PostRules {
     public static let bodyLength = 1...32_000
 
     public static func title(_ raw: String) throws -> String {
-        let title = raw.withoutXMLForbiddenCharacters.trimmed().replacingOccurrences(of: "\n", with: " ")
+        // Line breaks become spaces scalar by scalar: `replacingOccurrences` matches whole composed characters,
+        // so it missed a "\n" that a combining mark follows, which the check below then refused as a control.
+        var scalars = String.UnicodeScalarView()
+        scalars.append(
+            contentsOf: raw.withoutXMLForbiddenCharacters.trimmed().unicodeScalars.lazy.map { $0 == "\n" ? " " : $0 })
+        let title = String(scalars)
         guard titleLength.contains(title.count) else {
             throw HearthError.invalid("title", "Give the topic a title of 3 to 200 characters.")
         }

@@ -139,14 +139,20 @@ public struct ReviewCursor: Sendable, Equatable {
         self.id = id
     }
 
+    /// Reads `<the score's 64 bits in 16 hex digits>_<id>`: the score comes back exactly, whatever its decimals.
     public init(token: String) throws {
-        let parts = token.split(separator: "_")
-        guard parts.count == 2, let score = Double(parts[0]), score.isFinite, let id = Int64(parts[1]) else {
+        let parts = token.split(separator: "_", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 16, let bits = UInt64(parts[0], radix: 16),
+            parts[1].first != "0", parts[1].count <= 18, let id = Int64(parts[1]), id > 0
+        else {
             throw HearthError.invalid("cursor", "This page link is not valid; start again from the first page.")
         }
-        self.score = score
+        self.score = Double(bitPattern: bits)
         self.id = ReviewItemID(id)
     }
 
-    public var token: String { "\(score)_\(id.rawValue)" }
+    public var token: String {
+        let hex = String(score.bitPattern, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex + "_\(id.rawValue)"
+    }
 }

@@ -340,6 +340,11 @@ enum JSONText {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\\"), index + 1 < bytes.count {
+                // `\b` and `\f` are backspace and form feed, written short: forbidden like the rest.
+                if bytes[index + 1] == UInt8(ascii: "b") || bytes[index + 1] == UInt8(ascii: "f") {
+                    index += 2
+                    continue
+                }
                 if bytes[index + 1] == UInt8(ascii: "u"), index + 6 <= bytes.count,
                     let code = UInt32(String(decoding: bytes[(index + 2)..<(index + 6)], as: UTF8.self), radix: 16),
                     Unicode.Scalar(code)?.isForbiddenInXML == true

@@ -55,6 +55,7 @@ struct ModerationAPI: Sendable {
         guard let action = PostModerationAction(rawValue: input.action) else {
             throw HearthError.invalid("action", "action is hide, unhide or approve.")
         }
+        try Self.checkLengths(input.reason, input.message)
         try await services.moderation.moderate(
             context.identity, post: id, action: action, reason: input.reason ?? input.message ?? "")
         return APIModel.Post(try await services.forum.post(context.identity, id: id), forStaff: true)
@@ -75,6 +76,7 @@ struct ModerationAPI: Sendable {
         guard let action = ReviewAction(rawValue: input.action) else {
             throw HearthError.invalid("action", "action is approve, hide, delete, ignore, defer or claim.")
         }
+        try Self.checkLengths(input.reason, input.message)
         let item = try await services.moderation.act(
             context.identity, item: id, action: action, reason: input.reason ?? input.message ?? "")
         return APIModel.ReviewItem(item)
@@ -143,9 +145,16 @@ struct ModerationAPI: Sendable {
         return try await guidelines(request, context: context)
     }
 
-    /// An RFC 3339 date-time from the request.
+    /// A reason and a message are at most 500 characters each, counted as openapi.json counts them.
+    static func checkLengths(_ texts: String?...) throws {
+        for text in texts.compactMap({ $0 }) where text.unicodeScalars.count > 500 {
+            throw HearthError.invalid("reason", "A reason can be at most 500 characters long.")
+        }
+    }
+
+    /// An RFC 3339 date-time from the request (Foundation's parser would take 12:99 or 30 February).
     static func date(_ text: String, field: String) throws -> Date {
-        guard let date = try? Date(text, strategy: .iso8601) else {
+        guard let date = RFC3339.dateTime(text) else {
             throw HearthError.invalid(field, "\(field) is a date-time like 2026-12-01T09:00:00Z.")
         }
         return date
