@@ -77,10 +77,14 @@ public struct HearthServices: Sendable {
         let backfill = EngineReader.bundled.map { ReadingBackfill(forum: forumStore, reader: $0) }
         let handlers: [JobKind: JobRunner.Handler] = [
             .mail: { job in try await transport.send(try job.decode(MailMessage.self)) },
-            .insightBackfill: { _ in
-                // A batch at a time, queuing the next until every post is read: other jobs run in between.
-                guard let backfill, try await backfill.step() > 0 else { return }
-                try await jobQueue.enqueue(Self.backfillJob(at: now()))
+            .insightBackfill: { job in
+                // A batch at a time, queuing the next (from where this one stopped) until every post is read:
+                // other jobs run in between.
+                let after = try job.decode(BackfillPosition.self).after.map(PostID.init(rawValue:))
+                guard let backfill else { return }
+                let (read, last) = try await backfill.step(after: after)
+                guard read > 0 else { return }
+                try await jobQueue.enqueue(try Self.backfillJob(after: last, at: now()))
             },
         ]
         let penaltyStore = SQLPenaltyRepository(database: database)
@@ -116,15 +120,21 @@ public struct HearthServices: Sendable {
             mailTransport: transport, now: now, logger: logger)
     }
 
+    /// Where the reading backfill goes on from.
+    struct BackfillPosition: Codable {
+        let after: Int64?
+    }
+
     /// The next batch of the reading backfill; one pending at a time.
-    static func backfillJob(at date: Date) -> NewJob {
-        NewJob(kind: .insightBackfill, payload: "{}", runAt: date, key: "insight-backfill")
+    static func backfillJob(after: PostID?, at date: Date) throws -> NewJob {
+        try NewJob(
+            kind: .insightBackfill, BackfillPosition(after: after?.rawValue), runAt: date, key: "insight-backfill")
     }
 
     /// Queues the reading backfill when some posts have no reading (an import, an upgrade).
     public func scheduleBackfill() async throws {
         guard let backfill, try await backfill.remaining() > 0 else { return }
-        try await jobQueue.enqueue(Self.backfillJob(at: now()))
+        try await jobQueue.enqueue(try Self.backfillJob(after: nil, at: now()))
     }
 
     /// Applies pending migrations; returns what was applied.

@@ -343,3 +343,54 @@ extension RenderedFragment: MustacheParent {
         }
     }
 }
+
+extension ReviewQueuePage: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "page": page
+        case "items": items
+        case "nextURL": nextURL
+        case "script": script
+        case "actionURL": actionURL
+        case "hasItems": hasItems
+        default: nil
+        }
+    }
+}
+
+extension ReviewQueuePage.Case: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "id": id
+        case "kindLabel": kindLabel
+        case "reasons": reasons
+        case "age": age
+        case "ageISO": ageISO
+        case "postURL": postURL
+        case "topicTitle": topicTitle
+        case "authorName": authorName
+        case "authorURL": authorURL
+        case "postHTML": postHTML
+        case "postState": postState
+        case "context": context
+        case "history": history
+        case "penalties": penalties
+        case "suggestion": suggestion
+        case "claimedBy": claimedBy
+        case "canApprove": canApprove
+        case "penaltyURL": penaltyURL
+        case "hasPenalties": hasPenalties
+        default: nil
+        }
+    }
+}
+
+extension ReviewQueuePage.ContextLine: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "authorName": authorName
+        case "excerpt": excerpt
+        default: nil
+        }
+    }
+}

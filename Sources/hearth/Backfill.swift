@@ -10,7 +10,7 @@ struct Backfill: AsyncParsableCommand {
         commandName: "backfill", abstract: "Read every post that has no reading yet with the triage engine.")
 
     @OptionGroup var storage: StorageOptions
-    @Option(help: "Posts read and written per transaction.") var batch: Int = 2_000
+    @Option(help: "Posts read and written per transaction.") var batch: Int = 10_000
 
     func run() async throws {
         try await CLI.withServices(overrides: storage.overrides) { services in
@@ -18,16 +18,9 @@ struct Backfill: AsyncParsableCommand {
             guard let backfill = services.backfill else {
                 throw CLIFailure("The triage engine's models are missing from this build.")
             }
-            let total = try await backfill.remaining()
             let bar = ProgressBar(label: "readings")
             let started = Date()
-            var done = 0
-            while true {
-                let read = try await backfill.step(batch: max(1, min(batch, 50_000)))
-                if read == 0 { break }
-                done += read
-                bar.update(done, total)
-            }
+            let done = try await backfill.run(batch: max(1, min(batch, 50_000)), progress: bar.update)
             bar.finish()
             let seconds = Date().timeIntervalSince(started)
             print(

@@ -51,7 +51,7 @@ struct ReadingTests {
         _ = try await services.importStackExchange(directory: dump, site: "french.meta.stackexchange.com")
         let backfill = try #require(services.backfill)
         #expect(try await backfill.remaining() == 158)
-        #expect(try await backfill.step(batch: 100) == 100)
+        #expect(try await backfill.step(batch: 100).read == 100)
         try await services.scheduleBackfill()
         try await services.jobs.drain()
         #expect(try await backfill.remaining() == 0)

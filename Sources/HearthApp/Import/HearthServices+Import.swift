@@ -54,7 +54,7 @@ extension HearthServices {
             try await sql.raw("SELECT COUNT(*) AS n FROM review_items").first(decodingColumn: "n", as: Int.self)
         }
         guard items == 0 else { return }
-        if let backfill { while try await backfill.step() > 0 {} }
+        try await backfill?.run()
         let reporters = try await database.read { sql in
             try await sql.raw(
                 "SELECT id FROM members WHERE email LIKE '%@import.invalid' ORDER BY id LIMIT 3"

@@ -137,10 +137,11 @@ public protocol ForumRepository: Sendable {
     func addPost(to topicID: TopicID, _ post: NewPost) async throws -> Post
     /// The stored readings of these posts.
     func readings(of postIDs: [PostID]) async throws -> [PostID: PostReading]
-    /// Stores readings, replacing earlier ones.
-    func saveReadings(_ readings: [(PostID, PostReading)]) async throws
-    /// Posts that have no reading yet, oldest first: their id and their text (the title first for an opening post).
-    func postsWithoutReading(limit: Int) async throws -> [(PostID, String)]
+    /// Stores readings, replacing earlier ones (or, with `replacing` false, leaving a reading already there).
+    func saveReadings(_ readings: [(PostID, PostReading)], replacing: Bool) async throws
+    /// Posts after `after` that have no reading yet, in id order: their id and their text (the title first for an
+    /// opening post).
+    func postsWithoutReading(after: PostID?, limit: Int) async throws -> [(PostID, String)]
     func postsWithoutReadingCount() async throws -> Int
     func topic(id: TopicID) async throws -> Topic?
     func topics(_ query: TopicQuery) async throws -> [Topic]

@@ -51,7 +51,7 @@ public struct ForumService: Sendable {
                 NewCategory(
                     slug: "article-comments", name: "Article comments", description: "", startPolicy: .staff,
                     kind: .comments))
-        } catch HearthError.validation {
+        } catch HearthError.conflict {
             // Created meanwhile by another request.
             guard let existing = try await forum.categories().first(where: { $0.kind == .comments }) else {
                 throw HearthError.unavailable("The comments category could not be created.")
@@ -204,7 +204,7 @@ public struct ForumService: Sendable {
         let mentioned = try await mentionedMembers(in: body, excluding: post.author.id)
         let html = cook(body, mentioned)
         try await forum.edit(postID, body: body, html: html, editorID: editor.id, at: date)
-        if let reader { try await forum.saveReadings([(postID, reader.read(body))]) }
+        if let reader { try await forum.saveReadings([(postID, reader.read(body))], replacing: true) }
         changes.bump(post.topicID)
         let newlyMentioned = mentioned.filter { !Handle.mentions(in: post.body).contains($0.handle.lowercased()) }
         try await notify(

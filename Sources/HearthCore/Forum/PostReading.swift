@@ -48,13 +48,40 @@ public struct ReadingBackfill: Sendable {
         self.reader = reader
     }
 
-    /// Reads up to `batch` posts that have no reading; returns how many it read (0: nothing left).
-    public func step(batch: Int = 2_000) async throws -> Int {
-        let posts = try await forum.postsWithoutReading(limit: batch)
-        guard !posts.isEmpty else { return 0 }
-        let readings = posts.map { (id, text) in (id, reader.read(text)) }
-        try await forum.saveReadings(readings)
-        return posts.count
+    /// Reads up to `batch` posts that have no reading, after the post `after`; returns how many it read and the
+    /// last post it looked at, to continue from (none read: nothing left).
+    public func step(after: PostID? = nil, batch: Int = 2_000) async throws -> (read: Int, last: PostID?) {
+        let posts = try await forum.postsWithoutReading(after: after, limit: batch)
+        guard !posts.isEmpty else { return (0, after) }
+        // The engine is a pure function of the text: both halves of a batch are read at once, one per core.
+        let half = (posts.count + 1) / 2
+        let reader = self.reader
+        let readings = try await withThrowingTaskGroup(of: (Int, [(PostID, PostReading)]).self) { group in
+            for (part, slice) in [posts[..<half], posts[half...]].enumerated() where !slice.isEmpty {
+                let texts = Array(slice)
+                group.addTask { (part, texts.map { ($0.0, reader.read($0.1)) }) }
+            }
+            var parts: [Int: [(PostID, PostReading)]] = [:]
+            for try await (part, read) in group { parts[part] = read }
+            return (parts[0] ?? []) + (parts[1] ?? [])
+        }
+        try await forum.saveReadings(readings, replacing: false)
+        return (posts.count, posts.last?.0)
+    }
+
+    /// Reads every post that has none, calling `progress` with (done, total) after each batch.
+    @discardableResult
+    public func run(batch: Int = 2_000, progress: (Int, Int) -> Void = { _, _ in }) async throws -> Int {
+        let total = try await remaining()
+        var done = 0
+        var last: PostID?
+        while true {
+            let (read, next) = try await step(after: last, batch: batch)
+            if read == 0 { return done }
+            done += read
+            last = next
+            progress(done, total)
+        }
     }
 
     /// How many posts still wait for a reading.

@@ -29,7 +29,23 @@ extension ModerationService {
         return try await reviewCase(item)
     }
 
+    /// Several items, each with what is needed to decide; an author met twice is looked up once.
+    public func reviewCases(_ viewer: Viewer?, items: [ReviewItem]) async throws -> [ReviewCase] {
+        try policy.authorize(viewer, .handleFlags, at: now())
+        var histories: [MemberID: (MemberSummary, AuthorHistory)] = [:]
+        var cases: [ReviewCase] = []
+        for item in items { cases.append(try await reviewCase(item, histories: &histories)) }
+        return cases
+    }
+
     func reviewCase(_ item: ReviewItem) async throws -> ReviewCase {
+        var histories: [MemberID: (MemberSummary, AuthorHistory)] = [:]
+        return try await reviewCase(item, histories: &histories)
+    }
+
+    func reviewCase(_ item: ReviewItem, histories: inout [MemberID: (MemberSummary, AuthorHistory)]) async throws
+        -> ReviewCase
+    {
         var post: Post?
         var topic: Topic?
         var context: [Post] = []
@@ -46,11 +62,15 @@ extension ModerationService {
         let authorID = post?.author.id ?? item.memberID
         var history: AuthorHistory?
         var author: MemberSummary?
-        if let authorID, let member = try await members.find(id: authorID) {
+        if let authorID, let known = histories[authorID] {
+            (author, history) = (known.0, known.1)
+        } else if let authorID, let member = try await members.find(id: authorID) {
             author = MemberSummary(member)
-            history = AuthorHistory(
+            let record = AuthorHistory(
                 joinedAt: member.createdAt, posts: try await moderation.standing(of: authorID).posts,
                 penalties: try await penalties.penalties(of: authorID))
+            history = record
+            histories[authorID] = (MemberSummary(member), record)
         }
         return ReviewCase(
             item: item, post: post, topic: topic, context: context, flags: flags, author: author,

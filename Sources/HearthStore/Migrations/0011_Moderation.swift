@@ -10,6 +10,9 @@ extension Migration {
         try await sql.alter(table: "topics").column("slow_mode_seconds", type: .bigint).run()
         try await sql.alter(table: "topics").column("slow_mode_until", type: .bigint).run()
 
+        // The review queue shows each author's number of posts: counted from this index alone.
+        try await sql.create(index: "posts_author_live").on("posts").column("author_id").column("deleted_at").run()
+
         try await sql.create(table: "flags")
             .column("id", type: .bigint, .primaryKey(autoIncrement: true))
             .column("post_id", type: .bigint, .notNull, .references("posts", "id", onDelete: .cascade))

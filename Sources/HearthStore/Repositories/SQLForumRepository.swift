@@ -37,9 +37,8 @@ public struct SQLForumRepository: ForumRepository {
                     position: position, startPolicy: category.startPolicy, kind: category.kind)
             }
         } catch  where HearthDatabase.isUniqueViolation(error) {
-            throw HearthError.validation([
-                FieldError(field: "name", message: "A category with this name already exists.")
-            ])
+            // The name is fine; another category already has the address it makes.
+            throw HearthError.conflict("A category with this name already exists.")
         }
     }
 
@@ -416,21 +415,35 @@ public struct SQLForumRepository: ForumRepository {
         }
     }
 
-    public func saveReadings(_ readings: [(PostID, PostReading)]) async throws {
+    public func saveReadings(_ readings: [(PostID, PostReading)], replacing: Bool) async throws {
         guard !readings.isEmpty else { return }
         try await database.write { sql in
             let list = readings.map { String($0.0.rawValue) }.joined(separator: ",")
-            try await sql.raw("DELETE FROM post_readings WHERE post_id IN (\(unsafeRaw: list))").run()
+            if replacing {
+                try await sql.raw("DELETE FROM post_readings WHERE post_id IN (\(unsafeRaw: list))").run()
+            } else {
+                // A post read meanwhile (written or edited while the backfill ran) keeps its newer reading.
+                let done = try await sql.raw("SELECT post_id FROM post_readings WHERE post_id IN (\(unsafeRaw: list))")
+                    .all(decodingColumn: "post_id", as: Int64.self)
+                if !done.isEmpty {
+                    let skip = Set(done)
+                    for (id, reading) in readings where !skip.contains(id.rawValue) {
+                        try await Self.saveReading(id, reading, sql)
+                    }
+                    return
+                }
+            }
             for (id, reading) in readings { try await Self.saveReading(id, reading, sql) }
         }
     }
 
-    public func postsWithoutReading(limit: Int) async throws -> [(PostID, String)] {
+    public func postsWithoutReading(after: PostID?, limit: Int) async throws -> [(PostID, String)] {
         try await database.scan { sql in
             try await sql.raw(
                 """
                 SELECT p.id, p.body, p.number, t.title FROM posts p JOIN topics t ON t.id = p.topic_id \
-                WHERE NOT EXISTS (SELECT 1 FROM post_readings r WHERE r.post_id = p.id) ORDER BY p.id LIMIT \(bind: limit)
+                WHERE p.id > \(bind: after?.rawValue ?? 0) \
+                AND NOT EXISTS (SELECT 1 FROM post_readings r WHERE r.post_id = p.id) ORDER BY p.id LIMIT \(bind: limit)
                 """
             ).all().map { row in
                 let body = try row.decode(column: "body", as: String.self)

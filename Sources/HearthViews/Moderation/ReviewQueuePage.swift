@@ -6,7 +6,7 @@ import HearthCore
 public struct ReviewQueuePage: Sendable {
     public static let template = "review"
 
-    public struct Item: Sendable {
+    public struct Case: Sendable {
         public let id: Int64
         public let kindLabel: String
         public let reasons: [String]
@@ -35,7 +35,7 @@ public struct ReviewQueuePage: Sendable {
     }
 
     public let page: PageChrome
-    public let items: [Item]
+    public let items: [Case]
     public let nextURL: String?
     public let script: String
     public let actionURL: String
@@ -54,7 +54,7 @@ public struct ReviewQueuePage: Sendable {
         self.actionURL = "/review"
     }
 
-    static func item(_ reviewCase: ReviewCase, localization: Localization, language: Language, now: Date) -> Item {
+    static func item(_ reviewCase: ReviewCase, localization: Localization, language: Language, now: Date) -> Case {
         let item = reviewCase.item
         let text = { (key: String, values: [String: String]) in localization.text(key, language, values) }
         var history: String?
@@ -81,7 +81,7 @@ public struct ReviewQueuePage: Sendable {
                     "length": next.seconds.map { Localization.duration($0, language) } ?? "",
                 ])
         }
-        return Item(
+        return Case(
             id: item.id.rawValue, kindLabel: text("review_kind_\(item.kind.rawValue)", [:]), reasons: item.reasons,
             age: Localization.duration(max(0, Int(now.timeIntervalSince(item.createdAt))), language),
             ageISO: Localization.isoDate(item.createdAt),

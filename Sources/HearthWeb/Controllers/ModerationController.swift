@@ -36,8 +36,7 @@ struct ModerationController: Sendable {
         guard context.identity != nil else { return SessionCookies.redirect(to: "/login") }
         let moderation = services.moderation
         let page = try await moderation.queue(context.identity, after: cursor)
-        var cases: [ReviewCase] = []
-        for item in page.items { cases.append(try await moderation.reviewCase(context.identity, item: item.id)) }
+        let cases = try await moderation.reviewCases(context.identity, items: page.items)
         let view = ReviewQueuePage(
             page: try await shared.frame(pages.text("review_heading", context), context, errors: errors), cases: cases,
             next: page.next, localization: pages.renderer.localization, language: context.language, now: services.now())
