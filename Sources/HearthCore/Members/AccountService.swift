@@ -227,10 +227,10 @@ public struct AccountService: Sendable {
         try await limits.perAccount.reset(key)
     }
 
-    /// E-mails a reset link when the address has an account. Says nothing either way, so that the form
-    /// cannot be used to find out who is a member: a mail server that refuses is logged (on `logger`, which
-    /// carries the request id), never reported to the visitor, whose answer would otherwise tell an account
-    /// from none.
+    /// Queues an e-mail with a reset link when the address has an account. Says nothing either way, so that the
+    /// form cannot be used to find out who is a member: the e-mail is sent by the job runner after the commit, and
+    /// a mail server that refuses is logged there with the id of the request (from `logger`'s metadata), never
+    /// reported to the visitor.
     public func requestPasswordReset(email rawEmail: String, clientAddress: String, logger requestLogger: Logger? = nil)
         async throws
     {
