@@ -1,0 +1,93 @@
+import Foundation
+import HTTPTypes
+import HearthApp
+import HearthCore
+import HearthTestSupport
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The moderation routes over JSON, with the names outside tools rely on.
+@Suite("Moderation API")
+struct ModerationAPITests {
+    @Test(
+        "flag, review, act, slow down, penalise, read the log and edit the guidelines over JSON",
+        arguments: TestEngine.allCases)
+    func moderationOverJSON(engine: TestEngine) async throws {
+        let community = try await TestCommunity.make(engine: engine)
+        defer { community.close() }
+        let services = community.services
+        let manager = try await community.member("cm@example.org", role: .communityManager)
+        let staff = Viewer(member: manager, credential: .session(SessionID(0)))
+        let category = try await services.forum.createCategory(
+            staff, name: "General", description: "", startPolicy: .everyone)
+        let troll = try await community.member("troll@example.org")
+        let (topic, _) = try await services.forum.startTopic(
+            Viewer(member: troll, credential: .session(SessionID(0))), in: category.id, title: "Bait", body: "Fight me")
+        try await community.member("ana@example.org")
+        let (_, cmKey) = try await services.apiKeys.create(name: "cm", scope: .write, ownerEmail: "cm@example.org")
+        let (_, anaKey) = try await services.apiKeys.create(name: "ana", scope: .write, ownerEmail: "ana@example.org")
+
+        try await community.test { client in
+            let cm = ForumAPITests.APIClient(client: client, key: cmKey)
+            let ana = ForumAPITests.APIClient(client: client, key: anaKey)
+            let post = "/posts/\(topic.id.rawValue)"
+            let (flagged, flag) = try await ana.call(.post, post + "/flags", #"{"reason": "inappropriate"}"#)
+            #expect(flagged == .created)
+            #expect(flag["hidden"] as? Bool == false)
+            #expect(try await ana.call(.post, post + "/flags", #"{"reason": "spam"}"#).0 == .conflict)
+            #expect(try await ana.call(.post, post + "/flags", #"{"reason": "rude"}"#).0 == .unprocessableContent)
+            #expect(try await ana.call(.get, "/review").0 == .forbidden)
+
+            let (_, queue) = try await cm.call(.get, "/review")
+            let items = try #require(queue["items"] as? [[String: Any]])
+            #expect(items.count == 1)
+            #expect(items.first?["kind"] as? String == "flagged_post")
+            #expect(items.first?["reasons"] as? [String] == ["inappropriate"])
+            let itemID = try #require(items.first?["id"] as? Int)
+            let (hidden, item) = try await cm.call(
+                .post, "/review/\(itemID)/actions", #"{"action": "hide", "reason": "Bait"}"#)
+            #expect(hidden == .ok)
+            #expect(item["outcome"] as? String == "hidden")
+            let (again, error) = try await cm.call(.post, "/review/\(itemID)/actions", #"{"action": "approve"}"#)
+            #expect(again == .conflict)
+            #expect(((error["error"] as? [String: Any])?["message"] as? String)?.contains("already handled") == true)
+
+            let (_, seen) = try await cm.call(.get, post)
+            #expect(seen["moderation"] as? String == "hidden")
+            #expect((seen["reading"] as? [String: Any])?["language"] != nil, "staff read the engine's reading")
+            let (_, seenByAna) = try await ana.call(.get, "/topics/\(topic.id.rawValue)")
+            #expect((seenByAna["posts"] as? [[String: Any]])?.first?["body"] as? String == "")
+            #expect((seenByAna["posts"] as? [[String: Any]])?.first?["moderation"] == nil)
+            #expect(try await cm.call(.post, post + "/moderation", #"{"action": "unhide"}"#).0 == .ok)
+
+            let until = ISO8601DateFormatter().string(from: community.clock.now.addingTimeInterval(3_600))
+            let slow = "/topics/\(topic.id.rawValue)/slow-mode"
+            #expect(try await cm.call(.put, slow, #"{"seconds": 600, "until": "\#(until)"}"#).0 == .ok)
+            #expect(try await cm.call(.put, slow, #"{"seconds": 5, "until": "\#(until)"}"#).0 == .unprocessableContent)
+            #expect(try await cm.call(.delete, slow).0 == .noContent)
+
+            let (given, penalty) = try await cm.call(
+                .post, "/members/\(troll.id.rawValue)/penalties",
+                #"{"kind": "silence", "until": "\#(until)", "reason": "Baiting"}"#)
+            #expect(given == .created)
+            #expect(penalty["kind"] as? String == "silence")
+            #expect(
+                try await cm.call(
+                    .post, "/members/\(manager.id.rawValue)/penalties", #"{"kind": "warn", "reason": "x"}"#
+                )
+                .0 == .unprocessableContent)
+
+            let (_, log) = try await cm.call(.get, "/moderation-log")
+            let actions = (log["items"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+            #expect(Array(actions.prefix(5)) == ["silence", "end slow mode", "slow mode", "unhide", "hide"])
+
+            #expect(try await ana.call(.put, "/guidelines", #"{"language": "en", "body": "Mine"}"#).0 == .forbidden)
+            let (edited, guidelines) = try await cm.call(
+                .put, "/guidelines", #"{"language": "en", "body": "Be kind."}"#)
+            #expect(edited == .ok)
+            #expect(guidelines["en"] as? String == "Be kind.")
+            #expect((guidelines["fr"] as? String)?.contains("bienveillant") == true)
+        }
+    }
+}
