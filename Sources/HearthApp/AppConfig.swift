@@ -29,6 +29,8 @@ public struct AppConfig: Sendable {
     public var workingHours: WorkingHours
     /// Weighted flags at which a post is hidden pending review.
     public var flagHideThreshold: Double
+    /// Toxicity (0 to 1) at which the engine puts a new post in the review queue.
+    public var engineFlagThreshold: Double
 
     /// One configuration key: its dotted name (which swift-configuration maps to `HEARTH_…` in the
     /// environment), the default, and what it means. `AppConfig.keys` is the list the README documents.
@@ -88,6 +90,11 @@ public struct AppConfig: Sendable {
             name: "hearth.flag.hide.threshold", defaultValue: "3",
             help:
                 "Weighted flags (a settled member's counts 1, staff's the whole threshold) that hide a post for review."
+        ),
+        Key(
+            name: "hearth.engine.flag.threshold", defaultValue: "0.9",
+            help:
+                "Toxicity, from 0 to 1, at which the triage engine puts a new post in the review queue (it hides nothing)."
         ),
     ]
 
@@ -188,6 +195,13 @@ public struct AppConfig: Sendable {
         } else {
             problem(thresholdKey, "expected a number from 0.5 to 100, got \"\(thresholdText ?? "")\".")
             flagHideThreshold = 3
+        }
+        let (engineKey, engineText) = raw("hearth.engine.flag.threshold")
+        if let value = Double(engineText ?? "0.9"), value > 0, value <= 1 {
+            engineFlagThreshold = value
+        } else {
+            problem(engineKey, "expected a number above 0 and at most 1, got \"\(engineText ?? "")\".")
+            engineFlagThreshold = 0.9
         }
         communityName = raw("hearth.community.name").1 ?? "Hearth"
         mailFrom = raw("hearth.mail.from").1 ?? "hearth@localhost"

@@ -68,11 +68,13 @@ public struct HearthServices: Sendable {
         let grantStore = SQLGrantRepository(database: database)
         let viewers = ViewerResolver(grants: grantStore)
         let forumStore = SQLForumRepository(database: database)
+        let moderationStore = SQLModerationRepository(database: database)
         let forum = ForumService(
             forum: forumStore,
             notifications: SQLNotificationRepository(database: database), members: members,
-            cooker: SafeMarkdown(), reader: EngineReader.bundled, policy: AccessPolicy(), now: now, logger: logger)
-        let moderationStore = SQLModerationRepository(database: database)
+            cooker: SafeMarkdown(), reader: EngineReader.bundled,
+            watchers: [EngineFlagger(moderation: moderationStore, threshold: config.engineFlagThreshold, now: now)],
+            policy: AccessPolicy(), now: now, logger: logger)
         let jobQueue = SQLJobQueue(database: database)
         let backfill = EngineReader.bundled.map { ReadingBackfill(forum: forumStore, reader: $0) }
         let handlers: [JobKind: JobRunner.Handler] = [

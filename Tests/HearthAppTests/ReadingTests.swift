@@ -37,6 +37,11 @@ struct ReadingTests {
         #expect(page.readings.count == 2)
         #expect(try await services.forum.topicPage(ana, topic: topic.id).readings.isEmpty)
 
+        let queue = try await services.moderation.queue(staff)
+        #expect(queue.items.map(\.kind) == [.engineFlag], "the insult went to the queue, not the question")
+        #expect(queue.items.first?.postID == insult.id)
+        #expect(queue.items.first?.reasons.last?.contains("idiot") == true)
+        #expect(try await services.forum.post(ana, id: insult.id).moderation == .visible, "the engine hides nothing")
         _ = try await services.forum.edit(ana, post: insult.id, body: "Thank you, that was very helpful!")
         #expect(try await services.forum.reading(staff, of: insult.id)?.toxicity ?? 1 < 0.5, "read again on edit")
         #expect(try await services.backfill?.remaining() == 0)

@@ -14,6 +14,8 @@ public struct ForumService: Sendable {
     let cooker: any PostCooker
     /// Reads every post as it is written (the triage engine); nil only where no engine is loaded.
     let reader: (any TextReader)?
+    /// Told of each post written, with its reading (the engine's flags for the review queue).
+    let watchers: [any WriteWatcher]
     let policy: AccessPolicy
     let now: Now
     let logger: Logger
@@ -23,10 +25,11 @@ public struct ForumService: Sendable {
 
     public init(
         forum: any ForumRepository, notifications: any NotificationRepository, members: any MemberRepository,
-        cooker: any PostCooker, reader: (any TextReader)? = nil, policy: AccessPolicy, now: @escaping Now,
-        logger: Logger
+        cooker: any PostCooker, reader: (any TextReader)? = nil, watchers: [any WriteWatcher] = [],
+        policy: AccessPolicy, now: @escaping Now, logger: Logger
     ) {
         self.reader = reader
+        self.watchers = watchers
         self.forum = forum
         self.notifications = notifications
         self.members = members
@@ -117,6 +120,7 @@ public struct ForumService: Sendable {
             author: MemberSummary(author), body: body, html: cook(body, mentioned), quotePostID: nil, createdAt: date,
             reading: reader?.read(title + "\n\n" + body))
         let (topic, post) = try await forum.createTopic(categoryID: categoryID, title: title, firstPost: draft)
+        for watcher in watchers { try await watcher.written(post, reading: draft.reading) }
         readMarks.record(topic.id, upTo: post.number, by: author.id)
         try await notify(
             mentioned.map { ($0.id, .mention) }, actor: author.id, topic: topic.id, post: post.id, at: date)
@@ -164,11 +168,13 @@ public struct ForumService: Sendable {
             quoted = post
         }
         let mentioned = try await mentionedMembers(in: body, excluding: author.id)
+        let reading = reader?.read(body)
         let post = try await forum.addPost(
             to: topicID,
             NewPost(
                 author: MemberSummary(author), body: body, html: cook(body, mentioned), quotePostID: quoted?.id,
-                createdAt: date, reading: reader?.read(body)))
+                createdAt: date, reading: reading))
+        for watcher in watchers { try await watcher.written(post, reading: reading) }
         readMarks.record(topicID, upTo: post.number, by: author.id)
         changes.bump(topicID)
 
