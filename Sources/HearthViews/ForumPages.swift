@@ -150,8 +150,10 @@ public struct PostItem: Sendable, Hashable {
     public let canDelete: Bool
     public let canRestore: Bool
     public var quoteURL: String?
-    /// Hidden by moderation, shown whole to its author and moderators with a note.
+    /// Hidden by moderation: its author sees it whole, with a note saying they may edit it.
     public var hiddenByModeration: Bool = false
+    /// Hidden by moderation, seen by a moderator: a note saying others do not see it.
+    public var hiddenForOthers: Bool = false
     /// Held for approval, shown to its author and moderators with a note.
     public var pending: Bool = false
     /// A placeholder stands for a hidden post the viewer may not read.
@@ -235,7 +237,8 @@ public struct TopicPageView: Sendable, ShowsPosts {
                         + "quote=\(post.id.rawValue)#reply"
                     : nil)
             item.hiddenPlaceholder = visibility == .placeholder(.hidden)
-            item.hiddenByModeration = visibility.isShown && post.moderation == .hidden
+            item.hiddenByModeration = visibility.isShown && post.moderation == .hidden && own
+            item.hiddenForOthers = visibility.isShown && post.moderation == .hidden && !own
             item.pending = visibility.isShown && post.moderation == .pending
             let live = visibility.isShown && !post.isDeleted
             item.canFlag = live && viewer != nil && !own && powers.flag && post.moderation == .visible

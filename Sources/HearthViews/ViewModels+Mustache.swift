@@ -94,6 +94,7 @@ extension PostItem: MustacheParent {
         case "canRestore": canRestore
         case "quoteURL": quoteURL
         case "hiddenByModeration": hiddenByModeration
+        case "hiddenForOthers": hiddenForOthers
         case "pending": pending
         case "hiddenPlaceholder": hiddenPlaceholder
         case "canFlag": canFlag
