@@ -113,7 +113,7 @@ struct JobTests {
                     logPath: folder.appendingPathComponent("server-\(index).log").path))
         }
         defer { servers.forEach { $0.stop() } }
-        for port in ports { try TestEnvironment.waitForListener(port, seconds: 60) }
+        for port in ports { try TestEnvironment.waitForPort(port, seconds: 60) }
 
         let count = 200
         try await database.write { sql in

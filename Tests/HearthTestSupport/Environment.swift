@@ -63,7 +63,7 @@ public enum TestEnvironment {
     }
 
     /// Waits until something accepts TCP connections on the port, or throws after `seconds`.
-    static func waitForPort(_ port: Int, seconds: Double) throws {
+    public static func waitForPort(_ port: Int, seconds: Double) throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -45,10 +45,3 @@ public final class HearthProcess: Sendable {
 
     deinit { stop() }
 }
-
-extension TestEnvironment {
-    /// Waits until something listens on the port, for a server started by a test.
-    public static func waitForListener(_ port: Int, seconds: Double) throws {
-        try waitForPort(port, seconds: seconds)
-    }
-}

@@ -231,7 +231,7 @@ public struct SQLModerationRepository: ModerationRepository {
             try await Self.log(
                 NewLogEntry(
                     actorID: memberID, action: "defer", target: .reviewItem, targetID: id.rawValue,
-                    reason: "until \(Self.moment(until))"), at: date, sql)
+                    reason: "until \(AccessPolicy.moment(until))"), at: date, sql)
             return true
         }
     }
@@ -343,9 +343,5 @@ public struct SQLModerationRepository: ModerationRepository {
                     createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
             }
         }
-    }
-
-    static func moment(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
     }
 }

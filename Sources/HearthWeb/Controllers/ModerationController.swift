@@ -55,9 +55,7 @@ struct ModerationController: Sendable {
         } catch let error as HearthError {
             guard case .conflict = error else { throw error }
             // Someone else got there first: the queue as it is now, saying who and how.
-            return try await queuePage(
-                cursor: nil, errors: [pages.renderer.localization.message(error.userMessage, context.language)],
-                status: .conflict, context: context)
+            return try await queuePage(cursor: nil, errors: [error.userMessage], status: .conflict, context: context)
         }
         return SessionCookies.redirect(to: "/review")
     }
@@ -73,10 +71,9 @@ struct ModerationController: Sendable {
         guard !ids.isEmpty else { throw HearthError.invalid("items", "Tick the items to act on first.") }
         let results = try await services.moderation.act(
             context.identity, items: ids, action: action, reason: form.text("reason"))
+        // The page frame puts each message in the reader's language.
         let failures = results.compactMap { _, result -> String? in
-            if case .failure(let error) = result {
-                return pages.renderer.localization.message(error.userMessage, context.language)
-            }
+            if case .failure(let error) = result { return error.userMessage }
             return nil
         }
         guard failures.isEmpty else {
@@ -153,8 +150,7 @@ struct ModerationController: Sendable {
                 context.identity, to: member.id, kind: kind, until: until, reason: form.text("reason"))
         } catch HearthError.validation(let fields) {
             return try await penaltyPage(
-                member, errors: fields.map { pages.renderer.localization.message($0.message, context.language) },
-                status: .unprocessableContent, context: context)
+                member, errors: fields.map(\.message), status: .unprocessableContent, context: context)
         }
         return SessionCookies.redirect(to: "/u/\(member.handle)/penalties")
     }
