@@ -29,8 +29,12 @@ public struct AppConfig: Sendable {
     public var workingHours: WorkingHours
     /// Weighted flags at which a post is hidden pending review.
     public var flagHideThreshold: Double
-    /// Toxicity (0 to 1) at which the engine puts a new post in the review queue.
-    public var engineFlagThreshold: Double
+    /// When a post waits for approval, and when the engine puts one in the queue.
+    public var holdRules: HoldRules
+    /// Heat at which a topic is marked for staff.
+    public var heatThreshold: Double
+    /// Whether `/modlog` shows everyone the moderation acts and their reasons.
+    public var publicModerationLog: Bool
 
     /// One configuration key: its dotted name (which swift-configuration maps to `HEARTH_…` in the
     /// environment), the default, and what it means. `AppConfig.keys` is the list the README documents.
@@ -96,6 +100,32 @@ public struct AppConfig: Sendable {
             help:
                 "Toxicity, from 0 to 1, at which the triage engine puts a new post in the review queue (it hides nothing)."
         ),
+        Key(
+            name: "hearth.hold.toxicity", defaultValue: "0.97",
+            help: "Toxicity, from 0 to 1, at which a new post waits for approval; off holds none on toxicity alone."),
+        Key(
+            name: "hearth.hold.threats", defaultValue: "on",
+            help: "on: a post the engine reads as a threat waits for approval; off lets it out (and into the queue)."),
+        Key(
+            name: "hearth.hold.first.posts", defaultValue: "0",
+            help: "A member's first N posts wait for approval (0 to 50; 0 holds none)."),
+        Key(
+            name: "hearth.hold.links", defaultValue: "on",
+            help: "on: a new member's post with a link waits for approval."),
+        Key(
+            name: "hearth.new.member.days", defaultValue: "3",
+            help: "A member who joined less than this many days ago is new (0 to 365)."),
+        Key(
+            name: "hearth.night.hold.days", defaultValue: "30",
+            help:
+                "Outside working hours, posts by a member penalised in the last N days wait for the morning (0: never)."
+        ),
+        Key(
+            name: "hearth.heat.threshold", defaultValue: "0.6",
+            help: "Heat, from 0.1 to 1, at which a topic is marked heated and goes to the top of the review queue."),
+        Key(
+            name: "hearth.public.moderation.log", defaultValue: "off",
+            help: "on: /modlog shows everyone each moderation act and its reason, without names or texts."),
     ]
 
     /// Reads and checks the configuration. `overrides` are the flags given on the command line, by key name.
@@ -196,13 +226,32 @@ public struct AppConfig: Sendable {
             problem(thresholdKey, "expected a number from 0.5 to 100, got \"\(thresholdText ?? "")\".")
             flagHideThreshold = 3
         }
-        let (engineKey, engineText) = raw("hearth.engine.flag.threshold")
-        if let value = Double(engineText ?? "0.9"), value > 0, value <= 1 {
-            engineFlagThreshold = value
-        } else {
-            problem(engineKey, "expected a number above 0 and at most 1, got \"\(engineText ?? "")\".")
-            engineFlagThreshold = 0.9
+        func fraction(_ name: String, from lowest: Double, off: Bool = false) -> Double? {
+            let (key, text) = raw(name)
+            if off, text == "off" { return nil }
+            if let value = Double(text ?? key.defaultValue ?? ""), value >= lowest, value <= 1 { return value }
+            problem(
+                key, "expected a number from \(lowest) to 1\(off ? " or off" : ""), got \"\(text ?? "")\".")
+            return Double(key.defaultValue ?? "1")
         }
+        func toggle(_ name: String) -> Bool {
+            let (key, text) = raw(name)
+            switch text ?? key.defaultValue {
+            case "on": return true
+            case "off": return false
+            default:
+                problem(key, "expected on or off, got \"\(text ?? "")\".")
+                return false
+            }
+        }
+        holdRules = HoldRules(
+            firstPosts: integer("hearth.hold.first.posts", in: 0...50),
+            newMemberDays: integer("hearth.new.member.days", in: 0...365), newMemberLinks: toggle("hearth.hold.links"),
+            toxicity: fraction("hearth.hold.toxicity", from: 0.01, off: true), threats: toggle("hearth.hold.threats"),
+            engineFlag: fraction("hearth.engine.flag.threshold", from: 0.01) ?? 0.9,
+            nightPenaltyDays: integer("hearth.night.hold.days", in: 0...365))
+        heatThreshold = fraction("hearth.heat.threshold", from: 0.1) ?? 0.6
+        publicModerationLog = toggle("hearth.public.moderation.log")
         communityName = raw("hearth.community.name").1 ?? "Hearth"
         mailFrom = raw("hearth.mail.from").1 ?? "hearth@localhost"
 

@@ -24,6 +24,7 @@ public struct HearthServices: Sendable {
     public let penalties: PenaltyService
     public let calm: CalmTools
     public let texts: CommunityTexts
+    public let watchedWords: WatchedWordService
     public let jobQueue: any JobQueue
     public let jobs: JobRunner
     /// Reads the posts written before readings were stored, or imported; nil without the engine.
@@ -69,11 +70,16 @@ public struct HearthServices: Sendable {
         let viewers = ViewerResolver(grants: grantStore)
         let forumStore = SQLForumRepository(database: database)
         let moderationStore = SQLModerationRepository(database: database)
+        let penaltyStore = SQLPenaltyRepository(database: database)
+        let wordStore = SQLWatchedWordRepository(database: database)
+        let gate = ModerationGate(
+            rules: config.holdRules, words: wordStore, normaliser: EngineNormaliser(), moderation: moderationStore,
+            penalties: penaltyStore, workingHours: config.workingHours)
+        let heat = HeatRules(threshold: config.heatThreshold)
         let forum = ForumService(
             forum: forumStore,
             notifications: SQLNotificationRepository(database: database), members: members,
-            cooker: SafeMarkdown(), reader: EngineReader.bundled,
-            watchers: [EngineFlagger(moderation: moderationStore, threshold: config.engineFlagThreshold, now: now)],
+            cooker: SafeMarkdown(), reader: EngineReader.bundled, gate: gate, heat: heat,
             policy: AccessPolicy(), now: now, logger: logger)
         let jobQueue = SQLJobQueue(database: database)
         let backfill = EngineReader.bundled.map { ReadingBackfill(forum: forumStore, reader: $0) }
@@ -89,7 +95,6 @@ public struct HearthServices: Sendable {
                 try await jobQueue.enqueue(try Self.backfillJob(after: last, at: now()))
             },
         ]
-        let penaltyStore = SQLPenaltyRepository(database: database)
         let texts = CommunityTexts(
             texts: SQLCommunityTextRepository(database: database), policy: AccessPolicy(), now: now)
         return HearthServices(
@@ -112,11 +117,14 @@ public struct HearthServices: Sendable {
             moderation: ModerationService(
                 forum: forum, moderation: moderationStore, penalties: penaltyStore, members: members,
                 weights: FlagWeights(hideThreshold: config.flagHideThreshold), workingHours: config.workingHours,
-                policy: AccessPolicy(), now: now, logger: logger),
+                heat: (heat, forumStore), publicLog: config.publicModerationLog, policy: AccessPolicy(), now: now,
+                logger: logger),
             penalties: PenaltyService(
                 penalties: penaltyStore, members: members, sessions: sessionStore, policy: AccessPolicy(), now: now),
             calm: CalmTools(forum: forum, moderation: moderationStore, texts: texts, policy: AccessPolicy(), now: now),
-            texts: texts, jobQueue: jobQueue,
+            texts: texts,
+            watchedWords: WatchedWordService(words: wordStore, gate: gate, policy: AccessPolicy(), now: now),
+            jobQueue: jobQueue,
             jobs: JobRunner(queue: jobQueue, handlers: handlers, now: now, logger: logger), backfill: backfill,
             renderer: renderer,
             mailTransport: transport, now: now, logger: logger)
@@ -155,7 +163,7 @@ public struct HearthServices: Sendable {
         let services = WebServices(
             accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, search: search, uploads: uploads,
             blog: blog, profiles: profiles, viewers: viewers, moderation: moderation, penalties: penalties, calm: calm,
-            texts: texts,
+            texts: texts, watchedWords: watchedWords,
             policy: AccessPolicy(),
             checkHealth: { try await database.ping() }, metricsText: metricsText, now: now)
         var settings = WebSettings(

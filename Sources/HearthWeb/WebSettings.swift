@@ -40,6 +40,7 @@ public struct WebServices: Sendable {
     public var penalties: PenaltyService
     public var calm: CalmTools
     public var texts: CommunityTexts
+    public var watchedWords: WatchedWordService
     public var policy: AccessPolicy
     /// Checks the database for `/healthz`; throws when it does not answer.
     public var checkHealth: @Sendable () async throws -> Void
@@ -51,7 +52,7 @@ public struct WebServices: Sendable {
         accounts: AccountService, sessions: SessionService, apiKeys: APIKeyService, forum: ForumService,
         search: SearchService, uploads: UploadService, blog: BlogService, profiles: ProfileService,
         viewers: ViewerResolver, moderation: ModerationService, penalties: PenaltyService, calm: CalmTools,
-        texts: CommunityTexts, policy: AccessPolicy,
+        texts: CommunityTexts, watchedWords: WatchedWordService, policy: AccessPolicy,
         checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
         now: @escaping Now
     ) {
@@ -68,6 +69,7 @@ public struct WebServices: Sendable {
         self.penalties = penalties
         self.calm = calm
         self.texts = texts
+        self.watchedWords = watchedWords
         self.policy = policy
         self.checkHealth = checkHealth
         self.metricsText = metricsText

@@ -35,10 +35,12 @@ struct ModerationTests {
     }
 
     /// Members are created a month before "now", so their flags count fully.
-    static func community(_ engine: TestEngine) async throws -> Community {
-        let clock = TestClock()
+    static func community(
+        _ engine: TestEngine, clock: TestClock = TestClock(), environment: [String: String] = [:]
+    ) async throws -> Community {
         let database = try await TestDatabase.make(engine)
-        let services = try await HearthServices.forTesting(database: database, clock: clock)
+        let services = try await HearthServices.forTesting(
+            database: database, clock: clock, environment: environment)
         let cm = try await services.accounts.createCommunityManager(
             try AccountForm(email: "cm@example.org", displayName: "Camille", password: "a long enough password"))
         let staff = Viewer(member: cm, credential: .session(SessionID(0)))
@@ -77,7 +79,7 @@ struct ModerationTests {
         await #expect(throws: HearthError.self) {
             try await services.moderation.flag(troll, post: post.id, reason: .spam)
         }
-        await #expect(throws: HearthError.invalid("message", "Tell the moderators what is wrong with this post.")) {
+        await #expect(throws: HearthError.invalid("message", "Tell the moderators what is wrong.")) {
             try await services.moderation.flag(bob, post: post.id, reason: .other)
         }
         let second = try await services.moderation.flag(bob, post: post.id, reason: .other, message: "rude")

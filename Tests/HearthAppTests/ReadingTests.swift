@@ -38,10 +38,12 @@ struct ReadingTests {
         #expect(try await services.forum.topicPage(ana, topic: topic.id).readings.isEmpty)
 
         let queue = try await services.moderation.queue(staff)
-        #expect(queue.items.map(\.kind) == [.engineFlag], "the insult went to the queue, not the question")
+        #expect(queue.items.map(\.kind) == [.heldPost], "the insult waits for approval, not the question")
         #expect(queue.items.first?.postID == insult.id)
         #expect(queue.items.first?.reasons.last?.contains("idiot") == true)
-        #expect(try await services.forum.post(ana, id: insult.id).moderation == .visible, "the engine hides nothing")
+        #expect(
+            try await services.forum.post(ana, id: insult.id).moderation == .pending,
+            "held (HEARTH_HOLD_TOXICITY, 0.97), never deleted; its author still sees it")
         _ = try await services.forum.edit(ana, post: insult.id, body: "Thank you, that was very helpful!")
         #expect(try await services.forum.reading(staff, of: insult.id)?.toxicity ?? 1 < 0.5, "read again on edit")
         #expect(try await services.backfill?.remaining() == 0)

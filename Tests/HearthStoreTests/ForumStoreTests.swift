@@ -42,7 +42,7 @@ struct ForumStoreTests {
         defer { Task { await database.close() } }
         #expect(opening.author == ana)
         #expect(try await forum.readPositions(of: ana.id, in: [topic.id]) == [topic.id: 1])
-        let reply = try await forum.addPost(to: topic.id, post(bo, "second"))
+        let reply = try await forum.addPost(to: topic.id, post(bo, "second"), heat: nil)
         #expect(reply.number == 2)
         #expect(try await forum.posts(in: topic.id, numbers: 2...2) == [reply], "the post returned is the post stored")
         #expect(try await forum.readPositions(of: bo.id, in: [topic.id]) == [topic.id: 2])

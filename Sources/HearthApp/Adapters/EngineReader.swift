@@ -21,6 +21,7 @@ public struct EngineReader: TextReader {
             feedbackKind: analysis.feedbackKind.rawValue,
             sentiment: (analysis.sentiment.score * 1_000).rounded() / 1_000,
             noise: (analysis.noise.score * 1_000).rounded() / 1_000, counterSpeech: analysis.isCounterSpeech,
+            threat: !analysis.isCounterSpeech && analysis.toxicKinds.contains(.threat),
             explanation: analysis.explanation)
     }
 }

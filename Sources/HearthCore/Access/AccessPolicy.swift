@@ -32,6 +32,8 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
 
     case manageCategories = "manage_categories"
     case editGuidelines = "edit_guidelines"
+    /// Add and remove watched words.
+    case manageWatchedWords = "manage_watched_words"
     case manageMembers = "manage_members"
     case administer
 

@@ -28,12 +28,18 @@ public struct NewPost: Sendable, Equatable {
     public var createdAt: Date
     /// The engine's reading, stored with the post in the same transaction.
     public var reading: PostReading?
+    /// Held for approval, or out.
+    public var moderation: PostModeration
+    /// Review items opened with the post, in the same transaction (their `postID` is the new post's).
+    public var reviewItems: [NewReviewItem]
 
     public init(
         author: MemberSummary, body: String, html: String, quotePostID: PostID?, createdAt: Date,
-        reading: PostReading? = nil
+        reading: PostReading? = nil, moderation: PostModeration = .visible, reviewItems: [NewReviewItem] = []
     ) {
         self.reading = reading
+        self.moderation = moderation
+        self.reviewItems = reviewItems
         self.author = author
         self.body = body
         self.html = html
@@ -131,10 +137,11 @@ public protocol ForumRepository: Sendable {
     func category(id: CategoryID) async throws -> Category?
     func category(slug: String) async throws -> Category?
 
-    /// Creates a topic and its opening post, atomically.
+    /// Creates a topic and its opening post, atomically; a held opening post holds the topic.
     func createTopic(categoryID: CategoryID, title: String, firstPost: NewPost) async throws -> (Topic, Post)
-    /// Appends a post to a topic, numbering it and moving the topic's last activity, atomically.
-    func addPost(to topicID: TopicID, _ post: NewPost) async throws -> Post
+    /// Appends a post to a topic, numbering it, moving the topic's last activity and, with `heat`, its heat (opening
+    /// the topic's review item when the reply tips it over), atomically.
+    func addPost(to topicID: TopicID, _ post: NewPost, heat: HeatRules?) async throws -> Post
     /// The stored readings of these posts.
     func readings(of postIDs: [PostID]) async throws -> [PostID: PostReading]
     /// Stores readings, replacing earlier ones (or, with `replacing` false, leaving a reading already there).

@@ -14,8 +14,11 @@ public struct ForumService: Sendable {
     let cooker: any PostCooker
     /// Reads every post as it is written (the triage engine); nil only where no engine is loaded.
     let reader: (any TextReader)?
-    /// Told of each post written, with its reading (the engine's flags for the review queue).
-    let watchers: [any WriteWatcher]
+    /// Decides, before a post is stored, whether it goes out, waits for approval or is refused (hold rules,
+    /// watched words, the engine's reading); nil lets every post through.
+    let gate: (any WriteGate)?
+    /// How replies heat a topic; nil keeps no heat.
+    let heat: HeatRules?
     let policy: AccessPolicy
     let now: Now
     let logger: Logger
@@ -25,11 +28,12 @@ public struct ForumService: Sendable {
 
     public init(
         forum: any ForumRepository, notifications: any NotificationRepository, members: any MemberRepository,
-        cooker: any PostCooker, reader: (any TextReader)? = nil, watchers: [any WriteWatcher] = [],
-        policy: AccessPolicy, now: @escaping Now, logger: Logger
+        cooker: any PostCooker, reader: (any TextReader)? = nil, gate: (any WriteGate)? = nil,
+        heat: HeatRules? = nil, policy: AccessPolicy, now: @escaping Now, logger: Logger
     ) {
         self.reader = reader
-        self.watchers = watchers
+        self.gate = gate
+        self.heat = heat
         self.forum = forum
         self.notifications = notifications
         self.members = members
@@ -114,13 +118,17 @@ public struct ForumService: Sendable {
         }
         let author = try member(viewer)
         let title = try PostRules.title(rawTitle)
-        let body = try PostRules.body(rawBody)
+        let written = try PostRules.body(rawBody)
+        let reading = reader?.read(title + "\n\n" + written)
+        let admission = try await admit(
+            viewer, author, title: title, body: written, reading: reading, in: categoryID, isEdit: false, at: date)
+        let body = admission.body
         let mentioned = try await mentionedMembers(in: body, excluding: author.id)
         let draft = NewPost(
             author: MemberSummary(author), body: body, html: cook(body, mentioned), quotePostID: nil, createdAt: date,
-            reading: reader?.read(title + "\n\n" + body))
-        let (topic, post) = try await forum.createTopic(categoryID: categoryID, title: title, firstPost: draft)
-        for watcher in watchers { try await watcher.written(post, reading: draft.reading) }
+            reading: reading, moderation: admission.moderation, reviewItems: admission.items)
+        let (topic, post) = try await forum.createTopic(
+            categoryID: categoryID, title: admission.title ?? title, firstPost: draft)
         readMarks.record(topic.id, upTo: post.number, by: author.id)
         try await notify(
             mentioned.map { ($0.id, .mention) }, actor: author.id, topic: topic.id, post: post.id, at: date)
@@ -167,14 +175,20 @@ public struct ForumService: Sendable {
             }
             quoted = post
         }
-        let mentioned = try await mentionedMembers(in: body, excluding: author.id)
         let reading = reader?.read(body)
+        let admission =
+            asNotice
+            ? Admission(title: nil, body: body)
+            : try await admit(
+                viewer, author, title: nil, body: body, reading: reading, in: topic.categoryID, isEdit: false, at: date)
+        let mentioned = try await mentionedMembers(in: admission.body, excluding: author.id)
         let post = try await forum.addPost(
             to: topicID,
             NewPost(
-                author: MemberSummary(author), body: body, html: cook(body, mentioned), quotePostID: quoted?.id,
-                createdAt: date, reading: reading))
-        for watcher in watchers { try await watcher.written(post, reading: reading) }
+                author: MemberSummary(author), body: admission.body, html: cook(admission.body, mentioned),
+                quotePostID: quoted?.id, createdAt: date, reading: reading, moderation: admission.moderation,
+                reviewItems: admission.items),
+            heat: admission.moderation == .visible ? heat : nil)
         readMarks.record(topicID, upTo: post.number, by: author.id)
         changes.bump(topicID)
 
@@ -205,12 +219,19 @@ public struct ForumService: Sendable {
         let date = now()
         let post = try await editablePost(viewer, id: postID)
         let editor = try member(viewer)
-        let body = try PostRules.body(rawBody)
-        if body == post.body { return post }
+        let written = try PostRules.body(rawBody)
+        if written == post.body { return post }
+        let reading = reader?.read(written)
+        let topic = try await visibleTopic(post.topicID, for: viewer)
+        let admission = try await admit(
+            viewer, post.author.id == editor.id ? editor : try await author(of: post), title: nil, body: written,
+            reading: reading, in: topic.categoryID, isEdit: true, at: date)
+        let body = admission.body
         let mentioned = try await mentionedMembers(in: body, excluding: post.author.id)
         let html = cook(body, mentioned)
         try await forum.edit(postID, body: body, html: html, editorID: editor.id, at: date)
-        if let reader { try await forum.saveReadings([(postID, reader.read(body))], replacing: true) }
+        if let reading { try await forum.saveReadings([(postID, reading)], replacing: true) }
+        if let gate, !admission.items.isEmpty { try await gate.apply(admission, toEdited: postID, at: date) }
         changes.bump(post.topicID)
         let newlyMentioned = mentioned.filter { !Handle.mentions(in: post.body).contains($0.handle.lowercased()) }
         try await notify(
@@ -335,6 +356,26 @@ public struct ForumService: Sendable {
             flag: may(viewer, .flag, in: categoryID), slowMode: may(viewer, .setSlowMode, in: categoryID),
             remindRules: may(viewer, .remindRules, in: categoryID), readTriage: may(viewer, .readTriage, in: categoryID)
         )
+    }
+
+    /// What the gate makes of a draft; without a gate, everything goes out as written.
+    private func admit(
+        _ viewer: Viewer?, _ author: Member, title: String?, body: String, reading: PostReading?,
+        in categoryID: CategoryID, isEdit: Bool, at date: Date
+    ) async throws -> Admission {
+        guard let gate else { return Admission(title: title, body: body) }
+        return try await gate.admit(
+            Draft(
+                author: author, byStaff: may(viewer, .approvePost, in: categoryID), title: title, body: body,
+                reading: reading, isEdit: isEdit), at: date)
+    }
+
+    /// The post's author as stored (a moderator's edit is judged as its author's words).
+    private func author(of post: Post) async throws -> Member {
+        guard let author = try await members.find(id: post.author.id) else {
+            throw HearthError.notFound("This post's author no longer exists.")
+        }
+        return author
     }
 
     private func member(_ viewer: Viewer?) throws -> Member {

@@ -16,13 +16,16 @@ public struct PostReading: Sendable, Equatable, Codable {
     public var noise: Double
     /// Toxic words that are only quoted, negated or reported.
     public var counterSpeech: Bool
+    /// Words of a threat, said (not quoted or reported).
+    public var threat: Bool
     /// One line a moderator reads at a glance: "toxicity: idiot; question: how, ?".
     public var explanation: String
 
     public init(
         language: String, toxicity: Double, feedbackKind: String, sentiment: Double, noise: Double,
-        counterSpeech: Bool, explanation: String
+        counterSpeech: Bool, threat: Bool = false, explanation: String
     ) {
+        self.threat = threat
         self.language = language
         self.toxicity = toxicity
         self.feedbackKind = feedbackKind

@@ -41,9 +41,15 @@ public struct NewReviewItem: Sendable, Equatable {
     public var memberID: MemberID?
     public var reasons: [String]
     public var score: Double
+    /// The topic a heated-topic item is about: one open item per topic, whichever reply tipped it over.
+    public var topicID: TopicID?
 
-    public init(kind: ReviewItem.Kind, postID: PostID?, memberID: MemberID?, reasons: [String], score: Double) {
+    public init(
+        kind: ReviewItem.Kind, postID: PostID?, memberID: MemberID?, reasons: [String], score: Double,
+        topicID: TopicID? = nil
+    ) {
         self.kind = kind
+        self.topicID = topicID
         self.postID = postID
         self.memberID = memberID
         self.reasons = reasons
@@ -52,7 +58,11 @@ public struct NewReviewItem: Sendable, Equatable {
 
     /// One open item per thing to review.
     public var openKey: String {
-        "\(kind.rawValue):" + (postID.map { "p\($0.rawValue)" } ?? memberID.map { "m\($0.rawValue)" } ?? "-")
+        "\(kind.rawValue):"
+            + (topicID.map { "t\($0.rawValue)" } ?? postID.map { "p\($0.rawValue)" } ?? memberID.map {
+                "m\($0.rawValue)"
+            }
+                ?? "-")
     }
 }
 
@@ -92,6 +102,9 @@ public protocol ModerationRepository: Sendable {
     /// flagged the post.
     func flag(_ flag: NewFlag, threshold: Double, at date: Date) async throws -> FlagOutcome?
     func flags(on postID: PostID) async throws -> [PostFlag]
+    /// Records a flag on a profile and opens or updates its item; nil when the member already flagged it.
+    func flagProfile(_ memberID: MemberID, reporterID: MemberID, reason: FlagReason, message: String?, at date: Date)
+        async throws -> ReviewItem?
 
     /// Opens a review item, or merges the reasons and the higher score into the open one for the same thing.
     @discardableResult
@@ -102,6 +115,8 @@ public protocol ModerationRepository: Sendable {
     /// Open items awake at `date`, highest score first, after the cursor.
     func queue(after cursor: ReviewCursor?, limit: Int, awakeAt date: Date) async throws -> [ReviewItem]
     func openCount(awakeAt date: Date) async throws -> Int
+    /// Items opened at or after `since`, open or handled, newest first.
+    func items(openedSince since: Date, limit: Int) async throws -> [ReviewItem]
     /// Claims an open item unless another moderator claimed it less than `staleAfter` ago; returns the item as
     /// it is afterwards (claimed by whoever holds it), or nil when it is handled or unknown.
     func claim(_ id: ReviewItemID, by memberID: MemberID, at date: Date, staleAfter: TimeInterval) async throws
@@ -111,6 +126,9 @@ public protocol ModerationRepository: Sendable {
     /// Lets an open item sleep until `until`; false when it is handled.
     func sleep(_ id: ReviewItemID, until: Date, by memberID: MemberID, at date: Date) async throws -> Bool
 
+    /// Holds a post for approval (an edit that needs it) and opens its item, with a log line, in one transaction.
+    func hold(_ postID: PostID, item: NewReviewItem, at date: Date) async throws
+
     /// Sets a post's moderation state outside the queue (a moderator's hide or approve), with its log line.
     func setState(_ postID: PostID, to state: PostModeration, log: NewLogEntry, at date: Date) async throws
 
@@ -118,6 +136,8 @@ public protocol ModerationRepository: Sendable {
     /// Newest first, before the id when given; filtered by actor or action.
     func logEntries(before: Int64?, limit: Int, actorID: MemberID?, action: String?) async throws
         -> [ModerationLogEntry]
+    /// Entries written at or after `since`, newest first.
+    func logEntries(since: Date, limit: Int) async throws -> [ModerationLogEntry]
 }
 
 /// A penalty about to be given.

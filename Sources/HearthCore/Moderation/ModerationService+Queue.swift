@@ -93,6 +93,14 @@ extension ModerationService {
         let resource: Resource = topic.map { .category($0.categoryID.rawValue) } ?? .community
         try policy.authorize(viewer, needed, on: resource, at: date)
         if action == .delete || action == .hide {
+            if item.kind == .flaggedProfile || item.kind == .heatedTopic {
+                throw HearthError.invalid(
+                    "action",
+                    item.kind == .flaggedProfile
+                        ? "A profile is kept or its flags ignored; to act on the member, give a penalty."
+                        : "A heated topic is calmed, not hidden: keep it, set slow mode or remind the rules from the topic."
+                )
+            }
             try policy.authorize(viewer, action == .delete ? .deleteOthersPosts : .hidePost, on: resource, at: date)
         }
         let moderator = try Self.member(viewer)
@@ -188,8 +196,10 @@ extension ModerationService {
         case .approve:
             return ReviewDecision(
                 itemID: item.id, moderatorID: moderator, outcome: .approved,
-                postState: post.map { $0.moderation == .visible ? nil : .visible } ?? nil, deletePost: false,
-                flagsAgreed: false, log: log(item.kind == .heldPost ? "approve" : "keep"))
+                postState: item.kind == .heatedTopic
+                    ? nil : post.map { $0.moderation == .visible ? nil : .visible } ?? nil,
+                deletePost: false, flagsAgreed: item.kind == .heatedTopic ? nil : false,
+                log: log(item.kind == .heldPost ? "approve" : item.kind == .heatedTopic ? "let them talk" : "keep"))
         case .hide:
             return ReviewDecision(
                 itemID: item.id, moderatorID: moderator, outcome: .hidden,

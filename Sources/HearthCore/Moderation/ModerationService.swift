@@ -15,6 +15,10 @@ public struct ModerationService: Sendable {
     let members: any MemberRepository
     let weights: FlagWeights
     let workingHours: WorkingHours
+    /// Topics' heat, moved by flags too; nil keeps none.
+    let heat: (rules: HeatRules, store: any HeatRepository)?
+    /// Whether everyone may read the acts and their reasons (`/modlog`).
+    public let publicLog: Bool
     let policy: AccessPolicy
     let now: Now
     let logger: Logger
@@ -22,9 +26,11 @@ public struct ModerationService: Sendable {
     public init(
         forum: ForumService, moderation: any ModerationRepository, penalties: any PenaltyRepository,
         members: any MemberRepository, weights: FlagWeights = FlagWeights(),
-        workingHours: WorkingHours = WorkingHours(),
-        policy: AccessPolicy, now: @escaping Now, logger: Logger
+        workingHours: WorkingHours = WorkingHours(), heat: (rules: HeatRules, store: any HeatRepository)? = nil,
+        publicLog: Bool = false, policy: AccessPolicy, now: @escaping Now, logger: Logger
     ) {
+        self.heat = heat
+        self.publicLog = publicLog
         self.forum = forum
         self.moderation = moderation
         self.penalties = penalties
@@ -51,13 +57,7 @@ public struct ModerationService: Sendable {
             throw HearthError.invalid("post", "You cannot flag your own post; edit or delete it instead.")
         }
         guard !post.isDeleted else { throw HearthError.conflict("This post was already deleted.") }
-        let message = rawMessage?.withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
-        if reason == .other, message?.isEmpty ?? true {
-            throw HearthError.invalid("message", "Tell the moderators what is wrong with this post.")
-        }
-        if let message, message.count > 1_000 {
-            throw HearthError.invalid("message", "A message to the moderators can be at most 1,000 characters long.")
-        }
+        let message = try Self.flagMessage(rawMessage, reason: reason)
         let (posts, agreed, disagreed) = try await moderation.standing(of: reporter.id)
         let standing = ReporterStanding(
             accountAge: date.timeIntervalSince(reporter.createdAt), posts: posts, agreed: agreed, disagreed: disagreed)
@@ -65,13 +65,12 @@ public struct ModerationService: Sendable {
         let weight = weights.weight(staff: staff, standing)
         guard
             let outcome = try await moderation.flag(
-                NewFlag(
-                    postID: postID, reporterID: reporter.id, reason: reason,
-                    message: message.flatMap { $0.isEmpty ? nil : $0 }, weight: weight),
+                NewFlag(postID: postID, reporterID: reporter.id, reason: reason, message: message, weight: weight),
                 threshold: weights.hideThreshold, at: date)
         else {
             throw HearthError.conflict("You have already flagged this post; the moderators have it.")
         }
+        if let heat { try await heat.store.recordFlag(on: postID, in: topic.id, rules: heat.rules, at: date) }
         if outcome.hidPost {
             forum.changes.bump(topic.id)
             try await forum.notifications.create([
@@ -83,6 +82,44 @@ public struct ModerationService: Sendable {
                 "Post hidden by flags", metadata: ["post.id": "\(postID)", "weight": "\(outcome.totalWeight)"])
         }
         return outcome
+    }
+
+    /// Flags a member's profile (a spam name, an insulting picture or bio), once per member.
+    @discardableResult
+    public func flag(
+        _ viewer: Viewer?, member memberID: MemberID, reason: FlagReason, message rawMessage: String? = nil
+    )
+        async throws -> ReviewItem
+    {
+        let date = now()
+        try policy.authorize(viewer, .flag, at: date)
+        let reporter = try Self.member(viewer)
+        guard memberID != reporter.id else {
+            throw HearthError.invalid("member", "You cannot flag your own profile; edit it instead.")
+        }
+        guard try await members.find(id: memberID) != nil else {
+            throw HearthError.notFound("There is no such member.")
+        }
+        let message = try Self.flagMessage(rawMessage, reason: reason)
+        guard
+            let item = try await moderation.flagProfile(
+                memberID, reporterID: reporter.id, reason: reason, message: message, at: date)
+        else {
+            throw HearthError.conflict("You have already flagged this profile; the moderators have it.")
+        }
+        return item
+    }
+
+    /// A reporter's message to staff, cleaned; "other" needs one.
+    static func flagMessage(_ raw: String?, reason: FlagReason) throws -> String? {
+        let message = raw?.withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
+        if reason == .other, message?.isEmpty ?? true {
+            throw HearthError.invalid("message", "Tell the moderators what is wrong.")
+        }
+        if let message, message.count > 1_000 {
+            throw HearthError.invalid("message", "A message to the moderators can be at most 1,000 characters long.")
+        }
+        return message.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     // MARK: A moderator's direct hand

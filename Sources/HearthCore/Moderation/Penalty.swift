@@ -65,6 +65,7 @@ public struct ModerationLogEntry: Sendable, Equatable, Identifiable {
         case reviewItem = "review_item"
         case grant
         case guidelines
+        case watchedWord = "watched_word"
     }
 
     public let id: Int64

@@ -83,4 +83,20 @@ public struct WorkingHours: Sendable, Equatable {
         }
         return date.addingTimeInterval(86_400)
     }
+
+    /// When the last working day before `date` ended: the start of the night just past, seen in the morning.
+    public func lastEnd(before date: Date) -> Date {
+        let calendar = self.calendar
+        var day = calendar.startOfDay(for: date)
+        for _ in 0..<8 {
+            if weekdays.contains(calendar.component(.weekday, from: day)) {
+                let end = day.addingTimeInterval(TimeInterval(endMinute * 60))
+                let start = day.addingTimeInterval(TimeInterval(startMinute * 60))
+                // During working hours, the night that counts is the one before today's start.
+                if end <= date, !(start <= date && date < end) { return end }
+            }
+            day = calendar.date(byAdding: .day, value: -1, to: day) ?? day.addingTimeInterval(-86_400)
+        }
+        return date.addingTimeInterval(-86_400)
+    }
 }

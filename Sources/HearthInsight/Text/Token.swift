@@ -131,6 +131,11 @@ public struct TokenList: Sendable, RandomAccessCollection {
         String(decoding: utf8[Int(tokens[index].textStart)..<Int(tokens[index].textEnd)], as: UTF8.self)
     }
 
+    /// Where token `index` lies in the text's UTF-8, as written.
+    public func utf8Range(_ index: Int) -> Range<Int> {
+        Int(tokens[index].textStart)..<Int(tokens[index].textEnd)
+    }
+
     /// Every key, in order.
     public var keys: [String] { indices.map(key) }
     /// Every token as written, in order.

@@ -8,9 +8,10 @@ extension SQLForumRepository {
         try await sql.raw(
             """
             INSERT INTO post_readings (post_id, language, toxicity, feedback_kind, sentiment, noise, counter_speech, \
-            explanation) VALUES (\(bind: postID.rawValue), \(bind: reading.language), \(bind: reading.toxicity), \
-            \(bind: reading.feedbackKind), \(bind: reading.sentiment), \(bind: reading.noise), \
-            \(bind: reading.counterSpeech ? 1 : 0), \(bind: reading.explanation))
+            threat, explanation) VALUES (\(bind: postID.rawValue), \(bind: reading.language), \
+            \(bind: reading.toxicity), \(bind: reading.feedbackKind), \(bind: reading.sentiment), \
+            \(bind: reading.noise), \(bind: reading.counterSpeech ? 1 : 0), \(bind: reading.threat ? 1 : 0), \
+            \(bind: reading.explanation))
             """
         ).run()
     }
@@ -22,7 +23,8 @@ extension SQLForumRepository {
             var readings: [PostID: PostReading] = [:]
             for row in try await sql.raw(
                 """
-                SELECT post_id, language, toxicity, feedback_kind, sentiment, noise, counter_speech, explanation \
+                SELECT post_id, language, toxicity, feedback_kind, sentiment, noise, counter_speech, threat, \
+                explanation \
                 FROM post_readings WHERE post_id IN (\(unsafeRaw: list))
                 """
             ).all() {
@@ -33,6 +35,7 @@ extension SQLForumRepository {
                     sentiment: try row.decode(column: "sentiment", as: Double.self),
                     noise: try row.decode(column: "noise", as: Double.self),
                     counterSpeech: try row.decode(column: "counter_speech", as: Int64.self) != 0,
+                    threat: try row.decode(column: "threat", as: Int64.self) != 0,
                     explanation: try row.decode(column: "explanation", as: String.self))
             }
             return readings

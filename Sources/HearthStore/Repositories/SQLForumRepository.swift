@@ -94,6 +94,9 @@ public struct SQLForumRepository: ForumRepository {
                 .returning("id").first(decodingColumn: "id", as: Int64.self)
             guard let topicID else { throw HearthError.unavailable("The topic could not be saved.") }
             let post = try await Self.insertPost(firstPost, topic: TopicID(topicID), number: 1, sql)
+            if firstPost.moderation == .pending {
+                try await sql.update("topics").set("held_at", to: at).where("id", .equal, topicID).run()
+            }
             try await search.enqueue(postID: post.id.rawValue, title: title, body: post.body, sql)
             guard let topic = try await Self.topic(TopicID(topicID), sql) else {
                 throw HearthError.unavailable("The topic could not be saved.")
@@ -102,7 +105,7 @@ public struct SQLForumRepository: ForumRepository {
         }
     }
 
-    public func addPost(to topicID: TopicID, _ post: NewPost) async throws -> Post {
+    public func addPost(to topicID: TopicID, _ post: NewPost, heat: HeatRules?) async throws -> Post {
         try await database.write { sql in
             // One UPDATE both numbers the post and moves the topic: on PostgreSQL its row lock orders
             // concurrent replies, on SQLite the single writer does.
@@ -118,6 +121,12 @@ public struct SQLForumRepository: ForumRepository {
             guard let number else { throw HearthError.notFound("This topic does not exist or was removed.") }
             let saved = try await Self.insertPost(post, topic: topicID, number: number, sql)
             try await search.enqueue(postID: saved.id.rawValue, title: "", body: saved.body, sql)
+            if let heat {
+                try await Self.heat(
+                    topicID, post: saved.id,
+                    HeatEvent(.reply(author: post.author.id, toxicity: post.reading?.toxicity), at: post.createdAt),
+                    rules: heat, sql)
+            }
             return saved
         }
     }
@@ -129,19 +138,23 @@ public struct SQLForumRepository: ForumRepository {
     {
         let id = try await sql.raw(
             """
-            INSERT INTO posts (topic_id, number, author_id, body, html, quote_post_id, created_at, edit_count) \
-            VALUES (\(bind: topic.rawValue), \(bind: number), \(bind: post.author.id.rawValue), \(bind: post.body), \
-            \(bind: post.html), \(bind: post.quotePostID?.rawValue), \(bind: post.createdAt.millisecondsSince1970), 0) \
-            RETURNING id
+            INSERT INTO posts (topic_id, number, author_id, body, html, quote_post_id, created_at, edit_count, \
+            moderation) VALUES (\(bind: topic.rawValue), \(bind: number), \(bind: post.author.id.rawValue), \
+            \(bind: post.body), \(bind: post.html), \(bind: post.quotePostID?.rawValue), \
+            \(bind: post.createdAt.millisecondsSince1970), 0, \(bind: post.moderation.rawValue)) RETURNING id
             """
         ).first(decodingColumn: "id", as: Int64.self)
         guard let id else { throw HearthError.unavailable("The post could not be saved.") }
         if let reading = post.reading { try await saveReading(PostID(id), reading, sql) }
         try await markRead(topic, upTo: number, by: post.author.id, sql)
+        for var item in post.reviewItems {
+            item.postID = PostID(id)
+            try await SQLModerationRepository.open(item, held: item.kind == .heldPost, at: post.createdAt, sql)
+        }
         return Post(
             id: PostID(id), topicID: topic, number: number, author: post.author, body: post.body, html: post.html,
             quotePostID: post.quotePostID, createdAt: Date(millisecondsSince1970: post.createdAt.millisecondsSince1970),
-            editedAt: nil, editCount: 0, deletedAt: nil)
+            editedAt: nil, editCount: 0, deletedAt: nil, moderation: post.moderation)
     }
 
     public func topic(id: TopicID) async throws -> Topic? {

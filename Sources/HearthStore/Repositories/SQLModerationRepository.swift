@@ -5,7 +5,7 @@ import SQLKit
 /// Flags, the review queue, posts' moderation state and the audit log. Each change that has effects (a flag
 /// that hides a post, a decision that deletes one) happens in one transaction with its log line.
 public struct SQLModerationRepository: ModerationRepository {
-    private let database: HearthDatabase
+    let database: HearthDatabase
 
     public init(database: HearthDatabase) {
         self.database = database
@@ -87,6 +87,36 @@ public struct SQLModerationRepository: ModerationRepository {
                 message: try row.decode(column: "message", as: String?.self),
                 weight: try row.decode(column: "weight", as: Double.self),
                 createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
+        }
+    }
+
+    public func flagProfile(
+        _ memberID: MemberID, reporterID: MemberID, reason: FlagReason, message: String?, at date: Date
+    ) async throws -> ReviewItem? {
+        try await database.write { sql in
+            let already = try await sql.select().column("id").from("profile_flags")
+                .where("member_id", .equal, memberID.rawValue).where("reporter_id", .equal, reporterID.rawValue)
+                .first()
+            guard already == nil else { return nil }
+            try await sql.insert(into: "profile_flags")
+                .columns("member_id", "reporter_id", "reason", "message", "created_at")
+                .values(
+                    SQLBind(memberID.rawValue), SQLBind(reporterID.rawValue), SQLBind(reason.rawValue),
+                    SQLBind(message), SQLBind(date.millisecondsSince1970)
+                ).run()
+            let open = try await sql.select().columns("reason", "message").from("profile_flags")
+                .where("member_id", .equal, memberID.rawValue).where("resolved_at", .is, SQLLiteral.null)
+                .orderBy("id").all().map { row in
+                    PostFlag(
+                        id: FlagID(0), postID: PostID(0), reporterID: reporterID,
+                        reason: FlagReason(rawValue: try row.decode(column: "reason", as: String.self)) ?? .other,
+                        message: try row.decode(column: "message", as: String?.self), weight: 1, createdAt: date)
+                }
+            return try await Self.open(
+                NewReviewItem(
+                    kind: .flaggedProfile, postID: nil, memberID: memberID, reasons: Self.reasons(open),
+                    score: Double(open.count)),
+                replacingReasons: true, at: date, sql)
         }
     }
 
@@ -177,6 +207,15 @@ public struct SQLModerationRepository: ModerationRepository {
         }
     }
 
+    public func items(openedSince since: Date, limit: Int) async throws -> [ReviewItem] {
+        try await database.read { sql in
+            try await sql.raw(
+                Self.itemSelect
+                    + " WHERE r.created_at >= \(bind: since.millisecondsSince1970) ORDER BY r.created_at DESC, r.id DESC LIMIT \(bind: limit)"
+            ).all().map(Self.item)
+        }
+    }
+
     public func claim(_ id: ReviewItemID, by memberID: MemberID, at date: Date, staleAfter: TimeInterval)
         async throws -> ReviewItem?
     {
@@ -199,7 +238,8 @@ public struct SQLModerationRepository: ModerationRepository {
     public func decide(_ decision: ReviewDecision, at date: Date) async throws -> Bool {
         try await database.write { sql in
             guard
-                let row = try await sql.select().columns("post_id", "handled_at").from("review_items")
+                let row = try await sql.select().columns("post_id", "member_id", "kind", "handled_at")
+                    .from("review_items")
                     .where("id", .equal, decision.itemID.rawValue).first(),
                 try row.decode(column: "handled_at", as: Int64?.self) == nil
             else { return false }
@@ -207,7 +247,11 @@ public struct SQLModerationRepository: ModerationRepository {
             try await sql.update("review_items").set("handled_at", to: millis)
                 .set("handled_by", to: decision.moderatorID.rawValue).set("outcome", to: decision.outcome.rawValue)
                 .set("open_key", to: SQLLiteral.null).where("id", .equal, decision.itemID.rawValue).run()
-            if let postID = try row.decode(column: "post_id", as: Int64?.self).map(PostID.init(rawValue:)) {
+            let kind = try row.decode(column: "kind", as: String.self)
+            // A heated topic's item points at the reply that tipped it; deciding it leaves that reply's flags alone.
+            if kind != ReviewItem.Kind.heatedTopic.rawValue,
+                let postID = try row.decode(column: "post_id", as: Int64?.self).map(PostID.init(rawValue:))
+            {
                 if let state = decision.postState { try await Self.setState(postID, to: state, sql) }
                 if decision.deletePost {
                     try await SQLForumRepository.setDeleted(postID, at: date, by: decision.moderatorID, sql)
@@ -216,6 +260,14 @@ public struct SQLModerationRepository: ModerationRepository {
                 if let agreed = decision.flagsAgreed { flags = flags.set("agreed", to: agreed ? 1 : 0) }
                 try await flags.where("post_id", .equal, postID.rawValue).where("resolved_at", .is, SQLLiteral.null)
                     .run()
+            }
+            if kind == ReviewItem.Kind.flaggedProfile.rawValue,
+                let memberID = try row.decode(column: "member_id", as: Int64?.self)
+            {
+                try await sql.update("profile_flags").set("resolved_at", to: millis).where(
+                    "member_id", .equal, memberID
+                )
+                .where("resolved_at", .is, SQLLiteral.null).run()
             }
             try await Self.log(decision.log, at: date, sql)
             return true
@@ -274,6 +326,26 @@ public struct SQLModerationRepository: ModerationRepository {
         (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
     }
 
+    /// Opens an item for a post the gate read as it was written; a held one is logged as the community's hold.
+    static func open(_ item: NewReviewItem, held: Bool, at date: Date, _ sql: any SQLDatabase) async throws {
+        let opened = try await open(item, replacingReasons: false, at: date, sql)
+        if held, let postID = item.postID {
+            try await log(
+                NewLogEntry(
+                    actorID: nil, action: "hold", target: .post, targetID: postID.rawValue,
+                    reason: opened.reasons.joined(separator: ", ")), at: date, sql)
+        }
+    }
+
+    public func hold(_ postID: PostID, item: NewReviewItem, at date: Date) async throws {
+        try await database.write { sql in
+            try await Self.setState(postID, to: .pending, sql)
+            var item = item
+            item.postID = postID
+            try await Self.open(item, held: true, at: date, sql)
+        }
+    }
+
     // MARK: Posts' state
 
     public func setState(_ postID: PostID, to state: PostModeration, log: NewLogEntry, at date: Date) async throws {
@@ -294,54 +366,6 @@ public struct SQLModerationRepository: ModerationRepository {
                 (SELECT topic_id FROM posts WHERE id = \(bind: postID.rawValue) AND number = 1)
                 """
             ).run()
-        }
-    }
-
-    // MARK: The log
-
-    public func log(_ entry: NewLogEntry, at date: Date) async throws {
-        try await database.write { sql in try await Self.log(entry, at: date, sql) }
-    }
-
-    static func log(_ entry: NewLogEntry, at date: Date, _ sql: any SQLDatabase) async throws {
-        try await sql.insert(into: "moderation_log")
-            .columns(
-                "actor_id", "action", "target_kind", "target_id", "reason", "text_before", "text_after", "created_at"
-            )
-            .values(
-                SQLBind(entry.actorID?.rawValue), SQLBind(entry.action), SQLBind(entry.target.rawValue),
-                SQLBind(entry.targetID), SQLBind(entry.reason), SQLBind(entry.textBefore), SQLBind(entry.textAfter),
-                SQLBind(date.millisecondsSince1970)
-            ).run()
-    }
-
-    public func logEntries(before: Int64?, limit: Int, actorID: MemberID?, action: String?) async throws
-        -> [ModerationLogEntry]
-    {
-        var statement: SQLQueryString = """
-            SELECT g.id, g.action, g.target_kind, g.target_id, g.reason, g.text_before, g.text_after, g.created_at, \
-            a.id AS a_id, a.handle AS a_handle, a.display_name AS a_display_name, a.role AS a_role \
-            FROM moderation_log g LEFT JOIN members a ON a.id = g.actor_id WHERE 1 = 1
-            """
-        if let before { statement = statement + " AND g.id < \(bind: before)" }
-        if let actorID { statement = statement + " AND g.actor_id = \(bind: actorID.rawValue)" }
-        if let action { statement = statement + " AND g.action = \(bind: action)" }
-        let finished = statement + " ORDER BY g.id DESC LIMIT \(bind: limit)"
-        return try await database.read { sql in
-            try await sql.raw(finished).all().map { row in
-                ModerationLogEntry(
-                    id: try row.decode(column: "id", as: Int64.self),
-                    actor: try row.decode(column: "a_id", as: Int64?.self) == nil
-                        ? nil : try SQLMemberRepository.summary(row, prefix: "a_"),
-                    action: try row.decode(column: "action", as: String.self),
-                    target: ModerationLogEntry.Target(rawValue: try row.decode(column: "target_kind", as: String.self))
-                        ?? .post,
-                    targetID: try row.decode(column: "target_id", as: Int64.self),
-                    reason: try row.decode(column: "reason", as: String.self),
-                    textBefore: try row.decode(column: "text_before", as: String?.self),
-                    textAfter: try row.decode(column: "text_after", as: String?.self),
-                    createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
-            }
         }
     }
 }

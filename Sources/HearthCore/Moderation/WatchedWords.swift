@@ -1,0 +1,322 @@
+import Foundation
+
+/// Marker for `Identifier<WatchedWord>`.
+public typealias WatchedWordID = Identifier<WatchedWord>
+
+/// A word or expression staff watch for in new posts, per language.
+public struct WatchedWord: Sendable, Equatable, Identifiable {
+    public enum Action: String, Sendable, Codable, CaseIterable {
+        /// The post is refused; its author keeps the text and is told which word.
+        case block
+        /// The post waits in the review queue until a moderator lets it through.
+        case requireApproval = "require_approval"
+        /// The post goes out, and into the review queue.
+        case flag
+        /// The word is replaced as the post is written.
+        case replace
+    }
+
+    public let id: WatchedWordID
+    /// "en" or "fr"; nil for every language.
+    public let language: String?
+    /// A word or phrase, matched the way the engine reads text; or a regular expression when `isRegex`.
+    public let pattern: String
+    public let isRegex: Bool
+    public let action: Action
+    public let replacement: String?
+    public let createdAt: Date
+
+    public init(
+        id: WatchedWordID, language: String?, pattern: String, isRegex: Bool, action: Action, replacement: String?,
+        createdAt: Date
+    ) {
+        self.id = id
+        self.language = language
+        self.pattern = pattern
+        self.isRegex = isRegex
+        self.action = action
+        self.replacement = replacement
+        self.createdAt = createdAt
+    }
+
+    /// How staff read it in lists and reasons: the phrase in quotes, a regular expression between slashes.
+    public var label: String { isRegex ? "/\(pattern)/" : "“\(pattern)”" }
+}
+
+/// A watched word about to be added.
+public struct NewWatchedWord: Sendable, Equatable {
+    public var language: String?
+    public var pattern: String
+    public var isRegex: Bool
+    public var action: WatchedWord.Action
+    public var replacement: String?
+
+    public init(
+        language: String?, pattern: String, isRegex: Bool, action: WatchedWord.Action, replacement: String? = nil
+    ) {
+        self.language = language
+        self.pattern = pattern
+        self.isRegex = isRegex
+        self.action = action
+        self.replacement = replacement
+    }
+}
+
+public protocol WatchedWordRepository: Sendable {
+    func watchedWords() async throws -> [WatchedWord]
+    /// Adds the word with its log line (whose target becomes the new word's id).
+    func add(_ word: NewWatchedWord, log: NewLogEntry, at date: Date) async throws -> WatchedWord
+    /// False when there is no such word.
+    func remove(_ id: WatchedWordID, log: NewLogEntry, at date: Date) async throws -> Bool
+}
+
+/// One word of a text in the form the engine matches on: folded (case, accents), with leetspeak and elisions
+/// undone, and where it lies in the text.
+public struct NormalWord: Sendable, Equatable {
+    public var key: String
+    /// The key with every run of a repeated letter squeezed to one, for words written stretched ("nuuuul");
+    /// nil for words written plainly.
+    public var squeezed: String?
+    /// Where the word lies in the text's UTF-8.
+    public var utf8: Range<Int>
+
+    public init(key: String, squeezed: String?, utf8: Range<Int>) {
+        self.key = key
+        self.squeezed = squeezed
+        self.utf8 = utf8
+    }
+}
+
+/// The triage engine's normaliser, behind a protocol so that Core does not depend on the engine.
+public protocol WordNormaliser: Sendable {
+    /// The text's words; spaced or dotted letters that spell one of `spelling` ("b u y") come back joined.
+    func words(_ text: String, spelling: Set<String>) -> [NormalWord]
+}
+
+/// What the watched words found in a text.
+public struct WatchedMatch: Sendable, Equatable {
+    /// The text with `replace` words replaced.
+    public var text: String
+    public var blocked: [WatchedWord] = []
+    public var approval: [WatchedWord] = []
+    public var flagged: [WatchedWord] = []
+    /// Regular expressions that ran out of time on this text: a moderator should look.
+    public var timedOut: [WatchedWord] = []
+
+    public init(text: String) {
+        self.text = text
+    }
+}
+
+/// The community's watched words, ready to match: phrases as key sequences, expressions compiled.
+public struct WatchedWordList: Sendable {
+    /// Longest a regular expression may run on one post.
+    public static let timeLimit: TimeInterval = 0.05
+
+    struct Phrase: Sendable {
+        let word: WatchedWord
+        let keys: [String]
+        let squeezed: [String]
+    }
+
+    struct Expression: @unchecked Sendable {
+        // NSRegularExpression is immutable once made and documented safe to use from several threads.
+        let word: WatchedWord
+        let regex: NSRegularExpression
+    }
+
+    let phrases: [Phrase]
+    let expressions: [Expression]
+    let spelling: Set<String>
+    let normaliser: any WordNormaliser
+
+    public init(_ words: [WatchedWord], normaliser: any WordNormaliser) {
+        var phrases: [Phrase] = []
+        var expressions: [Expression] = []
+        for word in words {
+            if word.isRegex {
+                // Stored words were checked when added; one that no longer compiles is skipped, not fatal.
+                if let regex = try? Self.compile(word.pattern) {
+                    expressions.append(Expression(word: word, regex: regex))
+                }
+            } else {
+                let keys = normaliser.words(word.pattern, spelling: []).map(\.key)
+                if !keys.isEmpty { phrases.append(Phrase(word: word, keys: keys, squeezed: keys.map(Self.squeeze))) }
+            }
+        }
+        self.phrases = phrases
+        self.expressions = expressions
+        self.spelling = Set(phrases.filter { $0.keys.count == 1 }.map { $0.keys[0] })
+        self.normaliser = normaliser
+    }
+
+    public var isEmpty: Bool { phrases.isEmpty && expressions.isEmpty }
+
+    /// Matches a text written in `language` ("en", "fr"; nil or "unknown" matches every word).
+    public func match(_ text: String, language: String?) -> WatchedMatch {
+        var result = WatchedMatch(text: text)
+        guard !isEmpty else { return result }
+        func applies(_ word: WatchedWord) -> Bool {
+            word.language == nil || language == nil || language == "unknown" || word.language == language
+        }
+        let words = normaliser.words(text, spelling: spelling)
+        var replacements: [(Range<Int>, String)] = []
+        for phrase in phrases where applies(phrase.word) {
+            let found = Self.occurrences(of: phrase, in: words)
+            guard !found.isEmpty else { continue }
+            record(phrase.word, in: &result)
+            if phrase.word.action == .replace {
+                replacements += found.map { ($0, phrase.word.replacement ?? "") }
+            }
+        }
+        let normalText = words.map(\.key).joined(separator: " ")
+        for expression in expressions where applies(expression.word) {
+            switch Self.ranges(of: expression.regex, in: text) {
+            case .timedOut:
+                result.timedOut.append(expression.word)
+                continue
+            case .found(let ranges) where !ranges.isEmpty:
+                record(expression.word, in: &result)
+                if expression.word.action == .replace {
+                    replacements += ranges.map { ($0, expression.word.replacement ?? "") }
+                }
+                continue
+            case .found:
+                break
+            }
+            // Not in the text as written: perhaps in its normal form ("V1agra" → "viagra").
+            switch Self.ranges(of: expression.regex, in: normalText) {
+            case .timedOut: result.timedOut.append(expression.word)
+            case .found(let ranges) where !ranges.isEmpty:
+                // A replacement needs a place in the text as written; a match only in the normal form is flagged.
+                if expression.word.action == .replace {
+                    result.flagged.append(expression.word)
+                } else {
+                    record(expression.word, in: &result)
+                }
+            case .found: break
+            }
+        }
+        if !replacements.isEmpty { result.text = Self.replacing(replacements, in: text) }
+        return result
+    }
+
+    private func record(_ word: WatchedWord, in result: inout WatchedMatch) {
+        switch word.action {
+        case .block: result.blocked.append(word)
+        case .requireApproval: result.approval.append(word)
+        case .flag: result.flagged.append(word)
+        case .replace: break
+        }
+    }
+
+    static func occurrences(of phrase: Phrase, in words: [NormalWord]) -> [Range<Int>] {
+        let count = phrase.keys.count
+        guard words.count >= count else { return [] }
+        var found: [Range<Int>] = []
+        var index = 0
+        while index + count <= words.count {
+            var same = true
+            for offset in 0..<count {
+                let word = words[index + offset]
+                if word.key != phrase.keys[offset], word.squeezed == nil || word.squeezed != phrase.squeezed[offset] {
+                    same = false
+                    break
+                }
+            }
+            if same {
+                found.append(words[index].utf8.lowerBound..<words[index + count - 1].utf8.upperBound)
+                index += count
+            } else {
+                index += 1
+            }
+        }
+        return found
+    }
+
+    /// "cooool" → "col": every run of one letter down to one.
+    public static func squeeze(_ key: String) -> String {
+        var out = ""
+        var last: Character?
+        for character in key where character != last {
+            out.append(character)
+            last = character
+        }
+        return out
+    }
+
+    static func replacing(_ replacements: [(Range<Int>, String)], in text: String) -> String {
+        var bytes = Array(text.utf8)
+        // From the end, so earlier ranges stay where they were; overlapping ones keep the first.
+        var lastStart = Int.max
+        for (range, replacement) in replacements.sorted(by: { $0.0.lowerBound > $1.0.lowerBound })
+        where range.upperBound <= lastStart {
+            bytes.replaceSubrange(range, with: Array(replacement.utf8))
+            lastStart = range.lowerBound
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    // MARK: Regular expressions
+
+    static func compile(_ pattern: String) throws -> NSRegularExpression {
+        do {
+            return try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+        } catch {
+            throw HearthError.invalid(
+                "pattern", "This regular expression does not compile; check its brackets and escapes.")
+        }
+    }
+
+    enum Outcome: Equatable {
+        case found([Range<Int>])
+        case timedOut
+    }
+
+    /// Every match, as UTF-8 ranges, unless matching runs longer than `timeLimit`.
+    static func ranges(of regex: NSRegularExpression, in text: String, limit: TimeInterval = timeLimit) -> Outcome {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let budget = UInt64(limit * 1_000_000_000)
+        var found: [Range<Int>] = []
+        var timedOut = false
+        let utf16 = text.utf16
+        regex.enumerateMatches(
+            in: text, options: [.reportProgress], range: NSRange(location: 0, length: utf16.count)
+        ) { match, _, stop in
+            if DispatchTime.now().uptimeNanoseconds - start > budget {
+                timedOut = true
+                stop.pointee = true
+                return
+            }
+            guard let match, match.range.length > 0, let range = Range(match.range, in: text) else { return }
+            let lower = text.utf8.distance(from: text.startIndex, to: range.lowerBound)
+            found.append(lower..<(lower + text.utf8.distance(from: range.lowerBound, to: range.upperBound)))
+        }
+        return timedOut ? .timedOut : .found(found)
+    }
+
+    /// Text that makes a careless expression backtrack for a long time ("(a+)+$" on "aaaa…!"), to refuse such an
+    /// expression when it is added rather than find out on a busy evening.
+    static let probes: [String] = [
+        String(repeating: "a", count: 4_000) + "!",
+        String(repeating: "ab", count: 2_000) + "!",
+        String(repeating: "a ", count: 2_000) + "!",
+        String(repeating: "aaaa bbbb 1234 ", count: 300) + "@",
+    ]
+
+    /// Refuses an expression that does not compile or runs too long on the probes, and on runs of its own letters
+    /// (what "(x+x+)+y" chokes on is a long run of x).
+    public static func check(_ pattern: String) throws {
+        let regex = try compile(pattern)
+        var letters: [Character] = []
+        for character in pattern where character.isLetter || character.isNumber {
+            if !letters.contains(character) { letters.append(character) }
+        }
+        let own = letters.prefix(6).map { String(repeating: $0, count: 3_000) + "!" }
+        for probe in probes + own where ranges(of: regex, in: probe, limit: timeLimit * 4) == .timedOut {
+            throw HearthError.invalid(
+                "pattern",
+                "This regular expression runs too long on some texts (nested repeats such as (a+)+ do); simplify it.")
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import SQLKit
+
+extension Migration {
+    /// What moderation reads as posts are written: threats in the readings, each topic's heat, flags on profiles,
+    /// and the indexes the morning view reads the night from.
+    static let gateAndHeat = Migration(number: 14, name: "gate and heat") { sql, _ in
+        try await sql.alter(table: "post_readings").column("threat", type: .bigint, .notNull, .default(0)).run()
+
+        try await sql.create(table: "topic_heat")
+            .column(
+                "topic_id", type: .bigint, .primaryKey(autoIncrement: false),
+                .references("topics", "id", onDelete: .cascade)
+            )
+            // The state `HeatRules.step` moves, as JSON: it changes with the rules, never read by SQL.
+            .column("state", type: .text, .notNull)
+            .column("score", type: .doublePrecision, .notNull)
+            .column("heated_at", type: .bigint)
+            .column("updated_at", type: .bigint, .notNull)
+            .run()
+        try await sql.create(index: "topic_heat_heated").on("topic_heat").column("heated_at").run()
+
+        try await sql.create(table: "profile_flags")
+            .column("id", type: .bigint, .primaryKey(autoIncrement: true))
+            .column("member_id", type: .bigint, .notNull, .references("members", "id", onDelete: .cascade))
+            .column("reporter_id", type: .bigint, .notNull, .references("members", "id", onDelete: .cascade))
+            .column("reason", type: .text, .notNull)
+            .column("message", type: .text)
+            .column("created_at", type: .bigint, .notNull)
+            .column("resolved_at", type: .bigint)
+            .unique("member_id", "reporter_id")
+            .run()
+
+        try await sql.create(index: "review_items_created").on("review_items").column("created_at").run()
+        try await sql.create(index: "moderation_log_created").on("moderation_log").column("created_at").run()
+    }
+}

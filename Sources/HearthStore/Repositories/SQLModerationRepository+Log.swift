@@ -1,0 +1,61 @@
+import Foundation
+import HearthCore
+import SQLKit
+
+/// The audit log: every moderation act, written in the transaction of the act itself.
+extension SQLModerationRepository {
+    public func log(_ entry: NewLogEntry, at date: Date) async throws {
+        try await database.write { sql in try await Self.log(entry, at: date, sql) }
+    }
+
+    static func log(_ entry: NewLogEntry, at date: Date, _ sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "moderation_log")
+            .columns(
+                "actor_id", "action", "target_kind", "target_id", "reason", "text_before", "text_after", "created_at"
+            )
+            .values(
+                SQLBind(entry.actorID?.rawValue), SQLBind(entry.action), SQLBind(entry.target.rawValue),
+                SQLBind(entry.targetID), SQLBind(entry.reason), SQLBind(entry.textBefore), SQLBind(entry.textAfter),
+                SQLBind(date.millisecondsSince1970)
+            ).run()
+    }
+
+    static let logSelect: SQLQueryString = """
+        SELECT g.id, g.action, g.target_kind, g.target_id, g.reason, g.text_before, g.text_after, g.created_at, \
+        a.id AS a_id, a.handle AS a_handle, a.display_name AS a_display_name, a.role AS a_role \
+        FROM moderation_log g LEFT JOIN members a ON a.id = g.actor_id
+        """
+
+    public func logEntries(before: Int64?, limit: Int, actorID: MemberID?, action: String?) async throws
+        -> [ModerationLogEntry]
+    {
+        var statement = Self.logSelect + " WHERE 1 = 1"
+        if let before { statement = statement + " AND g.id < \(bind: before)" }
+        if let actorID { statement = statement + " AND g.actor_id = \(bind: actorID.rawValue)" }
+        if let action { statement = statement + " AND g.action = \(bind: action)" }
+        let finished = statement + " ORDER BY g.id DESC LIMIT \(bind: limit)"
+        return try await database.read { sql in try await sql.raw(finished).all().map(Self.logEntry) }
+    }
+
+    public func logEntries(since: Date, limit: Int) async throws -> [ModerationLogEntry] {
+        let statement =
+            Self.logSelect
+            + " WHERE g.created_at >= \(bind: since.millisecondsSince1970) ORDER BY g.id DESC LIMIT \(bind: limit)"
+        return try await database.read { sql in try await sql.raw(statement).all().map(Self.logEntry) }
+    }
+
+    @Sendable static func logEntry(_ row: any SQLRow) throws -> ModerationLogEntry {
+        ModerationLogEntry(
+            id: try row.decode(column: "id", as: Int64.self),
+            actor: try row.decode(column: "a_id", as: Int64?.self) == nil
+                ? nil : try SQLMemberRepository.summary(row, prefix: "a_"),
+            action: try row.decode(column: "action", as: String.self),
+            target: ModerationLogEntry.Target(rawValue: try row.decode(column: "target_kind", as: String.self))
+                ?? .post,
+            targetID: try row.decode(column: "target_id", as: Int64.self),
+            reason: try row.decode(column: "reason", as: String.self),
+            textBefore: try row.decode(column: "text_before", as: String?.self),
+            textAfter: try row.decode(column: "text_after", as: String?.self),
+            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
+    }
+}
