@@ -172,6 +172,7 @@ public struct HearthServices: Sendable {
         settings.publicURL = config.publicURL
         settings.trustedProxies = config.trustedProxies
         settings.metricsAllowed = config.metricsAllowed
+        settings.publicModerationLog = config.publicModerationLog
         return (services, settings)
     }
 }

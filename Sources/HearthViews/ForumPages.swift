@@ -199,6 +199,9 @@ public struct TopicPageView: Sendable, ShowsPosts {
     public var slowModeAction: String = ""
     public var remindAction: String = ""
     public var slowModeActive: Bool = false
+    /// For staff, when the thread is heating up: why.
+    public var heatReasons: [String] = []
+    public var heated: Bool = false
 
     public static func make(
         _ topicPage: TopicPage, chrome: PageChrome, localization: Localization, language: Language,

@@ -42,12 +42,15 @@ public struct ProfilePage: Sendable {
     public let editURL: String?
     public let joined: String
     public let recent: [TopicListItem]
+    /// Where a logged-in member reports this profile; nil on one's own and for visitors.
+    public let flagURL: String?
 
     public init(
         page: PageChrome, member: Member, bioHTML: String, roleName: String?, joined: String, recent: [TopicListItem],
-        isOwn: Bool = false
+        isOwn: Bool = false, canFlag: Bool = false
     ) {
         self.page = page
+        self.flagURL = canFlag && !isOwn ? "/u/\(member.handle)/flag" : nil
         self.displayName = member.displayName
         self.handle = member.handle
         self.avatarPath = member.avatarPath

@@ -24,6 +24,8 @@ public struct PageChrome: Sendable {
     public let viewer: ViewerChrome?
     public let csrf: String
     public let signupOpen: Bool
+    /// Whether the footer links the public moderation log.
+    public let publicLog: Bool
     /// The stylesheet's address (see `Asset`).
     public let stylesheet: String = Asset.stylesheet.path
     public var errors: [String]
@@ -32,8 +34,9 @@ public struct PageChrome: Sendable {
     public init(
         title: String, communityName: String, viewer: Member?, csrf: String, signupOpen: Bool,
         errors: [String] = [], notice: String? = nil, language: Language = .english, strings: [String: String] = [:],
-        unreadNotifications: Int = 0, reviewCount: Int? = nil
+        unreadNotifications: Int = 0, reviewCount: Int? = nil, publicLog: Bool = false
     ) {
+        self.publicLog = publicLog
         self.title = title
         self.lang = language.rawValue
         self.t = strings

@@ -21,12 +21,15 @@ public struct AccountFormPage: Sendable {
     public let name: String
     public let email: String
     public let invite: String?
+    /// Sign-up links the community's guidelines; first-run setup does not.
+    public let linksGuidelines: Bool
 
     public init(
         page: PageChrome, heading: String, intro: String?, action: String, submitLabel: String, name: String,
-        email: String, invite: String?
+        email: String, invite: String?, linksGuidelines: Bool = false
     ) {
         self.page = page
+        self.linksGuidelines = linksGuidelines
         self.heading = heading
         self.intro = intro
         self.action = action

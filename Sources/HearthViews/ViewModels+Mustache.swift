@@ -12,6 +12,7 @@ extension PageChrome: MustacheParent {
         case "viewer": viewer
         case "csrf": csrf
         case "signupOpen": signupOpen
+        case "publicLog": publicLog
         case "stylesheet": stylesheet
         case "errors": errors
         case "notice": notice
@@ -65,6 +66,8 @@ extension TopicPageView: MustacheParent {
         case "slowModeAction": slowModeAction
         case "remindAction": remindAction
         case "slowModeActive": slowModeActive
+        case "heatReasons": heatReasons
+        case "heated": heated
         default: nil
         }
     }
@@ -379,6 +382,9 @@ extension ReviewQueuePage.Case: MustacheParent {
         case "suggestion": suggestion
         case "claimedBy": claimedBy
         case "canApprove": canApprove
+        case "canHide": canHide
+        case "approveLabel": approveLabel
+        case "editURL": editURL
         case "penaltyURL": penaltyURL
         case "hasPenalties": hasPenalties
         default: nil

@@ -16,7 +16,8 @@ struct PageRenderer: Sendable {
             csrf: context.csrfToken, signupOpen: settings.signupMode == .open,
             errors: errors.map { renderer.localization.message($0, context.language) }, notice: notice,
             language: context.language, strings: renderer.localization.table(context.language),
-            unreadNotifications: unreadNotifications, reviewCount: reviewCount)
+            unreadNotifications: unreadNotifications, reviewCount: reviewCount,
+            publicLog: settings.publicModerationLog)
     }
 
     /// The interface string for `key` in the request's language.

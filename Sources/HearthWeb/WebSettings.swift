@@ -15,6 +15,8 @@ public struct WebSettings: Sendable {
     public var trustedProxies: [AddressRange] = []
     /// Who may read `/metrics` (by default this machine only).
     public var metricsAllowed: [AddressRange] = [AddressRange("127.0.0.1")!, AddressRange("::1")!]
+    /// Whether every page's footer links the public moderation log.
+    public var publicModerationLog = false
 
     public init(communityName: String, secureCookies: Bool, signupMode: SignupMode, sessionLifetimeSeconds: Int) {
         self.communityName = communityName

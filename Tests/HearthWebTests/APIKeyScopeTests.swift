@@ -25,6 +25,8 @@ struct APIKeyScopeTests {
         "PUT /topics/{id}/slow-mode": #"{"seconds": 600, "until": "2030-01-01T00:00:00Z"}"#,
         "POST /members/{id}/penalties": #"{"kind": "warn", "reason": "test"}"#,
         "PUT /guidelines": #"{"language": "en", "body": "Be kind"}"#,
+        "POST /watched-words": #"{"pattern": "scoped", "action": "flag"}"#,
+        "POST /members/{id}/flags": #"{"reason": "spam"}"#,
     ]
 
     @Test(

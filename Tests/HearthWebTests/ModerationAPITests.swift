@@ -90,4 +90,57 @@ struct ModerationAPITests {
             #expect((guidelines["fr"] as? String)?.contains("bienveillant") == true)
         }
     }
+
+    @Test(
+        "watched words, a flagged profile, the morning view and the public log over JSON",
+        arguments: TestEngine.allCases)
+    func gateOverJSON(engine: TestEngine) async throws {
+        let community = try await TestCommunity.make(engine: engine)
+        defer { community.close() }
+        let services = community.services
+        let manager = try await community.member("cm@example.org", role: .communityManager)
+        let staff = Viewer(member: manager, credential: .session(SessionID(0)))
+        let category = try await services.forum.createCategory(
+            staff, name: "General", description: "", startPolicy: .everyone)
+        let (topic, _) = try await services.forum.startTopic(staff, in: category.id, title: "Hello", body: "Welcome")
+        let spammer = try await community.member("spam@example.org")
+        try await community.member("ana@example.org")
+        let (_, cmKey) = try await services.apiKeys.create(name: "cm", scope: .write, ownerEmail: "cm@example.org")
+        let (_, anaKey) = try await services.apiKeys.create(name: "ana", scope: .write, ownerEmail: "ana@example.org")
+        let (_, spamKey) = try await services.apiKeys.create(name: "s", scope: .write, ownerEmail: "spam@example.org")
+
+        try await community.test { client in
+            let cm = ForumAPITests.APIClient(client: client, key: cmKey)
+            let ana = ForumAPITests.APIClient(client: client, key: anaKey)
+            let spam = ForumAPITests.APIClient(client: client, key: spamKey)
+            let (added, word) = try await cm.call(
+                .post, "/watched-words", #"{"pattern": "cheap pills", "action": "block"}"#)
+            #expect(added == .created)
+            #expect(word["action"] as? String == "block" && word["regex"] as? Bool == false)
+            #expect(
+                try await cm.call(.post, "/watched-words", #"{"pattern": "(a+)+$", "regex": true, "action": "flag"}"#)
+                    .0 == .unprocessableContent)
+            #expect(try await ana.call(.get, "/watched-words").0 == .forbidden)
+            let (refused, error) = try await spam.call(
+                .post, "/topics/\(topic.id.rawValue)/posts", #"{"body": "Ch3ap   PILLS here"}"#)
+            #expect(refused == .unprocessableContent)
+            #expect(((error["error"] as? [String: Any])?["message"] as? String)?.contains("cheap pills") == true)
+            let (_, words) = try await cm.call(.get, "/watched-words")
+            let id = try #require((words["items"] as? [[String: Any]])?.first?["id"] as? Int)
+            #expect(try await cm.call(.delete, "/watched-words/\(id)").0 == .noContent)
+            #expect(try await cm.call(.delete, "/watched-words/\(id)").0 == .notFound)
+
+            let profile = "/members/\(spammer.id.rawValue)/flags"
+            let (flagged, answer) = try await ana.call(.post, profile, #"{"reason": "spam"}"#)
+            #expect(flagged == .created && answer["status"] as? String == "received")
+            #expect(try await ana.call(.post, profile, #"{"reason": "spam"}"#).0 == .conflict)
+
+            let (_, night) = try await cm.call(.get, "/review/overnight")
+            #expect(night["since"] is String)
+            let kinds = (night["items"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+            #expect(kinds == ["flagged_profile"])
+            #expect(try await ana.call(.get, "/review/overnight").0 == .forbidden)
+            #expect(try await ana.call(.get, "/moderation-log/public").0 == .notFound, "not published by default")
+        }
+    }
 }

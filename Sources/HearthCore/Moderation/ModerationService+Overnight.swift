@@ -58,6 +58,14 @@ extension ModerationService {
             heated: heated.map { HeatedTopic(topic: $0.0, heat: $0.1) }, delegateActs: acts)
     }
 
+    /// A topic's heat when it is marked heated, for staff (nil otherwise, and for everyone else).
+    public func heat(_ viewer: Viewer?, of topicID: TopicID) async throws -> HeatState? {
+        guard policy.decide(viewer, .handleFlags, at: now()).isAllowed, let heat,
+            let state = try await heat.store.heat(of: topicID), state.isHeated
+        else { return nil }
+        return state
+    }
+
     /// The public moderation log, when the community publishes it: acts on posts, topics and members with their
     /// reasons; no names, no texts, no reporters' words, and not the watched words (which would teach how to dodge
     /// them).

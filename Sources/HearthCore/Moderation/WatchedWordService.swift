@@ -28,7 +28,8 @@ public struct WatchedWordService: Sendable {
         guard let actor = viewer?.member else { throw HearthError.unauthorized("Please log in first.") }
         var word = raw
         word.pattern = raw.pattern.withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...Self.maximumLength).contains(word.pattern.count) else {
+        // Counted in code points as sent, as the API's JSON Schema counts them.
+        guard raw.pattern.unicodeScalars.count <= Self.maximumLength, !word.pattern.isEmpty else {
             throw HearthError.invalid("pattern", "Give a word or expression of 1 to 200 characters.")
         }
         if let language = word.language, language.isEmpty {
@@ -36,16 +37,13 @@ public struct WatchedWordService: Sendable {
         } else if let language = word.language, Language(rawValue: language) == nil {
             throw HearthError.invalid("language", "Choose English, French, or every language.")
         }
-        if word.action == .replace {
-            let replacement = (raw.replacement ?? "").withoutXMLForbiddenCharacters
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            guard replacement.count <= Self.maximumLength else {
-                throw HearthError.invalid("replacement", "A replacement can be at most 200 characters long.")
-            }
-            word.replacement = replacement
-        } else {
-            word.replacement = nil
+        guard (raw.replacement ?? "").unicodeScalars.count <= Self.maximumLength else {
+            throw HearthError.invalid("replacement", "A replacement can be at most 200 characters long.")
         }
+        word.replacement =
+            word.action == .replace
+            ? (raw.replacement ?? "").withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
+            : nil
         if word.isRegex { try WatchedWordList.check(word.pattern) }
         let existing = try await words.watchedWords()
         guard existing.count < Self.maximumCount else {

@@ -25,6 +25,10 @@ public struct ReviewQueuePage: Sendable {
         public let suggestion: String?
         public let claimedBy: String?
         public let canApprove: Bool
+        /// Hide and delete act on posts; a profile or a heated topic is kept, ignored or deferred.
+        public let canHide: Bool
+        public let approveLabel: String
+        public let editURL: String?
         public let penaltyURL: String?
         public let hasPenalties: Bool
     }
@@ -99,7 +103,12 @@ public struct ReviewQueuePage: Sendable {
             },
             history: history, penalties: penalties, suggestion: suggestion,
             claimedBy: item.claimedBy.map { text("review_claimedBy", ["name": $0.displayName]) },
-            canApprove: true, penaltyURL: reviewCase.author.map { Paths.member($0.handle) + "#penalties" },
+            canApprove: true, canHide: item.kind != .flaggedProfile && item.kind != .heatedTopic,
+            approveLabel: text(
+                item.kind == .heatedTopic
+                    ? "review_letTalk" : item.kind == .heldPost ? "review_approve" : "review_keep", [:]),
+            editURL: item.kind == .heatedTopic ? nil : reviewCase.post.map { "/p/\($0.id.rawValue)/edit" },
+            penaltyURL: reviewCase.author.map { Paths.member($0.handle) + "#penalties" },
             hasPenalties: !penalties.isEmpty)
     }
 }
@@ -126,17 +135,19 @@ public struct ModerationLogPage: Sendable {
 
     public init(page: PageChrome, entries: [ModerationLogEntry], action: String?, system: String, language: Language) {
         self.page = page
-        self.entries = entries.map { entry in
-            Entry(
-                actor: entry.actor?.displayName ?? system, action: entry.action,
-                target: "\(entry.target.rawValue) #\(entry.targetID)", reason: entry.reason, before: entry.textBefore,
-                after: entry.textAfter, date: Localization.date(entry.createdAt, language),
-                dateISO: Localization.isoDate(entry.createdAt))
-        }
+        self.entries = entries.map { Self.entry($0, system: system, language: language) }
         let filter =
             action.map { "&action=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" } ?? ""
         self.nextURL = entries.count == 50 ? entries.last.map { "/moderation-log?cursor=\($0.id)" + filter } : nil
         self.action = action ?? ""
+    }
+
+    static func entry(_ entry: ModerationLogEntry, system: String, language: Language) -> Entry {
+        Entry(
+            actor: entry.actor?.displayName ?? system, action: entry.action,
+            target: "\(entry.target.rawValue) #\(entry.targetID)", reason: entry.reason, before: entry.textBefore,
+            after: entry.textAfter, date: Localization.date(entry.createdAt, language),
+            dateISO: Localization.isoDate(entry.createdAt))
     }
 }
 

@@ -21,6 +21,7 @@ struct ModerationAPI: Sendable {
         group.get("/moderation-log", use: log)
         group.get("/guidelines", use: guidelines)
         group.put("/guidelines", use: editGuidelines)
+        addGateRoutes(to: group)
     }
 
     /// One post; staff also get its moderation state.
@@ -114,12 +115,7 @@ struct ModerationAPI: Sendable {
 
     @Sendable func log(_ request: Request, context: Context) async throws -> APIModel.Page<APIModel.LogEntry> {
         let query = request.uri.queryParameters
-        let before = try query.get("cursor").map { value -> Int64 in
-            guard let id = Int64(value), id > 0 else {
-                throw HearthError.invalid("cursor", "This page link is not valid; start again from the first page.")
-            }
-            return id
-        }
+        let before = try Self.logCursor(request)
         let limit = 50
         let entries = try await services.moderation.log(
             context.identity, before: before, limit: limit, action: query.get("action"))

@@ -121,7 +121,7 @@ struct AuthController: Sendable {
             page: pages.chrome(title: pages.text("signup_title", context), context: context, errors: errors),
             heading: pages.text("signup_heading", context),
             intro: nil, action: "/signup", submitLabel: pages.text("signup_submit", context), name: name, email: email,
-            invite: invite)
+            invite: invite, linksGuidelines: true)
         return pages.html(page, template: AccountFormPage.template, status: status)
     }
 

@@ -140,10 +140,14 @@ struct ForumController: Sendable {
         }
         var quoted: QuotedPost?
         if let quoteID { quoted = try await forum.quote(context.identity, of: quoteID) }
-        return .page(
-            TopicPageView.make(
-                topicPage, chrome: try await shared.frame(topicPage.topic.title, context, errors: errors),
-                localization: pages.renderer.localization, language: context.language, quoting: quoted, draft: draft))
+        var view = TopicPageView.make(
+            topicPage, chrome: try await shared.frame(topicPage.topic.title, context, errors: errors),
+            localization: pages.renderer.localization, language: context.language, quoting: quoted, draft: draft)
+        if topicPage.powers.moderates, let heat = try await shared.services.moderation.heat(context.identity, of: id) {
+            view.heated = true
+            view.heatReasons = heat.reasons
+        }
+        return .page(view)
     }
 
     @Sendable func reply(_ request: Request, context: Context) async throws -> Response {

@@ -14,11 +14,29 @@ struct MemberController: Sendable {
 
     func addRoutes(to router: Router<Context>) {
         router.get("/u/:handle", use: profile)
+        router.post("/u/:handle/flag", use: flagProfile)
         router.get("/notifications", use: notifications)
         router.get("/profile", use: profileForm)
         router.post("/profile", use: updateProfile)
         router.post("/language", use: language)
         router.get("/language", use: visitorLanguage)
+    }
+
+    /// A member reports a profile; they are told only that the moderators will look.
+    @Sendable func flagProfile(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let member = try await profiles.member(handle: context.parameters.get("handle") ?? "")
+        let form = try await request.form(context: context)
+        guard let reason = FlagReason(rawValue: form.text("reason")) else {
+            throw HearthError.invalid("reason", "Choose why this profile needs a moderator.")
+        }
+        try await shared.services.moderation.flag(
+            context.identity, member: member.id, reason: reason, message: form.text("message"))
+        let view = MessagePage(
+            page: try await shared.frame(pages.text("profile_flag", context), context),
+            heading: pages.text("profile_flag", context), message: pages.text("profile_flagged", context),
+            linkURL: Paths.member(member.handle), linkLabel: member.displayName)
+        return pages.html(view, template: MessagePage.template)
     }
 
     @Sendable func profile(_ request: Request, context: Context) async throws -> Response {
@@ -29,7 +47,8 @@ struct MemberController: Sendable {
             bioHTML: SafeMarkdown().render(member.bio),
             roleName: member.role == .member ? nil : pages.text("role_\(member.role.rawValue)", context),
             joined: Localization.date(member.createdAt, context.language),
-            recent: try await shared.listItems(recent, context), isOwn: member.id == context.identity?.member.id)
+            recent: try await shared.listItems(recent, context), isOwn: member.id == context.identity?.member.id,
+            canFlag: context.identity != nil)
         return pages.html(page, template: ProfilePage.template)
     }
 

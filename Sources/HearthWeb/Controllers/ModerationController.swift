@@ -21,6 +21,11 @@ struct ModerationController: Sendable {
         router.post("/guidelines", use: editGuidelines)
         router.get("/u/:handle/penalties", use: penalties)
         router.post("/u/:handle/penalties", use: penalize)
+        router.get("/review/overnight", use: overnight)
+        router.get("/watched-words", use: watchedWords)
+        router.post("/watched-words", use: addWatchedWord)
+        router.post("/watched-words/:id/delete", use: removeWatchedWord)
+        router.get("/modlog", use: publicLog)
     }
 
     // MARK: The queue
@@ -153,5 +158,71 @@ struct ModerationController: Sendable {
                 member, errors: fields.map(\.message), status: .unprocessableContent, context: context)
         }
         return SessionCookies.redirect(to: "/u/\(member.handle)/penalties")
+    }
+
+    // MARK: The morning, watched words and the public log
+
+    @Sendable func overnight(_ request: Request, context: Context) async throws -> Response {
+        guard context.identity != nil else { return SessionCookies.redirect(to: "/login") }
+        let night = try await services.moderation.overnight(context.identity)
+        let view = OvernightPage(
+            page: try await shared.frame(pages.text("overnight_heading", context), context), night: night,
+            localization: pages.renderer.localization, language: context.language, now: services.now())
+        return pages.html(view, template: OvernightPage.template)
+    }
+
+    @Sendable func watchedWords(_ request: Request, context: Context) async throws -> Response {
+        try await wordsPage(pattern: "", errors: [], context: context)
+    }
+
+    private func wordsPage(
+        pattern: String, errors: [String], status: HTTPResponse.Status = .ok, context: Context
+    ) async throws -> Response {
+        guard context.identity != nil else { return SessionCookies.redirect(to: "/login") }
+        let words = try await services.watchedWords.list(context.identity)
+        let view = WatchedWordsPage(
+            page: try await shared.frame(pages.text("words_heading", context), context, errors: errors), words: words,
+            pattern: pattern, localization: pages.renderer.localization, language: context.language)
+        return pages.html(view, template: WatchedWordsPage.template, status: status)
+    }
+
+    @Sendable func addWatchedWord(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let form = try await request.form(context: context)
+        guard let action = WatchedWord.Action(rawValue: form.text("action")) else {
+            throw HearthError.invalid("action", "Choose what happens to a post with this word.")
+        }
+        let word = NewWatchedWord(
+            language: form.text("language"), pattern: form.text("pattern"), isRegex: !form.text("regex").isEmpty,
+            action: action, replacement: form.text("replacement"))
+        do {
+            _ = try await services.watchedWords.add(context.identity, word)
+        } catch let error as HearthError {
+            // A refused word comes back in the form with the reason, so nothing typed is lost.
+            switch error {
+            case .validation, .conflict:
+                return try await wordsPage(
+                    pattern: form.text("pattern"), errors: [error.userMessage], status: .unprocessableContent,
+                    context: context)
+            default: throw error
+            }
+        }
+        return SessionCookies.redirect(to: "/watched-words")
+    }
+
+    @Sendable func removeWatchedWord(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        _ = try await request.form(context: context)
+        try await services.watchedWords.remove(context.identity, WatchedWordID(try ForumPages.id(context)))
+        return SessionCookies.redirect(to: "/watched-words")
+    }
+
+    @Sendable func publicLog(_ request: Request, context: Context) async throws -> Response {
+        let before = request.uri.queryParameters.get("cursor").flatMap { Int64($0) }
+        let entries = try await services.moderation.publicLog(before: before)
+        let view = PublicLogPage(
+            page: try await shared.frame(pages.text("modlog_heading", context), context), entries: entries,
+            localization: pages.renderer.localization, language: context.language)
+        return pages.html(view, template: PublicLogPage.template)
     }
 }
