@@ -10,17 +10,23 @@ import Testing
 /// The moderation routes over JSON, with the names outside tools rely on.
 @Suite("Moderation API")
 struct ModerationAPITests {
+    /// A community with its manager and a General category.
+    static func community(_ engine: TestEngine) async throws -> (TestCommunity, Member, Viewer, HearthCore.Category) {
+        let community = try await TestCommunity.make(engine: engine)
+        let manager = try await community.member("cm@example.org", role: .communityManager)
+        let staff = Viewer(member: manager, credential: .session(SessionID(0)))
+        let category = try await community.services.forum.createCategory(
+            staff, name: "General", description: "", startPolicy: .everyone)
+        return (community, manager, staff, category)
+    }
+
     @Test(
         "flag, review, act, slow down, penalise, read the log and edit the guidelines over JSON",
         arguments: TestEngine.allCases)
     func moderationOverJSON(engine: TestEngine) async throws {
-        let community = try await TestCommunity.make(engine: engine)
+        let (community, manager, _, category) = try await Self.community(engine)
         defer { community.close() }
         let services = community.services
-        let manager = try await community.member("cm@example.org", role: .communityManager)
-        let staff = Viewer(member: manager, credential: .session(SessionID(0)))
-        let category = try await services.forum.createCategory(
-            staff, name: "General", description: "", startPolicy: .everyone)
         let troll = try await community.member("troll@example.org")
         let (topic, _) = try await services.forum.startTopic(
             Viewer(member: troll, credential: .session(SessionID(0))), in: category.id, title: "Bait", body: "Fight me")
@@ -95,13 +101,9 @@ struct ModerationAPITests {
         "watched words, a flagged profile, the morning view and the public log over JSON",
         arguments: TestEngine.allCases)
     func gateOverJSON(engine: TestEngine) async throws {
-        let community = try await TestCommunity.make(engine: engine)
+        let (community, _, staff, category) = try await Self.community(engine)
         defer { community.close() }
         let services = community.services
-        let manager = try await community.member("cm@example.org", role: .communityManager)
-        let staff = Viewer(member: manager, credential: .session(SessionID(0)))
-        let category = try await services.forum.createCategory(
-            staff, name: "General", description: "", startPolicy: .everyone)
         let (topic, _) = try await services.forum.startTopic(staff, in: category.id, title: "Hello", body: "Welcome")
         let spammer = try await community.member("spam@example.org")
         try await community.member("ana@example.org")

@@ -50,13 +50,8 @@ extension ModerationAPI {
     {
         var request = request
         let id = MemberID(try ForumPages.id(context))
-        let input = try await request.json(
-            APIModel.NewFlag.self, context: context,
-            shape: #"{"reason": "spam|inappropriate|off_topic|other", "message": "…"}"#)
-        guard let reason = FlagReason(rawValue: input.reason) else {
-            throw HearthError.invalid("reason", "reason is spam, inappropriate, off_topic or other.")
-        }
-        try await services.moderation.flag(context.identity, member: id, reason: reason, message: input.message)
+        let (reason, message) = try await Self.flagInput(&request, context: context)
+        try await services.moderation.flag(context.identity, member: id, reason: reason, message: message)
         return EditedResponse(status: .created, response: APIModel.ProfileFlagResult(status: "received"))
     }
 
@@ -73,6 +68,17 @@ extension ModerationAPI {
         return APIModel.Page(
             items: entries.map(APIModel.PublicLogEntry.init),
             nextCursor: entries.count == limit ? entries.last.map { String($0.id) } : nil)
+    }
+
+    /// A flag's reason and message, from the body of a flag on a post or a profile.
+    static func flagInput(_ request: inout Request, context: Context) async throws -> (FlagReason, String?) {
+        let input = try await request.json(
+            APIModel.NewFlag.self, context: context,
+            shape: #"{"reason": "spam|inappropriate|off_topic|other", "message": "…"}"#)
+        guard let reason = FlagReason(rawValue: input.reason) else {
+            throw HearthError.invalid("reason", "reason is spam, inappropriate, off_topic or other.")
+        }
+        return (reason, input.message)
     }
 
     /// The `cursor` of a log page: the id of the last entry seen.

@@ -36,14 +36,8 @@ struct ModerationAPI: Sendable {
     @Sendable func flag(_ request: Request, context: Context) async throws -> EditedResponse<APIModel.FlagResult> {
         var request = request
         let id = PostID(try ForumPages.id(context))
-        let input = try await request.json(
-            APIModel.NewFlag.self, context: context,
-            shape: #"{"reason": "spam|inappropriate|off_topic|other", "message": "…"}"#)
-        guard let reason = FlagReason(rawValue: input.reason) else {
-            throw HearthError.invalid("reason", "reason is spam, inappropriate, off_topic or other.")
-        }
-        let outcome = try await services.moderation.flag(
-            context.identity, post: id, reason: reason, message: input.message)
+        let (reason, message) = try await Self.flagInput(&request, context: context)
+        let outcome = try await services.moderation.flag(context.identity, post: id, reason: reason, message: message)
         return EditedResponse(
             status: .created, response: APIModel.FlagResult(id: outcome.flag.id.rawValue, hidden: outcome.hidPost))
     }
