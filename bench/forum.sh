@@ -38,12 +38,16 @@ for t in $(seq "$N_TOPICS"); do
   done
 done
 
+# Moderation on the posting path: two watched words (every reply is matched against them), and the poster a
+# member who signed up just now, so the gate reads each reply as it would a newcomer's (staff pass it untouched).
+api /watched-words '{"pattern": "crapware", "action": "block"}' >/dev/null
+api /watched-words '{"pattern": "\\bpromo[0-9]+\\b", "regex": true, "action": "flag"}' >/dev/null
+
 # A logged-in member: the session cookie and the CSRF token its forms carry.
 JAR=$OURS/cookies.txt
-curl -s -c "$JAR" -b "$JAR" "$URL/login" >/dev/null
-LOGIN_CSRF=$(curl -s -c "$JAR" -b "$JAR" "$URL/login" | grep -o 'name="csrf" value="[^"]*"' | head -1 | cut -d'"' -f4)
-curl -s -c "$JAR" -b "$JAR" -o /dev/null --data-urlencode "csrf=$LOGIN_CSRF" --data-urlencode "email=cm@example.org" \
-  --data-urlencode "password=a long enough password" "$URL/login"
+SIGNUP_CSRF=$(curl -s -c "$JAR" -b "$JAR" "$URL/signup" | grep -o 'name="csrf" value="[^"]*"' | head -1 | cut -d'"' -f4)
+curl -s -c "$JAR" -b "$JAR" -o /dev/null --data-urlencode "csrf=$SIGNUP_CSRF" --data-urlencode "name=Bench Member" \
+  --data-urlencode "email=member@example.org" --data-urlencode "password=a long enough password" "$URL/signup"
 CSRF=$(curl -s -c "$JAR" -b "$JAR" "$URL/" | grep -o 'name="csrf" value="[^"]*"' | head -1 | cut -d'"' -f4)
 COOKIE=$(awk '$6 ~ /^hearth_/ {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")
 TOPIC=$(curl -s "$URL/t/1" -o /dev/null -w '%{redirect_url}'; true)
