@@ -87,9 +87,11 @@ public struct SQLJobQueue: JobQueue {
     }
 
     public func cancel(key: String) async throws {
-        try await database.write { sql in
-            try await sql.delete(from: "jobs").where("job_key", .equal, key).where("done_at", .is, SQLLiteral.null)
-                .run()
-        }
+        try await database.write { sql in try await Self.cancel(key: key, sql) }
+    }
+
+    /// Removes a pending job inside the caller's transaction (a timer ended with the change that ends it).
+    static func cancel(key: String, _ sql: any SQLDatabase) async throws {
+        try await sql.delete(from: "jobs").where("job_key", .equal, key).where("done_at", .is, SQLLiteral.null).run()
     }
 }

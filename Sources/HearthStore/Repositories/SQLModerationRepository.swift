@@ -5,7 +5,7 @@ import SQLKit
 /// Flags, the review queue, posts' moderation state and the audit log. Each change that has effects (a flag
 /// that hides a post, a decision that deletes one) happens in one transaction with its log line.
 public struct SQLModerationRepository: ModerationRepository {
-    private let database: HearthDatabase
+    let database: HearthDatabase
 
     public init(database: HearthDatabase) {
         self.database = database
