@@ -23,6 +23,7 @@ public struct HearthServices: Sendable {
     public let moderation: ModerationService
     public let penalties: PenaltyService
     public let calm: CalmTools
+    public let timers: TopicTimers
     public let texts: CommunityTexts
     public let jobQueue: any JobQueue
     public let jobs: JobRunner
@@ -77,8 +78,10 @@ public struct HearthServices: Sendable {
             policy: AccessPolicy(), now: now, logger: logger)
         let jobQueue = SQLJobQueue(database: database)
         let backfill = EngineReader.bundled.map { ReadingBackfill(forum: forumStore, reader: $0) }
+        let timers = TopicTimers(forum: forum, timers: moderationStore, policy: AccessPolicy(), now: now)
         let handlers: [JobKind: JobRunner.Handler] = [
             .mail: { job in try await transport.send(try job.decode(MailMessage.self)) },
+            .topicTimer: TopicTimerJob.handler(timers),
             .insightBackfill: { job in
                 // A batch at a time, queuing the next (from where this one stopped) until every post is read:
                 // other jobs run in between.
@@ -116,7 +119,7 @@ public struct HearthServices: Sendable {
             penalties: PenaltyService(
                 penalties: penaltyStore, members: members, sessions: sessionStore, policy: AccessPolicy(), now: now),
             calm: CalmTools(forum: forum, moderation: moderationStore, texts: texts, policy: AccessPolicy(), now: now),
-            texts: texts, jobQueue: jobQueue,
+            timers: timers, texts: texts, jobQueue: jobQueue,
             jobs: JobRunner(queue: jobQueue, handlers: handlers, now: now, logger: logger), backfill: backfill,
             renderer: renderer,
             mailTransport: transport, now: now, logger: logger)
@@ -155,7 +158,7 @@ public struct HearthServices: Sendable {
         let services = WebServices(
             accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, search: search, uploads: uploads,
             blog: blog, profiles: profiles, viewers: viewers, moderation: moderation, penalties: penalties, calm: calm,
-            texts: texts,
+            timers: timers, texts: texts,
             policy: AccessPolicy(),
             checkHealth: { try await database.ping() }, metricsText: metricsText, now: now)
         var settings = WebSettings(

@@ -39,6 +39,7 @@ public struct WebServices: Sendable {
     public var moderation: ModerationService
     public var penalties: PenaltyService
     public var calm: CalmTools
+    public var timers: TopicTimers
     public var texts: CommunityTexts
     public var policy: AccessPolicy
     /// Checks the database for `/healthz`; throws when it does not answer.
@@ -51,7 +52,7 @@ public struct WebServices: Sendable {
         accounts: AccountService, sessions: SessionService, apiKeys: APIKeyService, forum: ForumService,
         search: SearchService, uploads: UploadService, blog: BlogService, profiles: ProfileService,
         viewers: ViewerResolver, moderation: ModerationService, penalties: PenaltyService, calm: CalmTools,
-        texts: CommunityTexts, policy: AccessPolicy,
+        timers: TopicTimers, texts: CommunityTexts, policy: AccessPolicy,
         checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
         now: @escaping Now
     ) {
@@ -67,6 +68,7 @@ public struct WebServices: Sendable {
         self.moderation = moderation
         self.penalties = penalties
         self.calm = calm
+        self.timers = timers
         self.texts = texts
         self.policy = policy
         self.checkHealth = checkHealth
