@@ -1,0 +1,72 @@
+import Foundation
+import HTTPTypes
+import HearthApp
+import HearthCore
+import HearthTestSupport
+import HummingbirdTesting
+import Testing
+
+/// Topic timers from the topic page (a plain form, no script).
+@Suite("Topic timers on the web")
+struct TopicTimerWebTests {
+    @Test(
+        "staff set, see and cancel a timer from the topic page without JavaScript; a refused value comes back with its message",
+        arguments: TestEngine.allCases)
+    func page(engine: TestEngine) async throws {
+        let (community, _) = try await ForumPagesTests.community(engine: engine)
+        defer { community.close() }
+        let ana = try await community.member("ana@example.org")
+        let (topic, _) = try await community.services.forum.startTopic(
+            Viewer(member: ana, credential: .session(SessionID(0))), in: CategoryID(1), title: "Heated", body: "Hot")
+        let path = "/t/\(topic.id.rawValue)"
+        try await community.test { client in
+            var staff = WebClient(client)
+            try await ForumPagesTests.logIn(&staff, "cm@example.org")
+            var member = WebClient(client)
+            try await ForumPagesTests.logIn(&member, "ana@example.org")
+            let form = try await staff.get(path)
+            #expect(form.body.contains(#"<form method="post" action="\#(path)/timer">"#))
+            #expect(form.body.contains(#"name="action" value="close_for" checked"#))
+            #expect(form.body.contains(#"name="action" value="close_after_quiet""#))
+            #expect(!form.body.contains(#"value="open_at""#), "an open topic is not offered a reopening")
+            #expect(!form.body.contains("Cancel the timer"))
+            #expect(!(try await member.get(path)).body.contains("/timer"), "members get no form")
+
+            let refused = try await staff.post(path + "/timer", form: ["action": "close_for", "hours": "721"])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.body.contains("A topic can be closed for 1 to 720 hours (30 days)."))
+            #expect(refused.body.contains(#"<details class="inline-details" open>"#), "the form stays open")
+            #expect(refused.body.contains(#"value="721""#), "with what was typed")
+            #expect(refused.body.contains(#"name="days" type="number" min="1" max="365" value="7""#))
+
+            #expect(
+                try await staff.post(path + "/timer", form: ["action": "close_for", "hours": "2"]).status == .seeOther)
+            let closed = try await member.get(path)
+            #expect(closed.body.contains("This topic reopens on 21 Sep 2026 at 16:13."))
+            #expect(closed.body.contains("This topic is closed to new replies."))
+            let staffView = try await staff.get(path)
+            #expect(staffView.body.contains("Cancel the timer"))
+            #expect(staffView.body.contains(#"name="action" value="open_at""#))
+
+            community.clock.advance(by: 2 * 3_600)
+            #expect(try await community.services.jobs.drain() == 1)
+            let reopened = try await member.get(path)
+            #expect(!reopened.body.contains("This topic reopens"))
+            #expect(reopened.body.contains(#"id="reply""#))
+
+            #expect(
+                try await staff.post(path + "/timer", form: ["action": "close_after_quiet", "days": "3"]).status
+                    == .seeOther)
+            #expect(try await member.get(path).body.contains("This topic closes after 3 days without replies."))
+            let french = try await member.get(path, headers: [.acceptLanguage: "fr"])
+            #expect(french.body.contains("Ce sujet se fermera après 3 jours sans réponse."))
+            #expect(try await member.post(path + "/timer", form: ["action": "cancel"]).status == .forbidden)
+            #expect(try await staff.post(path + "/timer", form: ["action": "cancel"]).status == .seeOther)
+            #expect(!(try await member.get(path)).body.contains("This topic closes after"))
+
+            let log = try await staff.get("/moderation-log")
+            #expect(log.body.contains("end topic timer") && log.body.contains("reopen (timer)"))
+            #expect(log.body.contains("Hearth (automatic)"))
+        }
+    }
+}
