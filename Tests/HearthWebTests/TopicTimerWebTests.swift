@@ -6,7 +6,7 @@ import HearthTestSupport
 import HummingbirdTesting
 import Testing
 
-/// Topic timers from the topic page (a plain form, no script).
+/// Topic timers from the topic page (a plain form, no script) and over JSON.
 @Suite("Topic timers on the web")
 struct TopicTimerWebTests {
     @Test(
@@ -67,6 +67,67 @@ struct TopicTimerWebTests {
             let log = try await staff.get("/moderation-log")
             #expect(log.body.contains("end topic timer") && log.body.contains("reopen (timer)"))
             #expect(log.body.contains("Hearth (automatic)"))
+        }
+    }
+
+    @Test(
+        "a timer is set, read with its topic and ended over JSON; values out of range and members are refused",
+        arguments: TestEngine.allCases)
+    func api(engine: TestEngine) async throws {
+        let community = try await TestCommunity.make(engine: engine)
+        defer { community.close() }
+        let services = community.services
+        let manager = try await community.member("cm@example.org", role: .communityManager)
+        let staff = Viewer(member: manager, credential: .session(SessionID(0)))
+        let category = try await services.forum.createCategory(
+            staff, name: "General", description: "", startPolicy: .everyone)
+        let (topic, _) = try await services.forum.startTopic(staff, in: category.id, title: "Timed", body: "Soon")
+        try await community.member("ana@example.org")
+        let (_, cmKey) = try await services.apiKeys.create(name: "cm", scope: .write, ownerEmail: "cm@example.org")
+        let (_, anaKey) = try await services.apiKeys.create(name: "ana", scope: .write, ownerEmail: "ana@example.org")
+        let path = "/topics/\(topic.id.rawValue)/timer"
+        try await community.test { client in
+            let cm = ForumAPITests.APIClient(client: client, key: cmKey)
+            let ana = ForumAPITests.APIClient(client: client, key: anaKey)
+            let iso = ISO8601DateFormatter()
+
+            let (set, timer) = try await cm.call(.put, path, #"{"action": "close_for", "hours": 24}"#)
+            #expect(set == .ok)
+            #expect(timer["action"] as? String == "close_for")
+            #expect(timer["at"] as? String == iso.string(from: community.clock.now.addingTimeInterval(86_400)))
+            let (_, read) = try await cm.call(.get, "/topics/\(topic.id.rawValue)")
+            let shown = try #require(read["topic"] as? [String: Any])
+            #expect(shown["closed"] as? Bool == true)
+            #expect((shown["timer"] as? [String: Any])?["action"] as? String == "close_for")
+
+            #expect(try await ana.call(.put, path, #"{"action": "close_for", "hours": 2}"#).0 == .forbidden)
+            #expect(try await ana.call(.delete, path).0 == .forbidden)
+            let (tooLong, error) = try await cm.call(.put, path, #"{"action": "close_for", "hours": 721}"#)
+            #expect(tooLong == .unprocessableContent)
+            #expect(
+                (error["error"] as? [String: Any])?["message"] as? String
+                    == "A topic can be closed for 1 to 720 hours (30 days).")
+            #expect(try await cm.call(.put, path, #"{"action": "close_for"}"#).0 == .unprocessableContent)
+            #expect(try await cm.call(.put, path, #"{"action": "close_for", "days": 3}"#).0 == .unprocessableContent)
+            #expect(try await cm.call(.put, path, #"{"action": "nap", "hours": 3}"#).0 == .unprocessableContent)
+            #expect(try await cm.call(.put, path, #"{"action": "open_at", "at": "soon"}"#).0 == .unprocessableContent)
+            #expect(
+                try await cm.call(.put, path, #"{"action": "close_after_quiet", "days": 3}"#).0 == .conflict,
+                "the topic is closed already")
+
+            let at = iso.string(from: community.clock.now.addingTimeInterval(7_200))
+            let (reset, reopening) = try await cm.call(.put, path, #"{"action": "open_at", "at": "\#(at)"}"#)
+            #expect(reset == .ok && reopening["at"] as? String == at)
+            #expect(try await cm.call(.delete, path).0 == .noContent)
+            let (_, after) = try await cm.call(.get, "/topics/\(topic.id.rawValue)")
+            #expect((after["topic"] as? [String: Any])?["timer"] == nil)
+            #expect((after["topic"] as? [String: Any])?["closed"] as? Bool == true)
+            community.clock.advance(by: 86_400)
+            #expect(try await services.jobs.drain() == 0, "no job left behind")
+
+            let (_, log) = try await cm.call(.get, "/moderation-log")
+            let actions = (log["items"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+            #expect(actions == ["end topic timer", "topic timer", "topic timer"])
         }
     }
 }
