@@ -9,14 +9,14 @@ from pathlib import Path
 VIEWS = Path(__file__).resolve().parent.parent / "Sources/HearthViews"
 FILES = [
     "PageChrome.swift", "ForumPages.swift", "MemberPages.swift", "SearchPage.swift", "BlogPages.swift", "Renderer.swift",
-    "Moderation/ReviewQueuePage.swift",
+    "Moderation/ReviewQueuePage.swift", "Moderation/TopicTimerForm.swift",
 ]
 TARGETS = [
     "PageChrome", "PageChrome.ViewerChrome", "TopicPageView", "PostItem", "PostItem.Reaction", "PostItem.Quote",
     "TopicListItem", "HomePage", "TopicListPage", "CategoryItem", "SearchPage", "SearchPage.Result",
     "SearchPage.Option", "NotificationsPage", "NotificationsPage.Item", "ArticlePageView", "ArticlePageView.Product",
     "ArticleItem", "BlogIndexPage", "RenderedFragment", "ReviewQueuePage", "ReviewQueuePage.Case",
-    "ReviewQueuePage.ContextLine",
+    "ReviewQueuePage.ContextLine", "TopicTimerForm",
 ]
 sources = [(VIEWS / f).read_text() for f in FILES]
 

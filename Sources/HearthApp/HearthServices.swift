@@ -23,6 +23,7 @@ public struct HearthServices: Sendable {
     public let moderation: ModerationService
     public let penalties: PenaltyService
     public let calm: CalmTools
+    public let timers: TopicTimers
     public let texts: CommunityTexts
     public let watchedWords: WatchedWordService
     public let jobQueue: any JobQueue
@@ -83,8 +84,10 @@ public struct HearthServices: Sendable {
             policy: AccessPolicy(), now: now, logger: logger)
         let jobQueue = SQLJobQueue(database: database)
         let backfill = EngineReader.bundled.map { ReadingBackfill(forum: forumStore, reader: $0) }
+        let timers = TopicTimers(forum: forum, timers: moderationStore, policy: AccessPolicy(), now: now)
         let handlers: [JobKind: JobRunner.Handler] = [
             .mail: { job in try await transport.send(try job.decode(MailMessage.self)) },
+            .topicTimer: TopicTimerJob.handler(timers),
             .insightBackfill: { job in
                 // A batch at a time, queuing the next (from where this one stopped) until every post is read:
                 // other jobs run in between.
@@ -122,7 +125,7 @@ public struct HearthServices: Sendable {
             penalties: PenaltyService(
                 penalties: penaltyStore, members: members, sessions: sessionStore, policy: AccessPolicy(), now: now),
             calm: CalmTools(forum: forum, moderation: moderationStore, texts: texts, policy: AccessPolicy(), now: now),
-            texts: texts,
+            timers: timers, texts: texts,
             watchedWords: WatchedWordService(words: wordStore, gate: gate, policy: AccessPolicy(), now: now),
             jobQueue: jobQueue,
             jobs: JobRunner(queue: jobQueue, handlers: handlers, now: now, logger: logger), backfill: backfill,
@@ -163,7 +166,7 @@ public struct HearthServices: Sendable {
         let services = WebServices(
             accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, search: search, uploads: uploads,
             blog: blog, profiles: profiles, viewers: viewers, moderation: moderation, penalties: penalties, calm: calm,
-            texts: texts, watchedWords: watchedWords,
+            timers: timers, texts: texts, watchedWords: watchedWords,
             policy: AccessPolicy(),
             checkHealth: { try await database.ping() }, metricsText: metricsText, now: now)
         var settings = WebSettings(

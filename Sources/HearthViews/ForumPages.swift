@@ -202,10 +202,14 @@ public struct TopicPageView: Sendable, ShowsPosts {
     /// For staff, when the thread is heating up: why.
     public var heatReasons: [String] = []
     public var heated: Bool = false
+    /// "This topic reopens on 3 Dec 2026 at 09:00.", while the topic's timer has something to do.
+    public var timerNote: String?
+    /// For those who may close the topic.
+    public var timerForm: TopicTimerForm?
 
     public static func make(
         _ topicPage: TopicPage, chrome: PageChrome, localization: Localization, language: Language,
-        quoting: QuotedPost?, draft: String = ""
+        quoting: QuotedPost?, draft: String = "", timerDraft: TopicTimerForm.Draft? = nil
     ) -> TopicPageView {
         let topic = topicPage.topic
         let viewer = topicPage.viewerID
@@ -273,7 +277,10 @@ public struct TopicPageView: Sendable, ShowsPosts {
             },
             canSlowMode: topicPage.powers.slowMode, canRemindRules: topicPage.powers.remindRules,
             slowModeAction: "/t/\(topic.id.rawValue)/slow-mode", remindAction: "/t/\(topic.id.rawValue)/remind",
-            slowModeActive: topicPage.activeSlowMode != nil)
+            slowModeActive: topicPage.activeSlowMode != nil,
+            timerNote: TopicTimerForm.note(
+                topic, always: topicPage.powers.close, localization: localization, language: language),
+            timerForm: topicPage.powers.close ? TopicTimerForm(topic: topic, draft: timerDraft) : nil)
     }
 
     /// "fr · question · toxicity 0.12", the engine's reading at a glance.

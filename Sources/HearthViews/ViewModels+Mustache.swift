@@ -68,6 +68,8 @@ extension TopicPageView: MustacheParent {
         case "slowModeActive": slowModeActive
         case "heatReasons": heatReasons
         case "heated": heated
+        case "timerNote": timerNote
+        case "timerForm": timerForm
         default: nil
         }
     }
@@ -397,6 +399,25 @@ extension ReviewQueuePage.ContextLine: MustacheParent {
         switch key {
         case "authorName": authorName
         case "excerpt": excerpt
+        default: nil
+        }
+    }
+}
+
+extension TopicTimerForm: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "timerAction": timerAction
+        case "timerSet": timerSet
+        case "timerOpen": timerOpen
+        case "offerOpenAt": offerOpenAt
+        case "offerCloseAfterQuiet": offerCloseAfterQuiet
+        case "closeForChosen": closeForChosen
+        case "openAtChosen": openAtChosen
+        case "closeAfterQuietChosen": closeAfterQuietChosen
+        case "timerHours": timerHours
+        case "timerAt": timerAt
+        case "timerDays": timerDays
         default: nil
         }
     }

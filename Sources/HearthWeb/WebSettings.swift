@@ -41,6 +41,7 @@ public struct WebServices: Sendable {
     public var moderation: ModerationService
     public var penalties: PenaltyService
     public var calm: CalmTools
+    public var timers: TopicTimers
     public var texts: CommunityTexts
     public var watchedWords: WatchedWordService
     public var policy: AccessPolicy
@@ -54,7 +55,7 @@ public struct WebServices: Sendable {
         accounts: AccountService, sessions: SessionService, apiKeys: APIKeyService, forum: ForumService,
         search: SearchService, uploads: UploadService, blog: BlogService, profiles: ProfileService,
         viewers: ViewerResolver, moderation: ModerationService, penalties: PenaltyService, calm: CalmTools,
-        texts: CommunityTexts, watchedWords: WatchedWordService, policy: AccessPolicy,
+        timers: TopicTimers, texts: CommunityTexts, watchedWords: WatchedWordService, policy: AccessPolicy,
         checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
         now: @escaping Now
     ) {
@@ -70,6 +71,7 @@ public struct WebServices: Sendable {
         self.moderation = moderation
         self.penalties = penalties
         self.calm = calm
+        self.timers = timers
         self.texts = texts
         self.watchedWords = watchedWords
         self.policy = policy

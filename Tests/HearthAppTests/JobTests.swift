@@ -3,6 +3,7 @@ import HearthCore
 import HearthTestSupport
 import Logging
 import SQLKit
+import Synchronization
 import Testing
 
 @testable import HearthApp
@@ -53,6 +54,37 @@ struct JobTests {
         #expect(subjects.count == 19 && Set(subjects).count == 19, "each once")
         #expect(!subjects.contains("Job 0") && !subjects.contains("Job 7"))
         #expect(try await services.jobs.drain() == 0, "done jobs do not run again")
+        await database.close()
+    }
+
+    @Test(
+        "a job that queues the next under its own key hands over to it, even when the next one gets its id",
+        arguments: TestEngine.allCases)
+    func successorUnderSameKey(engine: TestEngine) async throws {
+        let database = try await TestDatabase.make(engine)
+        let services = try await HearthServices.forTesting(database: database)
+        let queue = services.jobQueue
+        let runs = Mutex(0)
+        let chain = JobKind(rawValue: "chain")
+        let runner = JobRunner(
+            queue: queue,
+            handlers: [
+                chain: { _ in
+                    // Deleting the running job (the pending one under the key) and inserting the next: SQLite may
+                    // hand the next one the id just freed.
+                    let run = runs.withLock { count in
+                        count += 1
+                        return count
+                    }
+                    if run < 3 {
+                        try await queue.enqueue(NewJob(kind: chain, payload: "{}", runAt: Date(), key: "chain"))
+                    }
+                }
+            ], now: { Date() }, logger: Logger(label: "test.jobs"))
+        try await queue.enqueue(NewJob(kind: chain, payload: "{}", runAt: Date(), key: "chain"))
+        #expect(try await runner.drain() == 3)
+        #expect(runs.withLock { $0 } == 3)
+        #expect(try await queue.pendingCount() == 0)
         await database.close()
     }
 

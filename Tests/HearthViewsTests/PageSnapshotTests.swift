@@ -31,7 +31,11 @@ struct PageSnapshotTests {
             id: TopicID(id), categoryID: general.id, author: ana, title: title, createdAt: Self.date,
             lastPostedAt: Self.date, lastPoster: cm, postCount: 3, highestNumber: 3,
             pinnedAt: id == 1 ? Self.date : nil,
-            closedAt: nil, deletedAt: nil)
+            closedAt: nil, deletedAt: nil,
+            timer: id == 1
+                ? TopicTimer(
+                    topicID: TopicID(id), action: .closeAfterQuiet, at: Self.date.addingTimeInterval(3 * 86_400),
+                    quietDays: 3) : nil)
     }
 
     func post(_ number: Int, _ author: MemberSummary, _ body: String, quote: PostID? = nil, deleted: Bool = false)

@@ -23,6 +23,7 @@ struct APIKeyScopeTests {
         "POST /posts/{id}/moderation": #"{"action": "hide"}"#,
         "POST /review/{id}/actions": #"{"action": "claim"}"#,
         "PUT /topics/{id}/slow-mode": #"{"seconds": 600, "until": "2030-01-01T00:00:00Z"}"#,
+        "PUT /topics/{id}/timer": #"{"action": "close_for", "hours": 24}"#,
         "POST /members/{id}/penalties": #"{"kind": "warn", "reason": "test"}"#,
         "PUT /guidelines": #"{"language": "en", "body": "Be kind"}"#,
         "POST /watched-words": #"{"pattern": "scoped", "action": "flag"}"#,

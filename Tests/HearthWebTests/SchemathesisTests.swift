@@ -78,8 +78,9 @@ struct SchemathesisTests {
 
         # Moderation decisions follow rules of time and state no schema states: a slow mode or a penalty ends in
         # the future, no one flags their own post or penalises themself, a "something else" flag needs a word,
-        # only a held post can be approved. Such a request is well formed and refused with 422 or 409;
-        # ModerationTests cover each rule.
+        # only a held post can be approved, a topic timer needs the value of its action (hours, at or days) and
+        # reopens only a closed topic. Such a request is well formed and refused with 422 or 409;
+        # ModerationTests and TopicTimerTests cover each rule.
         [[operations]]
         include-operation-id = "flagPost"
         checks.positive_data_acceptance.enabled = false
@@ -94,6 +95,10 @@ struct SchemathesisTests {
 
         [[operations]]
         include-operation-id = "setSlowMode"
+        checks.positive_data_acceptance.enabled = false
+
+        [[operations]]
+        include-operation-id = "setTopicTimer"
         checks.positive_data_acceptance.enabled = false
 
         [[operations]]

@@ -63,11 +63,13 @@ public struct Topic: Sendable, Equatable, Identifiable {
     public var heldAt: Date?
     /// Slow mode: the least time between one member's replies, until `slowModeUntil`.
     public var slowMode: SlowMode?
+    /// Its timer (close for a while, reopen at a time, close once quiet), if one is set.
+    public var timer: TopicTimer?
 
     public init(
         id: TopicID, categoryID: CategoryID, author: MemberSummary, title: String, createdAt: Date,
         lastPostedAt: Date, lastPoster: MemberSummary, postCount: Int, highestNumber: Int, pinnedAt: Date?,
-        closedAt: Date?, deletedAt: Date?, heldAt: Date? = nil, slowMode: SlowMode? = nil
+        closedAt: Date?, deletedAt: Date?, heldAt: Date? = nil, slowMode: SlowMode? = nil, timer: TopicTimer? = nil
     ) {
         self.id = id
         self.categoryID = categoryID
@@ -83,6 +85,7 @@ public struct Topic: Sendable, Equatable, Identifiable {
         self.deletedAt = deletedAt
         self.heldAt = heldAt
         self.slowMode = slowMode
+        self.timer = timer
     }
 
     public var slug: String { Slug.make(title) }

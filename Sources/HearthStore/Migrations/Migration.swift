@@ -25,5 +25,6 @@ extension Migration {
         .jobs,
         .readings,
         .gateAndHeat,
+        .topicTimers,
     ]
 }

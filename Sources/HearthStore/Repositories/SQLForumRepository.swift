@@ -235,6 +235,7 @@ public struct SQLForumRepository: ForumRepository {
     static let topicSelect: SQLQueryString = """
         SELECT t.id, t.category_id, t.title, t.created_at, t.last_posted_at, t.post_count, t.highest_number, \
         t.pinned_at, t.closed_at, t.deleted_at, t.held_at, t.slow_mode_seconds, t.slow_mode_until, \
+        t.timer_action, t.timer_at, t.timer_quiet_days, \
         a.id AS a_id, a.handle AS a_handle, a.display_name AS a_display_name, a.role AS a_role, \
         l.id AS l_id, l.handle AS l_handle, l.display_name AS l_display_name, l.role AS l_role \
         FROM topics t JOIN members a ON a.id = t.author_id JOIN members l ON l.id = t.last_poster_id
@@ -257,7 +258,8 @@ public struct SQLForumRepository: ForumRepository {
             heldAt: try optionalDate(row, "held_at"),
             slowMode: try row.decode(column: "slow_mode_seconds", as: Int?.self).flatMap { seconds in
                 try optionalDate(row, "slow_mode_until").map { SlowMode(seconds: seconds, until: $0) }
-            })
+            },
+            timer: try SQLModerationRepository.timer(row))
     }
 
     // MARK: Posts

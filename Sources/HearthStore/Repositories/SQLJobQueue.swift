@@ -54,11 +54,14 @@ public struct SQLJobQueue: JobQueue {
         }
     }
 
+    /// Only a claimed row is marked: a job that queued its successor under its own key (a batch and the next, a
+    /// timer put off) was deleted by that, and on SQLite, whose ids are rowids without AUTOINCREMENT, the
+    /// successor may have been given the same id. It is not claimed yet, so it is left to run.
     public func complete(_ id: JobID, at date: Date) async throws {
         try await database.write { sql in
             try await sql.update("jobs").set("done_at", to: date.millisecondsSince1970)
                 .set("locked_until", to: SQLLiteral.null).set("job_key", to: SQLLiteral.null)
-                .where("id", .equal, id.rawValue).run()
+                .where("id", .equal, id.rawValue).where("locked_until", .isNot, SQLLiteral.null).run()
         }
     }
 
@@ -71,7 +74,8 @@ public struct SQLJobQueue: JobQueue {
             } else {
                 update = update.set("given_up_at", to: date.millisecondsSince1970).set("job_key", to: SQLLiteral.null)
             }
-            try await update.where("id", .equal, id.rawValue).run()
+            // A claimed row only, as in `complete`.
+            try await update.where("id", .equal, id.rawValue).where("locked_until", .isNot, SQLLiteral.null).run()
         }
     }
 
@@ -83,9 +87,11 @@ public struct SQLJobQueue: JobQueue {
     }
 
     public func cancel(key: String) async throws {
-        try await database.write { sql in
-            try await sql.delete(from: "jobs").where("job_key", .equal, key).where("done_at", .is, SQLLiteral.null)
-                .run()
-        }
+        try await database.write { sql in try await Self.cancel(key: key, sql) }
+    }
+
+    /// Removes a pending job inside the caller's transaction (a timer ended with the change that ends it).
+    static func cancel(key: String, _ sql: any SQLDatabase) async throws {
+        try await sql.delete(from: "jobs").where("job_key", .equal, key).where("done_at", .is, SQLLiteral.null).run()
     }
 }

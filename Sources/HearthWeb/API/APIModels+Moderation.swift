@@ -2,7 +2,8 @@ import Foundation
 import HearthCore
 import Hummingbird
 
-/// The JSON shapes of moderation: flags, the review queue, penalties, slow mode, the log and the guidelines.
+/// The JSON shapes of moderation: flags, the review queue, penalties, slow mode, topic timers, the log and the
+/// guidelines.
 extension APIModel {
     struct NewFlag: Decodable {
         let reason: String
@@ -63,6 +64,27 @@ extension APIModel {
     struct SlowMode: ResponseEncodable, Codable {
         let seconds: Int
         let until: Date
+    }
+
+    struct TopicTimerInput: Decodable {
+        let action: String
+        let hours: Int?
+        let at: String?
+        let days: Int?
+    }
+
+    struct TopicTimer: ResponseEncodable, Codable {
+        let action: String
+        /// When the timer acts, as things stand: a reply pushes a close_after_quiet back.
+        let at: Date
+        /// The quiet days of a close_after_quiet.
+        let days: Int?
+
+        init(_ timer: HearthCore.TopicTimer, lastPostedAt: Date? = nil) {
+            action = timer.action.rawValue
+            at = lastPostedAt.map { timer.actsAt(lastPostedAt: $0) } ?? timer.at
+            days = timer.quietDays
+        }
     }
 
     struct NewPenalty: Decodable {

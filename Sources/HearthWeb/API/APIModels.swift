@@ -76,6 +76,8 @@ enum APIModel {
         let closed: Bool
         let deleted: Bool
         let unread: Int?
+        /// Present while the topic has a timer.
+        let timer: TopicTimer?
 
         init(_ topic: HearthCore.Topic, unread: Int? = nil) {
             id = topic.id.rawValue
@@ -91,6 +93,7 @@ enum APIModel {
             closed = topic.isClosed
             deleted = topic.deletedAt != nil
             self.unread = unread
+            timer = topic.timer.map { TopicTimer($0, lastPostedAt: topic.lastPostedAt) }
         }
     }
 

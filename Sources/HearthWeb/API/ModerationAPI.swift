@@ -2,8 +2,8 @@ import Foundation
 import HearthCore
 import Hummingbird
 
-/// Moderation over JSON: flags, a moderator's hand on a post, the review queue, penalties, slow mode, the log
-/// and the guidelines. The routes and their names are the ones the moderation issue fixed, so outside tools can
+/// Moderation over JSON: flags, a moderator's hand on a post, the review queue, penalties, slow mode, topic
+/// timers, the log and the guidelines. The routes and their names are the ones the moderation issue fixed, so outside tools can
 /// rely on them; `openapi.json` lists them.
 struct ModerationAPI: Sendable {
     typealias Context = HearthRequestContext
@@ -17,6 +17,8 @@ struct ModerationAPI: Sendable {
         group.post("/review/:id/actions", use: act)
         group.put("/topics/:id/slow-mode", use: setSlowMode)
         group.delete("/topics/:id/slow-mode", use: endSlowMode)
+        group.put("/topics/:id/timer", use: setTimer)
+        group.delete("/topics/:id/timer", use: endTimer)
         group.post("/members/:id/penalties", use: penalize)
         group.get("/moderation-log", use: log)
         group.get("/guidelines", use: guidelines)
@@ -89,6 +91,38 @@ struct ModerationAPI: Sendable {
 
     @Sendable func endSlowMode(_ request: Request, context: Context) async throws -> Response {
         try await services.calm.endSlowMode(context.identity, topic: TopicID(try ForumPages.id(context)))
+        return Response(status: .noContent)
+    }
+
+    @Sendable func setTimer(_ request: Request, context: Context) async throws -> APIModel.TopicTimer {
+        var request = request
+        let id = TopicID(try ForumPages.id(context))
+        let input = try await request.json(
+            APIModel.TopicTimerInput.self, context: context,
+            shape: #"{"action": "close_for|open_at|close_after_quiet", "hours": 24, "at": "…", "days": 3}"#)
+        guard let action = TopicTimer.Action(rawValue: input.action) else {
+            throw HearthError.invalid("action", "action is close_for, open_at or close_after_quiet.")
+        }
+        // Each value belongs to one action; one sent with another is a mistake to point out, not to ignore.
+        let given: [(String, Bool, TopicTimer.Action)] = [
+            ("hours", input.hours != nil, .closeFor), ("at", input.at != nil, .openAt),
+            ("days", input.days != nil, .closeAfterQuiet),
+        ]
+        for (field, present, owner) in given where present && owner != action {
+            throw HearthError.invalid(field, "\(field) goes with the \(owner.rawValue) action only.")
+        }
+        let setting: TopicTimer.Setting =
+            switch action {
+            case .closeFor: .closeFor(hours: input.hours ?? 0)
+            case .openAt: .openAt(try Self.date(input.at ?? "", field: "at"))
+            case .closeAfterQuiet: .closeAfterQuiet(days: input.days ?? 0)
+            }
+        let timer = try await services.timers.set(context.identity, topic: id, setting)
+        return APIModel.TopicTimer(timer)
+    }
+
+    @Sendable func endTimer(_ request: Request, context: Context) async throws -> Response {
+        try await services.timers.cancel(context.identity, topic: TopicID(try ForumPages.id(context)))
         return Response(status: .noContent)
     }
 

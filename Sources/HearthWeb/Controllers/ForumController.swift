@@ -20,6 +20,7 @@ struct ForumController: Sendable {
         router.post("/t/:id/replies", use: reply)
         router.post("/t/:id/state", use: changeState)
         router.post("/t/:id/slow-mode", use: slowMode)
+        router.post("/t/:id/timer", use: timer)
         router.post("/t/:id/remind", use: remindRules)
         router.get("/new-topic", use: newTopicForm)
         router.post("/new-topic", use: startTopic)
@@ -120,10 +121,10 @@ struct ForumController: Sendable {
 
     private func topicResponse(
         _ id: TopicID, page number: Int, quoting quoteID: PostID?, draft: String = "", errors: [String] = [],
-        status: HTTPResponse.Status = .ok, context: Context
+        timerDraft: TopicTimerForm.Draft? = nil, status: HTTPResponse.Status = .ok, context: Context
     ) async throws -> Response {
         switch try await topicOutcome(
-            id, page: number, quoting: quoteID, draft: draft, errors: errors, context: context)
+            id, page: number, quoting: quoteID, draft: draft, errors: errors, timerDraft: timerDraft, context: context)
         {
         case .redirect(let location): SessionCookies.redirect(to: location)
         case .page(let view): pages.html(view, template: TopicPageView.template, status: status)
@@ -132,7 +133,7 @@ struct ForumController: Sendable {
 
     private func topicOutcome(
         _ id: TopicID, page number: Int, quoting quoteID: PostID?, draft: String = "", errors: [String] = [],
-        context: Context
+        timerDraft: TopicTimerForm.Draft? = nil, context: Context
     ) async throws -> TopicOutcome {
         let topicPage = try await forum.topicPage(context.identity, topic: id, page: number)
         if topicPage.category.kind == .comments, let article = try await shared.services.blog.article(forTopic: id) {
@@ -142,7 +143,8 @@ struct ForumController: Sendable {
         if let quoteID { quoted = try await forum.quote(context.identity, of: quoteID) }
         var view = TopicPageView.make(
             topicPage, chrome: try await shared.frame(topicPage.topic.title, context, errors: errors),
-            localization: pages.renderer.localization, language: context.language, quoting: quoted, draft: draft)
+            localization: pages.renderer.localization, language: context.language, quoting: quoted, draft: draft,
+            timerDraft: timerDraft)
         if topicPage.powers.moderates, let heat = try await shared.services.moderation.heat(context.identity, of: id) {
             view.heated = true
             view.heatReasons = heat.reasons
@@ -189,6 +191,52 @@ struct ForumController: Sendable {
                 until: shared.services.now().addingTimeInterval(hours * 3_600))
         }
         return SessionCookies.redirect(to: "/t/\(id.rawValue)")
+    }
+
+    /// Sets the topic's timer (`action` close_for with `hours`, open_at with `at` in UTC, close_after_quiet with
+    /// `days`) or cancels it (`action` cancel). A refused value comes back on the topic page with its message and
+    /// the form as it was sent.
+    @Sendable func timer(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let id = TopicID(try ForumPages.id(context))
+        let form = try await request.form(context: context)
+        let draft = TopicTimerForm.Draft(
+            action: form.text("action"), hours: form.text("hours"), at: form.text("at"), days: form.text("days"))
+        do {
+            if draft.action == "cancel" {
+                try await shared.services.timers.cancel(context.identity, topic: id)
+            } else {
+                try await shared.services.timers.set(context.identity, topic: id, try Self.timerSetting(draft))
+            }
+        } catch HearthError.validation(let fields) {
+            return try await topicResponse(
+                id, page: 1, quoting: nil, errors: fields.map(\.message), timerDraft: draft,
+                status: .unprocessableContent, context: context)
+        } catch HearthError.conflict(let message) {
+            return try await topicResponse(
+                id, page: 1, quoting: nil, errors: [message], timerDraft: draft, status: .conflict, context: context)
+        }
+        return SessionCookies.redirect(to: "/t/\(id.rawValue)")
+    }
+
+    /// The timer the form asks for; a number that is not one reads as 0, which the rules refuse with their message.
+    static func timerSetting(_ draft: TopicTimerForm.Draft) throws -> TopicTimer.Setting {
+        switch TopicTimer.Action(rawValue: draft.action) {
+        case .closeFor: return .closeFor(hours: Int(draft.hours.trimmed()) ?? 0)
+        case .closeAfterQuiet: return .closeAfterQuiet(days: Int(draft.days.trimmed()) ?? 0)
+        case .openAt:
+            // `<input type="datetime-local">` sends YYYY-MM-DDTHH:MM (seconds when the browser shows them), in UTC
+            // as the page says.
+            let text = draft.at.trimmed()
+            guard let at = RFC3339.dateTime(text + ":00Z") ?? RFC3339.dateTime(text + "Z") else {
+                throw HearthError.invalid("at", "Write the date as YYYY-MM-DDTHH:MM.")
+            }
+            return .openAt(at)
+        case nil:
+            throw HearthError.invalid(
+                "action",
+                "Choose how the timer acts: close for some hours, reopen at a time, or close after quiet days.")
+        }
     }
 
     /// Posts the rules reminder in the reader's language.
