@@ -130,4 +130,17 @@ extension ForumService {
         let (post, topic) = try await visiblePost(postID, for: viewer)
         return (post, topic, powers(viewer, in: topic.categoryID))
     }
+
+    /// What the viewer may do to the posts and the topic in a category, for the pages to offer.
+    public func powers(_ viewer: Viewer?, in categoryID: CategoryID) -> TopicPowers {
+        TopicPowers(
+            seeRemoved: may(viewer, .seeRemoved, in: categoryID),
+            editOthers: may(viewer, .editOthersPosts, in: categoryID),
+            deleteOthers: may(viewer, .deleteOthersPosts, in: categoryID),
+            pin: may(viewer, .pinTopic, in: categoryID), close: may(viewer, .closeTopic, in: categoryID),
+            hide: may(viewer, .hidePost, in: categoryID), approve: may(viewer, .approvePost, in: categoryID),
+            flag: may(viewer, .flag, in: categoryID), slowMode: may(viewer, .setSlowMode, in: categoryID),
+            remindRules: may(viewer, .remindRules, in: categoryID), readTriage: may(viewer, .readTriage, in: categoryID)
+        )
+    }
 }

@@ -295,40 +295,6 @@ public struct ForumService: Sendable {
         changes.bump(topicID)
     }
 
-    // MARK: Notifications
-
-    public func notifications(_ viewer: Viewer?, before: NotificationID? = nil, limit: Int = 30) async throws
-        -> [MemberNotification]
-    {
-        let items = try await notifications.notifications(
-            of: try member(viewer).id, before: before, limit: min(max(limit, 1), 100))
-        // A notification points at a post: one the reader may no longer see whole (deleted, hidden, held, in a
-        // removed topic) is left out, by the same rule as everywhere else.
-        let posts = Dictionary(
-            try await forum.posts(ids: Array(Set(items.map(\.postID)))).map { ($0.id, $0) },
-            uniquingKeysWith: { a, _ in a })
-        var topics: [TopicID: Topic] = [:]
-        var kept: [MemberNotification] = []
-        for item in items {
-            guard let post = posts[item.postID] else { continue }
-            if topics[post.topicID] == nil { topics[post.topicID] = try await forum.topic(id: post.topicID) }
-            guard let topic = topics[post.topicID],
-                PostVisibility.of(post, in: topic, for: visibilityViewer(viewer, in: topic.categoryID)).isShown
-            else { continue }
-            kept.append(item)
-        }
-        return kept
-    }
-
-    public func unreadNotificationCount(_ viewer: Viewer?) async throws -> Int {
-        guard let id = viewer?.member.id else { return 0 }
-        return try await notifications.unreadCount(of: id)
-    }
-
-    public func markNotificationsRead(_ viewer: Viewer?, ids: [NotificationID]? = nil) async throws {
-        try await notifications.markRead(of: try member(viewer).id, ids: ids, at: now())
-    }
-
     // MARK: Helpers
 
     /// "45 seconds", "10 minutes", "2 hours".
@@ -345,40 +311,7 @@ public struct ForumService: Sendable {
         return policy.decide(viewer, action, on: resource, at: now()).isAllowed
     }
 
-    /// What the viewer may do to the posts and the topic in a category, for the pages to offer.
-    public func powers(_ viewer: Viewer?, in categoryID: CategoryID) -> TopicPowers {
-        TopicPowers(
-            seeRemoved: may(viewer, .seeRemoved, in: categoryID),
-            editOthers: may(viewer, .editOthersPosts, in: categoryID),
-            deleteOthers: may(viewer, .deleteOthersPosts, in: categoryID),
-            pin: may(viewer, .pinTopic, in: categoryID), close: may(viewer, .closeTopic, in: categoryID),
-            hide: may(viewer, .hidePost, in: categoryID), approve: may(viewer, .approvePost, in: categoryID),
-            flag: may(viewer, .flag, in: categoryID), slowMode: may(viewer, .setSlowMode, in: categoryID),
-            remindRules: may(viewer, .remindRules, in: categoryID), readTriage: may(viewer, .readTriage, in: categoryID)
-        )
-    }
-
-    /// What the gate makes of a draft; without a gate, everything goes out as written.
-    private func admit(
-        _ viewer: Viewer?, _ author: Member, title: String?, body: String, reading: PostReading?,
-        in categoryID: CategoryID, isEdit: Bool, at date: Date
-    ) async throws -> Admission {
-        guard let gate else { return Admission(title: title, body: body) }
-        return try await gate.admit(
-            Draft(
-                author: author, byStaff: may(viewer, .approvePost, in: categoryID), title: title, body: body,
-                reading: reading, isEdit: isEdit), at: date)
-    }
-
-    /// The post's author as stored (a moderator's edit is judged as its author's words).
-    private func author(of post: Post) async throws -> Member {
-        guard let author = try await members.find(id: post.author.id) else {
-            throw HearthError.notFound("This post's author no longer exists.")
-        }
-        return author
-    }
-
-    private func member(_ viewer: Viewer?) throws -> Member {
+    func member(_ viewer: Viewer?) throws -> Member {
         guard let member = viewer?.member else { throw HearthError.unauthorized("Please log in first.") }
         return member
     }
