@@ -13,7 +13,9 @@ struct MigrationTests {
         let database = try await TestDatabase.make(engine, migrated: false)
         defer { Task { await database.close() } }
         let applied = try await Migrator(database: database).migrate()
-        #expect(applied.map(\.number) == Array(1...Migration.all.count))
+        // Numbers may skip one being written on another branch; they only go up.
+        #expect(applied.map(\.number) == Migration.all.map(\.number))
+        #expect(zip(applied, applied.dropFirst()).allSatisfy { $0.number < $1.number })
 
         let schema = try await SchemaDescription.describe(database)
         let snapshotURL = try #require(Bundle.module.url(forResource: "Snapshots/schema", withExtension: "txt"))

@@ -24,5 +24,6 @@ extension Migration {
         .moderation,
         .jobs,
         .readings,
+        .engineLearning,
     ]
 }

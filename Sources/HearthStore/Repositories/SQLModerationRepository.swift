@@ -197,7 +197,8 @@ public struct SQLModerationRepository: ModerationRepository {
     }
 
     public func decide(_ decision: ReviewDecision, at date: Date) async throws -> Bool {
-        try await database.write { sql in
+        let engine = database.engine
+        return try await database.write { sql in
             guard
                 let row = try await sql.select().columns("post_id", "handled_at").from("review_items")
                     .where("id", .equal, decision.itemID.rawValue).first(),
@@ -218,6 +219,9 @@ public struct SQLModerationRepository: ModerationRepository {
                     .run()
             }
             try await Self.log(decision.log, at: date, sql)
+            if let label = decision.label {
+                try await SQLEngineLearningRepository.record(label, at: date, engine: engine, sql)
+            }
             return true
         }
     }
@@ -276,10 +280,14 @@ public struct SQLModerationRepository: ModerationRepository {
 
     // MARK: Posts' state
 
-    public func setState(_ postID: PostID, to state: PostModeration, log: NewLogEntry, at date: Date) async throws {
+    public func setState(
+        _ postID: PostID, to state: PostModeration, log: NewLogEntry, label: EngineLabel?, at date: Date
+    ) async throws {
+        let engine = database.engine
         try await database.write { sql in
             try await Self.setState(postID, to: state, sql)
             try await Self.log(log, at: date, sql)
+            if let label { try await SQLEngineLearningRepository.record(label, at: date, engine: engine, sql) }
         }
     }
 
