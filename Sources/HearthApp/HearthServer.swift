@@ -48,6 +48,7 @@ public enum HearthServer {
                         : "Demo community already loaded (from \(summary.site), CC BY-SA).")
             }
             try await services.scheduleBackfill()
+            try await services.scheduleLearning()
             let sweeper = ExpiredSessionSweeper(
                 sessions: services.sessions, accounts: services.accounts, logger: logger)
             let indexer = SearchIndexer(search: services.search, logger: logger)
@@ -71,13 +72,16 @@ public enum HearthServer {
             }
             announce(
                 "Hearth is serving \(config.communityName) at \(config.publicURL) (\(services.database.location)).")
+            var running: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(service: app), .init(service: sweeper), .init(service: indexer),
+                .init(service: JobService(runner: services.jobs, logger: logger)),
+            ]
+            if let learning = services.learning {
+                running.append(.init(service: EngineRefresher(learning: learning, logger: logger)))
+            }
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [
-                        .init(service: app), .init(service: sweeper), .init(service: indexer),
-                        .init(service: JobService(runner: services.jobs, logger: logger)),
-                    ],
-                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                    services: running, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         } catch {
             await services.shutdown()

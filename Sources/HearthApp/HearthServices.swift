@@ -30,6 +30,9 @@ public struct HearthServices: Sendable {
     public let jobs: JobRunner
     /// Reads the posts written before readings were stored, or imported; nil without the engine.
     public let backfill: ReadingBackfill?
+    /// The engine's community layer: moderators' decisions learned, adjustments kept in the database and loaded
+    /// into the reader of new posts; nil without the engine.
+    public let learning: EngineLearning?
     public let renderer: Renderer
     public let mailTransport: any MailTransport
     public let now: Now
@@ -71,6 +74,10 @@ public struct HearthServices: Sendable {
         let viewers = ViewerResolver(grants: grantStore)
         let forumStore = SQLForumRepository(database: database)
         let moderationStore = SQLModerationRepository(database: database)
+        let reader = EngineReader.bundledEngine.map(EngineReader.init(base:))
+        let learning = reader.map {
+            EngineLearning(store: SQLEngineLearningRepository(database: database), reader: $0, now: now, logger: logger)
+        }
         let penaltyStore = SQLPenaltyRepository(database: database)
         let wordStore = SQLWatchedWordRepository(database: database)
         let gate = ModerationGate(
@@ -80,10 +87,10 @@ public struct HearthServices: Sendable {
         let forum = ForumService(
             forum: forumStore,
             notifications: SQLNotificationRepository(database: database), members: members,
-            cooker: SafeMarkdown(), reader: EngineReader.bundled, gate: gate, heat: heat,
+            cooker: SafeMarkdown(), reader: reader, gate: gate, heat: heat,
             policy: AccessPolicy(), now: now, logger: logger)
         let jobQueue = SQLJobQueue(database: database)
-        let backfill = EngineReader.bundled.map { ReadingBackfill(forum: forumStore, reader: $0) }
+        let backfill = reader.map { ReadingBackfill(forum: forumStore, reader: $0) }
         let timers = TopicTimers(forum: forum, timers: moderationStore, policy: AccessPolicy(), now: now)
         let handlers: [JobKind: JobRunner.Handler] = [
             .mail: { job in try await transport.send(try job.decode(MailMessage.self)) },
@@ -97,6 +104,7 @@ public struct HearthServices: Sendable {
                 guard read > 0 else { return }
                 try await jobQueue.enqueue(try Self.backfillJob(after: last, at: now()))
             },
+            .engineLearn: { _ in try await learning?.learnPending() },
         ]
         let texts = CommunityTexts(
             texts: SQLCommunityTextRepository(database: database), policy: AccessPolicy(), now: now)
@@ -129,8 +137,19 @@ public struct HearthServices: Sendable {
             watchedWords: WatchedWordService(words: wordStore, gate: gate, policy: AccessPolicy(), now: now),
             jobQueue: jobQueue,
             jobs: JobRunner(queue: jobQueue, handlers: handlers, now: now, logger: logger), backfill: backfill,
-            renderer: renderer,
+            learning: await loaded(learning, logger: logger), renderer: renderer,
             mailTransport: transport, now: now, logger: logger)
+    }
+
+    /// The learning with the stored adjustments in its reader, when the database has their table yet; `migrate()`
+    /// loads them otherwise.
+    private static func loaded(_ learning: EngineLearning?, logger: Logger) async -> EngineLearning? {
+        do {
+            try await learning?.refresh()
+        } catch {
+            logger.debug("The engine's adjustments wait for the migrations", metadata: ["reason": "\(error)"])
+        }
+        return learning
     }
 
     /// Where the reading backfill goes on from.
@@ -150,10 +169,18 @@ public struct HearthServices: Sendable {
         try await jobQueue.enqueue(try Self.backfillJob(after: nil, at: now()))
     }
 
-    /// Applies pending migrations; returns what was applied.
+    /// Queues the learning job when some moderators' decisions are not learned yet (a job given up, say).
+    public func scheduleLearning() async throws {
+        guard let learning, try await learning.store.hasUnlearnedLabels() else { return }
+        try await jobQueue.enqueue(EngineLabel.learnJob(at: now()))
+    }
+
+    /// Applies pending migrations, then loads the engine's adjustments; returns what was applied.
     @discardableResult
     public func migrate() async throws -> [Migrator.Applied] {
-        try await Migrator(database: database, now: now).migrate()
+        let applied = try await Migrator(database: database, now: now).migrate()
+        try await learning?.refresh()
+        return applied
     }
 
     public func shutdown() async {

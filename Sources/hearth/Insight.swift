@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
+import HearthApp
+import HearthCore
 import HearthInsight
 
 struct InsightCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "insight",
         abstract: "Score, evaluate and train the triage engine on CSV files; read the community's posts.",
-        subcommands: [Score.self, Evaluate.self, Learn.self, Train.self, Backfill.self])
+        subcommands: [Score.self, Evaluate.self, Learn.self, Forget.self, Train.self, Backfill.self])
 }
 
 /// Options every insight command shares: which models to use.
@@ -14,27 +16,36 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "A folder with toxicity.htm and feedback.htm to use instead of the bundled models.")
     var models: String?
 
-    @Option(help: "A folder of community adjustments written by `hearth insight learn`.")
-    var adjustments: String?
+    @Flag(
+        help: """
+            Add what the community taught the bundled models (its moderators' decisions and `hearth insight \
+            learn`), read from its database (--data-dir, --database-url).
+            """)
+    var learned = false
 
-    func engine() throws -> TriageEngine {
-        var engine: TriageEngine
+    @OptionGroup var storage: StorageOptions
+
+    func engine() async throws -> TriageEngine {
+        if learned {
+            guard models == nil else {
+                throw CLIFailure("--learned adjusts the bundled models; leave out --models.")
+            }
+            var engine: TriageEngine?
+            try await CLI.withServices(overrides: storage.overrides) { services in
+                try await services.migrate()
+                engine = try await InsightCommand.learning(services).engine()
+            }
+            guard let engine else { throw CLIFailure("The community's adjustments could not be read.") }
+            return engine
+        }
         if let models {
             let folder = URL(fileURLWithPath: models)
-            engine = try TriageEngine(
+            return try TriageEngine(
                 lexicon: .bundled(),
                 toxicity: LinearModel(contentsOf: folder.appendingPathComponent("toxicity.htm")),
                 feedback: LinearModel(contentsOf: folder.appendingPathComponent("feedback.htm")))
-        } else {
-            engine = try TriageEngine.bundled()
         }
-        if let adjustments {
-            let folder = URL(fileURLWithPath: adjustments)
-            try engine.load(
-                toxicity: try? Data(contentsOf: folder.appendingPathComponent("toxicity.adj")),
-                feedback: try? Data(contentsOf: folder.appendingPathComponent("feedback.adj")))
-        }
-        return engine
+        return try TriageEngine.bundled()
     }
 }
 
@@ -98,9 +109,9 @@ extension InsightCommand {
     }
 
     /// Runs a body and turns every failure into one clear line and exit status 1.
-    static func guarded(_ body: () throws -> Void) {
+    static func guarded(_ body: () async throws -> Void) async {
         do {
-            try body()
+            try await body()
         } catch let error as InsightError {
             CLI.fail(error.description)
         } catch let error as CLIFailure {
@@ -118,7 +129,15 @@ extension InsightCommand {
         }
     }
 
-    struct Score: ParsableCommand {
+    /// The services' learning, or a clear failure in a build without the engine's models.
+    static func learning(_ services: HearthServices) throws -> EngineLearning {
+        guard let learning = services.learning else {
+            throw CLIFailure("The triage engine's models are missing from this build.")
+        }
+        return learning
+    }
+
+    struct Score: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add language, toxicity, feedback_kind, sentiment and explanation columns to every row.")
 
@@ -127,9 +146,9 @@ extension InsightCommand {
         @Option(help: "Where to write the scored CSV (default: standard output).")
         var out: String?
 
-        func run() {
-            InsightCommand.guarded {
-                let engine = try models.engine()
+        func run() async {
+            await InsightCommand.guarded {
+                let engine = try await models.engine()
                 var table = try data.table()
                 let textIndex = try table.column(data.textColumn)
                 let added = ["language", "toxicity", "feedback_kind", "sentiment", "explanation"]
@@ -154,7 +173,7 @@ extension InsightCommand {
         }
     }
 
-    struct Evaluate: ParsableCommand {
+    struct Evaluate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "eval", abstract: "Measure the engine against labelled rows, optionally as it learns them.")
 
@@ -167,9 +186,9 @@ extension InsightCommand {
         @Flag(help: "Print one JSON object instead of tables.")
         var json = false
 
-        func run() {
-            InsightCommand.guarded {
-                let engine = try models.engine()
+        func run() async {
+            await InsightCommand.guarded {
+                let engine = try await models.engine()
                 let task = labelled.task
                 let rows = try labelled.rows()
                 var report = Evaluator.evaluate(engine, task: task, rows: rows)
@@ -195,42 +214,54 @@ extension InsightCommand {
         }
     }
 
-    struct Learn: ParsableCommand {
+    struct Learn: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Learn a community's own decisions on top of the default models and save the adjustments.")
+            abstract: """
+                Teach the community's adjustments, in its database, decisions made elsewhere (on top of those its \
+                moderators make in Hearth); running servers use them within seconds.
+                """)
 
         @OptionGroup var labelled: LabelledDataOptions
-        @OptionGroup var models: ModelOptions
-        @Option(help: "The folder to write toxicity.adj and feedback.adj into (created if needed).")
-        var out: String
+        @OptionGroup var storage: StorageOptions
 
-        func run() {
-            InsightCommand.guarded {
-                var engine = try models.engine()
+        func run() async {
+            await InsightCommand.guarded {
                 let task = labelled.task
                 let rows = try labelled.rows()
-                for row in rows { engine.learn(row, task: task) }
-                let folder = URL(fileURLWithPath: out)
-                do {
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                } catch {
-                    throw CLIFailure("Cannot create the folder \(out).")
+                try await CLI.withServices(overrides: storage.overrides) { services in
+                    try await services.migrate()
+                    let learning = try InsightCommand.learning(services)
+                    try await learning.learn(EngineTask(task), rows: rows.map { ($0.text, $0.label) })
+                    let total = try await learning.decisions(EngineTask(task))
+                    InsightCommand.note(
+                        "Learned \(rows.count) decisions; the community's \(task.rawValue) adjustments now hold "
+                            + "\(total).")
                 }
-                let (toxicity, feedback) = try engine.adjustments()
-                for (name, data) in [("toxicity.adj", toxicity), ("feedback.adj", feedback)] {
-                    do {
-                        try data.write(to: folder.appendingPathComponent(name), options: .atomic)
-                    } catch {
-                        throw CLIFailure("Cannot write \(out)/\(name).")
-                    }
-                }
-                InsightCommand.note(
-                    "Learned \(rows.count) decisions; adjustments saved in \(out) (use --adjustments \(out)).")
             }
         }
     }
 
-    struct Train: ParsableCommand {
+    struct Forget: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Forget what the community taught one model: the default model reads alone again.")
+
+        @Option(help: "toxicity or feedback.") var task: InsightTask
+        @OptionGroup var storage: StorageOptions
+
+        func run() async {
+            await InsightCommand.guarded {
+                try await CLI.withServices(overrides: storage.overrides) { services in
+                    try await services.migrate()
+                    try await InsightCommand.learning(services).forget(EngineTask(task))
+                    InsightCommand.note(
+                        "The community's \(task.rawValue) adjustments are gone; running servers drop them within "
+                            + "seconds.")
+                }
+            }
+        }
+    }
+
+    struct Train: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train a default model from labelled rows (how the bundled models were made; see training/).")
 
@@ -246,8 +277,8 @@ extension InsightCommand {
         @Option(help: "Shuffle seed.")
         var seed: UInt64 = 42
 
-        func run() {
-            InsightCommand.guarded {
+        func run() async {
+            await InsightCommand.guarded {
                 let task = labelled.task
                 let rows = try labelled.rows()
                 var settings = TrainingSettings()
@@ -272,6 +303,15 @@ extension InsightCommand {
 }
 
 extension InsightTask: ExpressibleByArgument {}
+
+extension EngineTask {
+    init(_ task: InsightTask) {
+        switch task {
+        case .toxicity: self = .toxicity
+        case .feedback: self = .feedback
+        }
+    }
+}
 
 /// The human-readable form of an evaluation report.
 enum ReportText {

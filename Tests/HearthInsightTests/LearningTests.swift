@@ -51,6 +51,23 @@ struct LearningTests {
         }
     }
 
+    @Test("learning resumed from saved adjustments takes the steps it would have taken without the save")
+    func learningResumesWhereItStopped() throws {
+        let rows = try fixture()
+        var continuous = engine
+        for row in rows { continuous.learn(row.text, toxic: row.toxic) }
+        // A community's decisions reach the database a few at a time, saved and loaded in between.
+        var resumed = engine
+        for start in stride(from: 0, to: rows.count, by: 3) {
+            for row in rows[start..<min(start + 3, rows.count)] { resumed.learn(row.text, toxic: row.toxic) }
+            var loaded = engine
+            try loaded.load(toxicity: try resumed.adjustments().toxicity, feedback: nil)
+            resumed = loaded
+        }
+        #expect(try resumed.adjustments().toxicity == continuous.adjustments().toxicity)
+        #expect(resumed.toxicity.decisions == rows.count)
+    }
+
     @Test func damagedOrForeignAdjustmentsAreRefused() throws {
         var adapted = engine
         adapted.learn("bande de larbins", toxic: true)

@@ -71,7 +71,7 @@ struct VisibilityTableTests {
                         post.id, to: state == .hidden ? .hidden : .pending,
                         log: NewLogEntry(
                             actorID: manager.id, action: "test", target: .post, targetID: post.id.rawValue),
-                        at: community.clock.now)
+                        label: nil, at: community.clock.now)
                 }
             }
             if state == .pending {

@@ -45,6 +45,8 @@ public struct JobKind: RawRepresentable, Sendable, Hashable, Codable, CustomStri
     public static let topicTimer = JobKind(rawValue: "topic_timer")
     /// Read a batch of posts with the triage engine and store the readings.
     public static let insightBackfill = JobKind(rawValue: "insight_backfill")
+    /// Teach the engine the moderators' decisions not learned yet (no payload).
+    public static let engineLearn = JobKind(rawValue: "engine_learn")
 
     public var description: String { rawValue }
 }

@@ -78,10 +78,12 @@ public struct ReviewDecision: Sendable, Equatable {
     /// Staff agreed with the flags (true), disagreed (false), or did not judge them (nil).
     public var flagsAgreed: Bool?
     public var log: NewLogEntry
+    /// What the decision teaches the triage engine, recorded with it (none for an ignore).
+    public var label: EngineLabel?
 
     public init(
         itemID: ReviewItemID, moderatorID: MemberID, outcome: ReviewItem.Outcome, postState: PostModeration?,
-        deletePost: Bool, flagsAgreed: Bool?, log: NewLogEntry
+        deletePost: Bool, flagsAgreed: Bool?, log: NewLogEntry, label: EngineLabel? = nil
     ) {
         self.itemID = itemID
         self.moderatorID = moderatorID
@@ -90,6 +92,7 @@ public struct ReviewDecision: Sendable, Equatable {
         self.deletePost = deletePost
         self.flagsAgreed = flagsAgreed
         self.log = log
+        self.label = label
     }
 }
 
@@ -121,7 +124,8 @@ public protocol ModerationRepository: Sendable {
     /// it is afterwards (claimed by whoever holds it), or nil when it is handled or unknown.
     func claim(_ id: ReviewItemID, by memberID: MemberID, at date: Date, staleAfter: TimeInterval) async throws
         -> ReviewItem?
-    /// Applies a decision unless the item was already handled; returns false then.
+    /// Applies a decision unless the item was already handled; returns false then. Its label, if any, is recorded
+    /// in the same transaction, with a job to learn it.
     func decide(_ decision: ReviewDecision, at date: Date) async throws -> Bool
     /// Lets an open item sleep until `until`; false when it is handled.
     func sleep(_ id: ReviewItemID, until: Date, by memberID: MemberID, at date: Date) async throws -> Bool
@@ -129,8 +133,10 @@ public protocol ModerationRepository: Sendable {
     /// Holds a post for approval (an edit that needs it) and opens its item, with a log line, in one transaction.
     func hold(_ postID: PostID, item: NewReviewItem, at date: Date) async throws
 
-    /// Sets a post's moderation state outside the queue (a moderator's hide or approve), with its log line.
-    func setState(_ postID: PostID, to state: PostModeration, log: NewLogEntry, at date: Date) async throws
+    /// Sets a post's moderation state outside the queue (a moderator's hide or approve), with its log line and
+    /// the label it teaches the engine (with a job to learn it), in one transaction.
+    func setState(_ postID: PostID, to state: PostModeration, log: NewLogEntry, label: EngineLabel?, at date: Date)
+        async throws
 
     func log(_ entry: NewLogEntry, at date: Date) async throws
     /// Newest first, before the id when given; filtered by actor or action.

@@ -192,6 +192,7 @@ extension ModerationService {
                 actorID: moderator, action: name, target: item.postID == nil ? .reviewItem : .post,
                 targetID: item.postID?.rawValue ?? item.id.rawValue, reason: reason)
         }
+        // Every decision on a post is a label the engine learns from; ignoring the flags judges nothing.
         switch action {
         case .approve:
             return ReviewDecision(
@@ -199,16 +200,17 @@ extension ModerationService {
                 postState: item.kind == .heatedTopic
                     ? nil : post.map { $0.moderation == .visible ? nil : .visible } ?? nil,
                 deletePost: false, flagsAgreed: item.kind == .heatedTopic ? nil : false,
-                log: log(item.kind == .heldPost ? "approve" : item.kind == .heatedTopic ? "let them talk" : "keep"))
+                log: log(item.kind == .heldPost ? "approve" : item.kind == .heatedTopic ? "let them talk" : "keep"),
+                label: item.kind == .heatedTopic ? nil : item.postID.map(EngineLabel.notToxic))
         case .hide:
             return ReviewDecision(
                 itemID: item.id, moderatorID: moderator, outcome: .hidden,
                 postState: post?.moderation == .hidden ? nil : .hidden, deletePost: false, flagsAgreed: true,
-                log: log("hide"))
+                log: log("hide"), label: item.postID.map(EngineLabel.toxic))
         case .delete:
             return ReviewDecision(
                 itemID: item.id, moderatorID: moderator, outcome: .deleted, postState: nil, deletePost: true,
-                flagsAgreed: true, log: log("delete"))
+                flagsAgreed: true, log: log("delete"), label: item.postID.map(EngineLabel.toxic))
         case .ignore, .claim, .defer:
             return ReviewDecision(
                 itemID: item.id, moderatorID: moderator, outcome: .ignored, postState: nil, deletePost: false,

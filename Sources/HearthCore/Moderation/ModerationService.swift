@@ -143,8 +143,9 @@ public struct ModerationService: Sendable {
             postID, to: target,
             log: NewLogEntry(
                 actorID: actor.id, action: action.rawValue, target: .post, targetID: postID.rawValue,
-                reason: reason), at: date)
-        // The queue's items about this post are settled by the same hand.
+                reason: reason), label: action == .hide ? .toxic(postID) : .notToxic(postID), at: date)
+        // The queue's items about this post are settled by the same hand, and teach nothing more: the engine
+        // learned this decision once, above.
         for item in try await moderation.openItems(for: postID) {
             _ = try await moderation.decide(
                 ReviewDecision(

@@ -99,8 +99,8 @@ extension LinearModel {
 public struct AdaptiveModel: Sendable {
     public let base: LinearModel
     public private(set) var delta: ModelDelta
-    private var accumulators: [Int: Float] = [:]
-    private var biasAccumulators: [Float]
+    private(set) var accumulators: [Int: Float] = [:]
+    private(set) var biasAccumulators: [Float]
     /// Decisions learned so far.
     public private(set) var decisions = 0
     public var learningRate: Float
@@ -150,6 +150,15 @@ public struct AdaptiveModel: Sendable {
         self.init(base: base)
         self.delta = delta
         self.decisions = decisions
+    }
+
+    /// Starts from saved adjustments and the history of their learning rates.
+    init(
+        base: LinearModel, delta: ModelDelta, decisions: Int, accumulators: [Int: Float], biasAccumulators: [Float]
+    ) {
+        self.init(base: base, delta: delta, decisions: decisions)
+        self.accumulators = accumulators
+        self.biasAccumulators = biasAccumulators
     }
 }
 

@@ -3,8 +3,9 @@ import Foundation
 /// The on-disk form of models and of a community's adjustments.
 ///
 /// A file is a 4-byte magic, a little-endian `UInt32` header length, a JSON header, then little-endian `Float32`
-/// data: for a model, the biases and the dense weight table; for adjustments, the biases then (index, weight)
-/// pairs. JSON keeps the header readable with `head -c`; the raw floats keep loading to a single copy.
+/// data: for a model, the biases and the dense weight table; for adjustments, the biases and their accumulators
+/// then (index, weight, accumulator) triples. JSON keeps the header readable with `head -c`; the raw floats keep
+/// loading to a single copy.
 extension LinearModel {
     static let magic = Data("HTM1".utf8)
 
@@ -58,7 +59,9 @@ extension LinearModel {
 }
 
 extension AdaptiveModel {
-    static let magic = Data("HTA1".utf8)
+    /// The first format, without the learning rates' history: still read, never written.
+    static let magicWithoutHistory = Data("HTA1".utf8)
+    static let magic = Data("HTA2".utf8)
 
     struct AdjustmentHeader: Codable {
         var task: String
@@ -68,7 +71,10 @@ extension AdaptiveModel {
         var count: Int
     }
 
-    /// The community's adjustments only; the default model ships with Hearth.
+    /// The community's adjustments only; the default model ships with Hearth. With each adjusted weight comes
+    /// its AdaGrad accumulator, so that learning resumed after a load takes the steps it would have taken without
+    /// one: a community's decisions are learned a few at a time, saved in between, and later decisions must move
+    /// the model less than the first did.
     public func serializedAdjustments() throws -> Data {
         var data = Self.magic
         let header = try LinearModel.headerEncoder.encode(
@@ -77,17 +83,23 @@ extension AdaptiveModel {
                 count: delta.weights.count))
         data.appendLittleEndian(UInt32(header.count))
         data.append(header)
-        delta.bias.withUnsafeBytes { data.append(contentsOf: $0) }
+        for value in delta.bias { data.appendLittleEndian(value.bitPattern) }
+        for value in biasAccumulators { data.appendLittleEndian(value.bitPattern) }
         for (index, weight) in delta.weights.sorted(by: { $0.key < $1.key }) {
             data.appendLittleEndian(UInt32(index))
             data.appendLittleEndian(weight.bitPattern)
+            data.appendLittleEndian((accumulators[index] ?? 0).bitPattern)
         }
         return data
     }
 
     public init(base: LinearModel, adjustments data: Data) throws(InsightError) {
         var reader = ByteReader(data)
-        guard reader.take(4) == Self.magic else { throw .badModel("it is not a file of Hearth model adjustments") }
+        let magic = reader.take(4)
+        guard magic == Self.magic || magic == Self.magicWithoutHistory else {
+            throw .badModel("it is not a file of Hearth model adjustments")
+        }
+        let hasHistory = magic == Self.magic
         let header: AdjustmentHeader
         do {
             let length = try reader.uint32()
@@ -99,17 +111,29 @@ extension AdaptiveModel {
             throw .badModel("it adjusts a different model (\(header.task), \(header.labels.joined(separator: "/")))")
         }
         guard let bias = reader.floats(base.outputs) else { throw .badModel("it is truncated") }
+        var biasAccumulators = Array(repeating: Float(0), count: base.outputs)
+        if hasHistory {
+            guard let stored = reader.floats(base.outputs) else { throw .badModel("it is truncated") }
+            biasAccumulators = stored
+        }
         var delta = ModelDelta(outputs: base.outputs)
         delta.bias = bias
+        var accumulators: [Int: Float] = [:]
         let limit = base.weights.count
         for _ in 0..<header.count {
             guard let index = try? reader.uint32(), let bits = try? reader.uint32(), Int(index) < limit else {
                 throw .badModel("it is truncated or damaged")
             }
             delta.weights[Int(index)] = Float(bitPattern: bits)
+            if hasHistory {
+                guard let accumulated = try? reader.uint32() else { throw .badModel("it is truncated or damaged") }
+                accumulators[Int(index)] = Float(bitPattern: accumulated)
+            }
         }
         guard reader.isAtEnd else { throw .badModel("it has trailing bytes") }
-        self.init(base: base, delta: delta, decisions: header.decisions)
+        self.init(
+            base: base, delta: delta, decisions: header.decisions, accumulators: accumulators,
+            biasAccumulators: biasAccumulators)
     }
 }
 

@@ -26,5 +26,6 @@ extension Migration {
         .readings,
         .gateAndHeat,
         .topicTimers,
+        .engineLearning,
     ]
 }

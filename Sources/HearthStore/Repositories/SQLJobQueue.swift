@@ -29,6 +29,26 @@ public struct SQLJobQueue: JobQueue {
             ).run()
     }
 
+    /// Queues a job inside the caller's transaction unless one of its kind waits to start (not claimed, or its
+    /// claim lapsed): for jobs that look for their own work, such as learning every label not learned yet. A job
+    /// already running may have read its work before this transaction commits, so it does not count. On
+    /// PostgreSQL the waiting job is locked `FOR SHARE` until the commit: `claim` skips it meanwhile, so whoever
+    /// runs it sees what this transaction wrote.
+    static func enqueueUnlessWaiting(_ job: NewJob, at date: Date, engine: DatabaseEngine, _ sql: any SQLDatabase)
+        async throws
+    {
+        let millis = date.millisecondsSince1970
+        let lock: SQLQueryString = engine == .postgres ? " FOR SHARE" : ""
+        let waiting = try await sql.raw(
+            """
+            SELECT id FROM jobs WHERE kind = \(bind: job.kind.rawValue) AND done_at IS NULL AND given_up_at IS NULL \
+            AND (locked_until IS NULL OR locked_until < \(bind: millis)) LIMIT 1
+            """ + lock
+        ).first()
+        guard waiting == nil else { return }
+        try await enqueue(job, at: date, sql)
+    }
+
     public func claim(limit: Int, now: Date, lease: TimeInterval, worker: String) async throws -> [Job] {
         let millis = now.millisecondsSince1970
         let lock: SQLQueryString = database.engine == .postgres ? " FOR UPDATE SKIP LOCKED" : ""

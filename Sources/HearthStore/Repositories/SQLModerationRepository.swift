@@ -236,7 +236,8 @@ public struct SQLModerationRepository: ModerationRepository {
     }
 
     public func decide(_ decision: ReviewDecision, at date: Date) async throws -> Bool {
-        try await database.write { sql in
+        let engine = database.engine
+        return try await database.write { sql in
             guard
                 let row = try await sql.select().columns("post_id", "member_id", "kind", "handled_at")
                     .from("review_items")
@@ -270,6 +271,9 @@ public struct SQLModerationRepository: ModerationRepository {
                 .where("resolved_at", .is, SQLLiteral.null).run()
             }
             try await Self.log(decision.log, at: date, sql)
+            if let label = decision.label {
+                try await SQLEngineLearningRepository.record(label, at: date, engine: engine, sql)
+            }
             return true
         }
     }
@@ -348,10 +352,14 @@ public struct SQLModerationRepository: ModerationRepository {
 
     // MARK: Posts' state
 
-    public func setState(_ postID: PostID, to state: PostModeration, log: NewLogEntry, at date: Date) async throws {
+    public func setState(
+        _ postID: PostID, to state: PostModeration, log: NewLogEntry, label: EngineLabel?, at date: Date
+    ) async throws {
+        let engine = database.engine
         try await database.write { sql in
             try await Self.setState(postID, to: state, sql)
             try await Self.log(log, at: date, sql)
+            if let label { try await SQLEngineLearningRepository.record(label, at: date, engine: engine, sql) }
         }
     }
 
