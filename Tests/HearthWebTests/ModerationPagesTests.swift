@@ -86,4 +86,23 @@ struct ModerationPagesTests {
             #expect(try await visitor.get("/signup").body.contains(#"<a href="/guidelines">"#))
         }
     }
+
+    @Test("a warned member reads why on every page for a week, then no longer")
+    func warning() async throws {
+        let (community, manager) = try await ForumPagesTests.community()
+        defer { community.close() }
+        let ana = try await community.member("ana@example.org")
+        try await community.services.penalties.give(
+            manager, to: ana.id, kind: .warn, reason: "Personal attacks in the release thread")
+        try await community.test { client in
+            var browser = WebClient(client)
+            try await ForumPagesTests.logIn(&browser, "ana@example.org")
+            let home = try await browser.get("/")
+            #expect(home.body.contains("A moderator warned you on"))
+            #expect(home.body.contains("Personal attacks in the release thread"))
+            community.clock.advance(by: Penalty.warningShown + 60)
+            let later = try await browser.get("/")
+            #expect(!later.body.contains("A moderator warned you"))
+        }
+    }
 }

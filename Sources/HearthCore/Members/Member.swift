@@ -44,14 +44,17 @@ public struct Member: Sendable, Equatable, Codable, Identifiable {
     public var silencedUntil: Date?
     /// Until when the member may not log in or act at all; nil or past: not suspended.
     public var suspendedUntil: Date?
+    /// Until when the member's latest warning is shown to them (a week after it was given).
+    public var warnedUntil: Date?
     /// Whether delegated powers are stored for the member, so that only they cost a look-up per request.
     public var hasGrants: Bool
 
     public init(
         id: MemberID, email: String, handle: String, displayName: String, bio: String = "", avatarPath: String? = nil,
         role: Role, language: Language?, createdAt: Date, silencedUntil: Date? = nil, suspendedUntil: Date? = nil,
-        hasGrants: Bool = false
+        warnedUntil: Date? = nil, hasGrants: Bool = false
     ) {
+        self.warnedUntil = warnedUntil
         self.id = id
         self.email = email
         self.handle = handle

@@ -35,6 +35,9 @@ public struct Penalty: Sendable, Equatable, Identifiable {
         self.liftedAt = liftedAt
     }
 
+    /// How long a warning is shown to its member, on every page.
+    public static let warningShown: TimeInterval = 7 * 86_400
+
     public func isActive(at date: Date) -> Bool {
         guard liftedAt == nil else { return false }
         guard let endsAt else { return kind == .warn ? false : true }

@@ -100,7 +100,12 @@ public struct PenaltyService: Sendable {
         let date = now()
         let silenced = member.silencedUntil.map { $0 > date } ?? false
         let suspended = member.suspendedUntil.map { $0 > date } ?? false
-        guard silenced || suspended else { return [] }
-        return try await penalties.penalties(of: member.id).filter { $0.isActive(at: date) }
+        let warned = member.warnedUntil.map { $0 > date } ?? false
+        guard silenced || suspended || warned else { return [] }
+        return try await penalties.penalties(of: member.id).filter {
+            $0.isActive(at: date)
+                || ($0.kind == .warn && $0.liftedAt == nil
+                    && date.timeIntervalSince($0.createdAt) < Penalty.warningShown)
+        }
     }
 }

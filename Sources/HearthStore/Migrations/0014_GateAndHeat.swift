@@ -2,9 +2,11 @@ import SQLKit
 
 extension Migration {
     /// What moderation reads as posts are written: threats in the readings, each topic's heat, flags on profiles,
-    /// and the indexes the morning view reads the night from.
+    /// a warning's week on its member, and the indexes the morning view reads the night from.
     static let gateAndHeat = Migration(number: 14, name: "gate and heat") { sql, _ in
         try await sql.alter(table: "post_readings").column("threat", type: .bigint, .notNull, .default(0)).run()
+        // A warning is shown to its member for a week, read with the member like a silence.
+        try await sql.alter(table: "members").column("warned_until", type: .bigint).run()
 
         try await sql.create(table: "topic_heat")
             .column(

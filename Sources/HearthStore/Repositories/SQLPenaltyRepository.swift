@@ -61,8 +61,18 @@ public struct SQLPenaltyRepository: PenaltyRepository {
                 """
             ).first()?.decode(column: "until", as: Int64?.self) ?? nil
         }
+        let warned =
+            try await sql.raw(
+                """
+                SELECT MAX(created_at) AS given FROM penalties WHERE member_id = \(bind: memberID.rawValue) \
+                AND kind = 'warn' AND lifted_at IS NULL
+                """
+            ).first()?.decode(column: "given", as: Int64?.self) ?? nil
+        let shownUntil = warned.map { $0 + Int64(Penalty.warningShown * 1_000) }
         try await sql.update("members").set("silenced_until", to: try await latest(.silence))
-            .set("suspended_until", to: try await latest(.suspend)).where("id", .equal, memberID.rawValue).run()
+            .set("suspended_until", to: try await latest(.suspend))
+            .set("warned_until", to: shownUntil.flatMap { $0 > date.millisecondsSince1970 ? $0 : nil })
+            .where("id", .equal, memberID.rawValue).run()
     }
 
     static let select: SQLQueryString = """

@@ -23,13 +23,18 @@ struct ForumPages: Sendable {
             services.policy.decide(context.identity, .handleFlags, at: now).isAllowed
             ? try await services.moderation.pendingCount(context.identity) : nil
         var notice = notice
-        if let member = context.identity?.member,
-            let silence = try await services.penalties.active(of: member)
-                .first(where: { $0.kind == .silence }), let until = silence.endsAt
-        {
-            notice = pages.text(
-                "penalty_silencedNote", context,
-                ["until": Localization.date(until, context.language), "reason": silence.reason])
+        if let member = context.identity?.member {
+            // A silence says until when; a warning, for a week, says why and where the rules are.
+            let active = try await services.penalties.active(of: member)
+            if let silence = active.first(where: { $0.kind == .silence }), let until = silence.endsAt {
+                notice = pages.text(
+                    "penalty_silencedNote", context,
+                    ["until": Localization.date(until, context.language), "reason": silence.reason])
+            } else if let warning = active.filter({ $0.kind == .warn }).max(by: { $0.createdAt < $1.createdAt }) {
+                notice = pages.text(
+                    "penalty_warnedNote", context,
+                    ["date": Localization.date(warning.createdAt, context.language), "reason": warning.reason])
+            }
         }
         return pages.chrome(
             title: title, context: context, errors: errors, notice: notice, unreadNotifications: unread,
