@@ -134,6 +134,15 @@ struct TopicTimerTests {
         try await services.timers.run(third)
         #expect(try await services.jobs.drain() == 1, "the queued job finds the timer done")
         #expect(try await services.moderation.log(community.cm).filter { $0.action == "reopen (timer)" }.count == 1)
+
+        // Closing or opening by hand ends the timer: a topic closed for good is not reopened by an old plan.
+        _ = try await services.timers.set(community.moderator, topic: topic, .closeFor(hours: 2))
+        try await services.forum.setClosed(community.moderator, topic: topic, false)
+        try await services.forum.setClosed(community.moderator, topic: topic, true)
+        #expect(try await Self.topic(community).timer == nil)
+        community.clock.advance(by: 2 * Self.hour)
+        _ = try await services.jobs.drain()
+        #expect(try await Self.topic(community).isClosed, "the hand wins over the timer")
     }
 
     @Test(

@@ -32,6 +32,9 @@ struct HeatTests {
             quarrel,
             HeatEvent(.reply(author: MemberID(3), toxicity: 0.02), at: quarrel.updatedAt.addingTimeInterval(3_600)))
         #expect(!later.isHeated, "\(later.score)")
+        // Silence alone cools it, when it is read later.
+        #expect(!rules.cooled(quarrel, at: quarrel.updatedAt.addingTimeInterval(3_600)).isHeated)
+        #expect(rules.cooled(quarrel, at: quarrel.updatedAt.addingTimeInterval(60)).isHeated)
     }
 
     @Test("the same pace between many friendly people, or two friendly ones, is not heat")

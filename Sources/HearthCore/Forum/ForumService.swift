@@ -130,8 +130,10 @@ public struct ForumService: Sendable {
         let (topic, post) = try await forum.createTopic(
             categoryID: categoryID, title: admission.title ?? title, firstPost: draft)
         readMarks.record(topic.id, upTo: post.number, by: author.id)
-        try await notify(
-            mentioned.map { ($0.id, .mention) }, actor: author.id, topic: topic.id, post: post.id, at: date)
+        if post.moderation == .visible {
+            try await notify(
+                mentioned.map { ($0.id, .mention) }, actor: author.id, topic: topic.id, post: post.id, at: date)
+        }
         logger.info("Topic started", metadata: ["topic.id": "\(topic.id)", "member.id": "\(author.id)"])
         return (topic, post)
     }
@@ -191,6 +193,8 @@ public struct ForumService: Sendable {
             heat: admission.moderation == .visible ? heat : nil)
         readMarks.record(topicID, upTo: post.number, by: author.id)
         changes.bump(topicID)
+        // A held reply tells no one until a moderator lets it out.
+        guard post.moderation == .visible else { return post }
 
         // One notification per person, the most specific kind winning: a quote says more than a mention,
         // a mention more than "someone replied in your topic".
@@ -229,14 +233,18 @@ public struct ForumService: Sendable {
         let body = admission.body
         let mentioned = try await mentionedMembers(in: body, excluding: post.author.id)
         let html = cook(body, mentioned)
+        // Held before the new text is stored, so that words needing approval are never out, even for a moment.
+        if let gate, !admission.items.isEmpty { try await gate.apply(admission, toEdited: postID, at: date) }
         try await forum.edit(postID, body: body, html: html, editorID: editor.id, at: date)
         if let reading { try await forum.saveReadings([(postID, reading)], replacing: true) }
-        if let gate, !admission.items.isEmpty { try await gate.apply(admission, toEdited: postID, at: date) }
         changes.bump(post.topicID)
-        let newlyMentioned = mentioned.filter { !Handle.mentions(in: post.body).contains($0.handle.lowercased()) }
+        let held = post.moderation != .visible || admission.moderation == .pending
+        let newlyMentioned =
+            held ? [] : mentioned.filter { !Handle.mentions(in: post.body).contains($0.handle.lowercased()) }
         try await notify(
             newlyMentioned.map { ($0.id, .mention) }, actor: editor.id, topic: post.topicID, post: postID, at: date)
         var edited = post
+        if held, post.moderation == .visible { edited.moderation = .pending }
         edited.body = body
         edited.html = html
         edited.editedAt = date

@@ -5,7 +5,7 @@ import Foundation
 /// Four things make a thread heat up: replies coming fast, a sharp tone in the latest ones, two members answering
 /// each other back and forth, and flags. A crowd talking at once is a lively thread, not a fight, so many
 /// different voices calm the score; two voices trading blows raise it.
-public struct HeatState: Sendable, Equatable, Codable {
+public struct HeatState: Sendable, Equatable {
     /// Replies in a leaky bucket that empties one reply per `HeatRules.paceLeak` seconds.
     public var pace: Double = 0
     /// Toxicity of the recent replies, each new one counting for `HeatRules.toneWeight`.
@@ -94,6 +94,21 @@ public struct HeatRules: Sendable, Equatable {
         } else if state.heatedAt != nil, score < coolBelow {
             state.heatedAt = nil
         }
+        return state
+    }
+
+    /// The state as it stands at `date` when nothing happened since: the buckets leak, and a topic that went quiet
+    /// is no longer marked heated.
+    public func cooled(_ before: HeatState, at date: Date) -> HeatState {
+        guard date > before.updatedAt else { return before }
+        var state = before
+        let elapsed = date.timeIntervalSince(before.updatedAt)
+        state.pace = max(0, before.pace - elapsed / Self.paceLeak)
+        state.flags = max(0, before.flags - elapsed / Self.flagLeak)
+        // The tone of the last replies and the back and forth fade with the pace: an hour of silence ends a quarrel.
+        if state.pace == 0 { state.exchanges = 0 }
+        (state.score, state.reasons) = Self.score(state)
+        if state.heatedAt != nil, state.score < coolBelow { state.heatedAt = nil }
         return state
     }
 

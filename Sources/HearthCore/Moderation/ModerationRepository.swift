@@ -100,6 +100,9 @@ public struct ReviewDecision: Sendable, Equatable {
 public protocol ModerationRepository: Sendable {
     /// How many posts the member wrote, and how many of their flags staff agreed and disagreed with.
     func standing(of memberID: MemberID) async throws -> (posts: Int, agreed: Int, disagreed: Int)
+    /// How many of the member's posts are out: neither deleted nor waiting nor hidden (a post still held is not one
+    /// of the "first posts" a moderator let through).
+    func visiblePostCount(of memberID: MemberID) async throws -> Int
     /// Records the flag, opens or updates the post's review item, and hides the post when the open flags reach
     /// `threshold` and it is visible, logging that: all in one transaction. Nil when the member already
     /// flagged the post.
@@ -142,8 +145,9 @@ public protocol ModerationRepository: Sendable {
     /// Newest first, before the id when given; filtered by actor or action.
     func logEntries(before: Int64?, limit: Int, actorID: MemberID?, action: String?) async throws
         -> [ModerationLogEntry]
-    /// Entries written at or after `since`, newest first.
-    func logEntries(since: Date, limit: Int) async throws -> [ModerationLogEntry]
+    /// Acts of people (not of Hearth itself) whose role is not `role`, written at or after `since`, newest first:
+    /// what moderators and members with delegated powers did while the community manager was away.
+    func logEntries(since: Date, byRoleOtherThan role: Role, limit: Int) async throws -> [ModerationLogEntry]
 }
 
 /// A penalty about to be given.

@@ -49,10 +49,8 @@ extension ModerationService {
         let items = try await moderation.items(openedSince: since, limit: Self.overnightLimit)
             .filter { $0.kind != .heatedTopic }
         let heated = try await heat?.store.heatedTopics(since: since, limit: 50) ?? []
-        let acts = try await moderation.logEntries(since: since, limit: Self.overnightLimit).filter {
-            guard let actor = $0.actor else { return false }
-            return actor.role != .communityManager
-        }
+        let acts = try await moderation.logEntries(
+            since: since, byRoleOtherThan: .communityManager, limit: Self.overnightLimit)
         return Overnight(
             since: since, items: try await reviewCases(viewer, items: items),
             heated: heated.map { HeatedTopic(topic: $0.0, heat: $0.1) }, delegateActs: acts)
@@ -60,10 +58,12 @@ extension ModerationService {
 
     /// A topic's heat when it is marked heated, for staff (nil otherwise, and for everyone else).
     public func heat(_ viewer: Viewer?, of topicID: TopicID) async throws -> HeatState? {
-        guard policy.decide(viewer, .handleFlags, at: now()).isAllowed, let heat,
-            let state = try await heat.store.heat(of: topicID), state.isHeated
+        let date = now()
+        guard policy.decide(viewer, .handleFlags, at: date).isAllowed, let heat,
+            let stored = try await heat.store.heat(of: topicID)
         else { return nil }
-        return state
+        let state = heat.rules.cooled(stored, at: date)
+        return state.isHeated ? state : nil
     }
 
     /// The public moderation log, when the community publishes it: acts on posts, topics and members with their

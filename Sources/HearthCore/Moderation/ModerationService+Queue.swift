@@ -206,11 +206,12 @@ extension ModerationService {
             return ReviewDecision(
                 itemID: item.id, moderatorID: moderator, outcome: .hidden,
                 postState: post?.moderation == .hidden ? nil : .hidden, deletePost: false, flagsAgreed: true,
-                log: log("hide"), label: item.postID.map(EngineLabel.toxic))
+                log: log("hide"), label: item.isAboutTone ? item.postID.map(EngineLabel.toxic) : nil)
         case .delete:
             return ReviewDecision(
                 itemID: item.id, moderatorID: moderator, outcome: .deleted, postState: nil, deletePost: true,
-                flagsAgreed: true, log: log("delete"), label: item.postID.map(EngineLabel.toxic))
+                flagsAgreed: true, log: log("delete"),
+                label: item.isAboutTone ? item.postID.map(EngineLabel.toxic) : nil)
         case .ignore, .claim, .defer:
             return ReviewDecision(
                 itemID: item.id, moderatorID: moderator, outcome: .ignored, postState: nil, deletePost: false,

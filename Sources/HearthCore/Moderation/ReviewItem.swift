@@ -62,6 +62,16 @@ public struct ReviewItem: Sendable, Equatable, Identifiable {
     }
 
     public var isOpen: Bool { handledAt == nil }
+
+    /// Whether hiding the post says something about its tone (an insult, a threat, abuse), and so teaches the
+    /// engine "toxic"; spam, an off-topic post or a newcomer's link are hidden for other reasons.
+    public var isAboutTone: Bool {
+        switch kind {
+        case .flaggedPost: reasons.contains { $0.hasPrefix(FlagReason.inappropriate.rawValue) }
+        case .engineFlag, .heldPost: reasons.contains { $0.hasPrefix("toxicity") || $0.hasPrefix("reads as a threat") }
+        case .heatedTopic, .flaggedProfile: false
+        }
+    }
 }
 
 /// What a moderator can do to a review item.

@@ -115,6 +115,11 @@ public struct TopicTimers: Sendable {
                     actorID: nil, action: "close (timer)", target: .topic, targetID: timer.topicID.rawValue,
                     reason: timer.summary),
                 at: date)
+            // A reply landed between reading the topic and closing it: wait for the quiet days after it.
+            if !fired, let again = try await forum.forum.topic(id: timer.topicID), again.timer == timer {
+                let later = timer.actsAt(lastPostedAt: again.lastPostedAt)
+                _ = try await timers.postpone(timer, job: try Self.job(timer, runAt: later, origin: nil), at: date)
+            }
         }
         if fired { forum.changes.bump(timer.topicID) }
     }

@@ -4,6 +4,8 @@ import Foundation
 public struct WatchedWordService: Sendable {
     static let maximumLength = 200
     static let maximumCount = 2_000
+    /// Expressions cost time on every post; plain words, looked up by their first word, cost next to none.
+    static let maximumExpressions = 100
 
     let words: any WatchedWordRepository
     let gate: ModerationGate?
@@ -49,6 +51,10 @@ public struct WatchedWordService: Sendable {
         guard existing.count < Self.maximumCount else {
             throw HearthError.invalid("pattern", "The list holds 2,000 words already; remove some first.")
         }
+        if word.isRegex, existing.count(where: \.isRegex) >= Self.maximumExpressions {
+            throw HearthError.invalid(
+                "pattern", "The list holds 100 regular expressions already; remove some, or watch plain words.")
+        }
         if existing.contains(where: {
             $0.pattern.lowercased() == word.pattern.lowercased() && $0.isRegex == word.isRegex
                 && $0.language == word.language
@@ -59,7 +65,7 @@ public struct WatchedWordService: Sendable {
             word,
             log: NewLogEntry(
                 actorID: actor.id, action: "watch word", target: .watchedWord, targetID: 0,
-                reason: "\(word.isRegex ? "/\(word.pattern)/" : "“\(word.pattern)”"): \(word.action.rawValue)"),
+                reason: "\(word.label): \(word.action.rawValue)"),
             at: date)
         gate?.wordsChanged()
         return saved

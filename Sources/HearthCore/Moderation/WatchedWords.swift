@@ -40,7 +40,11 @@ public struct WatchedWord: Sendable, Equatable, Identifiable {
     }
 
     /// How staff read it in lists and reasons: the phrase in quotes, a regular expression between slashes.
-    public var label: String { isRegex ? "/\(pattern)/" : "“\(pattern)”" }
+    public var label: String { Self.label(pattern, isRegex: isRegex) }
+
+    static func label(_ pattern: String, isRegex: Bool) -> String {
+        isRegex ? "/\(pattern)/" : "“\(pattern)”"
+    }
 }
 
 /// A watched word about to be added.
@@ -60,6 +64,8 @@ public struct NewWatchedWord: Sendable, Equatable {
         self.action = action
         self.replacement = replacement
     }
+
+    public var label: String { WatchedWord.label(pattern, isRegex: isRegex) }
 }
 
 public protocol WatchedWordRepository: Sendable {
@@ -126,6 +132,10 @@ public struct WatchedWordList: Sendable {
     }
 
     let phrases: [Phrase]
+    /// Phrases by their first key, and by their first key squeezed (for words written stretched): a post's words
+    /// are each looked up once, whatever the number of phrases.
+    let byFirstKey: [String: [Int]]
+    let byFirstSqueezed: [String: [Int]]
     let expressions: [Expression]
     let spelling: Set<String>
     let normaliser: any WordNormaliser
@@ -145,6 +155,8 @@ public struct WatchedWordList: Sendable {
             }
         }
         self.phrases = phrases
+        self.byFirstKey = Dictionary(grouping: phrases.indices, by: { phrases[$0].keys[0] })
+        self.byFirstSqueezed = Dictionary(grouping: phrases.indices, by: { phrases[$0].squeezed[0] })
         self.expressions = expressions
         self.spelling = Set(phrases.filter { $0.keys.count == 1 }.map { $0.keys[0] })
         self.normaliser = normaliser
@@ -152,8 +164,9 @@ public struct WatchedWordList: Sendable {
 
     public var isEmpty: Bool { phrases.isEmpty && expressions.isEmpty }
 
-    /// Matches a text written in `language` ("en", "fr"; nil or "unknown" matches every word).
-    public func match(_ text: String, language: String?) -> WatchedMatch {
+    /// Matches a text written in `language` ("en", "fr"; nil or "unknown" matches every word). All the regular
+    /// expressions together get `budget`; those left when it runs out are reported as timed out, for a moderator.
+    public func match(_ text: String, language: String?, budget: TimeInterval = timeLimit * 4) -> WatchedMatch {
         var result = WatchedMatch(text: text)
         guard !isEmpty else { return result }
         func applies(_ word: WatchedWord) -> Bool {
@@ -161,17 +174,31 @@ public struct WatchedWordList: Sendable {
         }
         let words = normaliser.words(text, spelling: spelling)
         var replacements: [(Range<Int>, String)] = []
-        for phrase in phrases where applies(phrase.word) {
-            let found = Self.occurrences(of: phrase, in: words)
-            guard !found.isEmpty else { continue }
-            record(phrase.word, in: &result)
-            if phrase.word.action == .replace {
-                replacements += found.map { ($0, phrase.word.replacement ?? "") }
+        var found: [Int: [Range<Int>]] = [:]
+        for index in words.indices {
+            var candidates = byFirstKey[words[index].key] ?? []
+            if let squeezed = words[index].squeezed { candidates += byFirstSqueezed[squeezed] ?? [] }
+            for candidate in Set(candidates) where applies(phrases[candidate].word) {
+                if let range = Self.occurrence(of: phrases[candidate], in: words, at: index) {
+                    found[candidate, default: []].append(range)
+                }
             }
         }
-        let normalText = words.map(\.key).joined(separator: " ")
+        for (candidate, ranges) in found.sorted(by: { $0.key < $1.key }) {
+            let word = phrases[candidate].word
+            record(word, in: &result)
+            if word.action == .replace { replacements += ranges.map { ($0, word.replacement ?? "") } }
+        }
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(budget * 1_000_000_000)
+        var normalText: String?
         for expression in expressions where applies(expression.word) {
-            switch Self.ranges(of: expression.regex, in: text) {
+            let left = Double(Int64(deadline) - Int64(DispatchTime.now().uptimeNanoseconds)) / 1_000_000_000
+            guard left > 0 else {
+                result.timedOut.append(expression.word)
+                continue
+            }
+            let limit = min(Self.timeLimit, left)
+            switch Self.ranges(of: expression.regex, in: text, limit: limit) {
             case .timedOut:
                 result.timedOut.append(expression.word)
                 continue
@@ -185,7 +212,8 @@ public struct WatchedWordList: Sendable {
                 break
             }
             // Not in the text as written: perhaps in its normal form ("V1agra" → "viagra").
-            switch Self.ranges(of: expression.regex, in: normalText) {
+            if normalText == nil { normalText = words.map(\.key).joined(separator: " ") }
+            switch Self.ranges(of: expression.regex, in: normalText ?? "", limit: limit) {
             case .timedOut: result.timedOut.append(expression.word)
             case .found(let ranges) where !ranges.isEmpty:
                 // A replacement needs a place in the text as written; a match only in the normal form is flagged.
@@ -210,28 +238,17 @@ public struct WatchedWordList: Sendable {
         }
     }
 
-    static func occurrences(of phrase: Phrase, in words: [NormalWord]) -> [Range<Int>] {
+    /// The phrase starting at word `index`, as a range of the text's UTF-8; nil when it does not start there.
+    static func occurrence(of phrase: Phrase, in words: [NormalWord], at index: Int) -> Range<Int>? {
         let count = phrase.keys.count
-        guard words.count >= count else { return [] }
-        var found: [Range<Int>] = []
-        var index = 0
-        while index + count <= words.count {
-            var same = true
-            for offset in 0..<count {
-                let word = words[index + offset]
-                if word.key != phrase.keys[offset], word.squeezed == nil || word.squeezed != phrase.squeezed[offset] {
-                    same = false
-                    break
-                }
-            }
-            if same {
-                found.append(words[index].utf8.lowerBound..<words[index + count - 1].utf8.upperBound)
-                index += count
-            } else {
-                index += 1
+        guard index + count <= words.count else { return nil }
+        for offset in 0..<count {
+            let word = words[index + offset]
+            if word.key != phrase.keys[offset], word.squeezed == nil || word.squeezed != phrase.squeezed[offset] {
+                return nil
             }
         }
-        return found
+        return words[index].utf8.lowerBound..<words[index + count - 1].utf8.upperBound
     }
 
     /// "cooool" → "col": every run of one letter down to one.
@@ -313,7 +330,7 @@ public struct WatchedWordList: Sendable {
             if !letters.contains(character) { letters.append(character) }
         }
         let own = letters.prefix(6).map { String(repeating: $0, count: 3_000) + "!" }
-        for probe in probes + own where ranges(of: regex, in: probe, limit: timeLimit * 4) == .timedOut {
+        for probe in probes + own where ranges(of: regex, in: probe, limit: timeLimit * 2) == .timedOut {
             throw HearthError.invalid(
                 "pattern",
                 "This regular expression runs too long on some texts (nested repeats such as (a+)+ do); simplify it.")

@@ -10,7 +10,8 @@ public struct Draft: Sendable {
     public var title: String?
     public var body: String
     public var reading: PostReading?
-    /// An edit of a post already out: only the watched words apply.
+    /// An edit of a post already written: the watched words and the engine's reading apply again; the rules about
+    /// who wrote it and when (first posts, links from newcomers, the night) do not.
     public var isEdit: Bool
 
     public init(author: Member, byStaff: Bool, title: String?, body: String, reading: PostReading?, isEdit: Bool) {
@@ -131,10 +132,11 @@ public final class ModerationGate: WriteGate {
             let language = draft.reading?.language
             let body = list.match(draft.body, language: language)
             let title = draft.title.map { list.match($0, language: language) }
-            let blocked = body.blocked + (title?.blocked ?? [])
-            if let word = blocked.first {
+            if let (field, word) = title?.blocked.first.map({ ("title", $0) })
+                ?? body.blocked.first.map({ ("body", $0) })
+            {
                 throw HearthError.invalid(
-                    "body",
+                    field,
                     "Your post contains \(word.label), which this community does not allow. Your text is kept below: change it and send it again."
                 )
             }
@@ -159,19 +161,21 @@ public final class ModerationGate: WriteGate {
         if !draft.isEdit {
             let isNew = date.timeIntervalSince(draft.author.createdAt) < TimeInterval(rules.newMemberDays) * 86_400
             if rules.firstPosts > 0 {
-                let written = try await moderation.standing(of: draft.author.id).posts
+                let written = try await moderation.visiblePostCount(of: draft.author.id)
                 if written < rules.firstPosts {
                     held.append(
                         rules.firstPosts == 1
                             ? "the member's first post" : "one of the member's first \(rules.firstPosts) posts")
                 }
             }
-            if isNew, rules.newMemberLinks, Self.hasLink(draft.body) {
+            if isNew, rules.newMemberLinks, Self.hasLink(draft.body) || Self.hasLink(draft.title ?? "") {
                 held.append("a link from a new member")
             }
             if rules.nightPenaltyDays > 0, !workingHours.isWorking(at: date) {
                 let since = date.addingTimeInterval(-TimeInterval(rules.nightPenaltyDays) * 86_400)
-                if try await penalties.penalties(of: draft.author.id).contains(where: { $0.createdAt >= since }) {
+                if try await penalties.penalties(of: draft.author.id).contains(where: {
+                    $0.createdAt >= since && $0.liftedAt == nil
+                }) {
                     held.append("written at night by a member penalised in the last \(rules.nightPenaltyDays) days")
                 }
             }

@@ -13,8 +13,14 @@ extension Migration {
                 "topic_id", type: .bigint, .primaryKey(autoIncrement: false),
                 .references("topics", "id", onDelete: .cascade)
             )
-            // The state `HeatRules.step` moves, as JSON: it changes with the rules, never read by SQL.
-            .column("state", type: .text, .notNull)
+            // The state `HeatRules.step` moves, in columns rather than JSON: it is read and written with every reply.
+            .column("pace", type: .doublePrecision, .notNull)
+            .column("tone", type: .doublePrecision, .notNull)
+            .column("flags", type: .doublePrecision, .notNull)
+            .column("exchanges", type: .bigint, .notNull)
+            // The latest authors' ids, oldest first, separated by commas.
+            .column("recent_authors", type: .text, .notNull)
+            .column("reasons", type: .text, .notNull)
             .column("score", type: .doublePrecision, .notNull)
             .column("heated_at", type: .bigint)
             .column("updated_at", type: .bigint, .notNull)
@@ -32,6 +38,10 @@ extension Migration {
             .unique("member_id", "reporter_id")
             .run()
 
+        // A word is watched once per language, whatever its case, even when two people add it at the same moment:
+        // `SQLWatchedWordRepository` writes the key.
+        try await sql.alter(table: "watched_words").column("watch_key", type: .text).run()
+        try await sql.create(index: "watched_words_once").on("watched_words").column("watch_key").unique().run()
         try await sql.create(index: "review_items_created").on("review_items").column("created_at").run()
         try await sql.create(index: "moderation_log_created").on("moderation_log").column("created_at").run()
     }

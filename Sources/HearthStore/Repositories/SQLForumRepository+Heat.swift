@@ -11,6 +11,8 @@ extension SQLForumRepository: HeatRepository {
 
     public func recordFlag(on postID: PostID, in topicID: TopicID, rules: HeatRules, at date: Date) async throws {
         try await database.write { sql in
+            // The topic's row lock, as a reply takes it, so that a flag and a reply move heat one after the other.
+            try await sql.raw("UPDATE topics SET id = id WHERE id = \(bind: topicID.rawValue)").run()
             try await Self.heat(topicID, post: postID, HeatEvent(.flag, at: date), rules: rules, sql)
         }
     }
@@ -35,11 +37,25 @@ extension SQLForumRepository: HeatRepository {
 
     static func heatState(_ topicID: TopicID, _ sql: any SQLDatabase) async throws -> HeatState? {
         guard
-            let text = try await sql.raw("SELECT state FROM topic_heat WHERE topic_id = \(bind: topicID.rawValue)")
-                .first(decodingColumn: "state", as: String.self)
+            let row = try await sql.raw(
+                """
+                SELECT pace, tone, flags, exchanges, recent_authors, reasons, score, heated_at, updated_at \
+                FROM topic_heat WHERE topic_id = \(bind: topicID.rawValue)
+                """
+            ).first()
         else { return nil }
-        // A state written by other rules than these reads as a cold topic rather than failing the reply.
-        return (try? JSONDecoder.heat.decode(HeatState.self, from: Data(text.utf8))) ?? HeatState()
+        var state = HeatState()
+        state.pace = try row.decode(column: "pace", as: Double.self)
+        state.tone = try row.decode(column: "tone", as: Double.self)
+        state.flags = try row.decode(column: "flags", as: Double.self)
+        state.exchanges = try row.decode(column: "exchanges", as: Int.self)
+        state.recentAuthors = try row.decode(column: "recent_authors", as: String.self).split(separator: ",")
+            .compactMap { Int64($0) }
+        state.reasons = try row.decode(column: "reasons", as: String.self).split(separator: "\n").map(String.init)
+        state.score = try row.decode(column: "score", as: Double.self)
+        state.heatedAt = try optionalDate(row, "heated_at")
+        state.updatedAt = try date(row, "updated_at")
+        return state
     }
 
     /// Moves the topic's heat by one event; when it crosses the threshold, the topic goes to the top of the queue.
@@ -48,14 +64,17 @@ extension SQLForumRepository: HeatRepository {
     ) async throws {
         let before = try await heatState(topicID, sql) ?? HeatState()
         let after = rules.step(before, event)
-        let state = String(decoding: try JSONEncoder.heat.encode(after), as: UTF8.self)
+        let authors = after.recentAuthors.map(String.init).joined(separator: ",")
         try await sql.raw(
             """
-            INSERT INTO topic_heat (topic_id, state, score, heated_at, updated_at) \
-            VALUES (\(bind: topicID.rawValue), \(bind: state), \(bind: after.score), \
-            \(bind: after.heatedAt?.millisecondsSince1970), \(bind: event.at.millisecondsSince1970)) \
-            ON CONFLICT (topic_id) DO UPDATE SET state = excluded.state, score = excluded.score, \
-            heated_at = excluded.heated_at, updated_at = excluded.updated_at
+            INSERT INTO topic_heat (topic_id, pace, tone, flags, exchanges, recent_authors, reasons, score, heated_at, \
+            updated_at) VALUES (\(bind: topicID.rawValue), \(bind: after.pace), \(bind: after.tone), \
+            \(bind: after.flags), \(bind: after.exchanges), \(bind: authors), \
+            \(bind: after.reasons.joined(separator: "\n")), \(bind: after.score), \
+            \(bind: after.heatedAt?.millisecondsSince1970), \(bind: after.updatedAt.millisecondsSince1970)) \
+            ON CONFLICT (topic_id) DO UPDATE SET pace = excluded.pace, tone = excluded.tone, flags = excluded.flags, \
+            exchanges = excluded.exchanges, recent_authors = excluded.recent_authors, reasons = excluded.reasons, \
+            score = excluded.score, heated_at = excluded.heated_at, updated_at = excluded.updated_at
             """
         ).run()
         if before.heatedAt == nil, after.heatedAt != nil {
@@ -67,21 +86,4 @@ extension SQLForumRepository: HeatRepository {
                 replacingReasons: true, at: event.at, sql)
         }
     }
-}
-
-extension JSONEncoder {
-    /// Heat states: dates in milliseconds, as every other date in the store.
-    static let heat: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        return encoder
-    }()
-}
-
-extension JSONDecoder {
-    static let heat: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        return decoder
-    }()
 }

@@ -110,14 +110,20 @@ public struct SQLForumRepository: ForumRepository {
             // One UPDATE both numbers the post and moves the topic: on PostgreSQL its row lock orders
             // concurrent replies, on SQLite the single writer does.
             // Replies are the hottest write: its statements are plain SQL, not builders serialised each time.
-            let number = try await sql.raw(
-                """
+            // A held reply takes its number but does not move the topic's last activity, which lists show everyone.
+            let statement: SQLQueryString =
+                post.moderation == .visible
+                ? """
                 UPDATE topics SET highest_number = highest_number + 1, post_count = post_count + 1, \
                 last_posted_at = \(bind: post.createdAt.millisecondsSince1970), \
                 last_poster_id = \(bind: post.author.id.rawValue) \
                 WHERE id = \(bind: topicID.rawValue) RETURNING highest_number
                 """
-            ).first(decodingColumn: "highest_number", as: Int.self)
+                : """
+                UPDATE topics SET highest_number = highest_number + 1, post_count = post_count + 1 \
+                WHERE id = \(bind: topicID.rawValue) RETURNING highest_number
+                """
+            let number = try await sql.raw(statement).first(decodingColumn: "highest_number", as: Int.self)
             guard let number else { throw HearthError.notFound("This topic does not exist or was removed.") }
             let saved = try await Self.insertPost(post, topic: topicID, number: number, sql)
             try await search.enqueue(postID: saved.id.rawValue, title: "", body: saved.body, sql)
@@ -203,8 +209,13 @@ public struct SQLForumRepository: ForumRepository {
         try await setTopicDate("pinned_at", of: topicID, to: date)
     }
 
+    /// Closing or opening a topic by hand ends its timer: the moderator's hand wins over what was planned.
     public func setClosed(_ topicID: TopicID, at date: Date?) async throws {
-        try await setTopicDate("closed_at", of: topicID, to: date)
+        try await database.write { sql in
+            try await sql.update("topics").set("closed_at", to: date?.millisecondsSince1970)
+                .set(SQLColumn("timer_action"), to: SQLLiteral.null).set(SQLColumn("timer_at"), to: SQLLiteral.null)
+                .set(SQLColumn("timer_quiet_days"), to: SQLLiteral.null).where("id", .equal, topicID.rawValue).run()
+        }
     }
 
     public func setSlowMode(_ topicID: TopicID, _ slowMode: SlowMode?) async throws {

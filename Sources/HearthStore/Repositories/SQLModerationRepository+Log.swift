@@ -37,10 +37,11 @@ extension SQLModerationRepository {
         return try await database.read { sql in try await sql.raw(finished).all().map(Self.logEntry) }
     }
 
-    public func logEntries(since: Date, limit: Int) async throws -> [ModerationLogEntry] {
+    public func logEntries(since: Date, byRoleOtherThan role: Role, limit: Int) async throws -> [ModerationLogEntry] {
         let statement =
             Self.logSelect
-            + " WHERE g.created_at >= \(bind: since.millisecondsSince1970) ORDER BY g.id DESC LIMIT \(bind: limit)"
+            + " WHERE g.created_at >= \(bind: since.millisecondsSince1970) AND a.role <> \(bind: role.rawValue)"
+            + " ORDER BY g.id DESC LIMIT \(bind: limit)"
         return try await database.read { sql in try await sql.raw(statement).all().map(Self.logEntry) }
     }
 

@@ -33,7 +33,14 @@ extension SQLModerationRepository: TopicTimerRepository {
                 .set(SQLColumn("closed_at"), to: close ? Self.closedSince(date) : SQLLiteral.null)
                 .set(SQLColumn("timer_action"), to: SQLLiteral.null).set(SQLColumn("timer_at"), to: SQLLiteral.null)
                 .set(SQLColumn("timer_quiet_days"), to: SQLLiteral.null)
-            guard try await Self.matching(update, timer).returning("id").first() != nil else { return false }
+            Self.matching(update, timer)
+            if close, let days = timer.quietDays {
+                // A reply that came after the job read the topic keeps it open: the job goes again.
+                update.where(
+                    "last_posted_at", .lessThanOrEqual,
+                    date.addingTimeInterval(-TimeInterval(days) * 86_400).millisecondsSince1970)
+            }
+            guard try await update.returning("id").first() != nil else { return false }
             try await Self.log(log, at: date, sql)
             return true
         }
@@ -55,6 +62,7 @@ extension SQLModerationRepository: TopicTimerRepository {
     }
 
     /// The topic's row, while its timer is `timer`.
+    @discardableResult
     private static func matching(_ update: SQLUpdateBuilder, _ timer: TopicTimer) -> SQLUpdateBuilder {
         update.where("id", .equal, timer.topicID.rawValue).where("timer_action", .equal, timer.action.rawValue)
             .where("timer_at", .equal, timer.at.millisecondsSince1970)

@@ -33,6 +33,17 @@ public struct SQLModerationRepository: ModerationRepository {
         }
     }
 
+    public func visiblePostCount(of memberID: MemberID) async throws -> Int {
+        try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT COUNT(*) AS n FROM posts WHERE author_id = \(bind: memberID.rawValue) AND deleted_at IS NULL \
+                AND moderation = 'visible'
+                """
+            ).first(decodingColumn: "n", as: Int.self) ?? 0
+        }
+    }
+
     public func flag(_ flag: NewFlag, threshold: Double, at date: Date) async throws -> FlagOutcome? {
         try await database.write { sql in
             let already = try await sql.select().column("id").from("flags")
@@ -94,23 +105,23 @@ public struct SQLModerationRepository: ModerationRepository {
         _ memberID: MemberID, reporterID: MemberID, reason: FlagReason, message: String?, at date: Date
     ) async throws -> ReviewItem? {
         try await database.write { sql in
-            let already = try await sql.select().column("id").from("profile_flags")
-                .where("member_id", .equal, memberID.rawValue).where("reporter_id", .equal, reporterID.rawValue)
-                .first()
-            guard already == nil else { return nil }
-            try await sql.insert(into: "profile_flags")
-                .columns("member_id", "reporter_id", "reason", "message", "created_at")
-                .values(
-                    SQLBind(memberID.rawValue), SQLBind(reporterID.rawValue), SQLBind(reason.rawValue),
-                    SQLBind(message), SQLBind(date.millisecondsSince1970)
-                ).run()
+            // One statement decides between two reports at once: the second inserts nothing and returns no row.
+            let inserted = try await sql.raw(
+                """
+                INSERT INTO profile_flags (member_id, reporter_id, reason, message, created_at) \
+                VALUES (\(bind: memberID.rawValue), \(bind: reporterID.rawValue), \(bind: reason.rawValue), \
+                \(bind: message), \(bind: date.millisecondsSince1970)) \
+                ON CONFLICT (member_id, reporter_id) DO NOTHING RETURNING id
+                """
+            ).first()
+            guard inserted != nil else { return nil }
             let open = try await sql.select().columns("reason", "message").from("profile_flags")
                 .where("member_id", .equal, memberID.rawValue).where("resolved_at", .is, SQLLiteral.null)
                 .orderBy("id").all().map { row in
-                    PostFlag(
-                        id: FlagID(0), postID: PostID(0), reporterID: reporterID,
-                        reason: FlagReason(rawValue: try row.decode(column: "reason", as: String.self)) ?? .other,
-                        message: try row.decode(column: "message", as: String?.self), weight: 1, createdAt: date)
+                    (
+                        FlagReason(rawValue: try row.decode(column: "reason", as: String.self)) ?? .other,
+                        try row.decode(column: "message", as: String?.self)
+                    )
                 }
             return try await Self.open(
                 NewReviewItem(
@@ -122,11 +133,15 @@ public struct SQLModerationRepository: ModerationRepository {
 
     /// "spam ×2", "other: “…”": what the reporters said, without who said it.
     static func reasons(_ flags: [PostFlag]) -> [String] {
+        reasons(flags.map { ($0.reason, $0.message) })
+    }
+
+    static func reasons(_ flags: [(reason: FlagReason, message: String?)]) -> [String] {
         var lines: [String] = []
         for reason in FlagReason.allCases {
-            let these = flags.filter { $0.reason == reason }
-            guard !these.isEmpty else { continue }
-            lines.append(these.count == 1 ? reason.rawValue : "\(reason.rawValue) ×\(these.count)")
+            let count = flags.count { $0.reason == reason }
+            guard count > 0 else { continue }
+            lines.append(count == 1 ? reason.rawValue : "\(reason.rawValue) ×\(count)")
         }
         lines += flags.compactMap { flag in flag.message.map { "“\($0)”" } }
         return lines
@@ -178,7 +193,8 @@ public struct SQLModerationRepository: ModerationRepository {
     public func openItems(for postID: PostID) async throws -> [ReviewItem] {
         try await database.read { sql in
             try await sql.raw(
-                Self.itemSelect + " WHERE r.post_id = \(bind: postID.rawValue) AND r.handled_at IS NULL ORDER BY r.id"
+                Self.itemSelect
+                    + " WHERE r.post_id = \(bind: postID.rawValue) AND r.handled_at IS NULL AND r.kind <> 'heated_topic' ORDER BY r.id"
             ).all().map(Self.item)
         }
     }
@@ -343,7 +359,10 @@ public struct SQLModerationRepository: ModerationRepository {
 
     public func hold(_ postID: PostID, item: NewReviewItem, at date: Date) async throws {
         try await database.write { sql in
-            try await Self.setState(postID, to: .pending, sql)
+            // Only a post that is out is held: a hidden one stays hidden, and its item still opens.
+            try await sql.update("posts").set("moderation", to: PostModeration.pending.rawValue)
+                .where("id", .equal, postID.rawValue).where("moderation", .equal, PostModeration.visible.rawValue)
+                .run()
             var item = item
             item.postID = postID
             try await Self.open(item, held: true, at: date, sql)
@@ -367,7 +386,9 @@ public struct SQLModerationRepository: ModerationRepository {
     static func setState(_ postID: PostID, to state: PostModeration, _ sql: any SQLDatabase) async throws {
         try await sql.update("posts").set("moderation", to: state.rawValue).where("id", .equal, postID.rawValue)
             .run()
-        if state != .pending {
+        // A held topic is listed again only when its opening post goes out: hiding a held spam opening keeps the
+        // topic out of everyone's lists.
+        if state == .visible {
             try await sql.raw(
                 """
                 UPDATE topics SET held_at = NULL WHERE held_at IS NOT NULL AND id = \

@@ -29,13 +29,22 @@ public struct SQLWatchedWordRepository: WatchedWordRepository {
     }
 
     public func add(_ word: NewWatchedWord, log: NewLogEntry, at date: Date) async throws -> WatchedWord {
+        do {
+            return try await insert(word, log: log, at: date)
+        } catch  where HearthDatabase.isUniqueViolation(error) {
+            throw HearthError.conflict("This word is already watched.")
+        }
+    }
+
+    private func insert(_ word: NewWatchedWord, log: NewLogEntry, at date: Date) async throws -> WatchedWord {
         try await database.write { sql in
             let id =
                 try await sql.insert(into: "watched_words")
-                .columns("language", "pattern", "is_regex", "action", "replacement", "created_at")
+                .columns("language", "pattern", "is_regex", "action", "replacement", "created_at", "watch_key")
                 .values(
                     SQLBind(word.language), SQLBind(word.pattern), SQLBind(word.isRegex ? 1 : 0),
-                    SQLBind(word.action.rawValue), SQLBind(word.replacement), SQLBind(date.millisecondsSince1970)
+                    SQLBind(word.action.rawValue), SQLBind(word.replacement), SQLBind(date.millisecondsSince1970),
+                    SQLBind(Self.key(word))
                 )
                 .returning("id").first(decodingColumn: "id", as: Int64.self) ?? 0
             var entry = log
@@ -57,5 +66,11 @@ public struct SQLWatchedWordRepository: WatchedWordRepository {
             try await SQLModerationRepository.log(log, at: date, sql)
             return true
         }
+    }
+
+    /// What makes a word the same as another: the pattern whatever its case, whether it is an expression, and its
+    /// language.
+    static func key(_ word: NewWatchedWord) -> String {
+        "\(word.isRegex ? "regex" : "word"):\(word.language ?? "*"):\(word.pattern.lowercased())"
     }
 }
