@@ -32,11 +32,26 @@ public struct NewPost: Sendable, Equatable {
     public var moderation: PostModeration
     /// Review items opened with the post, in the same transaction (their `postID` is the new post's).
     public var reviewItems: [NewReviewItem]
+    /// Members told of the post (a reply to their topic, a quote, a mention), in the same transaction: one commit
+    /// for a reply and its notifications, and none sent for a post that was not saved.
+    public var recipients: [Recipient]
+
+    public struct Recipient: Sendable, Equatable {
+        public var memberID: MemberID
+        public var kind: MemberNotification.Kind
+
+        public init(_ memberID: MemberID, _ kind: MemberNotification.Kind) {
+            self.memberID = memberID
+            self.kind = kind
+        }
+    }
 
     public init(
         author: MemberSummary, body: String, html: String, quotePostID: PostID?, createdAt: Date,
-        reading: PostReading? = nil, moderation: PostModeration = .visible, reviewItems: [NewReviewItem] = []
+        reading: PostReading? = nil, moderation: PostModeration = .visible, reviewItems: [NewReviewItem] = [],
+        recipients: [Recipient] = []
     ) {
+        self.recipients = recipients
         self.reading = reading
         self.moderation = moderation
         self.reviewItems = reviewItems

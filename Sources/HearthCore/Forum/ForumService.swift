@@ -184,25 +184,22 @@ public struct ForumService: Sendable {
             : try await admit(
                 viewer, author, title: nil, body: body, reading: reading, in: topic.categoryID, isEdit: false, at: date)
         let mentioned = try await mentionedMembers(in: admission.body, excluding: author.id)
+        // One notification per person, the most specific kind winning: a quote says more than a mention,
+        // a mention more than "someone replied in your topic". A held reply tells no one until it is let out.
+        var recipients: [(MemberID, MemberNotification.Kind)] = []
+        if let quoted, quoted.author.id != author.id { recipients.append((quoted.author.id, .quote)) }
+        recipients += mentioned.map { ($0.id, .mention) }
+        if topic.author.id != author.id { recipients.append((topic.author.id, .reply)) }
         let post = try await forum.addPost(
             to: topicID,
             NewPost(
                 author: MemberSummary(author), body: admission.body, html: cook(admission.body, mentioned),
                 quotePostID: quoted?.id, createdAt: date, reading: reading, moderation: admission.moderation,
-                reviewItems: admission.items),
+                reviewItems: admission.items,
+                recipients: admission.moderation == .visible ? Self.distinct(recipients, actor: author.id) : []),
             heat: admission.moderation == .visible ? heat : nil)
         readMarks.record(topicID, upTo: post.number, by: author.id)
         changes.bump(topicID)
-        // A held reply tells no one until a moderator lets it out.
-        guard post.moderation == .visible else { return post }
-
-        // One notification per person, the most specific kind winning: a quote says more than a mention,
-        // a mention more than "someone replied in your topic".
-        var recipients: [(MemberID, MemberNotification.Kind)] = []
-        if let quoted, quoted.author.id != author.id { recipients.append((quoted.author.id, .quote)) }
-        recipients += mentioned.map { ($0.id, .mention) }
-        if topic.author.id != author.id { recipients.append((topic.author.id, .reply)) }
-        try await notify(recipients, actor: author.id, topic: topicID, post: post.id, at: date)
         return post
     }
 
@@ -368,14 +365,17 @@ public struct ForumService: Sendable {
         _ recipients: [(MemberID, MemberNotification.Kind)], actor: MemberID, topic: TopicID, post: PostID,
         at date: Date
     ) async throws {
-        var seen: Set<MemberID> = [actor]
-        var batch: [NewNotification] = []
-        for (member, kind) in recipients where seen.insert(member).inserted {
-            batch.append(
-                NewNotification(
-                    memberID: member, kind: kind, actorID: actor, topicID: topic, postID: post, createdAt: date))
+        let batch = Self.distinct(recipients, actor: actor).map {
+            NewNotification(
+                memberID: $0.memberID, kind: $0.kind, actorID: actor, topicID: topic, postID: post, createdAt: date)
         }
         if !batch.isEmpty { try await notifications.create(batch) }
+    }
+
+    /// Each person once, the first kind given for them winning, and never the one who acted.
+    static func distinct(_ recipients: [(MemberID, MemberNotification.Kind)], actor: MemberID) -> [NewPost.Recipient] {
+        var seen: Set<MemberID> = [actor]
+        return recipients.filter { seen.insert($0.0).inserted }.map { NewPost.Recipient($0.0, $0.1) }
     }
 }
 

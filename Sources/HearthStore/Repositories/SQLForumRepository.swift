@@ -153,6 +153,12 @@ public struct SQLForumRepository: ForumRepository {
         guard let id else { throw HearthError.unavailable("The post could not be saved.") }
         if let reading = post.reading { try await saveReading(PostID(id), reading, sql) }
         try await markRead(topic, upTo: number, by: post.author.id, sql)
+        try await SQLNotificationRepository.insert(
+            post.recipients.map {
+                NewNotification(
+                    memberID: $0.memberID, kind: $0.kind, actorID: post.author.id, topicID: topic, postID: PostID(id),
+                    createdAt: post.createdAt)
+            }, sql)
         for var item in post.reviewItems {
             item.postID = PostID(id)
             try await SQLModerationRepository.open(item, held: item.kind == .heldPost, at: post.createdAt, sql)

@@ -12,17 +12,21 @@ public struct SQLNotificationRepository: NotificationRepository {
 
     public func create(_ notifications: [NewNotification]) async throws {
         guard !notifications.isEmpty else { return }
-        try await database.write { sql in
-            var insert = sql.insert(into: "notifications")
-                .columns("member_id", "kind", "actor_id", "topic_id", "post_id", "created_at")
-            for note in notifications {
-                insert = insert.values(
-                    SQLBind(note.memberID.rawValue), SQLBind(note.kind.rawValue), SQLBind(note.actorID.rawValue),
-                    SQLBind(note.topicID.rawValue), SQLBind(note.postID.rawValue),
-                    SQLBind(note.createdAt.millisecondsSince1970))
-            }
-            try await insert.run()
+        try await database.write { sql in try await Self.insert(notifications, sql) }
+    }
+
+    /// Inserts notifications in the caller's transaction (a reply inserts its own).
+    static func insert(_ notifications: [NewNotification], _ sql: any SQLDatabase) async throws {
+        guard !notifications.isEmpty else { return }
+        var insert = sql.insert(into: "notifications")
+            .columns("member_id", "kind", "actor_id", "topic_id", "post_id", "created_at")
+        for note in notifications {
+            insert = insert.values(
+                SQLBind(note.memberID.rawValue), SQLBind(note.kind.rawValue), SQLBind(note.actorID.rawValue),
+                SQLBind(note.topicID.rawValue), SQLBind(note.postID.rawValue),
+                SQLBind(note.createdAt.millisecondsSince1970))
         }
+        try await insert.run()
     }
 
     public func notifications(of memberID: MemberID, before: NotificationID?, limit: Int) async throws
