@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// When the community manager works, in the community's time zone: "defer to tomorrow" wakes an item at the
 /// start of the next working day, and the night is whatever lies outside.
@@ -57,9 +58,15 @@ public struct WorkingHours: Sendable, Equatable {
         return hour * 60 + minute
     }
 
-    private var calendar: Calendar {
+    /// Made once: building a calendar costs more than the question asked of it, and the gate asks on every post.
+    private var calendar: Calendar { Self.calendars.withLock { $0[timeZone] } ?? Self.makeCalendar(timeZone) }
+
+    private static let calendars = Mutex<[TimeZone: Calendar]>([:])
+
+    private static func makeCalendar(_ timeZone: TimeZone) -> Calendar {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
+        calendars.withLock { $0[timeZone] = calendar }
         return calendar
     }
 
