@@ -150,20 +150,9 @@ struct GateTests {
         let bob = try await community.member("bob@example.org")
         let (quarrel, _) = try await services.forum.startTopic(
             ana, in: community.category.id, title: "Is the new release any good?", body: "I think it is slower.")
-        let lines = [
-            (bob, "No it is not, you clearly did not test it."),
-            (ana, "I did. You are wrong, as usual."),
-            (bob, "Stop talking nonsense, you have no clue."),
-            (ana, "You are the one with no clue, idiot."),
-            (bob, "Shut up, nobody cares about your stupid benchmarks."),
-            (ana, "You are pathetic and dumb."),
-            (bob, "Get lost, you clown."),
-            (ana, "You are a moron."),
-            (bob, "Shut up, idiot."),
-            (ana, "Pathetic loser."),
-        ]
         var heatedAt: Int?
-        for (index, (who, text)) in lines.enumerated() {
+        for (index, text) in Quarrel.replies.enumerated() {
+            let who = index.isMultiple(of: 2) ? bob : ana
             community.clock.advance(by: 90)
             _ = try await services.forum.reply(who, to: quarrel.id, body: text)
             if heatedAt == nil, try await services.moderation.queue(community.cm).items.first?.kind == .heatedTopic {

@@ -105,4 +105,33 @@ struct ModerationPagesTests {
             #expect(!later.body.contains("A moderator warned you"))
         }
     }
+
+    @Test("staff read on a heated thread's page why it is heating up; members do not")
+    func heatBanner() async throws {
+        let community = try await TestCommunity.make(environment: ["HEARTH_HOLD_TOXICITY": "off"])
+        defer { community.close() }
+        let manager = try await community.member("cm@example.org", role: .communityManager)
+        let staff = Viewer(member: manager, credential: .session(SessionID(0)))
+        let category = try await community.services.forum.createCategory(
+            staff, name: "General", description: "", startPolicy: .everyone)
+        let ana = Viewer(member: try await community.member("ana@example.org"), credential: .session(SessionID(0)))
+        let bob = Viewer(member: try await community.member("bob@example.org"), credential: .session(SessionID(0)))
+        let (topic, _) = try await community.services.forum.startTopic(
+            ana, in: category.id, title: "Is the new release any good?", body: "I think it is slower.")
+        for (index, text) in Quarrel.replies.enumerated() {
+            community.clock.advance(by: 90)
+            _ = try await community.services.forum.reply(index.isMultiple(of: 2) ? bob : ana, to: topic.id, body: text)
+        }
+        try await community.test { client in
+            var cm = WebClient(client)
+            try await ForumPagesTests.logIn(&cm, "cm@example.org")
+            let page = try await cm.get("/t/\(topic.id.rawValue)")
+            #expect(page.body.contains("This thread is heating up:"))
+            #expect(page.body.contains("back and forth between two members"))
+            var member = WebClient(client)
+            try await ForumPagesTests.logIn(&member, "ana@example.org")
+            let seen = try await member.get("/t/\(topic.id.rawValue)")
+            #expect(!seen.body.contains("This thread is heating up"))
+        }
+    }
 }
