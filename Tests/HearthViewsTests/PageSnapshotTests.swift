@@ -125,6 +125,71 @@ struct PageSnapshotTests {
             "notifications-\(language.rawValue)")
     }
 
+    @Test("the review queue, the morning view, watched words and the public log", arguments: Language.allCases)
+    func moderationPages(language: Language) async throws {
+        let renderer = try await Renderer.load()
+        let localization = renderer.localization
+        let now = Self.date.addingTimeInterval(3_600)
+        let reply = post(2, ana, "You are all <wrong>, **again**.")
+        func item(_ id: Int64, _ kind: ReviewItem.Kind, _ reasons: [String], post: Post?, member: MemberID? = nil)
+            -> ReviewCase
+        {
+            ReviewCase(
+                item: ReviewItem(
+                    id: ReviewItemID(id), kind: kind, postID: post?.id, memberID: member, reasons: reasons,
+                    score: 1, createdAt: Self.date, updatedAt: Self.date),
+                post: post, topic: post.map { _ in topic(1, "Welcome & rules") },
+                context: post.map { _ in [self.post(1, cm, "Say hello.")] } ?? [], flags: [], author: ana,
+                authorHistory: AuthorHistory(joinedAt: Self.date, posts: 4, penalties: []))
+        }
+        let cases = [
+            item(1, .heatedTopic, ["back and forth between two members (7 replies)"], post: reply),
+            item(2, .heldPost, ["watched word “crapware”"], post: reply),
+            item(3, .flaggedProfile, ["spam ×2"], post: nil, member: ana.id),
+        ]
+        let queue = ReviewQueuePage(
+            page: chrome(renderer, language, title: "Review"), cases: cases, next: nil, localization: localization,
+            language: language, now: now)
+        try check(main(try renderer.render(queue, template: ReviewQueuePage.template)), "review-\(language.rawValue)")
+
+        var heat = HeatState()
+        heat.reasons = ["sharp tone in recent replies (toxicity 62 %)"]
+        let night = Overnight(
+            since: Self.date, items: cases, heated: [HeatedTopic(topic: topic(1, "Welcome & rules"), heat: heat)],
+            delegateActs: [
+                ModerationLogEntry(
+                    id: 9, actor: cm, action: "hide", target: .post, targetID: 2, reason: "Insults", textBefore: nil,
+                    textAfter: nil, createdAt: Self.date)
+            ])
+        let morning = OvernightPage(
+            page: chrome(renderer, language, title: "Morning"), night: night, localization: localization,
+            language: language, now: now)
+        try check(
+            main(try renderer.render(morning, template: OvernightPage.template)), "overnight-\(language.rawValue)")
+
+        let words = WatchedWordsPage(
+            page: chrome(renderer, language, title: "Words"),
+            words: [
+                WatchedWord(
+                    id: WatchedWordID(1), language: "fr", pattern: "arnaque", isRegex: false, action: .requireApproval,
+                    replacement: nil, createdAt: Self.date),
+                WatchedWord(
+                    id: WatchedWordID(2), language: nil, pattern: #"\bpromo\d+\b"#, isRegex: true, action: .replace,
+                    replacement: "[code]", createdAt: Self.date),
+            ],
+            pattern: "", localization: localization, language: language)
+        try check(
+            main(try renderer.render(words, template: WatchedWordsPage.template)), "watched-words-\(language.rawValue)")
+
+        let log = PublicLogPage(
+            page: chrome(renderer, language, title: "Log"),
+            entries: [
+                PublicLogEntry(id: 3, action: "hold", target: .post, reason: "held for approval", createdAt: Self.date)
+            ],
+            localization: localization, language: language)
+        try check(main(try renderer.render(log, template: PublicLogPage.template)), "modlog-\(language.rawValue)")
+    }
+
     @Test("the password-reset e-mail")
     func mail() async throws {
         let renderer = try await Renderer.load()

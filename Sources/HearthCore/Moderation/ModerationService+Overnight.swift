@@ -36,6 +36,14 @@ public struct PublicLogEntry: Sendable, Equatable {
     public let target: ModerationLogEntry.Target
     public let reason: String
     public let createdAt: Date
+
+    public init(id: Int64, action: String, target: ModerationLogEntry.Target, reason: String, createdAt: Date) {
+        self.id = id
+        self.action = action
+        self.target = target
+        self.reason = reason
+        self.createdAt = createdAt
+    }
 }
 
 extension ModerationService {

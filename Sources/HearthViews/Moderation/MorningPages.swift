@@ -93,11 +93,12 @@ public struct PublicLogPage: Sendable {
     public init(page: PageChrome, entries: [PublicLogEntry], localization: Localization, language: Language) {
         self.page = page
         self.entries = entries.map { entry in
+            // Act names and the community's own reasons are English words from Core; the catalog says them in French.
             Line(
-                action: entry.action,
+                action: localization.message(entry.action, language),
                 target: localization.text("modlog_target_\(entry.target.rawValue)", language, [:]),
-                reason: entry.reason, date: Localization.date(entry.createdAt, language),
-                dateISO: Localization.isoDate(entry.createdAt))
+                reason: localization.message(entry.reason, language),
+                date: Localization.date(entry.createdAt, language), dateISO: Localization.isoDate(entry.createdAt))
         }
         self.nextURL = entries.count == 50 ? entries.last.map { "/modlog?cursor=\($0.id)" } : nil
     }
