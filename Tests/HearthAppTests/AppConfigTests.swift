@@ -46,6 +46,31 @@ struct AppConfigTests {
         }
     }
 
+    @Test("moderation settings: holds, heat and the public log read their values, and bad ones are all reported")
+    func moderationSettings() async throws {
+        let config = try await AppConfig.load(
+            environment: [
+                "HEARTH_HOLD_TOXICITY": "off", "HEARTH_HOLD_FIRST_POSTS": "2", "HEARTH_HOLD_LINKS": "off",
+                "HEARTH_HEAT_THRESHOLD": "0.5", "HEARTH_PUBLIC_MODERATION_LOG": "on",
+            ], envFile: nil)
+        #expect(config.holdRules.toxicity == nil && config.holdRules.firstPosts == 2 && !config.holdRules.newMemberLinks)
+        #expect(config.holdRules.threats && config.holdRules.nightPenaltyDays == 30)
+        #expect(config.heatThreshold == 0.5 && config.publicModerationLog)
+        let defaults = try await AppConfig.load(environment: [:], envFile: nil)
+        #expect(defaults.holdRules == HoldRules() && defaults.heatThreshold == 0.6 && !defaults.publicModerationLog)
+        await #expect {
+            try await AppConfig.load(
+                environment: [
+                    "HEARTH_HOLD_TOXICITY": "high", "HEARTH_HEAT_THRESHOLD": "2", "HEARTH_HOLD_LINKS": "yes",
+                    "HEARTH_NIGHT_HOLD_DAYS": "-1",
+                ], envFile: nil)
+        } throws: { error in
+            let message = String(describing: error)
+            return ["HEARTH_HOLD_TOXICITY", "HEARTH_HEAT_THRESHOLD", "HEARTH_HOLD_LINKS", "HEARTH_NIGHT_HOLD_DAYS"]
+                .allSatisfy(message.contains) && message.contains("4 problems")
+        }
+    }
+
     @Test("PostgreSQL and SMTP URLs are parsed; https makes cookies Secure")
     func urls() async throws {
         let config = try await AppConfig.load(
