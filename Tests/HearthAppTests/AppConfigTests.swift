@@ -53,7 +53,8 @@ struct AppConfigTests {
                 "HEARTH_HOLD_TOXICITY": "off", "HEARTH_HOLD_FIRST_POSTS": "2", "HEARTH_HOLD_LINKS": "off",
                 "HEARTH_HEAT_THRESHOLD": "0.5", "HEARTH_PUBLIC_MODERATION_LOG": "on",
             ], envFile: nil)
-        #expect(config.holdRules.toxicity == nil && config.holdRules.firstPosts == 2 && !config.holdRules.newMemberLinks)
+        #expect(
+            config.holdRules.toxicity == nil && config.holdRules.firstPosts == 2 && !config.holdRules.newMemberLinks)
         #expect(config.holdRules.threats && config.holdRules.nightPenaltyDays == 30)
         #expect(config.heatThreshold == 0.5 && config.publicModerationLog)
         let defaults = try await AppConfig.load(environment: [:], envFile: nil)
