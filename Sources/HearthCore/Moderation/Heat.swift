@@ -64,10 +64,7 @@ public struct HeatRules: Sendable, Equatable {
 
     /// The state after one more event.
     public func step(_ before: HeatState, _ event: HeatEvent) -> HeatState {
-        var state = before
-        let elapsed = max(0, event.at.timeIntervalSince(before.updatedAt))
-        state.pace = max(0, before.pace - elapsed / Self.paceLeak)
-        state.flags = max(0, before.flags - elapsed / Self.flagLeak)
+        var state = Self.leaked(before, to: event.at)
         state.updatedAt = max(event.at, before.updatedAt)
         switch event.kind {
         case .flag:
@@ -101,14 +98,20 @@ public struct HeatRules: Sendable, Equatable {
     /// is no longer marked heated.
     public func cooled(_ before: HeatState, at date: Date) -> HeatState {
         guard date > before.updatedAt else { return before }
-        var state = before
-        let elapsed = date.timeIntervalSince(before.updatedAt)
-        state.pace = max(0, before.pace - elapsed / Self.paceLeak)
-        state.flags = max(0, before.flags - elapsed / Self.flagLeak)
+        var state = Self.leaked(before, to: date)
         // The tone of the last replies and the back and forth fade with the pace: an hour of silence ends a quarrel.
         if state.pace == 0 { state.exchanges = 0 }
         (state.score, state.reasons) = Self.score(state)
         if state.heatedAt != nil, state.score < coolBelow { state.heatedAt = nil }
+        return state
+    }
+
+    /// The buckets as they stand at `date`, having leaked since the last event.
+    static func leaked(_ before: HeatState, to date: Date) -> HeatState {
+        var state = before
+        let elapsed = max(0, date.timeIntervalSince(before.updatedAt))
+        state.pace = max(0, before.pace - elapsed / paceLeak)
+        state.flags = max(0, before.flags - elapsed / flagLeak)
         return state
     }
 

@@ -55,12 +55,7 @@ public struct WatchedWordService: Sendable {
             throw HearthError.invalid(
                 "pattern", "The list holds 100 regular expressions already; remove some, or watch plain words.")
         }
-        if existing.contains(where: {
-            $0.pattern.lowercased() == word.pattern.lowercased() && $0.isRegex == word.isRegex
-                && $0.language == word.language
-        }) {
-            throw HearthError.conflict("This word is already watched.")
-        }
+        // A word already watched is refused by the store's unique key, with the same words.
         let saved = try await words.add(
             word,
             log: NewLogEntry(

@@ -19,31 +19,29 @@ extension SQLForumRepository: HeatRepository {
 
     public func heatedTopics(since: Date, limit: Int) async throws -> [(Topic, HeatState)] {
         try await database.read { sql in
-            let ids = try await sql.raw(
-                """
-                SELECT topic_id FROM topic_heat WHERE heated_at >= \(bind: since.millisecondsSince1970) \
-                ORDER BY score DESC, topic_id LIMIT \(bind: limit)
-                """
-            ).all(decodingColumn: "topic_id", as: Int64.self)
+            let rows = try await sql.raw(
+                Self.heatSelect
+                    + " WHERE heated_at >= \(bind: since.millisecondsSince1970) ORDER BY score DESC, topic_id LIMIT \(bind: limit)"
+            ).all()
             var found: [(Topic, HeatState)] = []
-            for id in ids.map(TopicID.init(rawValue:)) {
-                if let topic = try await Self.topic(id, sql), let state = try await Self.heatState(id, sql) {
-                    found.append((topic, state))
-                }
+            for row in rows {
+                let id = TopicID(try row.decode(column: "topic_id", as: Int64.self))
+                if let topic = try await Self.topic(id, sql) { found.append((topic, try Self.heatState(row))) }
             }
             return found
         }
     }
 
+    static let heatSelect: SQLQueryString = """
+        SELECT topic_id, pace, tone, flags, exchanges, recent_authors, reasons, score, heated_at, updated_at \
+        FROM topic_heat
+        """
+
     static func heatState(_ topicID: TopicID, _ sql: any SQLDatabase) async throws -> HeatState? {
-        guard
-            let row = try await sql.raw(
-                """
-                SELECT pace, tone, flags, exchanges, recent_authors, reasons, score, heated_at, updated_at \
-                FROM topic_heat WHERE topic_id = \(bind: topicID.rawValue)
-                """
-            ).first()
-        else { return nil }
+        try await sql.raw(heatSelect + " WHERE topic_id = \(bind: topicID.rawValue)").first().map(heatState)
+    }
+
+    static func heatState(_ row: any SQLRow) throws -> HeatState {
         var state = HeatState()
         state.pace = try row.decode(column: "pace", as: Double.self)
         state.tone = try row.decode(column: "tone", as: Double.self)
