@@ -177,7 +177,7 @@ struct PageSnapshotTests {
                     id: WatchedWordID(2), language: nil, pattern: #"\bpromo\d+\b"#, isRegex: true, action: .replace,
                     replacement: "[code]", createdAt: Self.date),
             ],
-            pattern: "", localization: localization, language: language)
+            draft: nil, localization: localization, language: language)
         try check(
             main(try renderer.render(words, template: WatchedWordsPage.template)), "watched-words-\(language.rawValue)")
 

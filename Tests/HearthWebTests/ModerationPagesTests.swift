@@ -22,6 +22,8 @@ struct ModerationPagesTests {
                 "/watched-words", form: ["pattern": "(a+)+$", "regex": "1", "action": "flag", "language": ""])
             #expect(refused.status == .unprocessableContent)
             #expect(refused.body.contains("runs too long") && refused.body.contains(#"value="(a+)+$""#))
+            #expect(refused.body.contains(#"name="regex" value="1" checked"#), "the expression box stays ticked")
+            #expect(refused.body.contains(#"<option value="flag" selected>"#), "the chosen action stays chosen")
             let added = try await cm.post(
                 "/watched-words", form: ["pattern": "spamword", "action": "block", "language": "", "replacement": ""])
             #expect(added.status == .seeOther)

@@ -163,9 +163,12 @@ public final class ModerationGate: WriteGate {
             if rules.firstPosts > 0 {
                 let written = try await moderation.visiblePostCount(of: draft.author.id)
                 if written < rules.firstPosts {
+                    // Counted among posts a moderator let through, so a second post sent while the first waits is held
+                    // for the same reason, which says so.
                     held.append(
                         rules.firstPosts == 1
-                            ? "the member's first post" : "one of the member's first \(rules.firstPosts) posts")
+                            ? "no post of this member let through yet"
+                            : "fewer than \(rules.firstPosts) posts of this member let through yet")
                 }
             }
             if isNew, rules.newMemberLinks, Self.hasLink(draft.body) || Self.hasLink(draft.title ?? "") {

@@ -13,14 +13,26 @@ public struct WatchedWordsPage: Sendable {
         public let replacement: String?
     }
 
+    public struct Option: Sendable {
+        public let value: String
+        public let label: String
+        public let selected: Bool
+    }
+
     public let page: PageChrome
     public let words: [Line]
     public let hasWords: Bool
-    /// What was typed, given back when the word was refused.
+    /// What was typed, given back whole when the word was refused, so nothing needs choosing again.
     public let pattern: String
+    public let isRegex: Bool
+    /// Named apart from each line's `replacement`, which Mustache would otherwise find here for lines without one.
+    public let draftReplacement: String
+    public let actions: [Option]
+    public let languages: [Option]
 
-    public init(page: PageChrome, words: [WatchedWord], pattern: String, localization: Localization, language: Language)
-    {
+    public init(
+        page: PageChrome, words: [WatchedWord], draft: NewWatchedWord?, localization: Localization, language: Language
+    ) {
         self.page = page
         self.words = words.map { word in
             Line(
@@ -30,7 +42,21 @@ public struct WatchedWordsPage: Sendable {
                 replacement: word.action == .replace ? word.replacement : nil)
         }
         self.hasWords = !words.isEmpty
-        self.pattern = pattern
+        self.pattern = draft?.pattern ?? ""
+        self.isRegex = draft?.isRegex ?? false
+        self.draftReplacement = draft?.replacement ?? ""
+        let chosenAction = draft?.action ?? .flag
+        self.actions = WatchedWord.Action.allCases.map {
+            Option(
+                value: $0.rawValue, label: localization.text("words_action_\($0.rawValue)", language, [:]),
+                selected: $0 == chosenAction)
+        }
+        let chosenLanguage = draft?.language ?? ""
+        self.languages = ["", "en", "fr"].map {
+            Option(
+                value: $0, label: localization.text("words_language_\($0.isEmpty ? "all" : $0)", language, [:]),
+                selected: $0 == chosenLanguage)
+        }
     }
 }
 

@@ -172,17 +172,17 @@ struct ModerationController: Sendable {
     }
 
     @Sendable func watchedWords(_ request: Request, context: Context) async throws -> Response {
-        try await wordsPage(pattern: "", errors: [], context: context)
+        try await wordsPage(draft: nil, errors: [], context: context)
     }
 
     private func wordsPage(
-        pattern: String, errors: [String], status: HTTPResponse.Status = .ok, context: Context
+        draft: NewWatchedWord?, errors: [String], status: HTTPResponse.Status = .ok, context: Context
     ) async throws -> Response {
         guard context.identity != nil else { return SessionCookies.redirect(to: "/login") }
         let words = try await services.watchedWords.list(context.identity)
         let view = WatchedWordsPage(
             page: try await shared.frame(pages.text("words_heading", context), context, errors: errors), words: words,
-            pattern: pattern, localization: pages.renderer.localization, language: context.language)
+            draft: draft, localization: pages.renderer.localization, language: context.language)
         return pages.html(view, template: WatchedWordsPage.template, status: status)
     }
 
@@ -202,8 +202,7 @@ struct ModerationController: Sendable {
             switch error {
             case .validation, .conflict:
                 return try await wordsPage(
-                    pattern: form.text("pattern"), errors: [error.userMessage], status: .unprocessableContent,
-                    context: context)
+                    draft: word, errors: [error.userMessage], status: .unprocessableContent, context: context)
             default: throw error
             }
         }
