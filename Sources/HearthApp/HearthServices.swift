@@ -82,7 +82,7 @@ public struct HearthServices: Sendable {
         let wordStore = SQLWatchedWordRepository(database: database)
         let gate = ModerationGate(
             rules: config.holdRules, words: wordStore, normaliser: EngineNormaliser(), moderation: moderationStore,
-            penalties: penaltyStore, workingHours: config.workingHours)
+            workingHours: config.workingHours)
         let heat = HeatRules(threshold: config.heatThreshold)
         let forum = ForumService(
             forum: forumStore,

@@ -196,9 +196,10 @@ struct GateTests {
         let clock = TestClock()
         let community = try await ModerationTests.community(engine, clock: clock)
         let services = community.services
-        let troll = try await community.member("troll@example.org")
+        var troll = try await community.member("troll@example.org")
         let ana = try await community.member("ana@example.org")
         try await services.penalties.give(community.moderator, to: troll.member.id, kind: .warn, reason: "Insults")
+        troll = try await community.refreshed(troll)  // the next request loads the member as the penalty left them
         let day = try await services.forum.reply(troll, to: community.topic.id, body: "Fine, I will behave.")
         #expect(day.moderation == .visible, "by day, a warned member posts as anyone")
 
@@ -219,6 +220,13 @@ struct GateTests {
         #expect(Set(morning.items.map(\.item.kind)) == [.heldPost, .flaggedPost])
         #expect(morning.delegateActs.map(\.action) == ["hide"], "the moderator's act, not the community's own")
         await #expect(throws: HearthError.self) { try await services.moderation.overnight(ana) }
+
+        let warning = try #require(try await services.penalties.history(community.moderator, of: troll.member.id).first)
+        try await services.penalties.lift(community.moderator, warning.id)
+        clock.advance(by: 12 * 3_600)  // Tuesday 21:13
+        let lifted = try await services.forum.reply(
+            try await community.refreshed(troll), to: community.topic.id, body: "Sorry about yesterday.")
+        #expect(lifted.moderation == .visible, "a lifted penalty no longer holds the night")
     }
 
     @Test("the public moderation log is off by default; on, it shows acts and reasons without names or private words")

@@ -46,15 +46,18 @@ public struct Member: Sendable, Equatable, Codable, Identifiable {
     public var suspendedUntil: Date?
     /// Until when the member's latest warning is shown to them (a week after it was given).
     public var warnedUntil: Date?
+    /// When the member was last given a penalty that still stands (not lifted), whatever its kind.
+    public var penalisedAt: Date?
     /// Whether delegated powers are stored for the member, so that only they cost a look-up per request.
     public var hasGrants: Bool
 
     public init(
         id: MemberID, email: String, handle: String, displayName: String, bio: String = "", avatarPath: String? = nil,
         role: Role, language: Language?, createdAt: Date, silencedUntil: Date? = nil, suspendedUntil: Date? = nil,
-        warnedUntil: Date? = nil, hasGrants: Bool = false
+        warnedUntil: Date? = nil, penalisedAt: Date? = nil, hasGrants: Bool = false
     ) {
         self.warnedUntil = warnedUntil
+        self.penalisedAt = penalisedAt
         self.id = id
         self.email = email
         self.handle = handle

@@ -88,19 +88,17 @@ public final class ModerationGate: WriteGate {
     let words: any WatchedWordRepository
     let normaliser: any WordNormaliser
     let moderation: any ModerationRepository
-    let penalties: any PenaltyRepository
     let workingHours: WorkingHours
     private let cache = Mutex<(list: WatchedWordList, loadedAt: Date)?>(nil)
 
     public init(
         rules: HoldRules, words: any WatchedWordRepository, normaliser: any WordNormaliser,
-        moderation: any ModerationRepository, penalties: any PenaltyRepository, workingHours: WorkingHours
+        moderation: any ModerationRepository, workingHours: WorkingHours
     ) {
         self.rules = rules
         self.words = words
         self.normaliser = normaliser
         self.moderation = moderation
-        self.penalties = penalties
         self.workingHours = workingHours
     }
 
@@ -174,13 +172,12 @@ public final class ModerationGate: WriteGate {
             if isNew, rules.newMemberLinks, Self.hasLink(draft.body) || Self.hasLink(draft.title ?? "") {
                 held.append("a link from a new member")
             }
-            if rules.nightPenaltyDays > 0, !workingHours.isWorking(at: date) {
-                let since = date.addingTimeInterval(-TimeInterval(rules.nightPenaltyDays) * 86_400)
-                if try await penalties.penalties(of: draft.author.id).contains(where: {
-                    $0.createdAt >= since && $0.liftedAt == nil
-                }) {
-                    held.append("written at night by a member penalised in the last \(rules.nightPenaltyDays) days")
-                }
+            // The member's row says when they were last penalised (lifted penalties left out): no query per post.
+            if rules.nightPenaltyDays > 0, let penalised = draft.author.penalisedAt,
+                date.timeIntervalSince(penalised) < TimeInterval(rules.nightPenaltyDays) * 86_400,
+                !workingHours.isWorking(at: date)
+            {
+                held.append("written at night by a member penalised in the last \(rules.nightPenaltyDays) days")
             }
         }
 

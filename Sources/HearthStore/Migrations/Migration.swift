@@ -27,5 +27,6 @@ extension Migration {
         .gateAndHeat,
         .topicTimers,
         .engineLearning,
+        .penalisedAt,
     ]
 }

@@ -12,7 +12,7 @@ public struct SQLMemberRepository: MemberRepository {
 
     static let columns = [
         "id", "email", "handle", "display_name", "bio", "avatar_path", "role", "language", "created_at",
-        "silenced_until", "suspended_until", "warned_until", "has_grants",
+        "silenced_until", "suspended_until", "warned_until", "penalised_at", "has_grants",
     ]
 
     public func create(_ member: NewMember) async throws -> Member {
@@ -180,6 +180,8 @@ public struct SQLMemberRepository: MemberRepository {
             suspendedUntil: try row.decode(column: prefix + "suspended_until", as: Int64?.self)
                 .map(Date.init(millisecondsSince1970:)),
             warnedUntil: try row.decode(column: prefix + "warned_until", as: Int64?.self)
+                .map(Date.init(millisecondsSince1970:)),
+            penalisedAt: try row.decode(column: prefix + "penalised_at", as: Int64?.self)
                 .map(Date.init(millisecondsSince1970:)),
             hasGrants: try row.decode(column: prefix + "has_grants", as: Int64.self) != 0)
     }

@@ -50,7 +50,8 @@ public struct SQLPenaltyRepository: PenaltyRepository {
         }
     }
 
-    /// Sets the member's dates from the penalties in force: the latest end of each kind.
+    /// Sets the member's dates from the penalties in force: the latest end of each kind, and when the latest one
+    /// not lifted was given.
     static func refresh(_ memberID: MemberID, at date: Date, _ sql: any SQLDatabase) async throws {
         func latest(_ kind: Penalty.Kind) async throws -> Int64? {
             try await sql.raw(
@@ -61,17 +62,18 @@ public struct SQLPenaltyRepository: PenaltyRepository {
                 """
             ).first()?.decode(column: "until", as: Int64?.self) ?? nil
         }
-        let warned =
-            try await sql.raw(
-                """
-                SELECT MAX(created_at) AS given FROM penalties WHERE member_id = \(bind: memberID.rawValue) \
-                AND kind = 'warn' AND lifted_at IS NULL
-                """
-            ).first()?.decode(column: "given", as: Int64?.self) ?? nil
-        let shownUntil = warned.map { $0 + Int64(Penalty.warningShown * 1_000) }
+        /// When the latest penalty not lifted (of `kind`, or of any) was given.
+        func given(_ kind: Penalty.Kind?) async throws -> Int64? {
+            var statement: SQLQueryString =
+                "SELECT MAX(created_at) AS given FROM penalties WHERE member_id = \(bind: memberID.rawValue) AND lifted_at IS NULL"
+            if let kind { statement = statement + " AND kind = \(bind: kind.rawValue)" }
+            return try await sql.raw(statement).first()?.decode(column: "given", as: Int64?.self) ?? nil
+        }
+        let shownUntil = try await given(.warn).map { $0 + Int64(Penalty.warningShown * 1_000) }
         try await sql.update("members").set("silenced_until", to: try await latest(.silence))
             .set("suspended_until", to: try await latest(.suspend))
             .set("warned_until", to: shownUntil.flatMap { $0 > date.millisecondsSince1970 ? $0 : nil })
+            .set("penalised_at", to: try await given(nil))
             .where("id", .equal, memberID.rawValue).run()
     }
 
