@@ -189,44 +189,49 @@ public struct WatchedWordList: Sendable {
             record(word, in: &result)
             if word.action == .replace { replacements += ranges.map { ($0, word.replacement ?? "") } }
         }
+        let expressions = expressions.filter { applies($0.word) }
+        if !expressions.isEmpty {
+            match(expressions, in: text, normal: words, budget: budget, into: &result, replacing: &replacements)
+        }
+        if !replacements.isEmpty { result.text = Self.replacing(replacements, in: text) }
+        return result
+    }
+
+    /// The text as written and its normal form ("V1agra" → "viagra") are matched in one pass, joined by a blank
+    /// line: a match in the normal form counts only when the written text has none, and one astride both counts
+    /// for neither.
+    private func match(
+        _ expressions: [Expression], in text: String, normal words: [NormalWord], budget: TimeInterval,
+        into result: inout WatchedMatch, replacing replacements: inout [(Range<Int>, String)]
+    ) {
+        let separator = "\n\n"
+        let written = text.utf8.count
+        let normalStart = written + separator.utf8.count
+        let both = text + separator + words.map(\.key).joined(separator: " ")
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(budget * 1_000_000_000)
-        var normalText: String?
-        for expression in expressions where applies(expression.word) {
+        for expression in expressions {
             let left = Double(Int64(deadline) - Int64(DispatchTime.now().uptimeNanoseconds)) / 1_000_000_000
-            guard left > 0 else {
+            guard left > 0,
+                case .found(let ranges) = Self.ranges(of: expression.regex, in: both, limit: min(Self.timeLimit, left))
+            else {
                 result.timedOut.append(expression.word)
                 continue
             }
-            let limit = min(Self.timeLimit, left)
-            switch Self.ranges(of: expression.regex, in: text, limit: limit) {
-            case .timedOut:
-                result.timedOut.append(expression.word)
-                continue
-            case .found(let ranges) where !ranges.isEmpty:
+            let inText = ranges.filter { $0.upperBound <= written }
+            if !inText.isEmpty {
                 record(expression.word, in: &result)
                 if expression.word.action == .replace {
-                    replacements += ranges.map { ($0, expression.word.replacement ?? "") }
+                    replacements += inText.map { ($0, expression.word.replacement ?? "") }
                 }
-                continue
-            case .found:
-                break
-            }
-            // Not in the text as written: perhaps in its normal form ("V1agra" → "viagra").
-            if normalText == nil { normalText = words.map(\.key).joined(separator: " ") }
-            switch Self.ranges(of: expression.regex, in: normalText ?? "", limit: limit) {
-            case .timedOut: result.timedOut.append(expression.word)
-            case .found(let ranges) where !ranges.isEmpty:
+            } else if ranges.contains(where: { $0.lowerBound >= normalStart }) {
                 // A replacement needs a place in the text as written; a match only in the normal form is flagged.
                 if expression.word.action == .replace {
                     result.flagged.append(expression.word)
                 } else {
                     record(expression.word, in: &result)
                 }
-            case .found: break
             }
         }
-        if !replacements.isEmpty { result.text = Self.replacing(replacements, in: text) }
-        return result
     }
 
     private func record(_ word: WatchedWord, in result: inout WatchedMatch) {
@@ -297,10 +302,14 @@ public struct WatchedWordList: Sendable {
         var found: [Range<Int>] = []
         var timedOut = false
         let utf16 = text.utf16
+        // Progress is reported at every position tried and every few thousand backtracking steps; the clock is
+        // read at one report in 32, which costs less than the matching itself.
+        var reports = 0
         regex.enumerateMatches(
             in: text, options: [.reportProgress], range: NSRange(location: 0, length: utf16.count)
         ) { match, _, stop in
-            if DispatchTime.now().uptimeNanoseconds - start > budget {
+            reports &+= 1
+            if reports & 31 == 0, DispatchTime.now().uptimeNanoseconds - start > budget {
                 timedOut = true
                 stop.pointee = true
                 return
