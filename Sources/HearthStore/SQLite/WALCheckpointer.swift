@@ -6,6 +6,11 @@ import Synchronization
 /// grown past a threshold. SQLite would otherwise do it inside the commit that crossed 1,000 pages, on the thread
 /// that committed, with an fsync: a request would wait for it. A passive checkpoint never blocks the writer or
 /// the readers; what it cannot copy yet (pages a reader still sees) the next one copies.
+///
+/// The threshold is 4,000 pages (16 MiB): replies rewrite the same hot pages (the topic, the ends of the indexes)
+/// commit after commit, and a checkpoint copies each page once however often the log holds it, so a longer log
+/// copies less per reply. Creating posts measured about 10 % faster than at 1,000 pages; at 10,000 it was slower
+/// again, readers then searching a longer log index.
 final class WALCheckpointer: Sendable {
     private let connection: DirectSQLiteConnection
     private let threshold: Int
@@ -13,7 +18,7 @@ final class WALCheckpointer: Sendable {
     private let queue = DispatchQueue(label: "hearth.sqlite.checkpoint")
     private let running = Atomic<Bool>(false)
 
-    init(connection: DirectSQLiteConnection, threshold: Int = 1_000, logger: Logger) {
+    init(connection: DirectSQLiteConnection, threshold: Int = 4_000, logger: Logger) {
         self.connection = connection
         self.threshold = threshold
         self.logger = logger
