@@ -27,6 +27,8 @@ public struct AppConfig: Sendable {
     public var metricsAllowed: [AddressRange]
     /// When the community manager works, in the community's time zone ("defer to tomorrow", the night).
     public var workingHours: WorkingHours
+    /// The working hours as written, which the console shows and edits.
+    public var workingHoursText = "mon-fri 09:00-18:00"
     /// Weighted flags at which a post is hidden pending review.
     public var flagHideThreshold: Double
     /// When a post waits for approval, and when the engine puts one in the queue.
@@ -35,6 +37,13 @@ public struct AppConfig: Sendable {
     public var heatThreshold: Double
     /// Whether `/modlog` shows everyone the moderation acts and their reasons.
     public var publicModerationLog: Bool
+
+    /// The settings the console can change, as the environment sets them before the community manager does.
+    public var communityDefaults: CommunitySettings {
+        CommunitySettings(
+            name: communityName, timeZone: workingHours.timeZone, workingHours: workingHoursText,
+            signupMode: signupMode, uploadLimits: uploadLimits)
+    }
 
     /// One configuration key: its dotted name (which swift-configuration maps to `HEARTH_…` in the
     /// environment), the default, and what it means. `AppConfig.keys` is the list the README documents.
@@ -214,6 +223,7 @@ public struct AppConfig: Sendable {
         let (hoursKey, hoursText) = raw("hearth.working.hours")
         if let hours = WorkingHours(hoursText ?? "mon-fri 09:00-18:00", timeZone: zone) {
             workingHours = hours
+            workingHoursText = (hoursText ?? "mon-fri 09:00-18:00").lowercased()
         } else {
             problem(
                 hoursKey, "expected days and hours such as \"mon-fri 09:00-18:00\", got \"\(hoursText ?? "")\".")

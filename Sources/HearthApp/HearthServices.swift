@@ -26,6 +26,10 @@ public struct HearthServices: Sendable {
     public let timers: TopicTimers
     public let texts: CommunityTexts
     public let watchedWords: WatchedWordService
+    /// The community's settings as they stand (the environment's, with the console's over them).
+    public let community: LiveSettings
+    public let settings: SettingsService
+    public let categories: CategoryAdmin
     public let jobQueue: any JobQueue
     public let jobs: JobRunner
     /// Reads the posts written before readings were stored, or imported; nil without the engine.
@@ -60,14 +64,16 @@ public struct HearthServices: Sendable {
             ?? LogMailTransport(logger: logger)
         let members = SQLMemberRepository(database: database)
         let sessionStore = SQLSessionRepository(database: database)
+        let community = LiveSettings(
+            defaults: config.communityDefaults, store: SQLSettingsRepository(database: database), logger: logger)
         let settings = AccountSettings(
-            signupMode: config.signupMode, publicURL: config.publicURL,
+            community: community, publicURL: config.publicURL,
             sessionLifetime: TimeInterval(config.sessionDays * 86_400))
         let accounts = AccountService(
             members: members, sessions: sessionStore, tokens: SQLOneTimeTokenRepository(database: database),
             hasher: hasher,
             mailer: TemplateAccountMailer(
-                renderer: renderer, from: config.mailFrom, communityName: config.communityName),
+                renderer: renderer, from: config.mailFrom, community: community),
             settings: settings, attempts: SQLAttemptRepository(database: database),
             penalties: SQLPenaltyRepository(database: database), now: now, logger: logger)
         let grantStore = SQLGrantRepository(database: database)
@@ -82,7 +88,7 @@ public struct HearthServices: Sendable {
         let wordStore = SQLWatchedWordRepository(database: database)
         let gate = ModerationGate(
             rules: config.holdRules, words: wordStore, normaliser: EngineNormaliser(), moderation: moderationStore,
-            workingHours: config.workingHours)
+            workingHours: { community.current.workingHours })
         let heat = HeatRules(threshold: config.heatThreshold)
         let forum = ForumService(
             forum: forumStore,
@@ -118,7 +124,7 @@ public struct HearthServices: Sendable {
                 repository: SQLSearchRepository(database: database), policy: AccessPolicy(), now: now),
             uploads: UploadService(
                 uploads: SQLUploadRepository(database: database),
-                blobs: FileBlobStore(dataDirectory: config.dataDirectory), limits: config.uploadLimits,
+                blobs: FileBlobStore(dataDirectory: config.dataDirectory), limits: { community.current.uploadLimits },
                 policy: AccessPolicy(), now: now),
             blog: BlogService(
                 articles: SQLArticleRepository(database: database), forum: forum, policy: AccessPolicy(), now: now),
@@ -127,7 +133,8 @@ public struct HearthServices: Sendable {
             viewers: viewers,
             moderation: ModerationService(
                 forum: forum, moderation: moderationStore, penalties: penaltyStore, members: members,
-                weights: FlagWeights(hideThreshold: config.flagHideThreshold), workingHours: config.workingHours,
+                weights: FlagWeights(hideThreshold: config.flagHideThreshold),
+                workingHours: { community.current.workingHours },
                 heat: (heat, forumStore), publicLog: config.publicModerationLog, policy: AccessPolicy(), now: now,
                 logger: logger),
             penalties: PenaltyService(
@@ -135,6 +142,11 @@ public struct HearthServices: Sendable {
             calm: CalmTools(forum: forum, moderation: moderationStore, texts: texts, policy: AccessPolicy(), now: now),
             timers: timers, texts: texts,
             watchedWords: WatchedWordService(words: wordStore, gate: gate, policy: AccessPolicy(), now: now),
+            community: community,
+            settings: SettingsService(
+                live: community, store: SQLSettingsRepository(database: database), forum: forum,
+                policy: AccessPolicy(), now: now),
+            categories: CategoryAdmin(forum: forum, store: forumStore, policy: AccessPolicy(), now: now),
             jobQueue: jobQueue,
             jobs: JobRunner(queue: jobQueue, handlers: handlers, now: now, logger: logger), backfill: backfill,
             learning: await loaded(learning, logger: logger), renderer: renderer,
@@ -180,6 +192,7 @@ public struct HearthServices: Sendable {
     public func migrate() async throws -> [Migrator.Applied] {
         let applied = try await Migrator(database: database, now: now).migrate()
         try await learning?.refresh()
+        await community.reload(at: now())
         return applied
     }
 
@@ -193,11 +206,12 @@ public struct HearthServices: Sendable {
         let services = WebServices(
             accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, search: search, uploads: uploads,
             blog: blog, profiles: profiles, viewers: viewers, moderation: moderation, penalties: penalties, calm: calm,
-            timers: timers, texts: texts, watchedWords: watchedWords,
+            timers: timers, texts: texts, watchedWords: watchedWords, settings: settings,
+            categories: categories,
             policy: AccessPolicy(),
             checkHealth: { try await database.ping() }, metricsText: metricsText, now: now)
         var settings = WebSettings(
-            communityName: config.communityName, secureCookies: config.secureCookies, signupMode: config.signupMode,
+            community: community, secureCookies: config.secureCookies,
             sessionLifetimeSeconds: config.sessionDays * 86_400)
         settings.publicURL = config.publicURL
         settings.trustedProxies = config.trustedProxies

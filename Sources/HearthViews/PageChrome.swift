@@ -11,6 +11,8 @@ public struct PageChrome: Sendable {
         /// Whether the header links to the review queue, and how many items wait there (nil for none).
         public let canReview: Bool
         public let reviewCount: Int?
+        /// Whether the header links to the console (`/admin`).
+        public let canAdminister: Bool
     }
 
     public let title: String
@@ -21,6 +23,8 @@ public struct PageChrome: Sendable {
     /// Where the language switch sends its form, and the language it offers.
     public let otherLang: String
     public let communityName: String
+    /// The community's logo (an uploaded image), shown before its name.
+    public let logoPath: String?
     public let viewer: ViewerChrome?
     public let csrf: String
     public let signupOpen: Bool
@@ -34,8 +38,10 @@ public struct PageChrome: Sendable {
     public init(
         title: String, communityName: String, viewer: Member?, csrf: String, signupOpen: Bool,
         errors: [String] = [], notice: String? = nil, language: Language = .english, strings: [String: String] = [:],
-        unreadNotifications: Int = 0, reviewCount: Int? = nil, publicLog: Bool = false
+        unreadNotifications: Int = 0, reviewCount: Int? = nil, publicLog: Bool = false, logoPath: String? = nil,
+        canAdminister: Bool = false
     ) {
+        self.logoPath = logoPath
         self.publicLog = publicLog
         self.title = title
         self.lang = language.rawValue
@@ -47,7 +53,8 @@ public struct PageChrome: Sendable {
                 displayName: $0.displayName, handle: $0.handle,
                 roleName: strings["role_\($0.role.rawValue)"] ?? Self.roleName($0.role),
                 unreadNotifications: unreadNotifications > 0 ? unreadNotifications : nil,
-                canReview: reviewCount != nil, reviewCount: reviewCount.flatMap { $0 > 0 ? $0 : nil })
+                canReview: reviewCount != nil, reviewCount: reviewCount.flatMap { $0 > 0 ? $0 : nil },
+                canAdminister: canAdminister)
         }
         self.csrf = csrf
         self.signupOpen = signupOpen

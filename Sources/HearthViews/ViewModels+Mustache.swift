@@ -9,6 +9,7 @@ extension PageChrome: MustacheParent {
         case "t": t
         case "otherLang": otherLang
         case "communityName": communityName
+        case "logoPath": logoPath
         case "viewer": viewer
         case "csrf": csrf
         case "signupOpen": signupOpen
@@ -30,6 +31,7 @@ extension PageChrome.ViewerChrome: MustacheParent {
         case "unreadNotifications": unreadNotifications
         case "canReview": canReview
         case "reviewCount": reviewCount
+        case "canAdminister": canAdminister
         default: nil
         }
     }

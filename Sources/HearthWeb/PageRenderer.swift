@@ -1,3 +1,4 @@
+import Foundation
 import HearthCore
 import HearthViews
 import Hummingbird
@@ -17,7 +18,9 @@ struct PageRenderer: Sendable {
             errors: errors.map { renderer.localization.message($0, context.language) }, notice: notice,
             language: context.language, strings: renderer.localization.table(context.language),
             unreadNotifications: unreadNotifications, reviewCount: reviewCount,
-            publicLog: settings.publicModerationLog)
+            publicLog: settings.publicModerationLog, logoPath: settings.community.current.logoPath,
+            canAdminister: context.identity != nil
+                && AccessPolicy().decide(context.identity, .administer, at: Date()).isAllowed)
     }
 
     /// The interface string for `key` in the request's language.

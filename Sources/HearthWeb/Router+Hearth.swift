@@ -12,6 +12,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     let pages = PageRenderer(renderer: renderer, settings: settings)
     router.addMiddleware {
         RequestIDMiddleware()
+        CommunitySettingsMiddleware(community: settings.community, now: services.now)
         ClientAddressMiddleware(trustedProxies: settings.trustedProxies)
         SecurityHeadersMiddleware()
         LogRequestsMiddleware(.info)
@@ -19,11 +20,11 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
         ErrorMiddleware(pages: pages)
         APIKeyAuthenticator(apiKeys: services.apiKeys)
         SessionAuthenticator(sessions: services.sessions, viewers: services.viewers)
-        LanguageMiddleware(defaultLanguage: settings.defaultLanguage)
+        LanguageMiddleware(community: settings.community)
         CSRFMiddleware(
             secureCookies: settings.secureCookies, errors: ErrorMiddleware(pages: pages),
             // The article form carries two images (cover and product), so twice the upload limit.
-            multipartLimit: services.uploads.maximumBytes * 2 + 200_000)
+            multipartLimit: { [uploads = services.uploads] in uploads.maximumBytes * 2 + 200_000 })
         // Again, inside: errors from handlers get a page in the visitor's language, with their name and the
         // CSRF token in its forms. The outer one catches what the authenticators and CSRF check throw.
         ErrorMiddleware(pages: pages)
@@ -41,6 +42,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     UploadController(uploads: services.uploads).addRoutes(to: router)
     MemberController(shared: forumPages, secureCookies: settings.secureCookies).addRoutes(to: router)
     ModerationController(shared: forumPages).addRoutes(to: router)
+    ConsoleController(shared: forumPages).addRoutes(to: router)
     OperationsController(services: services, metricsAllowed: settings.metricsAllowed).addRoutes(to: router)
     AssetController().addRoutes(to: router)
     let api = router.group("/api/v1").add(middleware: ReadOnlyKeyMiddleware())
@@ -63,5 +65,20 @@ struct RequestIDMiddleware: RouterMiddleware {
         var response = try await next(request, context)
         response.headers[Self.header] = context.id
         return response
+    }
+}
+
+/// Brings the community's settings up to date (at most a read every few seconds), so that a change the
+/// community manager saved, here or on another process, shows on the next pages.
+struct CommunitySettingsMiddleware: RouterMiddleware {
+    typealias Context = HearthRequestContext
+    let community: LiveSettings
+    let now: Now
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        await community.refresh(at: now())
+        return try await next(request, context)
     }
 }

@@ -2,15 +2,17 @@ import HearthCore
 
 /// The parts of the configuration the web layer needs.
 public struct WebSettings: Sendable {
-    public var communityName: String
+    /// The community's settings, which the community manager changes in the console: read at each use.
+    public let community: LiveSettings
+    public var communityName: String { community.current.name }
+    public var signupMode: SignupMode { community.current.signupMode }
+    /// The language for visitors whose browser asks for neither French nor English.
+    public var defaultLanguage: Language { community.current.language }
     /// Cookies are marked Secure when the public URL is https.
     public var secureCookies: Bool
-    public var signupMode: SignupMode
     public var sessionLifetimeSeconds: Int
     /// The address the community is reached at, without a trailing slash; feeds and e-mails use it.
     public var publicURL: String = "http://localhost:8080"
-    /// The language for visitors whose browser asks for neither French nor English.
-    public var defaultLanguage: Language = .english
     /// Reverse proxies whose `X-Forwarded-For` names the real client.
     public var trustedProxies: [AddressRange] = []
     /// Who may read `/metrics` (by default this machine only).
@@ -18,10 +20,9 @@ public struct WebSettings: Sendable {
     /// Whether every page's footer links the public moderation log.
     public var publicModerationLog = false
 
-    public init(communityName: String, secureCookies: Bool, signupMode: SignupMode, sessionLifetimeSeconds: Int) {
-        self.communityName = communityName
+    public init(community: LiveSettings, secureCookies: Bool, sessionLifetimeSeconds: Int) {
+        self.community = community
         self.secureCookies = secureCookies
-        self.signupMode = signupMode
         self.sessionLifetimeSeconds = sessionLifetimeSeconds
     }
 }
@@ -44,6 +45,8 @@ public struct WebServices: Sendable {
     public var timers: TopicTimers
     public var texts: CommunityTexts
     public var watchedWords: WatchedWordService
+    public var settings: SettingsService
+    public var categories: CategoryAdmin
     public var policy: AccessPolicy
     /// Checks the database for `/healthz`; throws when it does not answer.
     public var checkHealth: @Sendable () async throws -> Void
@@ -55,7 +58,9 @@ public struct WebServices: Sendable {
         accounts: AccountService, sessions: SessionService, apiKeys: APIKeyService, forum: ForumService,
         search: SearchService, uploads: UploadService, blog: BlogService, profiles: ProfileService,
         viewers: ViewerResolver, moderation: ModerationService, penalties: PenaltyService, calm: CalmTools,
-        timers: TopicTimers, texts: CommunityTexts, watchedWords: WatchedWordService, policy: AccessPolicy,
+        timers: TopicTimers, texts: CommunityTexts, watchedWords: WatchedWordService, settings: SettingsService,
+        categories: CategoryAdmin,
+        policy: AccessPolicy,
         checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
         now: @escaping Now
     ) {
@@ -74,6 +79,8 @@ public struct WebServices: Sendable {
         self.timers = timers
         self.texts = texts
         self.watchedWords = watchedWords
+        self.settings = settings
+        self.categories = categories
         self.policy = policy
         self.checkHealth = checkHealth
         self.metricsText = metricsText

@@ -61,7 +61,8 @@ struct ImageHeaderFuzzTests {
     static func service() -> UploadService {
         let memory = MemoryUploads()
         return UploadService(
-            uploads: memory, blobs: memory, limits: UploadLimits(maximumBytes: 5_000_000, maximumPixels: 40_000_000),
+            uploads: memory, blobs: memory,
+            limits: { UploadLimits(maximumBytes: 5_000_000, maximumPixels: 40_000_000) },
             policy: AccessPolicy(), now: { Date(timeIntervalSince1970: 1_790_000_000) })
     }
 

@@ -5,9 +5,10 @@ import HearthViews
 struct TemplateAccountMailer: AccountMailer {
     let renderer: Renderer
     let from: String
-    let communityName: String
+    let community: LiveSettings
 
     func passwordReset(to member: Member, link: String) throws -> MailMessage {
+        let communityName = community.current.name
         let text = try renderer.render(
             PasswordResetMail(name: member.displayName, communityName: communityName, link: link),
             template: PasswordResetMail.template)

@@ -28,11 +28,14 @@ public struct Category: Sendable, Equatable, Identifiable, Codable {
     public var position: Int
     public var startPolicy: StartPolicy
     public var kind: Kind
+    /// When the category was archived: out of the lists, no new topics, its topics closed but kept.
+    public var archivedAt: Date?
 
     public init(
         id: CategoryID, slug: String, name: String, description: String, position: Int, startPolicy: StartPolicy,
-        kind: Kind
+        kind: Kind, archivedAt: Date? = nil
     ) {
+        self.archivedAt = archivedAt
         self.id = id
         self.slug = slug
         self.name = name

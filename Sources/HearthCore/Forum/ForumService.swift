@@ -46,8 +46,9 @@ public struct ForumService: Sendable {
     // MARK: Categories
 
     /// The forum's categories, in order (the hidden one holding blog comments left out).
+    /// The forum's categories, in order, without the archived ones and the blog's comments.
     public func categories() async throws -> [Category] {
-        try await forum.categories().filter { $0.kind != .comments }
+        try await forum.categories().filter { $0.kind != .comments && $0.archivedAt == nil }
     }
 
     /// The hidden category that holds blog comments, created the first time it is needed.
@@ -86,18 +87,28 @@ public struct ForumService: Sendable {
         kind: Category.Kind = .forum
     ) async throws -> Category {
         try policy.authorize(viewer, .manageCategories, at: now())
-        let name = rawName.withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...80).contains(name.count) else {
-            throw HearthError.invalid("name", "Give the category a name of 1 to 80 characters.")
-        }
-        let text = description.withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.count <= 500 else {
-            throw HearthError.invalid("description", "A description can be at most 500 characters long.")
-        }
+        let name = try Self.categoryName(rawName)
+        let text = try Self.categoryDescription(description)
         return try await forum.createCategory(
             NewCategory(
                 slug: Slug.make(name, fallback: "category"), name: name, description: text,
                 startPolicy: kind == .announcements ? .staff : startPolicy, kind: kind))
+    }
+
+    static func categoryName(_ raw: String) throws -> String {
+        let name = raw.withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...80).contains(name.count) else {
+            throw HearthError.invalid("name", "Give the category a name of 1 to 80 characters.")
+        }
+        return name
+    }
+
+    static func categoryDescription(_ raw: String) throws -> String {
+        let text = raw.withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.count <= 500 else {
+            throw HearthError.invalid("description", "A description can be at most 500 characters long.")
+        }
+        return text
     }
 
     // MARK: Writing
@@ -112,6 +123,10 @@ public struct ForumService: Sendable {
         let category = try await category(id: categoryID)
         guard category.kind != .comments else {
             throw HearthError.forbidden("Comments start from their article, not as topics.")
+        }
+        guard category.archivedAt == nil else {
+            throw HearthError.forbidden(
+                "\(category.name) is archived: its topics stay readable, new ones go elsewhere.")
         }
         if category.startPolicy == .staff, !may(viewer, .startStaffTopic, in: categoryID) {
             throw HearthError.forbidden("Only staff can start topics in \(category.name).")

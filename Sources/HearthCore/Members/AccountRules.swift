@@ -71,9 +71,11 @@ public struct AccountForm: Sendable, Equatable {
     }
 }
 
-/// Settings the account flows need, taken from `AppConfig`.
+/// Settings the account flows need, taken from `AppConfig` and, for who may sign up, from the community's live
+/// settings.
 public struct AccountSettings: Sendable {
-    public var signupMode: SignupMode
+    public let community: LiveSettings
+    public var signupMode: SignupMode { community.current.signupMode }
     /// The community's public address, e.g. `https://forum.example.org`, used to build links in e-mails.
     public var publicURL: String
     public var sessionLifetime: TimeInterval
@@ -82,11 +84,11 @@ public struct AccountSettings: Sendable {
     public var inviteLifetime: TimeInterval
 
     public init(
-        signupMode: SignupMode, publicURL: String, sessionLifetime: TimeInterval = 30 * 86_400,
+        community: LiveSettings, publicURL: String, sessionLifetime: TimeInterval = 30 * 86_400,
         passwordResetLifetime: TimeInterval = 3_600, setupLinkLifetime: TimeInterval = 7 * 86_400,
         inviteLifetime: TimeInterval = 14 * 86_400
     ) {
-        self.signupMode = signupMode
+        self.community = community
         self.publicURL = publicURL
         self.sessionLifetime = sessionLifetime
         self.passwordResetLifetime = passwordResetLifetime

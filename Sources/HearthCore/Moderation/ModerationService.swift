@@ -14,7 +14,9 @@ public struct ModerationService: Sendable {
     let penalties: any PenaltyRepository
     let members: any MemberRepository
     let weights: FlagWeights
-    let workingHours: WorkingHours
+    let currentWorkingHours: @Sendable () -> WorkingHours
+    /// The working hours now (the community manager may change them at any time).
+    var workingHours: WorkingHours { currentWorkingHours() }
     /// Topics' heat, moved by flags too; nil keeps none.
     let heat: (rules: HeatRules, store: any HeatRepository)?
     /// Whether everyone may read the acts and their reasons (`/modlog`).
@@ -26,7 +28,8 @@ public struct ModerationService: Sendable {
     public init(
         forum: ForumService, moderation: any ModerationRepository, penalties: any PenaltyRepository,
         members: any MemberRepository, weights: FlagWeights = FlagWeights(),
-        workingHours: WorkingHours = WorkingHours(), heat: (rules: HeatRules, store: any HeatRepository)? = nil,
+        workingHours: @escaping @Sendable () -> WorkingHours = { WorkingHours() },
+        heat: (rules: HeatRules, store: any HeatRepository)? = nil,
         publicLog: Bool = false, policy: AccessPolicy, now: @escaping Now, logger: Logger
     ) {
         self.heat = heat
@@ -36,7 +39,7 @@ public struct ModerationService: Sendable {
         self.penalties = penalties
         self.members = members
         self.weights = weights
-        self.workingHours = workingHours
+        self.currentWorkingHours = workingHours
         self.policy = policy
         self.now = now
         self.logger = logger

@@ -69,6 +69,8 @@ public struct ModerationLogEntry: Sendable, Equatable, Identifiable {
         case grant
         case guidelines
         case watchedWord = "watched_word"
+        case community
+        case category
     }
 
     public let id: Int64

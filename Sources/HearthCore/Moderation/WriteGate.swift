@@ -88,12 +88,12 @@ public final class ModerationGate: WriteGate {
     let words: any WatchedWordRepository
     let normaliser: any WordNormaliser
     let moderation: any ModerationRepository
-    let workingHours: WorkingHours
+    let workingHours: @Sendable () -> WorkingHours
     private let cache = Mutex<(list: WatchedWordList, loadedAt: Date)?>(nil)
 
     public init(
         rules: HoldRules, words: any WatchedWordRepository, normaliser: any WordNormaliser,
-        moderation: any ModerationRepository, workingHours: WorkingHours
+        moderation: any ModerationRepository, workingHours: @escaping @Sendable () -> WorkingHours
     ) {
         self.rules = rules
         self.words = words
@@ -175,7 +175,7 @@ public final class ModerationGate: WriteGate {
             // The member's row says when they were last penalised (lifted penalties left out): no query per post.
             if rules.nightPenaltyDays > 0, let penalised = draft.author.penalisedAt,
                 date.timeIntervalSince(penalised) < TimeInterval(rules.nightPenaltyDays) * 86_400,
-                !workingHours.isWorking(at: date)
+                !workingHours().isWorking(at: date)
             {
                 held.append("written at night by a member penalised in the last \(rules.nightPenaltyDays) days")
             }

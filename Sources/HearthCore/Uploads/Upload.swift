@@ -54,8 +54,8 @@ public protocol BlobStore: Sendable {
     func read(name: String) async throws -> [UInt8]?
 }
 
-/// The limits on uploads, from configuration.
-public struct UploadLimits: Sendable {
+/// The limits on uploads, from the community's settings.
+public struct UploadLimits: Sendable, Equatable {
     public var maximumBytes: Int
     public var maximumPixels: Int
 
@@ -69,20 +69,24 @@ public struct UploadLimits: Sendable {
 public struct UploadService: Sendable {
     let uploads: any UploadRepository
     let blobs: any BlobStore
-    let limits: UploadLimits
+    let currentLimits: @Sendable () -> UploadLimits
     let policy: AccessPolicy
     let now: Now
 
     public init(
-        uploads: any UploadRepository, blobs: any BlobStore, limits: UploadLimits, policy: AccessPolicy,
+        uploads: any UploadRepository, blobs: any BlobStore, limits: @escaping @Sendable () -> UploadLimits,
+        policy: AccessPolicy,
         now: @escaping Now
     ) {
         self.uploads = uploads
         self.blobs = blobs
-        self.limits = limits
+        self.currentLimits = limits
         self.policy = policy
         self.now = now
     }
+
+    /// The limits now (the community manager may change them at any time).
+    var limits: UploadLimits { currentLimits() }
 
     public var maximumBytes: Int { limits.maximumBytes }
 

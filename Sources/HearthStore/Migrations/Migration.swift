@@ -28,5 +28,6 @@ extension Migration {
         .topicTimers,
         .engineLearning,
         .penalisedAt,
+        .communitySettings,
     ]
 }

@@ -15,7 +15,9 @@ public struct SQLForumRepository: ForumRepository {
 
     // MARK: Categories
 
-    static let categoryColumns = ["id", "slug", "name", "description", "position", "start_policy", "kind"]
+    static let categoryColumns = [
+        "id", "slug", "name", "description", "position", "start_policy", "kind", "archived_at",
+    ]
 
     public func createCategory(_ category: NewCategory) async throws -> Category {
         do {
@@ -74,7 +76,8 @@ public struct SQLForumRepository: ForumRepository {
             slug: try row.decode(column: "slug", as: String.self),
             name: try row.decode(column: "name", as: String.self),
             description: try row.decode(column: "description", as: String.self),
-            position: try row.decode(column: "position", as: Int.self), startPolicy: policy, kind: kind)
+            position: try row.decode(column: "position", as: Int.self), startPolicy: policy, kind: kind,
+            archivedAt: try row.decode(column: "archived_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)))
     }
 
     // MARK: Topics

@@ -207,12 +207,14 @@ struct AuthController: Sendable {
 
     // MARK: Shared
 
-    func startSession(for member: Member, request: Request, context: Context) async throws -> Response {
+    func startSession(for member: Member, request: Request, context: Context, then path: String = "/") async throws
+        -> Response
+    {
         if let old = request.cookieValue(CookieName.session) {
             try await services.sessions.end(secret: old)
         }
         let (secret, _) = try await services.sessions.start(for: member, userAgent: request.headers[.userAgent])
-        var response = SessionCookies.redirect(to: "/")
+        var response = SessionCookies.redirect(to: path)
         cookies.signIn(&response, secret: secret)
         return response
     }

@@ -3,7 +3,8 @@ import HearthViews
 import Hummingbird
 
 /// The first-run page behind the link `hearth serve` prints: the community manager chooses a name,
-/// an e-mail and a password, and is logged in.
+/// an e-mail and a password, and is logged in. The community gets its first category and a welcome topic, and
+/// the first steps (name, language, hours, sign-up) follow, skippable.
 struct SetupController: Sendable {
     typealias Context = HearthRequestContext
     let services: WebServices
@@ -31,7 +32,18 @@ struct SetupController: Sendable {
             let member = try await services.accounts.completeSetup(token: token, form: account)
             context.logger.notice(
                 "Community manager account created", metadata: ["member.id": .stringConvertible(member.id)])
-            return try await auth.startSession(for: member, request: request, context: context)
+            do {
+                // The fresh account's own viewer: the request has none yet.
+                try await services.settings.prepareCommunity(
+                    Viewer(member: member, credential: .session(SessionID(0))), language: context.language)
+            } catch {
+                // The account is made; the console's categories page does the rest by hand.
+                context.logger.warning(
+                    "The first category could not be created",
+                    metadata: ["reason": "\(String(reflecting: type(of: error)))"])
+            }
+            return try await auth.startSession(
+                for: member, request: request, context: context, then: "/admin/first-steps")
         } catch {
             guard let errors = PageRenderer.formErrors(error) else { throw error }
             return page(

@@ -13,7 +13,7 @@ struct CSRFMiddleware: RouterMiddleware {
     /// page's own forms (log out, language) still work.
     let errors: ErrorMiddleware
     /// How much of a multipart form (a post with an image) may be read to find its token.
-    var multipartLimit: Int = 6_000_000
+    var multipartLimit: @Sendable () -> Int = { 6_000_000 }
     static let headerName = HTTPField.Name("X-CSRF-Token")!
     static let fieldName = "csrf"
 
@@ -71,7 +71,7 @@ struct CSRFMiddleware: RouterMiddleware {
 
     private func sentToken(_ request: inout Request, context: Context) async throws -> String? {
         if let header = request.headers[Self.headerName] { return header }
-        if let form = try await request.multipartForm(limit: multipartLimit) { return form.fields[Self.fieldName] }
+        if let form = try await request.multipartForm(limit: multipartLimit()) { return form.fields[Self.fieldName] }
         guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else {
             return nil
         }

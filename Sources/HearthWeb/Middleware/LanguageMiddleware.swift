@@ -7,7 +7,7 @@ import Hummingbird
 struct LanguageMiddleware: RouterMiddleware {
     typealias Context = HearthRequestContext
     static let cookieName = "hearth_lang"
-    let defaultLanguage: Language
+    let community: LiveSettings
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -17,7 +17,7 @@ struct LanguageMiddleware: RouterMiddleware {
             context.identity?.member.language
             ?? request.cookieValue(Self.cookieName).flatMap(Language.init(rawValue:))
             ?? Localization.negotiate(acceptLanguage: request.headers[.acceptLanguage])
-            ?? defaultLanguage
+            ?? community.current.language
         var response = try await next(request, context)
         response.headers[.contentLanguage] = context.language.rawValue
         if response.headers[.vary] == nil { response.headers[.vary] = "Accept-Language, Cookie" }

@@ -1,0 +1,172 @@
+import Foundation
+import HearthApp
+import HearthCore
+import HearthTestSupport
+import Hummingbird
+import Testing
+
+/// The console from the browser: the first run's setup and first steps, the settings, the categories.
+@Suite("Console pages")
+struct ConsolePagesTests {
+    @Test(
+        "first run: the setup link makes the account, a General category and a welcome topic, then the first steps",
+        arguments: TestEngine.allCases)
+    func firstRun(engine: TestEngine) async throws {
+        let community = try await TestCommunity.make(engine: engine)
+        defer { community.close() }
+        let link = try #require(try await community.services.accounts.issueSetupLink())
+        let path = String(link[link.range(of: "/setup/")!.lowerBound...])
+        try await community.test { client in
+            var cm = WebClient(client)
+            cm.cookies["hearth_lang"] = "fr"  // a French-speaking manager's browser
+            try await cm.get(path)
+            let made = try await cm.post(
+                path, form: ["name": "Camille", "email": "cm@example.org", "password": "a long enough password"])
+            #expect(made.status == .seeOther && made.headers[.location] == "/admin/first-steps")
+            let steps = try await cm.get("/admin/first-steps")
+            #expect(steps.status == .ok && steps.body.contains(#"name="working_hours""#))
+            let wrong = try await cm.post(
+                "/admin/first-steps",
+                form: [
+                    "name": "Le Fournil", "language": "fr", "time_zone": "Mars/Olympus", "working_hours": "09:00-18:00",
+                    "signup": "open", "step": "save",
+                ])
+            #expect(wrong.status == .unprocessableContent)
+            #expect(wrong.body.contains(#"value="Le Fournil""#), "what was typed comes back")
+            #expect(wrong.body.contains("fuseau horaire") || wrong.body.contains("time zone"))
+            let saved = try await cm.post(
+                "/admin/first-steps",
+                form: [
+                    "name": "Le Fournil", "language": "fr", "time_zone": "Europe/Paris",
+                    "working_hours": "mon-fri 10:00-19:00", "signup": "invite_only", "step": "save",
+                ])
+            #expect(saved.status == .seeOther)
+            let home = try await cm.get("/")
+            #expect(home.body.contains("Le Fournil"), "the new name is on every page at once")
+            #expect(home.body.contains("Général"), "the first category, in the manager's language")
+            let settings = community.services.community.current
+            #expect(settings.signupMode == .inviteOnly && settings.firstStepsDone)
+            #expect(settings.workingHours.timeZone.identifier == "Europe/Paris")
+            #expect(settings.workingHours.startMinute == 600)
+            let topics = try await community.services.forum.topicList(nil).topics
+            #expect(topics.map(\.title) == ["Bienvenue !"])
+            #expect(try await cm.get("/new-topic").status == .ok, "starting a topic works at once")
+        }
+    }
+
+    @Test("settings: saved in the database, effective at once, every bad value reported; members may not")
+    func settings() async throws {
+        let (community, manager) = try await ForumPagesTests.community()
+        defer { community.close() }
+        try await community.member("ana@example.org")
+        try await community.test { client in
+            var cm = WebClient(client)
+            try await ForumPagesTests.logIn(&cm, "cm@example.org")
+            #expect(try await cm.get("/").body.contains(#"<a href="/admin">"#), "the header links the console")
+            let page = try await cm.get("/admin/settings")
+            #expect(page.status == .ok && page.body.contains(#"aria-current="page">Settings"#))
+            let boundary = "settings-boundary"
+            func submit(_ fields: [String: String], logo: [UInt8]? = nil) async throws -> WebClient.Page {
+                try await cm.send(
+                    "/admin/settings", method: .post,
+                    bytes: ByteBuffer(
+                        bytes: TestImages.multipart(
+                            boundary: boundary, fields: fields.merging(["csrf": cm.csrf]) { $1 },
+                            fileField: logo == nil ? nil : "logo", file: logo ?? [])),
+                    headers: [.contentType: "multipart/form-data; boundary=\(boundary)"])
+            }
+            var fields = [
+                "name": "", "description": "Bakers' corner", "language": "en", "time_zone": "UTC",
+                "working_hours": "every day", "signup": "open", "upload_max_mb": "5", "upload_max_mp": "40",
+                "logo_path": "",
+            ]
+            let refused = try await submit(fields)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.body.contains("Give the community a name"))
+            #expect(refused.body.contains("Write working hours as"), "every bad value at once")
+            #expect(refused.body.contains("Bakers&#39; corner") || refused.body.contains("Bakers' corner"))
+            #expect(try await community.services.settings.settings(manager).name == "Hearth", "nothing saved")
+
+            fields["name"] = "The Bakery"
+            fields["working_hours"] = "mon-sat 08:00-20:00"
+            fields["upload_max_mb"] = "2.5"
+            fields["confirm_email"] = "on"
+            let saved = try await submit(fields, logo: TestImages.png)
+            #expect(saved.status == .seeOther)
+            let after = try await cm.get("/admin/settings?saved=1")
+            #expect(after.body.contains("Settings saved."))
+            #expect(after.body.contains(#"<title>Settings · The Bakery</title>"#))
+            #expect(after.body.contains(#"value="2.5""#))
+            let current = community.services.community.current
+            #expect(current.uploadLimits.maximumBytes == 2_500_000 && current.confirmEmail)
+            #expect(current.logoPath?.hasPrefix("/uploads/") == true)
+            #expect(try await cm.get("/").body.contains(#"<img class="logo" src="\#(current.logoPath ?? "")""#))
+            let log = try await community.services.moderation.log(manager, action: "change_settings")
+            #expect(log.first?.reason.contains("name") == true, "the change is in the audit log")
+
+            var ana = WebClient(client)
+            try await ForumPagesTests.logIn(&ana, "ana@example.org")
+            #expect(!(try await ana.get("/").body.contains(#"<a href="/admin">"#)))
+            #expect(try await ana.get("/admin/settings").status == .forbidden)
+            #expect(try await ana.get("/admin/categories").status == .forbidden)
+        }
+    }
+
+    @Test(
+        "categories: create, edit, reorder, archive (its topics closed, still readable), delete moving the topics",
+        arguments: TestEngine.allCases)
+    func categories(engine: TestEngine) async throws {
+        let (community, manager) = try await ForumPagesTests.community(engine: engine)
+        defer { community.close() }
+        let general = try await community.services.forum.category(slug: "general")
+        let (topic, _) = try await community.services.forum.startTopic(
+            manager, in: general.id, title: "Opening hours", body: "When do you open?")
+        try await community.test { client in
+            var cm = WebClient(client)
+            try await ForumPagesTests.logIn(&cm, "cm@example.org")
+            #expect(try await cm.get("/admin/categories").body.contains(#"value="General""#))
+            let empty = try await cm.post("/admin/categories", form: ["name": " ", "start_policy": "everyone"])
+            #expect(empty.status == .unprocessableContent && empty.body.contains("Give the category a name"))
+            let made = try await cm.post(
+                "/admin/categories", form: ["name": "Recipes", "description": "Share them", "start_policy": "staff"])
+            #expect(made.status == .seeOther)
+            let recipes = try await community.services.forum.category(slug: "recipes")
+            #expect(recipes.startPolicy == .staff && recipes.description == "Share them")
+
+            let edited = try await cm.post(
+                "/admin/categories/\(recipes.id.rawValue)",
+                form: ["name": "Our recipes", "description": "", "start_policy": "everyone"])
+            #expect(edited.status == .seeOther)
+            #expect(try await community.services.forum.category(slug: "recipes").name == "Our recipes")
+
+            try await cm.get("/admin/categories")
+            #expect(
+                try await cm.post("/admin/categories/\(recipes.id.rawValue)/move", form: ["direction": "up"]).status
+                    == .seeOther)
+            let order = try await community.services.forum.categories().map(\.slug)
+            #expect(order.firstIndex(of: "recipes")! < order.firstIndex(of: "news")!, "moved up one place: \(order)")
+
+            try await cm.get("/admin/categories")
+            #expect(
+                try await cm.post("/admin/categories/\(general.id.rawValue)/archive", form: ["archived": "1"]).status
+                    == .seeOther)
+            #expect(!(try await community.services.forum.categories().contains { $0.id == general.id }))
+            #expect(
+                try await community.services.forum.topicPage(manager, topic: topic.id).topic.isClosed,
+                "its topics closed")
+            #expect(try await cm.get("/t/\(topic.id.rawValue)").status == .ok, "and still readable")
+            await #expect(throws: HearthError.self) {
+                try await community.services.forum.startTopic(manager, in: general.id, title: "More", body: "Text")
+            }
+            let page = try await cm.get("/admin/categories")
+            #expect(page.body.contains("Archived categories"))
+            let deleted = try await cm.post(
+                "/admin/categories/\(general.id.rawValue)/delete", form: ["move_to": String(recipes.id.rawValue)])
+            #expect(deleted.status == .seeOther)
+            #expect(
+                try await community.services.forum.topicPage(manager, topic: topic.id).topic.categoryID == recipes.id)
+            let log = try await community.services.moderation.log(manager, action: "delete_category")
+            #expect(log.count == 1)
+        }
+    }
+}
