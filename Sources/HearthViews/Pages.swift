@@ -70,8 +70,16 @@ public struct MessagePage: Sendable {
     public let message: String
     public let linkURL: String?
     public let linkLabel: String?
+    /// A one-button form under the message (ask for a new link, say).
+    public let formAction: String?
+    public let formLabel: String?
 
-    public init(page: PageChrome, heading: String, message: String, linkURL: String? = nil, linkLabel: String? = nil) {
+    public init(
+        page: PageChrome, heading: String, message: String, linkURL: String? = nil, linkLabel: String? = nil,
+        formAction: String? = nil, formLabel: String? = nil
+    ) {
+        self.formAction = formAction
+        self.formLabel = formLabel
         self.page = page
         self.heading = heading
         self.message = message

@@ -43,6 +43,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     MemberController(shared: forumPages, secureCookies: settings.secureCookies).addRoutes(to: router)
     ModerationController(shared: forumPages).addRoutes(to: router)
     ConsoleController(shared: forumPages).addRoutes(to: router)
+    EmailConfirmationController(shared: forumPages).addRoutes(to: router)
     OperationsController(services: services, metricsAllowed: settings.metricsAllowed).addRoutes(to: router)
     AssetController().addRoutes(to: router)
     let api = router.group("/api/v1").add(middleware: ReadOnlyKeyMiddleware())

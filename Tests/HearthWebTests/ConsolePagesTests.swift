@@ -170,3 +170,45 @@ struct ConsolePagesTests {
         }
     }
 }
+
+extension ConsolePagesTests {
+    @Test(
+        "e-mail confirmation on: a new member reads but cannot post until the e-mailed link is opened; once only",
+        arguments: TestEngine.allCases)
+    func emailConfirmation(engine: TestEngine) async throws {
+        let (community, manager) = try await ForumPagesTests.community(engine: engine)
+        defer { community.close() }
+        try await community.services.settings.change(manager, [.confirmEmail: "on"])
+        try await community.test { client in
+            var eve = WebClient(client)
+            try await eve.get("/signup")
+            let joined = try await eve.post(
+                "/signup", form: ["name": "Eve", "email": "eve@example.org", "password": "a long enough password"])
+            #expect(joined.status == .seeOther)
+            let home = try await eve.get("/")
+            #expect(home.body.contains("Confirm your e-mail address to post"))
+            try await eve.get("/new-topic?category=general")
+            let refused = try await eve.post(
+                "/new-topic", form: ["category": "1", "title": "Hello there", "body": "My first post"])
+            #expect(refused.status == .forbidden)
+            #expect(try await eve.get("/confirm-email").body.contains("We sent a link to eve@example.org"))
+        }
+        try await community.services.jobs.drain()
+        let mail = try #require(community.mail.messages.last)
+        #expect(mail.subject == "Confirm your e-mail address on Hearth" && mail.to == ["eve@example.org"])
+        let link = try #require(
+            mail.textBody.split(separator: "\n").first { $0.hasPrefix("http://hearth.test/confirm-email/") })
+        let path = String(link.dropFirst("http://hearth.test".count))
+        try await community.test { client in
+            var eve = WebClient(client)
+            try await eve.get("/login")
+            try await eve.post("/login", form: ["email": "eve@example.org", "password": "a long enough password"])
+            #expect(try await eve.get(path).body.contains("Your e-mail address is confirmed"))
+            #expect(try await eve.get(path).status == .notFound, "the link works once")
+            try await eve.get("/new-topic?category=general")
+            let posted = try await eve.post(
+                "/new-topic", form: ["category": "1", "title": "Hello there", "body": "My first post"])
+            #expect(posted.status == .seeOther)
+        }
+    }
+}

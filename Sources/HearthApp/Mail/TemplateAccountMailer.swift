@@ -15,4 +15,14 @@ struct TemplateAccountMailer: AccountMailer {
         return MailMessage(
             from: from, to: [member.email], subject: "Reset your password on \(communityName)", textBody: text)
     }
+
+    func emailConfirmation(to member: Member, link: String) throws -> MailMessage {
+        let communityName = community.current.name
+        let text = try renderer.render(
+            PasswordResetMail(name: member.displayName, communityName: communityName, link: link),
+            template: "mail-confirm-email")
+        return MailMessage(
+            from: from, to: [member.email], subject: "Confirm your e-mail address on \(communityName)",
+            textBody: text)
+    }
 }

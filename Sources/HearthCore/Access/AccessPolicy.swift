@@ -98,6 +98,11 @@ public struct AccessPolicy: Sendable {
         if action == .post || action == .flag, let until = member.silencedUntil, until > date {
             return .denied("You cannot post until \(Self.moment(until)): a moderator has silenced your account.")
         }
+        if action == .post || action == .flag, member.awaitsEmailConfirmation {
+            return .denied(
+                "Confirm your e-mail address first: open the link in the e-mail we sent you, or ask for a new one at /confirm-email."
+            )
+        }
         if Self.roleAllows(member, action, on: resource) {
             return .allowed
         }

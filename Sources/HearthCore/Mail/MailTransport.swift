@@ -46,4 +46,5 @@ public struct LogMailTransport: MailTransport {
 /// is the job runner's: the message is queued with the change that sends it.
 public protocol AccountMailer: Sendable {
     func passwordReset(to member: Member, link: String) throws -> MailMessage
+    func emailConfirmation(to member: Member, link: String) throws -> MailMessage
 }

@@ -127,7 +127,48 @@ public struct AccountService: Sendable {
         case .open:
             break
         }
-        return try await create(form, role: .member)
+        guard settings.community.current.confirmEmail else { return try await create(form, role: .member) }
+        let member = try await create(form, role: .member, emailConfirmed: false)
+        try await sendConfirmation(to: member)
+        return member
+    }
+
+    /// Sends a new member the link that confirms their address (the e-mail goes out through the outbox, after the
+    /// token is stored); an earlier link stops working.
+    func sendConfirmation(to member: Member) async throws {
+        let current = now()
+        try await tokens.invalidateAll(purpose: .confirmEmail, memberID: member.id, now: current)
+        let secret = SecretToken.generate()
+        let mail = try mailer.emailConfirmation(to: member, link: link("/confirm-email/\(secret)"))
+        try await tokens.create(
+            purpose: .confirmEmail, tokenDigest: SecretToken.digest(secret), memberID: member.id, email: member.email,
+            createdAt: current, expiresAt: current.addingTimeInterval(settings.inviteLifetime),
+            outbox: [
+                try NewJob(
+                    kind: .mail, mail, runAt: current,
+                    origin: logger[metadataKey: "hb.request.id"].map { "request \($0)" })
+            ])
+    }
+
+    /// A new link for a member still waiting to confirm their address; nothing for anyone else.
+    public func resendConfirmation(_ viewer: Viewer?) async throws {
+        guard let member = viewer?.member, member.awaitsEmailConfirmation else { return }
+        try await sendConfirmation(to: member)
+    }
+
+    /// Confirms the address a link was sent to; the link works once.
+    public func confirmEmail(token secret: String) async throws -> Member {
+        guard
+            let token = try await tokens.consume(
+                purpose: .confirmEmail, tokenDigest: SecretToken.digest(secret), now: now()),
+            let memberID = token.memberID, let member = try await members.find(id: memberID)
+        else {
+            throw HearthError.notFound(
+                "This confirmation link has already been used or has expired. Log in and ask for a new one at /confirm-email."
+            )
+        }
+        try await members.confirmEmail(of: member.id, at: now())
+        return member
     }
 
     /// An invitation link for sign-up, valid once.
@@ -289,11 +330,12 @@ public struct AccountService: Sendable {
 
     // MARK: Helpers
 
-    private func create(_ form: AccountForm, role: Role) async throws -> Member {
+    private func create(_ form: AccountForm, role: Role, emailConfirmed: Bool = true) async throws -> Member {
         let hash = await hasher.hash(form.password)
         return try await members.create(
             NewMember(
-                email: form.email, displayName: form.displayName, role: role, passwordHash: hash, createdAt: now()))
+                email: form.email, displayName: form.displayName, role: role, passwordHash: hash, createdAt: now(),
+                emailConfirmed: emailConfirmed))
     }
 
     private func setPassword(_ password: String, of member: Member, keeping session: SessionID?) async throws {

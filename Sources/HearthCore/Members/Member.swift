@@ -48,14 +48,19 @@ public struct Member: Sendable, Equatable, Codable, Identifiable {
     public var warnedUntil: Date?
     /// When the member was last given a penalty that still stands (not lifted), whatever its kind.
     public var penalisedAt: Date?
+    /// Signed up while the community asked new members to confirm their e-mail address, and not confirmed yet:
+    /// they may read and log in, not post.
+    public var awaitsEmailConfirmation: Bool
     /// Whether delegated powers are stored for the member, so that only they cost a look-up per request.
     public var hasGrants: Bool
 
     public init(
         id: MemberID, email: String, handle: String, displayName: String, bio: String = "", avatarPath: String? = nil,
         role: Role, language: Language?, createdAt: Date, silencedUntil: Date? = nil, suspendedUntil: Date? = nil,
-        warnedUntil: Date? = nil, penalisedAt: Date? = nil, hasGrants: Bool = false
+        warnedUntil: Date? = nil, penalisedAt: Date? = nil, awaitsEmailConfirmation: Bool = false,
+        hasGrants: Bool = false
     ) {
+        self.awaitsEmailConfirmation = awaitsEmailConfirmation
         self.warnedUntil = warnedUntil
         self.penalisedAt = penalisedAt
         self.id = id
@@ -80,8 +85,14 @@ public struct NewMember: Sendable, Equatable {
     public var role: Role
     public var passwordHash: String
     public var createdAt: Date
+    /// False for a member who must confirm their address before posting.
+    public var emailConfirmed: Bool
 
-    public init(email: String, displayName: String, role: Role, passwordHash: String, createdAt: Date) {
+    public init(
+        email: String, displayName: String, role: Role, passwordHash: String, createdAt: Date,
+        emailConfirmed: Bool = true
+    ) {
+        self.emailConfirmed = emailConfirmed
         self.email = email
         self.displayName = displayName
         self.role = role

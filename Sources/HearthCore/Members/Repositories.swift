@@ -9,6 +9,8 @@ public protocol MemberRepository: Sendable {
     func passwordHash(of id: MemberID) async throws -> String?
     func setPasswordHash(_ hash: String, of id: MemberID) async throws
     func count(role: Role) async throws -> Int
+    /// Marks the member's e-mail address confirmed.
+    func confirmEmail(of id: MemberID, at date: Date) async throws
     /// The oldest member with that role (the community manager who set the community up, say).
     func firstMember(withRole role: Role) async throws -> Member?
     func find(handle: String) async throws -> Member?

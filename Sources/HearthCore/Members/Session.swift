@@ -26,6 +26,8 @@ public enum TokenPurpose: String, Sendable, Codable, CaseIterable {
     case setup
     case passwordReset = "password_reset"
     case invite
+    /// The link a new member opens to confirm their e-mail address.
+    case confirmEmail = "confirm_email"
     /// A browser that logged in to an account: it is counted apart from everyone else when log-ins are limited.
     case trustedDevice = "trusted_device"
 }

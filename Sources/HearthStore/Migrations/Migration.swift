@@ -29,5 +29,6 @@ extension Migration {
         .engineLearning,
         .penalisedAt,
         .communitySettings,
+        .emailConfirmation,
     ]
 }

@@ -24,11 +24,14 @@ public struct SQLImportRepository: ImportRepository {
             let email =
                 "\(Slug.make(source, fallback: "import"))-\(Slug.make(member.externalID, fallback: "x"))@import.invalid"
             let id = try await sql.insert(into: "members")
-                .columns("email", "handle", "display_name", "bio", "role", "password_hash", "created_at")
+                .columns(
+                    "email", "handle", "display_name", "bio", "role", "password_hash", "created_at",
+                    "email_confirmed_at"
+                )
                 .values(
                     SQLBind(email), SQLBind(handle), SQLBind(String(member.displayName.prefix(60))),
                     SQLBind(member.bio), SQLBind(Role.member.rawValue), SQLBind("!imported"),
-                    SQLBind(member.createdAt.millisecondsSince1970)
+                    SQLBind(member.createdAt.millisecondsSince1970), SQLBind(member.createdAt.millisecondsSince1970)
                 )
                 .returning("id").first(decodingColumn: "id", as: Int64.self)
             guard let id else { throw HearthError.unavailable("An imported member could not be saved.") }

@@ -12,7 +12,7 @@ public struct SQLMemberRepository: MemberRepository {
 
     static let columns = [
         "id", "email", "handle", "display_name", "bio", "avatar_path", "role", "language", "created_at",
-        "silenced_until", "suspended_until", "warned_until", "penalised_at", "has_grants",
+        "silenced_until", "suspended_until", "warned_until", "penalised_at", "email_confirmed_at", "has_grants",
     ]
 
     public func create(_ member: NewMember) async throws -> Member {
@@ -20,11 +20,14 @@ public struct SQLMemberRepository: MemberRepository {
             let (id, handle) = try await database.write { sql in
                 let handle = try await Self.freeHandle(for: member.displayName, sql)
                 let id = try await sql.insert(into: "members")
-                    .columns("email", "handle", "display_name", "role", "password_hash", "created_at")
+                    .columns(
+                        "email", "handle", "display_name", "role", "password_hash", "created_at", "email_confirmed_at"
+                    )
                     .values(
                         SQLBind(member.email), SQLBind(handle), SQLBind(member.displayName),
                         SQLBind(member.role.rawValue), SQLBind(member.passwordHash),
-                        SQLBind(member.createdAt.millisecondsSince1970)
+                        SQLBind(member.createdAt.millisecondsSince1970),
+                        SQLBind(member.emailConfirmed ? member.createdAt.millisecondsSince1970 : nil)
                     )
                     .returning("id")
                     .first(decodingColumn: "id", as: Int64.self)
@@ -33,7 +36,8 @@ public struct SQLMemberRepository: MemberRepository {
             guard let id else { throw HearthError.unavailable("The new account could not be saved.") }
             return Member(
                 id: MemberID(id), email: member.email, handle: handle, displayName: member.displayName,
-                role: member.role, language: nil, createdAt: member.createdAt)
+                role: member.role, language: nil, createdAt: member.createdAt,
+                awaitsEmailConfirmation: !member.emailConfirmed)
         } catch  where HearthDatabase.isUniqueViolation(error) {
             throw HearthError.validation([
                 FieldError(field: "email", message: "An account with this e-mail address already exists.")
@@ -127,6 +131,17 @@ public struct SQLMemberRepository: MemberRepository {
     }
 
     /// A handle made from the name that nobody has yet: the name's own, or it followed by the first free number.
+    public func confirmEmail(of id: MemberID, at date: Date) async throws {
+        try await database.write { sql in
+            try await sql.raw(
+                """
+                UPDATE members SET email_confirmed_at = \(bind: date.millisecondsSince1970) \
+                WHERE id = \(bind: id.rawValue) AND email_confirmed_at IS NULL
+                """
+            ).run()
+        }
+    }
+
     static func freeHandle(for displayName: String, _ sql: any SQLDatabase) async throws -> String {
         let base = Handle.base(for: displayName)
         let similar = try await sql.select().column("handle").from("members")
@@ -183,6 +198,7 @@ public struct SQLMemberRepository: MemberRepository {
                 .map(Date.init(millisecondsSince1970:)),
             penalisedAt: try row.decode(column: prefix + "penalised_at", as: Int64?.self)
                 .map(Date.init(millisecondsSince1970:)),
+            awaitsEmailConfirmation: try row.decode(column: prefix + "email_confirmed_at", as: Int64?.self) == nil,
             hasGrants: try row.decode(column: prefix + "has_grants", as: Int64.self) != 0)
     }
 

@@ -23,7 +23,9 @@ struct ForumPages: Sendable {
             services.policy.decide(context.identity, .handleFlags, at: now).isAllowed
             ? try await services.moderation.pendingCount(context.identity) : nil
         var notice = notice
-        if let member = context.identity?.member {
+        if let member = context.identity?.member, member.awaitsEmailConfirmation, notice == nil {
+            notice = pages.text("confirm_notice", context)
+        } else if let member = context.identity?.member {
             // A silence says until when; a warning, for a week, says why and where the rules are.
             let active = try await services.penalties.active(of: member)
             if let silence = active.first(where: { $0.kind == .silence }), let until = silence.endsAt {
