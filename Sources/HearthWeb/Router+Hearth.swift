@@ -49,6 +49,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     let api = router.group("/api/v1").add(middleware: ReadOnlyKeyMiddleware())
     APIController(services: services).addRoutes(to: api)
     ModerationAPI(services: services).addRoutes(to: api)
+    ConsoleAPI(services: services).addRoutes(to: api)
     // Last, so that it knows every route: it then runs only for the requests that no route matched.
     router.add(middleware: UndeclaredMethodMiddleware(routes: router.routes))
     return router

@@ -28,6 +28,8 @@ struct APIKeyScopeTests {
         "PUT /guidelines": #"{"language": "en", "body": "Be kind"}"#,
         "POST /watched-words": #"{"pattern": "scoped", "action": "flag"}"#,
         "POST /members/{id}/flags": #"{"reason": "spam"}"#,
+        "PATCH /settings": #"{"name": "Scoped"}"#,
+        "PATCH /categories/{id}": #"{"name": "Scoped"}"#,
     ]
 
     @Test(

@@ -50,8 +50,10 @@ enum APIModel {
         let position: Int
         let startPolicy: String
         let kind: String
+        let archived: Bool
 
         init(_ category: HearthCore.Category) {
+            archived = category.archivedAt != nil
             id = category.id.rawValue
             slug = category.slug
             name = category.name
