@@ -46,6 +46,17 @@ struct SafeMarkdownTests {
         #expect(html("hard  \nbreak") == "<p>hard<br>\nbreak</p>\n")
     }
 
+    @Test("a line of three or more -, * or _ is a horizontal rule, even under text or among list items")
+    func horizontalRules() {
+        #expect(html("above\n\n---\n\nbelow") == "<p>above</p>\n<hr>\n<p>below</p>\n")
+        #expect(html("***") == "<hr>\n")
+        #expect(html(" _ _ _ ") == "<hr>\n")
+        #expect(html("text\n---\nmore") == "<p>text</p>\n<hr>\n<p>more</p>\n")
+        #expect(html("- one\n* * *\n- two") == "<ul><li>one</li></ul>\n<hr>\n<ul><li>two</li></ul>\n")
+        #expect(html("--") == "<p>--</p>\n")
+        #expect(html("    ---") == "<pre><code>---</code></pre>\n")
+    }
+
     @Test("links are http, https or mailto and marked nofollow ugc; bare URLs become links")
     func links() {
         #expect(
