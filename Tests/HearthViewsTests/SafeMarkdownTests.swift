@@ -96,6 +96,25 @@ struct SafeMarkdownTests {
         #expect(markdown.excerpt(text, maximumLength: 15) == "I really like…")
     }
 
+    @Test("an underscore inside a word stays in the excerpt a quote shows; emphasis underscores go")
+    func excerptKeepsIntrawordUnderscores() {
+        #expect(
+            markdown.excerpt("thanks @camille_cm for snake_case", maximumLength: 200)
+                == "thanks @camille_cm for snake_case")
+        #expect(
+            markdown.excerpt("_lean_ and __bold__ and _@camille_cm_", maximumLength: 200)
+                == "lean and bold and @camille_cm")
+    }
+
+    @Test("excerpts keep list items apart and leave out horizontal rules")
+    func excerptListItems() {
+        #expect(
+            markdown.excerpt("What we need:\n\n- flour\n- sugar\n* eggs", maximumLength: 200)
+                == "What we need: flour · sugar · eggs")
+        #expect(markdown.excerpt("Steps\n1. mix\n2. bake", maximumLength: 200) == "Steps · 1. mix · 2. bake")
+        #expect(markdown.excerpt("above\n\n---\n\nbelow", maximumLength: 200) == "above below")
+    }
+
     @Test("none of the XSS corpus produces a live tag, handler or script address")
     func xssCorpus() throws {
         let url = try #require(Bundle.module.url(forResource: "Fixtures/xss-payloads", withExtension: "txt"))
