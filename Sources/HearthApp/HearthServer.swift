@@ -4,6 +4,7 @@ import HearthWeb
 import Hummingbird
 import Logging
 import Metrics
+import NIOCore
 import Prometheus
 import ServiceLifecycle
 
@@ -29,9 +30,13 @@ public enum HearthServer {
         #endif
     }
 
+    /// Serves until stopped. A data folder that cannot be written, a taken port or an unknown host stop it before
+    /// anything else, with a `StartupFailure` that says which and what to do.
     public static func run(
-        config: AppConfig, logger: Logger, demo: Bool = false, announce: @Sendable (String) -> Void
+        config: AppConfig, logger: Logger, demo: Bool = false, announce: @escaping @Sendable (String) -> Void
     ) async throws {
+        try StartupChecks.prepareDataFolder(config.dataDirectory)
+        try await StartupChecks.checkAddress(host: config.host, port: config.port)
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         keepFreedMemoryInPlace()
         let services = try await HearthServices.open(config: config, logger: logger)
@@ -52,7 +57,10 @@ public enum HearthServer {
             let sweeper = ExpiredSessionSweeper(
                 sessions: services.sessions, accounts: services.accounts, logger: logger)
             let indexer = SearchIndexer(search: services.search, logger: logger)
-            let app = makeApplication(services: services, logger: logger)
+            let serving =
+                "Hearth is serving \(config.communityName) at \(config.publicURL) (\(services.database.location))."
+            // Said once the server listens, never before a bind that fails.
+            let app = makeApplication(services: services, logger: logger) { _ in announce(serving) }
             if config.smtp == nil {
                 announce("No SMTP server configured (HEARTH_SMTP_URL): e-mails are written to the log instead.")
             }
@@ -70,8 +78,6 @@ public enum HearthServer {
 
                     """)
             }
-            announce(
-                "Hearth is serving \(config.communityName) at \(config.publicURL) (\(services.database.location)).")
             var running: [ServiceGroupConfiguration.ServiceConfiguration] = [
                 .init(service: app), .init(service: sweeper), .init(service: indexer),
                 .init(service: JobService(runner: services.jobs, logger: logger)),
@@ -82,7 +88,11 @@ public enum HearthServer {
             let group = ServiceGroup(
                 configuration: .init(
                     services: running, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
+            do {
+                try await group.run()
+            } catch {
+                throw StartupChecks.explain(error, host: config.host, port: config.port) ?? error
+            }
         } catch {
             await services.shutdown()
             throw error
@@ -92,7 +102,10 @@ public enum HearthServer {
     }
 
     /// The Hummingbird application, also used by tests.
-    public static func makeApplication(services: HearthServices, logger: Logger) -> some ApplicationProtocol {
+    public static func makeApplication(
+        services: HearthServices, logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         let (web, settings) = services.web(metricsText: { registry.emitToString() })
         let router = buildRouter(services: web, renderer: services.renderer, settings: settings)
         return Application(
@@ -100,6 +113,7 @@ public enum HearthServer {
             server: .http1OnEventLoops(),
             configuration: .init(
                 address: .hostname(services.config.host, port: services.config.port), serverName: "Hearth"),
+            onServerRunning: onServerRunning,
             logger: logger)
     }
 }

@@ -162,6 +162,9 @@ public struct PostItem: Sendable, Hashable {
     public var canHide: Bool = false
     public var canUnhide: Bool = false
     public var canApprove: Bool = false
+    /// The earlier versions of an edited post, for those who may open them (its author and staff); others read
+    /// "edited" without a link that would only say "Not allowed".
+    public var historyURL: String?
     /// For staff: what the engine read ("fr · question · toxicity 0.12"), and why.
     public var readingBadge: String?
     public var readingExplanation: String?
@@ -252,6 +255,9 @@ public struct TopicPageView: Sendable, ShowsPosts {
             item.canHide = live && powers.hide && post.moderation == .visible
             item.canUnhide = live && powers.hide && post.moderation == .hidden
             item.canApprove = live && powers.approve && post.moderation == .pending
+            if post.editCount > 0, topicPage.mayReadRevisions(of: post) {
+                item.historyURL = "/p/\(post.id.rawValue)/history"
+            }
             if let reading = topicPage.readings[post.id] {
                 item.readingBadge = Self.badge(reading, localization: localization, language: language)
                 item.readingExplanation = reading.explanation.isEmpty ? nil : reading.explanation

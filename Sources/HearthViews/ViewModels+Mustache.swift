@@ -91,6 +91,7 @@ extension PostItem: MustacheParent {
         case "created": created
         case "createdISO": createdISO
         case "edited": edited
+        case "historyURL": historyURL
         case "deleted": deleted
         case "html": html
         case "quote": quote

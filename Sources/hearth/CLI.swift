@@ -30,6 +30,8 @@ enum CLI {
             fail(error.userMessage)
         } catch let error as CLIFailure {
             fail(error.description)
+        } catch let error as StartupFailure {
+            fail(error.description)
         } catch {
             Logger(label: "hearth").debug("Unexpected error", metadata: ["error": "\(String(reflecting: error))"])
             fail(

@@ -69,4 +69,38 @@ struct ForumStoreTests {
         #expect(anonymous.counts == [.like: 2, .thanks: 1])
         #expect(anonymous.mine.isEmpty)
     }
+
+    @Test(
+        "topic lists name the author and time of the newest post everyone sees, whatever happened to later ones",
+        arguments: TestEngine.allCases)
+    func lastPosterFollowsVisiblePosts(engine: TestEngine) async throws {
+        let (database, forum, ana, bo, topic, opening) = try await community(engine)
+        defer { Task { await database.close() } }
+        let moderation = SQLModerationRepository(database: database)
+        var later = post(bo, "second")
+        later.createdAt = start.addingTimeInterval(60)
+        let reply = try await forum.addPost(to: topic.id, later, heat: nil)
+        func last() async throws -> (String, Date) {
+            let listed = try #require(try await forum.topics(TopicQuery()).first { $0.id == topic.id })
+            return (listed.lastPoster.displayName, listed.lastPostedAt)
+        }
+        #expect(try await last() == ("Bo", reply.createdAt))
+
+        try await forum.setDeleted(reply.id, at: start.addingTimeInterval(120), by: bo.id)
+        #expect(try await last() == ("Ana", opening.createdAt), "a deleted reply does not name its author")
+        try await forum.setDeleted(reply.id, at: nil, by: bo.id)
+        #expect(try await last() == ("Bo", reply.createdAt), "restoring it names them again")
+
+        let log = NewLogEntry(actorID: ana.id, action: "hide", target: .post, targetID: reply.id.rawValue)
+        try await moderation.setState(reply.id, to: .hidden, log: log, label: nil, at: start)
+        #expect(try await last() == ("Ana", opening.createdAt), "nor does a hidden one")
+        try await moderation.setState(reply.id, to: .visible, log: log, label: nil, at: start)
+        #expect(try await last() == ("Bo", reply.createdAt))
+
+        try await moderation.hold(
+            reply.id,
+            item: NewReviewItem(kind: .heldPost, postID: reply.id, memberID: nil, reasons: ["test"], score: 1),
+            at: start)
+        #expect(try await last() == ("Ana", opening.createdAt), "nor a held one")
+    }
 }

@@ -17,14 +17,16 @@ public final class HearthProcess: Sendable {
         return [beside, built].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    public init(arguments: [String], environment: [String: String], logPath: String) throws {
+    /// `launcher` runs the binary through another command (`setpriv …` to drop root's privileges).
+    public init(arguments: [String], environment: [String: String], logPath: String, launcher: [String] = []) throws {
         guard let binary = Self.binary else { throw HarnessError("the hearth binary is not built") }
         self.logPath = logPath
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = FileHandle(forWritingAtPath: logPath)
         process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        let command = launcher + [binary] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = log ?? FileHandle.nullDevice
         process.standardError = log ?? FileHandle.nullDevice
@@ -39,6 +41,13 @@ public final class HearthProcess: Sendable {
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning, Date() < deadline { usleep(50_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Waits up to `seconds` for the process to end by itself; its exit status, or nil when it is still running.
+    public func waitForExit(seconds: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { usleep(50_000) }
+        return process.isRunning ? nil : process.terminationStatus
     }
 
     public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }

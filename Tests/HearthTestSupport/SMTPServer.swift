@@ -14,18 +14,30 @@ public final class SMTPTestServer: Sendable {
     private let mailFolder: String
     private let process: GuardedProcess
 
-    /// Starts a server, or skips the current test (fails with `HEARTH_TEST_REQUIRE_SMTP=1`) when Python's
-    /// aiosmtpd or openssl is missing.
-    public static func start(mode: Mode) throws -> SMTPTestServer {
+    /// What the server needs, said in the skip a test reports when it is missing.
+    public static let requirement = "python3 with aiosmtpd and openssl (pip install aiosmtpd)"
+
+    /// python3 (with aiosmtpd) and openssl, when both are here; looked up once per test run.
+    private static let tools: (python: String, openssl: String)? = {
         guard let python = TestEnvironment.executable("python3"),
             let openssl = TestEnvironment.executable("openssl"),
             (try? TestEnvironment.run([python, "-c", "import aiosmtpd"])) != nil
-        else {
-            let reason = "python3 with aiosmtpd and openssl are needed (pip install aiosmtpd)"
-            if TestEnvironment.requireSMTP { throw HarnessError("HEARTH_TEST_REQUIRE_SMTP is set but \(reason)") }
-            try Test.cancel("Skipped the SMTP test: \(reason).")
+        else { return nil }
+        return (python, openssl)
+    }()
+
+    /// For a test's `.enabled(if: SMTPTestServer.canRun, …)` trait, so that a machine without the server reports
+    /// the test as skipped, with the reason, before it starts (cancelling each case of a parameterized test from
+    /// inside left the test itself counted as passed). With `HEARTH_TEST_REQUIRE_SMTP=1` the test runs and fails.
+    public static var canRun: Bool { tools != nil || TestEnvironment.requireSMTP }
+
+    /// Starts a server; throws when it cannot (a test guarded by `canRun` only gets here without the tools when
+    /// `HEARTH_TEST_REQUIRE_SMTP=1` asks for a failure).
+    public static func start(mode: Mode) throws -> SMTPTestServer {
+        guard let tools else {
+            throw HarnessError("the SMTP test server cannot start: it needs \(requirement)")
         }
-        return try SMTPTestServer(python: python, openssl: openssl, mode: mode)
+        return try SMTPTestServer(python: tools.python, openssl: tools.openssl, mode: mode)
     }
 
     private init(python: String, openssl: String, mode: Mode) throws {

@@ -5,8 +5,9 @@ struct HTMLAudit {
     static let allowedAttributes: [String: Set<String>] = [
         "p": [], "br": [], "em": [], "strong": [], "code": ["class"], "pre": [], "blockquote": [], "ul": [],
         "ol": ["start"], "li": [], "a": ["href", "rel", "class"], "img": ["src", "alt", "loading"],
+        "hr": [],
     ]
-    static let voidTags: Set<String> = ["br", "img"]
+    static let voidTags: Set<String> = ["br", "img", "hr"]
 
     /// The problems found; empty when the HTML is safe and balanced.
     static func problems(in html: String) -> [String] {

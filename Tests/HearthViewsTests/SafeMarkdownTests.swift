@@ -46,6 +46,17 @@ struct SafeMarkdownTests {
         #expect(html("hard  \nbreak") == "<p>hard<br>\nbreak</p>\n")
     }
 
+    @Test("a line of three or more -, * or _ is a horizontal rule, even under text or among list items")
+    func horizontalRules() {
+        #expect(html("above\n\n---\n\nbelow") == "<p>above</p>\n<hr>\n<p>below</p>\n")
+        #expect(html("***") == "<hr>\n")
+        #expect(html(" _ _ _ ") == "<hr>\n")
+        #expect(html("text\n---\nmore") == "<p>text</p>\n<hr>\n<p>more</p>\n")
+        #expect(html("- one\n* * *\n- two") == "<ul><li>one</li></ul>\n<hr>\n<ul><li>two</li></ul>\n")
+        #expect(html("--") == "<p>--</p>\n")
+        #expect(html("    ---") == "<pre><code>---</code></pre>\n")
+    }
+
     @Test("links are http, https or mailto and marked nofollow ugc; bare URLs become links")
     func links() {
         #expect(
@@ -83,6 +94,25 @@ struct SafeMarkdownTests {
         let text = "> earlier words\n\nI **really** like [this page](https://example.org) a lot\n```\ncode\n```"
         #expect(markdown.excerpt(text, maximumLength: 200) == "I really like this page a lot")
         #expect(markdown.excerpt(text, maximumLength: 15) == "I really like…")
+    }
+
+    @Test("an underscore inside a word stays in the excerpt a quote shows; emphasis underscores go")
+    func excerptKeepsIntrawordUnderscores() {
+        #expect(
+            markdown.excerpt("thanks @camille_cm for snake_case", maximumLength: 200)
+                == "thanks @camille_cm for snake_case")
+        #expect(
+            markdown.excerpt("_lean_ and __bold__ and _@camille_cm_", maximumLength: 200)
+                == "lean and bold and @camille_cm")
+    }
+
+    @Test("excerpts keep list items apart and leave out horizontal rules")
+    func excerptListItems() {
+        #expect(
+            markdown.excerpt("What we need:\n\n- flour\n- sugar\n* eggs", maximumLength: 200)
+                == "What we need: flour · sugar · eggs")
+        #expect(markdown.excerpt("Steps\n1. mix\n2. bake", maximumLength: 200) == "Steps · 1. mix · 2. bake")
+        #expect(markdown.excerpt("above\n\n---\n\nbelow", maximumLength: 200) == "above below")
     }
 
     @Test("none of the XSS corpus produces a live tag, handler or script address")

@@ -109,6 +109,12 @@ struct ForumPagesTests {
             #expect(page.body.contains("<p>the text</p>"))
             #expect(page.body.contains(#"<a href="/p/\#(first.id)/history">edited</a>"#))
             #expect(try await browser.get("/p/\(first.id)/history").body.contains("teh text"))
+            // Only those who may open the history are offered the link: a visitor reads "edited" as plain text.
+            var visitor = WebClient(client)
+            let visited = try await visitor.get("/t/\(topic.id)")
+            #expect(visited.body.contains(" · edited"))
+            #expect(!visited.body.contains("/p/\(first.id)/history"))
+            #expect(try await visitor.get("/p/\(first.id)/history").status != .ok)
 
             #expect(try await browser.get("/p/\(reply.id)/edit").status == .forbidden)
             #expect(try await browser.post("/p/\(reply.id)/react", form: ["kind": "thanks"]).status == .seeOther)

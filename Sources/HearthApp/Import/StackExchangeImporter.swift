@@ -84,7 +84,8 @@ struct StackExchangeImporter {
                 }
                 entries.append((post.createdAt, imported))
                 for comment in commentsByPost[post.id] ?? [] {
-                    let body = comment.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    let body = StackExchangeMarkdown.convert(comment.text, site: site)
+                        .trimmingCharacters(in: .whitespacesAndNewlines)
                     guard !body.isEmpty else { continue }
                     entries.append(
                         (
@@ -133,12 +134,16 @@ struct StackExchangeImporter {
         // PostHistory 2 is the initial body, 5 an edited body, 8 a rollback: Markdown as its author typed it.
         let versions = history.filter { [2, 5, 8].contains($0.typeID) && !$0.text.isEmpty }
             .sorted { $0.createdAt < $1.createdAt }
-        var body = versions.last?.text ?? HTMLToMarkdown.convert(post.body)
+        // Stack Exchange's reference links and tags become plain Markdown once, here: what is stored is what
+        // members read and edit, and the demo community, imported the same way, reads well too.
+        var body = StackExchangeMarkdown.convert(
+            versions.last?.text ?? HTMLToMarkdown.convert(post.body), site: site)
         var revisions: [ImportedRevision] = []
         for (earlier, later) in zip(versions, versions.dropFirst()) where earlier.text != later.text {
             revisions.append(
                 ImportedRevision(
-                    body: earlier.text, editorID: try await member(later.userID), replacedAt: later.createdAt))
+                    body: StackExchangeMarkdown.convert(earlier.text, site: site),
+                    editorID: try await member(later.userID), replacedAt: later.createdAt))
         }
         let kind = post.typeID == 1 ? "q" : "a"
         body += "\n\n*Imported from [\(site)/\(kind)/\(post.id)](https://\(site)/\(kind)/\(post.id)) (CC BY-SA).*"

@@ -97,7 +97,10 @@ extension ForumService {
 
     public func revisions(_ viewer: Viewer?, post postID: PostID) async throws -> [PostRevision] {
         let (post, topic) = try await visiblePost(postID, for: viewer)
-        guard post.author.id == viewer?.member.id || may(viewer, .seeRemoved, in: topic.categoryID) else {
+        guard
+            PostVisibility.mayReadRevisions(
+                of: post, memberID: viewer?.member.id, seesRemoved: may(viewer, .seeRemoved, in: topic.categoryID))
+        else {
             throw HearthError.forbidden("Only the author and staff can see earlier versions of a post.")
         }
         return try await forum.revisions(of: postID)

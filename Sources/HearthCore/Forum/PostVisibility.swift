@@ -51,4 +51,10 @@ public enum PostVisibility: Sendable, Equatable {
     }
 
     public var isShown: Bool { self == .shown }
+
+    /// Who may read a post's earlier versions: its author, and whoever may see removed posts in its category
+    /// (an edit may have taken out what moderation had to see). `seesRemoved` comes from `AccessPolicy`.
+    public static func mayReadRevisions(of post: Post, memberID: MemberID?, seesRemoved: Bool) -> Bool {
+        seesRemoved || (memberID != nil && memberID == post.author.id)
+    }
 }

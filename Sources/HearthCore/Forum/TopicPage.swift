@@ -34,6 +34,12 @@ public struct TopicPage: Sendable {
         self.canReply = canReply
     }
 
+    /// Whether the viewer may open the post's earlier versions: the rule `ForumService.revisions` enforces, so that
+    /// the page offers the "edited" link only to whoever it leads somewhere.
+    public func mayReadRevisions(of post: Post) -> Bool {
+        PostVisibility.mayReadRevisions(of: post, memberID: viewerID, seesRemoved: powers.seeRemoved)
+    }
+
     /// What the viewer sees of one of the page's posts (the page holds no post they may not know of).
     public func visibility(of post: Post) -> PostVisibility {
         PostVisibility.of(

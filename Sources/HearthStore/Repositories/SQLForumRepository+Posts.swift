@@ -131,5 +131,22 @@ extension SQLForumRepository {
             topic = topic.set("deleted_at", to: date?.millisecondsSince1970)
         }
         try await topic.where("id", .equal, topicID).run()
+        try await refreshLastPost(of: TopicID(topicID), sql)
+    }
+
+    /// Points the topic's last activity (what lists show: who wrote last, and when) at its newest post everyone
+    /// sees, after a post was deleted, restored, hidden, held or let through. Lists read these two columns and
+    /// stay one indexed query; this walks the topic's posts backwards on (topic_id, number) and stops at the
+    /// first live one. A topic with no live post keeps what it had.
+    static func refreshLastPost(of topicID: TopicID, _ sql: any SQLDatabase) async throws {
+        let live: SQLQueryString = """
+            FROM posts WHERE topic_id = \(bind: topicID.rawValue) AND deleted_at IS NULL AND moderation = 'visible' \
+            ORDER BY number DESC LIMIT 1
+            """
+        try await sql.raw(
+            "UPDATE topics SET last_posted_at = COALESCE((SELECT created_at " + live + "), last_posted_at), "
+                + "last_poster_id = COALESCE((SELECT author_id " + live + "), last_poster_id) "
+                + "WHERE id = \(bind: topicID.rawValue)"
+        ).run()
     }
 }

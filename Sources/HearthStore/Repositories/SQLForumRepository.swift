@@ -19,9 +19,26 @@ public struct SQLForumRepository: ForumRepository {
         "id", "slug", "name", "description", "position", "start_policy", "kind", "archived_at",
     ]
 
+    /// Names are compared whole, ignoring only case: "Général" and "General" are two categories, and the second
+    /// gets its own address ("general-2") since both fold to the same one.
     public func createCategory(_ category: NewCategory) async throws -> Category {
         do {
             return try await database.write { sql in
+                let existing = try await sql.select().columns("slug", "name").from("categories").all()
+                let name = category.name.lowercased()
+                var slugs: Set<String> = []
+                for row in existing {
+                    guard try row.decode(column: "name", as: String.self).lowercased() != name else {
+                        throw HearthError.conflict("A category with this name already exists.")
+                    }
+                    slugs.insert(try row.decode(column: "slug", as: String.self))
+                }
+                var slug = category.slug
+                var suffix = 2
+                while slugs.contains(slug) {
+                    slug = "\(category.slug)-\(suffix)"
+                    suffix += 1
+                }
                 let last: Int? =
                     try await sql.select().column(SQLFunction("MAX", args: SQLColumn("position")), as: "p")
                     .from("categories").first(decodingColumn: "p", as: Int?.self) ?? nil
@@ -29,17 +46,17 @@ public struct SQLForumRepository: ForumRepository {
                 let id = try await sql.insert(into: "categories")
                     .columns("slug", "name", "description", "position", "start_policy", "kind")
                     .values(
-                        SQLBind(category.slug), SQLBind(category.name), SQLBind(category.description),
+                        SQLBind(slug), SQLBind(category.name), SQLBind(category.description),
                         SQLBind(position), SQLBind(category.startPolicy.rawValue), SQLBind(category.kind.rawValue)
                     )
                     .returning("id").first(decodingColumn: "id", as: Int64.self)
                 guard let id else { throw HearthError.unavailable("The category could not be saved.") }
                 return Category(
-                    id: CategoryID(id), slug: category.slug, name: category.name, description: category.description,
+                    id: CategoryID(id), slug: slug, name: category.name, description: category.description,
                     position: position, startPolicy: category.startPolicy, kind: category.kind)
             }
         } catch  where HearthDatabase.isUniqueViolation(error) {
-            // The name is fine; another category already has the address it makes.
+            // Another category took the same address between our read and our insert (PostgreSQL).
             throw HearthError.conflict("A category with this name already exists.")
         }
     }

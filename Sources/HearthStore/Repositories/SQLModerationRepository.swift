@@ -363,6 +363,7 @@ public struct SQLModerationRepository: ModerationRepository {
             try await sql.update("posts").set("moderation", to: PostModeration.pending.rawValue)
                 .where("id", .equal, postID.rawValue).where("moderation", .equal, PostModeration.visible.rawValue)
                 .run()
+            try await Self.refreshLastPost(of: postID, sql)
             var item = item
             item.postID = postID
             try await Self.open(item, held: true, at: date, sql)
@@ -370,6 +371,13 @@ public struct SQLModerationRepository: ModerationRepository {
     }
 
     // MARK: Posts' state
+
+    /// Moves the last activity of the post's topic to its newest live post.
+    static func refreshLastPost(of postID: PostID, _ sql: any SQLDatabase) async throws {
+        let topicID = try await sql.select().column("topic_id").from("posts").where("id", .equal, postID.rawValue)
+            .first(decodingColumn: "topic_id", as: Int64.self)
+        if let topicID { try await SQLForumRepository.refreshLastPost(of: TopicID(topicID), sql) }
+    }
 
     public func setState(
         _ postID: PostID, to state: PostModeration, log: NewLogEntry, label: EngineLabel?, at date: Date
@@ -386,6 +394,7 @@ public struct SQLModerationRepository: ModerationRepository {
     static func setState(_ postID: PostID, to state: PostModeration, _ sql: any SQLDatabase) async throws {
         try await sql.update("posts").set("moderation", to: state.rawValue).where("id", .equal, postID.rawValue)
             .run()
+        try await refreshLastPost(of: postID, sql)
         // A held topic is listed again only when its opening post goes out: hiding a held spam opening keeps the
         // topic out of everyone's lists.
         if state == .visible {

@@ -1,6 +1,9 @@
 /// Plain text from Markdown, for quotes, notifications, feeds and search snippets: markup dropped, code
 /// blocks and quoted text left out, whitespace collapsed, cut at a word with "…".
 enum MarkdownExcerpt {
+    /// What keeps one list item from running into the next once the lines are joined.
+    static let itemSeparator = "·"
+
     static func make(_ markdown: String, maximumLength: Int) -> String {
         var words: [Substring] = []
         var inFence = false
@@ -11,7 +14,13 @@ enum MarkdownExcerpt {
                 continue
             }
             if inFence || trimmed.hasPrefix(">") || line.hasPrefix("    ") { continue }
-            words += line.split(whereSeparator: \.isWhitespace)
+            if BlockStart.isThematicBreak(String(line)) { continue }
+            let lineWords = line.split(whereSeparator: \.isWhitespace)
+            // A list item starts a new piece of text: "flour sugar eggs" would read as one phrase.
+            if ListMarker(String(line)) != nil, let last = words.last?.last, !".:;!?…·".contains(last) {
+                words.append(Substring(itemSeparator))
+            }
+            words += lineWords
         }
         var text = ""
         for word in words {
@@ -25,7 +34,9 @@ enum MarkdownExcerpt {
         return text
     }
 
-    /// A word without emphasis markers, list bullets or link syntax (the label is kept).
+    /// A word without emphasis markers, list bullets or link syntax (the label is kept). An underscore inside a
+    /// word is part of it ("@camille_cm", "snake_case"), as SafeMarkdown reads it: only one at a word's edge is
+    /// emphasis.
     private static func strip(_ word: Substring) -> String {
         if word == "-" || word == "*" || word == "+" { return "" }
         var out = ""
@@ -39,11 +50,27 @@ enum MarkdownExcerpt {
                     continue
                 }
             }
-            if !"*_`[#".contains(character), !(character == "!" && word[word.index(after: index)...].hasPrefix("[")) {
+            if character == "_", isIntraword(word, at: index) {
+                out.append(character)
+            } else if !"*_`[#".contains(character),
+                !(character == "!" && word[word.index(after: index)...].hasPrefix("["))
+            {
                 if character != "]" { out.append(character) }
             }
             index = word.index(after: index)
         }
         return out
+    }
+
+    /// Whether the run of underscores holding `index` has a letter or digit on both sides.
+    private static func isIntraword(_ word: Substring, at index: Substring.Index) -> Bool {
+        var start = index
+        while start > word.startIndex, word[word.index(before: start)] == "_" { start = word.index(before: start) }
+        var end = index
+        while end < word.endIndex, word[end] == "_" { end = word.index(after: end) }
+        guard start > word.startIndex, end < word.endIndex else { return false }
+        let before = word[word.index(before: start)]
+        let after = word[end]
+        return (before.isLetter || before.isNumber) && (after.isLetter || after.isNumber)
     }
 }

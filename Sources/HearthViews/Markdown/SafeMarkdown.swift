@@ -3,7 +3,7 @@ import HearthCore
 
 /// Markdown for everything members write, made safe by construction: the text is escaped as it is read,
 /// and only a short list of constructs can produce tags — paragraphs and line breaks, emphasis and strong,
-/// inline code and code blocks, block quotes, lists, links (http, https and mailto only, marked
+/// inline code and code blocks, block quotes, lists, horizontal rules, links (http, https and mailto only, marked
 /// `rel="nofollow ugc noopener"`), images (our uploads or https), and mentions of real members. Every tag
 /// it opens it closes, so the output is balanced whatever the input. No raw HTML passes through: a member
 /// typing `<b>` sees `<b>`.
@@ -109,6 +109,9 @@ public struct SafeMarkdown: PostCooker {
                 index += 1
             } else if let fence = Fence(line) {
                 index = renderFence(fence, lines, from: index + 1, into: &out)
+            } else if BlockStart.isThematicBreak(line) {
+                out += "<hr>\n"
+                index += 1
             } else if depth < Self.maximumDepth, BlockStart.quoteContent(line) != nil {
                 var inner: [String] = []
                 while index < lines.endIndex {
@@ -276,13 +279,31 @@ enum BlockStart {
         return String(rest.hasPrefix(" ") ? rest.dropFirst() : rest)
     }
 
+    /// A horizontal rule: three or more `-`, `*` or `_` alone on a line, spaces allowed between them. It wins
+    /// over a list item ("* * *") and, since there are no headings here, also ends the paragraph above it ("---"
+    /// under text, a heading underline in CommonMark, is shown as a rule rather than swallowed).
+    static func isThematicBreak(_ line: String) -> Bool {
+        guard indentation(of: line) < 4 else { return false }
+        var marker: Character?
+        var count = 0
+        for character in line where character != " " && character != "\t" {
+            guard character == "-" || character == "*" || character == "_" else { return false }
+            if marker == nil { marker = character }
+            guard character == marker else { return false }
+            count += 1
+        }
+        return count >= 3
+    }
+
     static func startsBlock(_ line: String) -> Bool {
-        Fence(line) != nil || quoteContent(line) != nil || ListMarker(line) != nil
+        isThematicBreak(line) || Fence(line) != nil || quoteContent(line) != nil || ListMarker(line) != nil
     }
 
     /// Whether the line ends the paragraph before it: a blank line, or a block that may interrupt one.
     static func endsParagraph(_ line: String) -> Bool {
-        if line.allSatisfy(\.isWhitespace) || Fence(line) != nil || quoteContent(line) != nil { return true }
+        if line.allSatisfy(\.isWhitespace) || Fence(line) != nil || quoteContent(line) != nil || isThematicBreak(line) {
+            return true
+        }
         if let marker = ListMarker(line) { return !marker.ordered || marker.number == 1 }
         return false
     }
@@ -335,7 +356,7 @@ struct ListMarker {
 
     init?(_ line: String) {
         indent = BlockStart.indentation(of: line)
-        guard indent < 4 else { return nil }
+        guard indent < 4, !BlockStart.isThematicBreak(line) else { return nil }
         let trimmed = Substring(line.trimmingLeadingSpaces())
         var rest: Substring
         if let first = trimmed.first, "-*+".contains(first) {
