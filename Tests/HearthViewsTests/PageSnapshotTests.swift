@@ -198,3 +198,44 @@ struct PageSnapshotTests {
         try check(try renderer.render(mail, template: PasswordResetMail.template), "mail-password-reset")
     }
 }
+
+extension PageSnapshotTests {
+    @Test("the console: settings, first steps and categories, in English and French", arguments: Language.allCases)
+    func consolePages(language: Language) async throws {
+        let renderer = try await Renderer.load()
+        let localization = renderer.localization
+        // The time zones offered come from the system's database, which differs between machines.
+        func withoutZones(_ html: String) -> String {
+            html.replacing(#/<datalist id="zones">.*?</datalist>/#, with: #"<datalist id="zones">…</datalist>"#)
+        }
+        let settings = CommunitySettings(
+            name: "Café Hearth", description: "Bakers & friends", logoPath: "/uploads/0a1b2c.png", language: .french,
+            timeZone: TimeZone(identifier: "Europe/Paris")!, workingHours: "mon-fri 10:00-19:00",
+            signupMode: .inviteOnly, confirmEmail: true)
+        let settingsPage = SettingsPage(
+            page: chrome(renderer, language, title: "Settings"), draft: SettingsDraft(settings),
+            localization: localization, language: language)
+        try check(
+            withoutZones(main(try renderer.render(settingsPage, template: SettingsPage.template))),
+            "admin-settings-\(language.rawValue)")
+        let steps = FirstStepsPage(
+            page: chrome(renderer, language, title: "First steps"), draft: SettingsDraft(settings),
+            localization: localization, language: language)
+        try check(
+            withoutZones(main(try renderer.render(steps, template: FirstStepsPage.template))),
+            "admin-first-steps-\(language.rawValue)")
+        var archived = HearthCore.Category(
+            id: CategoryID(3), slug: "old", name: "Old <news>", description: "", position: 3, startPolicy: .staff,
+            kind: .forum)
+        archived.archivedAt = Self.date
+        let recipes = HearthCore.Category(
+            id: CategoryID(2), slug: "recipes", name: "Recipes", description: "Share them", position: 2,
+            startPolicy: .staff, kind: .forum)
+        let categories = CategoriesPage(
+            page: chrome(renderer, language, title: "Categories"), categories: [general, recipes, archived],
+            draftName: "Événements", localization: localization, language: language)
+        try check(
+            main(try renderer.render(categories, template: CategoriesPage.template)),
+            "admin-categories-\(language.rawValue)")
+    }
+}
