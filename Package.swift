@@ -144,7 +144,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HearthViewsTests",
-            dependencies: ["HearthViews"],
+            dependencies: ["HearthViews", "HearthTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -20,19 +20,9 @@ struct DemoPostSnapshotTests {
     static let answers = [("75", "F'x"), ("697", "Tensibai"), ("667", "user3177")]
 
     func check(_ html: String, _ name: String) throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
-        let file = folder.appendingPathComponent("\(name).html")
-        if ProcessInfo.processInfo.environment["HEARTH_RECORD_SNAPSHOTS"] == "1" {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try html.write(to: file, atomically: true, encoding: .utf8)
-            return
-        }
-        let expected = try String(contentsOf: file, encoding: .utf8)
-        if html != expected {
-            let actual = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).html")
-            try html.write(to: actual, atomically: true, encoding: .utf8)
-            Issue.record("\(name) differs from its snapshot; the post as rendered now is at \(actual.path)")
-        }
+        try Snapshot.check(
+            html, name,
+            in: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots"))
     }
 
     @Test("imported demo answers render with their links resolved, tags linked and rules kept")

@@ -1,5 +1,6 @@
 import Foundation
 import HearthCore
+import HearthTestSupport
 import Testing
 
 @testable import HearthViews
@@ -57,19 +58,9 @@ struct PageSnapshotTests {
     func check(_ html: String, _ name: String) throws {
         // The stylesheet's address changes with every edit of the CSS; the snapshot keeps a fixed one.
         let html = html.replacingOccurrences(of: Asset.stylesheet.path, with: "/assets/hearth.css")
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
-        let file = folder.appendingPathComponent("\(name).html")
-        if ProcessInfo.processInfo.environment["HEARTH_RECORD_SNAPSHOTS"] == "1" {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try html.write(to: file, atomically: true, encoding: .utf8)
-            return
-        }
-        let expected = try String(contentsOf: file, encoding: .utf8)
-        if html != expected {
-            let actual = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).html")
-            try html.write(to: actual, atomically: true, encoding: .utf8)
-            Issue.record("\(name) differs from its snapshot; the page as rendered now is at \(actual.path)")
-        }
+        try Snapshot.check(
+            html, name,
+            in: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots"))
     }
 
     @Test("home, topic, search and notifications, in English and French", arguments: Language.allCases)

@@ -45,7 +45,7 @@ enum StackExchangeMarkdown {
         var inList = false
         for line in lines {
             let trimmed = line.drop { $0 == " " }
-            let indent = indentation(line)
+            let indent = line.indentationWidth
             let blank = line.allSatisfy(\.isWhitespace)
             if let open = fence {
                 kinds.append(.code)
@@ -86,20 +86,6 @@ enum StackExchangeMarkdown {
         return kinds
     }
 
-    private static func indentation(_ line: String) -> Int {
-        var width = 0
-        for character in line {
-            if character == " " {
-                width += 1
-            } else if character == "\t" {
-                width += 4 - width % 4
-            } else {
-                break
-            }
-        }
-        return width
-    }
-
     private static func isListItem(_ text: Substring) -> Bool {
         if let first = text.first, "-*+".contains(first) {
             return text.dropFirst().first == " "
@@ -112,7 +98,7 @@ enum StackExchangeMarkdown {
 
     /// `   [label]: destination "optional title"`, as (normalised label, destination).
     static func definition(_ line: String) -> (String, String)? {
-        guard indentation(line) < 4 else { return nil }
+        guard line.indentationWidth < 4 else { return nil }
         let trimmed = line.drop { $0 == " " || $0 == "\t" }
         guard trimmed.first == "[", let close = trimmed.firstIndex(of: "]") else { return nil }
         let label = trimmed[trimmed.index(after: trimmed.startIndex)..<close]

@@ -57,4 +57,20 @@ extension StringProtocol {
         }
         return trimmingCharacters(in: newlines ? .whitespacesAndNewlines : .whitespaces)
     }
+
+    /// How far the line is indented, as Markdown counts it: a space is one column, a tab goes to the next multiple
+    /// of four.
+    public var indentationWidth: Int {
+        var width = 0
+        for character in self {
+            if character == " " {
+                width += 1
+            } else if character == "\t" {
+                width += 4 - width % 4
+            } else {
+                break
+            }
+        }
+        return width
+    }
 }

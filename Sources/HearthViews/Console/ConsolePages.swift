@@ -23,8 +23,8 @@ public struct ConsoleNav: Sendable {
     }
 }
 
-/// A choice in a select, or a radio button.
-public struct ConsoleOption: Sendable {
+/// A choice in a select, or a radio button, on any form.
+public struct FormOption: Sendable {
     public let value: String
     public let label: String
     public let selected: Bool
@@ -51,18 +51,18 @@ public struct SettingsDraft: Sendable {
     subscript(_ key: CommunitySettings.Key) -> String { values[key] ?? "" }
 }
 
-extension ConsoleOption {
-    static func languages(_ chosen: String, _ localization: Localization, _ language: Language) -> [ConsoleOption] {
+extension FormOption {
+    static func languages(_ chosen: String, _ localization: Localization, _ language: Language) -> [FormOption] {
         Language.allCases.map {
-            ConsoleOption(
+            FormOption(
                 value: $0.rawValue, label: localization.text("language_\($0.rawValue)", language),
                 selected: $0.rawValue == chosen)
         }
     }
 
-    static func signup(_ chosen: String, _ localization: Localization, _ language: Language) -> [ConsoleOption] {
+    static func signup(_ chosen: String, _ localization: Localization, _ language: Language) -> [FormOption] {
         SignupMode.allCases.map {
-            ConsoleOption(
+            FormOption(
                 value: $0.rawValue, label: localization.text("settings_signup_\($0.rawValue)", language),
                 selected: $0.rawValue == chosen)
         }
@@ -78,11 +78,11 @@ public struct SettingsPage: Sendable {
     public let name: String
     public let communityDescription: String
     public let logoPath: String?
-    public let languages: [ConsoleOption]
+    public let languages: [FormOption]
     public let timeZone: String
     public let zones: [String]
     public let workingHours: String
-    public let signupModes: [ConsoleOption]
+    public let signupModes: [FormOption]
     public let confirmEmail: Bool
     public let uploadMegabytes: String
     public let uploadMegapixels: String
@@ -93,11 +93,11 @@ public struct SettingsPage: Sendable {
         name = draft[.name]
         communityDescription = draft[.description]
         logoPath = draft[.logoPath].isEmpty ? nil : draft[.logoPath]
-        languages = ConsoleOption.languages(draft[.language], localization, language)
+        languages = FormOption.languages(draft[.language], localization, language)
         timeZone = draft[.timeZone]
         zones = TimeZone.knownTimeZoneIdentifiers.sorted()
         workingHours = draft[.workingHours]
-        signupModes = ConsoleOption.signup(draft[.signupMode], localization, language)
+        signupModes = FormOption.signup(draft[.signupMode], localization, language)
         confirmEmail = draft[.confirmEmail] == "on"
         uploadMegabytes = Self.millions(draft[.uploadMaxBytes])
         uploadMegapixels = Self.millions(draft[.uploadMaxPixels])
@@ -117,20 +117,20 @@ public struct FirstStepsPage: Sendable {
 
     public let page: PageChrome
     public let name: String
-    public let languages: [ConsoleOption]
+    public let languages: [FormOption]
     public let timeZone: String
     public let zones: [String]
     public let workingHours: String
-    public let signupModes: [ConsoleOption]
+    public let signupModes: [FormOption]
 
     public init(page: PageChrome, draft: SettingsDraft, localization: Localization, language: Language) {
         self.page = page
         name = draft[.name]
-        languages = ConsoleOption.languages(draft[.language], localization, language)
+        languages = FormOption.languages(draft[.language], localization, language)
         timeZone = draft[.timeZone]
         zones = TimeZone.knownTimeZoneIdentifiers.sorted()
         workingHours = draft[.workingHours]
-        signupModes = ConsoleOption.signup(draft[.signupMode], localization, language)
+        signupModes = FormOption.signup(draft[.signupMode], localization, language)
     }
 }
 
@@ -143,7 +143,7 @@ public struct CategoriesPage: Sendable {
         public let categoryName: String
         public let slug: String
         public let about: String
-        public let policies: [ConsoleOption]
+        public let policies: [FormOption]
         public let archived: Bool
         public let canMoveUp: Bool
         public let canMoveDown: Bool
@@ -157,7 +157,7 @@ public struct CategoriesPage: Sendable {
     /// What was typed in the new-category form when it came back with a mistake.
     public let draftName: String
     public let draftDescription: String
-    public let draftPolicies: [ConsoleOption]
+    public let draftPolicies: [FormOption]
 
     public init(
         page: PageChrome, categories: [Category], draftName: String = "", draftDescription: String = "",
@@ -165,9 +165,9 @@ public struct CategoriesPage: Sendable {
     ) {
         self.page = page
         nav = ConsoleNav(current: "categories", localization: localization, language: language)
-        func policies(_ chosen: Category.StartPolicy) -> [ConsoleOption] {
+        func policies(_ chosen: Category.StartPolicy) -> [FormOption] {
             Category.StartPolicy.allCases.map {
-                ConsoleOption(
+                FormOption(
                     value: $0.rawValue, label: localization.text("categories_start_\($0.rawValue)", language),
                     selected: $0 == chosen)
             }

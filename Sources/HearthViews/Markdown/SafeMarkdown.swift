@@ -235,19 +235,7 @@ public struct SafeMarkdown: PostCooker {
 
 /// How block-level constructs are recognised.
 enum BlockStart {
-    static func indentation(of line: String) -> Int {
-        var width = 0
-        for character in line {
-            if character == " " {
-                width += 1
-            } else if character == "\t" {
-                width += 4 - width % 4
-            } else {
-                break
-            }
-        }
-        return width
-    }
+    static func indentation(of line: String) -> Int { line.indentationWidth }
 
     /// The line without up to `width` columns of leading indentation.
     static func dropIndent(_ line: String, _ width: Int) -> String {

@@ -13,12 +13,6 @@ public struct WatchedWordsPage: Sendable {
         public let replacement: String?
     }
 
-    public struct Option: Sendable {
-        public let value: String
-        public let label: String
-        public let selected: Bool
-    }
-
     public let page: PageChrome
     public let words: [Line]
     public let hasWords: Bool
@@ -27,8 +21,8 @@ public struct WatchedWordsPage: Sendable {
     public let isRegex: Bool
     /// Named apart from each line's `replacement`, which Mustache would otherwise find here for lines without one.
     public let draftReplacement: String
-    public let actions: [Option]
-    public let languages: [Option]
+    public let actions: [FormOption]
+    public let languages: [FormOption]
 
     public init(
         page: PageChrome, words: [WatchedWord], draft: NewWatchedWord?, localization: Localization, language: Language
@@ -47,13 +41,13 @@ public struct WatchedWordsPage: Sendable {
         self.draftReplacement = draft?.replacement ?? ""
         let chosenAction = draft?.action ?? .flag
         self.actions = WatchedWord.Action.allCases.map {
-            Option(
+            FormOption(
                 value: $0.rawValue, label: localization.text("words_action_\($0.rawValue)", language, [:]),
                 selected: $0 == chosenAction)
         }
         let chosenLanguage = draft?.language ?? ""
         self.languages = ["", "en", "fr"].map {
-            Option(
+            FormOption(
                 value: $0, label: localization.text("words_language_\($0.isEmpty ? "all" : $0)", language, [:]),
                 selected: $0 == chosenLanguage)
         }
