@@ -84,7 +84,9 @@ public struct OvernightPage: Sendable {
             ReviewQueuePage.item($0, localization: localization, language: language, now: now)
         }
         self.heated = night.heated.map {
-            Heated(title: $0.topic.title, url: Paths.topic($0.topic), reasons: $0.heat.reasons)
+            Heated(
+                title: $0.topic.title, url: Paths.topic($0.topic),
+                reasons: $0.heat.reasons.map { localization.message($0, language) })
         }
         self.acts = night.delegateActs.map { ModerationLogPage.entry($0, system: "", language: language) }
         self.hasItems = !items.isEmpty

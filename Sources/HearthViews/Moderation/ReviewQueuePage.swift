@@ -86,7 +86,9 @@ public struct ReviewQueuePage: Sendable {
                 ])
         }
         return Case(
-            id: item.id.rawValue, kindLabel: text("review_kind_\(item.kind.rawValue)", [:]), reasons: item.reasons,
+            id: item.id.rawValue, kindLabel: text("review_kind_\(item.kind.rawValue)", [:]),
+            // The community's own reasons are English words from Core; the catalog says them in French.
+            reasons: item.reasons.map { localization.message($0, language) },
             age: Localization.duration(max(0, Int(now.timeIntervalSince(item.createdAt))), language),
             ageISO: Localization.isoDate(item.createdAt),
             postURL: reviewCase.post.map { "/t/\($0.topicID.rawValue)?post=\($0.number)#p\($0.number)" },
