@@ -14,4 +14,12 @@ struct TemplateAccountMailer: AccountMailer {
         return MailMessage(
             from: from, to: [member.email], subject: "Reset your password on \(communityName)", textBody: text)
     }
+
+    func invitation(to email: String, link: String, inviter: String) throws -> MailMessage {
+        let text = try renderer.render(
+            InvitationMail(inviter: inviter, communityName: communityName, link: link),
+            template: InvitationMail.template)
+        return MailMessage(
+            from: from, to: [email], subject: "\(inviter) invites you to \(communityName)", textBody: text)
+    }
 }

@@ -46,4 +46,6 @@ public struct LogMailTransport: MailTransport {
 /// is the job runner's: the message is queued with the change that sends it.
 public protocol AccountMailer: Sendable {
     func passwordReset(to member: Member, link: String) throws -> MailMessage
+    /// An invitation to sign up, from `inviter` (a member's name).
+    func invitation(to email: String, link: String, inviter: String) throws -> MailMessage
 }

@@ -28,5 +28,7 @@ extension Migration {
         .topicTimers,
         .engineLearning,
         .penalisedAt,
+        .memberDirectory,
+        .heldPostsUncounted,
     ]
 }

@@ -363,6 +363,7 @@ public struct SQLModerationRepository: ModerationRepository {
             try await sql.update("posts").set("moderation", to: PostModeration.pending.rawValue)
                 .where("id", .equal, postID.rawValue).where("moderation", .equal, PostModeration.visible.rawValue)
                 .run()
+            try await SQLForumRepository.recountPosts(topicOf: postID, sql)
             var item = item
             item.postID = postID
             try await Self.open(item, held: true, at: date, sql)
@@ -386,6 +387,7 @@ public struct SQLModerationRepository: ModerationRepository {
     static func setState(_ postID: PostID, to state: PostModeration, _ sql: any SQLDatabase) async throws {
         try await sql.update("posts").set("moderation", to: state.rawValue).where("id", .equal, postID.rawValue)
             .run()
+        try await SQLForumRepository.recountPosts(topicOf: postID, sql)
         // A held topic is listed again only when its opening post goes out: hiding a held spam opening keeps the
         // topic out of everyone's lists.
         if state == .visible {
