@@ -28,6 +28,10 @@ struct APIKeyScopeTests {
         "PUT /guidelines": #"{"language": "en", "body": "Be kind"}"#,
         "POST /watched-words": #"{"pattern": "scoped", "action": "flag"}"#,
         "POST /members/{id}/flags": #"{"reason": "spam"}"#,
+        "PUT /members/{id}/role": #"{"role": "moderator"}"#,
+        "POST /members/{id}/anonymisation": #"{"confirm": "cm"}"#,
+        "POST /invitations": #"{"email": "new@example.org"}"#,
+        "POST /api-keys": #"{"name": "another", "scope": "read"}"#,
     ]
 
     @Test(
