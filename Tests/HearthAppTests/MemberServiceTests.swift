@@ -264,7 +264,8 @@ struct MemberServiceTests {
         #expect(staff.publicPostCount == 2)
     }
 
-    @Test("a held reply counts in its topic's replies only once a moderator lets it through",
+    @Test(
+        "a held reply counts in its topic's replies only once a moderator lets it through",
         arguments: TestEngine.allCases)
     func heldReplyCount(engine: TestEngine) async throws {
         let community = try await Self.community(engine)

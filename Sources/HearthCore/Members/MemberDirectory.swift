@@ -31,7 +31,9 @@ public struct MemberCursor: Sendable, Equatable {
     /// Reads a token; anything malformed is a validation error, never a crash or a silent first page.
     public init(token: String) throws {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        func digits(_ part: Substring) -> Bool { (1...18).contains(part.count) && part.allSatisfy { ("0"..."9").contains($0) } }
+        func digits(_ part: Substring) -> Bool {
+            (1...18).contains(part.count) && part.allSatisfy { ("0"..."9").contains($0) }
+        }
         guard parts.count == 2, digits(parts[0]), digits(parts[1]), parts[1].first != "0",
             let key = Int64(parts[0]), let id = Int64(parts[1])
         else {

@@ -81,7 +81,11 @@ struct MembersAPI: Sendable {
         var request = request
         let input = try await request.json(
             APIModel.NewInvitation.self, context: context, shape: #"{"email": "someone@example.org"}"#)
-        let email = input.email.flatMap { $0.isEmpty ? nil : $0 }
+        // Over JSON an invitation without an address leaves `email` out; an empty one is a mistake.
+        let email = input.email
+        if let email, AccountForm.emailProblem(AccountForm.normalizedEmail(email)) != nil {
+            throw HearthError.invalid("email", "Enter an e-mail address like name@example.org.")
+        }
         let link = try await members.invite(context.identity, email: email, logger: context.logger)
         return EditedResponse(
             status: .created, response: APIModel.CreatedInvitation(link: link, emailed: email != nil))
