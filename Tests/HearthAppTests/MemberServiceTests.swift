@@ -99,6 +99,26 @@ struct MemberServiceTests {
         }
         let log = try await services.moderation.log(community.cm, action: "change role")
         #expect(log.count == 2)
+
+        // Two managers demoting each other at the same moment: one of them stays.
+        try await services.members.changeRole(community.cm, of: ana.member.id, to: .communityManager)
+        let anaManager = Viewer(
+            member: try await services.profiles.member(id: ana.member.id), credential: .session(SessionID(0)))
+        let cm = community.cm
+        let succeeded = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await services.members.changeRole(cm, of: ana.member.id, to: .member)) != nil }
+            group.addTask {
+                (try? await services.members.changeRole(anaManager, of: cm.member.id, to: .member)) != nil
+            }
+            var count = 0
+            for await done in group where done { count += 1 }
+            return count
+        }
+        #expect(succeeded == 1)
+        let managers = try await services.members.list(community.cm).listings.filter {
+            $0.member.role == .communityManager
+        }
+        #expect(managers.count == 1)
         #expect(log.first?.textAfter == "member")
     }
 

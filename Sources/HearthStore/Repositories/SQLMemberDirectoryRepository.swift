@@ -79,7 +79,8 @@ public struct SQLMemberDirectoryRepository: MemberDirectoryRepository, Invitatio
     public func setRole(of memberID: MemberID, to role: Role, log: NewLogEntry, at date: Date) async throws
         -> RoleChange
     {
-        try await database.write { sql in
+        let lock: SQLQueryString = database.engine == .postgres ? " FOR UPDATE" : ""
+        return try await database.write { sql in
             guard
                 let current = try await sql.select().column("role").from("members")
                     .where("id", .equal, memberID.rawValue)
@@ -87,10 +88,11 @@ public struct SQLMemberDirectoryRepository: MemberDirectoryRepository, Invitatio
             else { return .noSuchMember }
             let from = try SQLMemberRepository.role(current)
             if from == .communityManager, role != .communityManager {
-                let managers =
-                    try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-                    .from("members").where("role", .equal, Role.communityManager.rawValue)
-                    .first(decodingColumn: "n", as: Int.self) ?? 0
+                // On PostgreSQL the managers' rows are locked, so that two managers demoting each other at once
+                // cannot both see the other still there; SQLite's single writer already orders them.
+                let managers = try await sql.raw(
+                    "SELECT id FROM members WHERE role = \(bind: Role.communityManager.rawValue)" + lock
+                ).all().count
                 guard managers > 1 else { return .lastCommunityManager }
             }
             try await sql.update("members").set("role", to: role.rawValue).where("id", .equal, memberID.rawValue).run()
