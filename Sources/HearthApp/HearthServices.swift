@@ -18,6 +18,9 @@ public struct HearthServices: Sendable {
     public let uploads: UploadService
     public let blog: BlogService
     public let profiles: ProfileService
+    /// Members' use cases: their activity on profiles, and the console's directory, roles, reset links,
+    /// anonymisation, invitations and API keys.
+    public let members: MemberService
     public let grants: GrantService
     public let viewers: ViewerResolver
     public let moderation: ModerationService
@@ -112,14 +115,19 @@ public struct HearthServices: Sendable {
             },
             .engineLearn: { _ in try await learning?.learnPending() },
         ]
+        let apiKeys = APIKeyService(
+            keys: SQLAPIKeyRepository(database: database), members: members, viewers: viewers, now: now)
+        let directory = SQLMemberDirectoryRepository(database: database)
+        let memberService = MemberService(
+            directory: directory, members: members, forum: forum, invitations: directory, accounts: accounts,
+            apiKeys: apiKeys,
+            policy: AccessPolicy(), now: now, logger: logger)
         let texts = CommunityTexts(
             texts: SQLCommunityTextRepository(database: database), policy: AccessPolicy(), now: now)
         return HearthServices(
             config: config, database: database, accounts: accounts,
             sessions: SessionService(sessions: sessionStore, lifetime: settings.sessionLifetime, now: now),
-            apiKeys: APIKeyService(
-                keys: SQLAPIKeyRepository(database: database), members: members, viewers: viewers, now: now),
-            forum: forum,
+            apiKeys: apiKeys, forum: forum,
             search: SearchService(
                 repository: SQLSearchRepository(database: database), policy: AccessPolicy(), now: now),
             uploads: UploadService(
@@ -128,7 +136,7 @@ public struct HearthServices: Sendable {
                 policy: AccessPolicy(), now: now),
             blog: BlogService(
                 articles: SQLArticleRepository(database: database), forum: forum, policy: AccessPolicy(), now: now),
-            profiles: ProfileService(members: members, policy: AccessPolicy(), now: now),
+            profiles: ProfileService(members: members, policy: AccessPolicy(), now: now), members: memberService,
             grants: GrantService(grants: grantStore, members: members, policy: AccessPolicy(), now: now),
             viewers: viewers,
             moderation: ModerationService(
@@ -205,7 +213,8 @@ public struct HearthServices: Sendable {
         let database = self.database
         let services = WebServices(
             accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, search: search, uploads: uploads,
-            blog: blog, profiles: profiles, viewers: viewers, moderation: moderation, penalties: penalties, calm: calm,
+            blog: blog, profiles: profiles, members: self.members, viewers: viewers, moderation: moderation,
+            penalties: penalties, calm: calm,
             timers: timers, texts: texts, watchedWords: watchedWords, settings: settings,
             categories: categories,
             policy: AccessPolicy(),

@@ -13,6 +13,8 @@ public struct TopicListItem: Sendable {
     public let categoryURL: String
     public let authorName: String
     public let replies: Int
+    /// Whether `replies` takes the singular in the page's language ("1 reply", "0 réponse").
+    public let singleReply: Bool
     public let lastActivity: String
     public let lastActivityISO: String
     public let lastPosterName: String
@@ -35,7 +37,9 @@ public struct TopicListItem: Sendable {
             return TopicListItem(
                 id: topic.id.rawValue, title: topic.title, url: Paths.topic(topic), categoryName: category?.name ?? "",
                 categoryURL: category.map(Paths.category) ?? "/", authorName: topic.author.displayName,
-                replies: max(0, topic.postCount - 1), lastActivity: Localization.date(topic.lastPostedAt, language),
+                replies: max(0, topic.postCount - 1),
+                singleReply: Localization.isSingular(max(0, topic.postCount - 1), language),
+                lastActivity: Localization.date(topic.lastPostedAt, language),
                 lastActivityISO: Localization.isoDate(topic.lastPostedAt), lastPosterName: topic.lastPoster.displayName,
                 pinned: topic.isPinned, closed: topic.isClosed, deleted: topic.deletedAt != nil,
                 unread: unreadCount.flatMap { $0 > 0 ? $0 : nil }, isNew: viewerKnown && unreadCount == nil)

@@ -88,6 +88,11 @@ public struct Localization: Sendable {
         "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.",
     ]
 
+    /// Whether `count` takes the singular: 1 in English; 0 and 1 in French ("0 réponse", "1 réponse").
+    public static func isSingular(_ count: Int, _ language: Language) -> Bool {
+        language == .french ? count <= 1 : count == 1
+    }
+
     /// A length of time as people say it: "45 seconds", "10 minutes", "2 hours", "3 days" (or in French).
     public static func duration(_ seconds: Int, _ language: Language) -> String {
         let french = language == .french

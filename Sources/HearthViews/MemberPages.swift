@@ -32,6 +32,33 @@ public struct NotificationsPage: Sendable {
 
 public struct ProfilePage: Sendable {
     public static let template = "profile"
+
+    /// One of the member's latest posts, opening posts and replies alike.
+    public struct RecentPost: Sendable {
+        public let postURL: String
+        public let topicTitle: String
+        public let excerpt: String
+        public let postedText: String
+        public let postedISO: String
+    }
+
+    /// What staff may do here; nil for everyone else.
+    public struct StaffActions: Sendable {
+        public struct RoleOption: Sendable {
+            public let value: String
+            public let label: String
+            public let selected: Bool
+        }
+
+        /// The member's e-mail, for those who may see it; empty otherwise.
+        public let memberEmail: String
+        public let roleAction: String?
+        public let roleOptions: [RoleOption]
+        public let resetAction: String?
+        public let penaltiesURL: String?
+        public let anonymiseAction: String?
+    }
+
     public let page: PageChrome
     public let displayName: String
     public let handle: String
@@ -41,13 +68,20 @@ public struct ProfilePage: Sendable {
     /// Where the member edits their own profile; nil on others' profiles.
     public let editURL: String?
     public let joined: String
-    public let recent: [TopicListItem]
+    /// "2 posts", "1 post": what everyone can see of theirs.
+    public let postCountText: String
+    /// When they last wrote something the viewer may see; nil when nothing.
+    public let lastPostText: String?
+    public let recentPosts: [RecentPost]
+    public let hasRecentPosts: Bool
     /// Where a logged-in member reports this profile; nil on one's own and for visitors.
     public let flagURL: String?
+    public let staff: StaffActions?
 
     public init(
-        page: PageChrome, member: Member, bioHTML: String, roleName: String?, joined: String, recent: [TopicListItem],
-        isOwn: Bool = false, canFlag: Bool = false
+        page: PageChrome, member: Member, bioHTML: String, roleName: String?, activity: MemberActivity,
+        powers: MemberPowers = .none, isOwn: Bool = false, canFlag: Bool = false, localization: Localization,
+        language: Language
     ) {
         self.page = page
         self.flagURL = canFlag && !isOwn ? "/u/\(member.handle)/flag" : nil
@@ -57,8 +91,35 @@ public struct ProfilePage: Sendable {
         self.editURL = isOwn ? "/profile" : nil
         self.roleName = roleName
         self.bioHTML = bioHTML
-        self.joined = joined
-        self.recent = recent
+        self.joined = Localization.date(member.createdAt, language)
+        let count = activity.publicPostCount
+        self.postCountText = localization.text(
+            Localization.isSingular(count, language) ? "profile_postCount_one" : "profile_postCount_other", language,
+            ["count": String(count)])
+        self.lastPostText = activity.lastPostedAt.map { Localization.date($0, language) }
+        self.recentPosts = activity.recent.map { post, topic in
+            RecentPost(
+                postURL: "/t/\(topic.id.rawValue)?post=\(post.number)#p\(post.number)", topicTitle: topic.title,
+                excerpt: MarkdownExcerpt.make(post.body, maximumLength: 200),
+                postedText: Localization.date(post.createdAt, language),
+                postedISO: Localization.isoDate(post.createdAt))
+        }
+        self.hasRecentPosts = !recentPosts.isEmpty
+        let base = "/u/\(member.handle)"
+        self.staff =
+            powers.hasAny || powers.seeEmail
+            ? StaffActions(
+                memberEmail: powers.seeEmail ? member.email : "",
+                roleAction: powers.changeRole ? base + "/role" : nil,
+                roleOptions: Role.allCases.map {
+                    StaffActions.RoleOption(
+                        value: $0.rawValue, label: localization.text("role_\($0.rawValue)", language),
+                        selected: $0 == member.role)
+                },
+                resetAction: powers.sendPasswordReset ? base + "/password-reset" : nil,
+                penaltiesURL: powers.penalise ? base + "/penalties" : nil,
+                anonymiseAction: powers.anonymise ? base + "/anonymise" : nil)
+            : nil
     }
 }
 

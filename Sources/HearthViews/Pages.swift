@@ -89,6 +89,19 @@ public struct MessagePage: Sendable {
 }
 
 /// The password-reset e-mail's text.
+/// The e-mail carrying an invitation link (`/admin/invitations`).
+public struct InvitationMail: Sendable {
+    public static let template = "mail-invitation"
+    public let inviter: String
+    public let communityName: String
+    public let link: String
+    public init(inviter: String, communityName: String, link: String) {
+        self.inviter = inviter
+        self.communityName = communityName
+        self.link = link
+    }
+}
+
 public struct PasswordResetMail: Sendable {
     public static let template = "mail-password-reset"
     public let name: String

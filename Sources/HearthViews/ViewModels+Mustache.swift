@@ -150,6 +150,7 @@ extension TopicListItem: MustacheParent {
         case "categoryURL": categoryURL
         case "authorName": authorName
         case "replies": replies
+        case "singleReply": singleReply
         case "lastActivity": lastActivity
         case "lastActivityISO": lastActivityISO
         case "lastPosterName": lastPosterName

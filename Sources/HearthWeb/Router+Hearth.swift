@@ -44,12 +44,14 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     ModerationController(shared: forumPages).addRoutes(to: router)
     ConsoleController(shared: forumPages).addRoutes(to: router)
     EmailConfirmationController(shared: forumPages).addRoutes(to: router)
+    AdminMembersController(shared: forumPages).addRoutes(to: router)
     OperationsController(services: services, metricsAllowed: settings.metricsAllowed).addRoutes(to: router)
     AssetController().addRoutes(to: router)
     let api = router.group("/api/v1").add(middleware: ReadOnlyKeyMiddleware())
     APIController(services: services).addRoutes(to: api)
     ModerationAPI(services: services).addRoutes(to: api)
     ConsoleAPI(services: services).addRoutes(to: api)
+    MembersAPI(services: services).addRoutes(to: api)
     // Last, so that it knows every route: it then runs only for the requests that no route matched.
     router.add(middleware: UndeclaredMethodMiddleware(routes: router.routes))
     return router

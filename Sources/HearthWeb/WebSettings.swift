@@ -37,6 +37,7 @@ public struct WebServices: Sendable {
     public var uploads: UploadService
     public var blog: BlogService
     public var profiles: ProfileService
+    public var members: MemberService
     /// Builds the viewer behind a session, with the member's grants.
     public var viewers: ViewerResolver
     public var moderation: ModerationService
@@ -57,10 +58,9 @@ public struct WebServices: Sendable {
     public init(
         accounts: AccountService, sessions: SessionService, apiKeys: APIKeyService, forum: ForumService,
         search: SearchService, uploads: UploadService, blog: BlogService, profiles: ProfileService,
-        viewers: ViewerResolver, moderation: ModerationService, penalties: PenaltyService, calm: CalmTools,
-        timers: TopicTimers, texts: CommunityTexts, watchedWords: WatchedWordService, settings: SettingsService,
-        categories: CategoryAdmin,
-        policy: AccessPolicy,
+        members: MemberService, viewers: ViewerResolver, moderation: ModerationService, penalties: PenaltyService,
+        calm: CalmTools, timers: TopicTimers, texts: CommunityTexts, watchedWords: WatchedWordService,
+        settings: SettingsService, categories: CategoryAdmin, policy: AccessPolicy,
         checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
         now: @escaping Now
     ) {
@@ -72,6 +72,7 @@ public struct WebServices: Sendable {
         self.uploads = uploads
         self.blog = blog
         self.profiles = profiles
+        self.members = members
         self.viewers = viewers
         self.moderation = moderation
         self.penalties = penalties

@@ -30,6 +30,10 @@ struct APIKeyScopeTests {
         "POST /members/{id}/flags": #"{"reason": "spam"}"#,
         "PATCH /settings": #"{"name": "Scoped"}"#,
         "PATCH /categories/{id}": #"{"name": "Scoped"}"#,
+        "PUT /members/{id}/role": #"{"role": "moderator"}"#,
+        "POST /members/{id}/anonymisation": #"{"confirm": "cm"}"#,
+        "POST /invitations": #"{"email": "new@example.org"}"#,
+        "POST /api-keys": #"{"name": "another", "scope": "read"}"#,
     ]
 
     @Test(

@@ -25,4 +25,13 @@ struct TemplateAccountMailer: AccountMailer {
             from: from, to: [member.email], subject: "Confirm your e-mail address on \(communityName)",
             textBody: text)
     }
+
+    func invitation(to email: String, link: String, inviter: String) throws -> MailMessage {
+        let communityName = community.current.name
+        let text = try renderer.render(
+            InvitationMail(inviter: inviter, communityName: communityName, link: link),
+            template: InvitationMail.template)
+        return MailMessage(
+            from: from, to: [email], subject: "\(inviter) invites you to \(communityName)", textBody: text)
+    }
 }

@@ -35,13 +35,27 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     /// Add and remove watched words.
     case manageWatchedWords = "manage_watched_words"
     case manageMembers = "manage_members"
+    /// Browse the member directory (`/admin/members`).
+    case browseMembers = "browse_members"
+    /// See members' e-mail addresses in the directory and the API.
+    case seeMemberEmails = "see_member_emails"
+    /// Make a member a moderator or a community manager, or take it back.
+    case changeRole = "change_role"
+    /// Send a member a link to choose a new password.
+    case sendPasswordReset = "send_password_reset"
+    /// Erase a member's identity on their request, keeping their posts under "former member".
+    case anonymiseMember = "anonymise_member"
+    /// Create, list and revoke invitation links.
+    case manageInvitations = "manage_invitations"
+    /// Create, list and revoke every member's API keys (not only one's own).
+    case manageAllAPIKeys = "manage_all_api_keys"
     case administer
 
     /// What a moderator may do by role, and what a grant may hand to a member.
     public static let moderation: Set<Action> = [
         .seeRemoved, .editOthersPosts, .deleteOthersPosts, .hidePost, .approvePost, .handleFlags, .warnMember,
         .silenceMember, .suspendMember, .setSlowMode, .remindRules, .closeTopic, .pinTopic, .startStaffTopic,
-        .readTriage, .viewModerationLog, .writeArticle,
+        .readTriage, .viewModerationLog, .writeArticle, .browseMembers, .seeMemberEmails,
     ]
 
     /// What every member may do by role (their own profile only for `editOwnProfile`).
@@ -50,7 +64,7 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     /// Actions that change something: a penalty or a read key stops them.
     public var writes: Bool {
         self != .readCommunity && self != .seeRemoved && self != .readTriage
-            && self != .viewModerationLog
+            && self != .viewModerationLog && self != .browseMembers && self != .seeMemberEmails
     }
 }
 

@@ -47,4 +47,6 @@ public struct LogMailTransport: MailTransport {
 public protocol AccountMailer: Sendable {
     func passwordReset(to member: Member, link: String) throws -> MailMessage
     func emailConfirmation(to member: Member, link: String) throws -> MailMessage
+    /// An invitation to sign up, from `inviter` (a member's name).
+    func invitation(to email: String, link: String, inviter: String) throws -> MailMessage
 }

@@ -171,15 +171,30 @@ public struct AccountService: Sendable {
         return member
     }
 
-    /// An invitation link for sign-up, valid once.
-    public func invite(email: String?) async throws -> String {
+    /// An invitation link for sign-up, valid once. With `sendBy` (the inviter's name) and an e-mail, the link is
+    /// also e-mailed: queued in the outbox with the token, sent by the job runner after the commit.
+    public func invite(email rawEmail: String?, sendBy inviter: String? = nil, logger requestLogger: Logger? = nil)
+        async throws -> String
+    {
+        let email = rawEmail.map(AccountForm.normalizedEmail).flatMap { $0.isEmpty ? nil : $0 }
+        if let email, let problem = AccountForm.emailProblem(email) {
+            throw HearthError.invalid("email", problem)
+        }
         let current = now()
         let secret = SecretToken.generate()
+        let url = link("/signup?invite=\(secret)")
+        var outbox: [NewJob] = []
+        if let email, let inviter {
+            let logger = requestLogger ?? self.logger
+            outbox.append(
+                try NewJob(
+                    kind: .mail, try mailer.invitation(to: email, link: url, inviter: inviter), runAt: current,
+                    origin: logger[metadataKey: "hb.request.id"].map { "request \($0)" }))
+        }
         try await tokens.create(
-            purpose: .invite, tokenDigest: SecretToken.digest(secret), memberID: nil,
-            email: email.map(AccountForm.normalizedEmail), createdAt: current,
-            expiresAt: current.addingTimeInterval(settings.inviteLifetime))
-        return link("/signup?invite=\(secret)")
+            purpose: .invite, tokenDigest: SecretToken.digest(secret), memberID: nil, email: email,
+            createdAt: current, expiresAt: current.addingTimeInterval(settings.inviteLifetime), outbox: outbox)
+        return url
     }
 
     /// Checks the password, refusing early when this account or address has failed too often.
@@ -289,6 +304,13 @@ public struct AccountService: Sendable {
             logger.info("Password reset asked for an unknown e-mail")
             return
         }
+        try await queuePasswordReset(to: member, logger: logger)
+    }
+
+    /// Queues a reset link for `member` (asked by them, or sent by staff from the profile): earlier links stop
+    /// working, and the e-mail goes into the outbox with the new token.
+    public func queuePasswordReset(to member: Member, logger: Logger) async throws {
+        let email = member.email
         let current = now()
         try await tokens.invalidateAll(purpose: .passwordReset, memberID: member.id, now: current)
         let secret = SecretToken.generate()

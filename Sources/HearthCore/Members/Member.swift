@@ -53,14 +53,18 @@ public struct Member: Sendable, Equatable, Codable, Identifiable {
     public var awaitsEmailConfirmation: Bool
     /// Whether delegated powers are stored for the member, so that only they cost a look-up per request.
     public var hasGrants: Bool
+    /// When the member last used the site, to within `SessionService.lastSeenResolution`; nil: never since it
+    /// was recorded.
+    public var lastSeenAt: Date?
 
     public init(
         id: MemberID, email: String, handle: String, displayName: String, bio: String = "", avatarPath: String? = nil,
         role: Role, language: Language?, createdAt: Date, silencedUntil: Date? = nil, suspendedUntil: Date? = nil,
         warnedUntil: Date? = nil, penalisedAt: Date? = nil, awaitsEmailConfirmation: Bool = false,
-        hasGrants: Bool = false
+        hasGrants: Bool = false, lastSeenAt: Date? = nil
     ) {
         self.awaitsEmailConfirmation = awaitsEmailConfirmation
+        self.lastSeenAt = lastSeenAt
         self.warnedUntil = warnedUntil
         self.penalisedAt = penalisedAt
         self.id = id

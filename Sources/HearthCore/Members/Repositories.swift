@@ -34,6 +34,8 @@ public protocol SessionRepository: Sendable {
     /// Signs a member out everywhere, except (optionally) the session making the change.
     func deleteAll(of memberID: MemberID, except keep: SessionID?) async throws
     func deleteExpired(before now: Date) async throws -> Int
+    /// Records that the member used the site at `date` (the directory's "last seen").
+    func markSeen(_ memberID: MemberID, at date: Date) async throws
 }
 
 /// Single-use tokens behind e-mailed and printed links.

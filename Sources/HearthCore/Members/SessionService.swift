@@ -3,6 +3,9 @@ import Foundation
 /// Browser sessions: a random secret in an HttpOnly cookie, its digest in the database, so sessions survive
 /// restarts and can be revoked one by one or all at once.
 public struct SessionService: Sendable {
+    /// "Last seen" is written at most once per five minutes per member: the directory needs the day and the hour,
+    /// and a member reading page after page must not turn every request into a write.
+    public static let lastSeenResolution: TimeInterval = 300
     private let sessions: any SessionRepository
     private let lifetime: TimeInterval
     private let now: Now
@@ -29,12 +32,17 @@ public struct SessionService: Sendable {
     public func resolve(secret: String) async throws -> (Session, Member)? {
         guard !secret.isEmpty, secret.count < 200 else { return nil }
         let current = now()
-        guard let (found, member) = try await sessions.find(tokenDigest: SecretToken.digest(secret), now: current)
+        guard let (found, stored) = try await sessions.find(tokenDigest: SecretToken.digest(secret), now: current)
         else { return nil }
         var session = found
+        var member = stored
         if session.expiresAt.timeIntervalSince(current) < lifetime / 2 {
             session.expiresAt = current.addingTimeInterval(lifetime)
             try await sessions.extend(session.id, until: session.expiresAt)
+        }
+        if member.lastSeenAt.map({ current.timeIntervalSince($0) >= Self.lastSeenResolution }) ?? true {
+            try await sessions.markSeen(member.id, at: current)
+            member.lastSeenAt = current
         }
         return (session, member)
     }

@@ -30,5 +30,7 @@ extension Migration {
         .penalisedAt,
         .communitySettings,
         .emailConfirmation,
+        .memberDirectory,
+        .heldPostsUncounted,
     ]
 }

@@ -115,7 +115,7 @@ extension SQLForumRepository {
         async throws
     {
         guard
-            let row = try await sql.select().columns("topic_id", "number", "deleted_at").from("posts")
+            let row = try await sql.select().columns("topic_id", "number", "deleted_at", "moderation").from("posts")
                 .where("id", .equal, postID.rawValue).first()
         else { throw HearthError.notFound("This post does not exist.") }
         let wasDeleted = try row.decode(column: "deleted_at", as: Int64?.self) != nil
@@ -125,8 +125,12 @@ extension SQLForumRepository {
             .set("deleted_at", to: date?.millisecondsSince1970)
             .set("deleted_by", to: date == nil ? nil : memberID.rawValue)
             .where("id", .equal, postID.rawValue).run()
+        // A held post was never counted, so deleting or restoring it leaves the count alone.
+        let counted = try row.decode(column: "moderation", as: String.self) != PostModeration.pending.rawValue
         var topic = sql.update("topics")
-            .set(SQLIdentifier("post_count"), to: SQLRaw(date == nil ? "post_count + 1" : "post_count - 1"))
+            .set(
+                SQLIdentifier("post_count"),
+                to: SQLRaw(counted ? (date == nil ? "post_count + 1" : "post_count - 1") : "post_count"))
         if try row.decode(column: "number", as: Int.self) == 1 {
             topic = topic.set("deleted_at", to: date?.millisecondsSince1970)
         }
@@ -147,6 +151,18 @@ extension SQLForumRepository {
             "UPDATE topics SET last_posted_at = COALESCE((SELECT created_at " + live + "), last_posted_at), "
                 + "last_poster_id = COALESCE((SELECT author_id " + live + "), last_poster_id) "
                 + "WHERE id = \(bind: topicID.rawValue)"
+        ).run()
+    }
+
+    /// Counts the posts of the post's topic again (neither deleted nor held): after a moderator holds a post or
+    /// lets one through, which is rare enough for a count over one topic's posts.
+    static func recountPosts(topicOf postID: PostID, _ sql: any SQLDatabase) async throws {
+        try await sql.raw(
+            """
+            UPDATE topics SET post_count = (SELECT COUNT(*) FROM posts p WHERE p.topic_id = topics.id \
+            AND p.deleted_at IS NULL AND p.moderation <> 'pending') \
+            WHERE id = (SELECT topic_id FROM posts WHERE id = \(bind: postID.rawValue))
+            """
         ).run()
     }
 }

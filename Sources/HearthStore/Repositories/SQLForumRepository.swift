@@ -130,7 +130,8 @@ public struct SQLForumRepository: ForumRepository {
             // One UPDATE both numbers the post and moves the topic: on PostgreSQL its row lock orders
             // concurrent replies, on SQLite the single writer does.
             // Replies are the hottest write: its statements are plain SQL, not builders serialised each time.
-            // A held reply takes its number but does not move the topic's last activity, which lists show everyone.
+            // A held reply takes its number but neither moves the topic's last activity nor counts as a reply, which
+            // lists show everyone; it counts when a moderator lets it through (`recountPosts`).
             let statement: SQLQueryString =
                 post.moderation == .visible
                 ? """
@@ -140,7 +141,7 @@ public struct SQLForumRepository: ForumRepository {
                 WHERE id = \(bind: topicID.rawValue) RETURNING highest_number
                 """
                 : """
-                UPDATE topics SET highest_number = highest_number + 1, post_count = post_count + 1 \
+                UPDATE topics SET highest_number = highest_number + 1 \
                 WHERE id = \(bind: topicID.rawValue) RETURNING highest_number
                 """
             let number = try await sql.raw(statement).first(decodingColumn: "highest_number", as: Int.self)

@@ -13,6 +13,7 @@ public struct SQLMemberRepository: MemberRepository {
     static let columns = [
         "id", "email", "handle", "display_name", "bio", "avatar_path", "role", "language", "created_at",
         "silenced_until", "suspended_until", "warned_until", "penalised_at", "email_confirmed_at", "has_grants",
+        "last_seen_at",
     ]
 
     public func create(_ member: NewMember) async throws -> Member {
@@ -199,11 +200,17 @@ public struct SQLMemberRepository: MemberRepository {
             penalisedAt: try row.decode(column: prefix + "penalised_at", as: Int64?.self)
                 .map(Date.init(millisecondsSince1970:)),
             awaitsEmailConfirmation: try row.decode(column: prefix + "email_confirmed_at", as: Int64?.self) == nil,
-            hasGrants: try row.decode(column: prefix + "has_grants", as: Int64.self) != 0)
+            hasGrants: try row.decode(column: prefix + "has_grants", as: Int64.self) != 0,
+            lastSeenAt: try row.decode(column: prefix + "last_seen_at", as: Int64.self).nonZeroDate)
     }
 
     /// The member columns aliased with a prefix, for joins.
     static func prefixedColumns(table: String, prefix: String) -> [any SQLExpression] {
         columns.map { SQLAlias(SQLColumn($0, table: table), as: SQLIdentifier(prefix + $0)) }
     }
+}
+
+extension Int64 {
+    /// A date stored as milliseconds where 0 means "never".
+    var nonZeroDate: Date? { self == 0 ? nil : Date(millisecondsSince1970: self) }
 }

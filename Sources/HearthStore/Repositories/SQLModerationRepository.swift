@@ -364,6 +364,7 @@ public struct SQLModerationRepository: ModerationRepository {
                 .where("id", .equal, postID.rawValue).where("moderation", .equal, PostModeration.visible.rawValue)
                 .run()
             try await Self.refreshLastPost(of: postID, sql)
+            try await SQLForumRepository.recountPosts(topicOf: postID, sql)
             var item = item
             item.postID = postID
             try await Self.open(item, held: true, at: date, sql)
@@ -395,6 +396,7 @@ public struct SQLModerationRepository: ModerationRepository {
         try await sql.update("posts").set("moderation", to: state.rawValue).where("id", .equal, postID.rawValue)
             .run()
         try await refreshLastPost(of: postID, sql)
+        try await SQLForumRepository.recountPosts(topicOf: postID, sql)
         // A held topic is listed again only when its opening post goes out: hiding a held spam opening keeps the
         // topic out of everyone's lists.
         if state == .visible {

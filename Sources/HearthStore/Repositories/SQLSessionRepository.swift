@@ -88,4 +88,11 @@ public struct SQLSessionRepository: SessionRepository {
                 .count
         }
     }
+
+    public func markSeen(_ memberID: MemberID, at date: Date) async throws {
+        try await database.write { sql in
+            try await sql.update("members").set("last_seen_at", to: date.millisecondsSince1970)
+                .where("id", .equal, memberID.rawValue).run()
+        }
+    }
 }

@@ -15,6 +15,9 @@ struct MemberController: Sendable {
     func addRoutes(to router: Router<Context>) {
         router.get("/u/:handle", use: profile)
         router.post("/u/:handle/flag", use: flagProfile)
+        router.post("/u/:handle/role", use: changeRole)
+        router.post("/u/:handle/password-reset", use: sendPasswordReset)
+        router.post("/u/:handle/anonymise", use: anonymise)
         router.get("/notifications", use: notifications)
         router.get("/profile", use: profileForm)
         router.post("/profile", use: updateProfile)
@@ -41,15 +44,23 @@ struct MemberController: Sendable {
 
     @Sendable func profile(_ request: Request, context: Context) async throws -> Response {
         let member = try await profiles.member(handle: context.parameters.get("handle") ?? "")
-        let recent = try await forum.topicList(context.identity, author: member.id, limit: 10)
+        return try await profilePage(member, errors: [], context: context)
+    }
+
+    /// The profile, with the staff's actions for those the policy allows, and `errors` from a refused one.
+    func profilePage(
+        _ member: Member, errors: [String], notice: String? = nil, status: HTTPResponse.Status = .ok,
+        context: Context
+    ) async throws -> Response {
+        let members = shared.services.members
         let page = ProfilePage(
-            page: try await shared.frame(member.displayName, context), member: member,
+            page: try await shared.frame(member.displayName, context, errors: errors, notice: notice), member: member,
             bioHTML: SafeMarkdown().render(member.bio),
             roleName: member.role == .member ? nil : pages.text("role_\(member.role.rawValue)", context),
-            joined: Localization.date(member.createdAt, context.language),
-            recent: try await shared.listItems(recent, context), isOwn: member.id == context.identity?.member.id,
-            canFlag: context.identity != nil)
-        return pages.html(page, template: ProfilePage.template)
+            activity: try await members.activity(context.identity, of: member.id),
+            powers: members.powers(context.identity, over: member), isOwn: member.id == context.identity?.member.id,
+            canFlag: context.identity != nil, localization: pages.renderer.localization, language: context.language)
+        return pages.html(page, template: ProfilePage.template, status: status)
     }
 
     @Sendable func profileForm(_ request: Request, context: Context) async throws -> Response {
