@@ -25,6 +25,7 @@ struct ScreenshotTests {
                 try await browser.steps("screenshots") {
                     try await Showcase.logIn(browser, site: site, email: Showcase.managerEmail)
                     try await browser.viewport(width: 1280, height: 800)
+                    try await browser.devTools("Emulation.setScrollbarsHidden", ["hidden": true])
                     for (name, path) in shots {
                         try await browser.open(site + path)
                         for dark in [false, true] {
