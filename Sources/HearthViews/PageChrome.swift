@@ -5,6 +5,8 @@ public struct PageChrome: Sendable {
     public struct ViewerChrome: Sendable {
         public let displayName: String
         public let handle: String
+        /// The first letter of the name, shown in the header's account menu as the member's round mark.
+        public let initial: String
         public let roleName: String
         /// Nil rather than 0 when there are none: Mustache treats only false, nil and empty lists as "no".
         public let unreadNotifications: Int?
@@ -51,6 +53,7 @@ public struct PageChrome: Sendable {
         self.viewer = viewer.map {
             ViewerChrome(
                 displayName: $0.displayName, handle: $0.handle,
+                initial: $0.displayName.first.map { String($0).uppercased() } ?? "?",
                 roleName: strings["role_\($0.role.rawValue)"] ?? Self.roleName($0.role),
                 unreadNotifications: unreadNotifications > 0 ? unreadNotifications : nil,
                 canReview: reviewCount != nil, reviewCount: reviewCount.flatMap { $0 > 0 ? $0 : nil },

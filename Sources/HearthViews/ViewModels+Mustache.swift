@@ -27,6 +27,7 @@ extension PageChrome.ViewerChrome: MustacheParent {
         switch key {
         case "displayName": displayName
         case "handle": handle
+        case "initial": initial
         case "roleName": roleName
         case "unreadNotifications": unreadNotifications
         case "canReview": canReview

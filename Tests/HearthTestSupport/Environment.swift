@@ -9,6 +9,9 @@ public enum TestEnvironment {
     /// `HEARTH_TEST_REQUIRE_BROWSER=1`: missing Chromium or chromedriver fails the browser tests instead of
     /// skipping them.
     public static var requireBrowser: Bool { flag("HEARTH_TEST_REQUIRE_BROWSER") }
+    /// `HEARTH_TEST_REQUIRE_AXE=1`: a missing axe-core script (PyPI's `axe-core-python`, or `HEARTH_AXE_SCRIPT`)
+    /// fails the accessibility audit instead of skipping it.
+    public static var requireAxe: Bool { flag("HEARTH_TEST_REQUIRE_AXE") }
 
     static func flag(_ name: String) -> Bool {
         ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment[name]?.lowercased() ?? "")

@@ -80,7 +80,7 @@ struct ForumPagesTests {
             #expect(page.body.contains("Member ana wrote"))
 
             let home = try await anaBrowser.get("/")
-            #expect(home.body.contains(#"Notifications <span class="badge" aria-label="1 unread">1</span>"#))
+            #expect(home.body.contains(#"Notifications</span> <span class="badge" aria-label="1 unread">1</span>"#))
             let notifications = try await anaBrowser.get("/notifications")
             #expect(notifications.body.contains("Member bob quoted you in &lt;script&gt;"))
             #expect(notifications.body.contains(#"href="/t/1?post=2#p2""#))

@@ -222,7 +222,7 @@ struct HardeningTests {
             let css = try await client.execute(uri: String(href), method: .get)
             #expect(css.status == .ok)
             #expect(css.headers[.contentType] == "text/css; charset=utf-8")
-            #expect(String(buffer: css.body).contains("font:16px/1.5 system-ui"))
+            #expect(String(buffer: css.body).contains("@media (prefers-color-scheme: dark)"))
             #expect(try await client.execute(uri: "/assets/other.css", method: .get).status == .notFound)
         }
     }

@@ -93,7 +93,8 @@ struct BrowserTests {
             try await browser.click("a[href='/notifications']")
             try await browser.waitFor("\(bobName) quoted you in Photos of the meetup")
 
-            // French, kept on her account.
+            // French, kept on her account; the switch is in the account menu.
+            try await browser.click("details.menu summary")
             try await browser.click("form[action='/language'] button")
             try await browser.waitFor("<html lang=\"fr\">")
             try await browser.open(site + "/")
@@ -109,6 +110,7 @@ struct BrowserTests {
 
     /// Logs out and waits for the page that follows, so the next step does not race the redirect.
     private func logOut(_ browser: Browser) async throws {
+        try await browser.click("details.menu summary")
         try await browser.click("form[action='/logout'] button")
         try await browser.waitFor(">Log in</a>")
     }

@@ -45,6 +45,7 @@ struct FirstRunBrowserTests {
             if french {
                 // A visitor's language switch (a link; members have a form).
                 try await browser.open(site + "/login")
+                try await browser.click("details.menu summary")
                 try await browser.click("a[href^='/language?to=fr']")
                 try await browser.waitFor("<html lang=\"fr\">")
             }
@@ -63,7 +64,7 @@ struct FirstRunBrowserTests {
             try await browser.type("mon-fri 10:00-19:00", into: "#steps-hours")
             try await browser.click("input[name=signup][value=invite_only]")
             try await browser.click("button[name=step][value=save]")
-            try await browser.waitFor(french ? "<strong>La Boulangerie</strong>" : "<strong>The Bakery</strong>")
+            try await browser.waitFor(french ? ">La Boulangerie</a>" : ">The Bakery</a>")
             try await browser.waitFor(french ? "Bienvenue !" : "Welcome!")
 
             // A first topic, at once, in the category made for it.
@@ -90,7 +91,7 @@ struct FirstRunBrowserTests {
             try await browser.click("form[action='/admin/settings'] button:last-of-type")
             try await browser.waitFor(french ? "Réglages enregistrés." : "Settings saved.")
             try await browser.waitFor(
-                french ? "<strong>La Boulangerie des amis</strong>" : "<strong>The Friendly Bakery</strong>")
+                french ? ">La Boulangerie des amis</a>" : ">The Friendly Bakery</a>")
 
             // An invitation, for a community open by invitation only.
             try await invite(browser, site: site, french: french)

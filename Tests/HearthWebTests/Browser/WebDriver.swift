@@ -162,6 +162,46 @@ final class Browser: @unchecked Sendable {
         return file.path
     }
 
+    /// Runs JavaScript in the page and returns what it returns (JSON values).
+    @discardableResult
+    func execute(_ script: String, _ arguments: [Any] = []) async throws -> Any? {
+        try await command("POST", "/execute/sync", ["script": script, "args": arguments])
+    }
+
+    /// Runs JavaScript that calls its last argument when done, and returns what it passed.
+    func executeAsync(_ script: String, _ arguments: [Any] = [], timeout: Duration = .seconds(30)) async throws -> Any?
+    {
+        try await command("POST", "/timeouts", ["script": Int(timeout.components.seconds * 1000)])
+        return try await command("POST", "/execute/async", ["script": script, "args": arguments])
+    }
+
+    /// Sends one command of the DevTools protocol, through chromedriver's `goog/cdp/execute`.
+    @discardableResult
+    func devTools(_ method: String, _ parameters: [String: Any] = [:]) async throws -> Any? {
+        try await command("POST", "/goog/cdp/execute", ["cmd": method, "params": parameters])
+    }
+
+    /// Lays the page out as a screen of this size would (the window itself keeps its size).
+    func viewport(width: Int, height: Int) async throws {
+        try await devTools(
+            "Emulation.setDeviceMetricsOverride",
+            ["width": width, "height": height, "deviceScaleFactor": 1, "mobile": false])
+    }
+
+    /// Makes `prefers-color-scheme` answer dark or light, as a system set that way would.
+    func colorScheme(dark: Bool) async throws {
+        try await devTools(
+            "Emulation.setEmulatedMedia",
+            ["features": [["name": "prefers-color-scheme", "value": dark ? "dark" : "light"]]])
+    }
+
+    /// The page as a PNG, as seen in the viewport.
+    func png() async throws -> Data {
+        guard let base64 = try await command("GET", "/screenshot") as? String, let data = Data(base64Encoded: base64)
+        else { throw Failure(description: "chromedriver sent no screenshot") }
+        return data
+    }
+
     /// Runs the steps; when one fails, keeps a screenshot and says where it is.
     func steps(_ name: String, _ body: () async throws -> Void) async throws {
         do {
@@ -190,10 +230,23 @@ final class Browser: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestEnvironment.executable("curl") ?? "/usr/bin/curl")
         var arguments = ["-s", "--max-time", "60", "-X", method, url]
+        var bodyFile: URL?
         if let body {
-            let text = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
-            arguments += ["-H", "Content-Type: application/json", "--data-binary", text]
+            let json = try JSONSerialization.data(withJSONObject: body)
+            // A command line argument may not exceed 128 KiB on Linux, and a script such as axe-core's is larger:
+            // such a body goes through a file.
+            if json.count > 64 * 1024 {
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("webdriver-\(UUID()).json")
+                try json.write(to: file)
+                bodyFile = file
+                arguments += ["-H", "Content-Type: application/json", "--data-binary", "@" + file.path]
+            } else {
+                arguments += [
+                    "-H", "Content-Type: application/json", "--data-binary", String(decoding: json, as: UTF8.self),
+                ]
+            }
         }
+        defer { if let bodyFile { try? FileManager.default.removeItem(at: bodyFile) } }
         process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output
