@@ -9,7 +9,7 @@ import Testing
     .enabled(if: ProcessInfo.processInfo.environment["HEARTH_SCREENSHOTS"] != nil, "set HEARTH_SCREENSHOTS to a folder")
 )
 struct ScreenshotTests {
-    @Test("the home page, a topic and a profile, light and dark, as the community manager sees them")
+    @Test("the home page, a topic, a profile and the console, light and dark, as the community manager sees them")
     func readme() async throws {
         let folder = URL(
             fileURLWithPath: ProcessInfo.processInfo.environment["HEARTH_SCREENSHOTS"] ?? "docs/screenshots",
@@ -17,7 +17,10 @@ struct ScreenshotTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let showcase = try await Showcase.make()
         defer { showcase.community.close() }
-        let shots = [("home", "/"), ("topic", showcase.topicPath), ("profile", showcase.authorPath)]
+        let shots = [
+            ("home", "/"), ("topic", showcase.topicPath), ("profile", showcase.authorPath),
+            ("console", "/admin/settings"), ("console-categories", "/admin/categories"),
+        ]
         let browser = try await Browser.start()
         try await showcase.community.testLive { client in
             let site = "http://127.0.0.1:\(client.port ?? showcase.port)"
