@@ -112,11 +112,7 @@ extension PostItem {
 
 public struct ArticleFormPage: Sendable {
     public static let template = "article-form"
-    public struct Option: Sendable {
-        public let value: String
-        public let label: String
-        public let selected: Bool
-    }
+    public typealias Option = FormOption
 
     public let page: PageChrome
     public let heading: String

@@ -44,11 +44,7 @@ public struct ProfilePage: Sendable {
 
     /// What staff may do here; nil for everyone else.
     public struct StaffActions: Sendable {
-        public struct RoleOption: Sendable {
-            public let value: String
-            public let label: String
-            public let selected: Bool
-        }
+        public typealias RoleOption = FormOption
 
         /// The member's e-mail, for those who may see it; empty otherwise.
         public let memberEmail: String
@@ -125,11 +121,7 @@ public struct ProfilePage: Sendable {
 
 public struct ProfileFormPage: Sendable {
     public static let template = "profile-form"
-    public struct Option: Sendable {
-        public let value: String
-        public let label: String
-        public let selected: Bool
-    }
+    public typealias Option = FormOption
 
     public let page: PageChrome
     public let name: String

@@ -18,11 +18,7 @@ public struct AdminAPIKeysPage: Sendable {
         public let live: Bool
     }
 
-    public struct ScopeOption: Sendable {
-        public let value: String
-        public let label: String
-        public let selected: Bool
-    }
+    public typealias ScopeOption = FormOption
 
     public let page: PageChrome
     public let nav: ConsoleNav

@@ -21,11 +21,7 @@ public struct AdminMembersPage: Sendable {
         public let penaltiesText: String
     }
 
-    public struct SortOption: Sendable {
-        public let value: String
-        public let label: String
-        public let selected: Bool
-    }
+    public typealias SortOption = FormOption
 
     public let page: PageChrome
     public let nav: ConsoleNav

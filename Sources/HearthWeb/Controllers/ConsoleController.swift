@@ -181,48 +181,49 @@ struct ConsoleController: Sendable {
     }
 
     @Sendable func updateCategory(_ request: Request, context: Context) async throws -> Response {
-        var request = request
-        let id = CategoryID(try ForumPages.id(context))
-        let form = try await request.form(context: context)
-        do {
+        try await actOnCategory(request, context, then: "?saved=1#category-") { id, form in
             _ = try await services.categories.update(
                 context.identity, id, name: form.text("name"), description: form.text("description"),
                 startPolicy: Category.StartPolicy(rawValue: form.text("start_policy")) ?? .everyone)
-        } catch {
-            guard let errors = PageRenderer.formErrors(error) else { throw error }
-            return try await categoriesPage(errors: errors, status: .unprocessableContent, context: context)
         }
-        return SessionCookies.redirect(to: "/admin/categories?saved=1#category-\(id.rawValue)")
     }
 
     @Sendable func moveCategory(_ request: Request, context: Context) async throws -> Response {
-        var request = request
-        let id = CategoryID(try ForumPages.id(context))
-        let form = try await request.form(context: context)
-        try await services.categories.move(context.identity, id, up: form.text("direction") == "up")
-        return SessionCookies.redirect(to: "/admin/categories#category-\(id.rawValue)")
+        try await actOnCategory(request, context, then: "#category-") { id, form in
+            try await services.categories.move(context.identity, id, up: form.text("direction") == "up")
+        }
     }
 
     @Sendable func archiveCategory(_ request: Request, context: Context) async throws -> Response {
-        var request = request
-        let id = CategoryID(try ForumPages.id(context))
-        let form = try await request.form(context: context)
-        try await services.categories.setArchived(context.identity, id, archived: form.text("archived") == "1")
-        return SessionCookies.redirect(to: "/admin/categories?saved=1")
+        try await actOnCategory(request, context, then: "?saved=1#category-") { id, form in
+            try await services.categories.setArchived(context.identity, id, archived: form.text("archived") == "1")
+        }
     }
 
     @Sendable func deleteCategory(_ request: Request, context: Context) async throws -> Response {
+        try await actOnCategory(request, context, then: "?saved=1") { id, form in
+            try await services.categories.delete(
+                context.identity, id, movingTopicsTo: CategoryID(Int64(form.text("move_to")) ?? 0))
+        }
+    }
+
+    /// Reads the category's form, acts, and goes back to the list (`then` is added to its address, with the
+    /// category's id after a `#`); a refused value comes back on the page with its message.
+    private func actOnCategory(
+        _ request: Request, _ context: Context, then anchor: String,
+        _ act: (CategoryID, FormFields) async throws -> Void
+    ) async throws -> Response {
         var request = request
         let id = CategoryID(try ForumPages.id(context))
         let form = try await request.form(context: context)
         do {
-            try await services.categories.delete(
-                context.identity, id, movingTopicsTo: CategoryID(Int64(form.text("move_to")) ?? 0))
+            try await act(id, form)
         } catch {
             guard let errors = PageRenderer.formErrors(error) else { throw error }
             return try await categoriesPage(errors: errors, status: .unprocessableContent, context: context)
         }
-        return SessionCookies.redirect(to: "/admin/categories?saved=1")
+        return SessionCookies.redirect(
+            to: "/admin/categories" + anchor + (anchor.hasSuffix("#category-") ? String(id.rawValue) : ""))
     }
 
     /// A name already taken comes back on the form, with what was typed.
