@@ -129,7 +129,8 @@ public struct HearthServices: Sendable {
             sessions: SessionService(sessions: sessionStore, lifetime: settings.sessionLifetime, now: now),
             apiKeys: apiKeys, forum: forum,
             search: SearchService(
-                repository: SQLSearchRepository(database: database), policy: AccessPolicy(), now: now),
+                repository: SQLSearchRepository(database: database), policy: AccessPolicy(), now: now,
+                unreadable: { try await forum.unreadableCategories(for: $0) }),
             uploads: UploadService(
                 uploads: SQLUploadRepository(database: database),
                 blobs: FileBlobStore(dataDirectory: config.dataDirectory), limits: { community.current.uploadLimits },

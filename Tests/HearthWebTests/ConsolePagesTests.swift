@@ -212,3 +212,74 @@ extension ConsolePagesTests {
         }
     }
 }
+
+extension ConsolePagesTests {
+    @Test(
+        "who may read a category: a staff-only one is hidden from members and visitors on every surface, a members-only one from visitors",
+        arguments: TestEngine.allCases)
+    func readers(engine: TestEngine) async throws {
+        let (community, manager) = try await ForumPagesTests.community(engine: engine)
+        defer { community.close() }
+        let ana = try await community.member("ana@example.org")
+        let mod = try await community.member("mod@example.org")
+        try await community.services.members.changeRole(manager, of: mod.id, to: .moderator)
+        let team = try await community.services.categories.create(
+            manager, name: "Team room", description: "Staff only", startPolicy: .staff, readPolicy: .staff)
+        let (secret, _) = try await community.services.forum.startTopic(
+            manager, in: team.id, title: "Payroll questions", body: "Nobody else reads this, @\(ana.handle)")
+        let club = try await community.services.categories.create(
+            manager, name: "Club", description: "", startPolicy: .everyone, readPolicy: .members)
+        let (members, _) = try await community.services.forum.startTopic(
+            manager, in: club.id, title: "Members evening", body: "Friday")
+        try await community.services.search.catchUp()
+
+        let asAna = Viewer(member: ana, credential: .session(SessionID(0)))
+        #expect(try await community.services.forum.unreadNotificationCount(asAna) == 0, "a mention tells no outsider")
+        let found = try await community.services.search.search(asAna, SearchQuery(text: "payroll")).hits
+        #expect(found.isEmpty, "search leaves it out")
+        let asMod = Viewer(
+            member: try await community.services.profiles.member(id: mod.id), credential: .session(SessionID(0)))
+        #expect(try await community.services.search.search(asMod, SearchQuery(text: "payroll")).hits.count == 1)
+
+        try await community.test { client in
+            var visitor = WebClient(client)
+            #expect(!(try await visitor.get("/").body.contains("Team room")))
+            #expect(!(try await visitor.get("/").body.contains("Members evening")), "members only: not for visitors")
+            #expect(try await visitor.get("/t/\(secret.id.rawValue)").status == .notFound)
+            #expect(try await visitor.get("/t/\(members.id.rawValue)").status == .notFound)
+            #expect(try await visitor.get("/c/club").status == .notFound)
+            #expect(!(try await visitor.get("/latest.rss").body.contains("Payroll")))
+            #expect(!(try await visitor.get("/api/v1/categories").body.contains("Team room")))
+
+            var member = WebClient(client)
+            try await ForumPagesTests.logIn(&member, "ana@example.org")
+            #expect(try await member.get("/t/\(members.id.rawValue)").status == .ok, "members read the club")
+            #expect(try await member.get("/t/\(secret.id.rawValue)").status == .notFound)
+            #expect(try await member.get("/c/team-room").status == .notFound)
+            #expect(!(try await member.get("/latest").body.contains("Payroll questions")))
+            #expect(!(try await member.get("/search?q=payroll").body.contains("Payroll questions")))
+
+            var moderator = WebClient(client)
+            try await ForumPagesTests.logIn(&moderator, "mod@example.org")
+            #expect(try await moderator.get("/t/\(secret.id.rawValue)").status == .ok, "staff read it")
+            #expect(try await moderator.get("/latest").body.contains("Payroll questions"))
+
+            var cm = WebClient(client)
+            try await ForumPagesTests.logIn(&cm, "cm@example.org")
+            let page = try await cm.get("/admin/categories")
+            #expect(page.body.contains(#"<option value="staff" selected>Staff only</option>"#))
+            let opened = try await cm.post(
+                "/admin/categories/\(team.id.rawValue)",
+                form: ["name": "Team room", "description": "", "start_policy": "staff", "read_policy": "everyone"])
+            #expect(opened.status == .seeOther)
+            #expect(try await visitor.get("/t/\(secret.id.rawValue)").status == .ok, "open to all, at once")
+            try await cm.get("/admin/categories")
+            try await cm.post(
+                "/admin/categories/\(team.id.rawValue)",
+                form: ["name": "Team room", "description": "", "start_policy": "staff", "read_policy": "staff"])
+            #expect(
+                try await visitor.get("/t/\(secret.id.rawValue)").status == .notFound,
+                "closed again at once: the visitors' cached page is not served")
+        }
+    }
+}

@@ -36,15 +36,23 @@ public struct CategoryAdmin: Sendable {
         return try await store.categories().filter { $0.kind != .comments }
     }
 
-    public func create(_ viewer: Viewer?, name: String, description: String, startPolicy: Category.StartPolicy)
-        async throws -> Category
-    {
-        try await forum.createCategory(viewer, name: name, description: description, startPolicy: startPolicy)
+    public func create(
+        _ viewer: Viewer?, name: String, description: String, startPolicy: Category.StartPolicy,
+        readPolicy: Category.ReadPolicy = .everyone
+    ) async throws -> Category {
+        var category = try await forum.createCategory(
+            viewer, name: name, description: description, startPolicy: startPolicy)
+        guard readPolicy != .everyone else { return category }
+        // Made open, then closed to its readers at once: it holds no topic in between.
+        category.readPolicy = readPolicy
+        try await store.updateCategory(category, log: entry(viewer, "edit_category", category), at: now())
+        forum.categoryRulesChanged()
+        return category
     }
 
     public func update(
         _ viewer: Viewer?, _ id: CategoryID, name rawName: String, description: String,
-        startPolicy: Category.StartPolicy
+        startPolicy: Category.StartPolicy, readPolicy: Category.ReadPolicy? = nil
     ) async throws -> Category {
         let date = now()
         try policy.authorize(viewer, .manageCategories, at: date)
@@ -52,7 +60,9 @@ public struct CategoryAdmin: Sendable {
         category.name = try ForumService.categoryName(rawName)
         category.description = try ForumService.categoryDescription(description)
         category.startPolicy = category.kind == .announcements ? .staff : startPolicy
+        if let readPolicy { category.readPolicy = readPolicy }
         try await store.updateCategory(category, log: entry(viewer, "edit_category", category), at: date)
+        forum.categoryRulesChanged()
         return category
     }
 
@@ -72,6 +82,7 @@ public struct CategoryAdmin: Sendable {
         guard (category.archivedAt != nil) != archived else { return }
         try await store.setArchived(
             id, archived, log: entry(viewer, archived ? "archive_category" : "unarchive_category", category), at: date)
+        forum.categoryRulesChanged()  // its topics closed: cached pages show them open
     }
 
     public func delete(_ viewer: Viewer?, _ id: CategoryID, movingTopicsTo target: CategoryID) async throws {
@@ -85,6 +96,7 @@ public struct CategoryAdmin: Sendable {
         var log = entry(viewer, "delete_category", category)
         log.reason = "\(category.name) → \(destination.name)"
         try await store.deleteCategory(id, movingTopicsTo: target, log: log, at: date)
+        forum.categoryRulesChanged()
     }
 
     private func editable(_ id: CategoryID) async throws -> Category {

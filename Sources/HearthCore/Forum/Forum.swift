@@ -30,12 +30,15 @@ public struct Category: Sendable, Equatable, Identifiable, Codable {
     public var kind: Kind
     /// When the category was archived: out of the lists, no new topics, its topics closed but kept.
     public var archivedAt: Date?
+    /// Who may read its topics.
+    public var readPolicy: ReadPolicy
 
     public init(
         id: CategoryID, slug: String, name: String, description: String, position: Int, startPolicy: StartPolicy,
-        kind: Kind, archivedAt: Date? = nil
+        kind: Kind, archivedAt: Date? = nil, readPolicy: ReadPolicy = .everyone
     ) {
         self.archivedAt = archivedAt
+        self.readPolicy = readPolicy
         self.id = id
         self.slug = slug
         self.name = name

@@ -75,6 +75,8 @@ public struct TopicQuery: Sendable, Equatable {
     public var includeDeleted: Bool
     /// Pinned topics first (category pages and the home page), or strictly by activity (feeds, the API).
     public var pinnedFirst: Bool
+    /// Categories whose topics are left out (those the viewer may not read).
+    public var excludedCategories: [CategoryID] = []
 
     public init(
         categoryID: CategoryID? = nil, authorID: MemberID? = nil, after: TopicCursor? = nil, limit: Int = 30,

@@ -55,10 +55,13 @@ extension ForumService {
     ) async throws -> TopicList {
         let limit = min(max(limit, 1), 100)
         let staff = may(viewer, .seeRemoved, in: category)
-        let topics = try await forum.topics(
-            TopicQuery(
-                categoryID: category, authorID: author, after: cursor, limit: limit + 1, includeDeleted: staff,
-                pinnedFirst: category != nil))
+        let hidden = try await unreadableCategories(for: viewer)
+        if let category, hidden.contains(category) { throw HearthError.notFound("There is no such category.") }
+        var query = TopicQuery(
+            categoryID: category, authorID: author, after: cursor, limit: limit + 1, includeDeleted: staff,
+            pinnedFirst: category != nil)
+        query.excludedCategories = category == nil ? hidden : []
+        let topics = try await forum.topics(query)
         let shown = Array(topics.prefix(limit))
         var unread: [TopicID: Int] = [:]
         if let reader = viewer?.member.id {

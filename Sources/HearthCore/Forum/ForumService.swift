@@ -25,6 +25,8 @@ public struct ForumService: Sendable {
     /// Moved by every write to a topic, for caches of rendered pages.
     public let changes = TopicChanges()
     let readMarks = ReadMarks()
+    /// Which categories are not open to everyone, kept a few seconds (see `CategoryReadRules`).
+    let readRules = CategoryReadRules()
 
     public init(
         forum: any ForumRepository, notifications: any NotificationRepository, members: any MemberRepository,
@@ -124,6 +126,9 @@ public struct ForumService: Sendable {
         guard category.kind != .comments else {
             throw HearthError.forbidden("Comments start from their article, not as topics.")
         }
+        guard try await mayRead(viewer, in: categoryID) else {
+            throw HearthError.notFound("There is no such category.")
+        }
         guard category.archivedAt == nil else {
             throw HearthError.forbidden(
                 "\(category.name) is archived: its topics stay readable, new ones go elsewhere.")
@@ -138,7 +143,7 @@ public struct ForumService: Sendable {
         let admission = try await admit(
             viewer, author, title: title, body: written, reading: reading, in: categoryID, isEdit: false, at: date)
         let body = admission.body
-        let mentioned = try await mentionedMembers(in: body, excluding: author.id)
+        let mentioned = try await readers(mentionedMembers(in: body, excluding: author.id), in: categoryID)
         let draft = NewPost(
             author: MemberSummary(author), body: body, html: cook(body, mentioned), quotePostID: nil, createdAt: date,
             reading: reading, moderation: admission.moderation, reviewItems: admission.items)
@@ -198,7 +203,8 @@ public struct ForumService: Sendable {
             ? Admission(title: nil, body: body)
             : try await admit(
                 viewer, author, title: nil, body: body, reading: reading, in: topic.categoryID, isEdit: false, at: date)
-        let mentioned = try await mentionedMembers(in: admission.body, excluding: author.id)
+        let mentioned = try await readers(
+            mentionedMembers(in: admission.body, excluding: author.id), in: topic.categoryID)
         // One notification per person, the most specific kind winning: a quote says more than a mention,
         // a mention more than "someone replied in your topic". A held reply tells no one until it is let out.
         var recipients: [(MemberID, MemberNotification.Kind)] = []
@@ -243,7 +249,8 @@ public struct ForumService: Sendable {
             viewer, post.author.id == editor.id ? editor : try await author(of: post), title: nil, body: written,
             reading: reading, in: topic.categoryID, isEdit: true, at: date)
         let body = admission.body
-        let mentioned = try await mentionedMembers(in: body, excluding: post.author.id)
+        let mentioned = try await readers(
+            mentionedMembers(in: body, excluding: post.author.id), in: topic.categoryID)
         let html = cook(body, mentioned)
         // Held before the new text is stored, so that words needing approval are never out, even for a moment.
         if let gate, !admission.items.isEmpty { try await gate.apply(admission, toEdited: postID, at: date) }
@@ -343,6 +350,10 @@ public struct ForumService: Sendable {
             topic.deletedAt == nil && (topic.heldAt == nil || topic.author.id == viewer?.member.id)
                 || may(viewer, .seeRemoved, in: topic.categoryID)
         else {
+            throw HearthError.notFound("This topic does not exist or was removed.")
+        }
+        // A category this viewer may not read hides its topics as if they did not exist.
+        guard try await mayRead(viewer, in: topic.categoryID) else {
             throw HearthError.notFound("This topic does not exist or was removed.")
         }
         return topic

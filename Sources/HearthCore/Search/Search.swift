@@ -10,6 +10,8 @@ public struct SearchQuery: Sendable, Equatable {
     public var to: Date?
     public var limit: Int
     public var offset: Int
+    /// Categories left out (those the viewer may not read); the search service fills it in.
+    public var excludedCategories: [CategoryID] = []
 
     public init(
         text: String, categoryID: CategoryID? = nil, authorHandle: String? = nil, from: Date? = nil, to: Date? = nil,

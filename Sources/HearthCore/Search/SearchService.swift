@@ -6,8 +6,14 @@ public struct SearchService: Sendable {
     let repository: any SearchRepository
     let policy: AccessPolicy
     let now: Now
+    /// The categories a viewer may not read, whose posts a search leaves out.
+    let unreadable: @Sendable (Viewer?) async throws -> [CategoryID]
 
-    public init(repository: any SearchRepository, policy: AccessPolicy, now: @escaping Now) {
+    public init(
+        repository: any SearchRepository, policy: AccessPolicy, now: @escaping Now,
+        unreadable: @escaping @Sendable (Viewer?) async throws -> [CategoryID] = { _ in [] }
+    ) {
+        self.unreadable = unreadable
         self.repository = repository
         self.policy = policy
         self.now = now
@@ -25,6 +31,7 @@ public struct SearchService: Sendable {
         var paged = query
         paged.limit = min(max(query.limit, 1), 50) + 1
         paged.offset = max(0, query.offset)
+        paged.excludedCategories = try await unreadable(viewer)
         let hits = try await repository.search(paged)
         return (Array(hits.prefix(paged.limit - 1)), hits.count == paged.limit)
     }

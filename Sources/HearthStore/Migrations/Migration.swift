@@ -32,5 +32,6 @@ extension Migration {
         .emailConfirmation,
         .memberDirectory,
         .heldPostsUncounted,
+        .categoryReaders,
     ]
 }

@@ -9,7 +9,8 @@ extension SQLForumRepository: CategoryRepository {
             try await sql.raw(
                 """
                 UPDATE categories SET name = \(bind: category.name), description = \(bind: category.description), \
-                start_policy = \(bind: category.startPolicy.rawValue) WHERE id = \(bind: category.id.rawValue)
+                start_policy = \(bind: category.startPolicy.rawValue), read_policy = \(bind: category.readPolicy.rawValue) \
+                WHERE id = \(bind: category.id.rawValue)
                 """
             ).run()
             try await SQLModerationRepository.log(log, at: date, sql)

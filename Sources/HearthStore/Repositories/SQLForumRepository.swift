@@ -16,7 +16,7 @@ public struct SQLForumRepository: ForumRepository {
     // MARK: Categories
 
     static let categoryColumns = [
-        "id", "slug", "name", "description", "position", "start_policy", "kind", "archived_at",
+        "id", "slug", "name", "description", "position", "start_policy", "kind", "archived_at", "read_policy",
     ]
 
     /// Names are compared whole, ignoring only case: "Général" and "General" are two categories, and the second
@@ -94,7 +94,8 @@ public struct SQLForumRepository: ForumRepository {
             name: try row.decode(column: "name", as: String.self),
             description: try row.decode(column: "description", as: String.self),
             position: try row.decode(column: "position", as: Int.self), startPolicy: policy, kind: kind,
-            archivedAt: try row.decode(column: "archived_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)))
+            archivedAt: try row.decode(column: "archived_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
+            readPolicy: Category.ReadPolicy(rawValue: try row.decode(column: "read_policy", as: String.self)) ?? .staff)
     }
 
     // MARK: Topics
@@ -207,6 +208,10 @@ public struct SQLForumRepository: ForumRepository {
             conditions.append("t.category_id NOT IN (SELECT id FROM categories WHERE kind = 'comments')")
         }
         if let author = query.authorID { conditions.append("t.author_id = \(bind: author.rawValue)") }
+        if !query.excludedCategories.isEmpty {
+            let ids = query.excludedCategories.map { String($0.rawValue) }.joined(separator: ",")
+            conditions.append("t.category_id NOT IN (\(unsafeRaw: ids))")
+        }
         if !query.includeDeleted { conditions.append(PublicPosts.topicCondition) }
         let older: (TopicCursor) -> SQLQueryString = { cursor in
             "(t.last_posted_at < \(bind: cursor.lastPostedAt) OR (t.last_posted_at = \(bind: cursor.lastPostedAt) AND t.id < \(bind: cursor.id.rawValue)))"

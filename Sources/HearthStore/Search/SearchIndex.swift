@@ -37,6 +37,10 @@ extension DatabaseEngine {
 func searchFilters(_ query: SearchQuery) -> SQLQueryString {
     var filters: SQLQueryString = " AND " + PublicPosts.condition
     if let category = query.categoryID { filters = filters + " AND t.category_id = \(bind: category.rawValue)" }
+    if !query.excludedCategories.isEmpty {
+        let ids = query.excludedCategories.map { String($0.rawValue) }.joined(separator: ",")
+        filters = filters + " AND t.category_id NOT IN (\(unsafeRaw: ids))"
+    }
     if let author = query.authorHandle { filters = filters + " AND a.handle = \(bind: author.lowercased())" }
     if let from = query.from { filters = filters + " AND p.created_at >= \(bind: from.millisecondsSince1970)" }
     if let to = query.to { filters = filters + " AND p.created_at < \(bind: to.millisecondsSince1970)" }

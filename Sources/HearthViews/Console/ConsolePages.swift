@@ -144,6 +144,7 @@ public struct CategoriesPage: Sendable {
         public let slug: String
         public let about: String
         public let policies: [FormOption]
+        public let readers: [FormOption]
         public let archived: Bool
         public let canMoveUp: Bool
         public let canMoveDown: Bool
@@ -158,10 +159,12 @@ public struct CategoriesPage: Sendable {
     public let draftName: String
     public let draftDescription: String
     public let draftPolicies: [FormOption]
+    public let draftReaders: [FormOption]
 
     public init(
         page: PageChrome, categories: [Category], draftName: String = "", draftDescription: String = "",
-        draftPolicy: Category.StartPolicy = .everyone, localization: Localization, language: Language
+        draftPolicy: Category.StartPolicy = .everyone, draftReaders: Category.ReadPolicy = .everyone,
+        localization: Localization, language: Language
     ) {
         self.page = page
         nav = ConsoleNav(current: "categories", localization: localization, language: language)
@@ -172,22 +175,32 @@ public struct CategoriesPage: Sendable {
                     selected: $0 == chosen)
             }
         }
+        func readers(_ chosen: Category.ReadPolicy) -> [FormOption] {
+            Category.ReadPolicy.allCases.map {
+                FormOption(
+                    value: $0.rawValue, label: localization.text("categories_read_\($0.rawValue)", language),
+                    selected: $0 == chosen)
+            }
+        }
         let open = categories.filter { $0.archivedAt == nil }
         active = open.enumerated().map { index, category in
             Row(
                 id: category.id.rawValue, categoryName: category.name, slug: category.slug,
-                about: category.description, policies: policies(category.startPolicy), archived: false,
+                about: category.description, policies: policies(category.startPolicy),
+                readers: readers(category.readPolicy), archived: false,
                 canMoveUp: index > 0, canMoveDown: index < open.count - 1)
         }
         archived = categories.filter { $0.archivedAt != nil }.map { category in
             Row(
                 id: category.id.rawValue, categoryName: category.name, slug: category.slug,
-                about: category.description, policies: policies(category.startPolicy), archived: true,
+                about: category.description, policies: policies(category.startPolicy),
+                readers: readers(category.readPolicy), archived: true,
                 canMoveUp: false, canMoveDown: false)
         }
         hasArchived = !archived.isEmpty
         self.draftName = draftName
         self.draftDescription = draftDescription
         draftPolicies = policies(draftPolicy)
+        self.draftReaders = readers(draftReaders)
     }
 }

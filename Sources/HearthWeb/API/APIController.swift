@@ -117,7 +117,9 @@ struct APIController: Sendable {
     // MARK: Categories
 
     @Sendable func categories(_ request: Request, context: Context) async throws -> APIModel.Page<APIModel.Category> {
-        APIModel.Page(items: try await forum.categories().map(APIModel.Category.init), nextCursor: nil)
+        APIModel.Page(
+            items: try await forum.categories(readableBy: context.identity).map(APIModel.Category.init), nextCursor: nil
+        )
     }
 
     @Sendable func createCategory(_ request: Request, context: Context) async throws -> EditedResponse<

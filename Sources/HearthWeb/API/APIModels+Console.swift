@@ -68,6 +68,7 @@ extension APIModel {
         let name: String?
         let description: String?
         let startPolicy: String?
+        let readPolicy: String?
         let archived: Bool?
         let move: String?
     }

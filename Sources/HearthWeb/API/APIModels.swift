@@ -51,9 +51,11 @@ enum APIModel {
         let startPolicy: String
         let kind: String
         let archived: Bool
+        let readPolicy: String
 
         init(_ category: HearthCore.Category) {
             archived = category.archivedAt != nil
+            readPolicy = category.readPolicy.rawValue
             id = category.id.rawValue
             slug = category.slug
             name = category.name

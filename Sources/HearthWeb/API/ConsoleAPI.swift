@@ -32,7 +32,7 @@ struct ConsoleAPI: Sendable {
         let input = try await request.json(
             APIModel.CategoryChange.self, context: context,
             shape:
-                #"{"name": "…", "description": "…", "startPolicy": "everyone|staff", "archived": false, "move": "up|down"}"#
+                #"{"name": "…", "description": "…", "startPolicy": "everyone|staff", "readPolicy": "everyone|members|staff", "archived": false, "move": "up|down"}"#
         )
         let categories = services.categories
         guard let current = try await categories.categories(context.identity).first(where: { $0.id == id }) else {
@@ -45,10 +45,17 @@ struct ConsoleAPI: Sendable {
             }
             policy = chosen
         }
-        if input.name != nil || input.description != nil || input.startPolicy != nil {
+        var readers: Category.ReadPolicy?
+        if let text = input.readPolicy {
+            guard let chosen = Category.ReadPolicy(rawValue: text) else {
+                throw HearthError.invalid("readPolicy", "readPolicy is everyone, members or staff.")
+            }
+            readers = chosen
+        }
+        if input.name != nil || input.description != nil || input.startPolicy != nil || readers != nil {
             _ = try await categories.update(
                 context.identity, id, name: input.name ?? current.name,
-                description: input.description ?? current.description, startPolicy: policy)
+                description: input.description ?? current.description, startPolicy: policy, readPolicy: readers)
         }
         if let move = input.move {
             guard move == "up" || move == "down" else { throw HearthError.invalid("move", "move is up or down.") }

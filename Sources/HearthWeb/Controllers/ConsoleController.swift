@@ -151,7 +151,8 @@ struct ConsoleController: Sendable {
     }
 
     private func categoriesPage(
-        name: String = "", description: String = "", policy: Category.StartPolicy = .everyone, errors: [String],
+        name: String = "", description: String = "", policy: Category.StartPolicy = .everyone,
+        readers: Category.ReadPolicy = .everyone, errors: [String],
         notice: String? = nil, status: HTTPResponse.Status = .ok, context: Context
     ) async throws -> Response {
         let categories = try await services.categories.categories(context.identity)
@@ -159,6 +160,7 @@ struct ConsoleController: Sendable {
             page: try await shared.frame(
                 pages.text("console_categories", context), context, errors: errors, notice: notice),
             categories: categories, draftName: name, draftDescription: description, draftPolicy: policy,
+            draftReaders: readers,
             localization: pages.renderer.localization, language: context.language)
         return pages.html(view, template: CategoriesPage.template, status: status)
     }
@@ -167,14 +169,16 @@ struct ConsoleController: Sendable {
         var request = request
         let form = try await request.form(context: context)
         let policy = Category.StartPolicy(rawValue: form.text("start_policy")) ?? .everyone
+        let readers = Category.ReadPolicy(rawValue: form.text("read_policy")) ?? .everyone
         do {
             _ = try await services.categories.create(
                 context.identity, name: form.text("name"), description: form.text("description"),
-                startPolicy: policy)
+                startPolicy: policy, readPolicy: readers)
         } catch {
             guard let errors = PageRenderer.formErrors(error) ?? Self.conflict(error) else { throw error }
             return try await categoriesPage(
-                name: form.text("name"), description: form.text("description"), policy: policy, errors: errors,
+                name: form.text("name"), description: form.text("description"), policy: policy, readers: readers,
+                errors: errors,
                 status: .unprocessableContent, context: context)
         }
         return SessionCookies.redirect(to: "/admin/categories?saved=1")
@@ -184,7 +188,8 @@ struct ConsoleController: Sendable {
         try await actOnCategory(request, context, then: "?saved=1#category-") { id, form in
             _ = try await services.categories.update(
                 context.identity, id, name: form.text("name"), description: form.text("description"),
-                startPolicy: Category.StartPolicy(rawValue: form.text("start_policy")) ?? .everyone)
+                startPolicy: Category.StartPolicy(rawValue: form.text("start_policy")) ?? .everyone,
+                readPolicy: Category.ReadPolicy(rawValue: form.text("read_policy")))
         }
     }
 

@@ -29,7 +29,7 @@ struct ForumController: Sendable {
     // MARK: Lists
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
-        let categories = try await forum.categories()
+        let categories = try await forum.categories(readableBy: context.identity)
         var announcements: [TopicListItem] = []
         for category in categories where category.kind == .announcements {
             let list = try await forum.topicList(context.identity, category: category.id, limit: 5)
@@ -289,7 +289,7 @@ struct ForumController: Sendable {
     private func startableCategories(_ context: Context) async throws -> [HearthCore.Category] {
         let policy = shared.services.policy
         let now = shared.services.now()
-        return try await forum.categories().filter {
+        return try await forum.categories(readableBy: context.identity).filter {
             $0.startPolicy == .everyone
                 || policy.decide(context.identity, .startStaffTopic, on: .category($0.id.rawValue), at: now).isAllowed
         }

@@ -45,7 +45,7 @@ struct ForumPages: Sendable {
 
     func listItems(_ list: TopicList, _ context: Context) async throws -> [TopicListItem] {
         TopicListItem.make(
-            list.topics, unread: list.unread, categories: try await forum.categories(),
+            list.topics, unread: list.unread, categories: try await forum.categories(readableBy: context.identity),
             viewerKnown: context.identity != nil, language: context.language)
     }
 

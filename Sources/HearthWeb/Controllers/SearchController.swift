@@ -39,7 +39,8 @@ struct SearchController: Sendable {
         let view = SearchPage(
             page: try await shared.frame(title, context, errors: errors), query: text,
             author: parameters.get("author") ?? "", from: parameters.get("from") ?? "", to: parameters.get("to") ?? "",
-            categories: try await shared.forum.categories(), selected: query?.categoryID, hits: hits,
+            categories: try await shared.forum.categories(readableBy: context.identity), selected: query?.categoryID,
+            hits: hits,
             searched: query != nil && errors.isEmpty, nextURL: next, language: context.language)
         return shared.pages.html(
             view, template: SearchPage.template, status: errors.isEmpty ? .ok : .unprocessableContent)
