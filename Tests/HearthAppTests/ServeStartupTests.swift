@@ -11,7 +11,7 @@ import Testing
 /// once with one line naming the cause and the port, host or path, never "serving at …" first.
 @Suite(
     "Starting the server: one clear line for each start-up mistake",
-    .enabled(if: HearthProcess.binary != nil, "needs the hearth binary (swift build)"))
+    .enabled(if: HearthProcess.binary != nil, "needs the hearth binary (swift build)"), .serialized)
 struct ServeStartupTests {
     /// A scratch folder for the server's data and log.
     final class Scratch: Sendable {
