@@ -92,7 +92,6 @@ extension PostItem: MustacheParent {
         case "created": created
         case "createdISO": createdISO
         case "edited": edited
-        case "historyURL": historyURL
         case "deleted": deleted
         case "html": html
         case "quote": quote
@@ -110,6 +109,7 @@ extension PostItem: MustacheParent {
         case "canHide": canHide
         case "canUnhide": canUnhide
         case "canApprove": canApprove
+        case "historyURL": historyURL
         case "readingBadge": readingBadge
         case "readingExplanation": readingExplanation
         default: nil
@@ -390,6 +390,7 @@ extension ReviewQueuePage.Case: MustacheParent {
         case "claimedBy": claimedBy
         case "canApprove": canApprove
         case "canHide": canHide
+        case "canIgnore": canIgnore
         case "approveLabel": approveLabel
         case "editURL": editURL
         case "penaltyURL": penaltyURL

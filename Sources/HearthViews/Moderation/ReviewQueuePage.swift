@@ -27,6 +27,8 @@ public struct ReviewQueuePage: Sendable {
         public let canApprove: Bool
         /// Hide and delete act on posts; a profile or a heated topic is kept, ignored or deferred.
         public let canHide: Bool
+        /// "Ignore flags" means nothing for a post held before anyone flagged it: approve, hide or delete it.
+        public let canIgnore: Bool
         public let approveLabel: String
         public let editURL: String?
         public let penaltyURL: String?
@@ -96,8 +98,11 @@ public struct ReviewQueuePage: Sendable {
             authorURL: reviewCase.author.map { Paths.member($0.handle) },
             postHTML: reviewCase.post.map(\.html),
             postState: reviewCase.post.map { post in
+                // A held post now visible was let through: "held · visible" would read as a contradiction.
                 post.isDeleted
-                    ? text("review_state_deleted", [:]) : text("review_state_\(post.moderation.rawValue)", [:])
+                    ? text("review_state_deleted", [:])
+                    : item.kind == .heldPost && post.moderation == .visible
+                        ? text("review_state_approved", [:]) : text("review_state_\(post.moderation.rawValue)", [:])
             },
             context: reviewCase.context.suffix(3).map {
                 ContextLine(
@@ -106,6 +111,7 @@ public struct ReviewQueuePage: Sendable {
             history: history, penalties: penalties, suggestion: suggestion,
             claimedBy: item.claimedBy.map { text("review_claimedBy", ["name": $0.displayName]) },
             canApprove: true, canHide: item.kind != .flaggedProfile && item.kind != .heatedTopic,
+            canIgnore: item.kind != .heldPost,
             approveLabel: text(
                 item.kind == .heatedTopic
                     ? "review_letTalk" : item.kind == .heldPost ? "review_approve" : "review_keep", [:]),
