@@ -122,6 +122,10 @@ public struct HearthServices: Sendable {
             directory: directory, members: members, forum: forum, invitations: directory, accounts: accounts,
             apiKeys: apiKeys,
             policy: AccessPolicy(), now: now, logger: logger)
+        let uploads = UploadService(
+            uploads: SQLUploadRepository(database: database),
+            blobs: FileBlobStore(dataDirectory: config.dataDirectory), limits: { community.current.uploadLimits },
+            policy: AccessPolicy(), now: now)
         let texts = CommunityTexts(
             texts: SQLCommunityTextRepository(database: database), policy: AccessPolicy(), now: now)
         return HearthServices(
@@ -131,10 +135,7 @@ public struct HearthServices: Sendable {
             search: SearchService(
                 repository: SQLSearchRepository(database: database), policy: AccessPolicy(), now: now,
                 unreadable: { try await forum.unreadableCategories(for: $0) }),
-            uploads: UploadService(
-                uploads: SQLUploadRepository(database: database),
-                blobs: FileBlobStore(dataDirectory: config.dataDirectory), limits: { community.current.uploadLimits },
-                policy: AccessPolicy(), now: now),
+            uploads: uploads,
             blog: BlogService(
                 articles: SQLArticleRepository(database: database), forum: forum, policy: AccessPolicy(), now: now),
             profiles: ProfileService(members: members, policy: AccessPolicy(), now: now), members: memberService,
@@ -153,7 +154,7 @@ public struct HearthServices: Sendable {
             watchedWords: WatchedWordService(words: wordStore, gate: gate, policy: AccessPolicy(), now: now),
             community: community,
             settings: SettingsService(
-                live: community, store: SQLSettingsRepository(database: database), forum: forum,
+                live: community, store: SQLSettingsRepository(database: database), forum: forum, uploads: uploads,
                 policy: AccessPolicy(), now: now),
             categories: CategoryAdmin(forum: forum, store: forumStore, policy: AccessPolicy(), now: now),
             jobQueue: jobQueue,

@@ -5,15 +5,18 @@ public struct SettingsService: Sendable {
     let live: LiveSettings
     let store: any SettingsRepository
     let forum: ForumService
+    let uploads: UploadService
     let policy: AccessPolicy
     let now: Now
 
     public init(
-        live: LiveSettings, store: any SettingsRepository, forum: ForumService, policy: AccessPolicy, now: @escaping Now
+        live: LiveSettings, store: any SettingsRepository, forum: ForumService, uploads: UploadService,
+        policy: AccessPolicy, now: @escaping Now
     ) {
         self.live = live
         self.store = store
         self.forum = forum
+        self.uploads = uploads
         self.policy = policy
         self.now = now
     }
@@ -26,15 +29,22 @@ public struct SettingsService: Sendable {
         return live.current
     }
 
-    /// Checks and saves `changes` (only what differs is stored and logged) and makes them effective at once.
-    /// Every bad value is reported together, and nothing is saved then.
+    /// Checks and saves `changes` (only what differs is stored and logged) and makes them effective at once; a
+    /// `logo` image, when sent, is stored once the other values are known good and becomes the logo. Every bad
+    /// value is reported together, and nothing is saved then.
     @discardableResult
-    public func change(_ viewer: Viewer?, _ changes: [CommunitySettings.Key: String]) async throws -> CommunitySettings
+    public func change(_ viewer: Viewer?, _ changes: [CommunitySettings.Key: String], logo: [UInt8]? = nil)
+        async throws -> CommunitySettings
     {
         let date = now()
         try policy.authorize(viewer, .administer, at: date)
         await live.reload(at: date)
         let before = live.current
+        var changes = changes
+        if let logo, !logo.isEmpty {
+            _ = try before.applying(changes)
+            changes[.logoPath] = try await uploads.store(viewer, bytes: logo).path
+        }
         let after = try before.applying(changes)
         let changed = after.values.filter { before.values[$0.key] != $0.value }
         guard !changed.isEmpty else { return after }

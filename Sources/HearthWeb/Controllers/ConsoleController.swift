@@ -66,10 +66,7 @@ struct ConsoleController: Sendable {
         changes[.uploadMaxPixels] = Self.fromMillions(form.text("upload_max_mp"))
         changes[.logoPath] = form.text("logo_remove").isEmpty ? form.text("logo_path") : ""
         do {
-            if let file = form.files["logo"], !file.bytes.isEmpty {
-                changes[.logoPath] = try await services.uploads.store(context.identity, bytes: file.bytes).path
-            }
-            try await services.settings.change(context.identity, changes)
+            try await services.settings.change(context.identity, changes, logo: form.files["logo"]?.bytes)
         } catch {
             guard let errors = PageRenderer.formErrors(error) ?? Self.uploadError(error) else { throw error }
             var draft = SettingsDraft(current)
