@@ -1,7 +1,16 @@
 import Foundation
+import Synchronization
 
 /// Switches read from the environment by the test harness.
 public enum TestEnvironment {
+    /// Starts a process, one at a time across the whole test run: Foundation's `Process.run` crashed (in a memcpy)
+    /// when two tests launched programs at the same moment. Every test that starts a program goes through here.
+    public static func launch(_ process: Process) throws {
+        try launching.withLock { _ in try process.run() }
+    }
+
+    private static let launching = Mutex(())
+
     /// `HEARTH_TEST_REQUIRE_POSTGRES=1`: a missing PostgreSQL fails the tests instead of skipping them.
     public static var requirePostgres: Bool { flag("HEARTH_TEST_REQUIRE_POSTGRES") }
     /// `HEARTH_TEST_REQUIRE_SMTP=1`: a missing SMTP test server fails the tests instead of skipping them.
@@ -56,7 +65,7 @@ public enum TestEnvironment {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        try process.run()
+        try TestEnvironment.launch(process)
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
@@ -115,6 +124,6 @@ final class GuardedProcess: Sendable {
         let log = FileHandle(forWritingAtPath: folder + "/harness.log")
         process.standardOutput = log ?? FileHandle.nullDevice
         process.standardError = log ?? FileHandle.nullDevice
-        try process.run()
+        try TestEnvironment.launch(process)
     }
 }

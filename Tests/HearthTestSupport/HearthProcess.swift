@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// A real `hearth` process (the binary the package builds), for tests that need whole servers: several
 /// `hearth serve` on one PostgreSQL. It stops with `stop()` (SIGTERM, as an operator would), or when the test
@@ -31,12 +30,8 @@ public final class HearthProcess: Sendable {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = log ?? FileHandle.nullDevice
         process.standardError = log ?? FileHandle.nullDevice
-        // Foundation's Process.run crashed (in a memcpy) when two tests launched servers at the same moment: one
-        // launch at a time.
-        try Self.launching.withLock { _ in try process.run() }
+        try TestEnvironment.launch(process)
     }
-
-    private static let launching = Mutex(())
 
     /// Asks the server to stop (SIGTERM: it finishes what it is doing first) and waits up to ten seconds, then
     /// kills it.

@@ -197,7 +197,7 @@ struct SchemathesisTests {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        try process.run()
+        try TestEnvironment.launch(process)
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return output
@@ -225,7 +225,7 @@ struct SchemathesisTests {
         let ended = AsyncStream<Void> { continuation in
             process.terminationHandler = { _ in continuation.finish() }
         }
-        try process.run()
+        try TestEnvironment.launch(process)
         let pid = process.processIdentifier
         let watchdog = Task {
             do { try await Task.sleep(for: timeLimit) } catch { return false }

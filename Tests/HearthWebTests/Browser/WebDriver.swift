@@ -38,7 +38,7 @@ final class Browser: @unchecked Sendable {
         process.arguments = ["--port=\(port)"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try TestEnvironment.launch(process)
         let endpoint = "http://127.0.0.1:\(port)"
         for _ in 0..<100 {
             let status = try? await Self.request("GET", endpoint + "/status", nil)
@@ -257,7 +257,7 @@ final class Browser: @unchecked Sendable {
         let data: Data = try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 do {
-                    try process.run()
+                    try TestEnvironment.launch(process)
                     let data = output.fileHandleForReading.readDataToEndOfFile()
                     process.waitUntilExit()
                     continuation.resume(returning: data)
