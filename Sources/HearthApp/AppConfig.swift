@@ -37,6 +37,8 @@ public struct AppConfig: Sendable {
     public var heatThreshold: Double
     /// Whether `/modlog` shows everyone the moderation acts and their reasons.
     public var publicModerationLog: Bool
+    /// What brings a post into the priority inbox besides its reading.
+    public var inboxRules = InboxRules()
 
     /// The settings the console can change, as the environment sets them before the community manager does.
     public var communityDefaults: CommunitySettings {
@@ -132,6 +134,14 @@ public struct AppConfig: Sendable {
         Key(
             name: "hearth.heat.threshold", defaultValue: "0.6",
             help: "Heat, from 0.1 to 1, at which a topic is marked heated and goes to the top of the review queue."),
+        Key(
+            name: "hearth.inbox.wait.hours", defaultValue: "6",
+            help: "An unanswered question rises in the inbox after this many hours (1 to 168)."),
+        Key(
+            name: "hearth.inbox.brand.words", defaultValue: "",
+            help:
+                "Words naming the brand, comma-separated: a post that says one comes into the inbox (empty: the community's name)."
+        ),
         Key(
             name: "hearth.public.moderation.log", defaultValue: "off",
             help: "on: /modlog shows everyone each moderation act and its reason, without names or texts."),
@@ -263,6 +273,11 @@ public struct AppConfig: Sendable {
         heatThreshold = fraction("hearth.heat.threshold", from: 0.1) ?? 0.6
         publicModerationLog = toggle("hearth.public.moderation.log")
         communityName = raw("hearth.community.name").1 ?? "Hearth"
+        let brandWords = (raw("hearth.inbox.brand.words").1 ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        inboxRules = InboxRules(
+            waitHours: integer("hearth.inbox.wait.hours", in: 1...168),
+            brandWords: brandWords.isEmpty ? [communityName] : brandWords)
         mailFrom = raw("hearth.mail.from").1 ?? "hearth@localhost"
 
         let (databaseKey, databaseURL) = raw("hearth.database.url")

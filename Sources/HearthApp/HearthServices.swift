@@ -33,6 +33,8 @@ public struct HearthServices: Sendable {
     public let community: LiveSettings
     public let settings: SettingsService
     public let categories: CategoryAdmin
+    /// The priority inbox: what deserves attention now, ranked, explained and learning from decisions.
+    public let inbox: InboxService
     public let jobQueue: any JobQueue
     public let jobs: JobRunner
     /// Reads the posts written before readings were stored, or imported; nil without the engine.
@@ -96,8 +98,12 @@ public struct HearthServices: Sendable {
         let forum = ForumService(
             forum: forumStore,
             notifications: SQLNotificationRepository(database: database), members: members,
-            cooker: SafeMarkdown(), reader: reader, gate: gate, heat: heat,
+            cooker: SafeMarkdown(), reader: reader, gate: gate, heat: heat, inbox: config.inboxRules,
             policy: AccessPolicy(), now: now, logger: logger)
+        let inbox = InboxService(
+            inbox: SQLInboxRepository(database: database), members: members, grants: grantStore, forum: forum,
+            reader: reader, rules: config.inboxRules, workingHours: { community.current.workingHours },
+            policy: AccessPolicy(), now: now)
         let jobQueue = SQLJobQueue(database: database)
         let backfill = reader.map { ReadingBackfill(forum: forumStore, reader: $0) }
         let timers = TopicTimers(forum: forum, timers: moderationStore, policy: AccessPolicy(), now: now)
@@ -113,7 +119,10 @@ public struct HearthServices: Sendable {
                 guard read > 0 else { return }
                 try await jobQueue.enqueue(try Self.backfillJob(after: last, at: now()))
             },
-            .engineLearn: { _ in try await learning?.learnPending() },
+            .engineLearn: { _ in
+                // What the inbox's decisions taught shows at once on its best items; the rest as they move.
+                if try await learning?.learnPending() ?? 0 > 0 { try await inbox.rerankLearned() }
+            },
         ]
         let apiKeys = APIKeyService(
             keys: SQLAPIKeyRepository(database: database), members: members, viewers: viewers, now: now)
@@ -157,7 +166,7 @@ public struct HearthServices: Sendable {
                 live: community, store: SQLSettingsRepository(database: database), forum: forum, uploads: uploads,
                 policy: AccessPolicy(), now: now),
             categories: CategoryAdmin(forum: forum, store: forumStore, policy: AccessPolicy(), now: now),
-            jobQueue: jobQueue,
+            inbox: inbox, jobQueue: jobQueue,
             jobs: JobRunner(queue: jobQueue, handlers: handlers, now: now, logger: logger), backfill: backfill,
             learning: await loaded(learning, logger: logger), renderer: renderer,
             mailTransport: transport, now: now, logger: logger)
@@ -218,7 +227,7 @@ public struct HearthServices: Sendable {
             blog: blog, profiles: profiles, members: self.members, viewers: viewers, moderation: moderation,
             penalties: penalties, calm: calm,
             timers: timers, texts: texts, watchedWords: watchedWords, settings: settings,
-            categories: categories,
+            categories: categories, inbox: inbox,
             policy: AccessPolicy(),
             checkHealth: { try await database.ping() }, metricsText: metricsText, now: now)
         var settings = WebSettings(

@@ -8,6 +8,9 @@ public struct TriageEngine: Sendable {
     public let reader: Reader
     public private(set) var toxicity: AdaptiveModel
     public private(set) var feedback: AdaptiveModel
+    /// Whether a post deserves a community manager's attention, learned only from that community's decisions in
+    /// its inbox: it starts empty (no evidence either way) and reads the feedback model's features.
+    public private(set) var pertinence: AdaptiveModel
     let toxicityFeatures: FeatureExtractor
     let feedbackFeatures: FeatureExtractor
     let sentiment: SentimentAnalyzer
@@ -21,6 +24,13 @@ public struct TriageEngine: Sendable {
         self.reader = Reader(lexicon: lexicon)
         self.toxicity = AdaptiveModel(base: toxicity)
         self.feedback = AdaptiveModel(base: feedback)
+        self.pertinence = AdaptiveModel(
+            base: LinearModel(
+                header: LinearModel.Header(
+                    task: "pertinence", labels: ["0", "1"], bits: Self.pertinenceBits,
+                    features: feedback.header.features,
+                    provenance: "empty: learned from one community's inbox decisions")),
+            learningRate: 0.3)
         self.toxicityFeatures = FeatureExtractor(toxicity.header.features)
         self.feedbackFeatures = FeatureExtractor(feedback.header.features)
         self.sentiment = SentimentAnalyzer(lexicon: lexicon)
@@ -56,7 +66,23 @@ public struct TriageEngine: Sendable {
             sentimentCompound: mood.compound, noise: noise.analyze(reading))
     }
 
-    /// Only the toxicity probability: the fast path for evaluation and the inbox.
+    /// Rows of the pertinence model's table: 2^18 (1 MiB), as the feedback model's.
+    static let pertinenceBits = 18
+
+    /// What the community's inbox decisions say about this text's pertinence: log-odds evidence (0 when nothing
+    /// was learned) and the words that moved it most, in the direction it points.
+    public func pertinence(_ text: String) -> (evidence: Double, words: [String]) {
+        guard pertinence.decisions > 0 else { return (0, []) }
+        let reading = reader.read(text)
+        let vector = feedbackFeatures.features(of: reading)
+        let scored = pertinence.score(vector, tokens: reading.tokens.count)
+        let probability = Double(min(max(scored.probabilities[1], 1e-6), 1 - 1e-6))
+        let evidence = log(probability / (1 - probability))
+        let words = Self.reasons(scored.contributions(label: evidence >= 0 ? 1 : 0), reading: reading)
+            .filter { $0.hasPrefix("\u{201C}") }
+            .map { String($0.dropFirst().dropLast()) }
+        return (evidence, words)
+    }
 
     func scoreToxicity(_ reading: Reading) -> (Signal, [TermKind], Bool) {
         let vector = toxicityFeatures.features(of: reading)
@@ -196,6 +222,18 @@ public struct TriageEngine: Sendable {
     public mutating func learn(_ text: String, kind: FeedbackKind) {
         let index = FeedbackKind.allCases.firstIndex(of: kind) ?? 0
         feedback.learn(feedbackFeatures.features(of: reader.read(text)), label: index)
+    }
+
+    /// Learns a community manager's decision in the inbox: pertinent, or a troll to let be.
+    public mutating func learn(_ text: String, pertinent: Bool) {
+        pertinence.learn(feedbackFeatures.features(of: reader.read(text)), label: pertinent ? 1 : 0)
+    }
+
+    /// Restores saved adjustments of the pertinence model.
+    public mutating func load(pertinence data: Data) throws(InsightError) {
+        var model = try AdaptiveModel(base: pertinence.base, adjustments: data)
+        model.learningRate = pertinence.learningRate
+        pertinence = model
     }
 
     /// This community's adjustments to both models, to save.

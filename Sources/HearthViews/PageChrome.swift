@@ -13,6 +13,9 @@ public struct PageChrome: Sendable {
         /// Whether the header links to the review queue, and how many items wait there (nil for none).
         public let canReview: Bool
         public let reviewCount: Int?
+        /// Whether the header links to the inbox, and how many items arrived since it was last opened ("99+").
+        public let canInbox: Bool
+        public let inboxCount: String?
         /// Whether the header links to the console (`/admin`).
         public let canAdminister: Bool
     }
@@ -40,7 +43,8 @@ public struct PageChrome: Sendable {
     public init(
         title: String, communityName: String, viewer: Member?, csrf: String, signupOpen: Bool,
         errors: [String] = [], notice: String? = nil, language: Language = .english, strings: [String: String] = [:],
-        unreadNotifications: Int = 0, reviewCount: Int? = nil, publicLog: Bool = false, logoPath: String? = nil,
+        unreadNotifications: Int = 0, reviewCount: Int? = nil, inboxCount: Int? = nil, publicLog: Bool = false,
+        logoPath: String? = nil,
         canAdminister: Bool = false
     ) {
         self.logoPath = logoPath
@@ -57,6 +61,8 @@ public struct PageChrome: Sendable {
                 roleName: strings["role_\($0.role.rawValue)"] ?? Self.roleName($0.role),
                 unreadNotifications: unreadNotifications > 0 ? unreadNotifications : nil,
                 canReview: reviewCount != nil, reviewCount: reviewCount.flatMap { $0 > 0 ? $0 : nil },
+                canInbox: inboxCount != nil,
+                inboxCount: inboxCount.flatMap { $0 <= 0 ? nil : $0 >= InboxService.countCap ? "99+" : String($0) },
                 canAdminister: canAdminister)
         }
         self.csrf = csrf

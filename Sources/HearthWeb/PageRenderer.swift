@@ -10,14 +10,14 @@ struct PageRenderer: Sendable {
 
     func chrome(
         title: String, context: HearthRequestContext, errors: [String] = [], notice: String? = nil,
-        unreadNotifications: Int = 0, reviewCount: Int? = nil
+        unreadNotifications: Int = 0, reviewCount: Int? = nil, inboxCount: Int? = nil
     ) -> PageChrome {
         PageChrome(
             title: title, communityName: settings.communityName, viewer: context.identity?.member,
             csrf: context.csrfToken, signupOpen: settings.signupMode == .open,
             errors: errors.map { renderer.localization.message($0, context.language) }, notice: notice,
             language: context.language, strings: renderer.localization.table(context.language),
-            unreadNotifications: unreadNotifications, reviewCount: reviewCount,
+            unreadNotifications: unreadNotifications, reviewCount: reviewCount, inboxCount: inboxCount,
             publicLog: settings.publicModerationLog, logoPath: settings.community.current.logoPath,
             canAdminister: context.identity != nil
                 && AccessPolicy().decide(context.identity, .administer, at: Date()).isAllowed)

@@ -45,6 +45,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     ConsoleController(shared: forumPages).addRoutes(to: router)
     EmailConfirmationController(shared: forumPages).addRoutes(to: router)
     AdminMembersController(shared: forumPages).addRoutes(to: router)
+    InboxController(shared: forumPages).addRoutes(to: router)
     OperationsController(services: services, metricsAllowed: settings.metricsAllowed).addRoutes(to: router)
     AssetController().addRoutes(to: router)
     let api = router.group("/api/v1").add(middleware: ReadOnlyKeyMiddleware())
@@ -52,6 +53,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     ModerationAPI(services: services).addRoutes(to: api)
     ConsoleAPI(services: services).addRoutes(to: api)
     MembersAPI(services: services).addRoutes(to: api)
+    InboxAPI(services: services).addRoutes(to: api)
     // Last, so that it knows every route: it then runs only for the requests that no route matched.
     router.add(middleware: UndeclaredMethodMiddleware(routes: router.routes))
     return router

@@ -48,6 +48,7 @@ public struct WebServices: Sendable {
     public var watchedWords: WatchedWordService
     public var settings: SettingsService
     public var categories: CategoryAdmin
+    public var inbox: InboxService
     public var policy: AccessPolicy
     /// Checks the database for `/healthz`; throws when it does not answer.
     public var checkHealth: @Sendable () async throws -> Void
@@ -60,7 +61,7 @@ public struct WebServices: Sendable {
         search: SearchService, uploads: UploadService, blog: BlogService, profiles: ProfileService,
         members: MemberService, viewers: ViewerResolver, moderation: ModerationService, penalties: PenaltyService,
         calm: CalmTools, timers: TopicTimers, texts: CommunityTexts, watchedWords: WatchedWordService,
-        settings: SettingsService, categories: CategoryAdmin, policy: AccessPolicy,
+        settings: SettingsService, categories: CategoryAdmin, inbox: InboxService, policy: AccessPolicy,
         checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
         now: @escaping Now
     ) {
@@ -82,6 +83,7 @@ public struct WebServices: Sendable {
         self.watchedWords = watchedWords
         self.settings = settings
         self.categories = categories
+        self.inbox = inbox
         self.policy = policy
         self.checkHealth = checkHealth
         self.metricsText = metricsText

@@ -143,6 +143,7 @@ extension TriageEngine {
         switch task {
         case .toxicity: try load(toxicity: data, feedback: nil)
         case .feedback: try load(toxicity: nil, feedback: data)
+        case .pertinence: try load(pertinence: data)
         }
     }
 
@@ -151,6 +152,7 @@ extension TriageEngine {
         switch task {
         case .toxicity: (try toxicity.serializedAdjustments(), toxicity.decisions)
         case .feedback: (try feedback.serializedAdjustments(), feedback.decisions)
+        case .pertinence: (try pertinence.serializedAdjustments(), pertinence.decisions)
         }
     }
 
@@ -162,6 +164,7 @@ extension TriageEngine {
         case .feedback:
             guard FeedbackKind.allCases.indices.contains(label) else { return }
             learn(text, kind: FeedbackKind.allCases[label])
+        case .pertinence: learn(text, pertinent: label == 1)
         }
     }
 }

@@ -49,6 +49,11 @@ public final class EngineReader: TextReader {
         }
     }
 
+    public func pertinence(_ text: String) -> LearnedPertinence {
+        let (evidence, words) = engine.pertinence(text)
+        return LearnedPertinence(evidence: (evidence * 1_000).rounded() / 1_000, words: words)
+    }
+
     public func read(_ text: String) -> PostReading {
         let analysis = engine.analyze(text)
         return PostReading(

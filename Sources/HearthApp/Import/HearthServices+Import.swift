@@ -41,6 +41,8 @@ extension HearthServices {
         }
         let summary = try await importStackExchange(directory: dump, site: "french.meta.stackexchange.com")
         try await seedDemoReviewQueue()
+        // The demo's inbox: its latest posts, read and ranked as if they had just come in.
+        try await SQLInboxRepository(database: database).gather(latest: 400, at: now())
         return summary
     }
 }

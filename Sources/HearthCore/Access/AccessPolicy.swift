@@ -28,6 +28,10 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     /// See what the triage engine read in a post.
     case readTriage = "read_triage"
     case viewModerationLog = "view_moderation_log"
+    /// See the priority inbox (all of it, or a granted category's part).
+    case readInbox = "read_inbox"
+    /// Handle, snooze, assign, keep or let be the inbox's items.
+    case workInbox = "work_inbox"
     case writeArticle = "write_article"
 
     case manageCategories = "manage_categories"
@@ -55,7 +59,7 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     public static let moderation: Set<Action> = [
         .seeRemoved, .editOthersPosts, .deleteOthersPosts, .hidePost, .approvePost, .handleFlags, .warnMember,
         .silenceMember, .suspendMember, .setSlowMode, .remindRules, .closeTopic, .pinTopic, .startStaffTopic,
-        .readTriage, .viewModerationLog, .writeArticle, .browseMembers, .seeMemberEmails,
+        .readTriage, .viewModerationLog, .writeArticle, .browseMembers, .seeMemberEmails, .readInbox, .workInbox,
     ]
 
     /// What every member may do by role (their own profile only for `editOwnProfile`).
@@ -65,6 +69,7 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     public var writes: Bool {
         self != .readCommunity && self != .seeRemoved && self != .readTriage
             && self != .viewModerationLog && self != .browseMembers && self != .seeMemberEmails
+            && self != .readInbox
     }
 }
 

@@ -3,6 +3,8 @@ public struct Viewer: Sendable, Equatable {
     public enum Credential: Sendable, Equatable {
         case session(SessionID)
         case apiKey(APIKeyID, APIKey.Scope)
+        /// Not a request: asking the policy what a member could do (may they see an item assigned to them?).
+        case assessed
     }
 
     public let member: Member

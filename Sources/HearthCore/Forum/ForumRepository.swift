@@ -35,6 +35,8 @@ public struct NewPost: Sendable, Equatable {
     /// Members told of the post (a reply to their topic, a quote, a mention), in the same transaction: one commit
     /// for a reply and its notifications, and none sent for a post that was not saved.
     public var recipients: [Recipient]
+    /// The post's facts for the priority inbox, stored with it when its rank says it asks for attention.
+    public var inbox: InboxDraft?
 
     public struct Recipient: Sendable, Equatable {
         public var memberID: MemberID
@@ -49,9 +51,10 @@ public struct NewPost: Sendable, Equatable {
     public init(
         author: MemberSummary, body: String, html: String, quotePostID: PostID?, createdAt: Date,
         reading: PostReading? = nil, moderation: PostModeration = .visible, reviewItems: [NewReviewItem] = [],
-        recipients: [Recipient] = []
+        recipients: [Recipient] = [], inbox: InboxDraft? = nil
     ) {
         self.recipients = recipients
+        self.inbox = inbox
         self.reading = reading
         self.moderation = moderation
         self.reviewItems = reviewItems

@@ -19,6 +19,8 @@ public struct ForumService: Sendable {
     let gate: (any WriteGate)?
     /// How replies heat a topic; nil keeps no heat.
     let heat: HeatRules?
+    /// What brings a new post into the priority inbox; nil keeps no inbox.
+    let inbox: InboxRules?
     let policy: AccessPolicy
     let now: Now
     let logger: Logger
@@ -31,8 +33,9 @@ public struct ForumService: Sendable {
     public init(
         forum: any ForumRepository, notifications: any NotificationRepository, members: any MemberRepository,
         cooker: any PostCooker, reader: (any TextReader)? = nil, gate: (any WriteGate)? = nil,
-        heat: HeatRules? = nil, policy: AccessPolicy, now: @escaping Now, logger: Logger
+        heat: HeatRules? = nil, inbox: InboxRules? = nil, policy: AccessPolicy, now: @escaping Now, logger: Logger
     ) {
+        self.inbox = inbox
         self.reader = reader
         self.gate = gate
         self.heat = heat
@@ -78,7 +81,10 @@ public struct ForumService: Sendable {
         let mentioned = try await readers(mentionedMembers(in: body, excluding: author.id), in: categoryID)
         let draft = NewPost(
             author: MemberSummary(author), body: body, html: cook(body, mentioned), quotePostID: nil, createdAt: date,
-            reading: reading, moderation: admission.moderation, reviewItems: admission.items)
+            reading: reading, moderation: admission.moderation, reviewItems: admission.items,
+            inbox: inboxDraft(
+                reading, text: title + "\n\n" + body, author: author, mentioned: mentioned, in: categoryID,
+                opensTopic: true, at: date))
         let (topic, post) = try await forum.createTopic(
             categoryID: categoryID, title: admission.title ?? title, firstPost: draft)
         readMarks.record(topic.id, upTo: post.number, by: author.id)
@@ -149,7 +155,12 @@ public struct ForumService: Sendable {
                 author: MemberSummary(author), body: admission.body, html: cook(admission.body, mentioned),
                 quotePostID: quoted?.id, createdAt: date, reading: reading, moderation: admission.moderation,
                 reviewItems: admission.items,
-                recipients: admission.moderation == .visible ? Self.distinct(recipients, actor: author.id) : []),
+                recipients: admission.moderation == .visible ? Self.distinct(recipients, actor: author.id) : [],
+                inbox: asNotice
+                    ? nil
+                    : inboxDraft(
+                        reading, text: admission.body, author: author, mentioned: mentioned, in: topic.categoryID,
+                        opensTopic: false, at: date)),
             heat: admission.moderation == .visible ? heat : nil)
         readMarks.record(topicID, upTo: post.number, by: author.id)
         changes.bump(topicID)

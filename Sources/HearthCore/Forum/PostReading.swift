@@ -39,6 +39,13 @@ public struct PostReading: Sendable, Equatable, Codable {
 /// Reads a text: the triage engine, behind a protocol so that Core does not depend on it.
 public protocol TextReader: Sendable {
     func read(_ text: String) -> PostReading
+    /// What the community's decisions in the inbox taught the engine about texts like this one.
+    func pertinence(_ text: String) -> LearnedPertinence
+}
+
+extension TextReader {
+    /// A reader that learns nothing from the inbox.
+    public func pertinence(_ text: String) -> LearnedPertinence { .none }
 }
 
 /// Reads the posts written before readings were stored (or imported), in batches, in id order.
@@ -90,5 +97,24 @@ public struct ReadingBackfill: Sendable {
     /// How many posts still wait for a reading.
     public func remaining() async throws -> Int {
         try await forum.postsWithoutReadingCount()
+    }
+}
+
+extension PostReading {
+    /// The words the engine named for a signal ("bug: “plante”, “mise à jour”" → ["plante", "mise à jour"]),
+    /// from the explanation it gave.
+    public func cues(of signal: String) -> [String] {
+        for part in explanation.split(separator: ";") {
+            let trimmed = part.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix(signal + ": ") else { continue }
+            return trimmed.dropFirst(signal.count + 2).split(separator: ",").compactMap { word in
+                let cue = word.trimmingCharacters(in: CharacterSet(charactersIn: " \u{201C}\u{201D}\""))
+                // Named features ("question mark") explain less than the writer's own words.
+                // An address or a long token explains nothing at a glance.
+                let readable = !cue.isEmpty && cue.count <= 30 && !cue.contains("://")
+                return word.contains("\u{201C}") && readable ? cue : nil
+            }
+        }
+        return []
     }
 }

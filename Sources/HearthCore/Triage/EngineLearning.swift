@@ -4,6 +4,8 @@ import Foundation
 public enum EngineTask: String, Sendable, Codable, CaseIterable {
     case toxicity
     case feedback
+    /// Whether a post deserved the community manager's attention: 1 pertinent, 0 "troll: let it be".
+    case pertinence
 }
 
 /// A moderator's decision about a post, as the engine's community layer learns it. Recorded in the same

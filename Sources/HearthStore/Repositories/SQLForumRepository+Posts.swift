@@ -120,6 +120,7 @@ extension SQLForumRepository {
         else { throw HearthError.notFound("This post does not exist.") }
         let wasDeleted = try row.decode(column: "deleted_at", as: Int64?.self) != nil
         guard wasDeleted != (date != nil) else { return }
+        if let date { try await SQLInboxRepository.postRemoved(postID, at: date, sql) }
         let topicID = try row.decode(column: "topic_id", as: Int64.self)
         try await sql.update("posts")
             .set("deleted_at", to: date?.millisecondsSince1970)

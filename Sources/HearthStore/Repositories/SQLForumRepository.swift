@@ -149,6 +149,9 @@ public struct SQLForumRepository: ForumRepository {
             guard let number else { throw HearthError.notFound("This topic does not exist or was removed.") }
             let saved = try await Self.insertPost(post, topic: topicID, number: number, sql)
             try await search.enqueue(postID: saved.id.rawValue, title: "", body: saved.body, sql)
+            if post.moderation == .visible {
+                try await SQLInboxRepository.answer(in: topicID, by: post.author, at: post.createdAt, sql)
+            }
             if let heat {
                 try await Self.heat(
                     topicID, post: saved.id,
@@ -174,6 +177,11 @@ public struct SQLForumRepository: ForumRepository {
         ).first(decodingColumn: "id", as: Int64.self)
         guard let id else { throw HearthError.unavailable("The post could not be saved.") }
         if let reading = post.reading { try await saveReading(PostID(id), reading, sql) }
+        // Before the review items, which add their reasons to the post's inbox item.
+        if let draft = post.inbox {
+            try await SQLInboxRepository.add(
+                draft, post: PostID(id), topic: topic, author: post.author.id, at: post.createdAt, sql)
+        }
         try await markRead(topic, upTo: number, by: post.author.id, sql)
         try await SQLNotificationRepository.insert(
             post.recipients.map {

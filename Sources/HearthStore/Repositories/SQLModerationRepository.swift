@@ -32,7 +32,7 @@ public struct SQLModerationRepository: ModerationRepository {
                 replacingReasons ? item.score : max(item.score, try row.decode(column: "score", as: Double.self))
             try await sql.update("review_items").set("reasons", to: encodeReasons(reasons)).set("score", to: score)
                 .set("updated_at", to: date.millisecondsSince1970).where("id", .equal, id).run()
-            return try await Self.item(ReviewItemID(id), sql)!
+            return try await opened(ReviewItemID(id), at: date, sql)
         }
         let id =
             try await sql.insert(into: "review_items")
@@ -43,7 +43,16 @@ public struct SQLModerationRepository: ModerationRepository {
                 SQLBind(date.millisecondsSince1970), SQLBind(date.millisecondsSince1970)
             )
             .returning("id").first(decodingColumn: "id", as: Int64.self) ?? 0
-        return try await Self.item(ReviewItemID(id), sql)!
+        return try await opened(ReviewItemID(id), at: date, sql)
+    }
+
+    /// The item just opened or grown, brought into the inbox in the same transaction.
+    private static func opened(_ id: ReviewItemID, at date: Date, _ sql: any SQLDatabase) async throws -> ReviewItem {
+        guard let item = try await item(id, sql) else {
+            throw HearthError.unavailable("The review item could not be saved.")
+        }
+        try await SQLInboxRepository.reviewOpened(item, at: date, sql)
+        return item
     }
 
     public func item(_ id: ReviewItemID) async throws -> ReviewItem? {
@@ -150,6 +159,11 @@ public struct SQLModerationRepository: ModerationRepository {
                 )
                 .where("resolved_at", .is, SQLLiteral.null).run()
             }
+            try await SQLInboxRepository.reviewDecided(
+                ReviewItem.Kind(rawValue: kind) ?? .flaggedPost,
+                post: try row.decode(column: "post_id", as: Int64?.self).map(PostID.init(rawValue:)),
+                member: try row.decode(column: "member_id", as: Int64?.self).map(MemberID.init(rawValue:)),
+                outcome: decision.outcome, by: decision.moderatorID, at: date, sql)
             try await Self.log(decision.log, at: date, sql)
             if let label = decision.label {
                 try await SQLEngineLearningRepository.record(label, at: date, engine: engine, sql)
@@ -250,6 +264,8 @@ public struct SQLModerationRepository: ModerationRepository {
         let engine = database.engine
         try await database.write { sql in
             try await Self.setState(postID, to: state, sql)
+            // A moderator hid it: its inbox item leaves (one hidden by flags stays, for the moderator to decide).
+            if state == .hidden { try await SQLInboxRepository.postRemoved(postID, at: date, sql) }
             try await Self.log(log, at: date, sql)
             if let label { try await SQLEngineLearningRepository.record(label, at: date, engine: engine, sql) }
         }

@@ -22,6 +22,7 @@ struct ForumPages: Sendable {
         let reviewCount: Int? =
             services.policy.decide(context.identity, .handleFlags, at: now).isAllowed
             ? try await services.moderation.pendingCount(context.identity) : nil
+        let inboxCount = try await services.inbox.unread(context.identity)
         var notice = notice
         if let member = context.identity?.member, member.awaitsEmailConfirmation, notice == nil {
             notice = pages.text("confirm_notice", context)
@@ -40,7 +41,7 @@ struct ForumPages: Sendable {
         }
         return pages.chrome(
             title: title, context: context, errors: errors, notice: notice, unreadNotifications: unread,
-            reviewCount: reviewCount)
+            reviewCount: reviewCount, inboxCount: inboxCount)
     }
 
     func listItems(_ list: TopicList, _ context: Context) async throws -> [TopicListItem] {

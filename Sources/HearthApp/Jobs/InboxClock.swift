@@ -1,0 +1,28 @@
+import Foundation
+import HearthCore
+import Logging
+import ServiceLifecycle
+
+/// Raises the inbox's questions that waited too long without an answer: the one thing in its ranking that moves
+/// with the clock rather than with a write. Each pass reads the few that crossed the line since the last one
+/// (an indexed range), so several `hearth serve` processes doing it at once only repeat a small write.
+struct InboxClock: Service {
+    static let interval = Duration.seconds(60)
+
+    let inbox: InboxService
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            var pause = Self.interval
+            do {
+                while try await inbox.raiseWaiting() > 0 {}
+            } catch {
+                logger.warning("Could not raise the inbox's waiting questions", metadata: ["reason": "\(error)"])
+                pause = .seconds(300)
+            }
+            let nap = pause
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: nap) }
+        }
+    }
+}

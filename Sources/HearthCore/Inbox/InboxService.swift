@@ -1,0 +1,255 @@
+import Foundation
+
+/// The priority inbox's use cases: what a community manager, a moderator or a delegate sees first, and what they
+/// do about it. Every decision is stored at once (the next request ranks with it) and labelled for the engine's
+/// community layer, which learns it in the background.
+public struct InboxService: Sendable {
+    /// Items on a page. Twenty: what a community manager reads before deciding where to start.
+    public static let pageSize = 20
+    /// The unread count in the header stops here ("99+").
+    public static let countCap = 100
+
+    let inbox: any InboxRepository
+    let members: any MemberRepository
+    let grants: any GrantRepository
+    let forum: ForumService
+    let reader: (any TextReader)?
+    public let rules: InboxRules
+    let workingHours: @Sendable () -> WorkingHours
+    let policy: AccessPolicy
+    let now: Now
+
+    public init(
+        inbox: any InboxRepository, members: any MemberRepository, grants: any GrantRepository, forum: ForumService,
+        reader: (any TextReader)?, rules: InboxRules, workingHours: @escaping @Sendable () -> WorkingHours,
+        policy: AccessPolicy, now: @escaping Now
+    ) {
+        self.inbox = inbox
+        self.members = members
+        self.grants = grants
+        self.forum = forum
+        self.reader = reader
+        self.rules = rules
+        self.workingHours = workingHours
+        self.policy = policy
+        self.now = now
+    }
+
+    // MARK: Reading
+
+    /// Which items the viewer's inbox holds: every category for staff and community-wide grants, the categories
+    /// of their grants for a delegate, and what was assigned to them. Throws when they have no inbox.
+    public func scope(_ viewer: Viewer?, assignedOnly: Bool = false) throws -> InboxScope {
+        let date = now()
+        guard let viewer else { throw HearthError.unauthorized("Please log in first.") }
+        if policy.decide(viewer, .readInbox, at: date).isAllowed {
+            return InboxScope(categories: nil, memberID: viewer.member.id, assignedOnly: assignedOnly)
+        }
+        var categories: Set<CategoryID> = []
+        for grant in viewer.grants where grant.covers(.readInbox, on: grant.scope ?? .community, at: date) {
+            if case .category(let id) = grant.scope { categories.insert(CategoryID(id)) }
+        }
+        guard !categories.isEmpty else {
+            throw HearthError.forbidden("The inbox is for the community's staff and the members they delegate to.")
+        }
+        return InboxScope(categories: categories, memberID: viewer.member.id, assignedOnly: assignedOnly)
+    }
+
+    /// Whether the viewer has an inbox at all (for the header's link).
+    public func hasInbox(_ viewer: Viewer?) -> Bool {
+        (try? scope(viewer)) != nil
+    }
+
+    /// One page of the viewer's inbox, best first, and where the next one starts.
+    public func page(
+        _ viewer: Viewer?, after cursor: InboxCursor? = nil, limit: Int = pageSize, assignedOnly: Bool = false
+    )
+        async throws -> (items: [InboxItem], next: InboxCursor?)
+    {
+        let scope = try scope(viewer, assignedOnly: assignedOnly)
+        let size = max(1, min(limit, 100))
+        let found = try await inbox.items(scope, after: cursor, limit: size + 1, awakeAt: now())
+        let items = Array(found.prefix(size))
+        let next = found.count > size ? items.last.map { InboxCursor(score: $0.score, id: $0.id) } : nil
+        return (items, next)
+    }
+
+    /// Items that arrived since the viewer last opened the inbox (nil: they have none), up to `countCap`.
+    public func unread(_ viewer: Viewer?) async throws -> Int? {
+        guard let viewer, let scope = try? scope(viewer) else { return nil }
+        let since = try await inbox.lastSeen(by: viewer.member.id)
+        return try await inbox.count(scope, arrivedAfter: since, awakeAt: now(), cap: Self.countCap)
+    }
+
+    /// The viewer opened the inbox: the header's count starts again from zero.
+    public func markSeen(_ viewer: Viewer?) async throws {
+        guard let viewer else { return }
+        try await inbox.markSeen(by: viewer.member.id, at: now())
+    }
+
+    public func item(_ viewer: Viewer?, _ id: InboxItemID) async throws -> InboxItem {
+        let scope = try scope(viewer)
+        guard let item = try await inbox.item(id), Self.holds(scope, item) else {
+            throw HearthError.notFound("There is no such item in your inbox.")
+        }
+        return item
+    }
+
+    static func holds(_ scope: InboxScope, _ item: InboxItem) -> Bool {
+        if item.assignedTo?.id == scope.memberID { return true }
+        if scope.assignedOnly { return false }
+        guard let categories = scope.categories else { return true }
+        return item.categoryID.map(categories.contains) ?? false
+    }
+
+    /// The moment "until tomorrow morning" means: the start of the next working day.
+    public func tomorrowMorning() -> Date {
+        workingHours().nextStart(after: now())
+    }
+
+    // MARK: Acting
+
+    /// Handles, snoozes, lets be, keeps up or assigns an item. Refused, changing nothing, when someone else closed
+    /// it first (saying who and what), when a snooze ends in the past, or when the assignee could not see it.
+    @discardableResult
+    public func act(
+        _ viewer: Viewer?, _ id: InboxItemID, _ action: InboxAction, until: Date? = nil, assignee: MemberID? = nil
+    ) async throws -> InboxItem {
+        let date = now()
+        let item = try await item(viewer, id)
+        guard let viewer else { throw HearthError.unauthorized("Please log in first.") }
+        try policy.authorize(viewer, .workInbox, on: Self.resource(of: item), at: date)
+        var decision = InboxDecision(itemID: id, action: action, by: viewer.member.id)
+        switch action {
+        case .snooze:
+            guard let until else {
+                throw HearthError.invalid("until", "Say until when: a date and time, or tomorrow morning.")
+            }
+            guard until > date else {
+                throw HearthError.invalid("until", "That moment has passed: snooze until a time still to come.")
+            }
+            decision.until = until
+        case .assign:
+            guard let assignee else { throw HearthError.invalid("memberId", "Say whom to assign it to.") }
+            try await checkAssignee(assignee, for: item, at: date)
+            decision.assignee = assignee
+        case .pertinent:
+            var facts = item.facts
+            facts.keptBy = viewer.member.displayName
+            decision.ranked = (facts, InboxRanking.rank(facts, kind: item.kind))
+        case .handled, .ignore, .replied:
+            break
+        }
+        if let postID = item.postID, item.kind == .post, let value = action.pertinenceLabel {
+            decision.label = EngineLabel(postID: postID, task: .pertinence, value: value)
+        }
+        switch try await inbox.decide(decision, at: date) {
+        case .applied(let item):
+            return item
+        case .alreadyDecided(let item):
+            throw HearthError.conflict(Self.alreadyDecided(item, at: date))
+        }
+    }
+
+    /// Replies in the item's thread (quoting the post when asked), then marks the item handled.
+    public func reply(_ viewer: Viewer?, to id: InboxItemID, body: String, quoting: Bool) async throws -> Post {
+        let item = try await item(viewer, id)
+        guard item.state == .open else {
+            throw HearthError.conflict(Self.alreadyDecided(item, at: now()))
+        }
+        guard let topicID = item.topicID else {
+            throw HearthError.invalid("body", "This item has no thread to reply in.")
+        }
+        let post = try await forum.reply(viewer, to: topicID, body: body, quoting: quoting ? item.postID : nil)
+        try await act(viewer, id, .replied)
+        return post
+    }
+
+    /// Who may be given `item`: a moderator or community manager, or a member whose grant covers its category.
+    private func checkAssignee(_ memberID: MemberID, for item: InboxItem, at date: Date) async throws {
+        guard let member = try await members.find(id: memberID) else {
+            throw HearthError.invalid("memberId", "There is no such member.")
+        }
+        let held = member.hasGrants ? try await grants.active(of: member.id).map(\.grant) : []
+        let assignee = Viewer(member: member, credential: .assessed, grants: held)
+        guard policy.decide(assignee, .workInbox, on: Self.resource(of: item), at: date).isAllowed else {
+            throw HearthError.invalid(
+                "memberId",
+                "\(member.displayName) cannot see this item: give them the inbox in its category first, or choose someone else."
+            )
+        }
+    }
+
+    /// The people an item can be given to: staff and the members whose grants hold the inbox.
+    public func assignees(_ viewer: Viewer?) async throws -> [MemberSummary] {
+        _ = try scope(viewer)
+        var people = try await inbox.staff()
+        let delegated = try await grants.allActive().filter { $0.grant.actions.contains(.workInbox) }
+        for stored in delegated where !people.contains(where: { $0.id == stored.memberID }) {
+            if let member = try await members.find(id: stored.memberID) { people.append(MemberSummary(member)) }
+        }
+        return people
+    }
+
+    static func resource(of item: InboxItem) -> Resource {
+        item.categoryID.map { .category($0.rawValue) } ?? .community
+    }
+
+    static func alreadyDecided(_ item: InboxItem, at date: Date) -> String {
+        guard let action = item.decision, let who = item.decidedBy?.displayName, let when = item.decidedAt else {
+            return "This item is no longer in the inbox: its question was answered or its post removed."
+        }
+        return "\(who) \(action.pastTense) \(InboxItem.age(from: when, to: date)) ago; nothing was changed."
+    }
+
+    // MARK: Keeping ranks current
+
+    /// Raises unanswered questions that waited past `rules.waitHours`: run by the job runner, a batch at a time.
+    @discardableResult
+    public func raiseWaiting(limit: Int = 500) async throws -> Int {
+        let date = now()
+        let cutoff = date.addingTimeInterval(-TimeInterval(rules.waitHours) * 3_600)
+        let waiting = try await inbox.waitingSince(cutoff, limit: limit)
+        let changes = waiting.map { item in
+            var facts = item.facts
+            facts.waited = true
+            return (item.id, facts, InboxRanking.rank(facts, kind: item.kind))
+        }
+        try await inbox.rerank(changes, at: date)
+        return changes.count
+    }
+
+    /// Ranks the best open items again with what the engine's community layer knows now: after it learned new
+    /// decisions. The rest are ranked again when something happens to them.
+    @discardableResult
+    public func rerankLearned(limit: Int = 1_000) async throws -> Int {
+        guard let reader else { return 0 }
+        let open = try await inbox.openPosts(limit: limit)
+        var changes: [(InboxItemID, InboxFacts, InboxRank)] = []
+        for (item, text) in open {
+            let learned = reader.pertinence(text)
+            guard learned.evidence != item.facts.learned || learned.words != item.facts.learnedWords else { continue }
+            var facts = item.facts
+            facts.learned = learned.evidence
+            facts.learnedWords = learned.words
+            changes.append((item.id, facts, InboxRanking.rank(facts, kind: item.kind)))
+        }
+        try await inbox.rerank(changes, at: now())
+        return changes.count
+    }
+}
+
+extension InboxService {
+    /// A date and time as a form's `datetime-local` field sends it ("2026-12-03T09:00"), in the community's time
+    /// zone (its working hours'); nil when it is not one.
+    public func moment(local text: String) -> Date? {
+        let parts = text.split(whereSeparator: { "-T:".contains($0) }).compactMap { Int($0) }
+        guard parts.count >= 5 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = workingHours().timeZone
+        let components = DateComponents(
+            year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4])
+        guard components.isValidDate(in: calendar) else { return nil }
+        return calendar.date(from: components)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import HearthCore
+
+/// The priority inbox (`/inbox`): what deserves attention now, best first, each item saying why, with its
+/// thread around it and the actions, usable from the keyboard and without JavaScript.
+public struct InboxPage: Sendable {
+    public static let template = "inbox"
+
+    public struct Entry: Sendable {
+        public let id: Int64
+        public let kindLabel: String
+        public let reasons: [Reason]
+        public let age: String
+        public let ageISO: String
+        public let authorName: String?
+        public let authorURL: String?
+        public let newcomer: Bool
+        public let topicTitle: String?
+        public let threadURL: String?
+        public let postHTML: String?
+        public let before: ContextLine?
+        public let after: ContextLine?
+        public let assignedTo: String?
+        public let snoozedUntil: String?
+        /// A thread to reply in: a post's or a heated topic's.
+        public let canReply: Bool
+        public let quotable: Bool
+        /// The reply that came back with a mistake, kept in its field.
+        public let replyDraft: String
+        /// Flags, holds and fires are decided in the review queue.
+        public let reviewURL: String?
+        public let score: String
+    }
+
+    public struct Reason: Sendable {
+        public let text: String
+        /// "up" or "down", for the mark beside it.
+        public let direction: String
+        public let down: Bool
+    }
+
+    public struct ContextLine: Sendable {
+        public let authorName: String
+        public let excerpt: String
+    }
+
+    public let page: PageChrome
+    public let items: [Entry]
+    public let hasItems: Bool
+    public let nextURL: String?
+    public let assignees: [FormOption]
+    /// When "tomorrow morning" is, in words and for the date field's minimum.
+    public let morning: String
+    public let minimumSnooze: String
+    public let mine: Bool
+    public let allURL: String
+    public let mineURL: String
+
+    public init(
+        page: PageChrome, entries: [InboxEntry], next: InboxCursor?, mine: Bool, draft: (Int64, String)? = nil,
+        assignees: [MemberSummary],
+        morning: Date, localization: Localization, language: Language, now: Date
+    ) {
+        self.page = page
+        self.items = entries.map {
+            Self.entry(
+                $0, draft: draft?.0 == $0.item.id.rawValue ? draft?.1 ?? "" : "", localization: localization,
+                language: language, now: now)
+        }
+        self.hasItems = !items.isEmpty
+        self.nextURL = next.map { "/inbox?cursor=\($0.token)" + (mine ? "&mine=1" : "") }
+        self.assignees = assignees.map {
+            FormOption(value: String($0.id.rawValue), label: $0.displayName + " (@" + $0.handle + ")", selected: false)
+        }
+        self.morning = Localization.date(morning, language)
+        self.minimumSnooze = String(Localization.isoDate(now.addingTimeInterval(60)).prefix(16))
+        self.mine = mine
+        self.allURL = "/inbox"
+        self.mineURL = "/inbox?mine=1"
+    }
+
+    static func entry(
+        _ entry: InboxEntry, draft: String, localization: Localization, language: Language, now: Date
+    ) -> Entry {
+        let item = entry.item
+        let text = { (key: String, values: [String: String]) in localization.text(key, language, values) }
+        let waited = Localization.duration(max(0, Int(now.timeIntervalSince(item.createdAt))), language)
+        let reasons = item.reasons.map { reason in
+            var words = localization.message(reason.text, language)
+            if [.newcomerQuestion, .question, .waiting].contains(reason.code) {
+                words += " " + text("inbox_for", ["age": waited])
+            }
+            return Reason(text: words, direction: reason.raises ? "up" : "down", down: !reason.raises)
+        }
+        let line = { (post: Post) in
+            ContextLine(
+                authorName: post.author.displayName, excerpt: MarkdownExcerpt.make(post.body, maximumLength: 200))
+        }
+        let threadURL: String? = entry.topic.map { topic in
+            entry.post.map { "/t/\(topic.id.rawValue)?post=\($0.number)#p\($0.number)" } ?? "/t/\(topic.id.rawValue)"
+        }
+        return Entry(
+            id: item.id.rawValue, kindLabel: text("inbox_kind_\(item.kind.rawValue)", [:]), reasons: reasons,
+            age: waited, ageISO: Localization.isoDate(item.createdAt),
+            authorName: item.author?.displayName, authorURL: item.author.map { Paths.member($0.handle) },
+            newcomer: item.facts.newcomer, topicTitle: entry.topic?.title, threadURL: threadURL,
+            postHTML: entry.post?.html, before: entry.before.map(line), after: entry.after.map(line),
+            assignedTo: item.assignedTo.map { text("inbox_assignedTo", ["name": $0.displayName]) },
+            snoozedUntil: item.snoozedUntil.flatMap {
+                $0 > now ? text("inbox_snoozedUntil", ["date": Localization.date($0, language)]) : nil
+            },
+            canReply: entry.topic != nil && entry.topic?.closedAt == nil, quotable: entry.post != nil,
+            replyDraft: draft,
+            reviewURL: item.facts.review.isEmpty && item.kind != .heated ? nil : "/review",
+            score: String(format: "%.1f", item.score))
+    }
+}
