@@ -164,6 +164,8 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            // Read from their folder by path (`#filePath`), not from the bundle.
+            exclude: ["Fixtures", "Snapshots"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -244,7 +244,7 @@ def main():
     ap.add_argument("--per-label", type=int, default=800)
     ap.add_argument("--fixture", metavar="CSV",
                     help="also write a small sample of inbox-meta.csv (30 rows per label, ~20 %% French, texts cut "
-                         "to 400 characters), e.g. Tests/HearthInsightTests/Fixtures/inbox-stream-small.csv")
+                         "to 400 characters), e.g. Tests/HearthAppTests/Fixtures/inbox-stream-small.csv")
     args = ap.parse_args()
     shared = args.shared
     need = ["feedback/se_meta_feedback.csv", "feedback/app-reviews-en-maalej2016.csv", "forums/stackexchange",

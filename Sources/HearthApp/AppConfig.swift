@@ -138,6 +138,9 @@ public struct AppConfig: Sendable {
             name: "hearth.inbox.wait.hours", defaultValue: "6",
             help: "An unanswered question rises in the inbox after this many hours (1 to 168)."),
         Key(
+            name: "hearth.inbox.keep.days", defaultValue: "14",
+            help: "Days an item nobody acted on stays in the inbox before it leaves by itself (1 to 365)."),
+        Key(
             name: "hearth.inbox.brand.words", defaultValue: "",
             help:
                 "Words naming the brand, comma-separated: a post that says one comes into the inbox (empty: the community's name)."
@@ -277,7 +280,8 @@ public struct AppConfig: Sendable {
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         inboxRules = InboxRules(
             waitHours: integer("hearth.inbox.wait.hours", in: 1...168),
-            brandWords: brandWords.isEmpty ? [communityName] : brandWords)
+            brandWords: brandWords.isEmpty ? [communityName] : brandWords,
+            keepDays: integer("hearth.inbox.keep.days", in: 1...365))
         mailFrom = raw("hearth.mail.from").1 ?? "hearth@localhost"
 
         let (databaseKey, databaseURL) = raw("hearth.database.url")

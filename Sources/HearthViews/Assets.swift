@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// The files pages load from `/assets/`: the stylesheet and the review queue's keyboard script. They are files,
+/// The files pages load from `/assets/`: the stylesheet and the keyboard script of the review queue and the inbox. They are files,
 /// not inline blocks, so that the Content-Security-Policy can refuse every inline style and script; each address
 /// carries a hash of its bytes, so browsers may keep it for a year and still fetch the new one after an upgrade.
 public struct Asset: Sendable {
@@ -20,8 +20,9 @@ public struct Asset: Sendable {
     }
 
     public static let stylesheet = Asset("hearth", "css", contentType: "text/css; charset=utf-8")
-    public static let reviewScript = Asset("review", "js", contentType: "text/javascript; charset=utf-8")
-    public static let all = [stylesheet, reviewScript]
+    /// The review queue's and the inbox's keys.
+    public static let keysScript = Asset("keys", "js", contentType: "text/javascript; charset=utf-8")
+    public static let all = [stylesheet, keysScript]
 
     /// The asset at `path`, when it is one of ours and the build has it.
     public static func at(_ path: String) -> Asset? {

@@ -32,6 +32,8 @@ extension PageChrome.ViewerChrome: MustacheParent {
         case "unreadNotifications": unreadNotifications
         case "canReview": canReview
         case "reviewCount": reviewCount
+        case "canInbox": canInbox
+        case "inboxCount": inboxCount
         case "canAdminister": canAdminister
         default: nil
         }

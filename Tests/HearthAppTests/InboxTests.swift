@@ -2,6 +2,7 @@ import Foundation
 import HearthCore
 import HearthStore
 import HearthTestSupport
+import Logging
 import Testing
 
 @testable import HearthApp
@@ -294,5 +295,71 @@ struct InboxTests {
         #expect(after.score > before.score)
         #expect(after.reasons.contains { $0.code == .waiting })
         #expect(try await community.inbox.raiseWaiting() == 0, "counted once")
+    }
+}
+
+/// `hearth inbox eval` on the small committed stream: the same replay and measures as on the full streams.
+@Suite("Inbox evaluation")
+struct InboxEvaluationTests {
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/inbox-stream-small.csv")
+
+    @Test("the stream is replayed through the forum, ranked, decided on one half and measured on the other")
+    func smallStream() async throws {
+        let rows = try InboxEvaluation.rows(csv: try String(contentsOf: Self.fixture, encoding: .utf8))
+        #expect(rows.count == 90)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-eval-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let report = try await InboxEvaluation(rows: rows, decisionSteps: [10, 30]).run(
+            in: folder, logger: Logger(label: "test"))
+        #expect(report.skipped == 0)
+        #expect(report.counts == ["pertinent": 30, "troll": 30, "chatter": 30])
+        #expect(report.stages.map(\.decisions) == [0, 10, 30])
+        #expect(report.stages.map(\.made) == [0, 10, 30])
+        let start = try #require(report.stages.first)
+        // Trolls sink under pertinent posts out of the box; pertinent posts lead the first page.
+        #expect(try #require(start.pertinentOverTroll) > 0.9)
+        #expect(try #require(start.pertinentOverChatter) > 0.6)
+        #expect(try #require(start.firstPage) >= 0.5)
+        #expect(report.measured == 45)
+    }
+
+    @Test("a stream without its columns, or with an unknown label, is refused with the row named")
+    func badStreams() throws {
+        #expect(
+            throws: HearthError.invalid(
+                "data", "The file has no \"author\" column; it needs text, label and author (title is optional).")
+        ) {
+            try InboxEvaluation.rows(csv: "text,label\nhello,troll\n")
+        }
+        #expect(throws: HearthError.invalid("data", "Row 3: label is pertinent, troll or chatter, not \"spam\".")) {
+            try InboxEvaluation.rows(csv: "text,label,author\nhello,troll,regular\nbuy now,spam,newcomer\n")
+        }
+    }
+}
+
+extension InboxTests {
+    @Test(
+        "a mention of staff or of the brand brings a post in; an item nobody touched leaves after the keep days",
+        arguments: TestEngine.allCases)
+    func mentionsAndAge(engine: TestEngine) async throws {
+        let community = try await Self.community(engine)
+        let regular = try await community.member("Regina", daysAgo: 400)
+        let (topic, _) = try await community.topic(community.cm, "Photos of the week", "Share yours.")
+        let quiet = try await community.services.forum.reply(regular, to: topic.id, body: "Lovely picture!")
+        let mention = try await community.services.forum.reply(regular, to: topic.id, body: "Lovely, @camille!")
+        let brand = try await community.services.forum.reply(regular, to: topic.id, body: "Hearth looks lovely!")
+        #expect(try await community.item(of: quiet) == nil)
+        let mentioned = try #require(try await community.item(of: mention))
+        #expect(mentioned.reasons.contains { $0.code == .mention && $0.text == "Mentions @camille" })
+        let named = try #require(try await community.item(of: brand))
+        #expect(named.reasons.contains { $0.text == "Mentions Hearth" }, "the community's name is the brand's")
+
+        // Kept up, it stays; untouched, it leaves after 14 days.
+        try await community.inbox.act(community.cm, mentioned.id, .pertinent)
+        community.clock.advance(by: 15 * 86_400)
+        #expect(try await community.inbox.closeUntouched() == 1)
+        #expect(try await community.item(of: brand) == nil)
+        #expect(try await community.item(of: mention) != nil)
     }
 }

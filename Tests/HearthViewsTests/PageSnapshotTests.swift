@@ -116,6 +116,42 @@ struct PageSnapshotTests {
             "notifications-\(language.rawValue)")
     }
 
+    @Test("the inbox, its reasons in the reader's language", arguments: Language.allCases)
+    func inbox(language: Language) async throws {
+        let renderer = try await Renderer.load()
+        let now = Self.date.addingTimeInterval(6 * 3_600)
+        func entry(_ id: Int64, _ kind: InboxItem.Kind, _ facts: InboxFacts, post: Post?) -> InboxEntry {
+            let rank = InboxRanking.rank(facts, kind: kind)
+            let item = InboxItem(
+                id: InboxItemID(id), kind: kind, postID: post?.id, topicID: TopicID(1), categoryID: general.id,
+                author: post?.author, facts: facts, score: rank.score, reasons: rank.reasons, createdAt: Self.date,
+                assignedTo: id == 2 ? cm : nil)
+            return InboxEntry(
+                item: item, topic: topic(1, "Export & rules"), post: post, before: self.post(1, cm, "Say hello."),
+                after: nil)
+        }
+        let question = InboxFacts(
+            feedbackKind: "question", toxicity: 0.05, words: 24, newcomer: true, firstPost: true, opensTopic: false)
+        let bug = InboxFacts(
+            feedbackKind: "bug", cues: ["plante", "mise à jour"], toxicity: 0.1, words: 40, answeredBy: "Bo",
+            mentions: ["@camille"])
+        var heat = InboxFacts()
+        heat.heat = ["back and forth between two members (7 replies)"]
+        let troll = InboxFacts(feedbackKind: "question", toxicity: 0.92, words: 12, authorTrolls: 2)
+        let page = InboxPage(
+            page: chrome(renderer, language, title: "Inbox"),
+            entries: [
+                entry(1, .post, question, post: post(2, ana, "How do I export my list?")),
+                entry(2, .post, bug, post: post(3, ana, "L'export **plante** depuis la mise à jour.")),
+                entry(3, .heated, heat, post: nil),
+                entry(4, .post, troll, post: post(4, ana, "Why are you all so <dumb>?")),
+            ],
+            next: InboxCursor(score: 1.5, id: InboxItemID(4)), mine: false, draft: (4, "A kept reply"),
+            assignees: [cm], morning: Self.date.addingTimeInterval(86_400), localization: renderer.localization,
+            language: language, now: now)
+        try check(main(try renderer.render(page, template: InboxPage.template)), "inbox-\(language.rawValue)")
+    }
+
     @Test("the review queue, the morning view, watched words and the public log", arguments: Language.allCases)
     func moderationPages(language: Language) async throws {
         let renderer = try await Renderer.load()

@@ -3,8 +3,8 @@ import HearthCore
 import Logging
 import ServiceLifecycle
 
-/// Raises the inbox's questions that waited too long without an answer: the one thing in its ranking that moves
-/// with the clock rather than with a write. Each pass reads the few that crossed the line since the last one
+/// Raises the inbox's questions that waited too long without an answer, and lets items nobody touched for
+/// `HEARTH_INBOX_KEEP_DAYS` leave: the two things in the inbox that move with the clock rather than with a write. Each pass reads the few that crossed the line since the last one
 /// (an indexed range), so several `hearth serve` processes doing it at once only repeat a small write.
 struct InboxClock: Service {
     static let interval = Duration.seconds(60)
@@ -17,6 +17,7 @@ struct InboxClock: Service {
             var pause = Self.interval
             do {
                 while try await inbox.raiseWaiting() > 0 {}
+                while try await inbox.closeUntouched() > 0 {}
             } catch {
                 logger.warning("Could not raise the inbox's waiting questions", metadata: ["reason": "\(error)"])
                 pause = .seconds(300)

@@ -70,8 +70,7 @@ public struct InboxItem: Sendable, Equatable, Identifiable {
         return reasons.map { reason in
             var reason = reason
             switch reason.code {
-            case .newcomerQuestion, .waiting: reason.text += " for \(age)"
-            case .question: reason.text = reason.text.replacingOccurrences(of: " yet", with: " for \(age)")
+            case .newcomerQuestion, .question, .waiting: reason.text += " for \(age)"
             default: break
             }
             return reason

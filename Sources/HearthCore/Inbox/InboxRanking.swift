@@ -167,8 +167,12 @@ public struct InboxRules: Sendable, Equatable {
     public var waitHours: Int
     /// Words naming the brand: a post that says one is worth a look ("Hearth", "Acme").
     public var brandWords: [String]
+    /// Days an item stays in the inbox without anyone acting on it; then it leaves by itself (not one kept up,
+    /// assigned or snoozed past then): the inbox is about now, and its count must not only grow.
+    public var keepDays: Int
 
-    public init(waitHours: Int = 6, brandWords: [String] = []) {
+    public init(waitHours: Int = 6, brandWords: [String] = [], keepDays: Int = 14) {
+        self.keepDays = keepDays
         self.waitHours = waitHours
         self.brandWords = brandWords
     }
@@ -285,7 +289,7 @@ public enum InboxRanking {
                     .newcomerQuestion, Weights.question + Weights.newcomerQuestion,
                     facts.firstPost ? "A newcomer's first question, unanswered" : "A newcomer's question, unanswered")
             } else {
-                add(.question, Weights.question, "A question nobody has answered yet" + cues)
+                add(.question, Weights.question, "A question nobody has answered")
             }
             asks = true
         case "bug":

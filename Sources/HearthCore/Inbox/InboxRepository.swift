@@ -40,6 +40,9 @@ public protocol InboxRepository: Sendable {
     /// The open post items, best first, with their posts' text (the topic's title before an opening post), for
     /// ranking them again with what the engine learned.
     func openPosts(limit: Int) async throws -> [(InboxItem, String)]
+    /// Closes up to `limit` open items that arrived before `cutoff` and that nobody kept up, assigned or snoozed
+    /// past `date`; returns how many.
+    func closeUntouched(arrivedBefore cutoff: Date, awakeAt date: Date, limit: Int) async throws -> Int
     /// Moderators and community managers, for assigning items.
     func staff() async throws -> [MemberSummary]
     /// Stores new facts and ranks; an item whose rank says it no longer belongs is closed.

@@ -102,6 +102,9 @@ public struct InboxService: Sendable {
         return item.categoryID.map(categories.contains) ?? false
     }
 
+    /// The community's time zone, in which a snooze's date and time are read.
+    public var timeZone: TimeZone { workingHours().timeZone }
+
     /// The moment "until tomorrow morning" means: the start of the next working day.
     public func tomorrowMorning() -> Date {
         workingHours().nextStart(after: now())
@@ -217,6 +220,14 @@ public struct InboxService: Sendable {
         }
         try await inbox.rerank(changes, at: date)
         return changes.count
+    }
+
+    /// Lets items nobody acted on for `rules.keepDays` leave the inbox, a batch at a time (the clock's job).
+    @discardableResult
+    public func closeUntouched(limit: Int = 1_000) async throws -> Int {
+        let date = now()
+        return try await inbox.closeUntouched(
+            arrivedBefore: date.addingTimeInterval(-TimeInterval(rules.keepDays) * 86_400), awakeAt: date, limit: limit)
     }
 
     /// Ranks the best open items again with what the engine's community layer knows now: after it learned new

@@ -191,6 +191,21 @@ public struct SQLInboxRepository: InboxRepository {
         }
     }
 
+    public func closeUntouched(arrivedBefore cutoff: Date, awakeAt date: Date, limit: Int) async throws -> Int {
+        try await database.write { sql in
+            try await sql.raw(
+                """
+                UPDATE inbox_items SET state = 'closed', awaiting_answer = 0, updated_at = \(bind: date.millisecondsSince1970) \
+                WHERE id IN (SELECT id FROM inbox_items WHERE state = 'open' \
+                AND created_at < \(bind: cutoff.millisecondsSince1970) AND assigned_to IS NULL \
+                AND (decision IS NULL OR decision NOT IN ('pertinent', 'assign')) \
+                AND (snoozed_until IS NULL OR snoozed_until <= \(bind: date.millisecondsSince1970)) \
+                ORDER BY created_at LIMIT \(bind: limit)) RETURNING id
+                """
+            ).all().count
+        }
+    }
+
     public func rerank(_ changes: [(InboxItemID, InboxFacts, InboxRank)], at date: Date) async throws {
         guard !changes.isEmpty else { return }
         try await database.write { sql in

@@ -8,7 +8,8 @@ public struct InboxPage: Sendable {
 
     public struct Entry: Sendable {
         public let id: Int64
-        public let kindLabel: String
+        /// "Heated topic", "Flagged profile"; none for a post, whose topic's title says enough.
+        public let kindLabel: String?
         public let reasons: [Reason]
         public let age: String
         public let ageISO: String
@@ -55,11 +56,12 @@ public struct InboxPage: Sendable {
     public let mine: Bool
     public let allURL: String
     public let mineURL: String
+    public let script: String = Asset.keysScript.path
 
     public init(
         page: PageChrome, entries: [InboxEntry], next: InboxCursor?, mine: Bool, draft: (Int64, String)? = nil,
         assignees: [MemberSummary],
-        morning: Date, localization: Localization, language: Language, now: Date
+        morning: Date, timeZone: TimeZone = .gmt, localization: Localization, language: Language, now: Date
     ) {
         self.page = page
         self.items = entries.map {
@@ -73,7 +75,9 @@ public struct InboxPage: Sendable {
             FormOption(value: String($0.id.rawValue), label: $0.displayName + " (@" + $0.handle + ")", selected: false)
         }
         self.morning = Localization.date(morning, language)
-        self.minimumSnooze = String(Localization.isoDate(now.addingTimeInterval(60)).prefix(16))
+        // The field's value is read in the community's time zone (see `InboxService.moment(local:)`).
+        self.minimumSnooze = String(
+            Localization.isoDate(now.addingTimeInterval(60 + Double(timeZone.secondsFromGMT(for: now)))).prefix(16))
         self.mine = mine
         self.allURL = "/inbox"
         self.mineURL = "/inbox?mine=1"
@@ -100,7 +104,8 @@ public struct InboxPage: Sendable {
             entry.post.map { "/t/\(topic.id.rawValue)?post=\($0.number)#p\($0.number)" } ?? "/t/\(topic.id.rawValue)"
         }
         return Entry(
-            id: item.id.rawValue, kindLabel: text("inbox_kind_\(item.kind.rawValue)", [:]), reasons: reasons,
+            id: item.id.rawValue, kindLabel: item.kind == .post ? nil : text("inbox_kind_\(item.kind.rawValue)", [:]),
+            reasons: reasons,
             age: waited, ageISO: Localization.isoDate(item.createdAt),
             authorName: item.author?.displayName, authorURL: item.author.map { Paths.member($0.handle) },
             newcomer: item.facts.newcomer, topicTitle: entry.topic?.title, threadURL: threadURL,

@@ -2,7 +2,7 @@ import Foundation
 import HearthCore
 
 /// The review queue (`/review`): each item with its post in context, the reasons, the author's history and the
-/// actions, usable from the keyboard (see `Assets/review.js`) and without JavaScript.
+/// actions, usable from the keyboard (see `Assets/keys.js`) and without JavaScript.
 public struct ReviewQueuePage: Sendable {
     public static let template = "review"
 
@@ -56,7 +56,7 @@ public struct ReviewQueuePage: Sendable {
         self.items = cases.map { Self.item($0, localization: localization, language: language, now: now) }
         self.hasItems = !items.isEmpty
         self.nextURL = next.map { "/review?cursor=\($0.token)" }
-        self.script = Asset.reviewScript.path
+        self.script = Asset.keysScript.path
         self.actionURL = "/review"
     }
 

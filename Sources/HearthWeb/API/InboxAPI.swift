@@ -27,8 +27,14 @@ struct InboxAPI: Sendable {
             }
             return cursor
         }
+        let mine = try query.get("mine").map { value -> Bool in
+            guard value == "true" || value == "false" else {
+                throw HearthError.invalid("mine", "mine is true or false.")
+            }
+            return value == "true"
+        }
         let page = try await services.inbox.page(
-            context.identity, after: cursor, limit: limit, assignedOnly: query.get("mine") == "true")
+            context.identity, after: cursor, limit: limit, assignedOnly: mine ?? false)
         let now = services.now()
         return APIModel.Page(
             items: page.items.map { APIModel.InboxItem($0, now: now) }, nextCursor: page.next?.token)
@@ -46,7 +52,8 @@ struct InboxAPI: Sendable {
             throw HearthError.invalid("action", "action is handled, snooze, ignore, pertinent or assign.")
         }
         var until: Date?
-        if let text = input.until {
+        // Only a snooze has an end; another action ignores one sent with it.
+        if action == .snooze, let text = input.until {
             if text == "morning" {
                 until = services.inbox.tomorrowMorning()
             } else {

@@ -46,6 +46,7 @@ struct InboxController: Sendable {
             entries: try await inbox.entries(page.items), next: page.next, mine: mine,
             draft: draft.map { ($0.0.rawValue, $0.1) },
             assignees: try await inbox.assignees(context.identity), morning: inbox.tomorrowMorning(),
+            timeZone: inbox.timeZone,
             localization: pages.renderer.localization, language: context.language, now: services.now())
         return pages.html(view, template: InboxPage.template, status: status)
     }

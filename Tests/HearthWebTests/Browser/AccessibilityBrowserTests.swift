@@ -47,6 +47,7 @@ struct AccessibilityBrowserTests {
             AuditedPage("/password", as: .manager),
             AuditedPage("/guidelines", as: .manager),
             AuditedPage("/review", as: .manager),
+            AuditedPage("/inbox", as: .manager),
             AuditedPage("/review/overnight", as: .manager),
             AuditedPage("/watched-words", as: .manager),
             AuditedPage("/moderation-log", as: .manager),
