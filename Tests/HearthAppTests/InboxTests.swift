@@ -133,7 +133,7 @@ struct InboxTests {
         let fairItem = try #require(items.first { $0.postID == fair.id })
         if let rudeItem = items.first(where: { $0.postID == rude.id }) {
             #expect(fairItem.score > rudeItem.score)
-            #expect(rudeItem.reasons.contains { $0.code == .hostile && !$0.raises })
+            #expect(rudeItem.reasons.contains { $0.code == .hostile && !$0.raises }, "\(rudeItem.reasons)")
         }
         // Never hidden from the forum by the inbox.
         let page = try await community.services.forum.topicPage(community.cm, topic: rude.topicID)

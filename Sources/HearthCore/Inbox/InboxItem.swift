@@ -70,7 +70,7 @@ public struct InboxItem: Sendable, Equatable, Identifiable {
         return reasons.map { reason in
             var reason = reason
             switch reason.code {
-            case .newcomerQuestion, .question, .waiting: reason.text += " for \(age)"
+            case .newcomerQuestion, .question, .waiting, .unanswered: reason.text += " for \(age)"
             default: break
             }
             return reason

@@ -127,6 +127,7 @@ public struct InboxReason: Sendable, Equatable, Codable {
         case review
         case heated
         case waiting
+        case unanswered
         case keptPertinent = "kept_pertinent"
         case learnedPertinent = "learned_pertinent"
         case learnedNoise = "learned_noise"
@@ -272,6 +273,10 @@ public enum InboxRanking {
         // and says something comes in on its score alone: missing a pertinent remark costs more than a line of
         // chatter low in the list.
         let listed = asksAttention || (kind == .post && facts.answeredBy == nil && score >= listingFloor)
+        if listed, !reasons.contains(where: \.raises) {
+            // In on its score alone: what it has for it is that it says something, calmly, and waits.
+            reasons.insert(InboxReason(.unanswered, raises: true, "Nobody has replied"), at: 0)
+        }
         return InboxRank(score: (score * 1_000).rounded() / 1_000, reasons: reasons, listed: listed)
     }
 

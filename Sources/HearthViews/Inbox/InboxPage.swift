@@ -91,7 +91,7 @@ public struct InboxPage: Sendable {
         let waited = Localization.duration(max(0, Int(now.timeIntervalSince(item.createdAt))), language)
         let reasons = item.reasons.map { reason in
             var words = localization.message(reason.text, language)
-            if [.newcomerQuestion, .question, .waiting].contains(reason.code) {
+            if [.newcomerQuestion, .question, .waiting, .unanswered].contains(reason.code) {
                 words += " " + text("inbox_for", ["age": waited])
             }
             return Reason(text: words, direction: reason.raises ? "up" : "down", down: !reason.raises)
