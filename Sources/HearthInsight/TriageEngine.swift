@@ -63,7 +63,7 @@ public struct TriageEngine: Sendable {
             language: reading.language, toxicity: toxicity, toxicKinds: kinds, isCounterSpeech: counterSpeech,
             feedbackKind: kind, feedback: feedback,
             sentiment: Signal(score: (mood.compound + 1) / 2, reasons: sentimentReasons),
-            sentimentCompound: mood.compound, noise: noise.analyze(reading))
+            sentimentCompound: mood.compound, noise: noise.analyze(reading), pertinence: pertinence(reading))
     }
 
     /// Rows of the pertinence model's table: 2^18 (1 MiB), as the feedback model's.
@@ -73,7 +73,11 @@ public struct TriageEngine: Sendable {
     /// was learned) and the words that moved it most, in the direction it points.
     public func pertinence(_ text: String) -> (evidence: Double, words: [String]) {
         guard pertinence.decisions > 0 else { return (0, []) }
-        let reading = reader.read(text)
+        return pertinence(reader.read(text))
+    }
+
+    func pertinence(_ reading: Reading) -> (evidence: Double, words: [String]) {
+        guard pertinence.decisions > 0 else { return (0, []) }
         let vector = feedbackFeatures.features(of: reading)
         let scored = pertinence.score(vector, tokens: reading.tokens.count)
         let probability = Double(min(max(scored.probabilities[1], 1e-6), 1 - 1e-6))

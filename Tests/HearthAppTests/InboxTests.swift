@@ -363,3 +363,41 @@ extension InboxTests {
         #expect(try await community.item(of: mention) != nil)
     }
 }
+
+extension InboxTests {
+    @Test(
+        "what the community manager keeps up teaches the engine: open items and new posts rank with it",
+        arguments: TestEngine.allCases)
+    func learning(engine: TestEngine) async throws {
+        let community = try await Self.community(engine)
+        let regular = try await community.member("Regina", daysAgo: 400)
+        let learning = try #require(community.services.learning)
+        var kept: [Post] = []
+        for number in 1...8 {
+            let (_, post) = try await community.topic(
+                regular, "Spreadsheet export \(number)",
+                "The spreadsheet export drops the accents in column \(number); could the export keep them?")
+            kept.append(post)
+        }
+        let (_, waiting) = try await community.topic(
+            regular, "Export accents", "My spreadsheet export loses accents too, in every column.")
+        let before = try #require(try await community.item(of: waiting))
+        #expect(before.facts.learned == 0, "nothing learned yet")
+        for post in kept {
+            try await community.inbox.act(community.cm, try #require(try await community.item(of: post)).id, .pertinent)
+        }
+        #expect(try await learning.learnPending() == 8)
+        #expect(try await community.inbox.rerankLearned() >= 1)
+        let after = try #require(try await community.item(of: waiting))
+        #expect(after.facts.learned > 0.3, "an open item like the kept ones rises")
+        #expect(after.score > before.score)
+        #expect(
+            after.reasons.contains {
+                $0.code == .learnedPertinent && $0.text.hasPrefix("Like posts you found pertinent")
+            })
+        let (_, fresh) = try await community.topic(
+            regular, "Accents in the export", "The spreadsheet export still drops accents from my column names.")
+        let freshItem = try #require(try await community.item(of: fresh))
+        #expect(freshItem.facts.learned > 0.3, "a new post is read with what was learned")
+    }
+}

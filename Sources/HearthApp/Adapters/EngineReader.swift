@@ -62,6 +62,8 @@ public final class EngineReader: TextReader {
             sentiment: (analysis.sentiment.score * 1_000).rounded() / 1_000,
             noise: (analysis.noise.score * 1_000).rounded() / 1_000, counterSpeech: analysis.isCounterSpeech,
             threat: !analysis.isCounterSpeech && analysis.toxicKinds.contains(.threat),
-            explanation: analysis.explanation)
+            explanation: analysis.explanation,
+            learnedPertinence: LearnedPertinence(
+                evidence: (analysis.pertinence.evidence * 1_000).rounded() / 1_000, words: analysis.pertinence.words))
     }
 }

@@ -175,10 +175,11 @@ public struct InboxEvaluation: Sendable {
                     // Not in the inbox: the rank the post would have, from the same facts the forum gives it.
                     let row = rows[index]
                     let text = row.title.isEmpty ? row.text : row.title + "\n\n" + row.text
-                    guard let reading = readings[postID] else { continue }
+                    guard var reading = readings[postID] else { continue }
+                    // The stored reading, with what the engine knows now (as a new post would be read).
+                    reading.learnedPertinence = reader.pertinence(text)
                     var facts = InboxFacts(
-                        reading: reading, text: text, learned: reader.pertinence(text), newcomer: row.newcomer,
-                        opensTopic: !row.title.isEmpty)
+                        reading: reading, text: text, newcomer: row.newcomer, opensTopic: !row.title.isEmpty)
                     facts.firstPost = row.newcomer
                     score = InboxRanking.rank(facts).score - Self.unlistedPenalty
                 }

@@ -9,7 +9,7 @@ extension ForumService {
     ) -> InboxDraft? {
         guard let inbox, let reading, author.role == .member else { return nil }
         var facts = InboxFacts(
-            reading: reading, text: text, learned: reader?.pertinence(text) ?? .none,
+            reading: reading, text: text,
             newcomer: InboxRules.isNewcomer(joinedAt: author.createdAt, at: date), opensTopic: opensTopic)
         facts.mentions = mentioned.filter { $0.role != .member }.map { "@" + $0.handle } + inbox.brandMentions(in: text)
         return InboxDraft(facts: facts, categoryID: categoryID)

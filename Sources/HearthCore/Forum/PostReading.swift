@@ -20,11 +20,16 @@ public struct PostReading: Sendable, Equatable, Codable {
     public var threat: Bool
     /// One line a moderator reads at a glance: "toxicity: idiot; question: how, ?".
     public var explanation: String
+    /// What the community's inbox decisions taught the engine about texts like this one, when it was read: the
+    /// inbox keeps it with the post's item; it is not stored with the reading, being the community's view at a
+    /// moment rather than what the text says.
+    public var learnedPertinence: LearnedPertinence = .none
 
     public init(
         language: String, toxicity: Double, feedbackKind: String, sentiment: Double, noise: Double,
-        counterSpeech: Bool, threat: Bool = false, explanation: String
+        counterSpeech: Bool, threat: Bool = false, explanation: String, learnedPertinence: LearnedPertinence = .none
     ) {
+        self.learnedPertinence = learnedPertinence
         self.threat = threat
         self.language = language
         self.toxicity = toxicity

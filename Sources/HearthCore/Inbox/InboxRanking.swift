@@ -70,8 +70,9 @@ public struct InboxFacts: Sendable, Equatable, Codable {
         self.waited = waited
     }
 
-    /// The facts of a post as written, from the engine's reading.
-    public init(reading: PostReading, text: String, learned: LearnedPertinence, newcomer: Bool, opensTopic: Bool) {
+    /// The facts of a post as written, from the engine's reading (and what it had learned then).
+    public init(reading: PostReading, text: String, newcomer: Bool, opensTopic: Bool) {
+        let learned = reading.learnedPertinence
         self.init(
             feedbackKind: reading.feedbackKind, cues: reading.cues(of: reading.feedbackKind),
             toxicity: reading.toxicity, sentiment: reading.sentiment, noise: reading.noise,
@@ -100,7 +101,7 @@ public struct InboxFacts: Sendable, Equatable, Codable {
 }
 
 /// What the community's own layer of the engine says about a text's pertinence.
-public struct LearnedPertinence: Sendable, Equatable {
+public struct LearnedPertinence: Sendable, Equatable, Codable {
     /// Log-odds evidence: 0 when nothing was learned.
     public var evidence: Double
     public var words: [String]

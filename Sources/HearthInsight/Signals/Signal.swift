@@ -54,6 +54,9 @@ public struct Analysis: Sendable {
     public var sentiment: Signal
     public var sentimentCompound: Double
     public var noise: Signal
+    /// What one community's inbox decisions taught about texts like this one: log-odds evidence of pertinence
+    /// (0 until it learned something) and the words that moved it.
+    public var pertinence: (evidence: Double, words: [String]) = (0, [])
 
     /// One line for a CSV cell or a tooltip.
     public var explanation: String {

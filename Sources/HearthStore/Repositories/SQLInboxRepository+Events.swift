@@ -248,7 +248,7 @@ extension SQLInboxRepository {
                 counterSpeech: try row.decode(column: "counter_speech", as: Int64.self) != 0,
                 explanation: try row.decode(column: "explanation", as: String.self))
             facts = InboxFacts(
-                reading: reading, text: try row.decode(column: "body", as: String.self), learned: .none,
+                reading: reading, text: try row.decode(column: "body", as: String.self),
                 newcomer: InboxRules.isNewcomer(
                     joinedAt: joined,
                     at: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))),
