@@ -76,6 +76,9 @@ struct InboxCommand: AsyncParsableCommand {
                         + "\(stage.listed) |")
             }
             line("every post, out of the box", report.whole)
+            for (language, stage) in report.languages.sorted(by: { $0.key < $1.key }) {
+                line("\(language) posts only, out of the box", stage)
+            }
             for stage in report.stages {
                 line(
                     stage.decisions == 0 ? "held-out half, out of the box" : "after \(stage.decisions) decisions", stage

@@ -21,8 +21,11 @@ public struct InboxEvaluation: Sendable {
         public var title: String
         public var newcomer: Bool
         public var label: Label
+        /// As the stream says ("en", "fr"), for figures per language; empty when it does not.
+        public var language: String
 
-        public init(text: String, title: String = "", newcomer: Bool, label: Label) {
+        public init(text: String, title: String = "", newcomer: Bool, label: Label, language: String = "") {
+            self.language = language
             self.text = text
             self.title = title
             self.newcomer = newcomer
@@ -53,6 +56,8 @@ public struct InboxEvaluation: Sendable {
         public var measured: Int
         /// Out of the box, on every row.
         public var whole: Stage
+        /// Out of the box, on every row of each language the stream names.
+        public var languages: [String: Stage]
         /// On the held-out half: out of the box, then after each number of decisions.
         public var stages: [Stage]
     }
@@ -80,6 +85,7 @@ public struct InboxEvaluation: Sendable {
         let labelColumn = try column("label", table)
         let authorColumn = try column("author", table)
         let titleColumn = table.header.firstIndex(of: "title")
+        let languageColumn = table.header.firstIndex(of: "language")
         var rows: [Row] = []
         for (index, row) in table.rows.enumerated() {
             guard let label = Label(rawValue: row[labelColumn]) else {
@@ -93,7 +99,8 @@ public struct InboxEvaluation: Sendable {
             rows.append(
                 Row(
                     text: row[textColumn], title: titleColumn.map { row[$0] } ?? "",
-                    newcomer: row[authorColumn] == "newcomer", label: label))
+                    newcomer: row[authorColumn] == "newcomer", label: label,
+                    language: languageColumn.map { row[$0] } ?? ""))
         }
         return rows
     }
@@ -216,6 +223,11 @@ public struct InboxEvaluation: Sendable {
 
         progress("measuring")
         let whole = try await measure(Array(rows.indices), decisions: 0, made: 0)
+        var languages: [String: Stage] = [:]
+        for language in Set(rows.map(\.language)) where !language.isEmpty {
+            languages[language] = try await measure(
+                rows.indices.filter { rows[$0].language == language }, decisions: 0, made: 0)
+        }
         var stages = [try await measure(measured, decisions: 0, made: 0)]
         var decided: Set<InboxItemID> = []
         for target in decisionSteps {
@@ -248,7 +260,7 @@ public struct InboxEvaluation: Sendable {
         for row in rows { counts[row.label.rawValue, default: 0] += 1 }
         return Report(
             rows: rows.count, skipped: posts.count { $0 == nil }, counts: counts, measured: measured.count,
-            whole: whole, stages: stages)
+            whole: whole, languages: languages, stages: stages)
     }
 
     /// A post the inbox left out ranks below every one it holds: its would-be score, lowered by this much.
