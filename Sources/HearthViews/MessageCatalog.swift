@@ -27,12 +27,21 @@ public struct MessageCatalog: Sendable {
             for (index, piece) in pattern.translation.split(separator: "{}", omittingEmptySubsequences: false)
                 .enumerated()
             {
-                if index > 0 { result += remaining.popFirst() ?? "" }
+                if index > 0 { result += remaining.popFirst().map(translated) ?? "" }
                 result += piece
             }
             return result
         }
         return nil
+    }
+
+    /// A value that stood for `{}`, itself translated when the catalog knows it ("3 days", a heat reason), or
+    /// each of its comma-separated parts ("replies coming fast (4 in the last minutes), flags on recent replies").
+    private func translated(_ value: Substring) -> String {
+        if let whole = translate(String(value)) { return whole }
+        let parts = value.components(separatedBy: ", ")
+        guard parts.count > 1 else { return String(value) }
+        return parts.map { translate($0) ?? $0 }.joined(separator: ", ")
     }
 
     /// The values standing where the key has `{}`, or nil when the message does not have the key's shape.

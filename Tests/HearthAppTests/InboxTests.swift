@@ -92,7 +92,7 @@ struct InboxTests {
         // Someone answers the regular's question: it leaves the inbox; the newcomer's stays.
         let helper = try await community.member("Helen", daysAgo: 100)
         _ = try await community.services.forum.reply(
-            helper, to: regularTopic.id, body: "Settings, then Export, then CSV.")
+            helper, to: regularTopic.id, body: "Open the settings, choose Export, then pick the spreadsheet format.")
         let after = try await community.items()
         #expect(!after.contains { $0.postID == regularPost.id })
         #expect(after.contains { $0.postID == newcomerPost.id })
@@ -109,7 +109,8 @@ struct InboxTests {
         let newcomer = try await community.member("Noah")
         let helper = try await community.member("Helen", daysAgo: 100)
         let (topic, regularPost) = try await community.topic(regular, "Crash on export", Self.bug)
-        _ = try await community.services.forum.reply(helper, to: topic.id, body: "Same here, since Tuesday.")
+        _ = try await community.services.forum.reply(
+            helper, to: topic.id, body: "A known problem since version 3.2: turning off sync avoids the crash for now.")
         let (_, newcomerPost) = try await community.topic(newcomer, "Export crashes", Self.bug)
         let regularItem = try #require(try await community.item(of: regularPost))
         let newcomerItem = try #require(try await community.item(of: newcomerPost))
@@ -131,10 +132,11 @@ struct InboxTests {
         let items = try await community.items()
         #expect(!items.contains { $0.postID == chatter.id })
         let fairItem = try #require(items.first { $0.postID == fair.id })
-        if let rudeItem = items.first(where: { $0.postID == rude.id }) {
-            #expect(fairItem.score > rudeItem.score)
-            #expect(rudeItem.reasons.contains { $0.code == .hostile && !$0.raises }, "\(rudeItem.reasons)")
-        }
+        // The troll asks a question: it is in the inbox, at the bottom, saying why.
+        let rudeItem = try #require(items.first { $0.postID == rude.id })
+        #expect(fairItem.score > rudeItem.score)
+        #expect(items.last?.id == rudeItem.id)
+        #expect(rudeItem.reasons.contains { $0.code == .hostile && !$0.raises })
         // Never hidden from the forum by the inbox.
         let page = try await community.services.forum.topicPage(community.cm, topic: rude.topicID)
         #expect(page.posts.contains { $0.id == rude.id })
@@ -399,5 +401,123 @@ extension InboxTests {
             regular, "Accents in the export", "The spreadsheet export still drops accents from my column names.")
         let freshItem = try #require(try await community.item(of: fresh))
         #expect(freshItem.facts.learned > 0.3, "a new post is read with what was learned")
+    }
+}
+
+/// What the review of the inbox found, each with the test that failed before its fix.
+extension InboxTests {
+    func delegate(_ community: Community, _ name: String, actions: Set<Action>, window: DailyWindow? = nil)
+        async throws -> Viewer
+    {
+        let member = try await community.member(name, daysAgo: 300)
+        try await community.services.grants.give(
+            community.cm, to: member.member.id, title: "Ambassador", actions: actions, category: community.general.id,
+            window: window)
+        return try await community.services.viewers.viewer(
+            try await community.services.profiles.member(id: member.member.id), credential: .session(SessionID(0)))
+    }
+
+    @Test(
+        "a reply in place is posted once, even when someone else decided the item meanwhile; reading is not working",
+        arguments: TestEngine.allCases)
+    func replyInPlace(engine: TestEngine) async throws {
+        let community = try await Self.community(engine)
+        let asker = try await community.member("Noah")
+        let (topic, post) = try await community.topic(asker, "Export", Self.question)
+        let item = try #require(try await community.item(of: post))
+        // A delegate who may read the inbox but not work it cannot post through it.
+        let reader = try await delegate(community, "Rita", actions: [.readInbox])
+        await #expect(throws: HearthError.self) {
+            try await community.inbox.reply(
+                reader, to: item.id, body: "Look in the settings, then Export.", quoting: true)
+        }
+        #expect(try await community.services.forum.topicPage(nil, topic: topic.id).posts.count == 1)
+        // Someone snoozed it, then someone else replies: the reply is in, and the answer says who came first.
+        let worker = try await delegate(community, "Wanda", actions: [.readInbox, .workInbox])
+        let (reply, second) = try await community.inbox.reply(
+            worker, to: item.id, body: "Look in the settings, then Export, then CSV.", quoting: true)
+        #expect(second == nil)
+        #expect(reply.quotePostID == post.id)
+        #expect(try await SQLInboxRepository(database: community.services.database).item(item.id)?.decision == .replied)
+    }
+
+    @Test(
+        "a suspended delegate reads no inbox; a delegate given only the work, or an evening window, is assignable as it should be",
+        arguments: TestEngine.allCases)
+    func delegatesAndAssignees(engine: TestEngine) async throws {
+        let community = try await Self.community(engine)
+        let asker = try await community.member("Noah")
+        let (_, post) = try await community.topic(asker, "Export", Self.question)
+        let item = try #require(try await community.item(of: post))
+        let workOnly = try await delegate(community, "Otto", actions: [.workInbox])
+        await #expect(
+            throws: HearthError.invalid(
+                "memberId",
+                "Member cannot see this item: give them the inbox in its category first, or choose someone else."
+                    .replacingOccurrences(of: "Member", with: "Otto"))
+        ) {
+            try await community.inbox.act(community.cm, item.id, .assign, assignee: workOnly.member.id)
+        }
+        // An evening advisor, assigned at 10:00 UTC, sees it in the evening.
+        let evening = DailyWindow(startMinute: 19 * 60, endMinute: 23 * 60, timeZoneIdentifier: "UTC")
+        let advisor = try await delegate(community, "Eve", actions: [.readInbox, .workInbox], window: evening)
+        let assigned = try await community.inbox.act(community.cm, item.id, .assign, assignee: advisor.member.id)
+        #expect(assigned.assignedTo?.id == advisor.member.id)
+
+        let ambassador = try await delegate(community, "Amber", actions: [.readInbox, .workInbox])
+        #expect(try await community.items(ambassador).count == 1)
+        try await community.services.database.write { sql in
+            try await sql.update("members").set(
+                "suspended_until", to: community.clock.now.addingTimeInterval(86_400).millisecondsSince1970
+            )
+            .where("id", .equal, ambassador.member.id.rawValue).run()
+        }
+        let suspended = try await community.services.viewers.viewer(
+            try await community.services.profiles.member(id: ambassador.member.id), credential: .session(SessionID(0)))
+        await #expect(throws: HearthError.self) { try await community.inbox.page(suspended) }
+        #expect(try await community.inbox.unread(suspended) == nil)
+    }
+
+    @Test(
+        "kept up twice is told, not counted twice; a snooze past the keep days outlives them",
+        arguments: TestEngine.allCases)
+    func keepAndSnooze(engine: TestEngine) async throws {
+        let community = try await Self.community(engine)
+        let asker = try await community.member("Noah")
+        let (_, post) = try await community.topic(asker, "Export", Self.question)
+        let (_, other) = try await community.topic(asker, "Crash", Self.bug)
+        let item = try #require(try await community.item(of: post))
+        try await community.inbox.act(community.cm, item.id, .pertinent)
+        await #expect(throws: HearthError.self) { try await community.inbox.act(community.cm, item.id, .pertinent) }
+        let marks = try await community.services.database.read { sql in
+            try await sql.raw("SELECT pertinent FROM inbox_authors").first(decodingColumn: "pertinent", as: Int.self)
+        }
+        #expect(marks == 1)
+        let later = try #require(try await community.item(of: other))
+        try await community.inbox.act(
+            community.cm, later.id, .snooze, until: community.clock.now.addingTimeInterval(20 * 86_400))
+        community.clock.advance(by: 15 * 86_400)
+        #expect(try await community.inbox.closeUntouched() == 0)
+        community.clock.advance(by: 6 * 86_400)
+        #expect(try await community.item(of: other) != nil, "awake again after its snooze")
+    }
+
+    @Test(
+        "'+1' answers nothing; an assigned question stays when answered; deleting a topic empties its items",
+        arguments: TestEngine.allCases)
+    func answersAndDeletions(engine: TestEngine) async throws {
+        let community = try await Self.community(engine)
+        let asker = try await community.member("Noah")
+        let helper = try await community.member("Helen", daysAgo: 100)
+        let (topic, post) = try await community.topic(asker, "Export", Self.question)
+        _ = try await community.services.forum.reply(helper, to: topic.id, body: "+1, same question")
+        let item = try #require(try await community.item(of: post), "a '+1' is not an answer")
+        try await community.inbox.act(community.cm, item.id, .assign, assignee: community.cm.member.id)
+        _ = try await community.services.forum.reply(
+            helper, to: topic.id, body: "Open the settings, choose Export, then pick the spreadsheet format.")
+        let answered = try #require(try await community.item(of: post), "assigned, it stays for its assignee")
+        #expect(answered.facts.answeredBy == "Helen")
+        try await community.services.forum.delete(community.cm, post: post.id)
+        #expect(try await community.items().isEmpty)
     }
 }

@@ -19,7 +19,7 @@ struct InboxClock: Service {
                 while try await inbox.raiseWaiting() > 0 {}
                 while try await inbox.closeUntouched() > 0 {}
             } catch {
-                logger.warning("Could not raise the inbox's waiting questions", metadata: ["reason": "\(error)"])
+                logger.warning("Could not keep the inbox current with the clock", metadata: ["reason": "\(error)"])
                 pause = .seconds(300)
             }
             let nap = pause

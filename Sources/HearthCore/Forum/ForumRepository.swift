@@ -37,6 +37,8 @@ public struct NewPost: Sendable, Equatable {
     public var recipients: [Recipient]
     /// The post's facts for the priority inbox, stored with it when its rank says it asks for attention.
     public var inbox: InboxDraft?
+    /// Whether, as a reply, it answers the questions waiting in its topic (see `InboxRules.answers`).
+    public var answers: Bool
 
     public struct Recipient: Sendable, Equatable {
         public var memberID: MemberID
@@ -51,8 +53,9 @@ public struct NewPost: Sendable, Equatable {
     public init(
         author: MemberSummary, body: String, html: String, quotePostID: PostID?, createdAt: Date,
         reading: PostReading? = nil, moderation: PostModeration = .visible, reviewItems: [NewReviewItem] = [],
-        recipients: [Recipient] = [], inbox: InboxDraft? = nil
+        recipients: [Recipient] = [], inbox: InboxDraft? = nil, answers: Bool = true
     ) {
+        self.answers = answers
         self.recipients = recipients
         self.inbox = inbox
         self.reading = reading

@@ -160,7 +160,8 @@ public struct ForumService: Sendable {
                     ? nil
                     : inboxDraft(
                         reading, text: admission.body, author: author, mentioned: mentioned, in: topic.categoryID,
-                        opensTopic: false, at: date)),
+                        opensTopic: false, at: date),
+                answers: InboxRules.answers(admission.body, byStaff: author.role != .member)),
             heat: admission.moderation == .visible ? heat : nil)
         readMarks.record(topicID, upTo: post.number, by: author.id)
         changes.bump(topicID)

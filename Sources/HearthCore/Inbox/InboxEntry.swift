@@ -20,8 +20,10 @@ public struct InboxEntry: Sendable {
 }
 
 extension InboxService {
-    /// The items with their posts and threads: a read of the posts by id and one of each thread's neighbours.
-    public func entries(_ items: [InboxItem]) async throws -> [InboxEntry] {
+    /// The items with their posts and threads, each post as the viewer may see it (see `PostVisibility`: a held or
+    /// hidden post is left out for a delegate who may not see it, its reasons still said): a read of the posts by
+    /// id and one of each thread's neighbours.
+    public func entries(_ viewer: Viewer?, _ items: [InboxItem]) async throws -> [InboxEntry] {
         let repository = forum.forum
         let posts = Dictionary(
             try await repository.posts(ids: items.compactMap(\.postID)).map { ($0.id, $0) },
@@ -35,7 +37,12 @@ extension InboxService {
                 if topics[topicID] == nil { topics[topicID] = try await repository.topic(id: topicID) }
                 topic = topics[topicID]
             }
-            let post = item.postID.flatMap { posts[$0] }
+            func shown(_ post: Post) -> Bool {
+                guard let topic else { return false }
+                return PostVisibility.of(post, in: topic, for: forum.visibilityViewer(viewer, in: topic.categoryID))
+                    .isShown
+            }
+            let post = item.postID.flatMap { posts[$0] }.flatMap { shown($0) ? $0 : nil }
             var before: Post?
             var after: Post?
             if let post, let topic {

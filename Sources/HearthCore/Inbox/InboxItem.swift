@@ -101,9 +101,6 @@ public enum InboxAction: String, Sendable, Codable, CaseIterable {
     /// Answered from the inbox: posted in the thread, and handled.
     case replied
 
-    /// Whether it takes the item out of the inbox.
-    public var closes: Bool { self == .handled || self == .ignore || self == .replied }
-
     /// What the engine's community layer learns from it: 1 pertinent (kept up, given to someone, answered), 0
     /// not ("troll: let it be"), nil nothing.
     public var pertinenceLabel: Int? {
@@ -135,21 +132,21 @@ public struct InboxDecision: Sendable {
     public var by: MemberID
     public var until: Date?
     public var assignee: MemberID?
-    /// The item's new facts and rank after the decision (pertinent raises it; the others leave it).
-    public var ranked: (InboxFacts, InboxRank)?
+    /// Who keeps it up (pertinent), ranked again with it from the facts as they stand when it is stored.
+    public var keptBy: String?
     /// The label the engine's community layer learns, when the item is a post.
     public var label: EngineLabel?
 
     public init(
         itemID: InboxItemID, action: InboxAction, by: MemberID, until: Date? = nil, assignee: MemberID? = nil,
-        ranked: (InboxFacts, InboxRank)? = nil, label: EngineLabel? = nil
+        keptBy: String? = nil, label: EngineLabel? = nil
     ) {
         self.itemID = itemID
         self.action = action
         self.by = by
         self.until = until
         self.assignee = assignee
-        self.ranked = ranked
+        self.keptBy = keptBy
         self.label = label
     }
 }

@@ -179,6 +179,13 @@ public struct InboxRules: Sendable, Equatable {
         self.brandWords = brandWords
     }
 
+    /// Whether a reply answers the questions waiting in its topic: staff's always; a member's when it says
+    /// something ("+1" and "me too" do not) and asks nothing itself (a "?": the engine's reading of a kind is
+    /// too loose to tell an answer that explains from a question).
+    public static func answers(_ body: String, byStaff: Bool) -> Bool {
+        byStaff || (InboxFacts.wordCount(body) >= InboxRanking.substantiveWords && !body.contains("?"))
+    }
+
     public static func isNewcomer(joinedAt joined: Date, at date: Date) -> Bool {
         date.timeIntervalSince(joined) < TimeInterval(newcomerDays) * 86_400
     }
@@ -230,7 +237,7 @@ public enum InboxRanking {
     /// Words from which the engine's reading of a post's kind counts.
     static let substantiveWords = 6
 
-    public static func rank(_ facts: InboxFacts, kind: InboxItem.Kind = .post, author: String? = nil) -> InboxRank {
+    public static func rank(_ facts: InboxFacts, kind: InboxItem.Kind = .post) -> InboxRank {
         var score = 0.0
         var reasons: [InboxReason] = []
         // A weight with no words (a slightly sharp tone, a little learned evidence) moves the score without a

@@ -45,6 +45,8 @@ public protocol InboxRepository: Sendable {
     func closeUntouched(arrivedBefore cutoff: Date, awakeAt date: Date, limit: Int) async throws -> Int
     /// Moderators and community managers, for assigning items.
     func staff() async throws -> [MemberSummary]
-    /// Stores new facts and ranks; an item whose rank says it no longer belongs is closed.
-    func rerank(_ changes: [(InboxItemID, InboxFacts, InboxRank)], at date: Date) async throws
+    /// Changes the facts of these open items as they stand now, in one transaction, and ranks them again; an item
+    /// whose rank says it no longer belongs is closed.
+    func rerank(_ ids: [InboxItemID], at date: Date, _ change: @escaping @Sendable (inout InboxFacts) -> Void)
+        async throws
 }

@@ -45,19 +45,18 @@ public struct InboxService: Sendable {
         if policy.decide(viewer, .readInbox, at: date).isAllowed {
             return InboxScope(categories: nil, memberID: viewer.member.id, assignedOnly: assignedOnly)
         }
+        // The categories of their grants, each asked of the policy (a suspended delegate reads none).
         var categories: Set<CategoryID> = []
-        for grant in viewer.grants where grant.covers(.readInbox, on: grant.scope ?? .community, at: date) {
-            if case .category(let id) = grant.scope { categories.insert(CategoryID(id)) }
+        for grant in viewer.grants {
+            guard case .category(let id) = grant.scope,
+                policy.decide(viewer, .readInbox, on: .category(id), at: date).isAllowed
+            else { continue }
+            categories.insert(CategoryID(id))
         }
         guard !categories.isEmpty else {
             throw HearthError.forbidden("The inbox is for the community's staff and the members they delegate to.")
         }
         return InboxScope(categories: categories, memberID: viewer.member.id, assignedOnly: assignedOnly)
-    }
-
-    /// Whether the viewer has an inbox at all (for the header's link).
-    public func hasInbox(_ viewer: Viewer?) -> Bool {
-        (try? scope(viewer)) != nil
     }
 
     /// One page of the viewer's inbox, best first, and where the next one starts.
@@ -102,9 +101,6 @@ public struct InboxService: Sendable {
         return item.categoryID.map(categories.contains) ?? false
     }
 
-    /// The community's time zone, in which a snooze's date and time are read.
-    public var timeZone: TimeZone { workingHours().timeZone }
-
     /// The moment "until tomorrow morning" means: the start of the next working day.
     public func tomorrowMorning() -> Date {
         workingHours().nextStart(after: now())
@@ -137,9 +133,7 @@ public struct InboxService: Sendable {
             try await checkAssignee(assignee, for: item, at: date)
             decision.assignee = assignee
         case .pertinent:
-            var facts = item.facts
-            facts.keptBy = viewer.member.displayName
-            decision.ranked = (facts, InboxRanking.rank(facts, kind: item.kind))
+            decision.keptBy = viewer.member.displayName
         case .handled, .ignore, .replied:
             break
         }
@@ -154,9 +148,14 @@ public struct InboxService: Sendable {
         }
     }
 
-    /// Replies in the item's thread (quoting the post when asked), then marks the item handled.
-    public func reply(_ viewer: Viewer?, to id: InboxItemID, body: String, quoting: Bool) async throws -> Post {
+    /// Replies in the item's thread (quoting the post when asked), then marks the item handled. Once the reply
+    /// is in the thread it stays, whatever happened to the item meanwhile: when someone else decided it first, the
+    /// answer says who (`second`), and the reply is not offered to be sent again.
+    public func reply(_ viewer: Viewer?, to id: InboxItemID, body: String, quoting: Bool) async throws
+        -> (post: Post, second: String?)
+    {
         let item = try await item(viewer, id)
+        try policy.authorize(viewer, .workInbox, on: Self.resource(of: item), at: now())
         guard item.state == .open else {
             throw HearthError.conflict(Self.alreadyDecided(item, at: now()))
         }
@@ -164,8 +163,12 @@ public struct InboxService: Sendable {
             throw HearthError.invalid("body", "This item has no thread to reply in.")
         }
         let post = try await forum.reply(viewer, to: topicID, body: body, quoting: quoting ? item.postID : nil)
-        try await act(viewer, id, .replied)
-        return post
+        do {
+            try await act(viewer, id, .replied)
+            return (post, nil)
+        } catch HearthError.conflict(let message) {
+            return (post, message)
+        }
     }
 
     /// Who may be given `item`: a moderator or community manager, or a member whose grant covers its category.
@@ -173,9 +176,16 @@ public struct InboxService: Sendable {
         guard let member = try await members.find(id: memberID) else {
             throw HearthError.invalid("memberId", "There is no such member.")
         }
+        // Read and work the inbox where the item is, at any hour: an evening advisor may be given an item in the
+        // morning, to see it in the evening.
+        let resource = Self.resource(of: item)
         let held = member.hasGrants ? try await grants.active(of: member.id).map(\.grant) : []
-        let assignee = Viewer(member: member, credential: .assessed, grants: held)
-        guard policy.decide(assignee, .workInbox, on: Self.resource(of: item), at: date).isAllowed else {
+        let allDay = held.map { Grant(actions: $0.actions, scope: $0.scope, window: nil, expiresAt: $0.expiresAt) }
+        let assignee = Viewer(member: member, credential: .assessed, grants: allDay)
+        let may = [Action.readInbox, .workInbox].allSatisfy {
+            policy.decide(assignee, $0, on: resource, at: date).isAllowed
+        }
+        guard may else {
             throw HearthError.invalid(
                 "memberId",
                 "\(member.displayName) cannot see this item: give them the inbox in its category first, or choose someone else."
@@ -213,13 +223,8 @@ public struct InboxService: Sendable {
         let date = now()
         let cutoff = date.addingTimeInterval(-TimeInterval(rules.waitHours) * 3_600)
         let waiting = try await inbox.waitingSince(cutoff, limit: limit)
-        let changes = waiting.map { item in
-            var facts = item.facts
-            facts.waited = true
-            return (item.id, facts, InboxRanking.rank(facts, kind: item.kind))
-        }
-        try await inbox.rerank(changes, at: date)
-        return changes.count
+        try await inbox.rerank(waiting.map(\.id), at: date) { $0.waited = true }
+        return waiting.count
     }
 
     /// Lets items nobody acted on for `rules.keepDays` leave the inbox, a batch at a time (the clock's job).
@@ -233,34 +238,20 @@ public struct InboxService: Sendable {
     /// Ranks the best open items again with what the engine's community layer knows now: after it learned new
     /// decisions. The rest are ranked again when something happens to them.
     @discardableResult
-    public func rerankLearned(limit: Int = 1_000) async throws -> Int {
+    public func rerankLearned(limit: Int = 500) async throws -> Int {
         guard let reader else { return 0 }
         let open = try await inbox.openPosts(limit: limit)
-        var changes: [(InboxItemID, InboxFacts, InboxRank)] = []
+        var changed = 0
         for (item, text) in open {
             let learned = reader.pertinence(text)
             guard learned.evidence != item.facts.learned || learned.words != item.facts.learnedWords else { continue }
-            var facts = item.facts
-            facts.learned = learned.evidence
-            facts.learnedWords = learned.words
-            changes.append((item.id, facts, InboxRanking.rank(facts, kind: item.kind)))
+            // Only what was learned changes: a reply or a flag that came in meanwhile stays in the facts.
+            try await inbox.rerank([item.id], at: now()) { facts in
+                facts.learned = learned.evidence
+                facts.learnedWords = learned.words
+            }
+            changed += 1
         }
-        try await inbox.rerank(changes, at: now())
-        return changes.count
-    }
-}
-
-extension InboxService {
-    /// A date and time as a form's `datetime-local` field sends it ("2026-12-03T09:00"), in the community's time
-    /// zone (its working hours'); nil when it is not one.
-    public func moment(local text: String) -> Date? {
-        let parts = text.split(whereSeparator: { "-T:".contains($0) }).compactMap { Int($0) }
-        guard parts.count >= 5 else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = workingHours().timeZone
-        let components = DateComponents(
-            year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4])
-        guard components.isValidDate(in: calendar) else { return nil }
-        return calendar.date(from: components)
+        return changed
     }
 }

@@ -32,7 +32,7 @@ extension Migration {
         .emailConfirmation,
         .memberDirectory,
         .heldPostsUncounted,
-        .inbox,
         .categoryReaders,
+        .inbox,
     ]
 }

@@ -69,6 +69,10 @@ extension SQLForumRepository: CategoryRepository {
             try await sql.raw(
                 "UPDATE topics SET category_id = \(bind: target.rawValue) WHERE category_id = \(bind: id.rawValue)"
             ).run()
+            // The inbox's items follow their topics, so the delegates of the new category see them.
+            try await sql.raw(
+                "UPDATE inbox_items SET category_id = \(bind: target.rawValue) WHERE category_id = \(bind: id.rawValue)"
+            ).run()
             try await sql.raw("DELETE FROM categories WHERE id = \(bind: id.rawValue)").run()
             try await SQLModerationRepository.log(log, at: date, sql)
         }

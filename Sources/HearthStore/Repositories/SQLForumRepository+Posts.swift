@@ -120,8 +120,12 @@ extension SQLForumRepository {
         else { throw HearthError.notFound("This post does not exist.") }
         let wasDeleted = try row.decode(column: "deleted_at", as: Int64?.self) != nil
         guard wasDeleted != (date != nil) else { return }
-        if let date { try await SQLInboxRepository.postRemoved(postID, at: date, sql) }
         let topicID = try row.decode(column: "topic_id", as: Int64.self)
+        if let date {
+            // Deleting a topic's first post deletes the topic: every item in it leaves the inbox.
+            let wholeTopic = try row.decode(column: "number", as: Int.self) == 1
+            try await SQLInboxRepository.postRemoved(postID, topic: wholeTopic ? TopicID(topicID) : nil, at: date, sql)
+        }
         try await sql.update("posts")
             .set("deleted_at", to: date?.millisecondsSince1970)
             .set("deleted_by", to: date == nil ? nil : memberID.rawValue)

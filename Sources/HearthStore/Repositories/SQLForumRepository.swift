@@ -149,7 +149,7 @@ public struct SQLForumRepository: ForumRepository {
             guard let number else { throw HearthError.notFound("This topic does not exist or was removed.") }
             let saved = try await Self.insertPost(post, topic: topicID, number: number, sql)
             try await search.enqueue(postID: saved.id.rawValue, title: "", body: saved.body, sql)
-            if post.moderation == .visible {
+            if post.moderation == .visible, post.answers {
                 try await SQLInboxRepository.answer(in: topicID, by: post.author, at: post.createdAt, sql)
             }
             if let heat {

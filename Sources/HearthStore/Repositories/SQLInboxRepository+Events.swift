@@ -55,21 +55,21 @@ extension SQLInboxRepository {
             facts.heat = review.reasons
             try await upsert(
                 key: "topic:\(place.topic.rawValue)", kind: .heated, post: nil, topic: place.topic,
-                category: place.category, author: nil, facts: facts, at: date, sql)
+                category: place.category, author: nil, facts: facts, for: review, at: date, sql)
         case .flaggedProfile:
             guard let memberID = review.memberID else { return }
             var facts = InboxFacts()
             facts.review = review.reasons
             try await upsert(
                 key: "member:\(memberID.rawValue)", kind: .profile, post: nil, topic: nil, category: nil,
-                author: memberID, facts: facts, at: date, sql)
+                author: memberID, facts: facts, for: review, at: date, sql)
         case .flaggedPost, .heldPost, .engineFlag:
             guard let postID = review.postID else { return }
             let key = "post:\(postID.rawValue)"
             if let existing = try await sql.raw(select + " WHERE i.source_key = \(bind: key)").first().map(item) {
                 var facts = existing.facts
                 facts.review = review.reasons
-                try await reopen(existing, facts, at: date, sql)
+                try await reopen(existing, facts, for: review, at: date, sql)
                 return
             }
             guard let (found, place) = try await postFacts(postID, sql) else { return }
@@ -117,13 +117,13 @@ extension SQLInboxRepository {
         ).run()
     }
 
-    /// A post deleted or hidden: its item leaves the inbox.
-    static func postRemoved(_ postID: PostID, at date: Date, _ sql: any SQLDatabase) async throws {
+    /// A post deleted or hidden: its item leaves the inbox; with its topic (`topic`), every item in it.
+    static func postRemoved(_ postID: PostID, topic: TopicID?, at date: Date, _ sql: any SQLDatabase) async throws {
+        let which: SQLQueryString =
+            topic.map { "topic_id = \(bind: $0.rawValue)" } ?? "source_key = \(bind: "post:\(postID.rawValue)")"
         try await sql.raw(
-            """
-            UPDATE inbox_items SET state = 'closed', awaiting_answer = 0, updated_at = \(bind: date.millisecondsSince1970) \
-            WHERE source_key = \(bind: "post:\(postID.rawValue)") AND state = 'open'
-            """
+            "UPDATE inbox_items SET state = 'closed', awaiting_answer = 0, updated_at = \(bind: date.millisecondsSince1970) WHERE "
+                + which + " AND state = 'open'"
         ).run()
     }
 
@@ -158,10 +158,14 @@ extension SQLInboxRepository {
 
     // MARK: Helpers
 
-    /// Stores new facts on an item, opening it again if it had left (a topic heating up a second time, a post
-    /// flagged after it was handled).
-    static func reopen(_ item: InboxItem, _ facts: InboxFacts, at date: Date, _ sql: any SQLDatabase) async throws {
+    /// Stores new facts on an item, opening it again if it had left before `review` opened (a topic heating up a
+    /// second time, a post flagged after it was handled); one decided since the review item opened stays decided,
+    /// however much the review item grows.
+    static func reopen(
+        _ item: InboxItem, _ facts: InboxFacts, for review: ReviewItem, at date: Date, _ sql: any SQLDatabase
+    ) async throws {
         if item.state != .open {
+            if let decided = item.decidedAt, decided >= review.createdAt { return }
             try await sql.raw(
                 """
                 UPDATE inbox_items SET state = 'open', decided_by = NULL, decision = NULL, decided_at = NULL, \
@@ -174,10 +178,10 @@ extension SQLInboxRepository {
 
     static func upsert(
         key: String, kind: InboxItem.Kind, post: PostID?, topic: TopicID?, category: CategoryID?, author: MemberID?,
-        facts: InboxFacts, at date: Date, _ sql: any SQLDatabase
+        facts: InboxFacts, for review: ReviewItem, at date: Date, _ sql: any SQLDatabase
     ) async throws {
         if let existing = try await sql.raw(select + " WHERE i.source_key = \(bind: key)").first().map(item) {
-            try await reopen(existing, facts, at: date, sql)
+            try await reopen(existing, facts, for: review, at: date, sql)
         } else {
             try await insert(
                 key: key, kind: kind, post: post, topic: topic, category: category, author: author, facts,

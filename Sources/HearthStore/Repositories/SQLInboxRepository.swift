@@ -45,7 +45,13 @@ public struct SQLInboxRepository: InboxRepository {
     public func count(_ scope: InboxScope, arrivedAfter since: Date?, awakeAt date: Date, cap: Int) async throws -> Int
     {
         var condition = Self.listed(scope, awakeAt: date)
-        if let since { condition = condition + " AND i.created_at > \(bind: since.millisecondsSince1970)" }
+        if let since {
+            // New since then, or given to them since then.
+            let millis = since.millisecondsSince1970
+            condition =
+                condition
+                + " AND (i.created_at > \(bind: millis) OR (i.assigned_to = \(bind: scope.memberID.rawValue) AND i.decided_at > \(bind: millis)))"
+        }
         let statement: SQLQueryString =
             "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM inbox_items i WHERE " + condition
             + " LIMIT \(bind: cap)) counted"
@@ -104,6 +110,8 @@ public struct SQLInboxRepository: InboxRepository {
             let millis = date.millisecondsSince1970
             var changes: SQLQueryString =
                 "decided_by = \(bind: decision.by.rawValue), decision = \(bind: decision.action.rawValue), decided_at = \(bind: millis), updated_at = \(bind: millis)"
+            // Kept up twice (a double click, two moderators): the second is told, and nothing is counted twice.
+            if decision.action == .pertinent, before.decision == .pertinent { return .alreadyDecided(before) }
             switch decision.action {
             case .handled, .replied:
                 changes = changes + ", state = 'handled', awaiting_answer = 0"
@@ -114,9 +122,11 @@ public struct SQLInboxRepository: InboxRepository {
             case .assign:
                 changes = changes + ", assigned_to = \(bind: decision.assignee?.rawValue)"
             case .pertinent:
-                if let (facts, rank) = decision.ranked {
-                    changes = changes + ", facts = \(bind: Self.encode(facts)), " + Self.ranked(rank)
-                }
+                var facts = before.facts
+                facts.keptBy = decision.keptBy
+                changes =
+                    changes + ", facts = \(bind: Self.encode(facts)), "
+                    + Self.ranked(InboxRanking.rank(facts, kind: before.kind))
             }
             let states: SQLQueryString = reopenable ? "state = 'closed'" : "state = 'open'"
             let updated = try await sql.raw(
@@ -193,24 +203,31 @@ public struct SQLInboxRepository: InboxRepository {
 
     public func closeUntouched(arrivedBefore cutoff: Date, awakeAt date: Date, limit: Int) async throws -> Int {
         try await database.write { sql in
-            try await sql.raw(
+            // An item snoozed counts from its waking; the conditions are said again outside the subquery, so that
+            // on PostgreSQL a decision that landed meanwhile (its row locked, then read again) is left alone.
+            let untouched: SQLQueryString = """
+                state = 'open' AND COALESCE(snoozed_until, created_at) < \(bind: cutoff.millisecondsSince1970) \
+                AND assigned_to IS NULL AND (decision IS NULL OR decision NOT IN ('pertinent', 'assign')) \
+                AND (snoozed_until IS NULL OR snoozed_until <= \(bind: date.millisecondsSince1970))
                 """
-                UPDATE inbox_items SET state = 'closed', awaiting_answer = 0, updated_at = \(bind: date.millisecondsSince1970) \
-                WHERE id IN (SELECT id FROM inbox_items WHERE state = 'open' \
-                AND created_at < \(bind: cutoff.millisecondsSince1970) AND assigned_to IS NULL \
-                AND (decision IS NULL OR decision NOT IN ('pertinent', 'assign')) \
-                AND (snoozed_until IS NULL OR snoozed_until <= \(bind: date.millisecondsSince1970)) \
-                ORDER BY created_at LIMIT \(bind: limit)) RETURNING id
-                """
+            return try await sql.raw(
+                "UPDATE inbox_items SET state = 'closed', awaiting_answer = 0, updated_at = \(bind: date.millisecondsSince1970) WHERE "
+                    + untouched + " AND id IN (SELECT id FROM inbox_items WHERE " + untouched
+                    + " ORDER BY created_at LIMIT \(bind: limit)) RETURNING id"
             ).all().count
         }
     }
 
-    public func rerank(_ changes: [(InboxItemID, InboxFacts, InboxRank)], at date: Date) async throws {
-        guard !changes.isEmpty else { return }
+    public func rerank(_ ids: [InboxItemID], at date: Date, _ change: @escaping @Sendable (inout InboxFacts) -> Void)
+        async throws
+    {
+        guard !ids.isEmpty else { return }
         try await database.write { sql in
-            for (id, facts, rank) in changes {
-                try await Self.store(id, facts, rank, at: date, sql)
+            for id in ids {
+                guard let item = try await Self.item(id, sql), item.state == .open else { continue }
+                var facts = item.facts
+                change(&facts)
+                try await Self.rerank(item, facts, at: date, sql)
             }
         }
     }
@@ -220,14 +237,15 @@ public struct SQLInboxRepository: InboxRepository {
         try await store(item.id, facts, InboxRanking.rank(facts, kind: item.kind), at: date, sql)
     }
 
-    /// Stores an open item's facts and rank; one whose rank says it no longer belongs leaves the inbox.
+    /// Stores an open item's facts and rank; one whose rank says it no longer belongs leaves the inbox, unless
+    /// someone was given it or kept it up.
     static func store(_ id: InboxItemID, _ facts: InboxFacts, _ rank: InboxRank, at date: Date, _ sql: any SQLDatabase)
         async throws
     {
         let awaiting = facts.answeredBy == nil
         try await sql.raw(
             "UPDATE inbox_items SET facts = \(bind: encode(facts)), " + ranked(rank)
-                + ", state = \(bind: rank.listed ? "open" : "closed"), awaiting_answer = CASE WHEN kind = 'post' THEN \(bind: awaiting && rank.listed ? 1 : 0) ELSE 0 END, waited = \(bind: facts.waited ? 1 : 0), updated_at = \(bind: date.millisecondsSince1970) WHERE id = \(bind: id.rawValue) AND state = 'open'"
+                + ", state = CASE WHEN assigned_to IS NOT NULL THEN 'open' ELSE \(bind: rank.listed || facts.keptBy != nil ? "open" : "closed") END, awaiting_answer = CASE WHEN kind = 'post' THEN \(bind: awaiting && rank.listed ? 1 : 0) ELSE 0 END, waited = \(bind: facts.waited ? 1 : 0), updated_at = \(bind: date.millisecondsSince1970) WHERE id = \(bind: id.rawValue) AND state = 'open'"
         ).run()
     }
 

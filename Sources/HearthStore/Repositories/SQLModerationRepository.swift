@@ -265,7 +265,7 @@ public struct SQLModerationRepository: ModerationRepository {
         try await database.write { sql in
             try await Self.setState(postID, to: state, sql)
             // A moderator hid it: its inbox item leaves (one hidden by flags stays, for the moderator to decide).
-            if state == .hidden { try await SQLInboxRepository.postRemoved(postID, at: date, sql) }
+            if state == .hidden { try await SQLInboxRepository.postRemoved(postID, topic: nil, at: date, sql) }
             try await Self.log(log, at: date, sql)
             if let label { try await SQLEngineLearningRepository.record(label, at: date, engine: engine, sql) }
         }

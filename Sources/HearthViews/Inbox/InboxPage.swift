@@ -61,7 +61,7 @@ public struct InboxPage: Sendable {
     public init(
         page: PageChrome, entries: [InboxEntry], next: InboxCursor?, mine: Bool, draft: (Int64, String)? = nil,
         assignees: [MemberSummary],
-        morning: Date, timeZone: TimeZone = .gmt, localization: Localization, language: Language, now: Date
+        morning: Date, localization: Localization, language: Language, now: Date
     ) {
         self.page = page
         self.items = entries.map {
@@ -75,9 +75,8 @@ public struct InboxPage: Sendable {
             FormOption(value: String($0.id.rawValue), label: $0.displayName + " (@" + $0.handle + ")", selected: false)
         }
         self.morning = Localization.date(morning, language)
-        // The field's value is read in the community's time zone (see `InboxService.moment(local:)`).
-        self.minimumSnooze = String(
-            Localization.isoDate(now.addingTimeInterval(60 + Double(timeZone.secondsFromGMT(for: now)))).prefix(16))
+        // The field is read in UTC, as its label says.
+        self.minimumSnooze = String(Localization.isoDate(now.addingTimeInterval(60)).prefix(16))
         self.mine = mine
         self.allURL = "/inbox"
         self.mineURL = "/inbox?mine=1"

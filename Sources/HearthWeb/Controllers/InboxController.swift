@@ -39,14 +39,16 @@ struct InboxController: Sendable {
         guard context.identity != nil else { return SessionCookies.redirect(to: "/login?next=/inbox") }
         let inbox = services.inbox
         let page = try await inbox.page(context.identity, after: cursor, assignedOnly: mine)
-        // Opening the inbox is reading it: the header's count starts again from here.
-        if cursor == nil { try await inbox.markSeen(context.identity) }
+        // Opening the inbox is reading it: the header's count starts again from here (written only when something
+        // was new, so a page load is not a write).
+        if cursor == nil, try await inbox.unread(context.identity) ?? 0 > 0 {
+            try await inbox.markSeen(context.identity)
+        }
         let view = InboxPage(
             page: try await shared.frame(pages.text("inbox_heading", context), context, errors: errors, notice: notice),
-            entries: try await inbox.entries(page.items), next: page.next, mine: mine,
+            entries: try await inbox.entries(context.identity, page.items), next: page.next, mine: mine,
             draft: draft.map { ($0.0.rawValue, $0.1) },
             assignees: try await inbox.assignees(context.identity), morning: inbox.tomorrowMorning(),
-            timeZone: inbox.timeZone,
             localization: pages.renderer.localization, language: context.language, now: services.now())
         return pages.html(view, template: InboxPage.template, status: status)
     }
@@ -65,7 +67,8 @@ struct InboxController: Sendable {
             if asked == "morning" {
                 until = services.inbox.tomorrowMorning()
             } else {
-                guard let moment = services.inbox.moment(local: asked) else {
+                // Read in UTC, as the form says (and as topic timers read theirs).
+                guard let moment = RFC3339.dateTime(asked + ":00Z") ?? RFC3339.dateTime(asked + "Z") else {
                     throw HearthError.invalid("until", "Give a date and time to snooze until.")
                 }
                 until = moment
@@ -81,10 +84,18 @@ struct InboxController: Sendable {
         var request = request
         let id = InboxItemID(try ForumPages.id(context))
         let form = try await request.form(context: context)
-        return try await decided(.replied, draft: (id, form.text("body")), context: context) {
-            _ = try await services.inbox.reply(
-                context.identity, to: id, body: form.text("body"), quoting: form.text("quote") == "1")
+        var second: String?
+        let response = try await decided(.replied, draft: (id, form.text("body")), context: context) {
+            second = try await services.inbox.reply(
+                context.identity, to: id, body: form.text("body"), quoting: form.text("quote") == "1"
+            ).second
         }
+        guard let second else { return response }
+        // The reply is in the thread; someone had decided the item meanwhile: say both, and offer nothing to resend.
+        return try await page(
+            cursor: nil, mine: false, errors: [],
+            notice: pages.text("inbox_done_replied", context) + " "
+                + pages.renderer.localization.message(second, context.language), context: context)
     }
 
     /// Runs a decision and goes back to the inbox saying it was done; when someone else came first, the inbox as

@@ -4,7 +4,7 @@ extension Migration {
     /// The priority inbox: one row per post, heated topic or flagged profile that deserves attention, with the
     /// facts it was ranked on, its score and why; kept current by the writes that change them. Also each author's
     /// marks ("troll: let it be", "pertinent") and when each member last opened their inbox.
-    static let inbox = Migration(number: 22, name: "inbox") { sql, _ in
+    static let inbox = Migration(number: 31, name: "inbox") { sql, _ in
         try await sql.create(table: "inbox_items")
             .column("id", type: .bigint, .primaryKey(autoIncrement: true))
             // "post:ID", "topic:ID" or "member:ID": one item per thing, found again when it changes.
