@@ -1,0 +1,48 @@
+import Foundation
+
+/// The inbox's settings.
+public struct InboxRules: Sendable, Equatable {
+    /// A member who joined less than this many days ago is a newcomer.
+    public static let newcomerDays = 30
+    /// An unanswered question rises after this many hours.
+    public var waitHours: Int
+    /// Words naming the brand: a post that says one is worth a look ("Hearth", "Acme").
+    public var brandWords: [String]
+    /// Days an item stays in the inbox without anyone acting on it; then it leaves by itself (not one kept up,
+    /// assigned or snoozed past then): the inbox is about now, and its count must not only grow.
+    public var keepDays: Int
+
+    public init(waitHours: Int = 6, brandWords: [String] = [], keepDays: Int = 14) {
+        self.keepDays = keepDays
+        self.waitHours = waitHours
+        self.brandWords = brandWords
+    }
+
+    /// Whether a reply answers the questions waiting in its topic: staff's always; a member's when it says
+    /// something ("+1" and "me too" do not) and asks nothing itself (a "?": the engine's reading of a kind is
+    /// too loose to tell an answer that explains from a question).
+    public static func answers(_ body: String, byStaff: Bool) -> Bool {
+        byStaff || (InboxFacts.wordCount(body) >= InboxRanking.substantiveWords && !body.contains("?"))
+    }
+
+    public static func isNewcomer(joinedAt joined: Date, at date: Date) -> Bool {
+        date.timeIntervalSince(joined) < TimeInterval(newcomerDays) * 86_400
+    }
+
+    /// The brand words a text says, matched as whole words, ignoring case.
+    public func brandMentions(in text: String) -> [String] {
+        brandWords.filter { word in
+            guard !word.isEmpty else { return false }
+            var searchRange = text.startIndex..<text.endIndex
+            while let found = text.range(
+                of: word, options: [.caseInsensitive, .diacriticInsensitive], range: searchRange)
+            {
+                let before = found.lowerBound == text.startIndex ? nil : text[text.index(before: found.lowerBound)]
+                let after = found.upperBound == text.endIndex ? nil : text[found.upperBound]
+                if !(before?.isLetter ?? false), !(after?.isLetter ?? false) { return true }
+                searchRange = found.upperBound..<text.endIndex
+            }
+            return false
+        }
+    }
+}
