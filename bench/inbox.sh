@@ -17,8 +17,9 @@
 # second cursor, 100 items before the end of the list, is read from the database.
 # PAGE_CONN=2 connections for the HTML page.
 #
-# The seeding is one transaction from recursive CTEs, written with synchronous = OFF (a throwaway database: 10 s
-# here instead of 35-110 s with the default). The server is started before it, so the readings backfill (which
+# The seeding is one transaction from recursive CTEs, written with synchronous = OFF (a throwaway database; with the
+# default the commit and checkpoint of ~550 MB wait on fsync: 108 s against 35 s while a build shared the machine,
+# 9-12 s on a quiet one). The server is started before it, so the readings backfill (which
 # `hearth serve` schedules at start when posts have no reading) does not run: restarting a server on this data
 # folder would spend minutes reading 10^6 posts in the background. ANALYZE runs at the end: it mattered to no
 # plan (EXPLAIN QUERY PLAN of the inbox's list, cursor and count queries, the page's post and topic reads, with
