@@ -17,9 +17,12 @@ public struct SQLInboxRepository: InboxRepository {
     {
         var statement = Self.select + " WHERE " + Self.listed(scope, awakeAt: date)
         if let cursor {
+            // `i.score <= …` says nothing the OR does not, but it is what lets the planner start the index range at
+            // the cursor: the OR alone, with its values bound separately, makes SQLite walk `inbox_items_rank` from
+            // the top and filter, a page at item 150,000 reading 150,000 index entries (13 ms instead of 0.4).
             statement =
                 statement
-                + " AND (i.score < \(bind: cursor.score) OR (i.score = \(bind: cursor.score) AND i.id < \(bind: cursor.id.rawValue)))"
+                + " AND i.score <= \(bind: cursor.score) AND (i.score < \(bind: cursor.score) OR (i.score = \(bind: cursor.score) AND i.id < \(bind: cursor.id.rawValue)))"
         }
         let ordered = statement + " ORDER BY i.score DESC, i.id DESC LIMIT \(bind: limit)"
         return try await database.read { sql in try await sql.raw(ordered).all().map(Self.item) }
