@@ -9,29 +9,45 @@ from pathlib import Path
 VIEWS = Path(__file__).resolve().parent.parent / "Sources/HearthViews"
 FILES = [
     "PageChrome.swift", "ForumPages.swift", "MemberPages.swift", "SearchPage.swift", "BlogPages.swift", "Renderer.swift",
-    "Moderation/ReviewQueuePage.swift", "Moderation/TopicTimerForm.swift",
+    "Moderation/ReviewQueuePage.swift", "Moderation/TopicTimerForm.swift", "Inbox/InboxPage.swift",
+    "Console/ConsolePages.swift",
 ]
 TARGETS = [
     "PageChrome", "PageChrome.ViewerChrome", "TopicPageView", "PostItem", "PostItem.Reaction", "PostItem.Quote",
     "TopicListItem", "HomePage", "TopicListPage", "CategoryItem", "SearchPage", "SearchPage.Result",
     "SearchPage.Option", "NotificationsPage", "NotificationsPage.Item", "ArticlePageView", "ArticlePageView.Product",
     "ArticleItem", "BlogIndexPage", "RenderedFragment", "ReviewQueuePage", "ReviewQueuePage.Case",
-    "ReviewQueuePage.ContextLine", "TopicTimerForm",
+    "ReviewQueuePage.ContextLine", "TopicTimerForm", "InboxPage", "InboxPage.Entry", "InboxPage.Reason",
+    "InboxPage.ContextLine", "FormOption",
 ]
 sources = [(VIEWS / f).read_text() for f in FILES]
 
 
+def body(text, name, start, end):
+    """Where the body of `public struct name` is in text[start:end], or None."""
+    match = re.compile(r"public struct " + re.escape(name) + r"\b[^{]*\{").search(text, start, end)
+    if not match:
+        return None
+    index = match.end()
+    depth = 1
+    while depth:
+        depth += {"{": 1, "}": -1}.get(text[index], 0)
+        index += 1
+    return match.end(), index
+
+
 def stored_properties(name):
-    short = name.split(".")[-1]
+    # A nested name ("InboxPage.ContextLine") is looked for inside its parent's body: several pages have a
+    # ContextLine or an Entry of their own.
     for text in sources:
-        match = re.search(r"public struct " + re.escape(short) + r"\b[^{]*\{", text)
-        if not match:
+        span = (0, len(text))
+        for part in name.split("."):
+            span = body(text, part, *span)
+            if span is None:
+                break
+        if span is None:
             continue
-        start = index = match.end()
-        depth = 1
-        while depth:
-            depth += {"{": 1, "}": -1}.get(text[index], 0)
-            index += 1
+        start, index = span
         names, depth = [], 0
         for line in text[start:index - 1].split("\n"):
             found = re.match(r"\s*public (?:let|var) (\w+): ", line)

@@ -430,3 +430,81 @@ extension TopicTimerForm: MustacheParent {
         }
     }
 }
+
+extension InboxPage: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "page": page
+        case "items": items
+        case "hasItems": hasItems
+        case "nextURL": nextURL
+        case "assignees": assignees
+        case "morning": morning
+        case "minimumSnooze": minimumSnooze
+        case "mine": mine
+        case "allURL": allURL
+        case "mineURL": mineURL
+        default: nil
+        }
+    }
+}
+
+extension InboxPage.Entry: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "id": id
+        case "kindLabel": kindLabel
+        case "reasons": reasons
+        case "age": age
+        case "ageISO": ageISO
+        case "authorName": authorName
+        case "authorURL": authorURL
+        case "newcomer": newcomer
+        case "topicTitle": topicTitle
+        case "threadURL": threadURL
+        case "postHTML": postHTML
+        case "before": before
+        case "after": after
+        case "assignedTo": assignedTo
+        case "snoozedUntil": snoozedUntil
+        case "canReply": canReply
+        case "quotable": quotable
+        case "replyDraft": replyDraft
+        case "reviewURL": reviewURL
+        case "score": score
+        default: nil
+        }
+    }
+}
+
+extension InboxPage.Reason: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "text": text
+        case "direction": direction
+        case "down": down
+        default: nil
+        }
+    }
+}
+
+extension InboxPage.ContextLine: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "authorName": authorName
+        case "excerpt": excerpt
+        default: nil
+        }
+    }
+}
+
+extension FormOption: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "value": value
+        case "label": label
+        case "selected": selected
+        default: nil
+        }
+    }
+}
