@@ -444,6 +444,7 @@ extension InboxPage: MustacheParent {
         case "mine": mine
         case "allURL": allURL
         case "mineURL": mineURL
+        case "script": script
         default: nil
         }
     }

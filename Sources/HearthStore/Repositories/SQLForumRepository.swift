@@ -221,8 +221,10 @@ public struct SQLForumRepository: ForumRepository {
             conditions.append("t.category_id NOT IN (\(unsafeRaw: ids))")
         }
         if !query.includeDeleted { conditions.append(PublicPosts.topicCondition) }
+        // The leading `<=` repeats what the OR says so that SQLite starts the index range at the cursor (with bound
+        // values, the OR alone made it walk the category's topics from the newest: see `bench/inbox.sh`).
         let older: (TopicCursor) -> SQLQueryString = { cursor in
-            "(t.last_posted_at < \(bind: cursor.lastPostedAt) OR (t.last_posted_at = \(bind: cursor.lastPostedAt) AND t.id < \(bind: cursor.id.rawValue)))"
+            "(t.last_posted_at <= \(bind: cursor.lastPostedAt) AND (t.last_posted_at < \(bind: cursor.lastPostedAt) OR (t.last_posted_at = \(bind: cursor.lastPostedAt) AND t.id < \(bind: cursor.id.rawValue))))"
         }
         var order: SQLQueryString = " ORDER BY t.last_posted_at DESC, t.id DESC"
         if query.pinnedFirst {

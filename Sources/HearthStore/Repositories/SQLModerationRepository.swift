@@ -79,7 +79,7 @@ public struct SQLModerationRepository: ModerationRepository {
         if let cursor {
             statement =
                 statement
-                + " AND (r.score < \(bind: cursor.score) OR (r.score = \(bind: cursor.score) AND r.id > \(bind: cursor.id.rawValue)))"
+                + " AND r.score <= \(bind: cursor.score) AND (r.score < \(bind: cursor.score) OR (r.score = \(bind: cursor.score) AND r.id > \(bind: cursor.id.rawValue)))"
         }
         let finished = statement + " ORDER BY r.score DESC, r.id LIMIT \(bind: limit)"
         return try await database.read { sql in try await sql.raw(finished).all().map(Self.item) }
