@@ -42,6 +42,9 @@ extension Migration {
             .column("created_at").run()
         try await sql.create(index: "inbox_items_assigned").on("inbox_items").column("assigned_to").column("state")
             .run()
+        // Who an item can be given to is read on every inbox page: staff, found by role rather than by reading
+        // every member.
+        try await sql.create(index: "members_role").on("members").column("role").run()
         try await sql.create(table: "inbox_authors")
             .column("member_id", type: .bigint, .primaryKey(autoIncrement: false))
             .column("trolls", type: .bigint, .notNull)
