@@ -66,5 +66,7 @@
     item.addEventListener("focusin", function () { select(i); });
   });
   document.body.classList.add("keyboard-ready");
-  focus(0);
+  // The first item takes the keys, without scrolling the page's heading out of sight.
+  select(0);
+  items[0].focus({ preventScroll: true });
 })();

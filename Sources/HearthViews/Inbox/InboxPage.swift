@@ -87,7 +87,9 @@ public struct InboxPage: Sendable {
     ) -> Entry {
         let item = entry.item
         let text = { (key: String, values: [String: String]) in localization.text(key, language, values) }
-        let waited = Localization.duration(max(0, Int(now.timeIntervalSince(item.createdAt))), language)
+        // The post's own age (an imported post came into the inbox today but was written long ago).
+        let written = entry.post?.createdAt ?? item.createdAt
+        let waited = Localization.duration(max(0, Int(now.timeIntervalSince(written))), language)
         let reasons = item.reasons.map { reason in
             var words = localization.message(reason.text, language)
             if [.newcomerQuestion, .question, .waiting, .unanswered].contains(reason.code) {
@@ -105,7 +107,7 @@ public struct InboxPage: Sendable {
         return Entry(
             id: item.id.rawValue, kindLabel: item.kind == .post ? nil : text("inbox_kind_\(item.kind.rawValue)", [:]),
             reasons: reasons,
-            age: waited, ageISO: Localization.isoDate(item.createdAt),
+            age: waited, ageISO: Localization.isoDate(written),
             authorName: item.author?.displayName, authorURL: item.author.map { Paths.member($0.handle) },
             newcomer: item.facts.newcomer, topicTitle: entry.topic?.title, threadURL: threadURL,
             postHTML: entry.post?.html, before: entry.before.map(line), after: entry.after.map(line),

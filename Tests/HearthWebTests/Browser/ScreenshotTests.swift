@@ -19,7 +19,7 @@ struct ScreenshotTests {
         defer { showcase.community.close() }
         let shots = [
             ("home", "/"), ("topic", showcase.topicPath), ("profile", showcase.authorPath),
-            ("console", "/admin/settings"), ("console-categories", "/admin/categories"),
+            ("console", "/admin/settings"), ("console-categories", "/admin/categories"), ("inbox", "/inbox"),
         ]
         let browser = try await Browser.start()
         try await showcase.community.testLive { client in
