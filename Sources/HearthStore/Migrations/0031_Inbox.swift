@@ -35,8 +35,10 @@ extension Migration {
         try await sql.create(index: "inbox_items_category").on("inbox_items").column("category_id").column("state")
             .column("score").run()
         try await sql.create(index: "inbox_items_arrived").on("inbox_items").column("state").column("created_at").run()
+        // A reply's probe for the questions it answers: others' waiting items in its topic, as two ranges either
+        // side of the replier (a member's own many posts in one thread are never read).
         try await sql.create(index: "inbox_items_topic").on("inbox_items").column("topic_id").column("awaiting_answer")
-            .run()
+            .column("author_id").run()
         try await sql.create(index: "inbox_items_author").on("inbox_items").column("author_id").column("state").run()
         try await sql.create(index: "inbox_items_waiting").on("inbox_items").column("awaiting_answer").column("waited")
             .column("created_at").run()
