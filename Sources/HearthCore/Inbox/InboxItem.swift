@@ -164,10 +164,11 @@ public struct InboxCursor: Sendable, Equatable {
     /// "score_id", opaque to clients.
     public var token: String { "\(score)_\(id.rawValue)" }
 
-    public init?(token: String) {
+    /// Reads a token, refusing one that is not (as `ReviewCursor` does).
+    public init(token: String) throws {
         let parts = token.split(separator: "_")
         guard parts.count == 2, let score = Double(parts[0]), score.isFinite, let id = Int64(parts[1]) else {
-            return nil
+            throw HearthError.invalid("cursor", "This page link is not valid; start again from the first page.")
         }
         self.init(score: score, id: InboxItemID(id))
     }

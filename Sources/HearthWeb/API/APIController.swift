@@ -145,6 +145,15 @@ struct APIController: Sendable {
 
     // MARK: Topics
 
+    /// A list's `limit` query parameter: 1 to 100, `fallback` when left out.
+    static func limit(_ text: String?, default fallback: Int) throws -> Int {
+        guard let text else { return fallback }
+        guard let limit = Int(text), (1...100).contains(limit) else {
+            throw HearthError.invalid("limit", "limit is a whole number from 1 to 100.")
+        }
+        return limit
+    }
+
     @Sendable func topics(_ request: Request, context: Context) async throws -> APIModel.Page<APIModel.Topic> {
         let query = request.uri.queryParameters
         let category = try query.get("categoryId").map { value -> CategoryID in
@@ -152,13 +161,7 @@ struct APIController: Sendable {
             return CategoryID(id)
         }
         let cursor = try query.get("cursor").map(Self.topicCursor)
-        let limit =
-            try query.get("limit").map { value -> Int in
-                guard let limit = Int(value), (1...100).contains(limit) else {
-                    throw HearthError.invalid("limit", "limit is a whole number from 1 to 100.")
-                }
-                return limit
-            } ?? 30
+        let limit = try Self.limit(query.get("limit"), default: 30)
         let list = try await forum.topicList(context.identity, category: category, after: cursor, limit: limit)
         return APIModel.Page(
             items: list.topics.map { APIModel.Topic($0, unread: list.unread[$0.id]) }, nextCursor: list.next?.token)

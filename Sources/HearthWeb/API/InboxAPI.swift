@@ -14,19 +14,8 @@ struct InboxAPI: Sendable {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> APIModel.Page<APIModel.InboxItem> {
         let query = request.uri.queryParameters
-        let limit =
-            try query.get("limit").map { value -> Int in
-                guard let limit = Int(value), (1...100).contains(limit) else {
-                    throw HearthError.invalid("limit", "limit is a whole number from 1 to 100.")
-                }
-                return limit
-            } ?? InboxService.pageSize
-        let cursor = try query.get("cursor").map { token in
-            guard let cursor = InboxCursor(token: token) else {
-                throw HearthError.invalid("cursor", "This page link is not valid; start again from the first page.")
-            }
-            return cursor
-        }
+        let limit = try APIController.limit(query.get("limit"), default: InboxService.pageSize)
+        let cursor = try query.get("cursor").map { try InboxCursor(token: $0) }
         let mine = try query.get("mine").map { value -> Bool in
             guard value == "true" || value == "false" else {
                 throw HearthError.invalid("mine", "mine is true or false.")

@@ -20,12 +20,7 @@ struct InboxController: Sendable {
 
     @Sendable func inbox(_ request: Request, context: Context) async throws -> Response {
         let query = request.uri.queryParameters
-        let cursor = try query.get("cursor").map { token in
-            guard let cursor = InboxCursor(token: token) else {
-                throw HearthError.invalid("cursor", "This page link is not valid; start again from the first page.")
-            }
-            return cursor
-        }
+        let cursor = try query.get("cursor").map { try InboxCursor(token: $0) }
         let done = query.get("done").flatMap(InboxAction.init(rawValue:))
         return try await page(
             cursor: cursor, mine: query.get("mine") == "1", errors: [],

@@ -36,11 +36,7 @@ struct ReviewQueueBrowserTests {
             let site = "http://127.0.0.1:\(client.port ?? port)"
             do {
                 try await browser.steps("review-keyboard") {
-                    try await browser.open(site + "/login")
-                    try await browser.type("cm@example.org", into: "#email")
-                    try await browser.type("a long enough password", into: "#password")
-                    try await browser.click("form[action='/login'] button[type=submit]")
-                    try await browser.waitFor("action=\"/logout\"")
+                    try await Showcase.logIn(browser, site: site, email: "cm@example.org")
                     try await browser.waitFor("href=\"/review\"")
                     try await browser.open(site + "/review")
                     try await browser.waitFor("keyboard-ready")
