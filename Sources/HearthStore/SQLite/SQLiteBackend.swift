@@ -20,11 +20,11 @@ final class SQLiteBackend: DatabaseBackend {
         let database: DirectSQLiteDatabase
         /// The serial queue a scanner's bodies run on; page readers have none, their bodies run on the caller's
         /// thread.
-        let queue: SerialQueueExecutor?
+        let queue: ScanExecutor?
         /// Bodies running or waiting on this reader, so a read goes to an idle one when there is one.
         let load = Atomic<Int>(0)
 
-        init(connection: DirectSQLiteConnection, database: DirectSQLiteDatabase, queue: SerialQueueExecutor?) {
+        init(connection: DirectSQLiteConnection, database: DirectSQLiteDatabase, queue: ScanExecutor?) {
             self.connection = connection
             self.database = database
             self.queue = queue
@@ -83,7 +83,7 @@ final class SQLiteBackend: DatabaseBackend {
                 "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA journal_size_limit = 67108864",
             ])
             let checkpointer = WALCheckpointer(connection: try connect(["PRAGMA cache_size = -256"]), logger: logger)
-            func reader(queue: SerialQueueExecutor?) throws -> Reader {
+            func reader(queue: ScanExecutor?) throws -> Reader {
                 let connection = try connect(["PRAGMA query_only = ON", "PRAGMA cache_size = -512"])
                 return Reader(
                     connection: connection,
@@ -94,7 +94,7 @@ final class SQLiteBackend: DatabaseBackend {
                 writer: writer, checkpointer: checkpointer,
                 readers: try (0..<readerCount).map { _ in try reader(queue: nil) },
                 scanners: try (0..<scannerCount).map {
-                    try reader(queue: SerialQueueExecutor(label: "hearth.sqlite.scanner\($0)"))
+                    try reader(queue: ScanExecutor(label: "hearth.sqlite.scanner\($0)"))
                 }, logger: logger)
         } catch {
             for connection in opened { connection.close() }
@@ -133,6 +133,7 @@ final class SQLiteBackend: DatabaseBackend {
 
     func close() async {
         for reader in readers + scanners { reader.connection.close() }
+        for scanner in scanners { scanner.queue?.stop() }
         checkpointer.close()
         writer.close()
     }
