@@ -31,6 +31,8 @@ public struct SearchPage: Sendable {
     public let results: [Result]
     public let searched: Bool
     public let nextURL: String?
+    /// The last page of the ranked window: older matches are reached by narrowing the search.
+    public var reachedWindow: Bool = false
 
     public init(
         page: PageChrome, query: String, author: String, from: String, to: String, categories: [HearthCore.Category],

@@ -223,6 +223,7 @@ extension SearchPage: MustacheParent {
         case "results": results
         case "searched": searched
         case "nextURL": nextURL
+        case "reachedWindow": reachedWindow
         default: nil
         }
     }

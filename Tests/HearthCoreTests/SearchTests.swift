@@ -1,9 +1,10 @@
 import Foundation
 import HearthApp
 import HearthCore
-import HearthStore
 import HearthTestSupport
 import Testing
+
+@testable import HearthStore
 
 /// The same search cases on SQLite's FTS5 and PostgreSQL's tsvector.
 @Suite("Search")
@@ -111,5 +112,43 @@ struct SearchTests {
         #expect(second.hits.count == 2)
         #expect(!second.more)
         #expect(Set((first.hits + second.hits).map(\.post.id)).count == 5)
+    }
+
+    @Test(
+        "filters are scope words of the index: kept apart from the text, and moved with a deleted category's topics",
+        arguments: TestEngine.allCases)
+    func scope(engine: TestEngine) async throws {
+        let f = try await ForumServiceTests.Fixture.make(engine)
+        defer { f.close() }
+        let search = f.services.search
+        func found(_ text: String, in category: CategoryID? = nil) async throws -> [PostID] {
+            try await search.search(f.bo, SearchQuery(text: text, categoryID: category)).hits.map(\.post.id)
+        }
+        let words = "c\(f.announcements.id.rawValue) a\(f.bo.member.id.rawValue) y2026"
+        let (_, opening) = try await f.forum.startTopic(
+            f.ana, in: f.general.id, title: "Replies", body: "The words \(words) are only text here.")
+        #expect(try await found(words) == [opening.id], "scope words typed in a post are found as text")
+        #expect(try await found("words", in: f.announcements.id).isEmpty, "and do not put the post in that category")
+        #expect(try await found("reply") == [opening.id], "a longer word finds its common endings")
+
+        let archive = try await f.services.categories.create(
+            f.manager, name: "Archive", description: "Old things", startPolicy: .everyone)
+        let (_, old) = try await f.forum.startTopic(f.ana, in: archive.id, title: "Kites", body: "A red kite.")
+        #expect(try await found("kite", in: archive.id) == [old.id])
+        try await f.services.categories.delete(f.manager, archive.id, movingTopicsTo: f.announcements.id)
+        #expect(try await found("kite", in: f.announcements.id) == [old.id], "the moved topic is found where it went")
+        #expect(try await found("kite", in: f.general.id).isEmpty)
+    }
+
+    @Test("a date range becomes the years and months it covers")
+    func dateWords() throws {
+        func day(_ text: String) throws -> Int64 {
+            try Date(text + "T00:00:00Z", strategy: .iso8601).millisecondsSince1970
+        }
+        #expect(
+            SearchScope.dateWords(from: try day("2025-11-15"), to: try day("2027-02-10"))
+                == ["m202511", "m202512", "y2026", "m202701", "m202702"])
+        #expect(SearchScope.dateWords(from: try day("2026-03-01"), to: try day("2026-04-01")) == ["m202603"])
+        #expect(SearchScope.dateWords(from: try day("2026-01-01"), to: try day("2027-01-01")) == ["y2026"])
     }
 }

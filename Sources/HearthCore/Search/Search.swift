@@ -2,6 +2,10 @@ import Foundation
 
 /// What someone searches for: words, and optional filters.
 public struct SearchQuery: Sendable, Equatable {
+    /// How many of the newest matching posts a search ranks (50 pages of 20): a search costs the same at 10^3 and
+    /// 10^6 posts. Older posts are reached by narrowing the search (a word, a category, an author, dates).
+    public static let rankedWindow = 1_000
+
     public var text: String
     public var categoryID: CategoryID?
     /// The handle of the member who wrote the posts.

@@ -34,5 +34,6 @@ extension Migration {
         .heldPostsUncounted,
         .categoryReaders,
         .inbox,
+        .flatLists,
     ]
 }

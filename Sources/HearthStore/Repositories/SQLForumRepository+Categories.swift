@@ -65,7 +65,9 @@ extension SQLForumRepository: CategoryRepository {
     public func deleteCategory(_ id: CategoryID, movingTopicsTo target: CategoryID, log: NewLogEntry, at date: Date)
         async throws
     {
+        let search = database.engine.searchIndex
         try await database.write { sql in
+            try await search.moveCategory(from: id.rawValue, to: target.rawValue, sql)
             try await sql.raw(
                 "UPDATE topics SET category_id = \(bind: target.rawValue) WHERE category_id = \(bind: id.rawValue)"
             ).run()

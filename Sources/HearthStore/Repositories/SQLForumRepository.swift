@@ -221,30 +221,49 @@ public struct SQLForumRepository: ForumRepository {
             conditions.append("t.category_id NOT IN (\(unsafeRaw: ids))")
         }
         if !query.includeDeleted { conditions.append(PublicPosts.topicCondition) }
-        // The leading `<=` repeats what the OR says so that SQLite starts the index range at the cursor (with bound
-        // values, the OR alone made it walk the category's topics from the newest: see `bench/inbox.sh`).
-        let older: (TopicCursor) -> SQLQueryString = { cursor in
-            "(t.last_posted_at <= \(bind: cursor.lastPostedAt) AND (t.last_posted_at < \(bind: cursor.lastPostedAt) OR (t.last_posted_at = \(bind: cursor.lastPostedAt) AND t.id < \(bind: cursor.id.rawValue))))"
+        guard query.pinnedFirst else {
+            let page = Self.topicPage(conditions, after: query.after, limit: query.limit)
+            return try await database.read { sql in try await sql.raw(page).all().map(Self.topic) }
         }
-        var order: SQLQueryString = " ORDER BY t.last_posted_at DESC, t.id DESC"
-        if query.pinnedFirst {
-            let pinned: SQLQueryString = "(CASE WHEN t.pinned_at IS NULL THEN 0 ELSE 1 END)"
-            if let cursor = query.after {
-                let flag = cursor.pinned ? 1 : 0
-                conditions.append(
-                    "(" + pinned + " < \(bind: flag) OR (" + pinned + " = \(bind: flag) AND " + older(cursor) + "))")
+        // Pinned topics first, then the rest, as two index ranges: one ORDER BY on "is pinned" too made SQLite sort
+        // a category's every topic in a temporary B-tree per page (1.2 s at 116,000 topics). The pinned ones are
+        // read from a partial index of their own, the rest from `topics_category_latest`.
+        let cursor = query.after
+        let pinned =
+            cursor?.pinned ?? true
+            ? Self.topicPage(
+                conditions + ["t.pinned_at IS NOT NULL"], after: cursor?.pinned == true ? cursor : nil,
+                limit: query.limit) : nil
+        let unpinned = conditions + ["t.pinned_at IS NULL"]
+        let unpinnedCursor = cursor?.pinned == false ? cursor : nil
+        return try await database.read { sql in
+            var topics: [Topic] = []
+            if let pinned { topics = try await sql.raw(pinned).all().map(Self.topic) }
+            if topics.count < query.limit {
+                let rest = Self.topicPage(unpinned, after: unpinnedCursor, limit: query.limit - topics.count)
+                topics += try await sql.raw(rest).all().map(Self.topic)
             }
-            order = " ORDER BY " + pinned + " DESC, t.last_posted_at DESC, t.id DESC"
-        } else if let cursor = query.after {
-            conditions.append(older(cursor))
+            return topics
         }
-        var statement = Self.topicSelect
-        if !conditions.isEmpty {
-            statement = statement + " WHERE " + conditions.dropFirst().reduce(conditions[0]) { $0 + " AND " + $1 }
+    }
+
+    /// Topics by latest post, newest first, after the cursor. The leading `<=` repeats what the OR says so that
+    /// SQLite starts the index range at the cursor (with bound values, the OR alone made it walk the category's
+    /// topics from the newest: see `bench/inbox.sh`).
+    private static func topicPage(_ conditions: [SQLQueryString], after cursor: TopicCursor?, limit: Int)
+        -> SQLQueryString
+    {
+        var all = conditions
+        if let cursor {
+            all.append(
+                "(t.last_posted_at <= \(bind: cursor.lastPostedAt) AND (t.last_posted_at < \(bind: cursor.lastPostedAt) OR (t.last_posted_at = \(bind: cursor.lastPostedAt) AND t.id < \(bind: cursor.id.rawValue))))"
+            )
         }
-        statement = statement + order + " LIMIT \(bind: query.limit)"
-        let finished = statement
-        return try await database.read { sql in try await sql.raw(finished).all().map(Self.topic) }
+        var statement = topicSelect
+        if let first = all.first {
+            statement = statement + " WHERE " + all.dropFirst().reduce(first) { $0 + " AND " + $1 }
+        }
+        return statement + " ORDER BY t.last_posted_at DESC, t.id DESC LIMIT \(bind: limit)"
     }
 
     public func setPinned(_ topicID: TopicID, at date: Date?) async throws {

@@ -27,6 +27,8 @@ final class DirectSQLiteConnection: Sendable {
         /// Hashes of SQL texts run once and not kept: a text is kept when it comes a second time, so the
         /// one-off texts of generated IN lists (search results) do not fill the cache.
         var seenOnce: Set<Int> = []
+        /// Whether `hearth_rank` was added: on the first statement that calls it (the search connections).
+        var ranks = false
     }
 
     /// Statements kept per connection. Hearth's repeated SQL is a fixed set of a few dozen texts; the cache is
@@ -124,6 +126,10 @@ final class DirectSQLiteConnection: Sendable {
         -> (OpaquePointer, kept: Bool)
     {
         if let statement = handle.statements[sql] { return (statement, true) }
+        if !handle.ranks, sql.contains(SearchRanking.functionName) {
+            try SearchRanking.register(on: database)
+            handle.ranks = true
+        }
         let keep = handle.seenOnce.remove(sql.hashValue) != nil
         var statement: OpaquePointer?
         let flags = keep ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0

@@ -36,12 +36,13 @@ struct SearchController: Sendable {
             next = components.string
         }
         let title = shared.pages.text("search_heading", context)
-        let view = SearchPage(
+        var view = SearchPage(
             page: try await shared.frame(title, context, errors: errors), query: text,
             author: parameters.get("author") ?? "", from: parameters.get("from") ?? "", to: parameters.get("to") ?? "",
             categories: try await shared.forum.categories(readableBy: context.identity), selected: query?.categoryID,
             hits: hits,
             searched: query != nil && errors.isEmpty, nextURL: next, language: context.language)
+        view.reachedWindow = !more && offset + hits.count >= SearchQuery.rankedWindow
         return shared.pages.html(
             view, template: SearchPage.template, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
