@@ -16,7 +16,9 @@ public enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConverti
 public enum TestDatabase {
     /// A new empty database on the engine, migrated unless told otherwise. On PostgreSQL without a server,
     /// the current test is skipped with the reason, or fails when `HEARTH_TEST_REQUIRE_POSTGRES=1`.
-    public static func make(_ engine: TestEngine, migrated: Bool = true) async throws -> HearthDatabase {
+    public static func make(
+        _ engine: TestEngine, migrated: Bool = true, logger: Logger? = nil
+    ) async throws -> HearthDatabase {
         let location: DatabaseLocation
         switch engine {
         case .sqlite:
@@ -36,7 +38,8 @@ public enum TestDatabase {
             }
             location = postgres
         }
-        let database = try await HearthDatabase.open(location, logger: Logger(label: "test.\(engine.rawValue)"))
+        let database = try await HearthDatabase.open(
+            location, logger: logger ?? Logger(label: "test.\(engine.rawValue)"))
         if migrated {
             try await Migrator(database: database).migrate()
         }
