@@ -2,6 +2,8 @@ import Foundation
 import HearthCore
 import HearthStore
 import HearthTestSupport
+import HearthViews
+import Synchronization
 import Testing
 
 @testable import HearthApp
@@ -56,6 +58,135 @@ struct StackExchangeImportTests {
             try await services.accounts.logIn(
                 email: member.email, password: "a long enough password", clientAddress: "t")
         }
+    }
+
+    @Test(
+        "imported in batches of a few posts, the demo makes the same community, progress counts posts, and a re-run adds nothing",
+        arguments: TestEngine.allCases)
+    func smallBatches(engine: TestEngine) async throws {
+        let database = try await TestDatabase.make(engine)
+        let services = try await HearthServices.forTesting(database: database)
+        defer { Task { await services.shutdown() } }
+        let dump = try #require(HearthServices.demoDump)
+        let calls = Mutex<[(Int, Int)]>([])
+        var importer = StackExchangeImporter(
+            repository: SQLImportRepository(database: database), cooker: SafeMarkdown())
+        importer.batchSize = 10
+        importer.progress = { done, total in calls.withLock { $0.append((done, total)) } }
+
+        let first = try await importer.run(directory: dump, site: "french.meta.stackexchange.com")
+        #expect(first.counts.topics == 16)
+        #expect(first.counts.posts == 158)
+        #expect(first.counts.members == 51)
+        #expect(first.counts.revisions == 41)
+        #expect(first.counts.reactions == 11)
+        #expect(first.counts.closedTopics == 1)
+
+        let reported = calls.withLock { $0 }
+        let total = try #require(reported.first?.1)
+        #expect(total >= 158, "every question, answer and comment of the dump (empty comments are not imported)")
+        #expect(reported.first?.0 == 0)
+        #expect(reported.last?.0 == total)
+        #expect(reported.count > 5, "a call per batch of about ten posts")
+        #expect(reported.allSatisfy { $0.1 == total })
+        #expect(zip(reported, reported.dropFirst()).allSatisfy { $0.0 < $1.0 }, "posts done only grow")
+
+        // The topics are whole: counters match their posts, numbers run from 1 without a gap.
+        let topics = try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT t.id, t.post_count, t.highest_number, t.last_posted_at, COUNT(p.id) AS n, MAX(p.number) AS top, \
+                MAX(p.created_at) AS latest FROM topics t JOIN posts p ON p.topic_id = t.id \
+                GROUP BY t.id, t.post_count, t.highest_number, t.last_posted_at
+                """
+            ).all()
+        }
+        #expect(topics.count == 16)
+        for row in topics {
+            let count = try row.decode(column: "n", as: Int.self)
+            #expect(try row.decode(column: "post_count", as: Int.self) == count)
+            #expect(try row.decode(column: "highest_number", as: Int.self) == count)
+            #expect(try row.decode(column: "top", as: Int.self) == count)
+            #expect(
+                try row.decode(column: "last_posted_at", as: Int64.self) == row.decode(column: "latest", as: Int64.self)
+            )
+        }
+        let quoting = try await database.count(from: "posts WHERE quote_post_id IS NOT NULL")
+        #expect(quoting == 88, "every comment quotes the post it comments on")
+
+        let again = try await importer.run(directory: dump, site: "french.meta.stackexchange.com")
+        #expect(again.counts.topics + again.counts.posts + again.counts.members + again.counts.categories == 0)
+        #expect(again.counts.alreadyThere == 16 + 158)
+        #expect(try await database.count(from: "posts") == 158)
+        #expect(try await database.count(from: "import_keys") == 1 + 51 + 16 + 158)
+    }
+
+    /// Writes through the real repository until the write numbered `failing` (from 1), which fails as a full disk
+    /// would; keeps what the writes before it returned.
+    final class FailingRepository: ImportRepository {
+        let inner: SQLImportRepository
+        let failing: Int
+        let written = Mutex<[ImportCounts]>([])
+
+        init(_ inner: SQLImportRepository, failing: Int) {
+            self.inner = inner
+            self.failing = failing
+        }
+
+        func category(externalID: String, _ category: NewCategory, source: String) async throws
+            -> (CategoryID, created: Bool)
+        {
+            try await inner.category(externalID: externalID, category, source: source)
+        }
+
+        func write(_ batch: ImportBatch, source: String) async throws -> ImportCounts {
+            guard written.withLock({ $0.count }) + 1 < failing else {
+                throw HearthError.unavailable("The disk is full.")
+            }
+            let counts = try await inner.write(batch, source: source)
+            written.withLock { $0.append(counts) }
+            return counts
+        }
+    }
+
+    @Test(
+        "an import stopped by a failing batch keeps the batches before it, says how far it got, and running it again finishes",
+        arguments: TestEngine.allCases)
+    func failurePartWay(engine: TestEngine) async throws {
+        let database = try await TestDatabase.make(engine)
+        let services = try await HearthServices.forTesting(database: database)
+        defer { Task { await services.shutdown() } }
+        let dump = try #require(HearthServices.demoDump)
+        let failing = FailingRepository(SQLImportRepository(database: database), failing: 4)
+        let calls = Mutex<[(Int, Int)]>([])
+        var importer = StackExchangeImporter(repository: failing, cooker: SafeMarkdown())
+        importer.batchSize = 20
+        importer.progress = { done, total in calls.withLock { $0.append((done, total)) } }
+        do {
+            _ = try await importer.run(directory: dump, site: "french.meta.stackexchange.com")
+            Issue.record("the failing batch did not stop the import")
+        } catch let error as HearthError {
+            let (done, total) = try #require(calls.withLock { $0.last })
+            #expect(done > 0 && done < total)
+            #expect(
+                error.userMessage
+                    == "The import of french.meta.stackexchange.com stopped after \(done) of \(total) posts: The disk is full. What was imported is kept; run the same command again to import the rest (nothing is added twice)."
+            )
+        }
+        let kept = failing.written.withLock { $0 }.reduce(ImportCounts(), +)
+        #expect(kept.topics > 0 && kept.topics < 16)
+        #expect(try await database.count(from: "topics") == kept.topics, "the three batches before the failure stay")
+        #expect(try await database.count(from: "posts") == kept.posts)
+
+        var again = StackExchangeImporter(repository: SQLImportRepository(database: database), cooker: SafeMarkdown())
+        again.batchSize = 20
+        let rest = try await again.run(directory: dump, site: "french.meta.stackexchange.com")
+        #expect(rest.counts.alreadyThere == kept.topics + kept.posts)
+        #expect(kept.topics + rest.counts.topics == 16)
+        #expect(kept.posts + rest.counts.posts == 158)
+        #expect(kept.members + rest.counts.members == 51)
+        #expect(kept.reactions + rest.counts.reactions == 11)
+        #expect(try await database.count(from: "posts") == 158)
     }
 
     @Test("a folder that is not a dump, or a damaged or cut-short file, gives one clear error", .timeLimit(.minutes(2)))

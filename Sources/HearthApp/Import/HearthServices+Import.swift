@@ -12,6 +12,7 @@ extension HearthServices {
     }
 
     /// Imports a Stack Exchange dump folder (see `StackExchangeImporter` for how it maps). Safe to run again.
+    /// `progress` is called with (posts done, posts in the dump) as batches are written.
     public func importStackExchange(
         directory: URL, site: String? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> ImportSummary {

@@ -19,10 +19,11 @@ public struct ImportedMember: Sendable, Equatable {
     }
 }
 
-/// One post of an imported thread, its text already Markdown.
+/// One post of an imported thread, its text already Markdown. People are named by their id at the source (the
+/// `externalID` of an `ImportedMember`); the repository finds or creates the member each stands for.
 public struct ImportedPost: Sendable, Equatable {
     public var externalID: String
-    public var authorID: MemberID
+    public var authorExternalID: String
     public var body: String
     public var html: String
     public var createdAt: Date
@@ -33,11 +34,11 @@ public struct ImportedPost: Sendable, Equatable {
     public var reactions: [ImportedReaction]
 
     public init(
-        externalID: String, authorID: MemberID, body: String, html: String, createdAt: Date,
+        externalID: String, authorExternalID: String, body: String, html: String, createdAt: Date,
         revisions: [ImportedRevision] = [], quotesExternalID: String? = nil, reactions: [ImportedReaction] = []
     ) {
         self.externalID = externalID
-        self.authorID = authorID
+        self.authorExternalID = authorExternalID
         self.body = body
         self.html = html
         self.createdAt = createdAt
@@ -49,23 +50,23 @@ public struct ImportedPost: Sendable, Equatable {
 
 public struct ImportedRevision: Sendable, Equatable {
     public var body: String
-    public var editorID: MemberID
+    public var editorExternalID: String
     public var replacedAt: Date
 
-    public init(body: String, editorID: MemberID, replacedAt: Date) {
+    public init(body: String, editorExternalID: String, replacedAt: Date) {
         self.body = body
-        self.editorID = editorID
+        self.editorExternalID = editorExternalID
         self.replacedAt = replacedAt
     }
 }
 
 public struct ImportedReaction: Sendable, Equatable {
-    public var memberID: MemberID
+    public var memberExternalID: String
     public var kind: ReactionKind
     public var createdAt: Date
 
-    public init(memberID: MemberID, kind: ReactionKind, createdAt: Date) {
-        self.memberID = memberID
+    public init(memberExternalID: String, kind: ReactionKind, createdAt: Date) {
+        self.memberExternalID = memberExternalID
         self.kind = kind
         self.createdAt = createdAt
     }
@@ -116,13 +117,25 @@ public struct ImportCounts: Sendable, Equatable {
     }
 }
 
+/// Threads written together, in one transaction, with the members they name for the first time in this import.
+public struct ImportBatch: Sendable, Equatable {
+    /// Members that the threads may name and that earlier batches of this import did not bring: each is created
+    /// unless the ledger knows it. Anyone else the threads name must be in the ledger already.
+    public var members: [ImportedMember]
+    public var threads: [ImportedThread]
+
+    public init(members: [ImportedMember], threads: [ImportedThread]) {
+        self.members = members
+        self.threads = threads
+    }
+}
+
 /// Writes imported data, each call atomic, consulting the ledger under `source` (for example
 /// "stackexchange:bicycles.meta").
 public protocol ImportRepository: Sendable {
-    /// The member for the source's person, created (with an address no mail can reach) if new.
-    func member(_ member: ImportedMember, source: String) async throws -> (MemberID, created: Bool)
     func category(externalID: String, _ category: NewCategory, source: String) async throws
         -> (CategoryID, created: Bool)
-    /// Creates the thread's topic and any posts not imported before, in one transaction.
-    func thread(_ thread: ImportedThread, source: String) async throws -> ImportCounts
+    /// Writes a batch in one transaction: its new members, each thread's topic (created unless the ledger knows it)
+    /// and the posts the ledger does not know, with their revisions, reactions and search entries.
+    func write(_ batch: ImportBatch, source: String) async throws -> ImportCounts
 }

@@ -1,0 +1,447 @@
+import Foundation
+import HearthCore
+import SQLKit
+
+/// Writes one `ImportBatch` inside the transaction `SQLImportRepository.write` opened, a few statements for the
+/// whole batch rather than several per row:
+///
+/// 1. one look-up in the ledger for everything the batch names (members, topics, posts and quoted posts);
+/// 2. the members the ledger does not know, with free handles;
+/// 3. the topics it does not know, their counters already final; topics it knows get their new posts numbered
+///    after their last one;
+/// 4. the posts it does not know: those that quote nothing new first, then those quoting them;
+/// 5. revisions, reactions, search entries, counters of topics that were there already, and the ledger's rows.
+///
+/// A topic or post the ledger knows is counted as already there and left as it is, so a batch written twice (a
+/// re-run, or a newer dump of the same site) adds only what is new.
+struct ImportBatchWriter {
+    let source: String
+    let engine: DatabaseEngine
+    let sql: any SQLDatabase
+
+    /// What the ledger says each external id became, by kind.
+    private var members: [String: Int64] = [:]
+    private var topics: [String: Int64] = [:]
+    private var posts: [String: Int64] = [:]
+    /// Ledger rows to add: kind, external id, local id.
+    private var ledger: [[any Encodable & Sendable]] = []
+    private var counts = ImportCounts()
+
+    init(source: String, engine: DatabaseEngine, sql: any SQLDatabase) {
+        self.source = source
+        self.engine = engine
+        self.sql = sql
+    }
+
+    /// A topic of the batch and the posts it gets.
+    private struct TopicPlan {
+        let thread: ImportedThread
+        var topicID: Int64?
+        /// The post numbers continue after this one (0 for a new topic).
+        var highestNumber = 0
+        var lastPostedAt: Int64
+        var lastPosterID: Int64
+        var newPosts: [ImportedPost] = []
+    }
+
+    mutating func write(_ batch: ImportBatch) async throws -> ImportCounts {
+        try await lookUp(batch)
+        try await createMembers(batch.members)
+        var plans = try planTopics(batch.threads)
+        try await createTopics(&plans)
+        try await continueTopics(&plans)
+        let written = try await createPosts(plans)
+        try await createRevisionsAndReactions(written)
+        try await engine.enqueueSearchEntries(
+            written.map { SearchEntry(postID: $0.id, title: $0.number == 1 ? $0.title : "", body: $0.post.body) }, sql)
+        _ = try await MultiRowInsert.run(ledger, on: sql) { rows in
+            MultiRowInsert(
+                head: "INSERT INTO import_keys (source, kind, external_id, local_id) VALUES ",
+                row: [
+                    .text("("), .value(0), .text(", "), .value(1), .text(", "), .value(2), .text(", "), .value(3),
+                    .text(")"),
+                ],
+                rows: rows, tail: "")
+        }
+        return counts
+    }
+
+    // MARK: The ledger
+
+    private mutating func lookUp(_ batch: ImportBatch) async throws {
+        var memberKeys = Set(batch.members.map(\.externalID))
+        var postKeys: Set<String> = []
+        for thread in batch.threads {
+            for post in thread.posts {
+                memberKeys.insert(post.authorExternalID)
+                postKeys.insert(post.externalID)
+                if let quoted = post.quotesExternalID { postKeys.insert(quoted) }
+                for revision in post.revisions { memberKeys.insert(revision.editorExternalID) }
+                for reaction in post.reactions { memberKeys.insert(reaction.memberExternalID) }
+            }
+        }
+        members = try await known("member", memberKeys)
+        topics = try await known("topic", Set(batch.threads.map(\.externalID)))
+        posts = try await known("post", postKeys)
+    }
+
+    /// The local ids the ledger holds for `keys` of `kind`, a few hundred keys per statement.
+    private func known(_ kind: String, _ keys: Set<String>) async throws -> [String: Int64] {
+        var found: [String: Int64] = [:]
+        let keys = Array(keys)
+        var start = 0
+        while start < keys.count {
+            let end = min(keys.count, start + MultiRowInsert.rowsPerStatement * 4)
+            let rows = try await sql.raw(
+                """
+                SELECT external_id, local_id FROM import_keys \
+                WHERE source = \(bind: source) AND kind = \(bind: kind) AND external_id IN (\(binds: Array(keys[start..<end])))
+                """
+            ).all()
+            for row in rows {
+                found[try row.decode(column: "external_id", as: String.self)] = try row.decode(
+                    column: "local_id", as: Int64.self)
+            }
+            start = end
+        }
+        return found
+    }
+
+    private mutating func record(_ kind: String, _ externalID: String, _ localID: Int64) {
+        ledger.append([source, kind, externalID, localID])
+    }
+
+    // MARK: Members
+
+    private mutating func createMembers(_ candidates: [ImportedMember]) async throws {
+        var seen: Set<String> = []
+        let fresh = candidates.filter { members[$0.externalID] == nil && seen.insert($0.externalID).inserted }
+        guard !fresh.isEmpty else { return }
+        let handles = try await freeHandles(fresh.map { Handle.base(for: $0.displayName) })
+        var byEmail: [String: String] = [:]
+        var rows: [[any Encodable & Sendable]] = []
+        for (member, handle) in zip(fresh, handles) {
+            // An address under .invalid (RFC 2606) can never receive mail; the account cannot log in until
+            // staff give it a real address.
+            let email =
+                "\(Slug.make(source, fallback: "import"))-\(Slug.make(member.externalID, fallback: "x"))@import.invalid"
+            byEmail[email] = member.externalID
+            let joined = member.createdAt.millisecondsSince1970
+            rows.append([
+                email, handle, String(member.displayName.prefix(60)), member.bio, Role.member.rawValue, "!imported",
+                joined, joined,
+            ])
+        }
+        let created = try await MultiRowInsert.run(rows, on: sql) { rows in
+            MultiRowInsert(
+                into: "members",
+                columns: [
+                    "email", "handle", "display_name", "bio", "role", "password_hash", "created_at",
+                    "email_confirmed_at",
+                ], rows: rows, returning: ["id", "email"])
+        }
+        for row in created {
+            guard let key = byEmail[try row.decode(column: "email", as: String.self)] else { continue }
+            let id = try row.decode(column: "id", as: Int64.self)
+            members[key] = id
+            record("member", key, id)
+        }
+        guard created.count == fresh.count else {
+            throw HearthError.unavailable("Some imported members could not be saved.")
+        }
+        counts.members += fresh.count
+    }
+
+    /// A free handle for each base, in order: the base itself when no member has it, else the base followed by the
+    /// smallest number from 2 that is free, as `SQLMemberRepository.freeHandle` chooses for one member.
+    private func freeHandles(_ bases: [String]) async throws -> [String] {
+        var taken = try await existingHandles(Set(bases))
+        /// Per base: the numbers already looked up, up to which, and the next to try.
+        var checkedUpTo: [String: Int] = [:]
+        var nextNumber: [String: Int] = [:]
+        var handles: [String] = []
+        for base in bases {
+            if taken.insert(base).inserted {
+                handles.append(base)
+                continue
+            }
+            var number = nextNumber[base] ?? 2
+            while true {
+                let checked = checkedUpTo[base] ?? 1
+                if number > checked {
+                    // Look a window of candidates up at once: names that many people share ("John") would
+                    // otherwise cost a statement per number.
+                    let window = (checked + 1)...(checked + 64)
+                    taken.formUnion(try await existingHandles(Set(window.map { "\(base)\($0)" })))
+                    checkedUpTo[base] = window.upperBound
+                }
+                if taken.insert("\(base)\(number)").inserted { break }
+                number += 1
+            }
+            handles.append("\(base)\(number)")
+            nextNumber[base] = number + 1
+        }
+        return handles
+    }
+
+    private func existingHandles(_ candidates: Set<String>) async throws -> Set<String> {
+        guard !candidates.isEmpty else { return [] }
+        var found: Set<String> = []
+        let list = Array(candidates)
+        var start = 0
+        while start < list.count {
+            let end = min(list.count, start + MultiRowInsert.rowsPerStatement * 4)
+            let rows = try await sql.raw(
+                "SELECT handle FROM members WHERE handle IN (\(binds: Array(list[start..<end])))"
+            ).all()
+            for row in rows { found.insert(try row.decode(column: "handle", as: String.self)) }
+            start = end
+        }
+        return found
+    }
+
+    private func member(_ key: String) throws -> Int64 {
+        guard let id = members[key] else {
+            throw HearthError.unavailable("An imported post names someone the import did not bring in (\(key)).")
+        }
+        return id
+    }
+
+    // MARK: Topics
+
+    /// Each thread's topic and the posts the ledger does not know, in the thread's order. A post named twice in
+    /// the batch is written once.
+    private mutating func planTopics(_ threads: [ImportedThread]) throws -> [TopicPlan] {
+        var plans: [TopicPlan] = []
+        var byThread: [String: Int] = [:]
+        var planned: Set<String> = []
+        for thread in threads {
+            guard let opening = thread.posts.first else { continue }
+            let index: Int
+            if let known = byThread[thread.externalID] {
+                index = known
+            } else {
+                index = plans.count
+                byThread[thread.externalID] = index
+                let openedAt = opening.createdAt.millisecondsSince1970
+                plans.append(
+                    TopicPlan(
+                        thread: thread, topicID: topics[thread.externalID], lastPostedAt: openedAt,
+                        lastPosterID: try member(opening.authorExternalID)))
+                if topics[thread.externalID] != nil {
+                    counts.alreadyThere += 1
+                } else {
+                    counts.topics += 1
+                    if thread.closedAt != nil { counts.closedTopics += 1 }
+                }
+            }
+            for post in thread.posts {
+                guard posts[post.externalID] == nil, planned.insert(post.externalID).inserted else {
+                    counts.alreadyThere += 1
+                    continue
+                }
+                plans[index].newPosts.append(post)
+            }
+        }
+        return plans
+    }
+
+    /// Creates the new topics with their counters as they will be once their posts are in.
+    private mutating func createTopics(_ plans: inout [TopicPlan]) async throws {
+        let fresh = plans.indices.filter { plans[$0].topicID == nil }
+        guard !fresh.isEmpty else { return }
+        var rows: [[any Encodable & Sendable]] = []
+        for index in fresh {
+            let plan = plans[index]
+            let opening = plan.thread.posts[0]
+            let (lastPostedAt, lastPosterID) = try latest(plan)
+            rows.append([
+                plan.thread.categoryID.rawValue, try member(opening.authorExternalID),
+                String(plan.thread.title.prefix(PostRules.titleLength.upperBound)),
+                opening.createdAt.millisecondsSince1970, lastPostedAt, lastPosterID, plan.newPosts.count,
+                plan.newPosts.count, plan.thread.closedAt?.millisecondsSince1970,
+            ])
+        }
+        let returned = try await MultiRowInsert.run(rows, on: sql) { rows in
+            MultiRowInsert(
+                into: "topics",
+                columns: [
+                    "category_id", "author_id", "title", "created_at", "last_posted_at", "last_poster_id",
+                    "post_count", "highest_number", "closed_at",
+                ], rows: rows, returning: ["id"])
+        }
+        // A topic has nothing unique to recognise it by in what the insert returns, but both engines give the rows
+        // of one INSERT … VALUES increasing ids in the order of the VALUES list (SQLite's rowid is the largest plus
+        // one; PostgreSQL draws from the column's sequence as it inserts each row): sorted, the ids are the rows'.
+        let ids = try returned.map { try $0.decode(column: "id", as: Int64.self) }.sorted()
+        guard ids.count == fresh.count else {
+            throw HearthError.unavailable("Some imported topics could not be saved.")
+        }
+        for (index, id) in zip(fresh, ids) {
+            plans[index].topicID = id
+            record("topic", plans[index].thread.externalID, id)
+        }
+    }
+
+    /// When the topic was last posted in and by whom, once its new posts are in: the latest of its new posts (the
+    /// later one in the thread's order on a tie), or what it had when that was later.
+    private func latest(_ plan: TopicPlan) throws -> (Int64, Int64) {
+        var at = plan.lastPostedAt
+        var poster = plan.lastPosterID
+        for post in plan.newPosts where post.createdAt.millisecondsSince1970 >= at {
+            at = post.createdAt.millisecondsSince1970
+            poster = try member(post.authorExternalID)
+        }
+        return (at, poster)
+    }
+
+    /// Topics that were there already and get new posts: their numbers continue after their highest, and their
+    /// counters move on.
+    private mutating func continueTopics(_ plans: inout [TopicPlan]) async throws {
+        let continued = plans.indices.filter {
+            topics[plans[$0].thread.externalID] != nil && !plans[$0].newPosts.isEmpty
+        }
+        guard !continued.isEmpty else { return }
+        let ids = continued.compactMap { plans[$0].topicID }
+        let rows = try await sql.raw(
+            "SELECT id, highest_number, last_posted_at, last_poster_id FROM topics WHERE id IN (\(binds: ids))"
+        ).all()
+        var current: [Int64: (Int, Int64, Int64)] = [:]
+        for row in rows {
+            current[try row.decode(column: "id", as: Int64.self)] = (
+                try row.decode(column: "highest_number", as: Int.self),
+                try row.decode(column: "last_posted_at", as: Int64.self),
+                try row.decode(column: "last_poster_id", as: Int64.self)
+            )
+        }
+        for index in continued {
+            guard let id = plans[index].topicID, let (highest, lastPostedAt, lastPosterID) = current[id] else {
+                throw HearthError.notFound("An imported topic is missing.")
+            }
+            plans[index].highestNumber = highest
+            plans[index].lastPostedAt = lastPostedAt
+            plans[index].lastPosterID = lastPosterID
+            let (at, poster) = try latest(plans[index])
+            let added = plans[index].newPosts.count
+            try await sql.raw(
+                """
+                UPDATE topics SET highest_number = \(bind: highest + added), post_count = post_count + \(bind: added), \
+                last_posted_at = \(bind: at), last_poster_id = \(bind: poster) WHERE id = \(bind: id)
+                """
+            ).run()
+        }
+    }
+
+    // MARK: Posts
+
+    /// A post as written.
+    struct WrittenPost {
+        let id: Int64
+        let topicID: Int64
+        let number: Int
+        let title: String
+        let post: ImportedPost
+    }
+
+    /// Inserts the new posts, in the order of their threads so that ids follow it as before. A post quoting one
+    /// written in the same batch cannot name it in the insert (its id is not known yet): those quotes are set by one
+    /// update once all are in.
+    private mutating func createPosts(_ plans: [TopicPlan]) async throws -> [WrittenPost] {
+        var rows: [[any Encodable & Sendable]] = []
+        var byPlace: [PostPlace: (title: String, post: ImportedPost)] = [:]
+        /// Posts whose quote names a post the ledger did not know: perhaps one of this batch.
+        var unresolved: Set<PostPlace> = []
+        for plan in plans {
+            guard let topicID = plan.topicID else { continue }
+            for (offset, post) in plan.newPosts.enumerated() {
+                let number = plan.highestNumber + offset + 1
+                rows.append([
+                    topicID, number, try member(post.authorExternalID), post.body, post.html,
+                    post.quotesExternalID.flatMap { posts[$0] }, post.createdAt.millisecondsSince1970,
+                    post.revisions.last?.replacedAt.millisecondsSince1970, post.revisions.count,
+                ])
+                byPlace[PostPlace(topicID: topicID, number: number)] = (plan.thread.title, post)
+                if let quoted = post.quotesExternalID, posts[quoted] == nil {
+                    unresolved.insert(PostPlace(topicID: topicID, number: number))
+                }
+            }
+        }
+        let returned = try await MultiRowInsert.run(rows, on: sql) { rows in
+            MultiRowInsert(
+                into: "posts",
+                columns: [
+                    "topic_id", "number", "author_id", "body", "html", "quote_post_id", "created_at", "edited_at",
+                    "edit_count",
+                ], rows: rows, returning: ["id", "topic_id", "number"])
+        }
+        guard returned.count == rows.count else {
+            throw HearthError.unavailable("Some imported posts could not be saved.")
+        }
+        var written: [WrittenPost] = []
+        written.reserveCapacity(rows.count)
+        // A post is known by its topic and number, unique together.
+        for row in returned {
+            let place = PostPlace(
+                topicID: try row.decode(column: "topic_id", as: Int64.self),
+                number: try row.decode(column: "number", as: Int.self))
+            guard let (title, post) = byPlace[place] else {
+                throw HearthError.unavailable("An imported post came back from the database unrecognised.")
+            }
+            let id = try row.decode(column: "id", as: Int64.self)
+            posts[post.externalID] = id
+            record("post", post.externalID, id)
+            written.append(
+                WrittenPost(id: id, topicID: place.topicID, number: place.number, title: title, post: post))
+        }
+        written.sort { $0.id < $1.id }
+        var quotes: [[any Encodable & Sendable]] = []
+        for item in written where unresolved.contains(PostPlace(topicID: item.topicID, number: item.number)) {
+            guard let quoted = item.post.quotesExternalID, let target = posts[quoted] else { continue }
+            quotes.append([item.id, target])
+        }
+        _ = try await MultiRowInsert.run(quotes, on: sql) { rows in
+            // VALUES names its columns column1, column2… on both engines.
+            MultiRowInsert(
+                head: "UPDATE posts SET quote_post_id = v.column2 FROM (VALUES ",
+                row: [.text("("), .value(0), .text(", "), .value(1), .text(")")], rows: rows,
+                tail: ") AS v WHERE posts.id = v.column1")
+        }
+        counts.posts += written.count
+        return written
+    }
+
+    private struct PostPlace: Hashable {
+        let topicID: Int64
+        let number: Int
+    }
+
+    private mutating func createRevisionsAndReactions(_ written: [WrittenPost]) async throws {
+        var revisions: [[any Encodable & Sendable]] = []
+        var reactions: [[any Encodable & Sendable]] = []
+        for item in written {
+            for revision in item.post.revisions {
+                revisions.append([
+                    item.id, revision.body, try member(revision.editorExternalID),
+                    revision.replacedAt.millisecondsSince1970,
+                ])
+            }
+            // One reaction of a kind per member and post: two of the source's people may be one member here
+            // (everyone deleted is the "former member").
+            var given: Set<String> = []
+            for reaction in item.post.reactions {
+                let memberID = try member(reaction.memberExternalID)
+                guard given.insert("\(memberID)-\(reaction.kind.rawValue)").inserted else { continue }
+                reactions.append([item.id, memberID, reaction.kind.rawValue, reaction.createdAt.millisecondsSince1970])
+            }
+        }
+        _ = try await MultiRowInsert.run(revisions, on: sql) { rows in
+            MultiRowInsert(
+                into: "post_revisions", columns: ["post_id", "body", "editor_id", "replaced_at"], rows: rows)
+        }
+        _ = try await MultiRowInsert.run(reactions, on: sql) { rows in
+            MultiRowInsert(into: "reactions", columns: ["post_id", "member_id", "kind", "created_at"], rows: rows)
+        }
+        counts.revisions += revisions.count
+        counts.reactions += reactions.count
+    }
+}
