@@ -53,7 +53,10 @@ struct ImportBatchWriter {
         let written = try await createPosts(plans)
         try await createRevisionsAndReactions(written)
         try await engine.enqueueSearchEntries(
-            written.map { SearchEntry(postID: $0.id, title: $0.number == 1 ? $0.title : "", body: $0.post.body) }, sql)
+            written.map {
+                SearchEntry(
+                    postID: $0.id, title: $0.number == 1 ? $0.title : "", body: $0.post.body, scope: $0.scope)
+            }, sql)
         _ = try await MultiRowInsert.run(ledger, on: sql) { rows in
             MultiRowInsert(
                 head: "INSERT INTO import_keys (source, kind, external_id, local_id) VALUES ",
@@ -341,6 +344,8 @@ struct ImportBatchWriter {
         let number: Int
         let title: String
         let post: ImportedPost
+        /// Where it is, who wrote it and when, for its search entry.
+        let scope: SearchScope
     }
 
     /// Inserts the new posts, in the order of their threads so that ids follow it as before. A post quoting one
@@ -348,7 +353,7 @@ struct ImportBatchWriter {
     /// update once all are in.
     private mutating func createPosts(_ plans: [TopicPlan]) async throws -> [WrittenPost] {
         var rows: [[any Encodable & Sendable]] = []
-        var byPlace: [PostPlace: (title: String, post: ImportedPost)] = [:]
+        var byPlace: [PostPlace: (title: String, post: ImportedPost, scope: SearchScope)] = [:]
         /// Posts whose quote names a post the ledger did not know: perhaps one of this batch.
         var unresolved: Set<PostPlace> = []
         for plan in plans {
@@ -360,7 +365,12 @@ struct ImportBatchWriter {
                     post.quotesExternalID.flatMap { posts[$0] }, post.createdAt.millisecondsSince1970,
                     post.revisions.last?.replacedAt.millisecondsSince1970, post.revisions.count,
                 ])
-                byPlace[PostPlace(topicID: topicID, number: number)] = (plan.thread.title, post)
+                byPlace[PostPlace(topicID: topicID, number: number)] = (
+                    plan.thread.title, post,
+                    SearchScope(
+                        categoryID: plan.thread.categoryID.rawValue, authorID: try member(post.authorExternalID),
+                        createdAt: post.createdAt.millisecondsSince1970)
+                )
                 if let quoted = post.quotesExternalID, posts[quoted] == nil {
                     unresolved.insert(PostPlace(topicID: topicID, number: number))
                 }
@@ -384,14 +394,15 @@ struct ImportBatchWriter {
             let place = PostPlace(
                 topicID: try row.decode(column: "topic_id", as: Int64.self),
                 number: try row.decode(column: "number", as: Int.self))
-            guard let (title, post) = byPlace[place] else {
+            guard let (title, post, scope) = byPlace[place] else {
                 throw HearthError.unavailable("An imported post came back from the database unrecognised.")
             }
             let id = try row.decode(column: "id", as: Int64.self)
             posts[post.externalID] = id
             record("post", post.externalID, id)
             written.append(
-                WrittenPost(id: id, topicID: place.topicID, number: place.number, title: title, post: post))
+                WrittenPost(
+                    id: id, topicID: place.topicID, number: place.number, title: title, post: post, scope: scope))
         }
         written.sort { $0.id < $1.id }
         var quotes: [[any Encodable & Sendable]] = []
