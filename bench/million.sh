@@ -19,7 +19,8 @@
 #      is measured (NO_BACKFILL=1 skips it and the server does it during the run); prints bytes per post
 #      (SQLite file + WAL, or pg_database_size);
 #   5. starts `hearth serve` and runs wrk --latency on each scenario, reading the server's CPU time from
-#      /proc/<pid>/stat before and after: CPU ms per request, p50, p99, requests a second, non-2xx answers;
+#      /proc/<pid>/stat before and after: CPU ms per request, p50, p99, requests a second, non-2xx answers; on
+#      PostgreSQL also the cluster's CPU per request (postmaster and backends), which the server's leaves out;
 #   6. isolation: a cached anonymous topic page alone (wrk -c$ISO_CONN), then the same while wrk -c$NOISE_CONN
 #      hammers the scenario with the fewest requests a second; the ratio of the two (aim: ≥ 80 %);
 #   7. the server's resident memory (VmRSS, VmHWM) and one markdown table, also written to $OURS/report.md.
@@ -144,7 +145,7 @@ if [ "$ENGINE" = postgres ]; then
   [ "$(id -u)" != 0 ] || chown -R postgres "$OURS/pg"
   PG_DATA=$OURS/pg/data
   PG_PORT=$(free_port)
-  say "PostgreSQL ($("$PGBIN/postgres" --version | awk '{print $NF}')) in $OURS/pg on port $PG_PORT ${PG_OPTS:+($PG_OPTS)}"
+  say "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') in $OURS/pg on port $PG_PORT ${PG_OPTS:+($PG_OPTS)}"
   as_pg "$PGBIN/initdb" -D "$PG_DATA" -U hearth --auth=trust -E UTF8 --locale=C.UTF-8 >"$OURS/pg/initdb.log" 2>&1 ||
     die "initdb failed: see $OURS/pg/initdb.log"
   as_pg "$PGBIN/pg_ctl" -D "$PG_DATA" -l "$OURS/pg/server.log" -w -t 60 \
@@ -229,6 +230,14 @@ curl -sf "$URL/healthz" >/dev/null || die "hearth serve did not answer /healthz 
 AUTH=(-H "Authorization: Bearer $KEY")
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER/stat"; }
+# PostgreSQL's CPU: the postmaster with the backends it has reaped, and the live backends (its children). The
+# command name is "postgres", without spaces, so fields count as in proc(5).
+pg_ticks() {
+  local postmaster
+  postmaster=$(head -1 "$PG_DATA/postmaster.pid")
+  cat /proc/[0-9]*/stat 2>/dev/null | awk -v pm="$postmaster" '
+    $1 == pm { t += $14 + $15 + $16 + $17 } $4 == pm { t += $14 + $15 } END { print t + 0 }'
+}
 # wrk's latencies ("850.00us", "1.23ms", "1.02s", "1.50m") in milliseconds.
 ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
   f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : 0;
@@ -245,24 +254,29 @@ measure() {
   code=$(curl -s -o "$OURS/last-body" -w '%{http_code}' "$@" "$URL$path")
   if [ "$code" != 200 ]; then
     echo "$name: $path answered $code, not measured" >&2
-    ROWS+=("| $name | HTTP $code | | | | |")
+    ROWS+=("| $name | HTTP $code |$([ "$ENGINE" != postgres ] || echo ' |') | | | |")
     LAST_RPS=0
     return
   fi
-  local before after out
+  local before after out pg_before=0 pg_after=0
+  [ "$ENGINE" != postgres ] || pg_before=$(pg_ticks)
   before=$(cpu_ticks)
   out=$(wrk --latency --timeout "$WRK_TIMEOUT" -t"$THREADS" -c"${MEASURE_CONN:-$CONN}" -d"${DUR}s" "$@" "$URL$path") || true
   after=$(cpu_ticks)
+  [ "$ENGINE" != postgres ] || pg_after=$(pg_ticks)
   echo "$out" >>"$OURS/wrk.log"
-  local requests rps p50 p99 errors cpu
+  local requests rps p50 p99 errors cpu pg_cpu=""
   requests=$(echo "$out" | awk '/requests in/ { print $1 }')
   rps=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
   p50=$(ms "$(echo "$out" | awk '$1 == "50%" { print $2 }')")
   p99=$(ms "$(echo "$out" | awk '$1 == "99%" { print $2 }')")
   errors=$(echo "$out" | awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }')
   cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.2f", t * 1000 / hz / (n > 0 ? n : 1) }')
-  printf '%-44s %8s ms/req  p50 %8s ms  p99 %8s ms  %9s req/s  %s errors\n' "$name" "$cpu" "$p50" "$p99" "$rps" "$errors" >&2
-  ROWS+=("| $name | $cpu | $p50 | $p99 | $rps | $errors |")
+  [ "$ENGINE" != postgres ] ||
+    pg_cpu=$(awk -v t=$((pg_after - pg_before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.2f", t * 1000 / hz / (n > 0 ? n : 1) }')
+  printf '%-44s %8s ms/req%s  p50 %8s ms  p99 %8s ms  %9s req/s  %s errors\n' "$name" "$cpu" \
+    "${pg_cpu:+ (+ $pg_cpu in PostgreSQL)}" "$p50" "$p99" "$rps" "$errors" >&2
+  ROWS+=("| $name | $cpu |${pg_cpu:+ $pg_cpu |} $p50 | $p99 | $rps | $errors |")
   LAST_RPS=$rps
   if [ -z "${NOT_SLOWEST:-}" ] && { [ -z "$SLOWEST_RPS" ] || awk -v a="$rps" -v b="$SLOWEST_RPS" 'BEGIN { exit !(a < b) }'; }; then
     SLOWEST_RPS=$rps SLOWEST_NAME=$name SLOWEST_URL=$path
@@ -293,7 +307,9 @@ deep_cursor() {
   echo "$hops $current"
 }
 
-say "wrk -t$THREADS -c$CONN -d${DUR}s on $URL (server pid $SERVER)"
+# Other work on the machine moves every number here: say how busy it was.
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+say "wrk -t$THREADS -c$CONN -d${DUR}s on $URL (server pid $SERVER, load average $LOAD_BEFORE)"
 read -r HOPS DEEP_PATH <<<"$(deep_page "/c/$CAT_SLUG")"
 read -r API_HOPS API_DEEP_PATH <<<"$(deep_cursor "/api/v1/topics?categoryId=$CAT_ID" "&")"
 
@@ -343,10 +359,15 @@ HWM=$(awk '/^VmHWM/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$SERVER/status")
 {
   echo
   echo "Hearth $COMMIT, $ENGINE, $DUMP_NAME: $POST_COUNT posts, $TOPIC_COUNT topics, $MEMBER_COUNT members"
-  echo "wrk -t$THREADS -c$CONN -d${DUR}s --latency, 127.0.0.1, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "wrk -t$THREADS -c$CONN -d${DUR}s --latency, 127.0.0.1, $(nproc) cores (load average at the start of the runs: $LOAD_BEFORE), $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
-  echo "| scenario | CPU ms/req | p50 ms | p99 ms | req/s | non-2xx |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  if [ "$ENGINE" = postgres ]; then
+    echo "| scenario | CPU ms/req | PostgreSQL CPU ms/req | p50 ms | p99 ms | req/s | non-2xx |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+  else
+    echo "| scenario | CPU ms/req | p50 ms | p99 ms | req/s | non-2xx |"
+    echo "|---|---:|---:|---:|---:|---:|"
+  fi
   printf '%s\n' "${ROWS[@]}"
   echo
   echo "- import: $IMPORT_RATE posts/s ($POST_COUNT posts in $IMPORT_S s, peak $((IMPORT_KB / 1024)) MiB)"
