@@ -29,7 +29,7 @@
 # through the API's nextCursor. The profiles are the member with the most posts and one with the fewest (at least
 # one). The server, the background wrk and the PostgreSQL cluster are stopped on exit, whatever happens; the data
 # folder is kept for a look afterwards (the next run removes it).
-set -euo pipefail
+set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
@@ -50,6 +50,8 @@ DUMPS=${DUMPS:-$(cd "$ROOT/.." && pwd)/shared/data/forums/stackexchange}
 CLK_TCK=$(getconf CLK_TCK)
 
 die() { echo "million.sh: $*" >&2; exit 1; }
+# Whatever else stops the script says where (set -e alone leaves without a word).
+trap 'echo "million.sh: line $LINENO failed (exit $?): $BASH_COMMAND" >&2' ERR
 say() { echo "== $*" >&2; }
 need() { command -v "$1" >/dev/null 2>&1 || die "$1 is missing: $2"; }
 
@@ -235,7 +237,8 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER/stat"; }
 pg_ticks() {
   local postmaster
   postmaster=$(head -1 "$PG_DATA/postmaster.pid")
-  cat /proc/[0-9]*/stat 2>/dev/null | awk -v pm="$postmaster" '
+  # A process may end between the glob and the read: cat then fails, and that is no error here.
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pm="$postmaster" '
     $1 == pm { t += $14 + $15 + $16 + $17 } $4 == pm { t += $14 + $15 } END { print t + 0 }'
 }
 # wrk's latencies ("850.00us", "1.23ms", "1.02s", "1.50m") in milliseconds.
