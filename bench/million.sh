@@ -79,6 +79,7 @@ else
 fi
 
 # 1. The binary.
+BIN_GIVEN=${BIN:-}
 if [ -n "${BIN:-}" ]; then
   [ -x "$BIN" ] || die "BIN=$BIN is not an executable."
   ls -d "$(dirname "$BIN")"/*.resources >/dev/null 2>&1 ||
@@ -92,8 +93,15 @@ else
   BIN=$(swift build -c release --show-bin-path)/hearth
   [ -x "$BIN" ] || die "$BIN is missing: build it (without SKIP_BUILD) or set BIN."
 fi
-COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-[ -z "$(git -C "$ROOT" status --porcelain -- Sources Package.swift 2>/dev/null)" ] || COMMIT="$COMMIT+changes"
+# What was measured: the last commit that changed Hearth itself (bench/ changes nothing it runs), or the binary given.
+if [ -n "${BIN_GIVEN:-}" ]; then
+  HEARTH="Hearth at $BIN"
+else
+  COMMIT=$(git -C "$ROOT" log -1 --format=%h -- Sources Package.swift Package.resolved 2>/dev/null || echo unknown)
+  [ -z "$(git -C "$ROOT" status --porcelain -- Sources Package.swift Package.resolved 2>/dev/null)" ] ||
+    COMMIT="$COMMIT with uncommitted changes"
+  HEARTH="Hearth $COMMIT"
+fi
 
 # 2. The dump.
 if [ "$POSTS" = real ]; then
@@ -361,7 +369,7 @@ RSS=$(awk '/^VmRSS/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$SERVER/status")
 HWM=$(awk '/^VmHWM/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$SERVER/status")
 {
   echo
-  echo "Hearth $COMMIT, $ENGINE, $DUMP_NAME: $POST_COUNT posts, $TOPIC_COUNT topics, $MEMBER_COUNT members"
+  echo "$HEARTH, $ENGINE, $DUMP_NAME: $POST_COUNT posts, $TOPIC_COUNT topics, $MEMBER_COUNT members"
   echo "wrk -t$THREADS -c$CONN -d${DUR}s --latency, 127.0.0.1, $(nproc) cores (load average at the start of the runs: $LOAD_BEFORE), $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   if [ "$ENGINE" = postgres ]; then
