@@ -56,11 +56,13 @@ public struct SQLMemberDirectoryRepository: MemberDirectoryRepository, Invitatio
         return escaped
     }
 
+    /// Counted from `posts_author_counted` alone, as the directory counts: joining each post's topic to leave out
+    /// those of deleted or held topics cost 60 ms for a member of 22,000 posts (1 ms without), and blocked the
+    /// thread serving other pages meanwhile. A reply in a deleted topic therefore still counts.
     public func publicPostCount(of memberID: MemberID) async throws -> Int {
         try await database.read { sql in
             try await sql.raw(
-                "SELECT COUNT(*) AS n FROM posts p JOIN topics t ON t.id = p.topic_id WHERE p.author_id = \(bind: memberID.rawValue) AND "
-                    + PublicPosts.condition
+                "SELECT COUNT(*) AS n FROM posts p WHERE p.author_id = \(bind: memberID.rawValue) AND p.deleted_at IS NULL AND p.moderation = 'visible'"
             ).first(decodingColumn: "n", as: Int.self) ?? 0
         }
     }
