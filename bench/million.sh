@@ -144,7 +144,14 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 
 if [ -f "$OURS/server.pid" ]; then kill "$(cat "$OURS/server.pid")" 2>/dev/null || true; fi
 if [ -f "$OURS/pg/data/postmaster.pid" ]; then as_pg "$PGBIN/pg_ctl" -D "$OURS/pg/data" -m fast -w stop >/dev/null 2>&1 || true; fi
-rm -rf "$OURS" && mkdir -p "$OURS"
+# REUSE=1 (SQLite only) measures again the community a previous run left in $OURS: no import, no backfill.
+REUSE=${REUSE:-}
+if [ -n "$REUSE" ]; then
+  [ "$ENGINE" = sqlite ] && [ -f "$OURS/data/hearth.sqlite" ] && [ -f "$OURS/import.time" ] ||
+    die "REUSE needs a previous SQLite run's data in $OURS."
+else
+  rm -rf "$OURS" && mkdir -p "$OURS"
+fi
 PORT=${PORT:-$(free_port)}
 URL=http://127.0.0.1:$PORT
 export HEARTH_DATA_DIR=$OURS/data HEARTH_PORT=$PORT HEARTH_PUBLIC_URL=$URL HEARTH_LOG_LEVEL=warning
@@ -175,15 +182,19 @@ q() {
   fi
 }
 
-echo "a long enough password" | "$BIN" create-admin --email cm@example.org --name "Camille" >/dev/null ||
-  die "hearth create-admin failed."
+if [ -z "$REUSE" ]; then
+  echo "a long enough password" | "$BIN" create-admin --email cm@example.org --name "Camille" >/dev/null ||
+    die "hearth create-admin failed."
+fi
 KEY=$("$BIN" api-key create --name bench --scope read 2>/dev/null | tail -1)
 [ -n "$KEY" ] || die "hearth api-key create printed no key."
 
 # 4. Import, readings, size.
-say "hearth import stackexchange: $DUMP_NAME"
-/usr/bin/time -f "%e %M" -o "$OURS/import.time" "$BIN" import stackexchange "${SITE_DIRS[@]}" \
-  >"$OURS/import.log" 2>&1 || { tail -5 "$OURS/import.log" >&2; die "the import failed: see $OURS/import.log"; }
+if [ -z "$REUSE" ]; then
+  say "hearth import stackexchange: $DUMP_NAME"
+  /usr/bin/time -f "%e %M" -o "$OURS/import.time" "$BIN" import stackexchange "${SITE_DIRS[@]}" \
+    >"$OURS/import.log" 2>&1 || { tail -5 "$OURS/import.log" >&2; die "the import failed: see $OURS/import.log"; }
+fi
 read -r IMPORT_S IMPORT_KB <"$OURS/import.time"
 POST_COUNT=$(q "SELECT COUNT(*) FROM posts")
 TOPIC_COUNT=$(q "SELECT COUNT(*) FROM topics")
@@ -192,7 +203,9 @@ IMPORT_RATE=$(awk -v n="$POST_COUNT" -v s="$IMPORT_S" 'BEGIN { printf "%.0f", n 
 echo "imported $POST_COUNT posts, $TOPIC_COUNT topics, $MEMBER_COUNT members in $IMPORT_S s: $IMPORT_RATE posts/s, peak $((IMPORT_KB / 1024)) MiB" >&2
 
 BACKFILL_LINE="skipped (NO_BACKFILL)"
-if [ -z "${NO_BACKFILL:-}" ]; then
+if [ -n "$REUSE" ]; then
+  BACKFILL_LINE="from the earlier run (REUSE)"
+elif [ -z "${NO_BACKFILL:-}" ]; then
   say "hearth insight backfill"
   /usr/bin/time -f "%e %M" -o "$OURS/backfill.time" "$BIN" insight backfill >"$OURS/backfill.log" 2>&1 ||
     { tail -5 "$OURS/backfill.log" >&2; die "the backfill failed: see $OURS/backfill.log"; }
