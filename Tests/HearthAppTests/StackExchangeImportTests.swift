@@ -252,6 +252,23 @@ struct StackExchangeImportTests {
         #expect(HTMLToMarkdown.convert("<") == "<")
     }
 
+    @Test("lines lose their trailing white space as the regular expression \\s+$ removed it")
+    func trailingSpace() {
+        let alphabet: [Character] = [
+            "a", "é", " ", "\t", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{2003}", "\u{2028}", "\u{3000}", ">",
+            "日",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let line = String(
+                (0..<Int.random(in: 0...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            let expected = line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            #expect(
+                HTMLToMarkdown.Converter.trimmingTrailingSpace(line[...]) == expected,
+                "\(line.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
     @Test("HTML bodies become Markdown that renders back to the same structure")
     func htmlToMarkdown() {
         let html = """
