@@ -10,7 +10,7 @@ import SQLKit
 /// 3. the topics it does not know, their counters already final; topics it knows get their new posts numbered
 ///    after their last one;
 /// 4. the posts it does not know: those that quote nothing new first, then those quoting them;
-/// 5. revisions, reactions, search entries, counters of topics that were there already, and the ledger's rows.
+/// 5. revisions, reactions, counters of topics that were there already, the ledger's rows and search entries.
 ///
 /// A topic or post the ledger knows is counted as already there and left as it is, so a batch written twice (a
 /// re-run, or a newer dump of the same site) adds only what is new.
@@ -52,8 +52,6 @@ struct ImportBatchWriter {
         try await continueTopics(&plans)
         let written = try await createPosts(plans)
         try await createRevisionsAndReactions(written)
-        try await engine.enqueueSearchEntries(
-            written.map { SearchEntry(postID: $0.id, title: $0.number == 1 ? $0.title : "", body: $0.post.body) }, sql)
         _ = try await MultiRowInsert.run(ledger, on: sql) { rows in
             MultiRowInsert(
                 head: "INSERT INTO import_keys (source, kind, external_id, local_id) VALUES ",
@@ -63,6 +61,9 @@ struct ImportBatchWriter {
                 ],
                 rows: rows, tail: "")
         }
+        // Last: on SQLite, FTS5 would write its pending entries out at the next statement.
+        try await engine.indexImported(
+            written.map { SearchEntry(postID: $0.id, title: $0.number == 1 ? $0.title : "", body: $0.post.body) }, sql)
         return counts
     }
 
