@@ -134,7 +134,7 @@ enum HTMLToMarkdown {
         }
 
         func finish() -> String {
-            let lines = out.split(separator: "\n", omittingEmptySubsequences: false).map(Self.trimmingTrailingSpace)
+            let lines = out.lines.map(Self.trimmingTrailingSpace)
             // A blank line inside a quote is ">" alone; keep one only between two quoted lines.
             func isQuoteBlank(_ line: String) -> Bool { !line.isEmpty && line.allSatisfy { $0 == ">" || $0 == " " } }
             var result: [String] = []

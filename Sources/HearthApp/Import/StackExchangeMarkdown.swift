@@ -12,9 +12,7 @@ import Foundation
 /// Horizontal rules need nothing: SafeMarkdown draws `---`, `***` and `___` lines as rules.
 enum StackExchangeMarkdown {
     static func convert(_ markdown: String, site: String) -> String {
-        let lines = withoutCarriageReturns(markdown).split(
-            separator: "\n", omittingEmptySubsequences: false
-        ).map(String.init)
+        let lines = withoutCarriageReturns(markdown).lines.map(String.init)
         let kinds = classify(lines)
         var definitions: [String: String] = [:]
         var kept: [(String, LineKind)] = []
