@@ -269,6 +269,30 @@ struct StackExchangeImportTests {
         }
     }
 
+    @Test("HTML is searched for tags in its bytes exactly as character by character, and line breaks become spaces")
+    func htmlScanning() {
+        let alphabet = ["a", "é", "<", ">", ">\u{338}", "<\u{301}", "\u{600}>", "\n", "\r\n", "\r", " ", "&amp;", "🔥"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let html = (0..<Int.random(in: 0...10, using: &generator)).map { _ in
+                alphabet.randomElement(using: &generator)!
+            }
+            .joined()
+            for character in ["<", ">"] as [Character] {
+                var index = html.startIndex
+                while index < html.endIndex {
+                    #expect(
+                        HTMLToMarkdown.Converter.first(character.asciiValue!, in: html, from: index)
+                            == html[index...].firstIndex(of: character), "\(Array(html.unicodeScalars))")
+                    index = html.index(after: index)
+                }
+            }
+            #expect(
+                HTMLToMarkdown.Converter.spacingLineBreaks(html) == html.replacingOccurrences(of: "\n", with: " "),
+                "\(Array(html.unicodeScalars))")
+        }
+    }
+
     @Test("HTML bodies become Markdown that renders back to the same structure")
     func htmlToMarkdown() {
         let html = """

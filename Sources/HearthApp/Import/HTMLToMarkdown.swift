@@ -21,18 +21,30 @@ enum HTMLToMarkdown {
         mutating func run(_ html: String) {
             var index = html.startIndex
             while index < html.endIndex {
-                if html[index] == "<", let close = html[index...].firstIndex(of: ">") {
+                if html[index] == "<", let close = Self.first(UInt8(ascii: ">"), in: html, from: index) {
                     tag(String(html[html.index(after: index)..<close]))
                     index = html.index(after: close)
                 } else {
                     // A "<" that no ">" closes is text ("Is 3 < 4?"): look for the next tag after it, or the
                     // loop would stand on it forever.
                     let from = html[index] == "<" ? html.index(after: index) : index
-                    let next = html[from...].firstIndex(of: "<") ?? html.endIndex
+                    let next = Self.first(UInt8(ascii: "<"), in: html, from: from) ?? html.endIndex
                     text(Self.decode(String(html[index..<next])))
                     index = next
                 }
             }
+        }
+
+        /// Where `html[start...].firstIndex(of: character)` finds the ASCII character: looked for in the UTF-8, and
+        /// taken only where it is a whole character (not the start of a longer one, as with a combining mark).
+        /// Comparing character by character was the larger part of converting a post.
+        static func first(_ ascii: UInt8, in html: String, from start: String.Index) -> String.Index? {
+            var position = start
+            while let found = html.utf8[position...].firstIndex(of: ascii) {
+                if let boundary = found.samePosition(in: html), html[boundary].utf8.count == 1 { return boundary }
+                position = html.utf8.index(after: found)
+            }
+            return nil
         }
 
         mutating func tag(_ raw: String) {
@@ -103,13 +115,23 @@ enum HTMLToMarkdown {
                 out += text
                 return
             }
-            // Foundation's replacement goes through NSString: only when there is something to replace.
-            let collapsed = text.utf8.contains(0x0A) ? text.replacingOccurrences(of: "\n", with: " ") : text
+            let collapsed = Self.spacingLineBreaks(text)
             if out.hasSuffix("\n") || out.isEmpty {
                 out += collapsed.drop { $0 == " " }
             } else {
                 out += collapsed
             }
+        }
+
+        /// The text with each line break a space, as `replacingOccurrences(of: "\n", with: " ")` gives it. That goes
+        /// through NSString, and most of a body's text between tags is line breaks: ASCII text without a carriage
+        /// return (where every "\n" is a character of its own) is done on its bytes.
+        static func spacingLineBreaks(_ text: String) -> String {
+            guard text.utf8.contains(0x0A) else { return text }
+            guard text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else {
+                return text.replacingOccurrences(of: "\n", with: " ")
+            }
+            return String(decoding: text.utf8.map { $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
         }
 
         func prefix() -> String {
