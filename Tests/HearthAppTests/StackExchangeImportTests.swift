@@ -49,6 +49,15 @@ struct StackExchangeImportTests {
 
         let hits = try await services.search.search(nil, SearchQuery(text: "typographie"))
         #expect(!hits.hits.isEmpty)
+        // Imported entries carry their scope words: the category and the author filter them as they do any post.
+        let inCategory = try await services.search.search(
+            nil, SearchQuery(text: "typographie", categoryID: busiest.categoryID))
+        #expect(inCategory.hits.map { $0.post.id } == hits.hits.map { $0.post.id })
+        let found = try #require(hits.hits.first)
+        let byAuthor = try await services.search.search(
+            nil, SearchQuery(text: "typographie", authorHandle: found.post.author.handle))
+        #expect(byAuthor.hits.contains { $0.post.id == found.post.id })
+        #expect(byAuthor.hits.allSatisfy { $0.post.author.id == found.post.author.id })
 
         // Imported people exist but cannot log in: their address is under .invalid and has no password.
         let someone = opening.author
@@ -250,6 +259,47 @@ struct StackExchangeImportTests {
         #expect(HTMLToMarkdown.convert("Is 3 < 4?") == "Is 3 < 4?")
         #expect(HTMLToMarkdown.convert("<p>a</p><p>b <") == "a\n\nb <")
         #expect(HTMLToMarkdown.convert("<") == "<")
+    }
+
+    @Test("lines lose their trailing white space as the regular expression \\s+$ removed it")
+    func trailingSpace() {
+        let alphabet: [Character] = [
+            "a", "é", " ", "\t", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{2003}", "\u{2028}", "\u{3000}", ">",
+            "日",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let line = String(
+                (0..<Int.random(in: 0...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            let expected = line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            #expect(
+                HTMLToMarkdown.Converter.trimmingTrailingSpace(line[...]) == expected,
+                "\(line.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
+    @Test("HTML is searched for tags in its bytes exactly as character by character, and line breaks become spaces")
+    func htmlScanning() {
+        let alphabet = ["a", "é", "<", ">", ">\u{338}", "<\u{301}", "\u{600}>", "\n", "\r\n", "\r", " ", "&amp;", "🔥"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let html = (0..<Int.random(in: 0...10, using: &generator)).map { _ in
+                alphabet.randomElement(using: &generator)!
+            }
+            .joined()
+            for character in ["<", ">"] as [Character] {
+                var index = html.startIndex
+                while index < html.endIndex {
+                    #expect(
+                        HTMLToMarkdown.Converter.first(character.asciiValue!, in: html, from: index)
+                            == html[index...].firstIndex(of: character), "\(Array(html.unicodeScalars))")
+                    index = html.index(after: index)
+                }
+            }
+            #expect(
+                HTMLToMarkdown.Converter.spacingLineBreaks(html) == html.replacingOccurrences(of: "\n", with: " "),
+                "\(Array(html.unicodeScalars))")
+        }
     }
 
     @Test("HTML bodies become Markdown that renders back to the same structure")

@@ -27,4 +27,19 @@ struct TextCleanupTests {
         #expect(input.trimmed(newlines: false) == input.trimmingCharacters(in: .whitespaces))
         #expect(input.dropFirst(0).trimmed() == input.trimmingCharacters(in: .whitespacesAndNewlines))
     }
+
+    @Test("lines are what splitting at each \"\\n\" character gives, on random text")
+    func lines() {
+        let alphabet = ["a", "é", "\n", "\r", "\r\n", "\n\u{301}", " ", "🔥", "\u{301}"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...10, using: &generator)).map { _ in
+                alphabet.randomElement(using: &generator)!
+            }
+            .joined()
+            #expect(
+                text.lines == text.split(separator: "\n", omittingEmptySubsequences: false),
+                "\(Array(text.unicodeScalars))")
+        }
+    }
 }

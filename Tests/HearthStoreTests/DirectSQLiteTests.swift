@@ -206,6 +206,31 @@ extension SQLiteWriteTests {
 }
 
 extension SQLiteWriteTests {
+    @Test("a writer that never pauses still gets its log copied back and started over")
+    func logStartsOver() throws {
+        let path = try newSQLiteFile()
+        let writer = try DirectSQLiteConnection(path: path)
+        // The background checkpoint never starts (its threshold is out of reach): only the writer's own one runs.
+        let checkpointer = WALCheckpointer(
+            connection: try DirectSQLiteConnection(path: path), threshold: 1_000_000, hardLimit: 50,
+            logger: Logger(label: "test"))
+        defer {
+            checkpointer.close()
+            writer.close()
+        }
+        try writer.execute("PRAGMA journal_mode = WAL", []) { _ in }
+        writer.handOverCheckpoints(to: checkpointer)
+        try writer.execute("CREATE TABLE t (b BLOB)", []) { _ in }
+        var page = ByteBufferAllocator().buffer(capacity: 4096)
+        page.writeRepeatingByte(7, count: 4096)
+        for _ in 0..<400 {
+            try writer.execute("INSERT INTO t VALUES (?1)", [.blob(page)]) { _ in }
+        }
+        let log = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0
+        // Without it the log would hold the 400 pages written and then some; it starts over after about 50.
+        #expect(log < 120 * 4096, "the log is \(log / 4096) pages")
+    }
+
     @Test("page reads do not wait behind long scans")
     func readsBesideScans() async throws {
         let database = try await TestDatabase.make(.sqlite, migrated: false)

@@ -12,9 +12,7 @@ import Foundation
 /// Horizontal rules need nothing: SafeMarkdown draws `---`, `***` and `___` lines as rules.
 enum StackExchangeMarkdown {
     static func convert(_ markdown: String, site: String) -> String {
-        let lines = markdown.replacingOccurrences(of: "\r\n", with: "\n").split(
-            separator: "\n", omittingEmptySubsequences: false
-        ).map(String.init)
+        let lines = withoutCarriageReturns(markdown).lines.map(String.init)
         let kinds = classify(lines)
         var definitions: [String: String] = [:]
         var kept: [(String, LineKind)] = []
@@ -31,6 +29,19 @@ enum StackExchangeMarkdown {
         }
         while out.last?.allSatisfy(\.isWhitespace) == true { out.removeLast() }
         return out.joined(separator: "\n")
+    }
+
+    /// The text with each "\r\n" written "\n" (PostHistory's Markdown has Windows line breaks), on its UTF-8:
+    /// Foundation's `replacingOccurrences` went through NSString and was a tenth of the import's time.
+    static func withoutCarriageReturns(_ text: String) -> String {
+        guard text.utf8.contains(0x0D) else { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            if byte == 0x0A, bytes.last == 0x0D { bytes.removeLast() }
+            bytes.append(byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     enum LineKind { case text, code }
@@ -126,6 +137,8 @@ enum StackExchangeMarkdown {
 
     /// One line of text with its reference links, shortcut references and tags rewritten; code spans untouched.
     static func rewriteInline(_ line: String, definitions: [String: String], site: String) -> String {
+        // Only brackets are rewritten: a line without one is kept as it is, without splitting it into characters.
+        guard line.utf8.contains(UInt8(ascii: "[")) else { return line }
         let characters = Array(line)
         var out = ""
         var index = 0

@@ -76,8 +76,7 @@ struct StackExchangeThreads: Sendable {
             }
             entries.append((post.createdAt, imported))
             for comment in rows.comments[post.id] ?? [] {
-                let body = StackExchangeMarkdown.convert(comment.text, site: site)
-                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                let body = StackExchangeMarkdown.convert(comment.text, site: site).trimmed()
                 guard !body.isEmpty else { continue }
                 entries.append(
                     (

@@ -21,6 +21,27 @@ extension String {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The text's lines: what `split(separator: "\n", omittingEmptySubsequences: false)` returns, found in the
+    /// UTF-8 instead of by comparing characters one at a time (a fifth of converting and cooking an imported post).
+    /// A "\n" after "\r" is part of the one character "\r\n" and splits nothing, as there.
+    public var lines: [Substring] {
+        var lines: [Substring] = []
+        var start = startIndex
+        var afterReturn = false
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "\n"), !afterReturn {
+                lines.append(self[start..<index])
+                start = utf8.index(after: index)
+            }
+            afterReturn = byte == UInt8(ascii: "\r")
+            index = utf8.index(after: index)
+        }
+        lines.append(self[start...])
+        return lines
+    }
+
     /// The text without the characters XML 1.0 forbids: the C0 controls other than tab, line feed and carriage
     /// return, and U+FFFE and U+FFFF. One such character in a post made every feed invalid XML, so every text
     /// input drops them and the XML writers drop them again. Returns the text itself when it holds none.

@@ -9,8 +9,9 @@ import SQLKit
 /// 2. the members the ledger does not know, with free handles;
 /// 3. the topics it does not know, their counters already final; topics it knows get their new posts numbered
 ///    after their last one;
-/// 4. the posts it does not know: those that quote nothing new first, then those quoting them;
-/// 5. revisions, reactions, search entries, counters of topics that were there already, and the ledger's rows.
+/// 4. the posts it does not know, in their threads' order, with ids taken beforehand so that quotes of posts of the
+///    same batch are set as they are written;
+/// 5. revisions, reactions, counters of topics that were there already, the ledger's rows and search entries.
 ///
 /// A topic or post the ledger knows is counted as already there and left as it is, so a batch written twice (a
 /// re-run, or a newer dump of the same site) adds only what is new.
@@ -52,11 +53,6 @@ struct ImportBatchWriter {
         try await continueTopics(&plans)
         let written = try await createPosts(plans)
         try await createRevisionsAndReactions(written)
-        try await engine.enqueueSearchEntries(
-            written.map {
-                SearchEntry(
-                    postID: $0.id, title: $0.number == 1 ? $0.title : "", body: $0.post.body, scope: $0.scope)
-            }, sql)
         _ = try await MultiRowInsert.run(ledger, on: sql) { rows in
             MultiRowInsert(
                 head: "INSERT INTO import_keys (source, kind, external_id, local_id) VALUES ",
@@ -66,6 +62,12 @@ struct ImportBatchWriter {
                 ],
                 rows: rows, tail: "")
         }
+        // Last: on SQLite, FTS5 would write its pending entries out at the next statement.
+        try await engine.indexImported(
+            written.map {
+                SearchEntry(
+                    postID: $0.id, title: $0.number == 1 ? $0.title : "", body: $0.post.body, scope: $0.scope)
+            }, sql)
         return counts
     }
 
@@ -121,36 +123,28 @@ struct ImportBatchWriter {
         let fresh = candidates.filter { members[$0.externalID] == nil && seen.insert($0.externalID).inserted }
         guard !fresh.isEmpty else { return }
         let handles = try await freeHandles(fresh.map { Handle.base(for: $0.displayName) })
-        var byEmail: [String: String] = [:]
+        let ids = try await reserveIDs(in: "members", fresh.count)
         var rows: [[any Encodable & Sendable]] = []
-        for (member, handle) in zip(fresh, handles) {
+        for ((member, handle), id) in zip(zip(fresh, handles), ids) {
             // An address under .invalid (RFC 2606) can never receive mail; the account cannot log in until
             // staff give it a real address.
             let email =
                 "\(Slug.make(source, fallback: "import"))-\(Slug.make(member.externalID, fallback: "x"))@import.invalid"
-            byEmail[email] = member.externalID
             let joined = member.createdAt.millisecondsSince1970
             rows.append([
-                email, handle, String(member.displayName.prefix(60)), member.bio, Role.member.rawValue, "!imported",
-                joined, joined,
+                id, email, handle, String(member.displayName.prefix(60)), member.bio, Role.member.rawValue,
+                "!imported", joined, joined,
             ])
+            members[member.externalID] = id
+            record("member", member.externalID, id)
         }
-        let created = try await MultiRowInsert.run(rows, on: sql) { rows in
+        _ = try await MultiRowInsert.run(rows, on: sql) { rows in
             MultiRowInsert(
                 into: "members",
                 columns: [
-                    "email", "handle", "display_name", "bio", "role", "password_hash", "created_at",
+                    "id", "email", "handle", "display_name", "bio", "role", "password_hash", "created_at",
                     "email_confirmed_at",
-                ], rows: rows, returning: ["id", "email"])
-        }
-        for row in created {
-            guard let key = byEmail[try row.decode(column: "email", as: String.self)] else { continue }
-            let id = try row.decode(column: "id", as: Int64.self)
-            members[key] = id
-            record("member", key, id)
-        }
-        guard created.count == fresh.count else {
-            throw HearthError.unavailable("Some imported members could not be saved.")
+                ], rows: rows)
         }
         counts.members += fresh.count
     }
@@ -253,36 +247,28 @@ struct ImportBatchWriter {
     private mutating func createTopics(_ plans: inout [TopicPlan]) async throws {
         let fresh = plans.indices.filter { plans[$0].topicID == nil }
         guard !fresh.isEmpty else { return }
+        let ids = try await reserveIDs(in: "topics", fresh.count)
         var rows: [[any Encodable & Sendable]] = []
-        for index in fresh {
+        for (index, id) in zip(fresh, ids) {
             let plan = plans[index]
             let opening = plan.thread.posts[0]
             let (lastPostedAt, lastPosterID) = try latest(plan)
             rows.append([
-                plan.thread.categoryID.rawValue, try member(opening.authorExternalID),
+                id, plan.thread.categoryID.rawValue, try member(opening.authorExternalID),
                 String(plan.thread.title.prefix(PostRules.titleLength.upperBound)),
                 opening.createdAt.millisecondsSince1970, lastPostedAt, lastPosterID, plan.newPosts.count,
                 plan.newPosts.count, plan.thread.closedAt?.millisecondsSince1970,
             ])
+            plans[index].topicID = id
+            record("topic", plan.thread.externalID, id)
         }
-        let returned = try await MultiRowInsert.run(rows, on: sql) { rows in
+        _ = try await MultiRowInsert.run(rows, on: sql) { rows in
             MultiRowInsert(
                 into: "topics",
                 columns: [
-                    "category_id", "author_id", "title", "created_at", "last_posted_at", "last_poster_id",
+                    "id", "category_id", "author_id", "title", "created_at", "last_posted_at", "last_poster_id",
                     "post_count", "highest_number", "closed_at",
-                ], rows: rows, returning: ["id"])
-        }
-        // A topic has nothing unique to recognise it by in what the insert returns, but both engines give the rows
-        // of one INSERT … VALUES increasing ids in the order of the VALUES list (SQLite's rowid is the largest plus
-        // one; PostgreSQL draws from the column's sequence as it inserts each row): sorted, the ids are the rows'.
-        let ids = try returned.map { try $0.decode(column: "id", as: Int64.self) }.sorted()
-        guard ids.count == fresh.count else {
-            throw HearthError.unavailable("Some imported topics could not be saved.")
-        }
-        for (index, id) in zip(fresh, ids) {
-            plans[index].topicID = id
-            record("topic", plans[index].thread.externalID, id)
+                ], rows: rows)
         }
     }
 
@@ -348,82 +334,80 @@ struct ImportBatchWriter {
         let scope: SearchScope
     }
 
-    /// Inserts the new posts, in the order of their threads so that ids follow it as before. A post quoting one
-    /// written in the same batch cannot name it in the insert (its id is not known yet): those quotes are set by one
-    /// update once all are in.
+    /// Inserts the new posts in the order of their threads, with ids taken beforehand so that a post can quote
+    /// one written before it in the same batch as it is inserted (an UPDATE of the quotes afterwards rewrote
+    /// every such row on PostgreSQL).
     private mutating func createPosts(_ plans: [TopicPlan]) async throws -> [WrittenPost] {
-        var rows: [[any Encodable & Sendable]] = []
-        var byPlace: [PostPlace: (title: String, post: ImportedPost, scope: SearchScope)] = [:]
-        /// Posts whose quote names a post the ledger did not know: perhaps one of this batch.
-        var unresolved: Set<PostPlace> = []
+        let count = plans.reduce(0) { $0 + ($1.topicID == nil ? 0 : $1.newPosts.count) }
+        guard count > 0 else { return [] }
+        var ids = try await reserveIDs(in: "posts", count)[...]
+        var written: [WrittenPost] = []
+        written.reserveCapacity(count)
         for plan in plans {
             guard let topicID = plan.topicID else { continue }
             for (offset, post) in plan.newPosts.enumerated() {
-                let number = plan.highestNumber + offset + 1
-                rows.append([
-                    topicID, number, try member(post.authorExternalID), post.body, post.html,
-                    post.quotesExternalID.flatMap { posts[$0] }, post.createdAt.millisecondsSince1970,
-                    post.revisions.last?.replacedAt.millisecondsSince1970, post.revisions.count,
-                ])
-                byPlace[PostPlace(topicID: topicID, number: number)] = (
-                    plan.thread.title, post,
-                    SearchScope(
-                        categoryID: plan.thread.categoryID.rawValue, authorID: try member(post.authorExternalID),
-                        createdAt: post.createdAt.millisecondsSince1970)
-                )
-                if let quoted = post.quotesExternalID, posts[quoted] == nil {
-                    unresolved.insert(PostPlace(topicID: topicID, number: number))
-                }
+                let id = ids.removeFirst()
+                record("post", post.externalID, id)
+                written.append(
+                    WrittenPost(
+                        id: id, topicID: topicID, number: plan.highestNumber + offset + 1, title: plan.thread.title,
+                        post: post,
+                        scope: SearchScope(
+                            categoryID: plan.thread.categoryID.rawValue, authorID: try member(post.authorExternalID),
+                            createdAt: post.createdAt.millisecondsSince1970)))
             }
         }
-        let returned = try await MultiRowInsert.run(rows, on: sql) { rows in
+        var rows: [[any Encodable & Sendable]] = []
+        rows.reserveCapacity(count)
+        for item in written {
+            let post = item.post
+            // A quote names a post imported before, or written before it in this batch, as when posts were
+            // written one by one (a comment dated before the answer it comments on quotes nothing).
+            rows.append([
+                item.id, item.topicID, item.number, try member(post.authorExternalID), post.body, post.html,
+                post.quotesExternalID.flatMap { posts[$0] }, post.createdAt.millisecondsSince1970,
+                post.revisions.last?.replacedAt.millisecondsSince1970, post.revisions.count,
+            ])
+            posts[post.externalID] = item.id
+        }
+        _ = try await MultiRowInsert.run(rows, on: sql) { rows in
             MultiRowInsert(
                 into: "posts",
                 columns: [
-                    "topic_id", "number", "author_id", "body", "html", "quote_post_id", "created_at", "edited_at",
-                    "edit_count",
-                ], rows: rows, returning: ["id", "topic_id", "number"])
-        }
-        guard returned.count == rows.count else {
-            throw HearthError.unavailable("Some imported posts could not be saved.")
-        }
-        var written: [WrittenPost] = []
-        written.reserveCapacity(rows.count)
-        // A post is known by its topic and number, unique together.
-        for row in returned {
-            let place = PostPlace(
-                topicID: try row.decode(column: "topic_id", as: Int64.self),
-                number: try row.decode(column: "number", as: Int.self))
-            guard let (title, post, scope) = byPlace[place] else {
-                throw HearthError.unavailable("An imported post came back from the database unrecognised.")
-            }
-            let id = try row.decode(column: "id", as: Int64.self)
-            posts[post.externalID] = id
-            record("post", post.externalID, id)
-            written.append(
-                WrittenPost(
-                    id: id, topicID: place.topicID, number: place.number, title: title, post: post, scope: scope))
-        }
-        written.sort { $0.id < $1.id }
-        var quotes: [[any Encodable & Sendable]] = []
-        for item in written where unresolved.contains(PostPlace(topicID: item.topicID, number: item.number)) {
-            guard let quoted = item.post.quotesExternalID, let target = posts[quoted] else { continue }
-            quotes.append([item.id, target])
-        }
-        _ = try await MultiRowInsert.run(quotes, on: sql) { rows in
-            // VALUES names its columns column1, column2… on both engines.
-            MultiRowInsert(
-                head: "UPDATE posts SET quote_post_id = v.column2 FROM (VALUES ",
-                row: [.text("("), .value(0), .text(", "), .value(1), .text(")")], rows: rows,
-                tail: ") AS v WHERE posts.id = v.column1")
+                    "id", "topic_id", "number", "author_id", "body", "html", "quote_post_id", "created_at",
+                    "edited_at", "edit_count",
+                ], rows: rows)
         }
         counts.posts += written.count
         return written
     }
 
-    private struct PostPlace: Hashable {
-        let topicID: Int64
-        let number: Int
+    /// `count` new ids for rows of `table`, in increasing order. SQLite gives a new row the largest id plus one,
+    /// and this transaction holds the only writer; PostgreSQL draws them from the column's sequence, which no one
+    /// else will draw again.
+    private func reserveIDs(in table: String, _ count: Int) async throws -> [Int64] {
+        guard count > 0 else { return [] }
+        switch engine {
+        case .sqlite:
+            let largest =
+                try await sql.raw("SELECT MAX(id) AS id FROM \(ident: table)").first(
+                    decodingColumn: "id", as: Int64?.self)
+                ?? nil
+            let first = (largest ?? 0) + 1
+            return Array(first..<(first + Int64(count)))
+        case .postgres:
+            let rows = try await sql.raw(
+                """
+                SELECT nextval(pg_get_serial_sequence(\(bind: table), 'id')) AS id \
+                FROM generate_series(1, \(bind: count))
+                """
+            ).all()
+            let ids = try rows.map { try $0.decode(column: "id", as: Int64.self) }.sorted()
+            guard ids.count == count else {
+                throw HearthError.unavailable("The database gave fewer new ids than the import asked for.")
+            }
+            return ids
+        }
     }
 
     private mutating func createRevisionsAndReactions(_ written: [WrittenPost]) async throws {

@@ -61,7 +61,7 @@ struct MultiRowInsert: SQLExpression {
 
     /// Runs `make` on each run of at most `rowsPerStatement` rows, returning every row the statements return.
     static func run(
-        _ rows: [[any Encodable & Sendable]], on sql: any SQLDatabase,
+        _ rows: [[any Encodable & Sendable]], on sql: any SQLDatabase, rowsPerStatement: Int = rowsPerStatement,
         _ make: (ArraySlice<[any Encodable & Sendable]>) -> MultiRowInsert
     ) async throws -> [any SQLRow] {
         var returned: [any SQLRow] = []

@@ -97,14 +97,20 @@ final class DirectSQLiteConnection: Sendable {
     }
 
     /// Calls `checkpointer` after each commit with the number of pages in the write-ahead log, in place of
-    /// SQLite's own checkpoint at 1,000 pages, which would run inside the commit on the committing thread.
+    /// SQLite's own checkpoint at 1,000 pages, which would run inside the commit on the committing thread; past
+    /// `WALCheckpointer.defaultHardLimit` pages the commit does copy the log back itself.
     func handOverCheckpoints(to checkpointer: WALCheckpointer) {
         state.withLock { handle in
             sqlite_nio_sqlite3_wal_hook(
                 handle.database,
-                { context, _, _, pages in
+                { context, database, name, pages in
                     guard let context else { return SQLITE_OK }
-                    Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().logGrew(to: Int(pages))
+                    let checkpointer = Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue()
+                    if checkpointer.logGrew(to: Int(pages)) {
+                        // SQLite's own automatic checkpoint runs here too. Busy (another checkpoint is running)
+                        // leaves it to the next commit.
+                        _ = sqlite_nio_sqlite3_wal_checkpoint_v2(database, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+                    }
                     return SQLITE_OK
                 }, Unmanaged.passUnretained(checkpointer).toOpaque())
         }

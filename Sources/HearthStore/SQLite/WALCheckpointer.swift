@@ -18,17 +18,32 @@ final class WALCheckpointer: Sendable {
     private let queue = DispatchQueue(label: "hearth.sqlite.checkpoint")
     private let running = Atomic<Bool>(false)
 
-    init(connection: DirectSQLiteConnection, threshold: Int = 4_000, logger: Logger) {
+    init(
+        connection: DirectSQLiteConnection, threshold: Int = 4_000, hardLimit: Int = WALCheckpointer.defaultHardLimit,
+        logger: Logger
+    ) {
         self.connection = connection
         self.threshold = threshold
+        self.hardLimit = hardLimit
         self.logger = logger
     }
 
-    /// Called by the writer's commit hook: starts a checkpoint when the log is long and none is running.
-    func logGrew(to pages: Int) {
+    /// Pages past which, by default, the commit that grew the log copies it back itself (64 MiB, the size the log is cut back
+    /// to after a checkpoint). A passive checkpoint on this queue never catches up with a writer that commits
+    /// without pause, as an import of a large dump does: the log can start over only once it has all been copied
+    /// when a write begins, and the writer appends more meanwhile. Importing a million posts grew the log past
+    /// 8 GiB. The writer's own checkpoint runs between its commits, so it copies everything unless a reader still
+    /// sees older pages, and the next write starts the log from the beginning.
+    static let defaultHardLimit = 16_384
+    private let hardLimit: Int
+
+    /// Called by the writer's commit hook: starts a checkpoint when the log is long and none is running. Returns
+    /// whether the log is so long that the writer should copy it back now.
+    func logGrew(to pages: Int) -> Bool {
+        if pages >= hardLimit { return true }
         guard pages >= threshold,
             running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
-        else { return }
+        else { return false }
         queue.async { [self] in
             defer { running.store(false, ordering: .releasing) }
             do {
@@ -38,6 +53,7 @@ final class WALCheckpointer: Sendable {
                 logger.warning("SQLite checkpoint did not run", metadata: ["reason": "\(error)"])
             }
         }
+        return false
     }
 
     /// Waits for a running checkpoint, then closes the connection.

@@ -24,7 +24,7 @@ public struct SafeMarkdown: PostCooker {
 
     /// The full renderer, for text that may hold Markdown.
     func cookMarkdown(_ text: String, mentions: Set<String>) -> String {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = text.lines.map(String.init)
         var out = ""
         renderBlocks(lines[...], depth: 0, mentions: mentions, into: &out)
         return out
