@@ -253,6 +253,27 @@ struct StackExchangeImportTests {
         #expect(summary.counts.topics == 1)
     }
 
+    @Test("a dump file changed after it was read stops the import with a message that says so")
+    func changedDump() async throws {
+        let database = try await TestDatabase.make(.sqlite)
+        let services = try await HearthServices.forTesting(database: database)
+        defer { Task { await services.shutdown() } }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("se-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let demo = try #require(HearthServices.demoDump)
+        for name in ["Posts", "Users", "Comments", "PostHistory", "Votes"] {
+            try FileManager.default.copyItem(
+                at: demo.appendingPathComponent("\(name).xml"), to: folder.appendingPathComponent("\(name).xml"))
+        }
+        let dump = try StackExchangeDump.read(folder)
+        try "<posts></posts>".write(to: folder.appendingPathComponent("Posts.xml"), atomically: false, encoding: .utf8)
+        #expect(
+            throws: HearthError.unavailable(
+                "Posts.xml changed while it was being imported (a row is no longer where it was when the file was read)."
+            )
+        ) { _ = try dump.thread(0) }
+    }
+
     @Test("a \"<\" that nothing closes is text, not a loop without end", .timeLimit(.minutes(1)))
     func unclosedAngle() {
         #expect(HTMLToMarkdown.convert("<p>Is 3 &lt; 4?</p>") == "Is 3 < 4?")

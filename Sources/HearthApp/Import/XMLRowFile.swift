@@ -96,18 +96,21 @@ final class XMLRowFile: Sendable {
         }
     }
 
-    /// Reads the row at `location` again and hands it to `body`.
+    /// Reads the row at `location` again and hands it to `body`. A file changed since `scan` read it (the row is
+    /// no longer there whole) is an error saying so.
     func row<T>(at location: RowLocation, _ body: (XMLRowView) throws -> T) throws -> T {
         var bytes = [UInt8](repeating: 0, count: location.length)
         let got = bytes.withUnsafeMutableBufferPointer { buffer in
             pread(descriptor, buffer.baseAddress!, location.length, off_t(location.offset))
         }
-        guard got == location.length else { throw Failure.unreadable }
+        let changed = HearthError.unavailable(
+            "\(name) changed while it was being imported (a row is no longer where it was when the file was read).")
+        guard got == location.length else { throw changed }
         return try bytes.withUnsafeBufferPointer { buffer in
             var attributes: [XMLRowView.Attribute] = []
             guard case .row(_, let end) = Scanner.element(buffer, at: 0, attributes: &attributes),
                 end == location.length
-            else { throw Failure.malformed(offset: location.offset) }
+            else { throw changed }
             return try body(XMLRowView(bytes: buffer, attributes: attributes, location: location))
         }
     }
