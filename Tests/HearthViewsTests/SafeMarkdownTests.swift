@@ -221,4 +221,21 @@ struct HighlighterTests {
                     .replacingOccurrences(of: "</mark>", with: "</em>")
             ).isEmpty)
     }
+
+    @Test("a long post's snippet starts eight words before the first match and stops when it is full")
+    func longPost() {
+        let filler = (1...3_000).map { "w\($0)" }.joined(separator: " ")
+        let body = filler + "\n\n- the **bicycle** chain\n" + filler
+        let snippet = Highlighter.snippet(body, terms: ["bicycl"], length: 60)
+        #expect(snippet.hasPrefix("… w2995 w2996"))
+        #expect(snippet.contains("w3000 · the <mark>bicycle</mark> chain w1…"))
+        let text = snippet.replacingOccurrences(of: "<mark>", with: "").replacingOccurrences(of: "</mark>", with: "")
+        #expect(text.count <= 60 + "… …".count)
+    }
+
+    @Test("a post whose text does not match (the title did) shows its first words")
+    func noMatch() {
+        #expect(Highlighter.snippet("Hello there, `friend`.", terms: ["bicycl"]) == "Hello there, friend.")
+        #expect(Highlighter.snippet("one two three four", terms: ["zzz"], length: 12) == "one two…")
+    }
 }

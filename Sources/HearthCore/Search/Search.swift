@@ -74,7 +74,8 @@ public enum SearchText {
         return words(fold(query)).filter { seen.insert($0).inserted }.prefix(maximumTerms).map { $0 }
     }
 
-    static func words(_ text: String) -> [String] {
+    /// The words of a folded text: runs of letters and digits.
+    public static func words(_ text: String) -> [String] {
         // ASCII letters and digits are the only ASCII word characters: split on bytes, without Unicode lookups.
         if text.utf8.allSatisfy({ $0 < 0x80 }) {
             return text.utf8.split { byte in

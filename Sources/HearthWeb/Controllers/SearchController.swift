@@ -13,6 +13,11 @@ struct SearchController: Sendable {
     }
 
     @Sendable func search(_ request: Request, context: Context) async throws -> Response {
+        // Snippets and rendering cost more than the search itself: off the event loops, at a lower priority.
+        try await withTaskExecutorPreference(ScanExecutor.pages.next()) { try await page(request, context: context) }
+    }
+
+    private func page(_ request: Request, context: Context) async throws -> Response {
         let parameters = request.uri.queryParameters
         let text = parameters.get("q") ?? ""
         let offset = max(0, parameters.get("page").flatMap { Int($0) }.map { ($0 - 1) * SearchService.pageSize } ?? 0)
