@@ -262,4 +262,31 @@ struct AnonymousCacheTests {
             #expect(switched.headers[.setCookie]?.contains("hearth_lang=fr") == true)
         }
     }
+
+    @Test("visitors get cached topic lists until any topic changes or starts; a member's list is their own")
+    func lists() async throws {
+        let (community, manager) = try await ForumPagesTests.community()
+        defer { community.close() }
+        let forum = community.services.forum
+        let (topic, _) = try await forum.startTopic(manager, in: CategoryID(1), title: "Listed first", body: "One")
+        try await community.member("ana@example.org")
+        try await community.test { client in
+            var visitor = WebClient(client)
+            for path in ["/latest", "/c/general"] {
+                let first = try await visitor.get(path)
+                #expect(first.body.contains("Listed first"))
+                #expect(!first.body.contains(#"name="csrf""#), "a list for visitors carries no personal token")
+                #expect(try await visitor.get(path).body == first.body, "the same copy again")
+            }
+            _ = try await forum.startTopic(manager, in: CategoryID(1), title: "Started since", body: "Two")
+            #expect(try await visitor.get("/latest").body.contains("Started since"), "a new topic refreshes lists")
+            #expect(try await visitor.get("/c/general").body.contains("Started since"))
+            let before = try await visitor.get("/c/general").body
+            _ = try await forum.reply(manager, to: topic.id, body: "A reply moves the topic up")
+            #expect(try await visitor.get("/c/general").body != before, "a reply refreshes lists")
+            var ana = WebClient(client)
+            try await ForumPagesTests.logIn(&ana, "ana@example.org")
+            #expect(try await ana.get("/latest").body.contains(#"name="csrf""#), "a member's list is rendered for them")
+        }
+    }
 }

@@ -88,6 +88,7 @@ public struct ForumService: Sendable {
         let (topic, post) = try await forum.createTopic(
             categoryID: categoryID, title: admission.title ?? title, firstPost: draft)
         readMarks.record(topic.id, upTo: post.number, by: author.id)
+        changes.bumpLists()
         if post.moderation == .visible {
             try await notify(
                 mentioned.map { ($0.id, .mention) }, actor: author.id, topic: topic.id, post: post.id, at: date)

@@ -49,19 +49,27 @@ struct ForumController: Sendable {
     }
 
     @Sendable func latest(_ request: Request, context: Context) async throws -> Response {
-        let list = try await forum.topicList(context.identity, after: try ForumPages.cursor(request))
+        let cursor = try ForumPages.cursor(request)
+        let key = "latest/\(cursor?.token ?? "")/\(context.language.rawValue)"
+        let version = forum.changes.listsVersion
+        if let cached = cachedForVisitor(key, version: version, context) { return cached }
+        let list = try await forum.topicList(context.identity, after: cursor)
         let heading = pages.text("home_latest", context)
         let page = TopicListPage(
             page: try await shared.frame(heading, context), heading: heading, description: nil,
             topics: try await shared.listItems(list, context), nextURL: list.next.map { "/latest?after=\($0.token)" },
             newTopicURL: context.identity == nil ? nil : "/new-topic", staffOnlyNote: false)
-        return pages.html(page, template: TopicListPage.template)
+        return render(page, template: TopicListPage.template, cachedAs: key, version: version, context)
     }
 
     @Sendable func category(_ request: Request, context: Context) async throws -> Response {
-        let category = try await forum.category(slug: context.parameters.get("slug") ?? "")
-        let list = try await forum.topicList(
-            context.identity, category: category.id, after: try ForumPages.cursor(request))
+        let slug = context.parameters.get("slug") ?? ""
+        let cursor = try ForumPages.cursor(request)
+        let key = "c/\(slug)/\(cursor?.token ?? "")/\(context.language.rawValue)"
+        let version = forum.changes.listsVersion
+        if let cached = cachedForVisitor(key, version: version, context) { return cached }
+        let category = try await forum.category(slug: slug)
+        let list = try await forum.topicList(context.identity, category: category.id, after: cursor)
         let staffOnly = category.startPolicy == .staff
         let canStart =
             context.identity != nil
@@ -75,7 +83,32 @@ struct ForumController: Sendable {
             topics: try await shared.listItems(list, context),
             nextURL: list.next.map { Paths.category(category) + "?after=\($0.token)" },
             newTopicURL: canStart ? "/new-topic?category=\(category.slug)" : nil, staffOnlyNote: staffOnly && !canStart)
-        return pages.html(page, template: TopicListPage.template)
+        return render(page, template: TopicListPage.template, cachedAs: key, version: version, context)
+    }
+
+    /// A visitor's (not logged in) copy of a page, when one of this version is held: such pages are the same for
+    /// every visitor in a language. Members' pages carry their name, token and unread marks, and are never cached.
+    private func cachedForVisitor(_ key: String, version: UInt64, _ context: Context) -> Response? {
+        guard context.identity == nil, let body = cache.page(key, version: version) else { return nil }
+        return Self.htmlResponse(body)
+    }
+
+    /// The page, kept for the next visitors when the viewer is one.
+    private func render(_ view: Any, template: String, cachedAs key: String, version: UInt64, _ context: Context)
+        -> Response
+    {
+        guard context.identity == nil, let html = try? pages.renderer.render(view, template: template) else {
+            return pages.html(view, template: template)
+        }
+        let body = ByteBuffer(string: html)
+        cache.store(body, for: key, version: version)
+        return Self.htmlResponse(body)
+    }
+
+    private static func htmlResponse(_ body: ByteBuffer) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: body))
     }
 
     // MARK: Topics
@@ -91,25 +124,14 @@ struct ForumController: Sendable {
         guard context.identity == nil, quoteID == nil else {
             return try await topicResponse(id, page: pageNumber, quoting: quoteID, context: context)
         }
-        let key = "\(id.rawValue)/\(pageNumber)/\(context.language.rawValue)"
+        let key = "t/\(id.rawValue)/\(pageNumber)/\(context.language.rawValue)"
         let version = forum.changes.version(of: id)
-        if let body = cache.page(key, version: version) {
-            return Response(
-                status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                body: .init(byteBuffer: body))
-        }
+        if let cached = cachedForVisitor(key, version: version, context) { return cached }
         switch try await topicOutcome(id, page: pageNumber, quoting: nil, context: context) {
         case .redirect(let location):
             return SessionCookies.redirect(to: location)
         case .page(let view):
-            guard let html = try? pages.renderer.render(view, template: TopicPageView.template) else {
-                return pages.html(view, template: TopicPageView.template)
-            }
-            let body = ByteBuffer(string: html)
-            cache.store(body, for: key, version: version)
-            return Response(
-                status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                body: .init(byteBuffer: body))
+            return render(view, template: TopicPageView.template, cachedAs: key, version: version, context)
         }
     }
 

@@ -3,8 +3,9 @@ import HearthCore
 import Hummingbird
 import Synchronization
 
-/// Rendered topic pages for visitors who are not logged in: the same for everyone, so rendered once until
-/// the topic changes (`TopicChanges`) or a few seconds pass (writes from another process). Pages for members
+/// Rendered topic pages and topic lists for visitors who are not logged in: the same for everyone, so rendered
+/// once until the topic (or, for a list, any topic) changes (`TopicChanges`) or a few seconds pass (writes from
+/// another process). Pages for members
 /// carry their name, token and unread marks, and are never cached.
 final class AnonymousPageCache: Sendable {
     struct Entry {
