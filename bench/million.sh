@@ -144,11 +144,12 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 
 if [ -f "$OURS/server.pid" ]; then kill "$(cat "$OURS/server.pid")" 2>/dev/null || true; fi
 if [ -f "$OURS/pg/data/postmaster.pid" ]; then as_pg "$PGBIN/pg_ctl" -D "$OURS/pg/data" -m fast -w stop >/dev/null 2>&1 || true; fi
-# REUSE=1 (SQLite only) measures again the community a previous run left in $OURS: no import, no backfill.
+# REUSE=1 measures again the community a previous run left in $OURS (its SQLite file, or its PostgreSQL cluster,
+# started again): no import, no backfill.
 REUSE=${REUSE:-}
 if [ -n "$REUSE" ]; then
-  [ "$ENGINE" = sqlite ] && [ -f "$OURS/data/hearth.sqlite" ] && [ -f "$OURS/import.time" ] ||
-    die "REUSE needs a previous SQLite run's data in $OURS."
+  case "$ENGINE" in sqlite) KEPT=$OURS/data/hearth.sqlite ;; postgres) KEPT=$OURS/pg/data/PG_VERSION ;; esac
+  [ -f "$OURS/import.time" ] && [ -f "$KEPT" ] || die "REUSE needs a previous $ENGINE run's data in $OURS."
 else
   rm -rf "$OURS" && mkdir -p "$OURS"
 fi
@@ -163,13 +164,17 @@ if [ "$ENGINE" = postgres ]; then
   PG_DATA=$OURS/pg/data
   PG_PORT=$(free_port)
   say "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') in $OURS/pg on port $PG_PORT ${PG_OPTS:+($PG_OPTS)}"
-  as_pg "$PGBIN/initdb" -D "$PG_DATA" -U hearth --auth=trust -E UTF8 --locale=C.UTF-8 >"$OURS/pg/initdb.log" 2>&1 ||
-    die "initdb failed: see $OURS/pg/initdb.log"
+  if [ -z "$REUSE" ]; then
+    as_pg "$PGBIN/initdb" -D "$PG_DATA" -U hearth --auth=trust -E UTF8 --locale=C.UTF-8 >"$OURS/pg/initdb.log" 2>&1 ||
+      die "initdb failed: see $OURS/pg/initdb.log"
+  fi
   as_pg "$PGBIN/pg_ctl" -D "$PG_DATA" -l "$OURS/pg/server.log" -w -t 60 \
     -o "-p $PG_PORT -k $OURS/pg -c listen_addresses=127.0.0.1 ${PG_OPTS:-}" start >/dev/null ||
     { PG_DATA= ; die "PostgreSQL did not start: see $OURS/pg/server.log"; }
-  psql -h 127.0.0.1 -p "$PG_PORT" -U hearth -d postgres -qAtc "CREATE DATABASE hearth" >/dev/null ||
-    die "could not create the database."
+  if [ -z "$REUSE" ]; then
+    psql -h 127.0.0.1 -p "$PG_PORT" -U hearth -d postgres -qAtc "CREATE DATABASE hearth" >/dev/null ||
+      die "could not create the database."
+  fi
   export HEARTH_DATABASE_URL="postgres://hearth@127.0.0.1:$PG_PORT/hearth?sslmode=disable"
 fi
 
