@@ -85,6 +85,14 @@ struct QueryPlanTests {
                 { _ = try await directory.recentPostIDs(of: MemberID(7), limit: 20, publicOnly: true) }
             ),
             ("a member's post count", { _ = try await directory.publicPostCount(of: MemberID(7)) }),
+            ("the member directory", { _ = try await directory.directory(MemberQuery(sort: .lastSeen)) }),
+            (
+                "the member directory, a later page",
+                {
+                    _ = try await directory.directory(
+                        MemberQuery(after: MemberCursor(key: 1_700_000_000_000, id: MemberID(9))))
+                }
+            ),
             ("search, a common word", { _ = try await search.search(SearchQuery(text: "the")) }),
             ("search, a long word", { _ = try await search.search(SearchQuery(text: "question")) }),
             (

@@ -32,9 +32,10 @@ public struct SQLMemberDirectoryRepository: MemberDirectoryRepository, Invitatio
             statement = statement + ")"
         }
         if let after = query.after {
+            // The leading `<=` is the index range; the OR alone made SQLite walk the index from its first line.
             statement =
                 statement
-                + " AND (\(unsafeRaw: key) < \(bind: after.key) OR (\(unsafeRaw: key) = \(bind: after.key) AND m.id < \(bind: after.id.rawValue)))"
+                + " AND \(unsafeRaw: key) <= \(bind: after.key) AND (\(unsafeRaw: key) < \(bind: after.key) OR (\(unsafeRaw: key) = \(bind: after.key) AND m.id < \(bind: after.id.rawValue)))"
         }
         let finished = statement + " ORDER BY \(unsafeRaw: key) DESC, m.id DESC LIMIT \(bind: query.limit)"
         return try await database.read { sql in
