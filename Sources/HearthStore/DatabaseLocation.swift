@@ -49,13 +49,20 @@ public struct PostgresLocation: Sendable, Equatable {
     public var password: String?
     public var database: String?
     public var tls: TLSMode
+    /// Connections the pool keeps open whatever the demand (`PostgresBackend` says why); the test harness, which
+    /// opens many communities on one server at once, keeps none.
+    public var standingConnections: Int
 
-    public init(host: String, port: Int, username: String, password: String?, database: String?, tls: TLSMode) {
+    public init(
+        host: String, port: Int, username: String, password: String?, database: String?, tls: TLSMode,
+        standingConnections: Int = 2
+    ) {
         self.host = host
         self.port = port
         self.username = username
         self.password = password
         self.database = database
         self.tls = tls
+        self.standingConnections = standingConnections
     }
 }

@@ -78,7 +78,7 @@ public final class HearthDatabase: Sendable {
                 try await self.read { sql in try await sql.raw("SELECT 1").run() }
             }
             group.addTask {
-                try await Task.sleep(for: timeout)
+                try await Pause.for(timeout)
                 throw HearthError.unavailable("The database did not answer within \(timeout).")
             }
             defer { group.cancelAll() }

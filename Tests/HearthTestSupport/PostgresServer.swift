@@ -43,7 +43,9 @@ public actor PostgresServer {
         }
         await admin.close()
         return .postgres(
-            .init(host: "127.0.0.1", port: port, username: "hearth", password: nil, database: name, tls: .disable))
+            .init(
+                host: "127.0.0.1", port: port, username: "hearth", password: nil, database: name, tls: .disable,
+                standingConnections: 0))
     }
 
     private func launch() -> State {
