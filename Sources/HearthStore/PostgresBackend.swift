@@ -24,10 +24,10 @@ final class PostgresBackend: DatabaseBackend {
             database: location.database, tls: tls)
         configuration.options.connectTimeout = .seconds(5)
         // The pool times a parked connection (a keep-alive query, and an idle timeout above the standing ones) with
-        // a sleep that the next lease cancels, and a cancelled sleep stays allocated until its deadline (about 450
-        // bytes; with the defaults of 30 and 60 seconds the server grew to 180 MiB serving profiles of 10 queries a
-        // page). So no keep-alive (a connection the server closes is dropped from the pool as it closes), standing
-        // connections that need no timer, and a short idle timeout for those opened on demand.
+        // a sleep that the next lease cancels, and a cancelled sleep is not freed (`Pause`): with the defaults the
+        // server grew to 180 MiB serving profiles of 10 queries a page. So no keep-alive (a connection the server
+        // closes is dropped from the pool as it closes), standing connections that need no timer, and a short idle
+        // timeout for those opened on demand.
         configuration.options.minimumConnections = location.standingConnections
         configuration.options.keepAliveBehavior = nil
         configuration.options.connectionIdleTimeout = .seconds(10)
