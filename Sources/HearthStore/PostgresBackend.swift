@@ -1,3 +1,4 @@
+import Foundation
 import HearthCore
 import Logging
 import NIOSSL
@@ -11,6 +12,8 @@ import Synchronization
 final class PostgresBackend: DatabaseBackend {
     private let client: PostgresClient
     private let runTask: Task<Void, Never>
+    private let scans = ScanGate(
+        width: ProcessInfo.processInfo.activeProcessorCount - 1, patience: PostgresBackend.leaseTimeout)
 
     init(location: PostgresLocation, logger: Logger) {
         let tls: PostgresClient.Configuration.TLS =
@@ -47,9 +50,10 @@ final class PostgresBackend: DatabaseBackend {
         }
     }
 
-    /// Every PostgreSQL query already runs on the server, off the caller's threads.
+    /// Every PostgreSQL query already runs on the server, off the caller's threads; long ones take turns so that
+    /// one core stays for the page readers (`ScanGate`).
     func scan<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await read(body)
+        try await scans.run { try await read(body) }
     }
 
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
