@@ -12,8 +12,7 @@ import Synchronization
 final class PostgresBackend: DatabaseBackend {
     private let client: PostgresClient
     private let runTask: Task<Void, Never>
-    private let scans = ScanGate(
-        width: ProcessInfo.processInfo.activeProcessorCount - 1, patience: PostgresBackend.leaseTimeout)
+    private let scans = ScanGate(width: PostgresBackend.scanWidth, patience: PostgresBackend.leaseTimeout)
 
     init(location: PostgresLocation, logger: Logger) {
         let tls: PostgresClient.Configuration.TLS =
@@ -39,6 +38,10 @@ final class PostgresBackend: DatabaseBackend {
         // The pool works only while `run()` does; it belongs to this object, which ends it in `close()`.
         self.runTask = Task { await client.run() }
     }
+
+    /// Long reads at once: one fewer than the cores. Read once: `ProcessInfo` asked from many threads at once (the
+    /// test harness opens many communities together) went with Foundation's `Process.run` crashing in a memcpy.
+    static let scanWidth = ProcessInfo.processInfo.activeProcessorCount - 1
 
     /// How long a request waits for a connection before saying the database is unavailable. The pool
     /// itself would wait a minute for a server that is down; a person should not.

@@ -16,7 +16,7 @@ struct ScanGateTests {
                 group.addTask {
                     try await gate.run {
                         running.start()
-                        try await Task.sleep(for: .milliseconds(30))
+                        try await Task.sleep(for: .milliseconds(200))
                         running.end()
                     }
                 }
@@ -29,9 +29,16 @@ struct ScanGateTests {
     @Test("a read that waits longer than the gate's patience is refused as the database being busy")
     func patience() async throws {
         let gate = ScanGate(width: 1, patience: .milliseconds(100))
-        async let long: Void = gate.run { try await Task.sleep(for: .milliseconds(800)) }
-        try await Task.sleep(for: .milliseconds(20))
+        let (release, releaser) = AsyncStream<Void>.makeStream()
+        let (started, starter) = AsyncStream<Void>.makeStream()
+        // The first read holds the only place until it is told to go, however slow the machine.
+        async let long: Void = gate.run {
+            starter.yield()
+            for await _ in release { break }
+        }
+        for await _ in started { break }
         await #expect(throws: HearthError.self) { try await gate.run { () } }
+        releaser.yield()
         try await long
         #expect(try await gate.run { 7 } == 7, "the place is free again once the long read is done")
     }
