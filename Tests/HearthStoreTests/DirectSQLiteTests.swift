@@ -176,44 +176,53 @@ extension SQLiteWriteTests {
     @Test("the log is copied into the database file in the background once it passes the threshold")
     func backgroundCheckpoint() async throws {
         let path = try newSQLiteFile()
-        let writer = try DirectSQLiteConnection(path: path)
-        let checkpointer = WALCheckpointer(
-            connection: try DirectSQLiteConnection(path: path), threshold: 20, logger: Logger(label: "test"))
-        defer {
-            checkpointer.close()
-            writer.close()
-        }
-        try writer.execute("PRAGMA journal_mode = WAL", []) { _ in }
-        writer.handOverCheckpoints(to: checkpointer)
-        try writer.execute("CREATE TABLE t (b BLOB)", []) { _ in }
         func fileSize() throws -> Int {
             try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
         }
-        let before = try fileSize()
-        var page = ByteBufferAllocator().buffer(capacity: 4096)
-        page.writeRepeatingByte(7, count: 4096)
-        for _ in 0..<40 {
-            try writer.execute("INSERT INTO t VALUES (?1)", [.blob(page)]) { _ in }
+        var before = 0
+        try await writingPages(40, to: path, checkpointer: .init(threshold: 20)) {
+            before = try fileSize()
+        } afterwards: {
+            // SQLite's own checkpoint would wait for 1,000 pages; this one starts after 20.
+            var size = try fileSize()
+            for _ in 0..<100 where size < before + 20 * 4096 {
+                try await Task.sleep(for: .milliseconds(20))
+                size = try fileSize()
+            }
+            #expect(size >= before + 20 * 4096)
         }
-        // SQLite's own checkpoint would wait for 1,000 pages; this one starts after 20.
-        var size = try fileSize()
-        for _ in 0..<100 where size < before + 20 * 4096 {
-            try await Task.sleep(for: .milliseconds(20))
-            size = try fileSize()
-        }
-        #expect(size >= before + 20 * 4096)
     }
 }
 
 extension SQLiteWriteTests {
     @Test("a writer that never pauses still gets its log copied back and started over")
-    func logStartsOver() throws {
+    func logStartsOver() async throws {
         let path = try newSQLiteFile()
-        let writer = try DirectSQLiteConnection(path: path)
         // The background checkpoint never starts (its threshold is out of reach): only the writer's own one runs.
+        try await writingPages(400, to: path, checkpointer: .init(threshold: 1_000_000, hardLimit: 50)) {
+        } afterwards: {
+            let log = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0
+            // Without it the log would hold the 400 pages written and then some; it starts over after about 50.
+            #expect(log < 120 * 4096, "the log is \(log / 4096) pages")
+        }
+    }
+
+    /// When a checkpointer of the test's starts and how far the log may grow.
+    struct CheckpointLimits {
+        var threshold: Int
+        var hardLimit = WALCheckpointer.defaultHardLimit
+    }
+
+    /// A writer in WAL mode that hands its checkpoints to a checkpointer with `limits`: `before` runs once the table
+    /// is there, then `count` pages are written one commit each, then `afterwards` runs, both connections still open.
+    private func writingPages(
+        _ count: Int, to path: String, checkpointer limits: CheckpointLimits, before: () throws -> Void,
+        afterwards: () async throws -> Void
+    ) async throws {
+        let writer = try DirectSQLiteConnection(path: path)
         let checkpointer = WALCheckpointer(
-            connection: try DirectSQLiteConnection(path: path), threshold: 1_000_000, hardLimit: 50,
-            logger: Logger(label: "test"))
+            connection: try DirectSQLiteConnection(path: path), threshold: limits.threshold,
+            hardLimit: limits.hardLimit, logger: Logger(label: "test"))
         defer {
             checkpointer.close()
             writer.close()
@@ -221,14 +230,13 @@ extension SQLiteWriteTests {
         try writer.execute("PRAGMA journal_mode = WAL", []) { _ in }
         writer.handOverCheckpoints(to: checkpointer)
         try writer.execute("CREATE TABLE t (b BLOB)", []) { _ in }
+        try before()
         var page = ByteBufferAllocator().buffer(capacity: 4096)
         page.writeRepeatingByte(7, count: 4096)
-        for _ in 0..<400 {
+        for _ in 0..<count {
             try writer.execute("INSERT INTO t VALUES (?1)", [.blob(page)]) { _ in }
         }
-        let log = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0
-        // Without it the log would hold the 400 pages written and then some; it starts over after about 50.
-        #expect(log < 120 * 4096, "the log is \(log / 4096) pages")
+        try await afterwards()
     }
 
     @Test("page reads do not wait behind long scans")
