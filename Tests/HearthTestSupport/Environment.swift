@@ -1,16 +1,7 @@
 import Foundation
-import Synchronization
 
 /// Switches read from the environment by the test harness.
 public enum TestEnvironment {
-    /// Starts a process, one at a time across the whole test run: Foundation's `Process.run` crashed (in a memcpy)
-    /// when two tests launched programs at the same moment. Every test that starts a program goes through here.
-    public static func launch(_ process: Process) throws {
-        try launching.withLock { _ in try process.run() }
-    }
-
-    private static let launching = Mutex(())
-
     /// `HEARTH_TEST_REQUIRE_POSTGRES=1`: a missing PostgreSQL fails the tests instead of skipping them.
     public static var requirePostgres: Bool { flag("HEARTH_TEST_REQUIRE_POSTGRES") }
     /// `HEARTH_TEST_REQUIRE_SMTP=1`: a missing SMTP test server fails the tests instead of skipping them.
@@ -58,17 +49,8 @@ public enum TestEnvironment {
     /// Runs a command to completion; throws with its output when it fails.
     @discardableResult
     static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        if let environment { process.environment = environment }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try TestEnvironment.launch(process)
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let (status, output) = try ChildProcess.run(arguments, environment: environment)
+        guard status == 0 else {
             throw HarnessError("\(arguments.joined(separator: " ")) failed: \(output)")
         }
         return output
@@ -105,7 +87,7 @@ public struct HarnessError: Error, CustomStringConvertible {
 /// A child process that stops when the test process does: a watchdog shell waits for our pid to vanish,
 /// then kills the child and removes its folder, so a crashed test run leaves nothing behind.
 final class GuardedProcess: Sendable {
-    let process: Process
+    let process: ChildProcess
 
     init(arguments: [String], cleanUp folder: String, runAsUser: String? = nil) throws {
         let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(
@@ -118,12 +100,6 @@ final class GuardedProcess: Sendable {
             kill $child 2>/dev/null; sleep 2; kill -9 $child 2>/dev/null
             rm -rf '\(folder)'
             """
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        let log = FileHandle(forWritingAtPath: folder + "/harness.log")
-        process.standardOutput = log ?? FileHandle.nullDevice
-        process.standardError = log ?? FileHandle.nullDevice
-        try TestEnvironment.launch(process)
+        process = try ChildProcess(["/bin/sh", "-c", script], output: .file(folder + "/harness.log"))
     }
 }

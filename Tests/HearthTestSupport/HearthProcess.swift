@@ -4,7 +4,7 @@ import Foundation
 /// `hearth serve` on one PostgreSQL. It stops with `stop()` (SIGTERM, as an operator would), or when the test
 /// object goes away.
 public final class HearthProcess: Sendable {
-    private let process: Process
+    private let process: ChildProcess
     public let logPath: String
 
     /// The `hearth` binary next to the test bundle, or in the package's `.build/debug`.
@@ -21,34 +21,18 @@ public final class HearthProcess: Sendable {
     public init(arguments: [String], environment: [String: String], logPath: String, launcher: [String] = []) throws {
         guard let binary = Self.binary else { throw HarnessError("the hearth binary is not built") }
         self.logPath = logPath
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = FileHandle(forWritingAtPath: logPath)
-        process = Process()
-        let command = launcher + [binary] + arguments
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = log ?? FileHandle.nullDevice
-        process.standardError = log ?? FileHandle.nullDevice
-        try TestEnvironment.launch(process)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        process = try ChildProcess(
+            launcher + [binary] + arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, output: .file(logPath))
     }
 
     /// Asks the server to stop (SIGTERM: it finishes what it is doing first) and waits up to ten seconds, then
     /// kills it.
-    public func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning, Date() < deadline { usleep(50_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
+    public func stop() { process.stop(seconds: 10) }
 
     /// Waits up to `seconds` for the process to end by itself; its exit status, or nil when it is still running.
-    public func waitForExit(seconds: Double) -> Int32? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { usleep(50_000) }
-        return process.isRunning ? nil : process.terminationStatus
-    }
+    public func waitForExit(seconds: Double) -> Int32? { process.waitUntilExit(seconds: seconds) }
 
     public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 

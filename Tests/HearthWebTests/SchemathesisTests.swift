@@ -197,16 +197,7 @@ struct SchemathesisTests {
 
     /// What a short command prints; throws when it cannot start.
     static func output(of arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try TestEnvironment.launch(process)
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return output
+        try ChildProcess.run(arguments).output
     }
 
     struct Run: Sendable {
@@ -220,28 +211,18 @@ struct SchemathesisTests {
     static func run(_ executable: String, _ arguments: [String], in folder: URL) async throws -> Run {
         let log = folder.appendingPathComponent("schemathesis.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        process.standardOutput = handle
-        process.standardError = handle
-        let ended = AsyncStream<Void> { continuation in
-            process.terminationHandler = { _ in continuation.finish() }
-        }
-        try TestEnvironment.launch(process)
-        let pid = process.processIdentifier
+        // `env -C` starts it in `folder`.
+        let process = try ChildProcess(
+            ["/usr/bin/env", "-C", folder.path, executable] + arguments, output: .file(log.path))
         let watchdog = Task {
             do { try await Task.sleep(for: timeLimit) } catch { return false }
-            kill(pid, SIGTERM)
+            process.signal(SIGTERM)
             return true
         }
-        for await _ in ended {}
+        let status = await process.exit()
         watchdog.cancel()
         let timedOut = await watchdog.value
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        return Run(status: process.terminationStatus, output: output, timedOut: timedOut)
+        return Run(status: status, output: output, timedOut: timedOut)
     }
 }

@@ -67,20 +67,13 @@ struct AccessibilityBrowserTests {
             return try String(contentsOfFile: path, encoding: .utf8)
         }
         guard let python = TestEnvironment.executable("python3") else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [
-            "-c",
-            "import axe_core_python, os; print(os.path.join(os.path.dirname(axe_core_python.__file__), 'axe.min.js'))",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try TestEnvironment.launch(process)
-        let path = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: path) else { return nil }
+        let process = try ChildProcess(
+            [
+                python, "-c",
+                "import axe_core_python, os; print(os.path.join(os.path.dirname(axe_core_python.__file__), 'axe.min.js'))",
+            ], output: .pipe(errors: false))
+        let path = process.readOutput().trimmingCharacters(in: .whitespacesAndNewlines)
+        guard process.waitUntilExit() == 0, FileManager.default.fileExists(atPath: path) else { return nil }
         return try String(contentsOfFile: path, encoding: .utf8)
     }
 

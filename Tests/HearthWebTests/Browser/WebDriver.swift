@@ -13,7 +13,7 @@ final class Browser: @unchecked Sendable {
         let description: String
     }
 
-    private let driver: Process
+    private let driver: ChildProcess
     private let endpoint: String
     private let session: String
     /// Where screenshots of failed steps are kept.
@@ -33,12 +33,7 @@ final class Browser: @unchecked Sendable {
             try Test.cancel("Skipped the browser test: \(reason).")
         }
         let port = try TestEnvironment.freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: chromedriver)
-        process.arguments = ["--port=\(port)"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try TestEnvironment.launch(process)
+        let process = try ChildProcess([chromedriver, "--port=\(port)"])
         let endpoint = "http://127.0.0.1:\(port)"
         for _ in 0..<100 {
             let status = try? await Self.request("GET", endpoint + "/status", nil)
@@ -68,12 +63,13 @@ final class Browser: @unchecked Sendable {
             }
             return Browser(driver: process, endpoint: endpoint, session: session)
         } catch {
-            process.terminate()
+            process.signal(SIGKILL)
+            _ = await process.exit()
             throw error
         }
     }
 
-    private init(driver: Process, endpoint: String, session: String) {
+    private init(driver: ChildProcess, endpoint: String, session: String) {
         self.driver = driver
         self.endpoint = endpoint
         self.session = session
@@ -85,7 +81,8 @@ final class Browser: @unchecked Sendable {
         }
         _ = try? await Self.request("DELETE", "\(endpoint)/session/\(session)", nil)
         _ = try? await Self.request("GET", "\(endpoint)/shutdown", nil)
-        if driver.isRunning { kill(driver.processIdentifier, SIGKILL) }
+        driver.signal(SIGKILL)
+        _ = await driver.exit()
     }
 
     // MARK: Commands
@@ -227,9 +224,9 @@ final class Browser: @unchecked Sendable {
     /// One WebDriver call, made with curl: Foundation's URLSession on Linux fails on chromedriver's answers
     /// ("Failed writing header"), and curl is on every machine that has Chromium.
     private static func request(_ method: String, _ url: String, _ body: [String: Any]?) async throws -> [String: Any] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestEnvironment.executable("curl") ?? "/usr/bin/curl")
-        var arguments = ["-s", "--max-time", "60", "-X", method, url]
+        var arguments = [
+            TestEnvironment.executable("curl") ?? "/usr/bin/curl", "-s", "--max-time", "60", "-X", method, url,
+        ]
         var bodyFile: URL?
         if let body {
             let json = try JSONSerialization.data(withJSONObject: body)
@@ -247,28 +244,25 @@ final class Browser: @unchecked Sendable {
             }
         }
         defer { if let bodyFile { try? FileManager.default.removeItem(at: bodyFile) } }
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
         // Wait on a thread of its own, never on one of Swift's cooperative threads (on Linux, Dispatch's global
         // queues are those same few threads): on a 2-core machine there are two, and the server under test needs
         // them to answer the very request curl is waiting for.
-        let data: Data = try await withCheckedThrowingContinuation { continuation in
+        let command = arguments
+        let (status, output): (Int32, String) = try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 do {
-                    try TestEnvironment.launch(process)
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(returning: data)
+                    let curl = try ChildProcess(command, output: .pipe(errors: false))
+                    let output = curl.readOutput()
+                    continuation.resume(returning: (curl.waitUntilExit() ?? -1, output))
                 } catch {
                     continuation.resume(throwing: error)
                 }
             }
         }
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "curl \(method) \(url) failed with status \(process.terminationStatus)")
+        guard status == 0 else {
+            throw Failure(description: "curl \(method) \(url) failed with status \(status)")
         }
+        let data = Data(output.utf8)
         let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
         if let value = json["value"] as? [String: Any], json["sessionId"] == nil, value["sessionId"] != nil {
             return value  // the new-session answer nests its fields in "value"
