@@ -127,7 +127,7 @@ struct StackExchangeImportTests {
         #expect(again.counts.topics + again.counts.posts + again.counts.members + again.counts.categories == 0)
         #expect(again.counts.alreadyThere == 16 + 158)
         #expect(try await database.count(from: "posts") == 158)
-        #expect(try await database.count(from: "import_keys") == 1 + 51 + 16 + 158)
+        #expect(try await database.count(from: "import_ledger") == 1 + 51 + 16 + 158)
     }
 
     /// Writes through the real repository until the write numbered `failing` (from 1), which fails as a full disk

@@ -79,7 +79,7 @@ struct ImportStoreTests {
         #expect(ids == ids.sorted(), "ids follow the thread's order")
         #expect(try posts.map { try $0.decode(column: "quote_post_id", as: Int64?.self) } == [nil, ids[0], ids[1]])
         #expect(try posts.map { try $0.decode(column: "edit_count", as: Int.self) } == [0, 1, 0])
-        #expect(try await database.count(from: "import_keys") == 2 + 1 + 3)
+        #expect(try await database.count(from: "import_ledger") == 2 + 1 + 3)
 
         // Search finds the posts once the index has caught up.
         let search = SQLSearchRepository(database: database)

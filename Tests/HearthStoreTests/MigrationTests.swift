@@ -65,3 +65,35 @@ struct ForumMigrationTests {
         #expect(next.handle == "zoe_martin3")
     }
 }
+
+@Suite("Import ledger migration")
+struct ImportLedgerMigrationTests {
+    @Test(
+        "the ledger's rows keep what each source's things became, under the source's number",
+        arguments: TestEngine.allCases)
+    func compactLedger(engine: TestEngine) async throws {
+        let database = try await TestDatabase.make(engine, migrated: false)
+        defer { Task { await database.close() } }
+        try await Migrator(database: database, migrations: Migration.all.filter { $0.number < 33 }, now: { Date() })
+            .migrate()
+        let rows: [(String, String, String, Int64)] = [
+            ("stackexchange:a.example", "post", "7", 70), ("stackexchange:a.example", "topic", "7", 9),
+            ("stackexchange:b.example", "post", "7", 71),
+        ]
+        try await database.write { sql in
+            for (source, kind, externalID, localID) in rows {
+                try await sql.insert(into: "import_keys").columns("source", "kind", "external_id", "local_id")
+                    .values(SQLBind(source), SQLBind(kind), SQLBind(externalID), SQLBind(localID)).run()
+            }
+        }
+        try await Migrator(database: database).migrate()
+        for (source, kind, externalID, localID) in rows {
+            let found = try await database.read { sql -> Int64? in
+                guard let sourceID = try await SQLImportRepository.sourceID(source, sql) else { return nil }
+                return try await SQLImportRepository.localID(sourceID, kind, externalID, sql)
+            }
+            #expect(found == localID, "\(source) \(kind) \(externalID)")
+        }
+        #expect(try await database.count(from: "import_sources") == 2)
+    }
+}

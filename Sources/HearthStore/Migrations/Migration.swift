@@ -35,5 +35,6 @@ extension Migration {
         .categoryReaders,
         .inbox,
         .flatLists,
+        .compactImportLedger,
     ]
 }

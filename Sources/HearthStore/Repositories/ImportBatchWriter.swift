@@ -17,6 +17,8 @@ import SQLKit
 /// re-run, or a newer dump of the same site) adds only what is new.
 struct ImportBatchWriter {
     let source: String
+    /// The ledger's number for `source`.
+    let sourceID: Int64
     let engine: DatabaseEngine
     let sql: any SQLDatabase
 
@@ -28,8 +30,9 @@ struct ImportBatchWriter {
     private var ledger: [[any Encodable & Sendable]] = []
     private var counts = ImportCounts()
 
-    init(source: String, engine: DatabaseEngine, sql: any SQLDatabase) {
+    init(source: String, sourceID: Int64, engine: DatabaseEngine, sql: any SQLDatabase) {
         self.source = source
+        self.sourceID = sourceID
         self.engine = engine
         self.sql = sql
     }
@@ -55,7 +58,7 @@ struct ImportBatchWriter {
         try await createRevisionsAndReactions(written)
         _ = try await MultiRowInsert.run(ledger, on: sql) { rows in
             MultiRowInsert(
-                head: "INSERT INTO import_keys (source, kind, external_id, local_id) VALUES ",
+                head: "INSERT INTO import_ledger (source_id, kind, external_id, local_id) VALUES ",
                 row: [
                     .text("("), .value(0), .text(", "), .value(1), .text(", "), .value(2), .text(", "), .value(3),
                     .text(")"),
@@ -99,8 +102,8 @@ struct ImportBatchWriter {
             let end = min(keys.count, start + MultiRowInsert.rowsPerStatement * 4)
             let rows = try await sql.raw(
                 """
-                SELECT external_id, local_id FROM import_keys \
-                WHERE source = \(bind: source) AND kind = \(bind: kind) AND external_id IN (\(binds: Array(keys[start..<end])))
+                SELECT external_id, local_id FROM import_ledger \
+                WHERE source_id = \(bind: sourceID) AND kind = \(bind: kind) AND external_id IN (\(binds: Array(keys[start..<end])))
                 """
             ).all()
             for row in rows {
@@ -113,7 +116,7 @@ struct ImportBatchWriter {
     }
 
     private mutating func record(_ kind: String, _ externalID: String, _ localID: Int64) {
-        ledger.append([source, kind, externalID, localID])
+        ledger.append([sourceID, kind, externalID, localID])
     }
 
     // MARK: Members

@@ -2,7 +2,7 @@ import Foundation
 import HearthCore
 import SQLKit
 
-/// Imports through the ledger in `import_keys`. A batch of threads is one transaction: its new members, topics,
+/// Imports through the ledger in `import_ledger`. A batch of threads is one transaction: its new members, topics,
 /// posts, their revisions, reactions and search entries, the topics' counters and the ledger's rows, each written
 /// for the whole batch in a few statements (see `ImportBatchWriter`).
 public struct SQLImportRepository: ImportRepository {
@@ -15,7 +15,10 @@ public struct SQLImportRepository: ImportRepository {
     public func category(externalID: String, _ category: NewCategory, source: String) async throws
         -> (CategoryID, created: Bool)
     {
-        if let known = try await database.read({ sql in try await Self.localID(source, "category", externalID, sql) }) {
+        if let known = try await database.read({ sql -> Int64? in
+            guard let sourceID = try await Self.sourceID(source, sql) else { return nil }
+            return try await Self.localID(sourceID, "category", externalID, sql)
+        }) {
             return (CategoryID(known), false)
         }
         var candidate = category
@@ -25,8 +28,10 @@ public struct SQLImportRepository: ImportRepository {
         }
         let created = try await forum.createCategory(candidate)
         try await database.write { sql in
-            try await sql.insert(into: "import_keys").columns("source", "kind", "external_id", "local_id")
-                .values(SQLBind(source), SQLBind("category"), SQLBind(externalID), SQLBind(created.id.rawValue)).run()
+            let sourceID = try await Self.sourceID(creating: source, sql)
+            try await sql.insert(into: "import_ledger").columns("source_id", "kind", "external_id", "local_id")
+                .values(SQLBind(sourceID), SQLBind("category"), SQLBind(externalID), SQLBind(created.id.rawValue))
+                .run()
         }
         return (created.id, true)
     }
@@ -35,16 +40,33 @@ public struct SQLImportRepository: ImportRepository {
         guard !batch.threads.isEmpty || !batch.members.isEmpty else { return ImportCounts() }
         let engine = database.engine
         return try await database.write { sql in
-            var writer = ImportBatchWriter(source: source, engine: engine, sql: sql)
+            var writer = ImportBatchWriter(
+                source: source, sourceID: try await Self.sourceID(creating: source, sql), engine: engine, sql: sql)
             return try await writer.write(batch)
         }
     }
 
-    static func localID(_ source: String, _ kind: String, _ externalID: String, _ sql: any SQLDatabase) async throws
+    static func localID(_ sourceID: Int64, _ kind: String, _ externalID: String, _ sql: any SQLDatabase) async throws
         -> Int64?
     {
-        try await sql.select().column("local_id").from("import_keys")
-            .where("source", .equal, source).where("kind", .equal, kind).where("external_id", .equal, externalID)
+        try await sql.select().column("local_id").from("import_ledger")
+            .where("source_id", .equal, sourceID).where("kind", .equal, kind).where("external_id", .equal, externalID)
             .first(decodingColumn: "local_id", as: Int64.self)
+    }
+
+    /// The number the ledger gives `source`, nil before its first import.
+    static func sourceID(_ source: String, _ sql: any SQLDatabase) async throws -> Int64? {
+        try await sql.select().column("id").from("import_sources").where("name", .equal, source)
+            .first(decodingColumn: "id", as: Int64.self)
+    }
+
+    /// The number the ledger gives `source`, given here on its first import.
+    static func sourceID(creating source: String, _ sql: any SQLDatabase) async throws -> Int64 {
+        try await sql.raw("INSERT INTO import_sources (name) VALUES (\(bind: source)) ON CONFLICT (name) DO NOTHING")
+            .run()
+        guard let id = try await sourceID(source, sql) else {
+            throw HearthError.unavailable("The import's source could not be recorded.")
+        }
+        return id
     }
 }
