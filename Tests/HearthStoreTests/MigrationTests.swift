@@ -97,3 +97,36 @@ struct ImportLedgerMigrationTests {
         #expect(try await database.count(from: "import_sources") == 2)
     }
 }
+
+@Suite("Search index migration")
+struct SearchIndexMigrationTests {
+    @Test("posts indexed before the index lost its positions are found again once the backlog is read")
+    func withoutPositions() async throws {
+        let database = try await TestDatabase.make(.sqlite, migrated: false)
+        defer { Task { await database.close() } }
+        try await Migrator(database: database, migrations: Migration.all.filter { $0.number < 34 }, now: { Date() })
+            .migrate()
+        let created = try await SQLMemberRepository(database: database).create(
+            NewMember(email: "ana@example.org", displayName: "Ana", role: .member, passwordHash: "x", createdAt: Date())
+        )
+        let forum = SQLForumRepository(database: database)
+        let category = try await forum.createCategory(
+            NewCategory(slug: "general", name: "General", description: "", startPolicy: .everyone, kind: .forum))
+        _ = try await forum.createTopic(
+            categoryID: category.id, title: "Kettles",
+            firstPost: NewPost(
+                author: MemberSummary(created), body: "A whistling kettle", html: "<p>A whistling kettle</p>",
+                quotePostID: nil, createdAt: Date()))
+        let search = SQLSearchRepository(database: database)
+        #expect(try await search.search(SearchQuery(text: "whistling")).count == 1)
+
+        try await Migrator(database: database).migrate()
+        let definition = try await database.read { sql in
+            try await sql.raw("SELECT sql FROM sqlite_master WHERE name = 'search_posts'").first(
+                decodingColumn: "sql", as: String.self)
+        }
+        #expect(definition?.contains("detail = column") == true)
+        #expect(try await search.search(SearchQuery(text: "whistling")).count == 1, "searching catches up first")
+        #expect(try await search.search(SearchQuery(text: "kettles")).count == 1)
+    }
+}

@@ -36,5 +36,6 @@ extension Migration {
         .inbox,
         .flatLists,
         .compactImportLedger,
+        .searchWithoutPositions,
     ]
 }

@@ -4,10 +4,12 @@ import VaporCSQLite
 ///
 /// FTS5's own `bm25` first counts, for each word of the query, every post that holds it (its idf): for "the" at
 /// 10^6 posts that count alone took 0.27 s, whatever the LIMIT. This rank skips it. It sums, for each query word
-/// (each ending of a term counts as a word), a title hit (2) and the word's frequency in the body, saturated and
-/// weighed by the body's length as bm25 does (k1 = 1.2, b = 0.75, average length 120 words). Scope words (column 2)
-/// count for nothing: every candidate has them. Without idf a rare word of the query weighs as much as a common
-/// one; the candidates are the newest matches of every word, so that is the price of a search that does not grow.
+/// (each ending of a term counts as a word), a title hit (2) and a body hit weighed by the body's length as bm25
+/// weighs one occurrence (k1 = 1.2, b = 0.75, average length 120 words): a short post that holds the word says more
+/// of it than a long one. The index keeps which columns hold a word, not how often (`detail = column`, half its
+/// size), so a word counts once per column. Scope words (column 2) count for nothing: every candidate has them.
+/// Without idf a rare word of the query weighs as much as a common one; the candidates are the newest matches of
+/// every word, so that is the price of a search that does not grow.
 enum SearchRanking {
     static let functionName = "hearth_rank"
 
@@ -41,13 +43,12 @@ enum SearchRanking {
     static let b = 0.75
     static let averageLength = 120.0
 
-    /// One word's part of the score from its hits in the title (0 or more) and the body.
-    static func score(titleHits: Int, bodyHits: Int, bodyLength: Int) -> Double {
-        let title = titleHits > 0 ? titleHit : 0
-        guard bodyHits > 0 else { return title }
-        let frequency = Double(bodyHits)
+    /// One word's part of the score, from whether the title and the body hold it.
+    static func score(inTitle: Bool, inBody: Bool, bodyLength: Int) -> Double {
+        let title = inTitle ? titleHit : 0
+        guard inBody else { return title }
         let norm = k1 * (1 - b + b * Double(bodyLength) / averageLength)
-        return title + frequency * (k1 + 1) / (frequency + norm)
+        return title + (k1 + 1) / (1 + norm)
     }
 }
 
@@ -56,8 +57,8 @@ private func rank(
     _ api: UnsafePointer<Fts5ExtensionApi>?, _ context: OpaquePointer?, _ result: OpaquePointer?, _ count: Int32,
     _ values: UnsafeMutablePointer<OpaquePointer?>?
 ) {
-    guard let api = api?.pointee, let phrases = api.xPhraseCount, let first = api.xPhraseFirst,
-        let next = api.xPhraseNext, let size = api.xColumnSize
+    guard let api = api?.pointee, let phrases = api.xPhraseCount, let first = api.xPhraseFirstColumn,
+        let next = api.xPhraseNextColumn, let size = api.xColumnSize
     else {
         sqlite_nio_sqlite3_result_double(result, 0)
         return
@@ -68,14 +69,13 @@ private func rank(
     for phrase in 0..<phrases(context) {
         var iterator = Fts5PhraseIter()
         var column: Int32 = 0
-        var offset: Int32 = 0
-        var hits = (title: 0, body: 0)
-        _ = first(context, phrase, &iterator, &column, &offset)
+        var hits = (title: false, body: false)
+        _ = first(context, phrase, &iterator, &column)
         while column >= 0 {
-            if column == 0 { hits.title += 1 } else if column == 1 { hits.body += 1 }
-            next(context, &iterator, &column, &offset)
+            if column == 0 { hits.title = true } else if column == 1 { hits.body = true }
+            next(context, &iterator, &column)
         }
-        total += SearchRanking.score(titleHits: hits.title, bodyHits: hits.body, bodyLength: Int(bodyLength))
+        total += SearchRanking.score(inTitle: hits.title, inBody: hits.body, bodyLength: Int(bodyLength))
     }
     sqlite_nio_sqlite3_result_double(result, total)
 }
