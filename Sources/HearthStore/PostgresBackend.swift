@@ -39,8 +39,7 @@ final class PostgresBackend: DatabaseBackend {
         self.runTask = Task { await client.run() }
     }
 
-    /// Long reads at once: one fewer than the cores. Read once: `ProcessInfo` asked from many threads at once (the
-    /// test harness opens many communities together) went with Foundation's `Process.run` crashing in a memcpy.
+    /// Long reads at once: one fewer than the cores, counted once.
     static let scanWidth = ProcessInfo.processInfo.activeProcessorCount - 1
 
     /// How long a request waits for a connection before saying the database is unavailable. The pool

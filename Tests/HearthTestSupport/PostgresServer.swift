@@ -72,10 +72,12 @@ public actor PostgresServer {
             try TestEnvironment.run(
                 prefix + [initdb, "-D", data, "-U", "hearth", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
             let port = try TestEnvironment.freePort()
+            // Every test has a database of its own with its own pool, and the suites start together: 200
+            // connections were once too few ("sorry, too many clients already") for the first seconds of a run.
             _ = try GuardedProcess(
                 arguments: [
                     postgres, "-D", data, "-p", String(port), "-k", root, "-c", "listen_addresses=127.0.0.1",
-                    "-c", "fsync=off", "-c", "max_connections=200",
+                    "-c", "fsync=off", "-c", "max_connections=500",
                 ],
                 cleanUp: root, runAsUser: user)
             try TestEnvironment.waitForPort(port, seconds: 30)

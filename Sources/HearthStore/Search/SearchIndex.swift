@@ -73,12 +73,15 @@ func searchEntry(_ row: any SQLRow) throws -> SearchEntry {
 struct FTS5SearchIndex: SearchIndex {
     /// Contentless (`content=''`): the text is in `posts` already, and a second copy was a third of the file.
     /// `contentless_delete` lets a post's entry be replaced; `hearth_rank` (SearchRanking) needs the column sizes.
-    /// `detail = column`: which columns hold a word, not where (its positions were half the index).
+    /// `detail = column`: which columns hold a word, not where (its positions were half the index). The `ascii`
+    /// tokenizer splits only on ASCII spaces and punctuation: the documents are `SearchText`'s words, folded and
+    /// joined by spaces, so each of them is one token (unicode61 split some of them, "हिन्दी" among them, and a query
+    /// word made of two tokens is a phrase, which `detail = column` refuses).
     func create(_ sql: any SQLDatabase) async throws {
         try await sql.raw(
             """
             CREATE VIRTUAL TABLE search_posts USING fts5(title, body, scope, content = '', contentless_delete = 1, \
-            tokenize = 'unicode61', prefix = '2 3', detail = column)
+            tokenize = 'ascii', prefix = '2 3', detail = column)
             """
         ).run()
     }

@@ -59,7 +59,7 @@ enum SearchParameters {
     static func query(_ parameters: Parameters, offset: Int) throws -> SearchQuery? {
         guard let text = parameters.get("q") else { return nil }
         let category = try parameters.get("category").flatMap { $0.isEmpty ? nil : $0 }.map { value -> CategoryID in
-            guard let id = Int64(value) else {
+            guard let id = Int64(value), id > 0 else {
                 throw HearthError.invalid("category", "Choose a category from the list.")
             }
             return CategoryID(id)
