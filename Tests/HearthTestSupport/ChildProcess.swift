@@ -114,7 +114,7 @@ public final class ChildProcess: Sendable {
     public var exitStatus: Int32? { isRunning ? nil : status.withLock { $0 } }
 
     /// Waits for the child to end, without holding a thread; its exit status.
-    public func exit() async -> Int32 {
+    public func ended() async -> Int32 {
         while isRunning { try? await Task.sleep(for: .milliseconds(50)) }
         return status.withLock { $0 } ?? -1
     }

@@ -219,7 +219,7 @@ struct SchemathesisTests {
             process.signal(SIGTERM)
             return true
         }
-        let status = await process.exit()
+        let status = await process.ended()
         watchdog.cancel()
         let timedOut = await watchdog.value
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""

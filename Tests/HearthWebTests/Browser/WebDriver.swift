@@ -64,7 +64,7 @@ final class Browser: @unchecked Sendable {
             return Browser(driver: process, endpoint: endpoint, session: session)
         } catch {
             process.signal(SIGKILL)
-            _ = await process.exit()
+            _ = await process.ended()
             throw error
         }
     }
@@ -82,7 +82,7 @@ final class Browser: @unchecked Sendable {
         _ = try? await Self.request("DELETE", "\(endpoint)/session/\(session)", nil)
         _ = try? await Self.request("GET", "\(endpoint)/shutdown", nil)
         driver.signal(SIGKILL)
-        _ = await driver.exit()
+        _ = await driver.ended()
     }
 
     // MARK: Commands
