@@ -25,7 +25,7 @@ public final class ChildProcess: Sendable {
         case pipe(errors: Bool = true)
     }
 
-    public let pid: pid_t
+    private let pid: pid_t
     /// The read end of the output pipe (`.pipe`), else -1. Closed by `readOutput()`.
     private let outputDescriptor: Int32
     /// The exit status once the child has been reaped.
@@ -110,10 +110,8 @@ public final class ChildProcess: Sendable {
         }
     }
 
-    /// The exit status (128 + the signal when a signal ended it), or nil while it runs.
-    public var exitStatus: Int32? { isRunning ? nil : status.withLock { $0 } }
-
-    /// Waits for the child to end, without holding a thread; its exit status.
+    /// Waits for the child to end, without holding a thread; its exit status (128 + the signal when a signal ended
+    /// it).
     public func ended() async -> Int32 {
         while isRunning { try? await Task.sleep(for: .milliseconds(50)) }
         return status.withLock { $0 } ?? -1
