@@ -131,8 +131,10 @@ body(k, number, text) AS (SELECT k, k / t + 1,
     WHEN 3 THEN 'Does anyone else see the same thing on a tablet too?'
     ELSE 'Reply ' || (k / t + 1) || ' in this thread, for what it is worth.' END
   FROM n, bench)
-INSERT INTO posts (id, topic_id, number, author_id, body, html, created_at, edit_count, moderation)
-SELECT p0 + 1 + k, t0 + 1 + k % t, number, m0 + 1 + (k * 7919) % m, text, '<p>' || text || '</p>',
+-- A post's content, uncompressed: its Markdown, NUL, its HTML (see PostContent).
+INSERT INTO posts (id, topic_id, number, author_id, content, created_at, edit_count, moderation)
+SELECT p0 + 1 + k, t0 + 1 + k % t, number, m0 + 1 + (k * 7919) % m,
+  CAST(X'00' || text || X'00' || '<p>' || text || '</p>' AS BLOB),
   last - (s - 1 - k) * 30000, 0, 'visible'
 FROM body, bench;
 

@@ -37,9 +37,10 @@ sqlite3 "$DB" <<SQL
 PRAGMA busy_timeout = 10000;
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < $ITEMS + 1)
-INSERT INTO posts (topic_id, number, author_id, body, html, created_at, edit_count, moderation)
-SELECT 1, i, 1, 'Reply ' || i || ' with a few words to review.', '<p>Reply ' || i || ' with a few words to review.</p>',
-  1790000000000 + i, 0, 'visible' FROM n;
+-- A post's content, uncompressed: its Markdown, NUL, its HTML (see PostContent).
+INSERT INTO posts (topic_id, number, author_id, content, created_at, edit_count, moderation)
+SELECT 1, i, 1, CAST(X'00' || 'Reply ' || i || ' with a few words to review.' || X'00' ||
+  '<p>Reply ' || i || ' with a few words to review.</p>' AS BLOB), 1790000000000 + i, 0, 'visible' FROM n;
 UPDATE topics SET highest_number = $ITEMS + 1, post_count = $ITEMS + 1 WHERE id = 1;
 INSERT INTO review_items (kind, post_id, open_key, reasons, score, created_at, updated_at)
 SELECT 'flagged_post', id, 'flagged_post:p' || id, '["inappropriate ×2","“rude”"]', (id % 97) / 10.0,

@@ -100,27 +100,15 @@ struct ImportLedgerMigrationTests {
 
 @Suite("Search index migration")
 struct SearchIndexMigrationTests {
-    @Test("posts indexed before the index lost its positions are found again once the backlog is read")
+    @Test("posts written before the index lost its positions are found once the backlog is read")
     func withoutPositions() async throws {
         let database = try await TestDatabase.make(.sqlite, migrated: false)
         defer { Task { await database.close() } }
         try await Migrator(database: database, migrations: Migration.all.filter { $0.number < 34 }, now: { Date() })
             .migrate()
-        let created = try await SQLMemberRepository(database: database).create(
-            NewMember(email: "ana@example.org", displayName: "Ana", role: .member, passwordHash: "x", createdAt: Date())
-        )
-        let forum = SQLForumRepository(database: database)
-        let category = try await forum.createCategory(
-            NewCategory(slug: "general", name: "General", description: "", startPolicy: .everyone, kind: .forum))
-        _ = try await forum.createTopic(
-            categoryID: category.id, title: "Kettles",
-            firstPost: NewPost(
-                author: MemberSummary(created), body: "A whistling kettle", html: "<p>A whistling kettle</p>",
-                quotePostID: nil, createdAt: Date()))
-        let search = SQLSearchRepository(database: database)
-        #expect(try await search.search(SearchQuery(text: "whistling")).count == 1)
-
+        _ = try await writeOldPosts([("A whistling kettle", "<p>A whistling kettle</p>")], to: database)
         try await Migrator(database: database).migrate()
+        let search = SQLSearchRepository(database: database)
         let definition = try await database.read { sql in
             try await sql.raw("SELECT sql FROM sqlite_master WHERE name = 'search_posts'").first(
                 decodingColumn: "sql", as: String.self)
@@ -129,4 +117,73 @@ struct SearchIndexMigrationTests {
         #expect(try await search.search(SearchQuery(text: "whistling")).count == 1, "searching catches up first")
         #expect(try await search.search(SearchQuery(text: "kettles")).count == 1)
     }
+}
+
+@Suite("Post content migration")
+struct PostContentMigrationTests {
+    @Test(
+        "posts written before their text was packed read the same Markdown and HTML after, and are still found",
+        arguments: TestEngine.allCases)
+    func packed(engine: TestEngine) async throws {
+        let database = try await TestDatabase.make(engine, migrated: false)
+        defer { Task { await database.close() } }
+        try await Migrator(database: database, migrations: Migration.all.filter { $0.number < 35 }, now: { Date() })
+            .migrate()
+        // A short post, one long enough to be compressed, and one in several scripts with a quoted line.
+        let long = String(repeating: "The kettle whistles when the water boils; ", count: 40)
+        let texts: [(body: String, html: String)] = [
+            ("Hi", "<p>Hi</p>"), (long, "<p>\(long)</p>"),
+            ("> Où est l'école ?\n\nहिन्दी, 日本語 😀", "<blockquote><p>Où est l'école ?</p></blockquote><p>हिन्दी, 日本語 😀</p>"),
+        ]
+        let author = try await writeOldPosts(texts, to: database)
+        try await Migrator(database: database).migrate()
+        let posts = try await SQLForumRepository(database: database).posts(in: TopicID(1), numbers: 1...3)
+        #expect(posts.map(\.body) == texts.map(\.body))
+        #expect(posts.map(\.html) == texts.map(\.html))
+        let stored = try await database.read { sql in
+            try await sql.raw("SELECT length(content) AS n FROM posts ORDER BY id").all().map {
+                try $0.decode(column: "n", as: Int.self)
+            }
+        }
+        #expect(stored[1] < long.utf8.count / 4, "the long post is compressed: \(stored[1]) bytes")
+        // An edit reads the packed Markdown into the post's history, and the search index reads the new text.
+        let forum = SQLForumRepository(database: database)
+        try await forum.edit(
+            PostID(2), body: "The kettle sings", html: "<p>The kettle sings</p>", editorID: author.id, at: Date())
+        #expect(try await forum.revisions(of: PostID(2)).map(\.body) == [long])
+        #expect(try await forum.post(id: PostID(2))?.html == "<p>The kettle sings</p>")
+        let search = SQLSearchRepository(database: database)
+        _ = try await search.catchUp()
+        #expect(try await search.search(SearchQuery(text: "sings")).map(\.post.id) == [PostID(2)])
+    }
+}
+
+/// A member and a category through today's repositories, then one topic and its posts as the schema before
+/// migration 35 held them (Markdown in `body`, HTML in `html`): for tests of the migrations that found them there.
+private func writeOldPosts(_ texts: [(body: String, html: String)], to database: HearthDatabase) async throws
+    -> MemberSummary
+{
+    let author = try await SQLMemberRepository(database: database).create(
+        NewMember(email: "ana@example.org", displayName: "Ana", role: .member, passwordHash: "x", createdAt: Date()))
+    let category = try await SQLForumRepository(database: database).createCategory(
+        NewCategory(slug: "general", name: "General", description: "", startPolicy: .everyone, kind: .forum))
+    try await database.write { sql in
+        try await sql.raw(
+            """
+            INSERT INTO topics (id, category_id, author_id, title, created_at, last_posted_at, last_poster_id, \
+            post_count, highest_number) VALUES (1, \(bind: category.id.rawValue), \(bind: author.id.rawValue), \
+            'Kettles', 0, 0, \(bind: author.id.rawValue), \(bind: texts.count), \(bind: texts.count))
+            """
+        ).run()
+        for (index, text) in texts.enumerated() {
+            try await sql.raw(
+                """
+                INSERT INTO posts (id, topic_id, number, author_id, body, html, created_at, edit_count, moderation) \
+                VALUES (\(bind: index + 1), 1, \(bind: index + 1), \(bind: author.id.rawValue), \(bind: text.body), \
+                \(bind: text.html), 0, 0, 'visible')
+                """
+            ).run()
+        }
+    }
+    return MemberSummary(author)
 }

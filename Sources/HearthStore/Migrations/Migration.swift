@@ -37,5 +37,6 @@ extension Migration {
         .flatLists,
         .compactImportLedger,
         .searchWithoutPositions,
+        .postContent,
     ]
 }

@@ -367,7 +367,8 @@ struct ImportBatchWriter {
             // A quote names a post imported before, or written before it in this batch, as when posts were
             // written one by one (a comment dated before the answer it comments on quotes nothing).
             rows.append([
-                item.id, item.topicID, item.number, try member(post.authorExternalID), post.body, post.html,
+                item.id, item.topicID, item.number, try member(post.authorExternalID),
+                PostContent.pack(markdown: post.body, html: post.html),
                 post.quotesExternalID.flatMap { posts[$0] }, post.createdAt.millisecondsSince1970,
                 post.revisions.last?.replacedAt.millisecondsSince1970, post.revisions.count,
             ])
@@ -377,7 +378,7 @@ struct ImportBatchWriter {
             MultiRowInsert(
                 into: "posts",
                 columns: [
-                    "id", "topic_id", "number", "author_id", "body", "html", "quote_post_id", "created_at",
+                    "id", "topic_id", "number", "author_id", "content", "quote_post_id", "created_at",
                     "edited_at", "edit_count",
                 ], rows: rows)
         }

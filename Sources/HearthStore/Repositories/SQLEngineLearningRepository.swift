@@ -31,7 +31,7 @@ public struct SQLEngineLearningRepository: EngineLearningRepository {
         try await database.read { sql in
             try await sql.raw(
                 """
-                SELECT l.id, l.post_id, l.label, p.body, CASE WHEN p.number = 1 THEN t.title END AS title \
+                SELECT l.id, l.post_id, l.label, p.content, CASE WHEN p.number = 1 THEN t.title END AS title \
                 FROM engine_labels l JOIN posts p ON p.id = l.post_id JOIN topics t ON t.id = p.topic_id \
                 WHERE l.task = \(bind: task.rawValue) AND l.learned_at IS NULL ORDER BY l.id LIMIT \(bind: limit)
                 """
@@ -41,7 +41,7 @@ public struct SQLEngineLearningRepository: EngineLearningRepository {
                     postID: PostID(try row.decode(column: "post_id", as: Int64.self)),
                     value: try row.decode(column: "label", as: Int.self),
                     title: try row.decode(column: "title", as: String?.self),
-                    body: try row.decode(column: "body", as: String.self))
+                    body: try PostContent.markdown(row))
             }
         }
     }

@@ -36,7 +36,7 @@ extension SQLForumRepository {
 
     static func posts(where condition: SQLQueryString, _ sql: any SQLDatabase) async throws -> [Post] {
         let statement: SQLQueryString = """
-            SELECT p.id, p.topic_id, p.number, p.body, p.html, p.quote_post_id, p.created_at, p.edited_at, \
+            SELECT p.id, p.topic_id, p.number, p.content, p.quote_post_id, p.created_at, p.edited_at, \
             p.edit_count, p.deleted_at, p.moderation, a.id AS a_id, a.handle AS a_handle, a.display_name AS a_display_name, \
             a.role AS a_role, a.avatar_path AS a_avatar_path FROM posts p JOIN members a ON a.id = p.author_id
             """ + " WHERE " + condition + " ORDER BY p.topic_id, p.number"
@@ -44,13 +44,13 @@ extension SQLForumRepository {
     }
 
     @Sendable static func post(_ row: any SQLRow) throws -> Post {
-        Post(
+        let (body, html) = try PostContent.unpack(row)
+        return Post(
             id: PostID(try row.decode(column: "id", as: Int64.self)),
             topicID: TopicID(try row.decode(column: "topic_id", as: Int64.self)),
             number: try row.decode(column: "number", as: Int.self),
             author: try SQLMemberRepository.summary(row, prefix: "a_"),
-            body: try row.decode(column: "body", as: String.self),
-            html: try row.decode(column: "html", as: String.self),
+            body: body, html: html,
             quotePostID: try row.decode(column: "quote_post_id", as: Int64?.self).map(PostID.init(rawValue:)),
             createdAt: try date(row, "created_at"),
             editedAt: try optionalDate(row, "edited_at"),
@@ -64,12 +64,12 @@ extension SQLForumRepository {
             guard
                 let row = try await sql.raw(
                     """
-                    SELECT p.body, p.number, t.title FROM posts p JOIN topics t ON t.id = p.topic_id \
+                    SELECT p.content, p.number, t.title FROM posts p JOIN topics t ON t.id = p.topic_id \
                     WHERE p.id = \(bind: postID.rawValue)
                     """
                 ).first()
             else { throw HearthError.notFound("This post does not exist.") }
-            let old = try row.decode(column: "body", as: String.self)
+            let old = try PostContent.markdown(row)
             let title =
                 try row.decode(column: "number", as: Int.self) == 1
                 ? try row.decode(column: "title", as: String.self) : ""
@@ -82,7 +82,9 @@ extension SQLForumRepository {
                 )
                 .run()
             try await sql.update("posts")
-                .set("body", to: body).set("html", to: html).set("edited_at", to: date.millisecondsSince1970)
+                .set("content", to: PostContent.pack(markdown: body, html: html)).set(
+                    "edited_at", to: date.millisecondsSince1970
+                )
                 .set(SQLIdentifier("edit_count"), to: SQLRaw("edit_count + 1"))
                 .where("id", .equal, postID.rawValue).run()
         }

@@ -68,12 +68,12 @@ extension SQLForumRepository {
         try await database.scan { sql in
             try await sql.raw(
                 """
-                SELECT p.id, p.body, p.number, t.title FROM posts p JOIN topics t ON t.id = p.topic_id \
+                SELECT p.id, p.content, p.number, t.title FROM posts p JOIN topics t ON t.id = p.topic_id \
                 WHERE p.id > \(bind: after?.rawValue ?? 0) \
                 AND NOT EXISTS (SELECT 1 FROM post_readings r WHERE r.post_id = p.id) ORDER BY p.id LIMIT \(bind: limit)
                 """
             ).all().map { row in
-                let body = try row.decode(column: "body", as: String.self)
+                let body = try PostContent.markdown(row)
                 let opening = try row.decode(column: "number", as: Int.self) == 1
                 return (
                     PostID(try row.decode(column: "id", as: Int64.self)),

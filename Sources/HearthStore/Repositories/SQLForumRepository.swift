@@ -169,9 +169,9 @@ public struct SQLForumRepository: ForumRepository {
     {
         let id = try await sql.raw(
             """
-            INSERT INTO posts (topic_id, number, author_id, body, html, quote_post_id, created_at, edit_count, \
+            INSERT INTO posts (topic_id, number, author_id, content, quote_post_id, created_at, edit_count, \
             moderation) VALUES (\(bind: topic.rawValue), \(bind: number), \(bind: post.author.id.rawValue), \
-            \(bind: post.body), \(bind: post.html), \(bind: post.quotePostID?.rawValue), \
+            \(bind: PostContent.pack(markdown: post.body, html: post.html)), \(bind: post.quotePostID?.rawValue), \
             \(bind: post.createdAt.millisecondsSince1970), 0, \(bind: post.moderation.rawValue)) RETURNING id
             """
         ).first(decodingColumn: "id", as: Int64.self)

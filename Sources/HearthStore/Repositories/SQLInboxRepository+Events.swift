@@ -237,7 +237,7 @@ extension SQLInboxRepository {
         guard
             let row = try await sql.raw(
                 """
-                SELECT p.topic_id, p.author_id, p.number, p.body, p.created_at, t.category_id, \
+                SELECT p.topic_id, p.author_id, p.number, p.content, p.created_at, t.category_id, \
                 m.created_at AS joined, \
                 r.feedback_kind, r.toxicity, r.sentiment, r.noise, r.counter_speech, r.explanation \
                 FROM posts p JOIN topics t ON t.id = p.topic_id JOIN members m ON m.id = p.author_id \
@@ -256,7 +256,7 @@ extension SQLInboxRepository {
                 counterSpeech: try row.decode(column: "counter_speech", as: Int64.self) != 0,
                 explanation: try row.decode(column: "explanation", as: String.self))
             facts = InboxFacts(
-                reading: reading, text: try row.decode(column: "body", as: String.self),
+                reading: reading, text: try PostContent.markdown(row),
                 newcomer: InboxRules.isNewcomer(
                     joinedAt: joined,
                     at: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))),

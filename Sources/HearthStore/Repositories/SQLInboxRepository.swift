@@ -197,10 +197,14 @@ public struct SQLInboxRepository: InboxRepository {
         try await database.read { sql in
             try await sql.raw(
                 "SELECT " + Self.columns
-                    + ", CASE WHEN p.number = 1 THEN t.title || \(bind: "\n\n") || p.body ELSE p.body END AS text "
+                    + ", p.content AS post_content, CASE WHEN p.number = 1 THEN t.title END AS opening_title "
                     + Self.from
                     + " JOIN posts p ON p.id = i.post_id JOIN topics t ON t.id = p.topic_id WHERE i.state = 'open' AND i.kind = 'post' ORDER BY i.score DESC, i.id DESC LIMIT \(bind: limit)"
-            ).all().map { row in (try Self.item(row), try row.decode(column: "text", as: String.self)) }
+            ).all().map { row in
+                let body = try PostContent.markdown(row, column: "post_content")
+                let title = try row.decode(column: "opening_title", as: String?.self)
+                return (try Self.item(row), title.map { $0 + "\n\n" + body } ?? body)
+            }
         }
     }
 

@@ -78,8 +78,8 @@ struct SQLiteRecord: SQLRow {
         return try Self.fast(values[index], as: D.self) ?? Self.decoder.decode(D.self, from: values[index])
     }
 
-    /// The column types the repositories read most, without going through `Decoder`: an integer, text or
-    /// float into the same Swift type, or its optional, and NULL into any optional.
+    /// The column types the repositories read most, without going through `Decoder`: an integer, text, float or
+    /// blob (`ByteBuffer`) into the same Swift type, or its optional, and NULL into any optional.
     private static func fast<D: Decodable>(_ value: SQLiteData, as type: D.Type) -> D? {
         switch value {
         case .integer(let number):
@@ -91,8 +91,8 @@ struct SQLiteRecord: SQLRow {
             if D.self == Double.self || D.self == Double?.self { return number as? D }
         case .null:
             if let optional = D.self as? any ExpressibleByNilLiteral.Type { return optional.init(nilLiteral: ()) as? D }
-        case .blob:
-            break
+        case .blob(let bytes):
+            if D.self == ByteBuffer.self { return bytes as? D }
         }
         return nil
     }

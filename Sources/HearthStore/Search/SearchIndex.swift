@@ -51,7 +51,7 @@ struct SearchEntry: Sendable {
 /// Reads what an entry needs of a post: its text, the topic's title (or the article's, for an article's opening
 /// post) and its scope. Assumes the post is `p`.
 let searchEntryColumns: SQLQueryString = """
-    p.id AS post_id, p.number, p.author_id, p.created_at, t.category_id, COALESCE(r.body, p.body) AS body, \
+    p.id AS post_id, p.number, p.author_id, p.created_at, t.category_id, r.body AS article_body, p.content, \
     COALESCE(r.title, t.title) AS title
     """
 let searchEntryJoins: SQLQueryString = """
@@ -63,7 +63,7 @@ func searchEntry(_ row: any SQLRow) throws -> SearchEntry {
     return SearchEntry(
         postID: try row.decode(column: "post_id", as: Int64.self),
         title: number == 1 ? try row.decode(column: "title", as: String.self) : "",
-        body: try row.decode(column: "body", as: String.self),
+        body: try row.decode(column: "article_body", as: String?.self) ?? PostContent.markdown(row),
         scope: SearchScope(
             categoryID: try row.decode(column: "category_id", as: Int64.self),
             authorID: try row.decode(column: "author_id", as: Int64.self),

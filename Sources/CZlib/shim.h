@@ -1,0 +1,2 @@
+// zlib from Debian (zlib1g-dev), for posts' stored text: see HearthStore's PostContent.
+#include <zlib.h>
