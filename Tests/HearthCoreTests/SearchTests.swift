@@ -35,13 +35,6 @@ struct SearchTests {
         #expect(try await found("giraffe") == [reply.id])
         #expect(try await found("zebra").isEmpty, "the entry holds the text as edited")
         #expect(try await found("roadmap").count == 1)
-        // The search page asks for the Markdown alone; the API for the whole post.
-        var markdownOnly = SearchQuery(text: "giraffe")
-        markdownOnly.withHTML = false
-        let bare = try #require(try await search.search(f.bo, markdownOnly).hits.first?.post)
-        #expect(bare.body == "I would like a giraffe theme." && bare.html.isEmpty)
-        let whole = try #require(try await search.search(f.bo, SearchQuery(text: "giraffe")).hits.first?.post)
-        #expect(whole.body == bare.body && whole.html.contains("<p>I would like a giraffe theme.</p>"))
 
         if engine == .sqlite {
             // A queued post that is gone by the time of the catch-up is dropped from the queue, not retried.

@@ -16,9 +16,6 @@ public struct SearchQuery: Sendable, Equatable {
     public var offset: Int
     /// Categories left out (those the viewer may not read); the search service fills it in.
     public var excludedCategories: [CategoryID] = []
-    /// Whether the hits' posts come with their HTML. The search page shows snippets of the Markdown only, and
-    /// leaves it out: a post's HTML takes as long to read from its stored form as its Markdown (`html` is then "").
-    public var withHTML = true
 
     public init(
         text: String, categoryID: CategoryID? = nil, authorHandle: String? = nil, from: Date? = nil, to: Date? = nil,

@@ -34,20 +34,17 @@ extension SQLForumRepository {
         }
     }
 
-    /// The posts that meet `condition`, in topic order; without their HTML when `html` is false (see
-    /// `SearchQuery.withHTML`).
-    static func posts(where condition: SQLQueryString, html: Bool = true, _ sql: any SQLDatabase) async throws -> [Post]
-    {
+    static func posts(where condition: SQLQueryString, _ sql: any SQLDatabase) async throws -> [Post] {
         let statement: SQLQueryString = """
             SELECT p.id, p.topic_id, p.number, p.content, p.quote_post_id, p.created_at, p.edited_at, \
             p.edit_count, p.deleted_at, p.moderation, a.id AS a_id, a.handle AS a_handle, a.display_name AS a_display_name, \
             a.role AS a_role, a.avatar_path AS a_avatar_path FROM posts p JOIN members a ON a.id = p.author_id
             """ + " WHERE " + condition + " ORDER BY p.topic_id, p.number"
-        return try await sql.raw(statement).all().map { try post($0, html: html) }
+        return try await sql.raw(statement).all().map(post)
     }
 
-    static func post(_ row: any SQLRow, html withHTML: Bool) throws -> Post {
-        let (body, html) = withHTML ? try PostContent.unpack(row) : (try PostContent.markdown(row), "")
+    @Sendable static func post(_ row: any SQLRow) throws -> Post {
+        let (body, html) = try PostContent.unpack(row)
         return Post(
             id: PostID(try row.decode(column: "id", as: Int64.self)),
             topicID: TopicID(try row.decode(column: "topic_id", as: Int64.self)),

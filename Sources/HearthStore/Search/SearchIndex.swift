@@ -250,8 +250,7 @@ public struct SQLSearchRepository: SearchRepository {
             let ids = try await index.search(SearchMatch(query, authorID: authorID), query, sql)
             guard !ids.isEmpty else { return [] }
             let list = ids.map(String.init).joined(separator: ",")
-            let posts = try await SQLForumRepository.posts(
-                where: "p.id IN (\(unsafeRaw: list))", html: query.withHTML, sql)
+            let posts = try await SQLForumRepository.posts(where: "p.id IN (\(unsafeRaw: list))", sql)
             let topics = try await sql.raw(
                 "SELECT id, title, category_id FROM topics WHERE id IN (\(unsafeRaw: Set(posts.map { String($0.topicID.rawValue) }).joined(separator: ",")))"
             ).all()

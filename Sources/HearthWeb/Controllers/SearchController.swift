@@ -27,7 +27,6 @@ struct SearchController: Sendable {
         var query: SearchQuery?
         do {
             query = try SearchParameters.query(parameters, offset: offset)
-            query?.withHTML = false
             if let query { (hits, more) = try await shared.services.search.search(context.identity, query) }
         } catch HearthError.validation(let fields) {
             errors = fields.map(\.message)
