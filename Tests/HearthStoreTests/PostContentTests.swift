@@ -55,6 +55,7 @@ struct PostContentTests {
         truncated.moveWriterIndex(to: packed.writerIndex - 20)
         let cases: [ByteBuffer] = [
             ByteBuffer(), ByteBuffer(bytes: [7, 1, 2]), ByteBuffer(bytes: [0, 65, 66]), ByteBuffer(bytes: [1, 0xFF]),
+            ByteBuffer(bytes: [1, 0xFF, 0xFF, 0xFF, 0x7F, 0, 0x03, 0x00]),
             truncated,
         ]
         for content in cases {

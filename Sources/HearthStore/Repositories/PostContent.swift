@@ -148,14 +148,19 @@ enum PostContent {
             }
         }
 
+        /// A length no larger than 16 MiB (a post is at most 32,000 characters): a damaged one is refused
+        /// before a string of that size is allocated.
         private static func length(_ bytes: UnsafeRawBufferPointer, _ index: inout Int) throws -> Int {
             var length = 0
             var shift = 0
-            while index < bytes.count, shift < 35 {
+            while index < bytes.count, shift < 28 {
                 let byte = bytes[index]
                 index += 1
                 length |= Int(byte & 0x7F) << shift
-                if byte < 0x80 { return length }
+                if byte < 0x80 {
+                    guard length <= 1 << 24 else { throw PostContent.unreadable }
+                    return length
+                }
                 shift += 7
             }
             throw PostContent.unreadable
