@@ -72,10 +72,8 @@ struct ImportLedgerMigrationTests {
         "the ledger's rows keep what each source's things became, under the source's number",
         arguments: TestEngine.allCases)
     func compactLedger(engine: TestEngine) async throws {
-        let database = try await TestDatabase.make(engine, migrated: false)
+        let database = try await databaseBefore(migration: 33, engine)
         defer { Task { await database.close() } }
-        try await Migrator(database: database, migrations: Migration.all.filter { $0.number < 33 }, now: { Date() })
-            .migrate()
         let rows: [(String, String, String, Int64)] = [
             ("stackexchange:a.example", "post", "7", 70), ("stackexchange:a.example", "topic", "7", 9),
             ("stackexchange:b.example", "post", "7", 71),
@@ -102,10 +100,8 @@ struct ImportLedgerMigrationTests {
 struct SearchIndexMigrationTests {
     @Test("posts written before the index lost its positions are found once the backlog is read")
     func withoutPositions() async throws {
-        let database = try await TestDatabase.make(.sqlite, migrated: false)
+        let database = try await databaseBefore(migration: 34, .sqlite)
         defer { Task { await database.close() } }
-        try await Migrator(database: database, migrations: Migration.all.filter { $0.number < 34 }, now: { Date() })
-            .migrate()
         _ = try await writeOldPosts([("A whistling kettle", "<p>A whistling kettle</p>")], to: database)
         try await Migrator(database: database).migrate()
         let search = SQLSearchRepository(database: database)
@@ -125,10 +121,8 @@ struct PostContentMigrationTests {
         "posts written before their text was packed read the same Markdown and HTML after, and are still found",
         arguments: TestEngine.allCases)
     func packed(engine: TestEngine) async throws {
-        let database = try await TestDatabase.make(engine, migrated: false)
+        let database = try await databaseBefore(migration: 35, engine)
         defer { Task { await database.close() } }
-        try await Migrator(database: database, migrations: Migration.all.filter { $0.number < 35 }, now: { Date() })
-            .migrate()
         // A short post, one long enough to be compressed, and one in several scripts with a quoted line.
         let long = String(repeating: "The kettle whistles when the water boils; ", count: 40)
         let texts: [(body: String, html: String)] = [
@@ -186,4 +180,17 @@ private func writeOldPosts(_ texts: [(body: String, html: String)], to database:
         }
     }
     return MemberSummary(author)
+}
+
+/// A database migrated up to, not including, migration `number`.
+private func databaseBefore(migration number: Int, _ engine: TestEngine) async throws -> HearthDatabase {
+    let database = try await TestDatabase.make(engine, migrated: false)
+    do {
+        try await Migrator(database: database, migrations: Migration.all.filter { $0.number < number }, now: { Date() })
+            .migrate()
+    } catch {
+        await database.close()
+        throw error
+    }
+    return database
 }

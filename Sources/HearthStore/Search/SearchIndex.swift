@@ -58,12 +58,13 @@ let searchEntryJoins: SQLQueryString = """
     JOIN topics t ON t.id = p.topic_id LEFT JOIN articles r ON r.topic_id = p.topic_id AND p.number = 1
     """
 
-func searchEntry(_ row: any SQLRow) throws -> SearchEntry {
+/// `body`, when given, is the text being written, which the row does not hold yet (then the stored one is not read).
+func searchEntry(_ row: any SQLRow, body: String? = nil) throws -> SearchEntry {
     let number = try row.decode(column: "number", as: Int.self)
     return SearchEntry(
         postID: try row.decode(column: "post_id", as: Int64.self),
         title: number == 1 ? try row.decode(column: "title", as: String.self) : "",
-        body: try row.decode(column: "article_body", as: String?.self) ?? PostContent.markdown(row),
+        body: try body ?? row.decode(column: "article_body", as: String?.self) ?? PostContent.markdown(row),
         scope: SearchScope(
             categoryID: try row.decode(column: "category_id", as: Int64.self),
             authorID: try row.decode(column: "author_id", as: Int64.self),
@@ -193,9 +194,8 @@ struct TSVectorSearchIndex: SearchIndex {
                 "SELECT " + searchEntryColumns + " FROM posts p " + searchEntryJoins + " WHERE p.id = \(bind: postID)"
             ).first()
         else { return }
-        var entry = try searchEntry(row)
         // What the caller is writing wins over what the row held (an edit passes its new text in the same write).
-        entry.body = body
+        var entry = try searchEntry(row, body: body)
         if !title.isEmpty { entry.title = title }
         try await index(entry, sql)
     }
