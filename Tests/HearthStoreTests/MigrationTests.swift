@@ -115,6 +115,67 @@ struct SearchIndexMigrationTests {
     }
 }
 
+@Suite("Search scope columns migration")
+struct SearchScopeColumnsMigrationTests {
+    @Test("PostgreSQL's entries move their category and author from words of the document into columns")
+    func scopeColumns() async throws {
+        let database = try await databaseBefore(migration: 36, .postgres)
+        defer { Task { await database.close() } }
+        let forum = SQLForumRepository(database: database)
+        let ana = try await SQLMemberRepository(database: database).create(
+            NewMember(email: "ana@example.org", displayName: "Ana", role: .member, passwordHash: "x", createdAt: Date())
+        )
+        var categories: [Category] = []
+        for (slug, title) in [("kitchen", "A whistling kettle"), ("garden", "A whistling bird")] {
+            let category = try await forum.createCategory(
+                NewCategory(slug: slug, name: slug, description: "", startPolicy: .everyone, kind: .forum))
+            categories.append(category)
+            _ = try await forum.createTopic(
+                categoryID: category.id, title: title,
+                firstPost: NewPost(
+                    author: MemberSummary(ana), body: title, html: "<p>\(title)</p>", quotePostID: nil,
+                    createdAt: Date()))
+        }
+        // Entries as the index wrote them before: the category and the author as `#` words of the document.
+        try await database.write { sql in
+            try await sql.raw(
+                """
+                UPDATE search_posts s SET category_id = 0, author_id = 0, \
+                document = s.document || format('''#c%s'':1 ''#a%s'':1', t.category_id, p.author_id)::tsvector \
+                FROM posts p JOIN topics t ON t.id = p.topic_id WHERE p.id = s.post_id
+                """
+            ).run()
+        }
+        try await Migrator(database: database).migrate()
+        let rows = try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT s.category_id, s.author_id, s.document::text AS words, t.category_id AS topic_category \
+                FROM search_posts s JOIN posts p ON p.id = s.post_id JOIN topics t ON t.id = p.topic_id
+                """
+            ).all()
+        }
+        #expect(rows.count == 2)
+        for row in rows {
+            let category = try row.decode(column: "category_id", as: Int64.self)
+            #expect(try category == row.decode(column: "topic_category", as: Int64.self))
+            #expect(try row.decode(column: "author_id", as: Int64.self) == ana.id.rawValue)
+            let words = try row.decode(column: "words", as: String.self)
+            #expect(!words.contains("#c") && !words.contains("#a") && words.contains("#y"), "\(words)")
+        }
+        let search = SQLSearchRepository(database: database)
+        func titles(_ query: SearchQuery) async throws -> [String] {
+            try await search.search(query).map(\.topicTitle).sorted()
+        }
+        #expect(
+            try await titles(SearchQuery(text: "whistling", categoryID: categories[0].id)) == ["A whistling kettle"])
+        #expect(try await titles(SearchQuery(text: "whistling", authorHandle: ana.handle)).count == 2)
+        var readable = SearchQuery(text: "whistling")
+        readable.excludedCategories = [categories[0].id]
+        #expect(try await titles(readable) == ["A whistling bird"])
+    }
+}
+
 @Suite("Post content migration")
 struct PostContentMigrationTests {
     @Test(

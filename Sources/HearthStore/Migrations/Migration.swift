@@ -38,5 +38,6 @@ extension Migration {
         .compactImportLedger,
         .searchWithoutPositions,
         .postContent,
+        .searchScopeColumns,
     ]
 }

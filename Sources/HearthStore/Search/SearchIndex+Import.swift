@@ -24,15 +24,22 @@ extension DatabaseEngine {
                 MultiRowInsert(into: "search_posts", columns: ["rowid", "title", "body", "scope"], rows: rows)
             }
         case .postgres:
-            let rows = zip(folded, entries).map { $0 + [TSVectorSearchIndex.scopeVector($1.scope)] }
+            let rows = zip(folded, entries).map {
+                $0 + [TSVectorSearchIndex.scopeVector($1.scope), $1.scope.categoryID, $1.scope.authorID]
+            }
             _ = try await MultiRowInsert.run(rows, on: sql) { rows in
                 MultiRowInsert(
-                    head: "INSERT INTO search_posts (post_id, document) VALUES ",
+                    head: "INSERT INTO search_posts (post_id, category_id, author_id, document) VALUES ",
                     row: [
-                        .text("("), .value(0), .text(", setweight(to_tsvector('simple', "), .value(1),
+                        .text("("), .value(0), .text(", "), .value(4), .text(", "), .value(5),
+                        .text(", setweight(to_tsvector('simple', "), .value(1),
                         .text("), 'A') || setweight(to_tsvector('simple', "), .value(2), .text("), 'B') || "),
                         .value(3), .text("::tsvector)"),
-                    ], rows: rows, tail: " ON CONFLICT (post_id) DO UPDATE SET document = EXCLUDED.document")
+                    ], rows: rows,
+                    tail: """
+                         ON CONFLICT (post_id) DO UPDATE SET category_id = EXCLUDED.category_id, \
+                        author_id = EXCLUDED.author_id, document = EXCLUDED.document
+                        """)
             }
         }
     }

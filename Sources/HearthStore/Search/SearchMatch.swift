@@ -3,8 +3,9 @@ import HearthCore
 import SQLKit
 
 /// The words of an entry that say where it is, who wrote it and when: `c12` (category), `a345` (author), `y2026`
-/// and `m202611` (year and month, UTC). They live apart from the text (a column of their own on SQLite, weight D
-/// behind `#` on PostgreSQL), so a post that says "c12" is not in category 12.
+/// and `m202611` (year and month, UTC). They live apart from the text (a column of their own on SQLite; on
+/// PostgreSQL the year and month behind `#` in the document, the category and author in columns of their own), so
+/// a post that says "c12" is not in category 12.
 struct SearchScope: Sendable, Equatable {
     var categoryID: Int64
     var authorID: Int64
@@ -12,8 +13,13 @@ struct SearchScope: Sendable, Equatable {
     var createdAt: Int64
 
     var words: [String] {
+        ["c\(categoryID)", "a\(authorID)"] + timeWords
+    }
+
+    /// The year and month words alone (PostgreSQL keeps the category and the author in columns).
+    var timeWords: [String] {
         let (year, month) = Self.yearMonth(createdAt)
-        return ["c\(categoryID)", "a\(authorID)", "y\(year)", "m\(year * 100 + month)"]
+        return ["y\(year)", "m\(year * 100 + month)"]
     }
 
     /// The year and month of an instant, in UTC.
@@ -58,21 +64,30 @@ struct SearchMatch: Sendable, Equatable {
     static let endings = ["s", "es", "e", "ee", "ees", "ed", "d", "ing", "er", "ers", "ent", "ion", "ions", "ly"]
 
     var terms: [[String]]
-    var allOf: [String] = []
+    var categoryID: Int64?
+    var authorID: Int64?
     var anyOf: [String] = []
-    var noneOf: [String] = []
+    var excludedCategoryIDs: [Int64] = []
+
+    /// The scope words no match holds: the excluded categories'.
+    var noneOf: [String] { excludedCategoryIDs.map { "c\($0)" } }
+
+    /// The scope words every match holds: its category's and its author's.
+    var allOf: [String] {
+        (categoryID.map { ["c\($0)"] } ?? []) + (authorID.map { ["a\($0)"] } ?? [])
+    }
 
     init(_ query: SearchQuery, authorID: Int64?) {
         terms = query.terms.map { term in
             term.count <= 3 ? [term] : [term] + Self.endings.map { term + $0 } + Self.stemmed(term)
         }
-        if let category = query.categoryID { allOf.append("c\(category.rawValue)") }
-        if let authorID { allOf.append("a\(authorID)") }
+        categoryID = query.categoryID?.rawValue
+        self.authorID = authorID
         if query.from != nil || query.to != nil {
             anyOf = SearchScope.dateWords(
                 from: query.from?.millisecondsSince1970, to: query.to?.millisecondsSince1970)
         }
-        noneOf = query.excludedCategories.map { "c\($0.rawValue)" }
+        excludedCategoryIDs = query.excludedCategories.map(\.rawValue)
     }
 
     /// Whether a term is matched as the start of words (short terms) rather than with its endings.
@@ -101,21 +116,19 @@ struct SearchMatch: Sendable, Equatable {
     }
 
     /// The PostgreSQL query: the text terms through `to_tsquery('simple', …)` (as the documents went through
-    /// `to_tsvector`); the scope words as a `tsquery` literal, behind `#`. No term carries a weight: text words are
-    /// letters and digits and scope words start with `#`, so neither can match the other, and a weighted term
-    /// makes the GIN index send every match back to be checked against its document (each one read and
-    /// decompressed: 110 ms for "the" by the busiest author at 10^5 posts).
+    /// `to_tsvector`); the dates' scope words as a `tsquery` literal, behind `#`. The categories and the author are
+    /// columns of `search_posts` instead (see `TSVectorSearchIndex`). No term carries a weight: text words are
+    /// letters and digits and scope words start with `#`, so neither can match the other, and a weighted term makes
+    /// the GIN index send every match back to be checked against its document (each one read and decompressed:
+    /// 110 ms for "the" by the busiest author at 10^5 posts).
     var tsquery: SQLQueryString {
         // Terms are letters and digits only (SearchText), scope words too: neither can carry tsquery operators.
         let text = terms.map { words in
             Self.isPrefix(words) ? "\(words[0]):*" : "(" + words.joined(separator: " | ") + ")"
         }.joined(separator: " & ")
-        var scope = allOf.map { "'#\($0)'" }
-        if !anyOf.isEmpty { scope.append("(" + anyOf.map { "'#\($0)'" }.joined(separator: " | ") + ")") }
-        if !noneOf.isEmpty { scope.append("!(" + noneOf.map { "'#\($0)'" }.joined(separator: " | ") + ")") }
         let query: SQLQueryString = "to_tsquery('simple', \(bind: text))"
-        guard !scope.isEmpty else { return query }
-        return "(" + query + " && \(bind: scope.joined(separator: " & "))::tsquery)"
+        guard !anyOf.isEmpty else { return query }
+        return "(" + query + " && \(bind: "(" + anyOf.map { "'#\($0)'" }.joined(separator: " | ") + ")")::tsquery)"
     }
 }
 
