@@ -2,9 +2,11 @@ import SQLKit
 
 extension Migration {
     /// PostgreSQL's search index keeps each post's category and author in columns with indexes in post order,
-    /// instead of as `#c…` and `#a…` words of its document (see `TSVectorSearchIndex`): a filtered search walks
-    /// its filter's posts newest first. The table is written anew, in post order, rather than updated in place,
-    /// which would have left it twice its size; the indexes are built once it is full.
+    /// instead of as `#c…` and `#a…` words of its document, and the places of the body's words no more (see
+    /// `TSVectorSearchIndex`): a filtered search walks its filter's posts newest first, and a document is a third
+    /// smaller. The title's words are those of weight A, the body's those of B, the year and month D. The table is
+    /// written anew, in post order, rather than updated in place, which would have left it twice its size; the
+    /// indexes are built once it is full.
     static let searchScopeColumns = Migration(number: 36, name: "search scope columns") { sql, engine in
         guard engine == .postgres else { return }
         let index = TSVectorSearchIndex()
@@ -19,7 +21,8 @@ extension Migration {
             """
             INSERT INTO search_posts (post_id, category_id, author_id, document) \
             SELECT s.post_id, t.category_id, p.author_id, \
-            ts_delete(s.document, ARRAY['#c' || t.category_id, '#a' || p.author_id]) \
+            strip(ts_filter(ts_delete(s.document, ARRAY['#c' || t.category_id, '#a' || p.author_id]), '{b,d}')) \
+            || ts_filter(s.document, '{a}') \
             FROM search_posts_before s JOIN posts p ON p.id = s.post_id JOIN topics t ON t.id = p.topic_id \
             ORDER BY s.post_id
             """

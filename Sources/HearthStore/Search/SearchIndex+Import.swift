@@ -32,8 +32,8 @@ extension DatabaseEngine {
                     head: "INSERT INTO search_posts (post_id, category_id, author_id, document) VALUES ",
                     row: [
                         .text("("), .value(0), .text(", "), .value(4), .text(", "), .value(5),
-                        .text(", setweight(to_tsvector('simple', "), .value(1),
-                        .text("), 'A') || setweight(to_tsvector('simple', "), .value(2), .text("), 'B') || "),
+                        .text(", strip(to_tsvector('simple', "), .value(2),
+                        .text(")) || setweight(to_tsvector('simple', "), .value(1), .text("), 'A') || "),
                         .value(3), .text("::tsvector)"),
                     ], rows: rows,
                     tail: """

@@ -126,7 +126,9 @@ struct SearchMatch: Sendable, Equatable {
         let text = terms.map { words in
             Self.isPrefix(words) ? "\(words[0]):*" : "(" + words.joined(separator: " | ") + ")"
         }.joined(separator: " & ")
-        let query: SQLQueryString = "to_tsquery('simple', \(bind: text))"
+        // A word the parser splits ("x²y") becomes a phrase, which a document without places cannot match: its
+        // parts are asked for together instead (`<->` becomes `&`; lexemes are letters and digits, never `<->`).
+        let query: SQLQueryString = "replace(to_tsquery('simple', \(bind: text))::text, '<->', '&')::tsquery"
         guard !anyOf.isEmpty else { return query }
         return "(" + query + " && \(bind: "(" + anyOf.map { "'#\($0)'" }.joined(separator: " | ") + ")")::tsquery)"
     }
