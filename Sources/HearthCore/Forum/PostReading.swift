@@ -109,17 +109,40 @@ extension PostReading {
     /// The words the engine named for a signal ("bug: “plante”, “mise à jour”" → ["plante", "mise à jour"]),
     /// from the explanation it gave.
     public func cues(of signal: String) -> [String] {
+        // Plain Swift rather than Foundation's trimming and searching: this runs for every post written.
+        func trimmed(_ text: Substring, _ edge: (Character) -> Bool) -> Substring {
+            guard let first = text.firstIndex(where: { !edge($0) }), let last = text.lastIndex(where: { !edge($0) })
+            else { return "" }
+            return text[first...last]
+        }
+        let prefix = signal + ": "
         for part in explanation.split(separator: ";") {
-            let trimmed = part.trimmingCharacters(in: .whitespaces)
-            guard trimmed.hasPrefix(signal + ": ") else { continue }
-            return trimmed.dropFirst(signal.count + 2).split(separator: ",").compactMap { word in
-                let cue = word.trimmingCharacters(in: CharacterSet(charactersIn: " \u{201C}\u{201D}\""))
+            let clause = trimmed(part) { $0 == " " || $0 == "\t" }
+            guard clause.hasPrefix(prefix) else { continue }
+            return clause.dropFirst(prefix.count).split(separator: ",").compactMap { word in
+                let cue = trimmed(word) { $0 == " " || $0 == "\u{201C}" || $0 == "\u{201D}" || $0 == "\"" }
                 // Named features ("question mark") explain less than the writer's own words.
                 // An address or a long token explains nothing at a glance.
-                let readable = !cue.isEmpty && cue.count <= 30 && !cue.contains("://")
-                return word.contains("\u{201C}") && readable ? cue : nil
+                let readable = !cue.isEmpty && cue.count <= 30 && !Self.holdsAddress(cue)
+                return word.contains("\u{201C}" as Character) && readable ? String(cue) : nil
             }
         }
         return []
+    }
+
+    /// Whether a text holds "://" (a generic `firstRange(of:)` cost more than the rest of `cues`).
+    private static func holdsAddress(_ text: Substring) -> Bool {
+        var matched = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ":") {
+                matched = 1
+            } else if byte == UInt8(ascii: "/") && matched > 0 {
+                if matched == 2 { return true }
+                matched = 2
+            } else {
+                matched = 0
+            }
+        }
+        return false
     }
 }
