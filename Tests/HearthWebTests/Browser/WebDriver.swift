@@ -107,8 +107,18 @@ final class Browser: @unchecked Sendable {
         return id
     }
 
+    /// Clicks as a person would once the page is still: on a loaded machine an element may sit for a moment under
+    /// another that is fading or moving (CI saw "element click intercepted" once, never alone). An element that
+    /// stays covered for two seconds is a fault of the page, and fails.
     func click(_ css: String) async throws {
-        try await command("POST", "/element/\(try await element(css))/click", [:])
+        for attempt in 1...20 {
+            do {
+                try await command("POST", "/element/\(try await element(css))/click", [:])
+                return
+            } catch let failure as Failure where failure.description.contains("click intercepted") && attempt < 20 {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
     }
 
     func type(_ text: String, into css: String) async throws {
