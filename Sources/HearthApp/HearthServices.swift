@@ -210,6 +210,8 @@ public struct HearthServices: Sendable {
     @discardableResult
     public func migrate() async throws -> [Migrator.Applied] {
         let applied = try await Migrator(database: database, now: now).migrate()
+        // An import that deferred the search index's indexes and stopped before its end left them to build.
+        try await SQLSearchRepository(database: database).restoreIndexes()
         try await learning?.refresh()
         await community.reload(at: now())
         return applied

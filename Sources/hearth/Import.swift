@@ -23,15 +23,18 @@ struct ImportCommand: AsyncParsableCommand {
         func run() async throws {
             try await CLI.withServices(overrides: storage.overrides) { services in
                 try await services.migrate()
-                var total = ImportCounts()
-                for directory in directories {
-                    let url = URL(fileURLWithPath: directory)
-                    let bar = ProgressBar(label: url.lastPathComponent)
-                    let summary = try await services.importStackExchange(
-                        directory: url, site: directories.count == 1 ? site : nil, progress: bar.update)
-                    bar.finish()
-                    print("\(summary.site): \(Self.describe(summary.counts))")
-                    total = total + summary.counts
+                let total = try await services.importing {
+                    var total = ImportCounts()
+                    for directory in directories {
+                        let url = URL(fileURLWithPath: directory)
+                        let bar = ProgressBar(label: url.lastPathComponent)
+                        let summary = try await services.importStackExchange(
+                            directory: url, site: directories.count == 1 ? site : nil, progress: bar.update)
+                        bar.finish()
+                        print("\(summary.site): \(Self.describe(summary.counts))")
+                        total = total + summary.counts
+                    }
+                    return total
                 }
                 if directories.count > 1 { print("In all: \(Self.describe(total))") }
             }

@@ -10,6 +10,44 @@ import Testing
 
 @Suite("Stack Exchange import")
 struct StackExchangeImportTests {
+    @Test("a first import on PostgreSQL builds the search index's indexes once, at its end, and again if it fails")
+    func deferredIndexes() async throws {
+        let database = try await TestDatabase.make(.postgres)
+        let services = try await HearthServices.forTesting(database: database)
+        defer { Task { await services.shutdown() } }
+        let dump = try #require(HearthServices.demoDump)
+        func indexes() async throws -> [String] {
+            try await database.read { sql in
+                try await sql.raw(
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'search_posts' AND indexname <> 'search_posts_pkey' ORDER BY 1"
+                ).all(decodingColumn: "indexname", as: String.self)
+            }
+        }
+        let all = ["search_posts_author", "search_posts_category", "search_posts_document"]
+        #expect(try await indexes() == all)
+
+        struct Stopped: Error {}
+        await #expect(throws: Stopped.self) {
+            try await services.importing {
+                #expect(try await indexes().isEmpty, "an empty index is written without its indexes")
+                throw Stopped()
+            }
+        }
+        #expect(try await indexes() == all, "built again when the import fails")
+
+        let summary = try await services.importing {
+            try await services.importStackExchange(directory: dump, site: "french.meta.stackexchange.com")
+        }
+        #expect(summary.counts.posts == 158)
+        #expect(try await indexes() == all)
+        #expect(!(try await services.search.search(nil, SearchQuery(text: "typographie")).hits.isEmpty))
+
+        // An import that stopped before its end (the process killed) leaves them to the next start.
+        try await database.write { sql in try await sql.raw("DROP INDEX search_posts_document").run() }
+        _ = try await services.migrate()
+        #expect(try await indexes() == all)
+    }
+
     @Test(
         "the demo dump imports into topics, replies, members, revisions and reactions, and only once",
         arguments: TestEngine.allCases)

@@ -11,6 +11,23 @@ extension HearthServices {
         public let counts: ImportCounts
     }
 
+    /// Runs an import (`body`), into a community with nothing to search yet, with the search index's own indexes
+    /// built once at its end rather than kept up to date entry by entry (see
+    /// `SQLSearchRepository.deferIndexesForFirstImport`); built again even when the import fails.
+    public func importing<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        let search = SQLSearchRepository(database: database)
+        let deferred = try await search.deferIndexesForFirstImport()
+        let result: T
+        do {
+            result = try await body()
+        } catch {
+            if deferred { try? await search.restoreIndexes() }
+            throw error
+        }
+        if deferred { try await search.restoreIndexes() }
+        return result
+    }
+
     /// Imports a Stack Exchange dump folder (see `StackExchangeImporter` for how it maps). Safe to run again.
     /// `progress` is called with (posts done, posts in the dump) as batches are written.
     public func importStackExchange(

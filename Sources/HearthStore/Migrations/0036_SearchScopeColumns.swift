@@ -13,9 +13,7 @@ extension Migration {
         try await sql.raw("ALTER TABLE search_posts RENAME TO search_posts_before").run()
         try await sql.raw("ALTER INDEX search_posts_pkey RENAME TO search_posts_before_pkey").run()
         try await sql.raw("ALTER TABLE search_posts_before DROP CONSTRAINT search_posts_post_id_fkey").run()
-        for name in ["search_posts_document", "search_posts_category", "search_posts_author"] {
-            try await sql.raw("DROP INDEX IF EXISTS \(ident: name)").run()
-        }
+        try await index.dropIndexes(sql)
         try await index.createTable(sql)
         try await sql.raw(
             """
@@ -28,7 +26,6 @@ extension Migration {
             """
         ).run()
         try await sql.raw("DROP TABLE search_posts_before").run()
-        try await sql.raw("SET LOCAL maintenance_work_mem = '256MB'").run()
         try await index.createIndexes(sql)
     }
 }

@@ -30,6 +30,10 @@ protocol SearchIndex: Sendable {
     func catchUp(limit: Int, _ sql: any SQLDatabase) async throws -> Int
     /// The matching post ids, best first, among the newest `SearchMatch.window` visible posts that pass the filters.
     func search(_ match: SearchMatch, _ query: SearchQuery, _ sql: any SQLDatabase) async throws -> [Int64]
+    /// Drops the indexes that `createIndexes` builds, for an import to write its entries without their upkeep.
+    func dropIndexes(_ sql: any SQLDatabase) async throws
+    /// Builds the indexes of the entries, each unless it is there.
+    func createIndexes(_ sql: any SQLDatabase) async throws
 }
 
 extension DatabaseEngine {
@@ -141,6 +145,11 @@ struct FTS5SearchIndex: SearchIndex {
         return queued.count
     }
 
+    /// FTS5 is its own index: its entries are written as segments and merged, never row by row.
+    func dropIndexes(_ sql: any SQLDatabase) async throws {}
+
+    func createIndexes(_ sql: any SQLDatabase) async throws {}
+
     func search(_ match: SearchMatch, _ query: SearchQuery, _ sql: any SQLDatabase) async throws -> [Int64] {
         // The inner query walks the index newest first and stops at the window; only those are ranked.
         let statement: SQLQueryString =
@@ -186,10 +195,20 @@ struct TSVectorSearchIndex: SearchIndex {
     /// share of posts evenly spread, so with `post_id DESC` it walked the primary key instead, checking every newer
     /// post of other categories (the largest category's newest posts were 100,000 posts back).
     func createIndexes(_ sql: any SQLDatabase) async throws {
-        try await sql.raw("CREATE INDEX search_posts_document ON search_posts USING GIN (document)").run()
-        try await sql.raw("CREATE INDEX search_posts_category ON search_posts (category_id, (-post_id))").run()
-        try await sql.raw("CREATE INDEX search_posts_author ON search_posts (author_id, (-post_id))").run()
+        try await sql.raw("SET LOCAL maintenance_work_mem = '256MB'").run()
+        for (name, definition) in Self.indexes {
+            try await sql.raw("CREATE INDEX IF NOT EXISTS \(ident: name) ON search_posts \(unsafeRaw: definition)").run()
+        }
     }
+
+    func dropIndexes(_ sql: any SQLDatabase) async throws {
+        for (name, _) in Self.indexes { try await sql.raw("DROP INDEX IF EXISTS \(ident: name)").run() }
+    }
+
+    static let indexes = [
+        ("search_posts_document", "USING GIN (document)"), ("search_posts_category", "(category_id, (-post_id))"),
+        ("search_posts_author", "(author_id, (-post_id))"),
+    ]
 
     /// The year and month words as a tsvector, each behind `#`.
     static func scopeVector(_ scope: SearchScope) -> String {
@@ -300,6 +319,29 @@ public struct SQLSearchRepository: SearchRepository {
                 return SearchHit(post: post, topicTitle: title, categoryID: CategoryID(category))
             }
         }
+    }
+
+    /// Drops the search index's own indexes when it is nearly empty, and says whether it did: a first import writes
+    /// its entries without their upkeep (on PostgreSQL the GIN index's was most of an import's time), and
+    /// `restoreIndexes` builds them once, smaller than grown row by row. Never on a community with posts to search:
+    /// its searches would read the whole table until the import ends.
+    public func deferIndexesForFirstImport() async throws -> Bool {
+        let index = database.engine.searchIndex
+        guard database.engine == .postgres else { return false }
+        return try await database.write { sql in
+            let entries = try await sql.raw("SELECT COUNT(*) AS n FROM (SELECT 1 FROM search_posts LIMIT 1000) e")
+                .first(decodingColumn: "n", as: Int.self)
+            guard (entries ?? 0) < 1000 else { return false }
+            try await index.dropIndexes(sql)
+            return true
+        }
+    }
+
+    /// Builds the search index's own indexes where they are missing (after an import that deferred them, or one
+    /// that stopped before its end).
+    public func restoreIndexes() async throws {
+        let index = database.engine.searchIndex
+        try await database.write { sql in try await index.createIndexes(sql) }
     }
 
     /// Indexes the posts written since the last catch-up, a few hundred per transaction.
