@@ -191,13 +191,11 @@ struct TSVectorSearchIndex: SearchIndex {
         ).run()
     }
 
-    /// The filters' indexes hold `-post_id`, an order the primary key cannot give: PostgreSQL estimates a filter's
-    /// share of posts evenly spread, so with `post_id DESC` it walked the primary key instead, checking every newer
-    /// post of other categories (the largest category's newest posts were 100,000 posts back).
     func createIndexes(_ sql: any SQLDatabase) async throws {
         try await sql.raw("SET LOCAL maintenance_work_mem = '256MB'").run()
         for (name, definition) in Self.indexes {
-            try await sql.raw("CREATE INDEX IF NOT EXISTS \(ident: name) ON search_posts \(unsafeRaw: definition)").run()
+            try await sql.raw("CREATE INDEX IF NOT EXISTS \(ident: name) ON search_posts \(unsafeRaw: definition)")
+                .run()
         }
     }
 
@@ -205,6 +203,9 @@ struct TSVectorSearchIndex: SearchIndex {
         for (name, _) in Self.indexes { try await sql.raw("DROP INDEX IF EXISTS \(ident: name)").run() }
     }
 
+    /// The words', then the filters'. The filters' hold `-post_id`, an order the primary key cannot give: PostgreSQL
+    /// reckons a filter's posts evenly spread, so with `post_id DESC` it walked the primary key instead, checking
+    /// every newer post of other categories (the largest category's newest posts were 100,000 posts back).
     static let indexes = [
         ("search_posts_document", "USING GIN (document)"), ("search_posts_category", "(category_id, (-post_id))"),
         ("search_posts_author", "(author_id, (-post_id))"),
