@@ -321,7 +321,16 @@ public struct SQLInboxRepository: InboxRepository {
             decidedAt: try date("decided_at"))
     }
 
-    static func encode<T: Encodable>(_ value: T) -> String {
+    static func encode(_ facts: InboxFacts) -> String {
+        InboxJSON.encode(facts) ?? encoded(facts)
+    }
+
+    static func encode(_ reasons: [InboxReason]) -> String {
+        InboxJSON.encode(reasons)
+    }
+
+    /// Through Foundation: what `InboxJSON` cannot write (a number that is not finite, refused there too: "{}").
+    private static func encoded<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
