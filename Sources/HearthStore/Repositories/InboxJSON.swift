@@ -7,7 +7,6 @@ import HearthCore
 enum InboxJSON {
     static func encode(_ facts: InboxFacts) -> String? {
         var json = Writer()
-        json.open()
         json.field("answeredBy", facts.answeredBy)
         json.field("authorPertinent", facts.authorPertinent)
         json.field("authorTrolls", facts.authorTrolls)
@@ -35,7 +34,6 @@ enum InboxJSON {
         var text = "["
         for (index, reason) in reasons.enumerated() {
             var json = Writer()
-            json.open()
             json.field("code", reason.code.rawValue)
             json.field("raises", reason.raises)
             json.field("text", reason.text)
@@ -46,11 +44,9 @@ enum InboxJSON {
 
     /// One JSON object, its keys in the order given (sorted above, as `JSONEncoder` wrote them).
     struct Writer {
-        private var text = ""
+        private var text = "{"
         private var first = true
         private var valid = true
-
-        mutating func open() { text = "{" }
 
         mutating func close() -> String? { valid ? text + "}" : nil }
 
