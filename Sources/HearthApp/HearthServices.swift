@@ -21,7 +21,7 @@ public struct HearthServices: Sendable {
     /// Members' use cases: their activity on profiles, and the console's directory, roles, reset links,
     /// anonymisation, invitations and API keys.
     public let members: MemberService
-    public let grants: GrantService
+    public let delegation: DelegationService
     public let viewers: ViewerResolver
     public let moderation: ModerationService
     public let penalties: PenaltyService
@@ -81,8 +81,8 @@ public struct HearthServices: Sendable {
                 renderer: renderer, from: config.mailFrom, community: community),
             settings: settings, attempts: SQLAttemptRepository(database: database),
             penalties: SQLPenaltyRepository(database: database), now: now, logger: logger)
-        let grantStore = SQLGrantRepository(database: database)
-        let viewers = ViewerResolver(grants: grantStore)
+        let roleStore = SQLDelegateRoleRepository(database: database)
+        let viewers = ViewerResolver(roles: roleStore, timeZone: { community.current.timeZone })
         let forumStore = SQLForumRepository(database: database)
         let moderationStore = SQLModerationRepository(database: database)
         let reader = EngineReader.bundledEngine.map(EngineReader.init(base:))
@@ -101,7 +101,7 @@ public struct HearthServices: Sendable {
             cooker: SafeMarkdown(), reader: reader, gate: gate, heat: heat, inbox: config.inboxRules,
             policy: AccessPolicy(), now: now, logger: logger)
         let inbox = InboxService(
-            inbox: SQLInboxRepository(database: database), members: members, grants: grantStore, forum: forum,
+            inbox: SQLInboxRepository(database: database), members: members, viewers: viewers, forum: forum,
             reader: reader, rules: config.inboxRules, workingHours: { community.current.workingHours },
             policy: AccessPolicy(), now: now)
         let jobQueue = SQLJobQueue(database: database)
@@ -148,7 +148,10 @@ public struct HearthServices: Sendable {
             blog: BlogService(
                 articles: SQLArticleRepository(database: database), forum: forum, policy: AccessPolicy(), now: now),
             profiles: ProfileService(members: members, policy: AccessPolicy(), now: now), members: memberService,
-            grants: GrantService(grants: grantStore, members: members, policy: AccessPolicy(), now: now),
+            delegation: DelegationService(
+                roles: roleStore, members: members,
+                categoryExists: { try await forumStore.category(id: $0) != nil },
+                timeZone: { community.current.timeZone }, policy: AccessPolicy(), now: now),
             viewers: viewers,
             moderation: ModerationService(
                 forum: forum, moderation: moderationStore, penalties: penaltyStore, members: members,
@@ -226,7 +229,8 @@ public struct HearthServices: Sendable {
         let database = self.database
         let services = WebServices(
             accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, search: search, uploads: uploads,
-            blog: blog, profiles: profiles, members: self.members, viewers: viewers, moderation: moderation,
+            blog: blog, profiles: profiles, members: self.members, viewers: viewers, delegation: delegation,
+            moderation: moderation,
             penalties: penalties, calm: calm,
             timers: timers, texts: texts, watchedWords: watchedWords, settings: settings,
             categories: categories, inbox: inbox,

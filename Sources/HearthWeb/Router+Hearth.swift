@@ -54,6 +54,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     ConsoleAPI(services: services).addRoutes(to: api)
     MembersAPI(services: services).addRoutes(to: api)
     InboxAPI(services: services).addRoutes(to: api)
+    DelegationAPI(services: services).addRoutes(to: api)
     // Last, so that it knows every route: it then runs only for the requests that no route matched.
     router.add(middleware: UndeclaredMethodMiddleware(routes: router.routes))
     return router

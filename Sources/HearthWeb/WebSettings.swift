@@ -38,8 +38,9 @@ public struct WebServices: Sendable {
     public var blog: BlogService
     public var profiles: ProfileService
     public var members: MemberService
-    /// Builds the viewer behind a session, with the member's grants.
+    /// Builds the viewer behind a session, with the powers of the member's roles.
     public var viewers: ViewerResolver
+    public var delegation: DelegationService
     public var moderation: ModerationService
     public var penalties: PenaltyService
     public var calm: CalmTools
@@ -59,7 +60,8 @@ public struct WebServices: Sendable {
     public init(
         accounts: AccountService, sessions: SessionService, apiKeys: APIKeyService, forum: ForumService,
         search: SearchService, uploads: UploadService, blog: BlogService, profiles: ProfileService,
-        members: MemberService, viewers: ViewerResolver, moderation: ModerationService, penalties: PenaltyService,
+        members: MemberService, viewers: ViewerResolver, delegation: DelegationService, moderation: ModerationService,
+        penalties: PenaltyService,
         calm: CalmTools, timers: TopicTimers, texts: CommunityTexts, watchedWords: WatchedWordService,
         settings: SettingsService, categories: CategoryAdmin, inbox: InboxService, policy: AccessPolicy,
         checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
@@ -75,6 +77,7 @@ public struct WebServices: Sendable {
         self.profiles = profiles
         self.members = members
         self.viewers = viewers
+        self.delegation = delegation
         self.moderation = moderation
         self.penalties = penalties
         self.calm = calm

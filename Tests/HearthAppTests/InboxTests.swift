@@ -222,9 +222,13 @@ struct InboxTests {
         let (_, general) = try await community.topic(asker, "Export", InboxTests.question)
         let (_, beginners) = try await community.topic(asker, "First steps", InboxTests.bug, in: community.other)
         let ambassador = try await community.member("Amber", daysAgo: 300)
-        try await community.services.grants.give(
-            community.cm, to: ambassador.member.id, title: "Ambassador for beginners",
-            actions: [.readInbox, .workInbox], category: community.other.id)
+        let role = try await community.services.delegation.create(
+            community.cm,
+            RoleDefinition(
+                nameEN: "Ambassador for beginners", nameFR: "Ambassadeur des débutants",
+                powers: [.readInbox, .workInbox],
+                categoryIDs: [community.other.id]))
+        try await community.services.delegation.give(community.cm, role.id, to: ambassador.member.id)
         let delegate = try await community.services.viewers.viewer(
             try await community.services.profiles.member(id: ambassador.member.id), credential: .session(SessionID(0)))
         let seen = try await community.items(delegate)
@@ -406,13 +410,16 @@ extension InboxTests {
 
 /// What the review of the inbox found, each with the test that failed before its fix.
 extension InboxTests {
-    func delegate(_ community: Community, _ name: String, actions: Set<Action>, window: DailyWindow? = nil)
+    func delegate(_ community: Community, _ name: String, actions: Set<Action>, hours: RoleDefinition.Hours? = nil)
         async throws -> Viewer
     {
         let member = try await community.member(name, daysAgo: 300)
-        try await community.services.grants.give(
-            community.cm, to: member.member.id, title: "Ambassador", actions: actions, category: community.general.id,
-            window: window)
+        let role = try await community.services.delegation.create(
+            community.cm,
+            RoleDefinition(
+                nameEN: "Ambassador", nameFR: "Ambassadeur", powers: actions, categoryIDs: [community.general.id],
+                hours: hours))
+        try await community.services.delegation.give(community.cm, role.id, to: member.member.id)
         return try await community.services.viewers.viewer(
             try await community.services.profiles.member(id: member.member.id), credential: .session(SessionID(0)))
     }
@@ -459,8 +466,8 @@ extension InboxTests {
             try await community.inbox.act(community.cm, item.id, .assign, assignee: workOnly.member.id)
         }
         // An evening advisor, assigned at 10:00 UTC, sees it in the evening.
-        let evening = DailyWindow(startMinute: 19 * 60, endMinute: 23 * 60, timeZoneIdentifier: "UTC")
-        let advisor = try await delegate(community, "Eve", actions: [.readInbox, .workInbox], window: evening)
+        let evening = RoleDefinition.Hours(fromMinute: 19 * 60, toMinute: 23 * 60)
+        let advisor = try await delegate(community, "Eve", actions: [.readInbox, .workInbox], hours: evening)
         let assigned = try await community.inbox.act(community.cm, item.id, .assign, assignee: advisor.member.id)
         #expect(assigned.assignedTo?.id == advisor.member.id)
 

@@ -94,7 +94,8 @@ struct AccessPolicyTests {
     func timeWindowedGrant() {
         let grant = Grant(
             actions: [.hidePost], scope: .category(3),
-            window: DailyWindow(startMinute: 19 * 60, endMinute: 23 * 60, timeZoneIdentifier: "Europe/Paris"))
+            window: DailyWindow(
+                startMinute: 19 * 60, endMinute: 23 * 60, timeZone: TimeZone(identifier: "Europe/Paris")!))
         let advisor = viewer(.member, grants: [grant])
         #expect(policy.decide(advisor, .hidePost, on: .category(3), at: evening).isAllowed)
         #expect(!policy.decide(advisor, .hidePost, on: .category(4), at: evening).isAllowed)
@@ -106,7 +107,7 @@ struct AccessPolicyTests {
 
     @Test("a window over midnight and an expired grant")
     func overMidnightAndExpiry() {
-        let night = DailyWindow(startMinute: 22 * 60, endMinute: 2 * 60, timeZoneIdentifier: "UTC")
+        let night = DailyWindow(startMinute: 22 * 60, endMinute: 2 * 60, timeZone: TimeZone(identifier: "UTC")!)
         let day = Date(timeIntervalSince1970: 1_795_500_000)  // 2026-11-24 06:00 UTC
         #expect(!night.contains(day))
         #expect(night.contains(day.addingTimeInterval(17 * 3600)))  // 23:00

@@ -261,3 +261,51 @@ private func databaseBefore(migration number: Int, _ engine: TestEngine) async t
     }
     return database
 }
+
+@Suite("Delegate roles migration")
+struct DelegateRolesMigrationTests {
+    @Test("each grant in force becomes a role its member holds; revoked ones are gone", arguments: TestEngine.allCases)
+    func grantsBecomeRoles(engine: TestEngine) async throws {
+        let database = try await TestDatabase.make(engine, migrated: false)
+        defer { Task { await database.close() } }
+        try await Migrator(database: database, migrations: Migration.all.filter { $0.number < 37 }, now: { Date() })
+            .migrate()
+        let members = SQLMemberRepository(database: database)
+        let ana = try await members.create(
+            NewMember(email: "ana@example.org", displayName: "Ana", role: .member, passwordHash: "x", createdAt: Date())
+        )
+        let general = try await SQLForumRepository(database: database).createCategory(
+            NewCategory(slug: "general", name: "General", description: "", startPolicy: .everyone, kind: .forum))
+        // 2026-12-01 00:00 UTC: the grant's last day is 2026-11-30.
+        let midnight: Int64 = 1_796_083_200_000
+        try await database.write { sql in
+            for (title, revoked) in [("Evening advisor", nil), ("Former", Int64?.some(5))] {
+                try await sql.insert(into: "grants")
+                    .columns(
+                        "member_id", "title", "actions", "category_id", "window_start_minute", "window_end_minute",
+                        "time_zone", "expires_at", "created_at", "revoked_at"
+                    )
+                    .values(
+                        SQLBind(ana.id.rawValue), SQLBind(title), SQLBind("hide_post,see_removed"),
+                        SQLBind(general.id.rawValue),
+                        SQLBind(1_140), SQLBind(1_380), SQLBind("UTC"), SQLBind(midnight), SQLBind(1), SQLBind(revoked)
+                    ).run()
+            }
+            try await sql.update("members").set("has_grants", to: 1).where("id", .equal, ana.id.rawValue).run()
+        }
+        try await Migrator(database: database).migrate()
+        let roles = SQLDelegateRoleRepository(database: database)
+        let held = try await roles.held(by: ana.id)
+        #expect(held.count == 1)
+        let role = try #require(held.first).definition
+        #expect(role.nameEN == "Evening advisor" && role.nameFR == "Evening advisor")
+        #expect(role.powers == [.hidePost, .seeRemoved])
+        #expect(role.categoryIDs == [general.id])
+        #expect(role.hours == RoleDefinition.Hours(fromMinute: 1_140, toMinute: 1_380))
+        #expect(role.endsOn == CalendarDay("2026-11-30"))
+        // New roles take the next number, on PostgreSQL too.
+        let next = try await roles.create(
+            RoleDefinition(nameEN: "New", nameFR: "Nouveau", powers: [.hidePost]), createdBy: nil, at: Date())
+        #expect(next.id.rawValue > held[0].id.rawValue)
+    }
+}

@@ -34,6 +34,8 @@ struct APIKeyScopeTests {
         "POST /members/{id}/anonymisation": #"{"confirm": "cm"}"#,
         "POST /invitations": #"{"email": "new@example.org"}"#,
         "POST /api-keys": #"{"name": "another", "scope": "read"}"#,
+        "POST /roles": #"{"name": {"en": "Advisor", "fr": "Conseiller"}, "powers": ["hidePost"]}"#,
+        "POST /roles/{id}/holders": #"{"memberId": 1}"#,
     ]
 
     @Test(
@@ -90,5 +92,25 @@ struct APIKeyScopeTests {
         #expect(page.posts.first?.isDeleted == false, "the opening post, and so the topic, is still there")
         #expect(page.posts.first?.body == "Still here")
         #expect(try await forum.categories().count == 1)
+    }
+
+    @Test("a key for an empty or malformed owner address is refused, not made for the caller")
+    func ownerAddress() async throws {
+        let community = try await TestCommunity.make()
+        defer { community.close() }
+        _ = try await community.member("cm@example.org", role: .communityManager)
+        let (_, key) = try await community.services.apiKeys.create(
+            name: "cm", scope: .write, ownerEmail: "cm@example.org")
+        try await community.test { client in
+            for owner in ["", "nobody"] {
+                let (status, body) = try await DelegationTests.send(
+                    client, .post, "/api/v1/api-keys", key: key,
+                    #"{"name": "Zapier", "scope": "read", "ownerEmail": "\#(owner)"}"#)
+                #expect(status == .unprocessableContent && body.contains("leave ownerEmail out"), "\(owner): \(body)")
+            }
+            let (own, _) = try await DelegationTests.send(
+                client, .post, "/api/v1/api-keys", key: key, #"{"name": "Mine", "scope": "read"}"#)
+            #expect(own == .created)
+        }
     }
 }

@@ -39,6 +39,8 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     /// Add and remove watched words.
     case manageWatchedWords = "manage_watched_words"
     case manageMembers = "manage_members"
+    /// Make delegated roles ("Evening advisor"), give them to members and take them back.
+    case manageRoles = "manage_roles"
     /// Browse the member directory (`/admin/members`).
     case browseMembers = "browse_members"
     /// See members' e-mail addresses in the directory and the API.
@@ -64,6 +66,18 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
 
     /// What every member may do by role (their own profile only for `editOwnProfile`).
     public static let everyMember: Set<Action> = [.readCommunity, .post, .flag, .editOwnProfile, .manageAPIKeys]
+
+    /// The action's name in the API and in messages: `hidePost` for `hide_post`.
+    public var name: String {
+        let parts = rawValue.split(separator: "_")
+        return parts.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }.joined()
+    }
+
+    /// The action named `name` (`hidePost`).
+    public init?(name: String) {
+        guard let action = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = action
+    }
 
     /// Actions that change something: a penalty or a read key stops them.
     public var writes: Bool {

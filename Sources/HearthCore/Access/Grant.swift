@@ -1,24 +1,34 @@
 import Foundation
 
-/// A small power given to a member on top of their role: "may hide posts in the beginners' category,
-/// every evening from 19:00 to 23:00". The policy consults grants; handlers never do.
-public struct Grant: Sendable, Equatable, Codable {
+/// A small power a member holds on top of their role: "may hide posts in the beginners' category, every evening
+/// from 19:00 to 23:00". Members get them by holding a delegated role (`DelegateRole.grants`). The policy consults
+/// grants; handlers never do.
+public struct Grant: Sendable, Equatable {
     public let actions: Set<Action>
     /// Where the power applies; nil means everywhere.
     public let scope: Resource?
     /// When the power applies; nil means always.
     public let window: DailyWindow?
+    public let startsAt: Date?
     public let expiresAt: Date?
+    /// The name of the role that gives it, for the moderation log ("as Evening advisor").
+    public let roleName: String?
 
-    public init(actions: Set<Action>, scope: Resource? = nil, window: DailyWindow? = nil, expiresAt: Date? = nil) {
+    public init(
+        actions: Set<Action>, scope: Resource? = nil, window: DailyWindow? = nil, startsAt: Date? = nil,
+        expiresAt: Date? = nil, roleName: String? = nil
+    ) {
         self.actions = actions
         self.scope = scope
         self.window = window
+        self.startsAt = startsAt
         self.expiresAt = expiresAt
+        self.roleName = roleName
     }
 
     func covers(_ action: Action, on resource: Resource, at date: Date) -> Bool {
         guard actions.contains(action) else { return false }
+        if let startsAt, date < startsAt { return false }
         if let expiresAt, date >= expiresAt { return false }
         if let scope, !scope.contains(resource) { return false }
         if let window, !window.contains(date) { return false }
@@ -26,28 +36,52 @@ public struct Grant: Sendable, Equatable, Codable {
     }
 }
 
-/// A daily time window in a time zone, e.g. 19:00–23:00 Europe/Paris. A window whose end is before its
-/// start runs over midnight (22:00–02:00).
-public struct DailyWindow: Sendable, Equatable, Codable {
+/// A time window on some days of the week, in a time zone: 19:00–23:00 every day, Europe/Paris. A window whose end
+/// is before its start runs over midnight (Friday 22:00–02:00 holds until Saturday 02:00, as Friday's).
+public struct DailyWindow: Sendable, Equatable {
     /// Minutes after local midnight.
     public let startMinute: Int
     public let endMinute: Int
-    public let timeZoneIdentifier: String
+    /// ISO weekdays the window opens on: 1 is Monday, 7 Sunday.
+    public let weekdays: Set<Int>
+    public let timeZone: TimeZone
 
-    public init(startMinute: Int, endMinute: Int, timeZoneIdentifier: String) {
+    public static let everyDay: Set<Int> = Set(1...7)
+
+    public init(startMinute: Int, endMinute: Int, weekdays: Set<Int> = everyDay, timeZone: TimeZone) {
         self.startMinute = startMinute
         self.endMinute = endMinute
-        self.timeZoneIdentifier = timeZoneIdentifier
+        self.weekdays = weekdays
+        self.timeZone = timeZone
     }
 
     public func contains(_ date: Date) -> Bool {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: timeZoneIdentifier) ?? .gmt
-        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        let calendar = CalendarDay.calendar(timeZone)
+        let parts = calendar.dateComponents([.weekday, .hour, .minute], from: date)
         let minute = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
+        let today = Self.isoWeekday(parts.weekday ?? 1)
         if startMinute <= endMinute {
-            return minute >= startMinute && minute < endMinute
+            return weekdays.contains(today) && minute >= startMinute && minute < endMinute
         }
-        return minute >= startMinute || minute < endMinute
+        if minute >= startMinute { return weekdays.contains(today) }
+        if minute < endMinute { return weekdays.contains(today == 1 ? 7 : today - 1) }
+        return false
     }
+
+    /// The next time the window opens after `date`, within a week; nil when it never opens.
+    public func nextOpening(after date: Date) -> Date? {
+        let calendar = CalendarDay.calendar(timeZone)
+        let midnight = calendar.startOfDay(for: date)
+        for offset in 0...7 {
+            guard let day = calendar.date(byAdding: .day, value: offset, to: midnight),
+                weekdays.contains(Self.isoWeekday(calendar.component(.weekday, from: day))),
+                let opening = calendar.date(byAdding: .minute, value: startMinute, to: day), opening > date
+            else { continue }
+            return opening
+        }
+        return nil
+    }
+
+    /// `Calendar`'s weekday (1 is Sunday) as ISO's (1 is Monday).
+    static func isoWeekday(_ weekday: Int) -> Int { (weekday + 5) % 7 + 1 }
 }

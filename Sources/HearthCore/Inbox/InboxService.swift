@@ -11,7 +11,7 @@ public struct InboxService: Sendable {
 
     let inbox: any InboxRepository
     let members: any MemberRepository
-    let grants: any GrantRepository
+    let viewers: ViewerResolver
     let forum: ForumService
     let reader: (any TextReader)?
     public let rules: InboxRules
@@ -20,13 +20,13 @@ public struct InboxService: Sendable {
     let now: Now
 
     public init(
-        inbox: any InboxRepository, members: any MemberRepository, grants: any GrantRepository, forum: ForumService,
+        inbox: any InboxRepository, members: any MemberRepository, viewers: ViewerResolver, forum: ForumService,
         reader: (any TextReader)?, rules: InboxRules, workingHours: @escaping @Sendable () -> WorkingHours,
         policy: AccessPolicy, now: @escaping Now
     ) {
         self.inbox = inbox
         self.members = members
-        self.grants = grants
+        self.viewers = viewers
         self.forum = forum
         self.reader = reader
         self.rules = rules
@@ -179,8 +179,12 @@ public struct InboxService: Sendable {
         // Read and work the inbox where the item is, at any hour: an evening advisor may be given an item in the
         // morning, to see it in the evening.
         let resource = Self.resource(of: item)
-        let held = member.hasGrants ? try await grants.active(of: member.id).map(\.grant) : []
-        let allDay = held.map { Grant(actions: $0.actions, scope: $0.scope, window: nil, expiresAt: $0.expiresAt) }
+        let held = try await viewers.viewer(member, credential: .assessed).grants
+        let allDay = held.map {
+            Grant(
+                actions: $0.actions, scope: $0.scope, window: nil, startsAt: $0.startsAt, expiresAt: $0.expiresAt,
+                roleName: $0.roleName)
+        }
         let assignee = Viewer(member: member, credential: .assessed, grants: allDay)
         let may = [Action.readInbox, .workInbox].allSatisfy {
             policy.decide(assignee, $0, on: resource, at: date).isAllowed
@@ -193,13 +197,12 @@ public struct InboxService: Sendable {
         }
     }
 
-    /// The people an item can be given to: staff and the members whose grants hold the inbox.
+    /// The people an item can be given to: staff and the members whose roles hold the inbox.
     public func assignees(_ viewer: Viewer?) async throws -> [MemberSummary] {
         _ = try scope(viewer)
         var people = try await inbox.staff()
-        let delegated = try await grants.allActive().filter { $0.grant.actions.contains(.workInbox) }
-        for stored in delegated where !people.contains(where: { $0.id == stored.memberID }) {
-            if let member = try await members.find(id: stored.memberID) { people.append(MemberSummary(member)) }
+        for id in try await viewers.holders(of: .workInbox) where !people.contains(where: { $0.id == id }) {
+            if let member = try await members.find(id: id) { people.append(MemberSummary(member)) }
         }
         return people
     }

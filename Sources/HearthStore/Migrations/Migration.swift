@@ -39,5 +39,6 @@ extension Migration {
         .searchWithoutPositions,
         .postContent,
         .searchScopeColumns,
+        .delegateRoles,
     ]
 }

@@ -131,8 +131,7 @@ public struct SQLMemberDirectoryRepository: MemberDirectoryRepository, Invitatio
             try await sql.delete(from: "one_time_tokens").where("member_id", .equal, id).run()
             try await sql.update("api_keys").set("revoked_at", to: date.millisecondsSince1970)
                 .where("member_id", .equal, id).where("revoked_at", .is, SQLLiteral.null).run()
-            try await sql.update("grants").set("revoked_at", to: date.millisecondsSince1970)
-                .where("member_id", .equal, id).where("revoked_at", .is, SQLLiteral.null).run()
+            try await sql.delete(from: "role_holders").where("member_id", .equal, id).run()
             try await SQLModerationRepository.log(log, at: date, sql)
             return handle
         }

@@ -113,6 +113,11 @@ struct MembersAPI: Sendable {
         guard let scope = HearthCore.APIKey.Scope(rawValue: input.scope) else {
             throw HearthError.invalid("scope", "scope is read or write.")
         }
+        // Over JSON a key of one's own leaves `ownerEmail` out; an empty or malformed one is a mistake.
+        if let owner = input.ownerEmail, AccountForm.emailProblem(AccountForm.normalizedEmail(owner)) != nil {
+            throw HearthError.invalid(
+                "ownerEmail", "Enter the owner's e-mail address like name@example.org, or leave ownerEmail out.")
+        }
         let (key, secret) = try await members.createAPIKey(
             context.identity, name: input.name, scope: scope, ownerEmail: input.ownerEmail)
         let owner = try? await services.profiles.member(id: key.memberID)

@@ -1,0 +1,57 @@
+import Foundation
+import HearthCore
+import Hummingbird
+
+/// Delegated roles over JSON, for the community manager: make a role, give it to members, take it back.
+/// `openapi.json` lists them and the powers a role may hand out.
+struct DelegationAPI: Sendable {
+    typealias Context = HearthRequestContext
+    let services: WebServices
+
+    var delegation: DelegationService { services.delegation }
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("/roles", use: list)
+        group.post("/roles", use: create)
+        group.get("/roles/:id", use: role)
+        group.post("/roles/:id/holders", use: give)
+        group.delete("/roles/:id/holders/:memberId", use: takeBack)
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> APIModel.Page<APIModel.DelegateRole> {
+        APIModel.Page(
+            items: try await delegation.list(context.identity).map(APIModel.DelegateRole.init), nextCursor: nil)
+    }
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> EditedResponse<APIModel.DelegateRole> {
+        var request = request
+        let input = try await request.json(
+            APIModel.NewRole.self, context: context,
+            shape:
+                #"{"name": {"en": "Evening advisor", "fr": "Conseiller du soir"}, "powers": ["hidePost"], "window": {"days": [1, 2, 3, 4, 5, 6, 7], "from": "19:00", "to": "23:00"}}"#
+        )
+        let role = try await delegation.create(context.identity, try APIModel.DelegateRoleInput.definition(input))
+        return EditedResponse(
+            status: .created, response: APIModel.DelegateRole(DelegationService.Listing(role: role, holders: [])))
+    }
+
+    @Sendable func role(_ request: Request, context: Context) async throws -> APIModel.DelegateRole {
+        APIModel.DelegateRole(try await delegation.role(context.identity, DelegateRoleID(try ForumPages.id(context))))
+    }
+
+    @Sendable func give(_ request: Request, context: Context) async throws -> APIModel.DelegateRole {
+        var request = request
+        let id = DelegateRoleID(try ForumPages.id(context))
+        let input = try await request.json(APIModel.NewHolder.self, context: context, shape: #"{"memberId": 42}"#)
+        try await delegation.give(context.identity, id, to: MemberID(input.memberId))
+        return APIModel.DelegateRole(try await delegation.role(context.identity, id))
+    }
+
+    @Sendable func takeBack(_ request: Request, context: Context) async throws -> Response {
+        let id = DelegateRoleID(try ForumPages.id(context))
+        // A malformed member id holds no role: the service answers so, after asking whether the caller may.
+        let member = context.parameters.get("memberId", as: Int64.self) ?? 0
+        try await delegation.takeBack(context.identity, id, from: MemberID(member))
+        return Response(status: .noContent)
+    }
+}
