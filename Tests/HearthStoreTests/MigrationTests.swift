@@ -305,7 +305,8 @@ struct DelegateRolesMigrationTests {
         #expect(role.endsOn == CalendarDay("2026-11-30"))
         // New roles take the next number, on PostgreSQL too.
         let next = try await roles.create(
-            RoleDefinition(nameEN: "New", nameFR: "Nouveau", powers: [.hidePost]), createdBy: nil, at: Date())
+            RoleDefinition(nameEN: "New", nameFR: "Nouveau", powers: [.hidePost]), createdBy: nil, at: Date()
+        ) { NewLogEntry(actorID: nil, action: "create role", target: .role, targetID: $0.rawValue) }
         #expect(next.id.rawValue > held[0].id.rawValue)
     }
 }

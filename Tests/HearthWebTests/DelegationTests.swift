@@ -108,6 +108,48 @@ struct DelegationTests {
             ).grants.isEmpty)
     }
 
+    @Test(
+        "a delegate's acts are logged under the role's name, and their silences last 24 hours at most",
+        arguments: TestEngine.allCases)
+    func loggedUnderRole(engine: TestEngine) async throws {
+        let community = try await TestCommunity.make(engine: engine)
+        defer { community.close() }
+        let manager = try await community.member("cm@example.org", role: .communityManager)
+        let staff = Viewer(member: manager, credential: .session(SessionID(0)))
+        let ana = try await community.member("ana@example.org")
+        let bob = try await community.member("bob@example.org")
+        let delegation = community.services.delegation
+        let role = try await delegation.create(
+            staff,
+            RoleDefinition(nameEN: "Night watch", nameFR: "Veille de nuit", powers: [.silenceMember, .hidePost]))
+        try await delegation.give(staff, role.id, to: ana.id)
+        let watch = try await community.services.viewers.viewer(
+            try await community.services.profiles.member(id: ana.id), credential: .session(SessionID(0)))
+        let penalties = community.services.penalties
+        await #expect(
+            throws: HearthError.invalid(
+                "until", "Under a delegated role, a silence or a suspension lasts 24 hours at most.")
+        ) {
+            try await penalties.give(
+                watch, to: bob.id, kind: .silence, until: community.clock.now + 48 * 3_600, reason: "Flood")
+        }
+        _ = try await penalties.give(
+            watch, to: bob.id, kind: .silence, until: community.clock.now + 12 * 3_600, reason: "Flood")
+        // Staff acting by their own role are logged without one.
+        let carol = try await community.member("carol@example.org")
+        _ = try await penalties.give(
+            staff, to: carol.id, kind: .silence, until: community.clock.now + 48 * 3_600, reason: "Insults")
+        try await delegation.takeBack(staff, role.id, from: ana.id)
+
+        let log = try await community.services.moderation.log(staff)
+        let lines = log.map { "\($0.action) \($0.reason) \($0.roleName ?? "-")" }
+        #expect(
+            lines == [
+                "take back role Night watch -", "silence Insults -", "silence Flood Night watch",
+                "give role Night watch -", "create role Night watch -",
+            ])
+    }
+
     @Test("a role past its last day stops on its own", arguments: TestEngine.allCases)
     func lastDay(engine: TestEngine) async throws {
         let community = try await TestCommunity.make(engine: engine)

@@ -145,13 +145,17 @@ public struct AccessPolicy: Sendable {
         return .denied("You are not allowed to do that.")
     }
 
-    /// Throws `HearthError.forbidden` (or `.unauthorized` for anonymous viewers) unless allowed.
+    /// Throws `HearthError.forbidden` (or `.unauthorized` for anonymous viewers) unless allowed. Returns the name
+    /// of the delegated role that allows it when the member's own role does not, for the moderation log.
+    @discardableResult
     public func authorize(_ viewer: Viewer?, _ action: Action, on resource: Resource = .community, at date: Date)
-        throws
+        throws -> String?
     {
         if case .denied(let reason) = decide(viewer, action, on: resource, at: date) {
             throw viewer == nil ? HearthError.unauthorized(reason) : HearthError.forbidden(reason)
         }
+        guard let viewer, !Self.roleAllows(viewer.member, action, on: resource) else { return nil }
+        return viewer.grants.first { $0.covers(action, on: resource, at: date) }?.roleName
     }
 
     static func roleAllows(_ member: Member, _ action: Action, on resource: Resource) -> Bool {

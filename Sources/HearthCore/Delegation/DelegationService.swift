@@ -2,14 +2,21 @@ import Foundation
 
 /// Roles as stored, and who holds them.
 public protocol DelegateRoleRepository: Sendable {
-    func create(_ definition: RoleDefinition, createdBy: MemberID?, at date: Date) async throws -> DelegateRole
+    /// Stores a role and writes `log` (given its id) to the moderation log, in one transaction.
+    func create(
+        _ definition: RoleDefinition, createdBy: MemberID?, at date: Date,
+        log: @Sendable (DelegateRoleID) -> NewLogEntry
+    ) async throws -> DelegateRole
     func all() async throws -> [DelegateRole]
     func find(_ id: DelegateRoleID) async throws -> DelegateRole?
     func holders(of id: DelegateRoleID) async throws -> [RoleHolder]
-    /// Gives the role and marks the member as holding powers, in one transaction; false when they held it already.
-    func give(_ id: DelegateRoleID, to memberID: MemberID, by giver: MemberID?, at date: Date) async throws -> Bool
-    /// Takes it back, clearing the member's mark with their last role; false when they did not hold it.
-    func takeBack(_ id: DelegateRoleID, from memberID: MemberID, at date: Date) async throws -> Bool
+    /// Gives the role, marks the member as holding powers and writes `log`, in one transaction; false (and nothing
+    /// written) when they held it already.
+    func give(_ id: DelegateRoleID, to memberID: MemberID, by giver: MemberID?, at date: Date, log: NewLogEntry)
+        async throws -> Bool
+    /// Takes it back, clearing the member's mark with their last role, and writes `log`; false when they did not
+    /// hold it.
+    func takeBack(_ id: DelegateRoleID, from memberID: MemberID, at date: Date, log: NewLogEntry) async throws -> Bool
     /// The roles a member holds now (ended ones included: the policy reads their dates).
     func held(by memberID: MemberID) async throws -> [DelegateRole]
     /// The members who hold a role with `power`, in the order they were first given one.
@@ -78,7 +85,12 @@ public struct DelegationService: Sendable {
     public func create(_ viewer: Viewer?, _ draft: RoleDefinition) async throws -> DelegateRole {
         try policy.authorize(viewer, .manageRoles, at: now())
         let definition = try await validated(draft, by: viewer)
-        return try await roles.create(definition, createdBy: viewer?.member.id, at: now())
+        let actor = viewer?.member.id
+        return try await roles.create(definition, createdBy: actor, at: now()) { id in
+            NewLogEntry(
+                actorID: actor, action: "create role", target: .role, targetID: id.rawValue,
+                reason: definition.nameEN)
+        }
     }
 
     public func list(_ viewer: Viewer?) async throws -> [Listing] {
@@ -98,7 +110,7 @@ public struct DelegationService: Sendable {
 
     public func give(_ viewer: Viewer?, _ id: DelegateRoleID, to memberID: MemberID) async throws {
         try policy.authorize(viewer, .manageRoles, at: now())
-        guard try await roles.find(id) != nil else { throw HearthError.notFound("There is no such role.") }
+        guard let role = try await roles.find(id) else { throw HearthError.notFound("There is no such role.") }
         guard let member = try await members.find(id: memberID) else {
             throw HearthError.notFound("There is no such member.")
         }
@@ -107,12 +119,20 @@ public struct DelegationService: Sendable {
                 "\(member.displayName) is suspended until \(AccessPolicy.moment(until)): a role can be given once the suspension ends."
             )
         }
-        _ = try await roles.give(id, to: memberID, by: viewer?.member.id, at: now())
+        _ = try await roles.give(
+            id, to: memberID, by: viewer?.member.id, at: now(),
+            log: NewLogEntry(
+                actorID: viewer?.member.id, action: "give role", target: .member, targetID: memberID.rawValue,
+                reason: role.definition.nameEN))
     }
 
     public func takeBack(_ viewer: Viewer?, _ id: DelegateRoleID, from memberID: MemberID) async throws {
         try policy.authorize(viewer, .manageRoles, at: now())
-        guard try await roles.takeBack(id, from: memberID, at: now()) else {
+        let name = try await roles.find(id)?.definition.nameEN ?? ""
+        let log = NewLogEntry(
+            actorID: viewer?.member.id, action: "take back role", target: .member, targetID: memberID.rawValue,
+            reason: name)
+        guard try await roles.takeBack(id, from: memberID, at: now(), log: log) else {
             throw HearthError.notFound("This member does not hold that role.")
         }
     }

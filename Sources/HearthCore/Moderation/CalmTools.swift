@@ -29,7 +29,8 @@ public struct CalmTools: Sendable {
     public func setSlowMode(_ viewer: Viewer?, topic topicID: TopicID, seconds: Int, until: Date) async throws {
         let date = now()
         let topic = try await forum.visibleTopic(topicID, for: viewer)
-        try policy.authorize(viewer, .setSlowMode, on: .category(topic.categoryID.rawValue), at: date)
+        let roleName = try policy.authorize(
+            viewer, .setSlowMode, on: .category(topic.categoryID.rawValue), at: date)
         let actor = try ModerationService.member(viewer)
         guard Self.delayRange.contains(seconds) else {
             throw HearthError.invalid("seconds", "The delay between replies is from 10 seconds to 24 hours.")
@@ -41,7 +42,7 @@ public struct CalmTools: Sendable {
         try await moderation.log(
             NewLogEntry(
                 actorID: actor.id, action: "slow mode", target: .topic, targetID: topicID.rawValue,
-                reason: "\(seconds) s until \(AccessPolicy.moment(until))"),
+                reason: "\(seconds) s until \(AccessPolicy.moment(until))", roleName: roleName),
             at: date)
         forum.changes.bump(topicID)
     }
@@ -49,12 +50,15 @@ public struct CalmTools: Sendable {
     public func endSlowMode(_ viewer: Viewer?, topic topicID: TopicID) async throws {
         let date = now()
         let topic = try await forum.visibleTopic(topicID, for: viewer)
-        try policy.authorize(viewer, .setSlowMode, on: .category(topic.categoryID.rawValue), at: date)
+        let roleName = try policy.authorize(
+            viewer, .setSlowMode, on: .category(topic.categoryID.rawValue), at: date)
         let actor = try ModerationService.member(viewer)
         guard topic.slowMode?.isActive(at: date) == true else { return }
         try await forum.forum.setSlowMode(topicID, nil)
         try await moderation.log(
-            NewLogEntry(actorID: actor.id, action: "end slow mode", target: .topic, targetID: topicID.rawValue),
+            NewLogEntry(
+                actorID: actor.id, action: "end slow mode", target: .topic, targetID: topicID.rawValue,
+                roleName: roleName),
             at: date)
         forum.changes.bump(topicID)
     }
@@ -64,14 +68,15 @@ public struct CalmTools: Sendable {
     public func remindRules(_ viewer: Viewer?, topic topicID: TopicID, language: Language) async throws -> Post {
         let date = now()
         let topic = try await forum.visibleTopic(topicID, for: viewer)
-        try policy.authorize(viewer, .remindRules, on: .category(topic.categoryID.rawValue), at: date)
+        let roleName = try policy.authorize(
+            viewer, .remindRules, on: .category(topic.categoryID.rawValue), at: date)
         let actor = try ModerationService.member(viewer)
         let body = try await texts.text(.rulesReminder, language: language)
         let post = try await forum.reply(viewer, to: topicID, body: body, asNotice: true)
         try await moderation.log(
             NewLogEntry(
                 actorID: actor.id, action: "remind rules", target: .topic, targetID: topicID.rawValue,
-                textAfter: body),
+                textAfter: body, roleName: roleName),
             at: date)
         return post
     }

@@ -94,7 +94,7 @@ extension ModerationService {
 
     static func publicEntry(_ entry: ModerationLogEntry) -> PublicLogEntry? {
         let hidden: Set<String> = ["defer", "claim", "resolve", "watch word", "unwatch word"]
-        guard !hidden.contains(entry.action), entry.target != .watchedWord, entry.target != .grant else { return nil }
+        guard !hidden.contains(entry.action), entry.target != .watchedWord, entry.target != .role else { return nil }
         // The community's own acts list the reporters' and the engine's words: say only what happened.
         var reason = entry.reason
         if entry.actor == nil {

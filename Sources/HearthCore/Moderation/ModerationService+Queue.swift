@@ -91,7 +91,7 @@ extension ModerationService {
         let post = try await item.postID.asyncMap { try await forum.forum.post(id: $0) } ?? nil
         let topic = try await post.asyncMap { try await forum.forum.topic(id: $0.topicID) } ?? nil
         let resource: Resource = topic.map { .category($0.categoryID.rawValue) } ?? .community
-        try policy.authorize(viewer, needed, on: resource, at: date)
+        var roleName = try policy.authorize(viewer, needed, on: resource, at: date)
         if action == .delete || action == .hide {
             if item.kind == .flaggedProfile || item.kind == .heatedTopic {
                 throw HearthError.invalid(
@@ -101,7 +101,9 @@ extension ModerationService {
                         : "A heated topic is calmed, not hidden: keep it, set slow mode or remind the rules from the topic."
                 )
             }
-            try policy.authorize(viewer, action == .delete ? .deleteOthersPosts : .hidePost, on: resource, at: date)
+            roleName =
+                try policy.authorize(viewer, action == .delete ? .deleteOthersPosts : .hidePost, on: resource, at: date)
+                ?? roleName
         }
         let moderator = try Self.member(viewer)
         let reason = try Self.reason(rawReason, required: false)
@@ -129,7 +131,7 @@ extension ModerationService {
                 throw HearthError.conflict("The post behind this item no longer exists.")
             }
             let decision = Self.decision(
-                for: action, item: item, post: post, moderator: moderator.id, reason: reason)
+                for: action, item: item, post: post, moderator: moderator.id, reason: reason, roleName: roleName)
             guard try await moderation.decide(decision, at: date) else { throw try await handledConflict(id) }
             if let post, let topic {
                 forum.changes.bump(topic.id)
@@ -185,12 +187,13 @@ extension ModerationService {
     }
 
     static func decision(
-        for action: ReviewAction, item: ReviewItem, post: Post?, moderator: MemberID, reason: String
+        for action: ReviewAction, item: ReviewItem, post: Post?, moderator: MemberID, reason: String,
+        roleName: String? = nil
     ) -> ReviewDecision {
         let log = { (name: String) in
             NewLogEntry(
                 actorID: moderator, action: name, target: item.postID == nil ? .reviewItem : .post,
-                targetID: item.postID?.rawValue ?? item.id.rawValue, reason: reason)
+                targetID: item.postID?.rawValue ?? item.id.rawValue, reason: reason, roleName: roleName)
         }
         // Every decision on a post is a label the engine learns from; ignoring the flags judges nothing.
         switch action {

@@ -134,7 +134,7 @@ public struct ModerationService: Sendable {
         let date = now()
         let (post, topic) = try await forum.visiblePost(postID, for: viewer)
         let actionNeeded: Action = action == .approve ? .approvePost : .hidePost
-        try policy.authorize(viewer, actionNeeded, on: .category(topic.categoryID.rawValue), at: date)
+        let roleName = try policy.authorize(viewer, actionNeeded, on: .category(topic.categoryID.rawValue), at: date)
         let actor = try Self.member(viewer)
         let reason = try Self.reason(rawReason, required: false)
         let target: PostModeration = action == .hide ? .hidden : .visible
@@ -146,7 +146,8 @@ public struct ModerationService: Sendable {
             postID, to: target,
             log: NewLogEntry(
                 actorID: actor.id, action: action.rawValue, target: .post, targetID: postID.rawValue,
-                reason: reason), label: action == .hide ? .toxic(postID) : .notToxic(postID), at: date)
+                reason: reason, roleName: roleName), label: action == .hide ? .toxic(postID) : .notToxic(postID),
+            at: date)
         // The queue's items about this post are settled by the same hand, and teach nothing more: the engine
         // learned this decision once, above.
         for item in try await moderation.openItems(for: postID) {
@@ -156,7 +157,7 @@ public struct ModerationService: Sendable {
                     postState: nil, deletePost: false, flagsAgreed: action == .hide,
                     log: NewLogEntry(
                         actorID: actor.id, action: "resolve", target: .reviewItem, targetID: item.id.rawValue,
-                        reason: reason)), at: date)
+                        reason: reason, roleName: roleName)), at: date)
         }
         forum.changes.bump(topic.id)
         let kind: MemberNotification.Kind? = action == .hide ? .hidden : action == .approve ? .approved : nil

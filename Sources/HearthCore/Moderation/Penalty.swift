@@ -66,7 +66,7 @@ public struct ModerationLogEntry: Sendable, Equatable, Identifiable {
         case topic
         case member
         case reviewItem = "review_item"
-        case grant
+        case role
         case guidelines
         case watchedWord = "watched_word"
         case community
@@ -81,12 +81,15 @@ public struct ModerationLogEntry: Sendable, Equatable, Identifiable {
     public let reason: String
     public let textBefore: String?
     public let textAfter: String?
+    /// The delegated role the act was done under; nil for staff acting by their own role.
+    public let roleName: String?
     public let createdAt: Date
 
     public init(
         id: Int64, actor: MemberSummary?, action: String, target: Target, targetID: Int64, reason: String,
-        textBefore: String?, textAfter: String?, createdAt: Date
+        textBefore: String?, textAfter: String?, roleName: String? = nil, createdAt: Date
     ) {
+        self.roleName = roleName
         self.id = id
         self.actor = actor
         self.action = action
@@ -108,11 +111,14 @@ public struct NewLogEntry: Sendable, Equatable {
     public var reason: String
     public var textBefore: String?
     public var textAfter: String?
+    /// The delegated role the act was done under ("Evening advisor"); nil for staff acting by their own role.
+    public var roleName: String?
 
     public init(
         actorID: MemberID?, action: String, target: ModerationLogEntry.Target, targetID: Int64, reason: String = "",
-        textBefore: String? = nil, textAfter: String? = nil
+        textBefore: String? = nil, textAfter: String? = nil, roleName: String? = nil
     ) {
+        self.roleName = roleName
         self.actorID = actorID
         self.action = action
         self.target = target

@@ -5,6 +5,8 @@ import Foundation
 public struct PenaltyService: Sendable {
     /// The longest a silence or suspension may be set for in one decision.
     static let longest: TimeInterval = 366 * 86_400
+    /// The longest silence or suspension given under a delegated role.
+    static let longestUnderRole: TimeInterval = 24 * 3_600
 
     let penalties: any PenaltyRepository
     let members: any MemberRepository
@@ -36,7 +38,7 @@ public struct PenaltyService: Sendable {
             case .silence: .silenceMember
             case .suspend: .suspendMember
             }
-        try policy.authorize(viewer, action, on: .member(memberID), at: date)
+        let roleName = try policy.authorize(viewer, action, on: .member(memberID), at: date)
         let actor = try ModerationService.member(viewer)
         guard let target = try await members.find(id: memberID) else {
             throw HearthError.notFound("There is no such member.")
@@ -56,13 +58,18 @@ public struct PenaltyService: Sendable {
             guard until > date, until.timeIntervalSince(date) <= Self.longest else {
                 throw HearthError.invalid("until", "The end must be in the future and within a year.")
             }
+            // A delegate's hand is light: the community manager decides longer penalties.
+            if roleName != nil, until.timeIntervalSince(date) > Self.longestUnderRole {
+                throw HearthError.invalid(
+                    "until", "Under a delegated role, a silence or a suspension lasts 24 hours at most.")
+            }
             endsAt = until
         }
         let penalty = try await penalties.give(
             NewPenalty(memberID: memberID, kind: kind, reason: reason, endsAt: endsAt, createdBy: actor.id),
             log: NewLogEntry(
                 actorID: actor.id, action: kind.rawValue, target: .member, targetID: memberID.rawValue, reason: reason,
-                textAfter: endsAt.map { AccessPolicy.moment($0) }),
+                textAfter: endsAt.map { AccessPolicy.moment($0) }, roleName: roleName),
             at: date)
         if kind == .suspend {
             try await sessions.deleteAll(of: memberID, except: nil)
@@ -74,14 +81,14 @@ public struct PenaltyService: Sendable {
     public func lift(_ viewer: Viewer?, _ id: PenaltyID, reason rawReason: String = "") async throws {
         let date = now()
         let actor = try ModerationService.member(viewer)
-        try policy.authorize(viewer, .silenceMember, at: date)
+        let roleName = try policy.authorize(viewer, .silenceMember, at: date)
         let reason = try ModerationService.reason(rawReason, required: false)
         guard let penalty = try await penalties.penalty(id), penalty.liftedAt == nil,
             try await penalties.lift(
                 id,
                 log: NewLogEntry(
                     actorID: actor.id, action: "lift \(penalty.kind.rawValue)", target: .member,
-                    targetID: penalty.memberID.rawValue, reason: reason),
+                    targetID: penalty.memberID.rawValue, reason: reason, roleName: roleName),
                 at: date) != nil
         else { throw HearthError.notFound("There is no such penalty, or it was already lifted.") }
     }

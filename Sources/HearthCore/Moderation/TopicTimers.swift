@@ -29,7 +29,8 @@ public struct TopicTimers: Sendable {
     {
         let date = now()
         let topic = try await forum.visibleTopic(topicID, for: viewer)
-        try policy.authorize(viewer, .closeTopic, on: .category(topic.categoryID.rawValue), at: date)
+        let roleName = try policy.authorize(
+            viewer, .closeTopic, on: .category(topic.categoryID.rawValue), at: date)
         let actor = try ModerationService.member(viewer)
         let timer: TopicTimer
         let reason: String
@@ -66,7 +67,8 @@ public struct TopicTimers: Sendable {
             topicID, timer, closing: closing, job: try Self.job(timer, runAt: timer.at, origin: actor),
             jobKey: TopicTimer.jobKey(topicID),
             log: NewLogEntry(
-                actorID: actor.id, action: "topic timer", target: .topic, targetID: topicID.rawValue, reason: reason),
+                actorID: actor.id, action: "topic timer", target: .topic, targetID: topicID.rawValue, reason: reason,
+                roleName: roleName),
             at: date)
         forum.changes.bump(topicID)
         return timer
@@ -76,14 +78,15 @@ public struct TopicTimers: Sendable {
     public func cancel(_ viewer: Viewer?, topic topicID: TopicID) async throws {
         let date = now()
         let topic = try await forum.visibleTopic(topicID, for: viewer)
-        try policy.authorize(viewer, .closeTopic, on: .category(topic.categoryID.rawValue), at: date)
+        let roleName = try policy.authorize(
+            viewer, .closeTopic, on: .category(topic.categoryID.rawValue), at: date)
         let actor = try ModerationService.member(viewer)
         guard let timer = topic.timer else { return }
         try await timers.setTimer(
             topicID, nil, closing: false, job: nil, jobKey: TopicTimer.jobKey(topicID),
             log: NewLogEntry(
                 actorID: actor.id, action: "end topic timer", target: .topic, targetID: topicID.rawValue,
-                reason: timer.summary),
+                reason: timer.summary, roleName: roleName),
             at: date)
         forum.changes.bump(topicID)
     }

@@ -40,5 +40,6 @@ extension Migration {
         .postContent,
         .searchScopeColumns,
         .delegateRoles,
+        .logRoleName,
     ]
 }

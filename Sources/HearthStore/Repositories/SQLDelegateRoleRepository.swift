@@ -16,12 +16,14 @@ public struct SQLDelegateRoleRepository: DelegateRoleRepository {
         "to_minute", "starts_on", "ends_on", "created_by", "created_at",
     ]
 
-    public func create(_ definition: RoleDefinition, createdBy: MemberID?, at date: Date) async throws
-        -> DelegateRole
-    {
+    public func create(
+        _ definition: RoleDefinition, createdBy: MemberID?, at date: Date,
+        log: @Sendable (DelegateRoleID) -> NewLogEntry
+    ) async throws -> DelegateRole {
         let hours = definition.hours
         let id = try await database.write { sql in
-            try await sql.insert(into: "delegate_roles")
+            let id =
+                try await sql.insert(into: "delegate_roles")
                 .columns(Self.columns.dropFirst().map { $0 })
                 .values(
                     SQLBind(definition.nameEN), SQLBind(definition.nameFR), SQLBind(definition.badge),
@@ -33,10 +35,12 @@ public struct SQLDelegateRoleRepository: DelegateRoleRepository {
                     SQLBind(definition.startsOn?.description), SQLBind(definition.endsOn?.description),
                     SQLBind(createdBy?.rawValue), SQLBind(date.millisecondsSince1970)
                 )
-                .returning("id").first()?.decode(column: "id", as: Int64.self)
+                .returning("id").first()?.decode(column: "id", as: Int64.self) ?? 0
+            try await SQLModerationRepository.log(log(DelegateRoleID(id)), at: date, sql)
+            return id
         }
         return DelegateRole(
-            id: DelegateRoleID(id ?? 0), definition: definition, createdBy: createdBy, createdAt: date)
+            id: DelegateRoleID(id), definition: definition, createdBy: createdBy, createdAt: date)
     }
 
     public func all() async throws -> [DelegateRole] {
@@ -65,9 +69,9 @@ public struct SQLDelegateRoleRepository: DelegateRoleRepository {
         }
     }
 
-    public func give(_ id: DelegateRoleID, to memberID: MemberID, by giver: MemberID?, at date: Date) async throws
-        -> Bool
-    {
+    public func give(
+        _ id: DelegateRoleID, to memberID: MemberID, by giver: MemberID?, at date: Date, log: NewLogEntry
+    ) async throws -> Bool {
         try await database.write { sql in
             let given = try await sql.raw(
                 """
@@ -76,12 +80,16 @@ public struct SQLDelegateRoleRepository: DelegateRoleRepository {
                 \(bind: date.millisecondsSince1970)) ON CONFLICT (role_id, member_id) DO NOTHING RETURNING member_id
                 """
             ).first()
+            guard given != nil else { return false }
             try await sql.update("members").set("has_grants", to: 1).where("id", .equal, memberID.rawValue).run()
-            return given != nil
+            try await SQLModerationRepository.log(log, at: date, sql)
+            return true
         }
     }
 
-    public func takeBack(_ id: DelegateRoleID, from memberID: MemberID, at date: Date) async throws -> Bool {
+    public func takeBack(_ id: DelegateRoleID, from memberID: MemberID, at date: Date, log: NewLogEntry)
+        async throws -> Bool
+    {
         try await database.write { sql in
             let taken = try await sql.delete(from: "role_holders").where("role_id", .equal, id.rawValue)
                 .where("member_id", .equal, memberID.rawValue).returning("member_id").first()
@@ -91,6 +99,7 @@ public struct SQLDelegateRoleRepository: DelegateRoleRepository {
             if left == nil {
                 try await sql.update("members").set("has_grants", to: 0).where("id", .equal, memberID.rawValue).run()
             }
+            try await SQLModerationRepository.log(log, at: date, sql)
             return true
         }
     }

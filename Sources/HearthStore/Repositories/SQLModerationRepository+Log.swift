@@ -11,17 +11,19 @@ extension SQLModerationRepository {
     static func log(_ entry: NewLogEntry, at date: Date, _ sql: any SQLDatabase) async throws {
         try await sql.insert(into: "moderation_log")
             .columns(
-                "actor_id", "action", "target_kind", "target_id", "reason", "text_before", "text_after", "created_at"
+                "actor_id", "action", "target_kind", "target_id", "reason", "text_before", "text_after", "role_name",
+                "created_at"
             )
             .values(
                 SQLBind(entry.actorID?.rawValue), SQLBind(entry.action), SQLBind(entry.target.rawValue),
                 SQLBind(entry.targetID), SQLBind(entry.reason), SQLBind(entry.textBefore), SQLBind(entry.textAfter),
-                SQLBind(date.millisecondsSince1970)
+                SQLBind(entry.roleName), SQLBind(date.millisecondsSince1970)
             ).run()
     }
 
     static let logSelect: SQLQueryString = """
-        SELECT g.id, g.action, g.target_kind, g.target_id, g.reason, g.text_before, g.text_after, g.created_at, \
+        SELECT g.id, g.action, g.target_kind, g.target_id, g.reason, g.text_before, g.text_after, g.role_name, \
+        g.created_at, \
         a.id AS a_id, a.handle AS a_handle, a.display_name AS a_display_name, a.role AS a_role \
         FROM moderation_log g LEFT JOIN members a ON a.id = g.actor_id
         """
@@ -57,6 +59,7 @@ extension SQLModerationRepository {
             reason: try row.decode(column: "reason", as: String.self),
             textBefore: try row.decode(column: "text_before", as: String?.self),
             textAfter: try row.decode(column: "text_after", as: String?.self),
+            roleName: try row.decode(column: "role_name", as: String?.self),
             createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
     }
 }

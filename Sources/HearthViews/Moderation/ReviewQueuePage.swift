@@ -127,6 +127,8 @@ public struct ModerationLogPage: Sendable {
 
     public struct Entry: Sendable {
         public let actor: String
+        /// The delegated role the act was done under.
+        public let roleName: String?
         public let action: String
         public let target: String
         public let reason: String
@@ -152,7 +154,7 @@ public struct ModerationLogPage: Sendable {
 
     static func entry(_ entry: ModerationLogEntry, system: String, language: Language) -> Entry {
         Entry(
-            actor: entry.actor?.displayName ?? system, action: entry.action,
+            actor: entry.actor?.displayName ?? system, roleName: entry.roleName, action: entry.action,
             target: "\(entry.target.rawValue) #\(entry.targetID)", reason: entry.reason, before: entry.textBefore,
             after: entry.textAfter, date: Localization.date(entry.createdAt, language),
             dateISO: Localization.isoDate(entry.createdAt))

@@ -119,6 +119,8 @@ extension APIModel {
         let reason: String
         let textBefore: String?
         let textAfter: String?
+        /// The delegated role the act was done under.
+        let underRole: String?
         let createdAt: Date
 
         init(_ entry: ModerationLogEntry) {
@@ -129,6 +131,7 @@ extension APIModel {
             reason = entry.reason
             textBefore = entry.textBefore
             textAfter = entry.textAfter
+            underRole = entry.roleName
             createdAt = entry.createdAt
         }
     }
