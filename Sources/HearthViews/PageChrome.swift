@@ -18,6 +18,8 @@ public struct PageChrome: Sendable {
         public let inboxCount: String?
         /// Whether the header links to the console (`/admin`).
         public let canAdminister: Bool
+        /// Whether the account menu links to the member's delegated roles (`/my-roles`).
+        public let hasRoles: Bool
     }
 
     public let title: String
@@ -63,7 +65,7 @@ public struct PageChrome: Sendable {
                 canReview: reviewCount != nil, reviewCount: reviewCount.flatMap { $0 > 0 ? $0 : nil },
                 canInbox: inboxCount != nil,
                 inboxCount: inboxCount.flatMap { $0 <= 0 ? nil : $0 >= InboxService.countCap ? "99+" : String($0) },
-                canAdminister: canAdminister)
+                canAdminister: canAdminister, hasRoles: $0.hasGrants)
         }
         self.csrf = csrf
         self.signupOpen = signupOpen

@@ -35,6 +35,7 @@ extension PageChrome.ViewerChrome: MustacheParent {
         case "canInbox": canInbox
         case "inboxCount": inboxCount
         case "canAdminister": canAdminister
+        case "hasRoles": hasRoles
         default: nil
         }
     }

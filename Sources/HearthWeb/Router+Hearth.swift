@@ -45,6 +45,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     ConsoleController(shared: forumPages).addRoutes(to: router)
     EmailConfirmationController(shared: forumPages).addRoutes(to: router)
     AdminMembersController(shared: forumPages).addRoutes(to: router)
+    DelegationController(shared: forumPages).addRoutes(to: router)
     InboxController(shared: forumPages).addRoutes(to: router)
     OperationsController(services: services, metricsAllowed: settings.metricsAllowed).addRoutes(to: router)
     AssetController().addRoutes(to: router)

@@ -135,6 +135,20 @@ struct DelegationTests {
         }
         _ = try await penalties.give(
             watch, to: bob.id, kind: .silence, until: community.clock.now + 12 * 3_600, reason: "Flood")
+        // She may hide but not see hidden posts: the API answers with the post as it now stands all the same.
+        let general = try await community.services.forum.createCategory(
+            staff, name: "General", description: "", startPolicy: .everyone)
+        let bobViewer = Viewer(member: bob, credential: .session(SessionID(0)))
+        let (topic, _) = try await community.services.forum.startTopic(
+            bobViewer, in: general.id, title: "Hello", body: "First")
+        let rude = try await community.services.forum.reply(bobViewer, to: topic.id, body: "Rude")
+        let (_, anaKey) = try await community.services.apiKeys.create(
+            name: "ana", scope: .write, ownerEmail: "ana@example.org")
+        try await community.test { client in
+            let (status, body) = try await Self.send(
+                client, .post, "/api/v1/posts/\(rude.id)/moderation", key: anaKey, #"{"action": "hide"}"#)
+            #expect(status == .ok && body.contains(#""moderation":"hidden""#), "\(body)")
+        }
         // Staff acting by their own role are logged without one.
         let carol = try await community.member("carol@example.org")
         _ = try await penalties.give(
@@ -145,7 +159,7 @@ struct DelegationTests {
         let lines = log.map { "\($0.action) \($0.reason) \($0.roleName ?? "-")" }
         #expect(
             lines == [
-                "take back role Night watch -", "silence Insults -", "silence Flood Night watch",
+                "take back role Night watch -", "silence Insults -", "hide  Night watch", "silence Flood Night watch",
                 "give role Night watch -", "create role Night watch -",
             ])
     }
@@ -248,6 +262,78 @@ extension DelegationTests {
             let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
             let powers = try #require((schemas["RolePower"] as? [String: Any])?["enum"] as? [String])
             #expect(Set(powers) == Set(Action.moderation.map(\.name)))
+        }
+    }
+}
+
+/// The roles in the browser without JavaScript: the console's page and the holder's.
+extension DelegationTests {
+    @Test(
+        "in French, the console makes 'Conseiller du soir', gives it to @ana and takes it back; Ana reads her role, its guidelines and when her powers start; a bad form comes back with what was typed",
+        arguments: TestEngine.allCases)
+    func consolePages(engine: TestEngine) async throws {
+        let community = try await TestCommunity.make(engine: engine)
+        defer { community.close() }
+        let manager = try await community.member("cm@example.org", role: .communityManager)
+        let staff = Viewer(member: manager, credential: .session(SessionID(0)))
+        let general = try await community.services.forum.createCategory(
+            staff, name: "Général", description: "", startPolicy: .everyone)
+        let ana = try await community.member("ana@example.org")
+        try await community.test { client in
+            var cm = WebClient(client)
+            try await ForumPagesTests.logIn(&cm, "cm@example.org")
+            _ = try await cm.post("/language", form: ["language": "fr"])
+            let empty = try await cm.get("/admin/roles")
+            #expect(empty.body.contains("Aucun rôle pour l"))
+            #expect(empty.body.contains("Masquer un message"), "the powers, in French")
+
+            let mistaken = try await cm.post(
+                "/admin/roles",
+                fields: [
+                    ("name_en", "Evening advisor"), ("name_fr", "Conseiller du soir"), ("powers", "hidePost"),
+                    ("from", "19:00"), ("to", "19:00"), ("guidelines", "Le calme d'abord."),
+                ])
+            #expect(mistaken.status == .unprocessableContent)
+            #expect(mistaken.body.contains("The window ends when it starts"))
+            #expect(mistaken.body.contains(#"value="Conseiller du soir""#), "what was typed stays")
+            #expect(mistaken.body.contains("Le calme d&#39;abord.") || mistaken.body.contains("Le calme d'abord."))
+
+            let made = try await cm.post(
+                "/admin/roles",
+                fields: [
+                    ("name_en", "Evening advisor"), ("name_fr", "Conseiller du soir"), ("badge", "Soir"),
+                    ("guidelines", "Le **calme** d'abord : masquer, jamais supprimer."), ("powers", "hidePost"),
+                    ("powers", "seeRemoved"), ("categories", String(general.id.rawValue)), ("from", "19:00"),
+                    ("to", "23:00"),
+                ])
+            #expect(made.status == .seeOther)
+            let list = try await cm.get("/admin/roles?done=created")
+            #expect(list.body.contains("Rôle créé."))
+            #expect(list.body.contains("Conseiller du soir"))
+            #expect(list.body.contains("Tous les jours, 19:00–23:00"))
+            #expect(list.body.contains("Général"))
+
+            let unknown = try await cm.post("/admin/roles/1/holders", form: ["member": "@nobody"])
+            #expect(unknown.status == .unprocessableContent && unknown.body.contains("There is no member @nobody."))
+            #expect(try await cm.post("/admin/roles/1/holders", form: ["member": "@\(ana.handle)"]).status == .seeOther)
+            #expect(try await cm.get("/admin/roles?done=given").body.contains("href=\"/u/\(ana.handle)\""))
+
+            var member = WebClient(client)
+            try await ForumPagesTests.logIn(&member, "ana@example.org")
+            _ = try await member.post("/language", form: ["language": "fr"])
+            let home = try await member.get("/")
+            #expect(home.body.contains("href=\"/my-roles\""), "the account menu links her roles")
+            let mine = try await member.get("/my-roles")
+            #expect(mine.body.contains("Conseiller du soir"))
+            #expect(mine.body.contains("<strong>calme</strong>"), "the guidelines, rendered")
+            // The test clock reads 14:13 UTC, the community's time zone.
+            #expect(mine.body.contains("Vos pouvoirs commencent le"))
+            #expect(mine.body.contains("à 19:00 (GMT)") || mine.body.contains("à 19:00 (UTC)"), "\(mine.body)")
+            #expect(try await member.get("/admin/roles").status == .forbidden)
+
+            #expect(
+                try await cm.post("/admin/roles/1/holders/\(ana.id.rawValue)/remove", form: [:]).status == .seeOther)
+            #expect(try await member.get("/my-roles").body.contains("avez aucun rôle."))
         }
     }
 }

@@ -39,6 +39,15 @@ struct WebClient {
             path, method: .post, body: body, headers: [.contentType: "application/x-www-form-urlencoded"])
     }
 
+    /// Posts a form whose fields may repeat (ticked checkboxes), in order, with the CSRF token.
+    @discardableResult
+    mutating func post(_ path: String, fields: [(String, String)]) async throws -> Page {
+        let body = ([("csrf", csrf)] + fields).map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }
+            .joined(separator: "&")
+        return try await send(
+            path, method: .post, body: body, headers: [.contentType: "application/x-www-form-urlencoded"])
+    }
+
     private mutating func send(_ path: String, method: HTTPRequest.Method, body: String?, headers extra: HTTPFields)
         async throws -> Page
     {

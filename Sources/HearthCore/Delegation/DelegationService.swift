@@ -71,6 +71,9 @@ public struct DelegationService: Sendable {
         self.now = now
     }
 
+    /// The community's time zone now, in which roles' days and hours are read.
+    public var communityTimeZone: TimeZone { timeZone() }
+
     /// A role with its holders, for the community manager.
     public struct Listing: Sendable {
         public let role: DelegateRole
@@ -124,6 +127,20 @@ public struct DelegationService: Sendable {
             log: NewLogEntry(
                 actorID: viewer?.member.id, action: "give role", target: .member, targetID: memberID.rawValue,
                 reason: role.definition.nameEN))
+    }
+
+    /// Gives the role to the member named by `@handle`, handle or e-mail address, as typed in the console.
+    public func give(_ viewer: Viewer?, _ id: DelegateRoleID, toNamed name: String) async throws {
+        try policy.authorize(viewer, .manageRoles, at: now())
+        let typed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let handle = typed.hasPrefix("@") ? String(typed.dropFirst()) : typed
+        let member =
+            typed.contains("@") && !typed.hasPrefix("@")
+            ? try await members.find(email: typed.lowercased()) : try await members.find(handle: handle)
+        guard let member else {
+            throw HearthError.invalid("member", "There is no member \(typed.isEmpty ? "with no name" : typed).")
+        }
+        try await give(viewer, id, to: member.id)
     }
 
     public func takeBack(_ viewer: Viewer?, _ id: DelegateRoleID, from memberID: MemberID) async throws {

@@ -127,10 +127,12 @@ public struct ModerationService: Sendable {
 
     // MARK: A moderator's direct hand
 
-    /// Hides or shows a post outside the queue (`hide`, `unhide`), or lets a held one through (`approve`).
+    /// Hides or shows a post outside the queue (`hide`, `unhide`), or lets a held one through (`approve`). Returns
+    /// the post as it now stands, which a delegate who may hide but not see hidden posts could not read again.
+    @discardableResult
     public func moderate(
         _ viewer: Viewer?, post postID: PostID, action: PostModerationAction, reason rawReason: String = ""
-    ) async throws {
+    ) async throws -> Post {
         let date = now()
         let (post, topic) = try await forum.visiblePost(postID, for: viewer)
         let actionNeeded: Action = action == .approve ? .approvePost : .hidePost
@@ -138,7 +140,9 @@ public struct ModerationService: Sendable {
         let actor = try Self.member(viewer)
         let reason = try Self.reason(rawReason, required: false)
         let target: PostModeration = action == .hide ? .hidden : .visible
-        guard post.moderation != target else { return }
+        var moderated = post
+        moderated.moderation = target
+        guard post.moderation != target else { return moderated }
         if action == .approve, post.moderation != .pending {
             throw HearthError.conflict("This post is not waiting for approval.")
         }
@@ -168,6 +172,7 @@ public struct ModerationService: Sendable {
                     createdAt: date)
             ])
         }
+        return moderated
     }
 
     // MARK: The log

@@ -53,9 +53,9 @@ struct ModerationAPI: Sendable {
             throw HearthError.invalid("action", "action is hide, unhide or approve.")
         }
         try Self.checkLengths(input.reason, input.message)
-        try await services.moderation.moderate(
+        let post = try await services.moderation.moderate(
             context.identity, post: id, action: action, reason: input.reason ?? input.message ?? "")
-        return APIModel.Post(try await services.forum.post(context.identity, id: id), forStaff: true)
+        return APIModel.Post(post, forStaff: true)
     }
 
     @Sendable func queue(_ request: Request, context: Context) async throws -> APIModel.Page<APIModel.ReviewItem> {

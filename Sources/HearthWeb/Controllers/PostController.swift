@@ -43,9 +43,9 @@ struct PostController: Sendable {
         guard let action = PostModerationAction(rawValue: form.text("action")) else {
             throw HearthError.invalid("action", "Choose hide, show again or approve.")
         }
-        try await shared.services.moderation.moderate(
+        let post = try await shared.services.moderation.moderate(
             context.identity, post: id, action: action, reason: form.text("reason"))
-        return SessionCookies.redirect(to: Self.location(of: try await forum.post(context.identity, id: id)))
+        return SessionCookies.redirect(to: Self.location(of: post))
     }
 
     @Sendable func editForm(_ request: Request, context: Context) async throws -> Response {

@@ -1,0 +1,166 @@
+import Foundation
+import HearthCore
+
+/// How a role's definition reads on a page: its powers, where and when they hold, in the reader's language.
+public struct RoleSummary: Sendable {
+    public let name: String
+    public let otherName: String
+    public let badge: String
+    /// The powers' labels, joined.
+    public let powers: String
+    public let scope: String
+    public let hours: String
+    public let dates: String
+
+    public init(
+        _ role: RoleDefinition, categories: [HearthCore.Category], localization: Localization, language: Language
+    ) {
+        func text(_ key: String) -> String { localization.text(key, language) }
+        name = role.name(language)
+        otherName = role.name(language == .french ? .english : .french)
+        badge = role.badge
+        powers = role.powers.map { text("power_\($0.name)") }.sorted().joined(separator: ", ")
+        let names = role.categoryIDs.compactMap { id in categories.first { $0.id == id }?.name }
+        scope = names.isEmpty ? text("roles_everywhere") : names.joined(separator: ", ")
+        if let hours = role.hours {
+            let days =
+                hours.weekdays == DailyWindow.everyDay
+                ? text("roles_everyDay") : hours.weekdays.sorted().map { text("day_\($0)") }.joined(separator: ", ")
+            self.hours = "\(days), \(RoleSummary.time(hours.fromMinute))–\(RoleSummary.time(hours.toMinute))"
+        } else {
+            self.hours = text("roles_anyHour")
+        }
+        switch (role.startsOn, role.endsOn) {
+        case (nil, nil): dates = ""
+        case (let start?, nil): dates = text("roles_from") + " " + start.description
+        case (nil, let end?): dates = text("roles_until") + " " + end.description
+        case (let start?, let end?): dates = start.description + " – " + end.description
+        }
+    }
+
+    /// 1,140 → "19:00".
+    public static func time(_ minute: Int) -> String {
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(two(minute / 60)):\(two(minute % 60))"
+    }
+}
+
+/// The console's roles (`/admin/roles`): each role with its holders, a form to give it, and a form to make one.
+public struct RolesPage: Sendable {
+    public static let template = "admin-roles"
+
+    public struct Holder: Sendable {
+        public let memberID: Int64
+        public let displayName: String
+        public let handle: String
+    }
+
+    public struct Row: Sendable {
+        public let id: Int64
+        public let summary: RoleSummary
+        public let holders: [Holder]
+        public let hasHolders: Bool
+    }
+
+    /// What the new-role form shows: empty, or what was sent when it came back with a mistake.
+    public struct Draft: Sendable {
+        public var nameEN = ""
+        public var nameFR = ""
+        public var badge = ""
+        public var guidelines = ""
+        public var powers: Set<String> = []
+        public var categories: Set<String> = []
+        public var days: Set<String> = []
+        public var from = ""
+        public var to = ""
+        public var startsOn = ""
+        public var endsOn = ""
+
+        public init() {}
+    }
+
+    public let page: PageChrome
+    public let nav: ConsoleNav
+    public let roles: [Row]
+    public let hasRoles: Bool
+    public let draft: Draft
+    public let powers: [FormOption]
+    public let categories: [FormOption]
+    public let days: [FormOption]
+
+    public init(
+        page: PageChrome, roles: [(DelegationService.Listing, [MemberSummary])], categories: [HearthCore.Category],
+        draft: Draft, localization: Localization, language: Language
+    ) {
+        self.page = page
+        nav = ConsoleNav(current: "roles", localization: localization, language: language)
+        self.roles = roles.map { listing, holders in
+            Row(
+                id: listing.role.id.rawValue,
+                summary: RoleSummary(
+                    listing.role.definition, categories: categories, localization: localization, language: language),
+                holders: holders.map {
+                    Holder(memberID: $0.id.rawValue, displayName: $0.displayName, handle: $0.handle)
+                },
+                hasHolders: !holders.isEmpty)
+        }
+        hasRoles = !roles.isEmpty
+        self.draft = draft
+        powers = Action.moderation.map(\.name).sorted().map {
+            FormOption(
+                value: $0, label: localization.text("power_\($0)", language), selected: draft.powers.contains($0))
+        }
+        self.categories = categories.filter { $0.archivedAt == nil }.map {
+            FormOption(
+                value: String($0.id.rawValue), label: $0.name,
+                selected: draft.categories.contains(String($0.id.rawValue)))
+        }
+        days = (1...7).map {
+            FormOption(
+                value: String($0), label: localization.text("day_\($0)", language),
+                selected: draft.days.contains(String($0)))
+        }
+    }
+}
+
+/// A member's own roles (`/my-roles`): the guidelines, and whether the powers hold now or when they start.
+public struct MyRolesPage: Sendable {
+    public static let template = "my-roles"
+
+    public struct Row: Sendable {
+        public let summary: RoleSummary
+        public let guidelinesHTML: String
+        public let holding: Bool
+        public let status: String
+    }
+
+    public let page: PageChrome
+    public let roles: [Row]
+    public let hasRoles: Bool
+
+    public init(
+        page: PageChrome, roles: [(role: DelegateRole, status: RoleStatus)], categories: [HearthCore.Category],
+        timeZone: TimeZone, localization: Localization, language: Language
+    ) {
+        self.page = page
+        let cooker = SafeMarkdown()
+        self.roles = roles.map { role, status in
+            let text: String
+            switch status {
+            case .holding: text = localization.text("roles_holdingNow", language)
+            case .waiting(let until?):
+                // Said in the community's time zone, as the role's hours are.
+                let local = until.addingTimeInterval(TimeInterval(timeZone.secondsFromGMT(for: until)))
+                text =
+                    localization.text("roles_startsAt", language) + " " + Localization.date(local, language) + " ("
+                    + timeZone.identifier + ")"
+            case .waiting(nil), .ended: text = localization.text("roles_ended", language)
+            }
+            return Row(
+                summary: RoleSummary(
+                    role.definition, categories: categories, localization: localization, language: language),
+                guidelinesHTML: cooker.render(role.definition.guidelines), holding: status == .holding, status: text)
+        }
+        hasRoles = !roles.isEmpty
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import HearthCore
+import HearthViews
+import Hummingbird
+
+/// Delegated roles in the browser: the console's page where the community manager makes roles and gives them
+/// (`/admin/roles`), and each holder's page with their roles, guidelines and whether their powers hold now
+/// (`/my-roles`). The API's twin is `DelegationAPI`.
+struct DelegationController: Sendable {
+    typealias Context = HearthRequestContext
+    let shared: ForumPages
+    var services: WebServices { shared.services }
+    var pages: PageRenderer { shared.pages }
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/admin/roles", use: roles)
+        router.post("/admin/roles", use: create)
+        router.post("/admin/roles/:id/holders", use: give)
+        router.post("/admin/roles/:id/holders/:memberId/remove", use: takeBack)
+        router.get("/my-roles", use: mine)
+    }
+
+    @Sendable func roles(_ request: Request, context: Context) async throws -> Response {
+        guard context.identity != nil else { return SessionCookies.redirect(to: "/login") }
+        let done = request.uri.queryParameters.get("done").map { "roles_\($0)" }
+        let notice = done.flatMap { ["roles_created", "roles_given", "roles_taken"].contains($0) ? $0 : nil }
+        return try await rolesPage(
+            draft: RolesPage.Draft(), errors: [], notice: notice.map { pages.text($0, context) }, context: context)
+    }
+
+    private func rolesPage(
+        draft: RolesPage.Draft, errors: [String], notice: String? = nil, status: HTTPResponse.Status = .ok,
+        context: Context
+    ) async throws -> Response {
+        let listings = try await services.delegation.list(context.identity)
+        var rows: [(DelegationService.Listing, [MemberSummary])] = []
+        for listing in listings {
+            var holders: [MemberSummary] = []
+            for holder in listing.holders {
+                if let member = try? await services.profiles.member(id: holder.memberID) {
+                    holders.append(MemberSummary(member))
+                }
+            }
+            rows.append((listing, holders))
+        }
+        let view = RolesPage(
+            page: try await shared.frame(pages.text("console_roles", context), context, errors: errors, notice: notice),
+            roles: rows, categories: try await services.forum.categories(), draft: draft,
+            localization: pages.renderer.localization, language: context.language)
+        return pages.html(view, template: RolesPage.template, status: status)
+    }
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let form = try await request.form(context: context)
+        var draft = RolesPage.Draft()
+        draft.nameEN = form.text("name_en")
+        draft.nameFR = form.text("name_fr")
+        draft.badge = form.text("badge")
+        draft.guidelines = form.text("guidelines")
+        draft.powers = Set(form.all("powers"))
+        draft.categories = Set(form.all("categories"))
+        draft.days = Set(form.all("days"))
+        draft.from = form.text("from")
+        draft.to = form.text("to")
+        draft.startsOn = form.text("starts_on")
+        draft.endsOn = form.text("ends_on")
+        do {
+            let input = APIModel.NewRole(
+                name: APIModel.RoleName(en: draft.nameEN, fr: draft.nameFR), badge: draft.badge,
+                guidelines: draft.guidelines, powers: draft.powers.sorted(),
+                categoryIds: draft.categories.compactMap { Int64($0) }.sorted(),
+                window: draft.from.isEmpty && draft.to.isEmpty
+                    ? nil
+                    : APIModel.RoleWindow(
+                        // No day ticked: every day.
+                        days: draft.days.isEmpty ? Array(1...7) : draft.days.compactMap { Int($0) }.sorted(),
+                        from: draft.from, to: draft.to),
+                startsOn: draft.startsOn.isEmpty ? nil : draft.startsOn,
+                endsOn: draft.endsOn.isEmpty ? nil : draft.endsOn)
+            _ = try await services.delegation.create(context.identity, try APIModel.DelegateRoleInput.definition(input))
+        } catch {
+            guard let errors = PageRenderer.formErrors(error) else { throw error }
+            return try await rolesPage(draft: draft, errors: errors, status: .unprocessableContent, context: context)
+        }
+        return SessionCookies.redirect(to: "/admin/roles?done=created")
+    }
+
+    @Sendable func give(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let id = DelegateRoleID(try ForumPages.id(context))
+        let form = try await request.form(context: context)
+        do {
+            try await services.delegation.give(context.identity, id, toNamed: form.text("member"))
+        } catch {
+            guard let errors = PageRenderer.formErrors(error) ?? ConsoleController.conflict(error) else { throw error }
+            return try await rolesPage(
+                draft: RolesPage.Draft(), errors: errors, status: .unprocessableContent, context: context)
+        }
+        return SessionCookies.redirect(to: "/admin/roles?done=given#role-\(id.rawValue)")
+    }
+
+    @Sendable func takeBack(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let id = DelegateRoleID(try ForumPages.id(context))
+        let member = MemberID(try ForumPages.id(context, "memberId"))
+        _ = try await request.form(context: context)
+        try await services.delegation.takeBack(context.identity, id, from: member)
+        return SessionCookies.redirect(to: "/admin/roles?done=taken#role-\(id.rawValue)")
+    }
+
+    @Sendable func mine(_ request: Request, context: Context) async throws -> Response {
+        guard context.identity != nil else { return SessionCookies.redirect(to: "/login") }
+        let held = try await services.delegation.mine(context.identity)
+        let view = MyRolesPage(
+            page: try await shared.frame(pages.text("roles_mine", context), context), roles: held,
+            categories: try await services.forum.categories(), timeZone: services.delegation.communityTimeZone,
+            localization: pages.renderer.localization, language: context.language)
+        return pages.html(view, template: MyRolesPage.template)
+    }
+}
