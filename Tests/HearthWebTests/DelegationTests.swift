@@ -294,7 +294,7 @@ extension DelegationTests {
                     ("from", "19:00"), ("to", "19:00"), ("guidelines", "Le calme d'abord."),
                 ])
             #expect(mistaken.status == .unprocessableContent)
-            #expect(mistaken.body.contains("The window ends when it starts"))
+            #expect(mistaken.body.contains("La plage finit quand elle commence"), "the message, in French")
             #expect(mistaken.body.contains(#"value="Conseiller du soir""#), "what was typed stays")
             #expect(mistaken.body.contains("Le calme d&#39;abord.") || mistaken.body.contains("Le calme d'abord."))
 
@@ -314,7 +314,7 @@ extension DelegationTests {
             #expect(list.body.contains("Général"))
 
             let unknown = try await cm.post("/admin/roles/1/holders", form: ["member": "@nobody"])
-            #expect(unknown.status == .unprocessableContent && unknown.body.contains("There is no member @nobody."))
+            #expect(unknown.status == .unprocessableContent && unknown.body.contains("pas de membre @nobody."))
             #expect(try await cm.post("/admin/roles/1/holders", form: ["member": "@\(ana.handle)"]).status == .seeOther)
             #expect(try await cm.get("/admin/roles?done=given").body.contains("href=\"/u/\(ana.handle)\""))
 

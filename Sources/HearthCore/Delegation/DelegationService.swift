@@ -189,11 +189,9 @@ public struct DelegationService: Sendable {
         } else {
             let lacking = role.powers.filter { !policy.decide(viewer, $0, at: now()).isAllowed }
             if !lacking.isEmpty {
+                let names = lacking.map(\.name).sorted().joined(separator: ", ")
                 problems.append(
-                    FieldError(
-                        field: "powers",
-                        message: "A role cannot hand out a power you do not hold: "
-                            + lacking.map(\.name).sorted().joined(separator: ", ") + "."))
+                    FieldError(field: "powers", message: "A role cannot hand out a power you do not hold: \(names)."))
             }
         }
         for id in role.categoryIDs where try await !categoryExists(id) {

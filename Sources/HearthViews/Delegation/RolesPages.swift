@@ -5,12 +5,13 @@ import HearthCore
 public struct RoleSummary: Sendable {
     public let name: String
     public let otherName: String
-    public let badge: String
+    /// Nil rather than empty: Mustache treats an empty string as "yes".
+    public let badge: String?
     /// The powers' labels, joined.
     public let powers: String
     public let scope: String
     public let hours: String
-    public let dates: String
+    public let dates: String?
 
     public init(
         _ role: RoleDefinition, categories: [HearthCore.Category], localization: Localization, language: Language
@@ -18,7 +19,7 @@ public struct RoleSummary: Sendable {
         func text(_ key: String) -> String { localization.text(key, language) }
         name = role.name(language)
         otherName = role.name(language == .french ? .english : .french)
-        badge = role.badge
+        badge = role.badge.isEmpty ? nil : role.badge
         powers = role.powers.map { text("power_\($0.name)") }.sorted().joined(separator: ", ")
         let names = role.categoryIDs.compactMap { id in categories.first { $0.id == id }?.name }
         scope = names.isEmpty ? text("roles_everywhere") : names.joined(separator: ", ")
@@ -31,7 +32,7 @@ public struct RoleSummary: Sendable {
             self.hours = text("roles_anyHour")
         }
         switch (role.startsOn, role.endsOn) {
-        case (nil, nil): dates = ""
+        case (nil, nil): dates = nil
         case (let start?, nil): dates = text("roles_from") + " " + start.description
         case (nil, let end?): dates = text("roles_until") + " " + end.description
         case (let start?, let end?): dates = start.description + " – " + end.description
@@ -106,10 +107,10 @@ public struct RolesPage: Sendable {
         }
         hasRoles = !roles.isEmpty
         self.draft = draft
-        powers = Action.moderation.map(\.name).sorted().map {
+        powers = Action.moderation.map(\.name).map {
             FormOption(
                 value: $0, label: localization.text("power_\($0)", language), selected: draft.powers.contains($0))
-        }
+        }.sorted { $0.label.localizedStandardCompare($1.label) == .orderedAscending }
         self.categories = categories.filter { $0.archivedAt == nil }.map {
             FormOption(
                 value: String($0.id.rawValue), label: $0.name,
@@ -129,7 +130,8 @@ public struct MyRolesPage: Sendable {
 
     public struct Row: Sendable {
         public let summary: RoleSummary
-        public let guidelinesHTML: String
+        /// Nil when the role has none.
+        public let guidelinesHTML: String?
         public let holding: Bool
         public let status: String
     }
@@ -159,7 +161,8 @@ public struct MyRolesPage: Sendable {
             return Row(
                 summary: RoleSummary(
                     role.definition, categories: categories, localization: localization, language: language),
-                guidelinesHTML: cooker.render(role.definition.guidelines), holding: status == .holding, status: text)
+                guidelinesHTML: role.definition.guidelines.isEmpty ? nil : cooker.render(role.definition.guidelines),
+                holding: status == .holding, status: text)
         }
         hasRoles = !roles.isEmpty
     }
