@@ -82,7 +82,8 @@ public enum HearthServer {
                 .init(service: app), .init(service: sweeper), .init(service: indexer),
                 .init(service: JobService(runner: services.jobs, logger: logger)),
             ]
-            running.append(.init(service: InboxClock(inbox: services.inbox, logger: logger)))
+            running.append(.init(service: Periodic.inboxClock(services.inbox, logger: logger)))
+            running.append(.init(service: Periodic.roleReports(services.roleReports, logger: logger)))
             if let learning = services.learning {
                 running.append(.init(service: EngineRefresher(learning: learning, logger: logger)))
             }

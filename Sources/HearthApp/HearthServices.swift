@@ -22,6 +22,7 @@ public struct HearthServices: Sendable {
     /// anonymisation, invitations and API keys.
     public let members: MemberService
     public let delegation: DelegationService
+    public let roleReports: RoleReportService
     public let viewers: ViewerResolver
     public let moderation: ModerationService
     public let penalties: PenaltyService
@@ -107,9 +108,21 @@ public struct HearthServices: Sendable {
         let jobQueue = SQLJobQueue(database: database)
         let backfill = reader.map { ReadingBackfill(forum: forumStore, reader: $0) }
         let timers = TopicTimers(forum: forum, timers: moderationStore, policy: AccessPolicy(), now: now)
+        let roleReports = RoleReportService(
+            reports: SQLRoleReportRepository(database: database), roles: roleStore,
+            timeZone: { community.current.timeZone }, policy: AccessPolicy(), now: now)
+        let reminderMail = RoleReportMail(
+            renderer: renderer, from: config.mailFrom, community: community, publicURL: config.publicURL)
         let handlers: [JobKind: JobRunner.Handler] = [
             .mail: { job in try await transport.send(try job.decode(MailMessage.self)) },
             .topicTimer: TopicTimerJob.handler(timers),
+            .roleReportReminder: { job in
+                guard let report = try await roleReports.needsReminder(try job.decode(RoleReportReminder.self)),
+                    let member = try await members.find(id: report.memberID),
+                    let role = try await roleStore.find(report.roleID)
+                else { return }
+                try await transport.send(reminderMail.reminder(report, role: role, to: member))
+            },
             .insightBackfill: { job in
                 // A batch at a time, queuing the next (from where this one stopped) until every post is read:
                 // other jobs run in between.
@@ -152,6 +165,7 @@ public struct HearthServices: Sendable {
                 roles: roleStore, members: members,
                 categoryExists: { try await forumStore.category(id: $0) != nil },
                 timeZone: { community.current.timeZone }, policy: AccessPolicy(), now: now),
+            roleReports: roleReports,
             viewers: viewers,
             moderation: ModerationService(
                 forum: forum, moderation: moderationStore, penalties: penaltyStore, members: members,
@@ -230,6 +244,7 @@ public struct HearthServices: Sendable {
         let services = WebServices(
             accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, search: search, uploads: uploads,
             blog: blog, profiles: profiles, members: self.members, viewers: viewers, delegation: delegation,
+            roleReports: roleReports,
             moderation: moderation,
             penalties: penalties, calm: calm,
             timers: timers, texts: texts, watchedWords: watchedWords, settings: settings,

@@ -41,6 +41,7 @@ public struct WebServices: Sendable {
     /// Builds the viewer behind a session, with the powers of the member's roles.
     public var viewers: ViewerResolver
     public var delegation: DelegationService
+    public var roleReports: RoleReportService
     public var moderation: ModerationService
     public var penalties: PenaltyService
     public var calm: CalmTools
@@ -60,7 +61,8 @@ public struct WebServices: Sendable {
     public init(
         accounts: AccountService, sessions: SessionService, apiKeys: APIKeyService, forum: ForumService,
         search: SearchService, uploads: UploadService, blog: BlogService, profiles: ProfileService,
-        members: MemberService, viewers: ViewerResolver, delegation: DelegationService, moderation: ModerationService,
+        members: MemberService, viewers: ViewerResolver, delegation: DelegationService,
+        roleReports: RoleReportService, moderation: ModerationService,
         penalties: PenaltyService,
         calm: CalmTools, timers: TopicTimers, texts: CommunityTexts, watchedWords: WatchedWordService,
         settings: SettingsService, categories: CategoryAdmin, inbox: InboxService, policy: AccessPolicy,
@@ -78,6 +80,7 @@ public struct WebServices: Sendable {
         self.members = members
         self.viewers = viewers
         self.delegation = delegation
+        self.roleReports = roleReports
         self.moderation = moderation
         self.penalties = penalties
         self.calm = calm

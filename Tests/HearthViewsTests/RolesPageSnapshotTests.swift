@@ -48,14 +48,31 @@ extension PageSnapshotTests {
             categories: [general], draft: draft, localization: localization, language: language)
         try check(main(try renderer.render(page, template: RolesPage.template)), "admin-roles-\(language.rawValue)")
 
+        let week = ISOWeek(containing: Self.date, in: .gmt).previous
+        let unsent = RoleReport(
+            id: RoleReportID(7), roleID: evening.id, memberID: ana.id, week: week, openedAt: Self.date,
+            activity: RoleReport.Activity(acts: 3, topicsHelped: 5, newcomersWelcomed: 2),
+            lines: RoleReport.Lines(wentWell: "Calm <nights>"))
+        var sent = RoleReport(
+            id: RoleReportID(8), roleID: ambassador.id, memberID: ana.id, week: week, openedAt: Self.date,
+            activity: RoleReport.Activity(acts: 0, topicsHelped: 1, newcomersWelcomed: 1),
+            lines: RoleReport.Lines(wentWell: "Two welcomes", suggestions: "A FAQ"), sentAt: Self.date)
+        sent.answer = "Thanks <3"
         let mine = MyRolesPage(
             page: chrome(renderer, language, title: "My roles"),
             roles: [
                 (evening, .holding),
                 (ambassador, .waiting(until: Self.date.addingTimeInterval(3_600))),
             ],
-            categories: [general], timeZone: TimeZone(identifier: "Europe/Paris")!, localization: localization,
-            language: language)
+            categories: [general], reports: [unsent, sent], now: Self.date,
+            timeZone: TimeZone(identifier: "Europe/Paris")!, localization: localization, language: language)
         try check(main(try renderer.render(mine, template: MyRolesPage.template)), "my-roles-\(language.rawValue)")
+
+        let console = RoleReportsPage(
+            page: chrome(renderer, language, title: "Reports"),
+            reports: [(sent, ambassador, ana), (unsent, evening, ana)], localization: localization, language: language)
+        try check(
+            main(try renderer.render(console, template: RoleReportsPage.template)),
+            "admin-role-reports-\(language.rawValue)")
     }
 }

@@ -155,8 +155,7 @@ struct ForumAPITests {
         let registered = Set(
             router.routes.map { "\($0.method.rawValue) \($0.path)" }.filter { $0.contains(" /api/v1/") }
                 .map { $0.replacingOccurrences(of: "/api/v1", with: "") }
-                .map { $0.replacingOccurrences(of: ":memberId", with: "{memberId}") }
-                .map { $0.replacingOccurrences(of: ":id", with: "{id}") })
+                .map { $0.replacing(#/:(\w+)/#) { "{\($0.1)}" } })
 
         try await community.test { client in
             var documented: Set<String> = []

@@ -8,6 +8,8 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     case flag
     case editOwnProfile = "edit_own_profile"
     case manageAPIKeys = "manage_api_keys"
+    /// Write and send one's own weekly report on a delegated role.
+    case reportOnRole = "report_on_role"
 
     /// See deleted, hidden and held posts and removed topics.
     case seeRemoved = "see_removed"
@@ -65,7 +67,9 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     ]
 
     /// What every member may do by role (their own profile only for `editOwnProfile`).
-    public static let everyMember: Set<Action> = [.readCommunity, .post, .flag, .editOwnProfile, .manageAPIKeys]
+    public static let everyMember: Set<Action> = [
+        .readCommunity, .post, .flag, .editOwnProfile, .manageAPIKeys, .reportOnRole,
+    ]
 
     /// The action's name in the API and in messages: `hidePost` for `hide_post`.
     public var name: String {

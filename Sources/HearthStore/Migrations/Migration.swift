@@ -41,5 +41,6 @@ extension Migration {
         .searchScopeColumns,
         .delegateRoles,
         .logRoleName,
+        .roleReports,
     ]
 }

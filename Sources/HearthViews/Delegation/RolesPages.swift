@@ -134,6 +134,8 @@ public struct MyRolesPage: Sendable {
         public let guidelinesHTML: String?
         public let holding: Bool
         public let status: String
+        /// Last week's report on this role, when it has opened.
+        public let report: ReportBox?
     }
 
     public let page: PageChrome
@@ -142,7 +144,8 @@ public struct MyRolesPage: Sendable {
 
     public init(
         page: PageChrome, roles: [(role: DelegateRole, status: RoleStatus)], categories: [HearthCore.Category],
-        timeZone: TimeZone, localization: Localization, language: Language
+        reports: [RoleReport] = [], now: Date = Date(), timeZone: TimeZone, localization: Localization,
+        language: Language
     ) {
         self.page = page
         let cooker = SafeMarkdown()
@@ -162,8 +165,108 @@ public struct MyRolesPage: Sendable {
                 summary: RoleSummary(
                     role.definition, categories: categories, localization: localization, language: language),
                 guidelinesHTML: role.definition.guidelines.isEmpty ? nil : cooker.render(role.definition.guidelines),
-                holding: status == .holding, status: text)
+                holding: status == .holding, status: text,
+                report: reports.first { $0.roleID == role.id }.map {
+                    ReportBox($0, now: now, timeZone: timeZone, localization: localization, language: language)
+                })
         }
         hasRoles = !roles.isEmpty
+    }
+}
+
+/// A weekly report as its holder sees it on `/my-roles`: a form while it may be written, then what was sent and
+/// the community manager's answer.
+public struct ReportBox: Sendable {
+    public let id: Int64
+    public let heading: String
+    public let activity: String
+    public let wentWell: String
+    public let needsManager: String
+    public let suggestions: String
+    public let editable: Bool
+    /// "Sent on …", or "You can write it until …", or "The week … is over".
+    public let state: String
+    public let answer: String?
+
+    public init(_ report: RoleReport, now: Date, timeZone: TimeZone, localization: Localization, language: Language) {
+        func text(_ key: String, _ values: [String: String] = [:]) -> String {
+            localization.text(key, language, values)
+        }
+        id = report.id.rawValue
+        heading = text("roleReport_heading", ["week": report.week.description])
+        activity = ReportBox.activity(
+            report.activity, key: "roleReport_activity", localization: localization, language: language)
+        wentWell = report.lines.wentWell
+        needsManager = report.lines.needsManager
+        suggestions = report.lines.suggestions
+        let closes = RoleReport.closes(report.week, in: timeZone)
+        editable = report.sentAt == nil && now < closes
+        if let sentAt = report.sentAt {
+            state = text("roleReport_sent", ["date": Localization.date(sentAt, language)])
+        } else if editable {
+            state = text("roleReport_editableUntil", ["date": Localization.date(closes, language)])
+        } else {
+            state = text("roleReport_closed")
+        }
+        answer = report.answer
+    }
+
+    static func activity(
+        _ activity: RoleReport.Activity, key: String, localization: Localization, language: Language
+    ) -> String {
+        localization.text(
+            key, language,
+            [
+                "acts": String(activity.acts), "topics": String(activity.topicsHelped),
+                "newcomers": String(activity.newcomersWelcomed),
+            ])
+    }
+}
+
+/// The console's page of weekly reports (`/admin/roles/reports`): every holder's, newest week first, to read,
+/// mark read and answer.
+public struct RoleReportsPage: Sendable {
+    public static let template = "admin-role-reports"
+
+    public struct Row: Sendable {
+        public let id: Int64
+        public let roleName: String
+        public let holder: String
+        public let handle: String
+        public let week: String
+        public let activity: String
+        public let wentWell: String?
+        public let needsManager: String?
+        public let suggestions: String?
+        public let sent: String?
+        public let read: Bool
+        public let answer: String?
+    }
+
+    public let page: PageChrome
+    public let nav: ConsoleNav
+    public let reports: [Row]
+    public let hasReports: Bool
+
+    public init(
+        page: PageChrome, reports: [(RoleReport, DelegateRole?, MemberSummary?)], localization: Localization,
+        language: Language
+    ) {
+        self.page = page
+        nav = ConsoleNav(current: "roles", localization: localization, language: language)
+        self.reports = reports.map { report, role, holder in
+            func line(_ text: String) -> String? { text.isEmpty ? nil : text }
+            return Row(
+                id: report.id.rawValue, roleName: role?.definition.name(language) ?? "",
+                holder: holder?.displayName ?? "", handle: holder?.handle ?? "", week: report.week.description,
+                activity: ReportBox.activity(
+                    report.activity, key: "roleReports_activity", localization: localization, language: language),
+                wentWell: line(report.lines.wentWell), needsManager: line(report.lines.needsManager),
+                suggestions: line(report.lines.suggestions),
+                sent: report.sentAt.map {
+                    localization.text("roleReport_sent", language, ["date": Localization.date($0, language)])
+                }, read: report.readAt != nil, answer: report.answer)
+        }
+        hasReports = !reports.isEmpty
     }
 }

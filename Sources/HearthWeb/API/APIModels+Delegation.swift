@@ -128,3 +128,56 @@ extension APIModel {
         }
     }
 }
+
+extension APIModel {
+    struct RoleActivity: Codable {
+        let acts: Int
+        let topicsHelped: Int
+        let newcomersWelcomed: Int
+    }
+
+    struct RoleReport: ResponseEncodable, Codable {
+        let id: Int64
+        let roleId: Int64
+        let memberId: Int64
+        let week: String
+        let openedAt: Date
+        let activity: RoleActivity
+        let wentWell: String
+        let needsManager: String
+        let suggestions: String
+        let sentAt: Date?
+        let readAt: Date?
+        let answer: String?
+        let answeredAt: Date?
+        /// After this the report is kept as it is.
+        let editableUntil: Date
+
+        init(_ report: HearthCore.RoleReport, timeZone: TimeZone) {
+            id = report.id.rawValue
+            roleId = report.roleID.rawValue
+            memberId = report.memberID.rawValue
+            week = report.week.description
+            openedAt = report.openedAt
+            activity = RoleActivity(
+                acts: report.activity.acts, topicsHelped: report.activity.topicsHelped,
+                newcomersWelcomed: report.activity.newcomersWelcomed)
+            wentWell = report.lines.wentWell
+            needsManager = report.lines.needsManager
+            suggestions = report.lines.suggestions
+            sentAt = report.sentAt
+            readAt = report.readAt
+            answer = report.answer
+            answeredAt = report.answeredAt
+            editableUntil = HearthCore.RoleReport.closes(report.week, in: timeZone)
+        }
+    }
+
+    struct ReportInput: Codable {
+        let wentWell: String?
+        let needsManager: String?
+        let suggestions: String?
+        /// Sends the report; without it the lines are saved as a draft.
+        let send: Bool?
+    }
+}

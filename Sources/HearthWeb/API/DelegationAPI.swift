@@ -16,6 +16,8 @@ struct DelegationAPI: Sendable {
         group.get("/roles/:id", use: role)
         group.post("/roles/:id/holders", use: give)
         group.delete("/roles/:id/holders/:memberId", use: takeBack)
+        group.get("/roles/:id/reports/:week", use: reports)
+        group.put("/roles/:id/reports/:week", use: writeReport)
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> APIModel.Page<APIModel.DelegateRole> {
@@ -45,6 +47,42 @@ struct DelegationAPI: Sendable {
         let input = try await request.json(APIModel.NewHolder.self, context: context, shape: #"{"memberId": 42}"#)
         try await delegation.give(context.identity, id, to: MemberID(input.memberId))
         return APIModel.DelegateRole(try await delegation.role(context.identity, id))
+    }
+
+    /// A holder gets their own report of that week; the community manager every holder's.
+    @Sendable func reports(_ request: Request, context: Context) async throws -> APIModel.Page<APIModel.RoleReport> {
+        let (role, week) = try Self.roleAndWeek(context)
+        let zone = services.delegation.communityTimeZone
+        if services.policy.decide(context.identity, .manageRoles, at: services.now()).isAllowed {
+            let all = try await services.roleReports.all(context.identity, role: role).filter { $0.week == week }
+            return APIModel.Page(items: all.map { APIModel.RoleReport($0, timeZone: zone) }, nextCursor: nil)
+        }
+        let mine = try await services.roleReports.report(context.identity, role: role, week: week)
+        return APIModel.Page(items: [APIModel.RoleReport(mine, timeZone: zone)], nextCursor: nil)
+    }
+
+    @Sendable func writeReport(_ request: Request, context: Context) async throws -> APIModel.RoleReport {
+        var request = request
+        // A read key or a suspended member is refused before the address is read.
+        try services.policy.authorize(context.identity, .reportOnRole, at: services.now())
+        let (role, week) = try Self.roleAndWeek(context)
+        let input = try await request.json(
+            APIModel.ReportInput.self, context: context,
+            shape: #"{"wentWell": "…", "needsManager": "…", "suggestions": "…", "send": true}"#)
+        let report = try await services.roleReports.write(
+            context.identity, role: role, week: week,
+            RoleReport.Lines(
+                wentWell: input.wentWell ?? "", needsManager: input.needsManager ?? "",
+                suggestions: input.suggestions ?? ""), send: input.send ?? false)
+        return APIModel.RoleReport(report, timeZone: services.delegation.communityTimeZone)
+    }
+
+    static func roleAndWeek(_ context: Context) throws -> (DelegateRoleID, ISOWeek) {
+        let role = DelegateRoleID(try ForumPages.id(context))
+        guard let week = context.parameters.get("week").flatMap(ISOWeek.init) else {
+            throw HearthError.notFound("A week is written like 2026-W49.")
+        }
+        return (role, week)
     }
 
     @Sendable func takeBack(_ request: Request, context: Context) async throws -> Response {

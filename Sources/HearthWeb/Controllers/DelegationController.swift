@@ -18,6 +18,10 @@ struct DelegationController: Sendable {
         router.post("/admin/roles/:id/holders", use: give)
         router.post("/admin/roles/:id/holders/:memberId/remove", use: takeBack)
         router.get("/my-roles", use: mine)
+        router.post("/my-roles/reports/:id", use: writeReport)
+        router.get("/admin/roles/reports", use: reports)
+        router.post("/admin/roles/reports/:id/read", use: markRead)
+        router.post("/admin/roles/reports/:id/answer", use: answer)
     }
 
     @Sendable func roles(_ request: Request, context: Context) async throws -> Response {
@@ -111,11 +115,85 @@ struct DelegationController: Sendable {
 
     @Sendable func mine(_ request: Request, context: Context) async throws -> Response {
         guard context.identity != nil else { return SessionCookies.redirect(to: "/login") }
+        let done = request.uri.queryParameters.get("done")
+        let notice = done == "sent" ? "roleReport_sentNotice" : done == "saved" ? "roleReport_saved" : nil
+        return try await minePage(errors: [], notice: notice.map { pages.text($0, context) }, context: context)
+    }
+
+    private func minePage(
+        errors: [String], notice: String? = nil, status: HTTPResponse.Status = .ok, context: Context
+    ) async throws -> Response {
         let held = try await services.delegation.mine(context.identity)
         let view = MyRolesPage(
-            page: try await shared.frame(pages.text("roles_mine", context), context), roles: held,
-            categories: try await services.forum.categories(), timeZone: services.delegation.communityTimeZone,
-            localization: pages.renderer.localization, language: context.language)
-        return pages.html(view, template: MyRolesPage.template)
+            page: try await shared.frame(pages.text("roles_mine", context), context, errors: errors, notice: notice),
+            roles: held, categories: try await services.forum.categories(),
+            reports: try await services.roleReports.waiting(context.identity), now: services.now(),
+            timeZone: services.delegation.communityTimeZone, localization: pages.renderer.localization,
+            language: context.language)
+        return pages.html(view, template: MyRolesPage.template, status: status)
+    }
+
+    @Sendable func writeReport(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let id = RoleReportID(try ForumPages.id(context))
+        let form = try await request.form(context: context)
+        let send = form.text("send") == "1"
+        do {
+            try await services.roleReports.write(
+                context.identity, report: id,
+                RoleReport.Lines(
+                    wentWell: form.text("went_well"), needsManager: form.text("needs_manager"),
+                    suggestions: form.text("suggestions")), send: send)
+        } catch {
+            guard let errors = PageRenderer.formErrors(error) ?? ConsoleController.conflict(error) else { throw error }
+            return try await minePage(errors: errors, status: .unprocessableContent, context: context)
+        }
+        return SessionCookies.redirect(to: "/my-roles?done=\(send ? "sent" : "saved")#report-\(id.rawValue)")
+    }
+
+    @Sendable func reports(_ request: Request, context: Context) async throws -> Response {
+        guard context.identity != nil else { return SessionCookies.redirect(to: "/login") }
+        let done = request.uri.queryParameters.get("done")
+        let notice = done == "answered" ? "roleReports_answered" : done == "read" ? "roleReports_marked" : nil
+        return try await reportsPage(errors: [], notice: notice.map { pages.text($0, context) }, context: context)
+    }
+
+    private func reportsPage(
+        errors: [String], notice: String? = nil, status: HTTPResponse.Status = .ok, context: Context
+    ) async throws -> Response {
+        let reports = try await services.roleReports.all(context.identity)
+        var roles: [DelegateRoleID: DelegateRole] = [:]
+        for listing in try await services.delegation.list(context.identity) { roles[listing.role.id] = listing.role }
+        var rows: [(RoleReport, DelegateRole?, MemberSummary?)] = []
+        for report in reports {
+            let holder = try? await services.profiles.member(id: report.memberID)
+            rows.append((report, roles[report.roleID], holder.map(MemberSummary.init)))
+        }
+        let view = RoleReportsPage(
+            page: try await shared.frame(
+                pages.text("roleReports_heading", context), context, errors: errors, notice: notice),
+            reports: rows, localization: pages.renderer.localization, language: context.language)
+        return pages.html(view, template: RoleReportsPage.template, status: status)
+    }
+
+    @Sendable func markRead(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let id = RoleReportID(try ForumPages.id(context))
+        _ = try await request.form(context: context)
+        try await services.roleReports.markRead(context.identity, id)
+        return SessionCookies.redirect(to: "/admin/roles/reports?done=read#report-\(id.rawValue)")
+    }
+
+    @Sendable func answer(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let id = RoleReportID(try ForumPages.id(context))
+        let form = try await request.form(context: context)
+        do {
+            try await services.roleReports.answer(context.identity, id, form.text("answer"))
+        } catch {
+            guard let errors = PageRenderer.formErrors(error) else { throw error }
+            return try await reportsPage(errors: errors, status: .unprocessableContent, context: context)
+        }
+        return SessionCookies.redirect(to: "/admin/roles/reports?done=answered#report-\(id.rawValue)")
     }
 }
