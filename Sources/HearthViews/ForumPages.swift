@@ -138,6 +138,8 @@ public struct PostItem: Sendable, Hashable {
     public let authorName: String
     public let authorURL: String
     public let authorRole: String?
+    /// The badge of a delegated role the author holds ("Evening").
+    public let authorBadge: String?
     /// The author's picture, or nil for a badge with `authorInitial`.
     public let avatarURL: String?
     public let authorInitial: String
@@ -238,6 +240,7 @@ public struct TopicPageView: Sendable, ShowsPosts {
                 authorName: post.author.displayName, authorURL: Paths.member(post.author.handle),
                 authorRole: post.author.role == .member
                     ? nil : localization.text("role_\(post.author.role.rawValue)", language),
+                authorBadge: post.author.badge,
                 avatarURL: post.author.avatarPath, authorInitial: Self.initial(of: post.author.displayName),
                 created: Localization.date(post.createdAt, language), createdISO: Localization.isoDate(post.createdAt),
                 edited: post.editCount > 0, deleted: post.isDeleted, html: hidden ? "" : post.html,

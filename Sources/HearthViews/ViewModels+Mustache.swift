@@ -90,6 +90,7 @@ extension PostItem: MustacheParent {
         case "authorName": authorName
         case "authorURL": authorURL
         case "authorRole": authorRole
+        case "authorBadge": authorBadge
         case "avatarURL": avatarURL
         case "authorInitial": authorInitial
         case "created": created

@@ -279,10 +279,14 @@ extension DelegationTests {
         let general = try await community.services.forum.createCategory(
             staff, name: "Général", description: "", startPolicy: .everyone)
         let ana = try await community.member("ana@example.org")
+        let (topic, _) = try await community.services.forum.startTopic(
+            Viewer(member: ana, credential: .session(SessionID(0))), in: general.id, title: "Bonsoir",
+            body: "Je veille ce soir.")
         try await community.test { client in
             var cm = WebClient(client)
             try await ForumPagesTests.logIn(&cm, "cm@example.org")
             _ = try await cm.post("/language", form: ["language": "fr"])
+            #expect(try await !cm.get("/t/\(topic.id)").body.contains(#"<span class="tag">Soir</span>"#))
             let empty = try await cm.get("/admin/roles")
             #expect(empty.body.contains("Aucun rôle pour l"))
             #expect(empty.body.contains("Masquer un message"), "the powers, in French")
@@ -317,6 +321,9 @@ extension DelegationTests {
             #expect(unknown.status == .unprocessableContent && unknown.body.contains("pas de membre @nobody."))
             #expect(try await cm.post("/admin/roles/1/holders", form: ["member": "@\(ana.handle)"]).status == .seeOther)
             #expect(try await cm.get("/admin/roles?done=given").body.contains("href=\"/u/\(ana.handle)\""))
+            #expect(
+                try await cm.get("/t/\(topic.id)").body.contains(#"<span class="tag">Soir</span>"#),
+                "the role's badge beside her posts")
 
             var member = WebClient(client)
             try await ForumPagesTests.logIn(&member, "ana@example.org")
@@ -334,6 +341,7 @@ extension DelegationTests {
             #expect(
                 try await cm.post("/admin/roles/1/holders/\(ana.id.rawValue)/remove", form: [:]).status == .seeOther)
             #expect(try await member.get("/my-roles").body.contains("avez aucun rôle."))
+            #expect(try await !cm.get("/t/\(topic.id)").body.contains(#"<span class="tag">Soir</span>"#))
         }
     }
 }

@@ -120,8 +120,14 @@ public struct MemberSummary: Sendable, Equatable, Codable {
     public let role: Role
     /// Their picture (`/uploads/…`), where the listing needs it; nil for the initial-letter badge.
     public let avatarPath: String?
+    /// The badge of a delegated role they hold ("Evening"), shown beside their posts; nil when none.
+    public var badge: String?
 
-    public init(id: MemberID, handle: String, displayName: String, role: Role, avatarPath: String? = nil) {
+    public init(
+        id: MemberID, handle: String, displayName: String, role: Role, avatarPath: String? = nil,
+        badge: String? = nil
+    ) {
+        self.badge = badge
         self.id = id
         self.handle = handle
         self.displayName = displayName

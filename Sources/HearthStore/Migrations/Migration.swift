@@ -42,5 +42,6 @@ extension Migration {
         .delegateRoles,
         .logRoleName,
         .roleReports,
+        .roleBadge,
     ]
 }

@@ -82,6 +82,7 @@ public struct SQLDelegateRoleRepository: DelegateRoleRepository {
             ).first()
             guard given != nil else { return false }
             try await sql.update("members").set("has_grants", to: 1).where("id", .equal, memberID.rawValue).run()
+            try await Self.keepBadge(of: memberID, sql)
             try await SQLModerationRepository.log(log, at: date, sql)
             return true
         }
@@ -99,9 +100,22 @@ public struct SQLDelegateRoleRepository: DelegateRoleRepository {
             if left == nil {
                 try await sql.update("members").set("has_grants", to: 0).where("id", .equal, memberID.rawValue).run()
             }
+            try await Self.keepBadge(of: memberID, sql)
             try await SQLModerationRepository.log(log, at: date, sql)
             return true
         }
+    }
+
+    /// Writes on the member's row the badge of the first role they were given that has one, so that every list of
+    /// posts shows it without another query.
+    static func keepBadge(of memberID: MemberID, _ sql: any SQLDatabase) async throws {
+        let badge = try await sql.raw(
+            """
+            SELECT r.badge FROM role_holders h JOIN delegate_roles r ON r.id = h.role_id \
+            WHERE h.member_id = \(bind: memberID.rawValue) AND r.badge <> '' ORDER BY h.given_at, r.id LIMIT 1
+            """
+        ).first()?.decode(column: "badge", as: String.self)
+        try await sql.update("members").set("role_badge", to: badge).where("id", .equal, memberID.rawValue).run()
     }
 
     public func held(by memberID: MemberID) async throws -> [DelegateRole] {

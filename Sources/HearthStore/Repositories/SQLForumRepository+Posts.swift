@@ -38,7 +38,8 @@ extension SQLForumRepository {
         let statement: SQLQueryString = """
             SELECT p.id, p.topic_id, p.number, p.content, p.quote_post_id, p.created_at, p.edited_at, \
             p.edit_count, p.deleted_at, p.moderation, a.id AS a_id, a.handle AS a_handle, a.display_name AS a_display_name, \
-            a.role AS a_role, a.avatar_path AS a_avatar_path FROM posts p JOIN members a ON a.id = p.author_id
+            a.role AS a_role, a.avatar_path AS a_avatar_path, a.role_badge AS a_role_badge \
+            FROM posts p JOIN members a ON a.id = p.author_id
             """ + " WHERE " + condition + " ORDER BY p.topic_id, p.number"
         return try await sql.raw(statement).all().map(post)
     }

@@ -159,12 +159,14 @@ public struct SQLMemberRepository: MemberRepository {
     static func summary(_ row: any SQLRow, prefix: String) throws -> MemberSummary {
         let id = try row.decode(column: prefix + "id", as: Int64.self)
         let avatar = prefix + "avatar_path"
+        let badge = prefix + "role_badge"
         return MemberSummary(
             id: MemberID(id),
             handle: try row.decode(column: prefix + "handle", as: String?.self) ?? "member\(id)",
             displayName: try row.decode(column: prefix + "display_name", as: String.self),
             role: try role(row.decode(column: prefix + "role", as: String.self)),
-            avatarPath: row.contains(column: avatar) ? try row.decode(column: avatar, as: String?.self) : nil)
+            avatarPath: row.contains(column: avatar) ? try row.decode(column: avatar, as: String?.self) : nil,
+            badge: row.contains(column: badge) ? try row.decode(column: badge, as: String?.self) : nil)
     }
 
     static func role(_ name: String) throws -> Role {
