@@ -81,6 +81,13 @@ public struct Localization: Sendable {
             "\(time.day) \(month) \(time.year) \(french ? "à" : "at") \(time.hour):\(CivilTime.twoDigits(time.minute))"
     }
 
+    /// The same in `timeZone`, its name after: "24 Nov 2026 at 19:00 (Europe/Paris)", for the times the community
+    /// keeps in its own zone (a role's hours, a report's deadline).
+    public static func date(_ date: Date, _ language: Language, in timeZone: TimeZone) -> String {
+        let local = date.addingTimeInterval(TimeInterval(timeZone.secondsFromGMT(for: date)))
+        return Self.date(local, language) + " (" + timeZone.identifier + ")"
+    }
+
     private static let englishMonths = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ]

@@ -151,8 +151,12 @@ struct DelegationTests {
         }
         // Staff acting by their own role are logged without one.
         let carol = try await community.member("carol@example.org")
-        _ = try await penalties.give(
+        let long = try await penalties.give(
             staff, to: carol.id, kind: .silence, until: community.clock.now + 48 * 3_600, reason: "Insults")
+        await #expect(
+            throws: HearthError.forbidden(
+                "Under a delegated role you may lift only penalties of 24 hours at most: ask the community manager.")
+        ) { try await penalties.lift(watch, long.id) }
         try await delegation.takeBack(staff, role.id, from: ana.id)
 
         let log = try await community.services.moderation.log(staff)

@@ -14,7 +14,7 @@ struct RoleReportMail: Sendable {
         let mail = RoleReportReminderMail(
             report: report, role: role.definition, member: member, communityName: settings.name,
             publicURL: publicURL, closes: RoleReport.closes(report.week, in: settings.timeZone),
-            localization: renderer.localization)
+            timeZone: settings.timeZone, localization: renderer.localization)
         return MailMessage(
             from: from, to: [member.email], subject: mail.subject,
             textBody: try renderer.render(mail, template: RoleReportReminderMail.template))

@@ -75,7 +75,9 @@ public struct DailyWindow: Sendable, Equatable {
         for offset in 0...7 {
             guard let day = calendar.date(byAdding: .day, value: offset, to: midnight),
                 weekdays.contains(Self.isoWeekday(calendar.component(.weekday, from: day))),
-                let opening = calendar.date(byAdding: .minute, value: startMinute, to: day), opening > date
+                let opening = calendar.date(
+                    bySettingHour: startMinute / 60, minute: startMinute % 60, second: 0, of: day),
+                opening > date
             else { continue }
             return opening
         }

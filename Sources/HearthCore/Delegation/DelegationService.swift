@@ -12,13 +12,19 @@ public protocol DelegateRoleRepository: Sendable {
     func holders(of id: DelegateRoleID) async throws -> [RoleHolder]
     /// Gives the role, marks the member as holding powers and writes `log`, in one transaction; false (and nothing
     /// written) when they held it already.
-    func give(_ id: DelegateRoleID, to memberID: MemberID, by giver: MemberID?, at date: Date, log: NewLogEntry)
-        async throws -> Bool
+    func give(
+        _ id: DelegateRoleID, to memberID: MemberID, by giver: MemberID?, at date: Date, today: CalendarDay,
+        log: NewLogEntry
+    ) async throws -> Bool
     /// Takes it back, clearing the member's mark with their last role, and writes `log`; false when they did not
     /// hold it.
-    func takeBack(_ id: DelegateRoleID, from memberID: MemberID, at date: Date, log: NewLogEntry) async throws -> Bool
+    func takeBack(
+        _ id: DelegateRoleID, from memberID: MemberID, at date: Date, today: CalendarDay, log: NewLogEntry
+    ) async throws -> Bool
     /// The roles a member holds now (ended ones included: the policy reads their dates).
     func held(by memberID: MemberID) async throws -> [DelegateRole]
+    /// Writes again each holder's badge, that of a role in force on `today` (a role past its last day shows none).
+    func refreshBadges(today: CalendarDay) async throws
     /// The members who hold a role with `power`, in the order they were first given one.
     func holders(of power: Action) async throws -> [MemberID]
 }
@@ -123,7 +129,7 @@ public struct DelegationService: Sendable {
             )
         }
         _ = try await roles.give(
-            id, to: memberID, by: viewer?.member.id, at: now(),
+            id, to: memberID, by: viewer?.member.id, at: now(), today: CalendarDay(now(), in: timeZone()),
             log: NewLogEntry(
                 actorID: viewer?.member.id, action: "give role", target: .member, targetID: memberID.rawValue,
                 reason: role.definition.nameEN))
@@ -149,7 +155,10 @@ public struct DelegationService: Sendable {
         let log = NewLogEntry(
             actorID: viewer?.member.id, action: "take back role", target: .member, targetID: memberID.rawValue,
             reason: name)
-        guard try await roles.takeBack(id, from: memberID, at: now(), log: log) else {
+        guard
+            try await roles.takeBack(
+                id, from: memberID, at: now(), today: CalendarDay(now(), in: timeZone()), log: log)
+        else {
             throw HearthError.notFound("This member does not hold that role.")
         }
     }

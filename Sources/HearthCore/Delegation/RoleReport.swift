@@ -82,14 +82,15 @@ public protocol RoleReportRepository: Sendable {
     /// one's activity under their role; returns the reports this call opened (none already open is returned, so
     /// that several processes opening the same week notify once). Each new report's `reminder` job is queued in
     /// the same transaction.
+    /// Roles whose days lie outside the week (`firstDay` to `lastDay`) give no report.
     func open(
-        week: ISOWeek, from start: Date, to end: Date, at date: Date,
+        week: ISOWeek, from start: Date, to end: Date, days: ClosedRange<CalendarDay>, at date: Date,
         reminder: @Sendable (RoleReport) throws -> NewJob
     ) async throws -> [RoleReport]
     func report(_ id: RoleReportID) async throws -> RoleReport?
     func report(role: DelegateRoleID, member: MemberID, week: ISOWeek) async throws -> RoleReport?
-    /// Every report of a role (or of all roles), newest week first.
-    func reports(role: DelegateRoleID?, limit: Int) async throws -> [RoleReport]
+    /// Every report of a role (or of all roles), of one week or of all, newest week first.
+    func reports(role: DelegateRoleID?, week: ISOWeek?, limit: Int) async throws -> [RoleReport]
     /// Saves the holder's lines, and sends the report when `send`; false when it was already sent.
     func write(_ id: RoleReportID, _ lines: RoleReport.Lines, send: Bool, at date: Date) async throws -> Bool
     func markRead(_ id: RoleReportID, at date: Date) async throws

@@ -44,8 +44,10 @@ public struct RoleReportService: Sendable {
         let zone = timeZone()
         let date = now()
         let week = ISOWeek(containing: date, in: zone).previous
-        let opened = try await reports.open(week: week, from: week.start(in: zone), to: week.end(in: zone), at: date) {
-            report in
+        try await roles.refreshBadges(today: CalendarDay(date, in: zone))
+        let (start, end) = (week.start(in: zone), week.end(in: zone))
+        let days = CalendarDay(start, in: zone)...CalendarDay(end - 1, in: zone)
+        let opened = try await reports.open(week: week, from: start, to: end, days: days, at: date) { report in
             try NewJob(
                 kind: .roleReportReminder, RoleReportReminder(reportID: report.id.rawValue),
                 runAt: date + Self.reminderDelay, key: "role-report-reminder:\(report.id.rawValue)")
@@ -129,9 +131,11 @@ public struct RoleReportService: Sendable {
     }
 
     /// Every report of a role (or of all roles), newest week first, for the community manager.
-    public func all(_ viewer: Viewer?, role: DelegateRoleID? = nil) async throws -> [RoleReport] {
+    public func all(_ viewer: Viewer?, role: DelegateRoleID? = nil, week: ISOWeek? = nil) async throws
+        -> [RoleReport]
+    {
         try policy.authorize(viewer, .manageRoles, at: now())
-        return try await reports.reports(role: role, limit: 200)
+        return try await reports.reports(role: role, week: week, limit: 200)
     }
 
     public func markRead(_ viewer: Viewer?, _ id: RoleReportID) async throws {

@@ -93,7 +93,9 @@ extension ModerationService {
     }
 
     static func publicEntry(_ entry: ModerationLogEntry) -> PublicLogEntry? {
-        let hidden: Set<String> = ["defer", "claim", "resolve", "watch word", "unwatch word"]
+        let hidden: Set<String> = [
+            "defer", "claim", "resolve", "watch word", "unwatch word", "give role", "take back role",
+        ]
         guard !hidden.contains(entry.action), entry.target != .watchedWord, entry.target != .role else { return nil }
         // The community's own acts list the reporters' and the engine's words: say only what happened.
         var reason = entry.reason

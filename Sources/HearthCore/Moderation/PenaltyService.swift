@@ -81,9 +81,22 @@ public struct PenaltyService: Sendable {
     public func lift(_ viewer: Viewer?, _ id: PenaltyID, reason rawReason: String = "") async throws {
         let date = now()
         let actor = try ModerationService.member(viewer)
-        let roleName = try policy.authorize(viewer, .silenceMember, at: date)
+        try policy.authorize(viewer, .silenceMember, at: date)
         let reason = try ModerationService.reason(rawReason, required: false)
-        guard let penalty = try await penalties.penalty(id), penalty.liftedAt == nil,
+        guard let penalty = try await penalties.penalty(id), penalty.liftedAt == nil else {
+            throw HearthError.notFound("There is no such penalty, or it was already lifted.")
+        }
+        // Lifting a suspension takes the power to suspend; under a delegated role, only what a role could give.
+        let roleName = try policy.authorize(
+            viewer, penalty.kind == .suspend ? .suspendMember : .silenceMember, on: .member(penalty.memberID),
+            at: date)
+        if roleName != nil,
+            (penalty.endsAt ?? .distantFuture).timeIntervalSince(penalty.createdAt) > Self.longestUnderRole
+        {
+            throw HearthError.forbidden(
+                "Under a delegated role you may lift only penalties of 24 hours at most: ask the community manager.")
+        }
+        guard
             try await penalties.lift(
                 id,
                 log: NewLogEntry(

@@ -5,8 +5,9 @@ extension Migration {
     /// guidelines, powers, categories, days and hours in the community's time zone, and first and last days; members
     /// hold roles (`role_holders`; `members.has_grants` still marks who holds any). Each grant still in force becomes
     /// a role of its own held by its member: its title for both names, its category, its hours on every day (their
-    /// time zone becomes the community's) and its end as the last day (the day before, in UTC, when it ended at
-    /// midnight).
+    /// time zone becomes the community's) and its end as the last day (the UTC day of its last instant, read then in
+    /// the community's zone: east of UTC it ends a few hours earlier, west of it a few hours later, at most 14).
+    /// Grants were never offered on a page or in the API, so only a database written by hand holds any.
     static let delegateRoles = Migration(number: 37, name: "delegate roles") { sql, engine in
         try await sql.create(table: "delegate_roles")
             .column("id", type: .bigint, .primaryKey(autoIncrement: true))

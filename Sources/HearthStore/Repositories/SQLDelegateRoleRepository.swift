@@ -70,7 +70,8 @@ public struct SQLDelegateRoleRepository: DelegateRoleRepository {
     }
 
     public func give(
-        _ id: DelegateRoleID, to memberID: MemberID, by giver: MemberID?, at date: Date, log: NewLogEntry
+        _ id: DelegateRoleID, to memberID: MemberID, by giver: MemberID?, at date: Date, today: CalendarDay,
+        log: NewLogEntry
     ) async throws -> Bool {
         try await database.write { sql in
             let given = try await sql.raw(
@@ -82,15 +83,15 @@ public struct SQLDelegateRoleRepository: DelegateRoleRepository {
             ).first()
             guard given != nil else { return false }
             try await sql.update("members").set("has_grants", to: 1).where("id", .equal, memberID.rawValue).run()
-            try await Self.keepBadge(of: memberID, sql)
+            try await Self.keepBadge(of: memberID, today: today, sql)
             try await SQLModerationRepository.log(log, at: date, sql)
             return true
         }
     }
 
-    public func takeBack(_ id: DelegateRoleID, from memberID: MemberID, at date: Date, log: NewLogEntry)
-        async throws -> Bool
-    {
+    public func takeBack(
+        _ id: DelegateRoleID, from memberID: MemberID, at date: Date, today: CalendarDay, log: NewLogEntry
+    ) async throws -> Bool {
         try await database.write { sql in
             let taken = try await sql.delete(from: "role_holders").where("role_id", .equal, id.rawValue)
                 .where("member_id", .equal, memberID.rawValue).returning("member_id").first()
@@ -100,19 +101,30 @@ public struct SQLDelegateRoleRepository: DelegateRoleRepository {
             if left == nil {
                 try await sql.update("members").set("has_grants", to: 0).where("id", .equal, memberID.rawValue).run()
             }
-            try await Self.keepBadge(of: memberID, sql)
+            try await Self.keepBadge(of: memberID, today: today, sql)
             try await SQLModerationRepository.log(log, at: date, sql)
             return true
         }
     }
 
+    public func refreshBadges(today: CalendarDay) async throws {
+        try await database.write { sql in
+            let holders = try await sql.raw("SELECT DISTINCT member_id FROM role_holders").all()
+                .map { MemberID(try $0.decode(column: "member_id", as: Int64.self)) }
+            for holder in holders { try await Self.keepBadge(of: holder, today: today, sql) }
+        }
+    }
+
     /// Writes on the member's row the badge of the first role they were given that has one, so that every list of
     /// posts shows it without another query.
-    static func keepBadge(of memberID: MemberID, _ sql: any SQLDatabase) async throws {
+    static func keepBadge(of memberID: MemberID, today: CalendarDay, _ sql: any SQLDatabase) async throws {
+        let day = today.description
         let badge = try await sql.raw(
             """
             SELECT r.badge FROM role_holders h JOIN delegate_roles r ON r.id = h.role_id \
-            WHERE h.member_id = \(bind: memberID.rawValue) AND r.badge <> '' ORDER BY h.given_at, r.id LIMIT 1
+            WHERE h.member_id = \(bind: memberID.rawValue) AND r.badge <> '' \
+            AND (r.starts_on IS NULL OR r.starts_on <= \(bind: day)) AND (r.ends_on IS NULL OR r.ends_on >= \(bind: day)) \
+            ORDER BY h.given_at, r.id LIMIT 1
             """
         ).first()?.decode(column: "badge", as: String.self)
         try await sql.update("members").set("role_badge", to: badge).where("id", .equal, memberID.rawValue).run()

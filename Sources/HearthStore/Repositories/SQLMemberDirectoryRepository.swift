@@ -125,6 +125,7 @@ public struct SQLMemberDirectoryRepository: MemberDirectoryRepository, Invitatio
                 .set("language", to: String?.none)
                 .set("password_hash", to: "!")
                 .set("has_grants", to: 0)
+                .set("role_badge", to: String?.none)
                 .where("id", .equal, id)
                 .run()
             try await sql.delete(from: "sessions").where("member_id", .equal, id).run()

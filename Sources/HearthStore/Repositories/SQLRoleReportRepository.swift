@@ -20,17 +20,22 @@ public struct SQLRoleReportRepository: RoleReportRepository {
     static let newcomerDays: Int64 = 30
 
     public func open(
-        week: ISOWeek, from start: Date, to end: Date, at date: Date,
+        week: ISOWeek, from start: Date, to end: Date, days: ClosedRange<CalendarDay>, at date: Date,
         reminder: @Sendable (RoleReport) throws -> NewJob
     ) async throws -> [RoleReport] {
         let (from, to) = (start.millisecondsSince1970, end.millisecondsSince1970)
+        // Holders of a role in force that week with no report yet; most passes find none and write nothing.
+        let waiting: SQLQueryString = """
+            SELECT h.role_id, h.member_id, r.name_en, r.category_ids FROM role_holders h \
+            JOIN delegate_roles r ON r.id = h.role_id WHERE h.given_at < \(bind: to) \
+            AND (r.starts_on IS NULL OR r.starts_on <= \(bind: days.upperBound.description)) \
+            AND (r.ends_on IS NULL OR r.ends_on >= \(bind: days.lowerBound.description)) \
+            AND NOT EXISTS (SELECT 1 FROM role_reports o WHERE o.role_id = h.role_id \
+            AND o.member_id = h.member_id AND o.week = \(bind: week.description)) ORDER BY h.role_id, h.member_id
+            """
+        guard try await database.read({ sql in try await sql.raw(waiting).first() }) != nil else { return [] }
         return try await database.write { sql in
-            let holders = try await sql.raw(
-                """
-                SELECT h.role_id, h.member_id, r.name_en, r.category_ids FROM role_holders h \
-                JOIN delegate_roles r ON r.id = h.role_id WHERE h.given_at < \(bind: to) ORDER BY h.role_id, h.member_id
-                """
-            ).all()
+            let holders = try await sql.raw(waiting).all()
             var opened: [RoleReport] = []
             for holder in holders {
                 let roleID = try holder.decode(column: "role_id", as: Int64.self)
@@ -102,10 +107,11 @@ public struct SQLRoleReportRepository: RoleReportRepository {
         }
     }
 
-    public func reports(role: DelegateRoleID?, limit: Int) async throws -> [RoleReport] {
+    public func reports(role: DelegateRoleID?, week: ISOWeek?, limit: Int) async throws -> [RoleReport] {
         try await database.read { sql in
             var query = sql.select().columns(Self.columns).from("role_reports")
             if let role { query = query.where("role_id", .equal, role.rawValue) }
+            if let week { query = query.where("week", .equal, week.description) }
             return try await query.orderBy("week", .descending).orderBy("id").limit(limit).all().map(Self.report)
         }
     }

@@ -13,7 +13,7 @@ public struct RoleReportReminderMail: Sendable {
 
     public init(
         report: RoleReport, role: RoleDefinition, member: Member, communityName: String, publicURL: String,
-        closes: Date, localization: Localization
+        closes: Date, timeZone: TimeZone, localization: Localization
     ) {
         let language = member.language ?? .english
         func text(_ key: String, _ values: [String: String] = [:]) -> String {
@@ -24,7 +24,10 @@ public struct RoleReportReminderMail: Sendable {
         greeting = text("roleReport_mailGreeting", ["name": member.displayName])
         waiting = text(
             "roleReport_mailWaiting",
-            ["role": name, "week": report.week.description, "closes": Localization.date(closes, language)])
+            [
+                "role": name, "week": report.week.description,
+                "closes": Localization.date(closes, language, in: timeZone),
+            ])
         activity = text(
             "roleReport_mailActivity",
             [

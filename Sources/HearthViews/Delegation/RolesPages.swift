@@ -155,10 +155,9 @@ public struct MyRolesPage: Sendable {
             case .holding: text = localization.text("roles_holdingNow", language)
             case .waiting(let until?):
                 // Said in the community's time zone, as the role's hours are.
-                let local = until.addingTimeInterval(TimeInterval(timeZone.secondsFromGMT(for: until)))
                 text =
-                    localization.text("roles_startsAt", language) + " " + Localization.date(local, language) + " ("
-                    + timeZone.identifier + ")"
+                    localization.text("roles_startsAt", language) + " "
+                    + Localization.date(until, language, in: timeZone)
             case .waiting(nil), .ended: text = localization.text("roles_ended", language)
             }
             return Row(
@@ -204,7 +203,7 @@ public struct ReportBox: Sendable {
         if let sentAt = report.sentAt {
             state = text("roleReport_sent", ["date": Localization.date(sentAt, language)])
         } else if editable {
-            state = text("roleReport_editableUntil", ["date": Localization.date(closes, language)])
+            state = text("roleReport_editableUntil", ["date": Localization.date(closes, language, in: timeZone)])
         } else {
             state = text("roleReport_closed")
         }

@@ -54,7 +54,7 @@ struct DelegationAPI: Sendable {
         let (role, week) = try Self.roleAndWeek(context)
         let zone = services.delegation.communityTimeZone
         if services.policy.decide(context.identity, .manageRoles, at: services.now()).isAllowed {
-            let all = try await services.roleReports.all(context.identity, role: role).filter { $0.week == week }
+            let all = try await services.roleReports.all(context.identity, role: role, week: week)
             return APIModel.Page(items: all.map { APIModel.RoleReport($0, timeZone: zone) }, nextCursor: nil)
         }
         let mine = try await services.roleReports.report(context.identity, role: role, week: week)
