@@ -1,6 +1,7 @@
 import Foundation
-import HearthCore
 import Testing
+
+@testable import HearthCore
 
 @Suite("Delegated roles, their days and hours")
 struct DelegateRoleTests {
@@ -31,6 +32,20 @@ struct DelegateRoleTests {
         #expect(!night.contains(tuesdayEvening - 19 * 3_600))
         #expect(night.nextOpening(after: tuesdayEvening) == tuesdayEvening + 1.5 * 3_600)
         #expect(night.nextOpening(after: tuesdayEvening + 2 * 3_600) == tuesdayEvening + (1.5 + 7 * 24) * 3_600)
+    }
+
+    @Test("a night window belongs to the day it opens, at the start of a role and at its end")
+    func nightsAtTheEdges() {
+        // Tuesday to Wednesday nights, 22:00–02:00 Paris; the role runs from Wednesday to Wednesday.
+        let role = role(
+            hours: RoleDefinition.Hours(weekdays: [2, 3], fromMinute: 22 * 60, toMinute: 2 * 60),
+            startsOn: "2026-11-25", endsOn: "2026-11-25")
+        let grant = role.grants(in: paris)[0]
+        let wednesdayOneAM = tuesdayEvening + 4.5 * 3_600
+        #expect(!grant.covers(.hidePost, on: .community, at: wednesdayOneAM), "Tuesday's night, before the first day")
+        let thursdayOneAM = wednesdayOneAM + 86_400
+        #expect(grant.covers(.hidePost, on: .community, at: thursdayOneAM), "Wednesday's night, to its end")
+        #expect(!grant.covers(.hidePost, on: .community, at: thursdayOneAM + 2 * 3_600), "and no further")
     }
 
     @Test("a role gives one grant per category, from the start of its first day to the end of its last")

@@ -28,10 +28,16 @@ public struct Grant: Sendable, Equatable {
 
     func covers(_ action: Action, on resource: Resource, at date: Date) -> Bool {
         guard actions.contains(action) else { return false }
-        if let startsAt, date < startsAt { return false }
-        if let expiresAt, date >= expiresAt { return false }
         if let scope, !scope.contains(resource) { return false }
-        if let window, !window.contains(date) { return false }
+        // With hours, the first and last days are those the window opens on: a night that starts on the last day
+        // runs to its end, and one that started the evening before the first day does not count.
+        var moment = date
+        if let window {
+            guard let opened = window.opening(containing: date) else { return false }
+            moment = opened
+        }
+        if let startsAt, moment < startsAt { return false }
+        if let expiresAt, moment >= expiresAt { return false }
         return true
     }
 }
@@ -56,16 +62,28 @@ public struct DailyWindow: Sendable, Equatable {
     }
 
     public func contains(_ date: Date) -> Bool {
+        opening(containing: date) != nil
+    }
+
+    /// When the window that holds `date` opened (the evening before, for the small hours of a night window); nil
+    /// when `date` is outside every window.
+    public func opening(containing date: Date) -> Date? {
         let calendar = CalendarDay.calendar(timeZone)
         let parts = calendar.dateComponents([.weekday, .hour, .minute], from: date)
         let minute = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
         let today = Self.isoWeekday(parts.weekday ?? 1)
-        if startMinute <= endMinute {
-            return weekdays.contains(today) && minute >= startMinute && minute < endMinute
+        func opened(daysBefore: Int) -> Date? {
+            let midnight = calendar.startOfDay(for: date)
+            guard let day = calendar.date(byAdding: .day, value: -daysBefore, to: midnight) else { return nil }
+            return calendar.date(bySettingHour: startMinute / 60, minute: startMinute % 60, second: 0, of: day)
         }
-        if minute >= startMinute { return weekdays.contains(today) }
-        if minute < endMinute { return weekdays.contains(today == 1 ? 7 : today - 1) }
-        return false
+        if startMinute <= endMinute {
+            guard weekdays.contains(today), minute >= startMinute, minute < endMinute else { return nil }
+            return opened(daysBefore: 0)
+        }
+        if minute >= startMinute, weekdays.contains(today) { return opened(daysBefore: 0) }
+        if minute < endMinute, weekdays.contains(today == 1 ? 7 : today - 1) { return opened(daysBefore: 1) }
+        return nil
     }
 
     /// The next time the window opens after `date`, within a week; nil when it never opens.
