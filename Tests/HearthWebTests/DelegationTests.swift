@@ -239,6 +239,12 @@ struct DelegationTests {
                 client, .post, "/api/v1/roles/9/holders", key: key, #"{"memberId": \#(sam.id.rawValue)}"#)
             #expect(missing == .notFound)
         }
+        // A former member (anonymised on request) is no one to give a role to.
+        let gone = try await community.member("gone@example.org")
+        _ = try await community.services.members.anonymise(staff, gone.id, confirmation: gone.handle, reason: "asked")
+        await #expect(throws: HearthError.notFound("There is no such member.")) {
+            try await community.services.delegation.give(staff, DelegateRoleID(1), to: gone.id)
+        }
         // A role never hands out a power its maker lacks, even one who may make roles.
         let maker = Viewer(
             member: try await community.member("mia@example.org"), credential: .session(SessionID(0)),

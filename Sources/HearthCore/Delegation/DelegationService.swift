@@ -120,7 +120,7 @@ public struct DelegationService: Sendable {
     public func give(_ viewer: Viewer?, _ id: DelegateRoleID, to memberID: MemberID) async throws {
         try policy.authorize(viewer, .manageRoles, at: now())
         guard let role = try await roles.find(id) else { throw HearthError.notFound("There is no such role.") }
-        guard let member = try await members.find(id: memberID) else {
+        guard let member = try await members.find(id: memberID), !MemberService.isAnonymised(member) else {
             throw HearthError.notFound("There is no such member.")
         }
         if let until = member.suspendedUntil, until > now() {
