@@ -328,7 +328,7 @@ extension DelegationTests {
             #expect(list.body.contains("Général"))
 
             let unknown = try await cm.post("/admin/roles/1/holders", form: ["member": "@nobody"])
-            #expect(unknown.status == .unprocessableContent && unknown.body.contains("pas de membre @nobody."))
+            #expect(unknown.status == .unprocessableContent && unknown.body.contains("pas de membre @nobody :"))
             #expect(try await cm.post("/admin/roles/1/holders", form: ["member": "@\(ana.handle)"]).status == .seeOther)
             #expect(try await cm.get("/admin/roles?done=given").body.contains("href=\"/u/\(ana.handle)\""))
             #expect(

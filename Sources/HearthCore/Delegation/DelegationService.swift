@@ -143,8 +143,9 @@ public struct DelegationService: Sendable {
         let member =
             typed.contains("@") && !typed.hasPrefix("@")
             ? try await members.find(email: typed.lowercased()) : try await members.find(handle: handle)
+        guard !typed.isEmpty else { throw HearthError.invalid("member", "Enter a @handle or an e-mail address.") }
         guard let member else {
-            throw HearthError.invalid("member", "There is no member \(typed.isEmpty ? "with no name" : typed).")
+            throw HearthError.invalid("member", "There is no member \(typed): enter their @handle or e-mail address.")
         }
         try await give(viewer, id, to: member.id)
     }

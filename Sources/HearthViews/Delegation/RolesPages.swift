@@ -182,6 +182,10 @@ public struct ReportBox: Sendable {
     public let wentWell: String
     public let needsManager: String
     public let suggestions: String
+    /// The same once it can no longer be written, nil when empty (Mustache treats "" as "yes").
+    public let sentWentWell: String?
+    public let sentNeedsManager: String?
+    public let sentSuggestions: String?
     public let editable: Bool
     /// "Sent on …", or "You can write it until …", or "The week … is over".
     public let state: String
@@ -198,6 +202,9 @@ public struct ReportBox: Sendable {
         wentWell = report.lines.wentWell
         needsManager = report.lines.needsManager
         suggestions = report.lines.suggestions
+        sentWentWell = wentWell.isEmpty ? nil : wentWell
+        sentNeedsManager = needsManager.isEmpty ? nil : needsManager
+        sentSuggestions = suggestions.isEmpty ? nil : suggestions
         let closes = RoleReport.closes(report.week, in: timeZone)
         editable = report.sentAt == nil && now < closes
         if let sentAt = report.sentAt {

@@ -87,10 +87,13 @@ extension APIModel {
             if let window = input.window {
                 let from = minute(window.from)
                 let to = minute(window.to)
-                if from == nil {
-                    problems.append(FieldError(field: "window.from", message: "Write the time as HH:MM."))
+                for (field, text, value) in [("window.from", window.from, from), ("window.to", window.to, to)]
+                where value == nil {
+                    problems.append(
+                        FieldError(
+                            field: field,
+                            message: text.isEmpty ? "Give both times, or neither." : "Write the time as HH:MM."))
                 }
-                if to == nil { problems.append(FieldError(field: "window.to", message: "Write the time as HH:MM.")) }
                 if let from, let to {
                     hours = RoleDefinition.Hours(weekdays: Set(window.days), fromMinute: from, toMinute: to)
                 }

@@ -48,7 +48,7 @@ struct DelegationBrowserTests {
                     _ = try await browser.execute(
                         "document.querySelector('#role-from').value = '19:00'; document.querySelector('#role-to').value = '23:00';"
                     )
-                    try await browser.click("form[action='/admin/roles'] > button")
+                    try await browser.click("form[action='/admin/roles'] .form-actions button")
                     try await browser.waitFor("Rôle créé.")
                     try await browser.type("@\(ana.handle)", into: "#role-1-member")
                     try await browser.click("form[action='/admin/roles/1/holders'] button")
