@@ -329,6 +329,8 @@ extension DelegationTests {
 
             let unknown = try await cm.post("/admin/roles/1/holders", form: ["member": "@nobody"])
             #expect(unknown.status == .unprocessableContent && unknown.body.contains("pas de membre @nobody :"))
+            #expect(unknown.body.contains(#"name="member" required maxlength="254" placeholder="#))
+            #expect(unknown.body.contains(#"value="@nobody""#), "what was typed stays in its field")
             #expect(try await cm.post("/admin/roles/1/holders", form: ["member": "@\(ana.handle)"]).status == .seeOther)
             #expect(try await cm.get("/admin/roles?done=given").body.contains("href=\"/u/\(ana.handle)\""))
             #expect(

@@ -61,6 +61,8 @@ public struct RolesPage: Sendable {
         public let summary: RoleSummary
         public let holders: [Holder]
         public let hasHolders: Bool
+        /// What was typed in its "give to" field when the give came back with a mistake.
+        public let typedMember: String
     }
 
     /// What the new-role form shows: empty, or what was sent when it came back with a mistake.
@@ -76,6 +78,9 @@ public struct RolesPage: Sendable {
         public var to = ""
         public var startsOn = ""
         public var endsOn = ""
+        /// The role whose "give to" field came back with a mistake, and what was typed in it.
+        public var givingRole: Int64?
+        public var givingTo = ""
 
         public init() {}
     }
@@ -103,7 +108,8 @@ public struct RolesPage: Sendable {
                 holders: holders.map {
                     Holder(memberID: $0.id.rawValue, displayName: $0.displayName, handle: $0.handle)
                 },
-                hasHolders: !holders.isEmpty)
+                hasHolders: !holders.isEmpty,
+                typedMember: listing.role.id.rawValue == draft.givingRole ? draft.givingTo : "")
         }
         hasRoles = !roles.isEmpty
         self.draft = draft

@@ -98,8 +98,10 @@ struct DelegationController: Sendable {
             try await services.delegation.give(context.identity, id, toNamed: form.text("member"))
         } catch {
             guard let errors = PageRenderer.formErrors(error) ?? ConsoleController.conflict(error) else { throw error }
-            return try await rolesPage(
-                draft: RolesPage.Draft(), errors: errors, status: .unprocessableContent, context: context)
+            var draft = RolesPage.Draft()
+            draft.givingRole = id.rawValue
+            draft.givingTo = form.text("member")
+            return try await rolesPage(draft: draft, errors: errors, status: .unprocessableContent, context: context)
         }
         return SessionCookies.redirect(to: "/admin/roles?done=given#role-\(id.rawValue)")
     }
