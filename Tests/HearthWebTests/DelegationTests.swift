@@ -21,6 +21,19 @@ struct DelegationTests {
         return (response.status, String(buffer: response.body))
     }
 
+    /// A community with its manager, and the manager as a viewer.
+    static func community(_ engine: TestEngine) async throws -> (TestCommunity, Viewer) {
+        let community = try await TestCommunity.make(engine: engine)
+        let manager = try await community.member("cm@example.org", role: .communityManager)
+        return (community, Viewer(member: manager, credential: .session(SessionID(0))))
+    }
+
+    /// The member as a request of theirs sees them: with the powers of the roles they hold.
+    static func viewer(_ community: TestCommunity, _ id: MemberID) async throws -> Viewer {
+        try await community.services.viewers.viewer(
+            try await community.services.profiles.member(id: id), credential: .session(SessionID(0)))
+    }
+
     static let eveningAdvisor = #"""
         {"name": {"en": "Evening advisor", "fr": "Conseiller du soir"}, "badge": "Evening",
          "guidelines": "Calm first: **hide**, never delete.", "powers": ["hidePost", "seeRemoved"],
@@ -31,10 +44,8 @@ struct DelegationTests {
         "an evening advisor hides a post at 20:00 and is refused at 18:59 and outside their category, on pages and in the API; taken back, the role stops at once",
         arguments: TestEngine.allCases)
     func eveningAdvisor(engine: TestEngine) async throws {
-        let community = try await TestCommunity.make(engine: engine)
+        let (community, staff) = try await Self.community(engine)
         defer { community.close() }
-        let manager = try await community.member("cm@example.org", role: .communityManager)
-        let staff = Viewer(member: manager, credential: .session(SessionID(0)))
         let forum = community.services.forum
         let general = try await forum.createCategory(staff, name: "General", description: "", startPolicy: .everyone)
         let other = try await forum.createCategory(staff, name: "Other", description: "", startPolicy: .everyone)
@@ -103,19 +114,15 @@ struct DelegationTests {
         }
         #expect(try await community.services.delegation.list(staff).map(\.holders) == [[]])
         #expect(
-            try await community.services.viewers.viewer(
-                try await community.services.profiles.member(id: ana.id), credential: .session(SessionID(0))
-            ).grants.isEmpty)
+            try await Self.viewer(community, ana.id).grants.isEmpty)
     }
 
     @Test(
         "a delegate's acts are logged under the role's name, and their silences last 24 hours at most",
         arguments: TestEngine.allCases)
     func loggedUnderRole(engine: TestEngine) async throws {
-        let community = try await TestCommunity.make(engine: engine)
+        let (community, staff) = try await Self.community(engine)
         defer { community.close() }
-        let manager = try await community.member("cm@example.org", role: .communityManager)
-        let staff = Viewer(member: manager, credential: .session(SessionID(0)))
         let ana = try await community.member("ana@example.org")
         let bob = try await community.member("bob@example.org")
         let delegation = community.services.delegation
@@ -123,8 +130,7 @@ struct DelegationTests {
             staff,
             RoleDefinition(nameEN: "Night watch", nameFR: "Veille de nuit", powers: [.silenceMember, .hidePost]))
         try await delegation.give(staff, role.id, to: ana.id)
-        let watch = try await community.services.viewers.viewer(
-            try await community.services.profiles.member(id: ana.id), credential: .session(SessionID(0)))
+        let watch = try await Self.viewer(community, ana.id)
         let penalties = community.services.penalties
         await #expect(
             throws: HearthError.invalid(
@@ -170,18 +176,15 @@ struct DelegationTests {
 
     @Test("a role past its last day stops on its own", arguments: TestEngine.allCases)
     func lastDay(engine: TestEngine) async throws {
-        let community = try await TestCommunity.make(engine: engine)
+        let (community, staff) = try await Self.community(engine)
         defer { community.close() }
-        let manager = try await community.member("cm@example.org", role: .communityManager)
-        let staff = Viewer(member: manager, credential: .session(SessionID(0)))
         let ana = try await community.member("ana@example.org")
         let today = CalendarDay(community.clock.now, in: .gmt)
         let role = try await community.services.delegation.create(
             staff, RoleDefinition(nameEN: "Guest", nameFR: "Invité", powers: [.hidePost], endsOn: today))
         try await community.services.delegation.give(staff, role.id, to: ana.id)
         func may() async throws -> Bool {
-            let viewer = try await community.services.viewers.viewer(
-                try await community.services.profiles.member(id: ana.id), credential: .session(SessionID(0)))
+            let viewer = try await Self.viewer(community, ana.id)
             return AccessPolicy().decide(viewer, .hidePost, at: community.clock.now).isAllowed
         }
         #expect(try await may())
@@ -195,10 +198,8 @@ struct DelegationTests {
 
     @Test("each bad role or holder gets a clear message", arguments: TestEngine.allCases)
     func badInput(engine: TestEngine) async throws {
-        let community = try await TestCommunity.make(engine: engine)
+        let (community, staff) = try await Self.community(engine)
         defer { community.close() }
-        let manager = try await community.member("cm@example.org", role: .communityManager)
-        let staff = Viewer(member: manager, credential: .session(SessionID(0)))
         _ = try await community.services.forum.createCategory(
             staff, name: "General", description: "", startPolicy: .everyone)
         let sam = try await community.member("sam@example.org")
@@ -282,10 +283,8 @@ extension DelegationTests {
         "in French, the console makes 'Conseiller du soir', gives it to @ana and takes it back; Ana reads her role, its guidelines and when her powers start; a bad form comes back with what was typed",
         arguments: TestEngine.allCases)
     func consolePages(engine: TestEngine) async throws {
-        let community = try await TestCommunity.make(engine: engine)
+        let (community, staff) = try await Self.community(engine)
         defer { community.close() }
-        let manager = try await community.member("cm@example.org", role: .communityManager)
-        let staff = Viewer(member: manager, credential: .session(SessionID(0)))
         let general = try await community.services.forum.createCategory(
             staff, name: "Général", description: "", startPolicy: .everyone)
         let ana = try await community.member("ana@example.org")
@@ -354,96 +353,6 @@ extension DelegationTests {
                 try await cm.post("/admin/roles/1/holders/\(ana.id.rawValue)/remove", form: [:]).status == .seeOther)
             #expect(try await member.get("/my-roles").body.contains("avez aucun rôle."))
             #expect(try await !cm.get("/t/\(topic.id)").body.contains(#"<span class="tag">Soir</span>"#))
-        }
-    }
-}
-
-/// The weekly reports from role holders.
-extension DelegationTests {
-    @Test(
-        "a holder's weekly report opens with the week's acts, topics helped and newcomers welcomed; it is sent once, answered, reminded by e-mail when empty, and read-only once its week is over",
-        arguments: TestEngine.allCases)
-    func weeklyReports(engine: TestEngine) async throws {
-        let community = try await TestCommunity.make(engine: engine)
-        defer { community.close() }
-        let manager = try await community.member("cm@example.org", role: .communityManager)
-        let staff = Viewer(member: manager, credential: .session(SessionID(0)))
-        let forum = community.services.forum
-        let general = try await forum.createCategory(staff, name: "General", description: "", startPolicy: .everyone)
-        let ana = try await community.member("ana@example.org")
-        let bob = try await community.member("bob@example.org")
-        let delegation = community.services.delegation
-        let role = try await delegation.create(
-            staff, RoleDefinition(nameEN: "Ambassador", nameFR: "Ambassadrice", powers: [.hidePost]))
-        try await delegation.give(staff, role.id, to: ana.id)
-        try await delegation.give(staff, role.id, to: bob.id)
-        let week = ISOWeek(containing: community.clock.now, in: .gmt)
-
-        // The week: Ana welcomes a newcomer's first topic and hides a troll's post under her role.
-        let newcomer = Viewer(
-            member: try await community.member("nina@example.org"), credential: .session(SessionID(0)))
-        let (topic, _) = try await forum.startTopic(newcomer, in: general.id, title: "Hello", body: "First time here")
-        let anaViewer = try await community.services.viewers.viewer(
-            try await community.services.profiles.member(id: ana.id), credential: .session(SessionID(0)))
-        _ = try await forum.reply(anaViewer, to: topic.id, body: "Welcome, Nina!")
-        let troll = try await forum.reply(newcomer, to: topic.id, body: "Noise")
-        try await community.services.moderation.moderate(anaViewer, post: troll.id, action: .hide)
-
-        let reports = community.services.roleReports
-        #expect(try await reports.openDue() == 0, "the week is not over: nothing to report on yet")
-        community.clock.advance(by: 7 * 86_400)
-        #expect(try await reports.openDue() == 2)
-        #expect(try await reports.openDue() == 0, "opened once")
-
-        let (_, anaKey) = try await community.services.apiKeys.create(
-            name: "ana", scope: .write, ownerEmail: "ana@example.org")
-        let (_, cmKey) = try await community.services.apiKeys.create(
-            name: "cm", scope: .write, ownerEmail: "cm@example.org")
-        let path = "/api/v1/roles/\(role.id.rawValue)/reports/\(week)"
-        try await community.test { client in
-            let (_, mine) = try await Self.send(client, .get, path, key: anaKey)
-            #expect(mine.contains(#""activity":{"acts":1,"newcomersWelcomed":1,"topicsHelped":1}"#), "\(mine)")
-            let (empty, refused) = try await Self.send(client, .put, path, key: anaKey, #"{"send": true}"#)
-            #expect(empty == .unprocessableContent && refused.contains("Write a few lines"))
-            let (sent, body) = try await Self.send(
-                client, .put, path, key: anaKey,
-                #"{"wentWell": "Three newcomers answered.", "needsManager": "A rule on self-promotion", "send": true}"#)
-            #expect(sent == .ok && body.contains(#""sentAt""#), "\(body)")
-            let (twice, again) = try await Self.send(client, .put, path, key: anaKey, #"{"wentWell": "More"}"#)
-            #expect(twice == .conflict && again.contains("already sent"))
-            let (_, all) = try await Self.send(client, .get, path, key: cmKey)
-            #expect(all.contains("Three newcomers answered.") && all.contains(#""memberId":\#(bob.id.rawValue)"#))
-        }
-
-        // Two days on, Bob's report is still empty: he is reminded by e-mail, Ana is not.
-        community.clock.advance(by: 2 * 86_400 + 60)
-        _ = try await community.services.jobs.drain()
-        #expect(community.mail.messages.map(\.to) == [["bob@example.org"]])
-        #expect(community.mail.messages.last?.subject.contains("Ambassador") == true)
-
-        let all = try await reports.all(staff)
-        let anas = try #require(all.first { $0.memberID == ana.id })
-        try await reports.markRead(staff, anas.id)
-        try await reports.answer(staff, anas.id, "Thank you: a rule is coming.")
-        let bobViewer = Viewer(
-            member: try await community.services.profiles.member(id: bob.id), credential: .session(SessionID(0)))
-        try await community.test { client in
-            var page = WebClient(client)
-            try await ForumPagesTests.logIn(&page, "ana@example.org")
-            let mine = try await page.get("/my-roles")
-            #expect(mine.body.contains("Thank you: a rule is coming."))
-            #expect(!mine.body.contains("action=\"/my-roles/reports/"), "a sent report is no longer a form")
-            var cm = WebClient(client)
-            try await ForumPagesTests.logIn(&cm, "cm@example.org")
-            let console = try await cm.get("/admin/roles/reports")
-            #expect(console.body.contains("Three newcomers answered.") && console.body.contains("Not sent yet"))
-        }
-        community.clock.advance(by: 6 * 86_400)
-        await #expect(
-            throws: HearthError.conflict("The week to write this report is over: it is kept as it was.")
-        ) {
-            try await reports.write(
-                bobViewer, role: role.id, week: week, RoleReport.Lines(wentWell: "Late"), send: true)
         }
     }
 }

@@ -18,6 +18,17 @@ public struct RoleDefinition: Sendable, Equatable {
             self.fromMinute = fromMinute
             self.toMinute = toMinute
         }
+
+        /// The hours as the policy reads them, in `timeZone`.
+        public func window(in timeZone: TimeZone) -> DailyWindow {
+            DailyWindow(startMinute: fromMinute, endMinute: toMinute, weekdays: weekdays, timeZone: timeZone)
+        }
+
+        /// 1,140 → "19:00", as the hours are written in forms and in the API.
+        public static func clock(_ minute: Int) -> String {
+            func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            return "\(two(minute / 60)):\(two(minute % 60))"
+        }
     }
 
     public var nameEN: String
@@ -58,9 +69,7 @@ public struct RoleDefinition: Sendable, Equatable {
     /// The powers as the policy reads them, the hours and days read in `timeZone`: one grant per category, or one
     /// for the whole community.
     public func grants(in timeZone: TimeZone) -> [Grant] {
-        let window = hours.map {
-            DailyWindow(startMinute: $0.fromMinute, endMinute: $0.toMinute, weekdays: $0.weekdays, timeZone: timeZone)
-        }
+        let window = hours?.window(in: timeZone)
         let scopes: [Resource?] = categoryIDs.isEmpty ? [nil] : categoryIDs.map { .category($0.rawValue) }
         return scopes.map { scope in
             Grant(
@@ -76,17 +85,13 @@ public struct RoleDefinition: Sendable, Equatable {
             return .waiting(until: nextOpening(after: startsOn.start(in: timeZone) - 1, in: timeZone))
         }
         guard let hours else { return .holding }
-        let window = DailyWindow(
-            startMinute: hours.fromMinute, endMinute: hours.toMinute, weekdays: hours.weekdays, timeZone: timeZone)
-        if window.contains(date) { return .holding }
+        if hours.window(in: timeZone).contains(date) { return .holding }
         return .waiting(until: nextOpening(after: date, in: timeZone))
     }
 
     private func nextOpening(after date: Date, in timeZone: TimeZone) -> Date? {
         guard let hours else { return date + 1 }
-        let window = DailyWindow(
-            startMinute: hours.fromMinute, endMinute: hours.toMinute, weekdays: hours.weekdays, timeZone: timeZone)
-        guard let opening = window.nextOpening(after: date) else { return nil }
+        guard let opening = hours.window(in: timeZone).nextOpening(after: date) else { return nil }
         if let endsOn, opening >= endsOn.end(in: timeZone) { return nil }
         return opening
     }

@@ -64,13 +64,22 @@ public struct RoleReportService: Sendable {
         return report
     }
 
-    /// The open reports the viewer has to write: last week's, for each role they hold.
-    public func waiting(_ viewer: Viewer?) async throws -> [RoleReport] {
-        guard let viewer, viewer.member.hasGrants else { return [] }
+    /// A week's reports on a role as the viewer may read them: every holder's for who manages roles, their own for
+    /// a holder.
+    public func reports(_ viewer: Viewer?, role: DelegateRoleID, week: ISOWeek) async throws -> [RoleReport] {
+        if policy.decide(viewer, .manageRoles, at: now()).isAllowed {
+            return try await reports.reports(role: role, week: week, limit: 200)
+        }
+        return [try await report(viewer, role: role, week: week)]
+    }
+
+    /// The open reports the viewer has to write on the roles they hold (`held`): last week's.
+    public func waiting(_ viewer: Viewer?, held: [DelegateRoleID]) async throws -> [RoleReport] {
+        guard let viewer else { return [] }
         let week = ISOWeek(containing: now(), in: timeZone()).previous
         var found: [RoleReport] = []
-        for role in try await roles.held(by: viewer.member.id) {
-            if let report = try await reports.report(role: role.id, member: viewer.member.id, week: week) {
+        for role in held {
+            if let report = try await reports.report(role: role, member: viewer.member.id, week: week) {
                 found.append(report)
             }
         }

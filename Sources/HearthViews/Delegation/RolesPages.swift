@@ -27,7 +27,8 @@ public struct RoleSummary: Sendable {
             let days =
                 hours.weekdays == DailyWindow.everyDay
                 ? text("roles_everyDay") : hours.weekdays.sorted().map { text("day_\($0)") }.joined(separator: ", ")
-            self.hours = "\(days), \(RoleSummary.time(hours.fromMinute))–\(RoleSummary.time(hours.toMinute))"
+            self.hours =
+                "\(days), \(RoleDefinition.Hours.clock(hours.fromMinute))–\(RoleDefinition.Hours.clock(hours.toMinute))"
         } else {
             self.hours = text("roles_anyHour")
         }
@@ -37,12 +38,6 @@ public struct RoleSummary: Sendable {
         case (nil, let end?): dates = text("roles_until") + " " + end.description
         case (let start?, let end?): dates = start.description + " – " + end.description
         }
-    }
-
-    /// 1,140 → "19:00".
-    public static func time(_ minute: Int) -> String {
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(two(minute / 60)):\(two(minute % 60))"
     }
 }
 

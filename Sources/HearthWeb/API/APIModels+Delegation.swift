@@ -46,8 +46,8 @@ extension APIModel {
             categoryIds = role.categoryIDs.map(\.rawValue)
             window = role.hours.map {
                 RoleWindow(
-                    days: $0.weekdays.sorted(), from: DelegateRoleInput.time($0.fromMinute),
-                    to: DelegateRoleInput.time($0.toMinute))
+                    days: $0.weekdays.sorted(), from: RoleDefinition.Hours.clock($0.fromMinute),
+                    to: RoleDefinition.Hours.clock($0.toMinute))
             }
             startsOn = role.startsOn?.description
             endsOn = role.endsOn?.description
@@ -123,11 +123,6 @@ extension APIModel {
                 let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute)
             else { return nil }
             return hour * 60 + minute
-        }
-
-        static func time(_ minute: Int) -> String {
-            func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-            return "\(two(minute / 60)):\(two(minute % 60))"
         }
     }
 }

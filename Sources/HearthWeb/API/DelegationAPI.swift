@@ -53,12 +53,8 @@ struct DelegationAPI: Sendable {
     @Sendable func reports(_ request: Request, context: Context) async throws -> APIModel.Page<APIModel.RoleReport> {
         let (role, week) = try Self.roleAndWeek(context)
         let zone = services.delegation.communityTimeZone
-        if services.policy.decide(context.identity, .manageRoles, at: services.now()).isAllowed {
-            let all = try await services.roleReports.all(context.identity, role: role, week: week)
-            return APIModel.Page(items: all.map { APIModel.RoleReport($0, timeZone: zone) }, nextCursor: nil)
-        }
-        let mine = try await services.roleReports.report(context.identity, role: role, week: week)
-        return APIModel.Page(items: [APIModel.RoleReport(mine, timeZone: zone)], nextCursor: nil)
+        let found = try await services.roleReports.reports(context.identity, role: role, week: week)
+        return APIModel.Page(items: found.map { APIModel.RoleReport($0, timeZone: zone) }, nextCursor: nil)
     }
 
     @Sendable func writeReport(_ request: Request, context: Context) async throws -> APIModel.RoleReport {

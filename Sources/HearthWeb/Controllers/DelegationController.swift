@@ -129,7 +129,8 @@ struct DelegationController: Sendable {
         let view = MyRolesPage(
             page: try await shared.frame(pages.text("roles_mine", context), context, errors: errors, notice: notice),
             roles: held, categories: try await services.forum.categories(),
-            reports: try await services.roleReports.waiting(context.identity), now: services.now(),
+            reports: try await services.roleReports.waiting(context.identity, held: held.map(\.role.id)),
+            now: services.now(),
             timeZone: services.delegation.communityTimeZone, localization: pages.renderer.localization,
             language: context.language)
         return pages.html(view, template: MyRolesPage.template, status: status)
