@@ -39,6 +39,8 @@ public struct AppConfig: Sendable {
     public var publicModerationLog: Bool
     /// What brings a post into the priority inbox besides its reading.
     public var inboxRules = InboxRules()
+    /// The trust ladder's criteria.
+    public var trustLadder = TrustLadder()
 
     /// The settings the console can change, as the environment sets them before the community manager does.
     public var communityDefaults: CommunitySettings {
@@ -137,6 +139,22 @@ public struct AppConfig: Sendable {
         Key(
             name: "hearth.inbox.wait.hours", defaultValue: "6",
             help: "An unanswered question rises in the inbox after this many hours (1 to 168)."),
+        Key(
+            name: "hearth.trust.basic", defaultValue: TrustLadder().basic.text,
+            help:
+                "What a new member needs to become basic: days visited, posts read, replies, likes given and received (all time)."
+        ),
+        Key(
+            name: "hearth.trust.member", defaultValue: TrustLadder().member.text,
+            help: "What a basic member needs to become a member, counted the same way."),
+        Key(
+            name: "hearth.trust.regular", defaultValue: TrustLadder().regular.text,
+            help:
+                "What a member needs to be a regular, over the last 100 days (posts read over all time); flagged=N: at most N of their posts flagged rightly. A penalty in those days keeps a member from it."
+        ),
+        Key(
+            name: "hearth.trust.grace.days", defaultValue: "14",
+            help: "Days a regular who no longer meets the criteria keeps the level (0 to 365)."),
         Key(
             name: "hearth.inbox.keep.days", defaultValue: "14",
             help: "Days an item nobody acted on stays in the inbox before it leaves by itself (1 to 365)."),
@@ -282,6 +300,20 @@ public struct AppConfig: Sendable {
             waitHours: integer("hearth.inbox.wait.hours", in: 1...168),
             brandWords: brandWords.isEmpty ? [communityName] : brandWords,
             keepDays: integer("hearth.inbox.keep.days", in: 1...365))
+        func criteria(_ name: String) -> TrustCriteria {
+            let (key, text) = raw(name)
+            do {
+                return try TrustCriteria(parsing: text ?? key.defaultValue ?? "")
+            } catch let error as HearthError {
+                problem(key, error.userMessage)
+            } catch {
+                problem(key, "could not be read.")
+            }
+            return TrustCriteria()
+        }
+        trustLadder = TrustLadder(
+            basic: criteria("hearth.trust.basic"), member: criteria("hearth.trust.member"),
+            regular: criteria("hearth.trust.regular"), graceDays: integer("hearth.trust.grace.days", in: 0...365))
         mailFrom = raw("hearth.mail.from").1 ?? "hearth@localhost"
 
         let (databaseKey, databaseURL) = raw("hearth.database.url")

@@ -23,6 +23,8 @@ public struct HearthServices: Sendable {
     public let members: MemberService
     public let delegation: DelegationService
     public let roleReports: RoleReportService
+    /// Segments, engagement levels, the trust ladder and the equity of attention.
+    public let people: PeopleService
     public let viewers: ViewerResolver
     public let moderation: ModerationService
     public let penalties: PenaltyService
@@ -166,6 +168,9 @@ public struct HearthServices: Sendable {
                 categoryExists: { try await forumStore.category(id: $0) != nil },
                 timeZone: { community.current.timeZone }, policy: AccessPolicy(), now: now),
             roleReports: roleReports,
+            people: PeopleService(
+                people: SQLPeopleRepository(database: database), members: members, policy: AccessPolicy(),
+                ladder: config.trustLadder, timeZone: { community.current.timeZone }, now: now),
             viewers: viewers,
             moderation: ModerationService(
                 forum: forum, moderation: moderationStore, penalties: penaltyStore, members: members,
@@ -244,7 +249,7 @@ public struct HearthServices: Sendable {
         let services = WebServices(
             accounts: accounts, sessions: sessions, apiKeys: apiKeys, forum: forum, search: search, uploads: uploads,
             blog: blog, profiles: profiles, members: self.members, viewers: viewers, delegation: delegation,
-            roleReports: roleReports,
+            roleReports: roleReports, people: people,
             moderation: moderation,
             penalties: penalties, calm: calm,
             timers: timers, texts: texts, watchedWords: watchedWords, settings: settings,

@@ -73,13 +73,16 @@ public struct ProfilePage: Sendable {
     /// Where a logged-in member reports this profile; nil on one's own and for visitors.
     public let flagURL: String?
     public let staff: StaffActions?
+    /// Trust and engagement, for staff only.
+    public let standing: StandingView?
 
     public init(
         page: PageChrome, member: Member, bioHTML: String, roleName: String?, activity: MemberActivity,
-        powers: MemberPowers = .none, isOwn: Bool = false, canFlag: Bool = false, localization: Localization,
-        language: Language
+        powers: MemberPowers = .none, isOwn: Bool = false, canFlag: Bool = false, standing: StandingView? = nil,
+        localization: Localization, language: Language
     ) {
         self.page = page
+        self.standing = standing
         self.flagURL = canFlag && !isOwn ? "/u/\(member.handle)/flag" : nil
         self.displayName = member.displayName
         self.handle = member.handle

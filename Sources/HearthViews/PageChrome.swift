@@ -20,6 +20,8 @@ public struct PageChrome: Sendable {
         public let canAdminister: Bool
         /// Whether the account menu links to the member's delegated roles (`/my-roles`).
         public let hasRoles: Bool
+        /// Whether the account menu links to `/people`.
+        public let canSeePeople: Bool
     }
 
     public let title: String
@@ -47,7 +49,7 @@ public struct PageChrome: Sendable {
         errors: [String] = [], notice: String? = nil, language: Language = .english, strings: [String: String] = [:],
         unreadNotifications: Int = 0, reviewCount: Int? = nil, inboxCount: Int? = nil, publicLog: Bool = false,
         logoPath: String? = nil,
-        canAdminister: Bool = false
+        canAdminister: Bool = false, canSeePeople: Bool = false
     ) {
         self.logoPath = logoPath
         self.publicLog = publicLog
@@ -65,7 +67,8 @@ public struct PageChrome: Sendable {
                 canReview: reviewCount != nil, reviewCount: reviewCount.flatMap { $0 > 0 ? $0 : nil },
                 canInbox: inboxCount != nil,
                 inboxCount: inboxCount.flatMap { $0 <= 0 ? nil : $0 >= InboxService.countCap ? "99+" : String($0) },
-                canAdminister: canAdminister, hasRoles: $0.hasGrants)
+                canAdminister: canAdminister, hasRoles: $0.hasGrants,
+                canSeePeople: canSeePeople)
         }
         self.csrf = csrf
         self.signupOpen = signupOpen

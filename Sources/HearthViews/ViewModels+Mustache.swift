@@ -36,6 +36,7 @@ extension PageChrome.ViewerChrome: MustacheParent {
         case "inboxCount": inboxCount
         case "canAdminister": canAdminister
         case "hasRoles": hasRoles
+        case "canSeePeople": canSeePeople
         default: nil
         }
     }

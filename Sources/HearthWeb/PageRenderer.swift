@@ -20,7 +20,9 @@ struct PageRenderer: Sendable {
             unreadNotifications: unreadNotifications, reviewCount: reviewCount, inboxCount: inboxCount,
             publicLog: settings.publicModerationLog, logoPath: settings.community.current.logoPath,
             canAdminister: context.identity != nil
-                && AccessPolicy().decide(context.identity, .administer, at: Date()).isAllowed)
+                && AccessPolicy().decide(context.identity, .administer, at: Date()).isAllowed,
+            canSeePeople: context.identity != nil
+                && AccessPolicy().decide(context.identity, .seePeople, at: Date()).isAllowed)
     }
 
     /// The interface string for `key` in the request's language.

@@ -46,6 +46,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     EmailConfirmationController(shared: forumPages).addRoutes(to: router)
     AdminMembersController(shared: forumPages).addRoutes(to: router)
     DelegationController(shared: forumPages).addRoutes(to: router)
+    PeopleController(shared: forumPages).addRoutes(to: router)
     InboxController(shared: forumPages).addRoutes(to: router)
     OperationsController(services: services, metricsAllowed: settings.metricsAllowed).addRoutes(to: router)
     AssetController().addRoutes(to: router)
@@ -56,6 +57,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     MembersAPI(services: services).addRoutes(to: api)
     InboxAPI(services: services).addRoutes(to: api)
     DelegationAPI(services: services).addRoutes(to: api)
+    PeopleAPI(services: services, localization: renderer.localization).addRoutes(to: api)
     // Last, so that it knows every route: it then runs only for the requests that no route matched.
     router.add(middleware: UndeclaredMethodMiddleware(routes: router.routes))
     return router

@@ -42,6 +42,7 @@ public struct WebServices: Sendable {
     public var viewers: ViewerResolver
     public var delegation: DelegationService
     public var roleReports: RoleReportService
+    public var people: PeopleService
     public var moderation: ModerationService
     public var penalties: PenaltyService
     public var calm: CalmTools
@@ -62,7 +63,7 @@ public struct WebServices: Sendable {
         accounts: AccountService, sessions: SessionService, apiKeys: APIKeyService, forum: ForumService,
         search: SearchService, uploads: UploadService, blog: BlogService, profiles: ProfileService,
         members: MemberService, viewers: ViewerResolver, delegation: DelegationService,
-        roleReports: RoleReportService, moderation: ModerationService,
+        roleReports: RoleReportService, people: PeopleService, moderation: ModerationService,
         penalties: PenaltyService,
         calm: CalmTools, timers: TopicTimers, texts: CommunityTexts, watchedWords: WatchedWordService,
         settings: SettingsService, categories: CategoryAdmin, inbox: InboxService, policy: AccessPolicy,
@@ -81,6 +82,7 @@ public struct WebServices: Sendable {
         self.viewers = viewers
         self.delegation = delegation
         self.roleReports = roleReports
+        self.people = people
         self.moderation = moderation
         self.penalties = penalties
         self.calm = calm

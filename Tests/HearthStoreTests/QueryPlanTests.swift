@@ -56,6 +56,7 @@ struct QueryPlanTests {
         let forum = SQLForumRepository(database: database)
         let search = SQLSearchRepository(database: database)
         let directory = SQLMemberDirectoryRepository(database: database)
+        let people = SQLPeopleRepository(database: database)
         let cursor = TopicCursor(pinned: false, lastPostedAt: 1_700_000_000_000, id: TopicID(500))
         let pinnedCursor = TopicCursor(pinned: true, lastPostedAt: 1_700_000_000_000, id: TopicID(500))
         let cases: [(String, () async throws -> Void)] = [
@@ -91,6 +92,14 @@ struct QueryPlanTests {
                 {
                     _ = try await directory.directory(
                         MemberQuery(after: MemberCursor(key: 1_700_000_000_000, id: MemberID(9))))
+                }
+            ),
+            ("people in a segment", { _ = try await people.segment(.shy, after: nil, limit: 25) }),
+            (
+                "people in a segment, a later page",
+                {
+                    _ = try await people.segment(
+                        .shy, after: PeopleCursor(rank: 12, memberID: MemberID(900)), limit: 25)
                 }
             ),
             ("search, a common word", { _ = try await search.search(SearchQuery(text: "the")) }),
@@ -131,8 +140,10 @@ struct QueryPlanTests {
                         "\(name) does not walk the index newest first:\n\(plan.joined(separator: "\n"))")
                 }
                 for line in plan {
-                    let scansTable = ["SCAN p", "SCAN t", "SCAN posts", "SCAN topics", "SCAN members", "SCAN m"]
-                        .contains { line == $0 || line.hasPrefix($0 + " ") && !line.contains("USING") }
+                    let scansTable = [
+                        "SCAN p", "SCAN t", "SCAN posts", "SCAN topics", "SCAN members", "SCAN m", "SCAN s",
+                    ]
+                    .contains { line == $0 || line.hasPrefix($0 + " ") && !line.contains("USING") }
                     #expect(!scansTable, "\(name) scans a table: \(line)\n\(sql)")
                     // The search ranks its bounded window in a temporary B-tree; lists must not sort at all.
                     if !name.hasPrefix("search") {

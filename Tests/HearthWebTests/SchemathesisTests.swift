@@ -13,9 +13,9 @@ struct SchemathesisTests {
     static let examplesPerOperation = 25
     /// A fixed seed, so that a run repeats: a failure reproduces with the same command.
     static let seed = 20_261_202
-    /// Past this, Schemathesis is stopped and the test fails; it normally ends well before (about 50 s here, 170 s
-    /// while another build shared the two cores).
-    static let timeLimit: Duration = .seconds(300)
+    /// Past this, Schemathesis is stopped and the test fails; it normally ends well before (about 50 s alone, 170 s
+    /// while another build shared the two cores, 300 s for 63 operations beside the rest of the suite).
+    static let timeLimit: Duration = .seconds(480)
 
     @Test("the live API answers as openapi.json says, to a community manager's write key")
     func contract() async throws {

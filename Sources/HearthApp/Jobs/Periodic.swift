@@ -38,6 +38,14 @@ extension Periodic {
         }
     }
 
+    /// Runs the people pass (engagement levels, trust ladder, segments, equity of attention) when the last one is
+    /// an hour old. Two processes that run it at once write the same rows.
+    static func people(_ people: PeopleService, logger: Logger) -> Periodic {
+        Periodic(what: "run the people pass", interval: .seconds(600), logger: logger) {
+            try await people.refresh()
+        }
+    }
+
     /// Opens last week's reports from role holders once the week is over (a report already open is left alone).
     static func roleReports(_ reports: RoleReportService, logger: Logger) -> Periodic {
         Periodic(what: "open the weekly role reports", interval: .seconds(600), logger: logger) {

@@ -43,8 +43,12 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     case manageMembers = "manage_members"
     /// Make delegated roles ("Evening advisor"), give them to members and take them back.
     case manageRoles = "manage_roles"
+    /// Lock a member's trust level, or unlock it (community managers).
+    case setTrustLevel = "set_trust_level"
     /// Browse the member directory (`/admin/members`).
     case browseMembers = "browse_members"
+    /// See `/people`: segments, engagement levels and the equity of attention.
+    case seePeople = "see_people"
     /// See members' e-mail addresses in the directory and the API.
     case seeMemberEmails = "see_member_emails"
     /// Make a member a moderator or a community manager, or take it back.
@@ -63,7 +67,8 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     public static let moderation: Set<Action> = [
         .seeRemoved, .editOthersPosts, .deleteOthersPosts, .hidePost, .approvePost, .handleFlags, .warnMember,
         .silenceMember, .suspendMember, .setSlowMode, .remindRules, .closeTopic, .pinTopic, .startStaffTopic,
-        .readTriage, .viewModerationLog, .writeArticle, .browseMembers, .seeMemberEmails, .readInbox, .workInbox,
+        .readTriage, .viewModerationLog, .writeArticle, .browseMembers, .seePeople, .seeMemberEmails, .readInbox,
+        .workInbox,
     ]
 
     /// What every member may do by role (their own profile only for `editOwnProfile`).
@@ -86,7 +91,7 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     /// Actions that change something: a penalty or a read key stops them.
     public var writes: Bool {
         self != .readCommunity && self != .seeRemoved && self != .readTriage
-            && self != .viewModerationLog && self != .browseMembers && self != .seeMemberEmails
+            && self != .viewModerationLog && self != .browseMembers && self != .seePeople && self != .seeMemberEmails
             && self != .readInbox
     }
 }

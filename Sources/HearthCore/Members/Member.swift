@@ -56,13 +56,16 @@ public struct Member: Sendable, Equatable, Codable, Identifiable {
     /// When the member last used the site, to within `SessionService.lastSeenResolution`; nil: never since it
     /// was recorded.
     public var lastSeenAt: Date?
+    /// Where the member stands on the trust ladder.
+    public var trust: TrustLevel
 
     public init(
         id: MemberID, email: String, handle: String, displayName: String, bio: String = "", avatarPath: String? = nil,
         role: Role, language: Language?, createdAt: Date, silencedUntil: Date? = nil, suspendedUntil: Date? = nil,
         warnedUntil: Date? = nil, penalisedAt: Date? = nil, awaitsEmailConfirmation: Bool = false,
-        hasGrants: Bool = false, lastSeenAt: Date? = nil
+        hasGrants: Bool = false, lastSeenAt: Date? = nil, trust: TrustLevel = .basic
     ) {
+        self.trust = trust
         self.awaitsEmailConfirmation = awaitsEmailConfirmation
         self.lastSeenAt = lastSeenAt
         self.warnedUntil = warnedUntil

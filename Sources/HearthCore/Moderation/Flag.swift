@@ -44,8 +44,11 @@ public struct ReporterStanding: Sendable, Equatable {
     /// Earlier flags staff agreed with, and disagreed with.
     public var agreed: Int
     public var disagreed: Int
+    /// Their rung on the trust ladder: a member or a regular's flag counts more.
+    public var trust: TrustLevel
 
-    public init(accountAge: TimeInterval, posts: Int, agreed: Int, disagreed: Int) {
+    public init(accountAge: TimeInterval, posts: Int, agreed: Int, disagreed: Int, trust: TrustLevel = .basic) {
+        self.trust = trust
         self.accountAge = accountAge
         self.posts = posts
         self.agreed = agreed
@@ -55,7 +58,8 @@ public struct ReporterStanding: Sendable, Equatable {
 
 /// How much a flag counts, as Discourse weighs them: by the reporter's standing. A flag from staff hides the
 /// post at once; a member's counts 1 when their account is settled and their past flags were as often right as
-/// wrong, less when the account is a day old or has not written, more when staff have agreed with their flags.
+/// wrong, less when the account is a day old or has not written, more when staff have agreed with their flags and
+/// (by `TrustLevel.flagFactor`) when the member stands high on the trust ladder.
 public struct FlagWeights: Sendable, Equatable {
     /// Weighted flags at which a post is hidden pending review: three settled members, by default.
     public var hideThreshold: Double
@@ -71,7 +75,7 @@ public struct FlagWeights: Sendable, Equatable {
         let activity = standing.posts < 3 ? 0.75 : 1
         // Laplace's rule: with no history the accuracy is one half, which leaves the weight unchanged.
         let accuracy = Double(standing.agreed + 1) / Double(standing.agreed + standing.disagreed + 2)
-        let weight = age * activity * 2 * accuracy
+        let weight = age * activity * 2 * accuracy * standing.trust.flagFactor
         return (min(2, max(0.25, weight)) * 100).rounded() / 100
     }
 }

@@ -63,7 +63,8 @@ public struct ModerationService: Sendable {
         let message = try Self.flagMessage(rawMessage, reason: reason)
         let (posts, agreed, disagreed) = try await moderation.standing(of: reporter.id)
         let standing = ReporterStanding(
-            accountAge: date.timeIntervalSince(reporter.createdAt), posts: posts, agreed: agreed, disagreed: disagreed)
+            accountAge: date.timeIntervalSince(reporter.createdAt), posts: posts, agreed: agreed, disagreed: disagreed,
+            trust: reporter.trust)
         let staff = policy.decide(viewer, .handleFlags, on: .category(topic.categoryID.rawValue), at: date).isAllowed
         let weight = weights.weight(staff: staff, standing)
         guard

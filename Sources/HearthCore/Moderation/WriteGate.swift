@@ -52,7 +52,7 @@ public protocol WriteGate: Sendable {
 public struct HoldRules: Sendable, Equatable {
     /// A member's first N posts (0: none).
     public var firstPosts: Int
-    /// A member who joined less than this many days ago is new.
+    /// A member who joined less than this many days ago is new, as is one still at the trust ladder's first rung.
     public var newMemberDays: Int
     /// Hold a new member's post that holds a link.
     public var newMemberLinks: Bool
@@ -157,7 +157,9 @@ public final class ModerationGate: WriteGate {
         }
 
         if !draft.isEdit {
-            let isNew = date.timeIntervalSince(draft.author.createdAt) < TimeInterval(rules.newMemberDays) * 86_400
+            let isNew =
+                date.timeIntervalSince(draft.author.createdAt) < TimeInterval(rules.newMemberDays) * 86_400
+                || draft.author.trust == .new
             if rules.firstPosts > 0 {
                 let written = try await moderation.visiblePostCount(of: draft.author.id)
                 if written < rules.firstPosts {

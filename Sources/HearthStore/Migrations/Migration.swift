@@ -43,5 +43,6 @@ extension Migration {
         .logRoleName,
         .roleReports,
         .roleBadge,
+        .people,
     ]
 }

@@ -130,13 +130,13 @@ struct ImportBatchWriter {
         var rows: [[any Encodable & Sendable]] = []
         for ((member, handle), id) in zip(zip(fresh, handles), ids) {
             // An address under .invalid (RFC 2606) can never receive mail; the account cannot log in until
-            // staff give it a real address.
+            // staff give it a real address. Members who wrote elsewhere start basic on the trust ladder, not new.
             let email =
                 "\(Slug.make(source, fallback: "import"))-\(Slug.make(member.externalID, fallback: "x"))@import.invalid"
             let joined = member.createdAt.millisecondsSince1970
             rows.append([
                 id, email, handle, String(member.displayName.prefix(60)), member.bio, Role.member.rawValue,
-                "!imported", joined, joined,
+                "!imported", joined, joined, TrustLevel.basic.rawValue,
             ])
             members[member.externalID] = id
             record("member", member.externalID, id)
@@ -146,7 +146,7 @@ struct ImportBatchWriter {
                 into: "members",
                 columns: [
                     "id", "email", "handle", "display_name", "bio", "role", "password_hash", "created_at",
-                    "email_confirmed_at",
+                    "email_confirmed_at", "trust_level",
                 ], rows: rows)
         }
         counts.members += fresh.count

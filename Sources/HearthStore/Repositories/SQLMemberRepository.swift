@@ -13,7 +13,7 @@ public struct SQLMemberRepository: MemberRepository {
     static let columns = [
         "id", "email", "handle", "display_name", "bio", "avatar_path", "role", "language", "created_at",
         "silenced_until", "suspended_until", "warned_until", "penalised_at", "email_confirmed_at", "has_grants",
-        "last_seen_at",
+        "last_seen_at", "trust_level",
     ]
 
     public func create(_ member: NewMember) async throws -> Member {
@@ -38,7 +38,7 @@ public struct SQLMemberRepository: MemberRepository {
             return Member(
                 id: MemberID(id), email: member.email, handle: handle, displayName: member.displayName,
                 role: member.role, language: nil, createdAt: member.createdAt,
-                awaitsEmailConfirmation: !member.emailConfirmed)
+                awaitsEmailConfirmation: !member.emailConfirmed, trust: .new)
         } catch  where HearthDatabase.isUniqueViolation(error) {
             throw HearthError.validation([
                 FieldError(field: "email", message: "An account with this e-mail address already exists.")
@@ -203,7 +203,8 @@ public struct SQLMemberRepository: MemberRepository {
                 .map(Date.init(millisecondsSince1970:)),
             awaitsEmailConfirmation: try row.decode(column: prefix + "email_confirmed_at", as: Int64?.self) == nil,
             hasGrants: try row.decode(column: prefix + "has_grants", as: Int64.self) != 0,
-            lastSeenAt: try row.decode(column: prefix + "last_seen_at", as: Int64.self).nonZeroDate)
+            lastSeenAt: try row.decode(column: prefix + "last_seen_at", as: Int64.self).nonZeroDate,
+            trust: TrustLevel(rawValue: try row.decode(column: prefix + "trust_level", as: String.self)) ?? .basic)
     }
 
     /// The member columns aliased with a prefix, for joins.

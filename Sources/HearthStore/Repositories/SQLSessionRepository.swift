@@ -93,6 +93,18 @@ public struct SQLSessionRepository: SessionRepository {
         try await database.write { sql in
             try await sql.update("members").set("last_seen_at", to: date.millisecondsSince1970)
                 .where("id", .equal, memberID.rawValue).run()
+            // The days a member came are what the trust ladder and the shy readers are counted on.
+            try await sql.raw(
+                """
+                INSERT INTO member_visits (member_id, day) VALUES (\(bind: memberID.rawValue), \(bind: Self.day(date))) \
+                ON CONFLICT DO NOTHING
+                """
+            ).run()
         }
+    }
+
+    /// Days since 1970 in UTC, as `member_visits` counts them.
+    public static func day(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 / 86_400).rounded(.down))
     }
 }

@@ -39,6 +39,23 @@ extension MemberController {
         }
     }
 
+    /// Locks the member's trust level, or (the empty choice) lets the ladder move it again.
+    @Sendable func setTrust(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let member = try await profiles.member(handle: context.parameters.get("handle") ?? "")
+        let form = try await request.form(context: context)
+        let chosen = form.text("level")
+        guard chosen.isEmpty || TrustLevel(rawValue: chosen) != nil else {
+            throw HearthError.invalid("level", "Choose a trust level: new, basic, member or regular, or automatic.")
+        }
+        return try await refusalsOnProfile(member, context: context) {
+            try await shared.services.people.setTrust(
+                of: member.id, to: TrustLevel(rawValue: chosen), viewer: context.identity)
+            return try await profilePage(
+                member, errors: [], notice: pages.text("standing_saved", context), context: context)
+        }
+    }
+
     /// Runs a staff act; a validation error or a conflict (the last community manager, say) shows the profile
     /// again with the reason, anything else goes to the error page.
     private func refusalsOnProfile(

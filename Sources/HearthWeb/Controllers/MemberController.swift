@@ -18,6 +18,7 @@ struct MemberController: Sendable {
         router.post("/u/:handle/role", use: changeRole)
         router.post("/u/:handle/password-reset", use: sendPasswordReset)
         router.post("/u/:handle/anonymise", use: anonymise)
+        router.post("/u/:handle/trust", use: setTrust)
         router.get("/notifications", use: notifications)
         router.get("/profile", use: profileForm)
         router.post("/profile", use: updateProfile)
@@ -53,13 +54,25 @@ struct MemberController: Sendable {
         context: Context
     ) async throws -> Response {
         let members = shared.services.members
+        let services = shared.services
+        let standing = try await services.people.standing(of: member.id, viewer: context.identity).map {
+            StandingView(
+                $0, handle: member.handle,
+                canSetTrust: services.policy.decide(
+                    context.identity, .setTrustLevel, on: .member(member.id), at: services.now()
+                ).isAllowed,
+                words: PeopleWords(
+                    localization: pages.renderer.localization, language: context.language,
+                    timeZone: services.delegation.communityTimeZone))
+        }
         let page = ProfilePage(
             page: try await shared.frame(member.displayName, context, errors: errors, notice: notice), member: member,
             bioHTML: SafeMarkdown().render(member.bio),
             roleName: member.role == .member ? nil : pages.text("role_\(member.role.rawValue)", context),
             activity: try await members.activity(context.identity, of: member.id),
             powers: members.powers(context.identity, over: member), isOwn: member.id == context.identity?.member.id,
-            canFlag: context.identity != nil, localization: pages.renderer.localization, language: context.language)
+            canFlag: context.identity != nil, standing: standing, localization: pages.renderer.localization,
+            language: context.language)
         return pages.html(page, template: ProfilePage.template, status: status)
     }
 

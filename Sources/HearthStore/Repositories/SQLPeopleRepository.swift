@@ -1,0 +1,424 @@
+import Foundation
+import HearthCore
+import SQLKit
+
+/// The people pass's reading of activity (a handful of grouped scans, one per kind of activity) and what it keeps:
+/// `member_levels`, the members' trust columns, `people_segments` and `people_passes`.
+public struct SQLPeopleRepository: PeopleRepository {
+    private let database: HearthDatabase
+
+    public init(database: HearthDatabase) {
+        self.database = database
+    }
+
+    static let day: Int64 = 86_400_000
+    static let week: Int64 = 7 * day
+
+    /// A question: its title asks one, or the engine read its first post as one.
+    static let isQuestion: SQLQueryString = """
+        (t.title LIKE '%?%' OR EXISTS (SELECT 1 FROM posts q JOIN post_readings r ON r.post_id = q.id \
+        WHERE q.topic_id = t.id AND q.number = 1 AND r.feedback_kind = 'question'))
+        """
+
+    /// When someone other than its author first replied after post `f` of `t`'s topic.
+    static func firstAnswer(after post: String, by author: String) -> SQLQueryString {
+        """
+        (SELECT o.created_at FROM posts o WHERE o.topic_id = \(unsafeRaw: post).topic_id \
+        AND o.number > \(unsafeRaw: post).number AND o.author_id <> \(unsafeRaw: author) AND o.deleted_at IS NULL \
+        ORDER BY o.number LIMIT 1)
+        """
+    }
+
+    public func activity(
+        at date: Date, weeks: Int, recentDays: Int, previousWeek: ISOWeek
+    ) async throws -> [PersonActivity] {
+        let now = date.millisecondsSince1970
+        let horizon = now - Int64(weeks) * Self.week
+        let recent = now - Int64(recentDays) * Self.day
+        let month = now - 30 * Self.day
+        let earlier = now - 120 * Self.day
+        let quarter = now - 90 * Self.day
+        let today = SQLSessionRepository.day(date)
+        return try await database.scan { sql in
+            var members: [Int64: PersonActivity] = [:]
+            for row in try await sql.raw(
+                """
+                SELECT id, created_at, role, trust_level, trust_locked, trust_below_since, silenced_until, \
+                suspended_until, warned_until FROM members WHERE handle IS NOT NULL AND created_at <= \(bind: now)
+                """
+            ).all() {
+                let id = try row.decode(column: "id", as: Int64.self)
+                var member = PersonActivity(
+                    memberID: MemberID(id), joinedAt: try Self.date(row, "created_at"),
+                    role: try SQLMemberRepository.role(row.decode(column: "role", as: String.self)),
+                    trust: TrustLevel(rawValue: try row.decode(column: "trust_level", as: String.self)) ?? .basic)
+                member.trustLocked = try row.decode(column: "trust_locked", as: Int64.self) != 0
+                member.trustBelowSince = try Self.optionalDate(row, "trust_below_since")
+                for (column, kind) in [
+                    ("suspended_until", Penalty.Kind.suspend), ("silenced_until", .silence), ("warned_until", .warn),
+                ] {
+                    if member.penalty == nil, let until = try Self.optionalDate(row, column), until > date {
+                        member.penalty = (kind, until)
+                    }
+                }
+                members[id] = member
+            }
+            func each(_ query: SQLQueryString, _ apply: (inout PersonActivity, any SQLRow) throws -> Void) async throws
+            {
+                for row in try await sql.raw(query).all() {
+                    let id = try row.decode(column: "member_id", as: Int64.self)
+                    guard members[id] != nil else { continue }
+                    try apply(&members[id]!, row)
+                }
+            }
+            func weekOf(_ row: any SQLRow) throws -> Int { Int(try row.decode(column: "w", as: Int64.self)) }
+
+            // Weeks of activity, for engagement.
+            try await each(
+                """
+                SELECT p.author_id AS member_id, (\(bind: now) - p.created_at) / \(bind: Self.week) AS w, \
+                COUNT(CASE WHEN p.number = 1 THEN 1 END) AS started, \
+                COUNT(CASE WHEN p.number > 1 AND t.author_id <> p.author_id THEN 1 END) AS to_others, \
+                COUNT(CASE WHEN p.number > 1 AND t.author_id = p.author_id THEN 1 END) AS own \
+                FROM posts p JOIN topics t ON t.id = p.topic_id WHERE p.created_at > \(bind: horizon) \
+                AND p.created_at <= \(bind: now) AND p.deleted_at IS NULL AND p.moderation = 'visible' \
+                GROUP BY p.author_id, w
+                """
+            ) { member, row in
+                let w = try weekOf(row)
+                member.weeks[w, default: WeekActivity()].topicsStarted = try Self.int(row, "started")
+                member.weeks[w, default: WeekActivity()].repliesToOthers = try Self.int(row, "to_others")
+                member.weeks[w, default: WeekActivity()].otherReplies = try Self.int(row, "own")
+            }
+            try await each(
+                """
+                SELECT p.author_id AS member_id, (\(bind: now) - r.created_at) / \(bind: Self.week) AS w, \
+                COUNT(*) AS n, COUNT(CASE WHEN r.kind = 'thanks' THEN 1 END) AS thanks \
+                FROM reactions r JOIN posts p ON p.id = r.post_id WHERE r.created_at > \(bind: horizon) \
+                AND r.created_at <= \(bind: now) AND r.member_id <> p.author_id GROUP BY p.author_id, w
+                """
+            ) { member, row in
+                let w = try weekOf(row)
+                let thanks = try Self.int(row, "thanks")
+                member.weeks[w, default: WeekActivity()].thanksReceived = thanks
+                member.weeks[w, default: WeekActivity()].reactionsReceived = try Self.int(row, "n") - thanks
+            }
+            try await each(
+                """
+                SELECT member_id, (\(bind: now) - created_at) / \(bind: Self.week) AS w, COUNT(*) AS n \
+                FROM reactions WHERE created_at > \(bind: horizon) AND created_at <= \(bind: now) GROUP BY member_id, w
+                """
+            ) { member, row in
+                member.weeks[try weekOf(row), default: WeekActivity()].reactionsGiven = try Self.int(row, "n")
+            }
+            try await each(
+                """
+                SELECT member_id, (\(bind: today) - day) / 7 AS w, COUNT(*) AS n FROM member_visits \
+                WHERE day > \(bind: today - Int64(weeks) * 7) AND day <= \(bind: today) GROUP BY member_id, w
+                """
+            ) { member, row in
+                member.weeks[try weekOf(row), default: WeekActivity()].daysVisited = try Self.int(row, "n")
+            }
+
+            // The trust ladder's counts, and the segments' facts.
+            try await each(
+                """
+                SELECT member_id, COUNT(*) AS total, COUNT(CASE WHEN day > \(bind: today - Int64(recentDays)) THEN 1 END) \
+                AS recent, COUNT(CASE WHEN day > \(bind: today - 30) THEN 1 END) AS month FROM member_visits \
+                WHERE day <= \(bind: today) GROUP BY member_id
+                """
+            ) { member, row in
+                member.trustActivity.daysVisited = try Self.int(row, "total")
+                member.trustActivity.recentDaysVisited = try Self.int(row, "recent")
+                member.recentDaysVisited = try Self.int(row, "month")
+            }
+            try await each(
+                """
+                SELECT author_id AS member_id, COUNT(*) AS total, COUNT(CASE WHEN number > 1 THEN 1 END) AS replies, \
+                COUNT(CASE WHEN number > 1 AND created_at > \(bind: recent) THEN 1 END) AS recent_replies, \
+                COUNT(CASE WHEN created_at > \(bind: month) THEN 1 END) AS month, \
+                COUNT(CASE WHEN created_at > \(bind: earlier) AND created_at <= \(bind: month) THEN 1 END) AS earlier, \
+                MAX(created_at) AS last FROM posts WHERE deleted_at IS NULL AND moderation = 'visible' \
+                AND created_at <= \(bind: now) GROUP BY author_id
+                """
+            ) { member, row in
+                member.totalPosts = try Self.int(row, "total")
+                member.trustActivity.replies = try Self.int(row, "replies")
+                member.trustActivity.recentReplies = try Self.int(row, "recent_replies")
+                member.recentPosts = try Self.int(row, "month")
+                member.earlierPosts = try Self.int(row, "earlier")
+                member.lastPostAt = try Self.optionalDate(row, "last")
+            }
+            try await each(
+                """
+                SELECT member_id, COUNT(*) AS n, COUNT(CASE WHEN created_at > \(bind: recent) THEN 1 END) AS recent \
+                FROM reactions WHERE created_at <= \(bind: now) GROUP BY member_id
+                """
+            ) { member, row in
+                member.trustActivity.likesGiven = try Self.int(row, "n")
+                member.trustActivity.recentLikesGiven = try Self.int(row, "recent")
+            }
+            try await each(
+                """
+                SELECT p.author_id AS member_id, COUNT(*) AS n, \
+                COUNT(CASE WHEN r.created_at > \(bind: recent) THEN 1 END) AS recent FROM reactions r \
+                JOIN posts p ON p.id = r.post_id WHERE r.member_id <> p.author_id AND r.created_at <= \(bind: now) \
+                GROUP BY p.author_id
+                """
+            ) { member, row in
+                member.trustActivity.likesReceived = try Self.int(row, "n")
+                member.trustActivity.recentLikesReceived = try Self.int(row, "recent")
+            }
+            try await each(
+                "SELECT member_id, CAST(SUM(last_read_number) AS BIGINT) AS n FROM topic_reads GROUP BY member_id"
+            ) { member, row in
+                member.trustActivity.postsRead = try Self.int(row, "n")
+            }
+            try await each(
+                """
+                SELECT p.author_id AS member_id, COUNT(DISTINCT f.post_id) AS n FROM flags f \
+                JOIN posts p ON p.id = f.post_id WHERE f.agreed = 1 AND f.created_at > \(bind: min(recent, quarter)) \
+                AND f.created_at <= \(bind: now) GROUP BY p.author_id
+                """
+            ) { member, row in
+                member.flagsAgreed = try Self.int(row, "n")
+                member.trustActivity.recentFlagsAgreed = member.flagsAgreed
+            }
+            try await each(
+                """
+                SELECT member_id, COUNT(*) AS n FROM penalties WHERE kind <> 'warn' \
+                AND created_at > \(bind: recent) AND created_at <= \(bind: now) GROUP BY member_id
+                """
+            ) { member, _ in
+                member.trustActivity.recentlyPenalised = true
+            }
+            try await each(
+                """
+                SELECT f.author_id AS member_id, f.created_at, \(Self.firstAnswer(after: "f", by: "f.author_id")) \
+                AS answered FROM posts f WHERE f.id IN (SELECT MIN(id) FROM posts WHERE deleted_at IS NULL \
+                AND created_at <= \(bind: now) GROUP BY author_id)
+                """
+            ) { member, row in
+                member.firstPostAt = try Self.date(row, "created_at")
+                member.firstPostAnsweredAt = try Self.optionalDate(row, "answered").flatMap { $0 <= date ? $0 : nil }
+            }
+            try await each(
+                """
+                SELECT t.author_id AS member_id, COUNT(*) AS n FROM topics t WHERE t.deleted_at IS NULL \
+                AND t.created_at > \(bind: quarter) AND t.created_at <= \(bind: now - 2 * Self.day) \
+                AND \(Self.isQuestion) AND NOT EXISTS (SELECT 1 FROM posts o WHERE o.topic_id = t.id \
+                AND o.number > 1 AND o.author_id <> t.author_id AND o.deleted_at IS NULL) GROUP BY t.author_id
+                """
+            ) { member, row in
+                member.unansweredQuestions = try Self.int(row, "n")
+            }
+            try await each(
+                "SELECT member_id, level FROM member_levels WHERE week = \(bind: previousWeek.description)"
+            ) { member, row in
+                member.previousLevel = EngagementLevel(rawValue: try Self.int(row, "level"))
+            }
+            return members.keys.sorted().compactMap { members[$0] }
+        }
+    }
+
+    public func topicsForAttention(since date: Date) async throws -> [TopicAttention] {
+        try await database.scan { sql in
+            try await sql.raw(
+                """
+                SELECT m.created_at AS joined, t.created_at, \(Self.firstAnswer(after: "p", by: "t.author_id")) \
+                AS answered, CASE WHEN \(Self.isQuestion) THEN 1 ELSE 0 END AS question FROM topics t \
+                JOIN members m ON m.id = t.author_id JOIN posts p ON p.topic_id = t.id AND p.number = 1 \
+                WHERE t.created_at >= \(bind: date.millisecondsSince1970) AND t.deleted_at IS NULL \
+                AND m.role = 'member'
+                """
+            ).all().map { row in
+                TopicAttention(
+                    authorJoinedAt: try Self.date(row, "joined"), createdAt: try Self.date(row, "created_at"),
+                    firstReplyAt: try Self.optionalDate(row, "answered"),
+                    isQuestion: try Self.int(row, "question") != 0)
+            }
+        }
+    }
+
+    public func staffReplies(since date: Date) async throws -> [AttendedMember] {
+        try await database.scan { sql in
+            try await sql.raw(
+                """
+                SELECT t.author_id, m.handle, COUNT(*) AS n FROM members s \
+                JOIN posts p ON p.author_id = s.id AND p.created_at >= \(bind: date.millisecondsSince1970) \
+                JOIN topics t ON t.id = p.topic_id JOIN members m ON m.id = t.author_id \
+                WHERE s.role <> 'member' AND m.role = 'member' AND p.number > 1 AND p.deleted_at IS NULL \
+                GROUP BY t.author_id, m.handle ORDER BY n DESC, t.author_id
+                """
+            ).all().map { row in
+                let id = try row.decode(column: "author_id", as: Int64.self)
+                return AttendedMember(
+                    memberID: MemberID(id),
+                    handle: try row.decode(column: "handle", as: String?.self) ?? "member\(id)",
+                    replies: try Self.int(row, "n"))
+            }
+        }
+    }
+
+    public func save(_ pass: PeoplePass) async throws {
+        let equity = String(decoding: try JSONEncoder().encode(pass.equity), as: UTF8.self)
+        let encoder = JSONEncoder()
+        let segments: [[any Encodable & Sendable]] = try pass.segments.map { row in
+            [
+                row.segment.rawValue, row.memberID.rawValue, row.rank,
+                String(decoding: try encoder.encode(row.reasons), as: UTF8.self),
+            ]
+        }
+        let levels: [[any Encodable & Sendable]] = pass.levels.map { member, level, score in
+            [member.rawValue, pass.week.description, Int64(level.rawValue), score]
+        }
+        try await database.write { sql in
+            _ = try await MultiRowInsert.run(levels, on: sql) { rows in
+                MultiRowInsert(
+                    head: "INSERT INTO member_levels (member_id, week, level, score) VALUES ",
+                    row: [
+                        .text("("), .value(0), .text(", "), .value(1), .text(", "), .value(2), .text(", "), .value(3),
+                        .text(")"),
+                    ], rows: rows,
+                    tail: " ON CONFLICT (member_id, week) DO UPDATE SET level = excluded.level, score = excluded.score")
+            }
+            // Most changes are whole groups moving up a rung; a grace period is written member by member.
+            let moves = Dictionary(grouping: pass.trust.filter { $0.belowSince == nil }, by: { $0.1 })
+            for (level, members) in moves {
+                for chunk in stride(from: 0, to: members.count, by: 500) {
+                    let ids = members[chunk..<min(members.count, chunk + 500)].map {
+                        "\(bind: $0.0.rawValue)" as SQLQueryString
+                    }
+                    try await sql.raw(
+                        """
+                        UPDATE members SET trust_level = \(bind: level.rawValue), trust_below_since = NULL \
+                        WHERE trust_locked = 0 AND id IN (\(ids.joined(separator: ", ")))
+                        """
+                    ).run()
+                }
+            }
+            for (member, level, below) in pass.trust where below != nil {
+                try await sql.update("members").set("trust_level", to: level.rawValue)
+                    .set("trust_below_since", to: below?.millisecondsSince1970)
+                    .where("id", .equal, member.rawValue).where("trust_locked", .equal, 0).run()
+            }
+            try await sql.delete(from: "people_segments").run()
+            _ = try await MultiRowInsert.run(segments, on: sql) { rows in
+                MultiRowInsert(
+                    into: "people_segments", columns: ["segment", "member_id", "rank", "reasons"], rows: rows)
+            }
+            try await sql.raw(
+                """
+                INSERT INTO people_passes (id, ran_at, week, equity) VALUES (1, \(bind: pass.at.millisecondsSince1970), \
+                \(bind: pass.week.description), \(bind: equity)) ON CONFLICT (id) DO UPDATE SET ran_at = excluded.ran_at, \
+                week = excluded.week, equity = excluded.equity
+                """
+            ).run()
+        }
+    }
+
+    public func lastPass() async throws -> Date? {
+        try await database.read { sql in
+            try await sql.raw("SELECT ran_at FROM people_passes WHERE id = 1").first().map {
+                try Self.date($0, "ran_at")
+            }
+        }
+    }
+
+    public func segment(_ segment: PeopleSegment, after cursor: PeopleCursor?, limit: Int) async throws -> PeoplePage {
+        try await database.read { sql in
+            let pass = try await sql.raw("SELECT ran_at, week FROM people_passes WHERE id = 1").first()
+            let week = try pass?.decode(column: "week", as: String.self) ?? ""
+            var after: SQLQueryString = ""
+            if let cursor {
+                // A row value, so that both engines seek in the index instead of filtering the segment from its top.
+                after = """
+                     AND (s.rank, s.member_id) < (\(bind: cursor.rank), \(bind: cursor.memberID.rawValue))
+                    """
+            }
+            let rows = try await sql.raw(
+                """
+                SELECT s.rank, s.reasons, m.id, m.handle, m.display_name, m.role, m.avatar_path, m.role_badge, \
+                m.created_at, m.trust_level, l.level FROM people_segments s JOIN members m ON m.id = s.member_id \
+                LEFT JOIN member_levels l ON l.member_id = s.member_id AND l.week = \(bind: week) \
+                WHERE s.segment = \(bind: segment.rawValue)\(after) ORDER BY s.rank DESC, s.member_id DESC \
+                LIMIT \(bind: limit + 1)
+                """
+            ).all()
+            let decoder = JSONDecoder()
+            let entries = try rows.prefix(limit).map { row in
+                PersonEntry(
+                    member: try SQLMemberRepository.summary(row, prefix: ""),
+                    joinedAt: try Self.date(row, "created_at"),
+                    reasons: try decoder.decode(
+                        [PersonReason].self, from: Data(try row.decode(column: "reasons", as: String.self).utf8)),
+                    level: EngagementLevel(rawValue: try row.decode(column: "level", as: Int?.self) ?? 4) ?? .explorer,
+                    trust: TrustLevel(rawValue: try row.decode(column: "trust_level", as: String.self)) ?? .basic,
+                    rank: try row.decode(column: "rank", as: Double.self))
+            }
+            let next =
+                rows.count > limit ? entries.last.map { PeopleCursor(rank: $0.rank, memberID: $0.member.id) } : nil
+            return PeoplePage(
+                segment: segment, entries: entries, next: next, computedAt: try pass.map { try Self.date($0, "ran_at") }
+            )
+        }
+    }
+
+    public func equity() async throws -> (AttentionEquity, Date)? {
+        try await database.read { sql in
+            guard let row = try await sql.raw("SELECT ran_at, equity FROM people_passes WHERE id = 1").first() else {
+                return nil
+            }
+            let equity = try JSONDecoder().decode(
+                AttentionEquity.self, from: Data(try row.decode(column: "equity", as: String.self).utf8))
+            return (equity, try Self.date(row, "ran_at"))
+        }
+    }
+
+    public func standing(of memberID: MemberID, weeks: Int) async throws -> MemberStanding? {
+        try await database.read { sql in
+            guard
+                let member = try await sql.raw(
+                    "SELECT trust_level, trust_locked FROM members WHERE id = \(bind: memberID.rawValue)"
+                ).first()
+            else { return nil }
+            let history = try await sql.raw(
+                """
+                SELECT week, level, score FROM member_levels WHERE member_id = \(bind: memberID.rawValue) \
+                ORDER BY week DESC LIMIT \(bind: weeks)
+                """
+            ).all().compactMap { row -> LevelRecord? in
+                guard let week = ISOWeek(try row.decode(column: "week", as: String.self)),
+                    let level = EngagementLevel(rawValue: try Self.int(row, "level"))
+                else { return nil }
+                return LevelRecord(week: week, level: level, score: try row.decode(column: "score", as: Double.self))
+            }
+            return MemberStanding(
+                trust: TrustLevel(rawValue: try member.decode(column: "trust_level", as: String.self)) ?? .basic,
+                trustLocked: try member.decode(column: "trust_locked", as: Int64.self) != 0,
+                level: history.first?.level,
+                move: history.first.map { LevelMove(from: history.dropFirst().first?.level, to: $0.level) },
+                history: history)
+        }
+    }
+
+    public func setTrust(_ memberID: MemberID, to level: TrustLevel, locked: Bool) async throws {
+        try await database.write { sql in
+            try await sql.update("members").set("trust_level", to: level.rawValue)
+                .set("trust_locked", to: locked ? 1 : 0).set(SQLIdentifier("trust_below_since"), to: SQLLiteral.null)
+                .where("id", .equal, memberID.rawValue).run()
+        }
+    }
+
+    static func int(_ row: any SQLRow, _ column: String) throws -> Int {
+        Int(try row.decode(column: column, as: Int64.self))
+    }
+
+    static func date(_ row: any SQLRow, _ column: String) throws -> Date {
+        Date(millisecondsSince1970: try row.decode(column: column, as: Int64.self))
+    }
+
+    static func optionalDate(_ row: any SQLRow, _ column: String) throws -> Date? {
+        try row.decode(column: column, as: Int64?.self).map(Date.init(millisecondsSince1970:))
+    }
+}
