@@ -110,6 +110,10 @@ struct SchemathesisTests {
         checks.positive_data_acceptance.enabled = false
 
         [[operations]]
+        include-operation-id = "updateRole"
+        checks.positive_data_acceptance.enabled = false
+
+        [[operations]]
         include-operation-id = "giveRole"
         checks.positive_data_acceptance.enabled = false
 

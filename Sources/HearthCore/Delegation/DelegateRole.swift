@@ -1,5 +1,26 @@
 import Foundation
 
+extension Action {
+    /// How much a power weighs, as the console groups them: reading, calming a thread, or acting on members and
+    /// their words.
+    public enum Weight: String, Sendable, CaseIterable {
+        case reading
+        case calming
+        case heavy
+    }
+
+    public var weight: Weight {
+        switch self {
+        case .seeRemoved, .readTriage, .viewModerationLog, .browseMembers, .seePeople, .seeMemberEmails, .readInbox:
+            .reading
+        case .editOthersPosts, .deleteOthersPosts, .warnMember, .silenceMember, .suspendMember:
+            .heavy
+        default:
+            .calming
+        }
+    }
+}
+
 /// Marker for `Identifier<DelegateRole>`.
 public typealias DelegateRoleID = Identifier<DelegateRole>
 

@@ -8,6 +8,15 @@ public protocol DelegateRoleRepository: Sendable {
         log: @Sendable (DelegateRoleID) -> NewLogEntry
     ) async throws -> DelegateRole
     func all() async throws -> [DelegateRole]
+    /// Replaces the role's definition, writes again its holders' badges and writes `log`; false when there is no
+    /// such role.
+    func update(
+        _ id: DelegateRoleID, to definition: RoleDefinition, at date: Date, today: CalendarDay, log: NewLogEntry
+    ) async throws -> Bool
+    /// Takes the role back from every holder and removes it, unless weekly reports were written on it (they are
+    /// kept: the role is given a last day instead).
+    func remove(_ id: DelegateRoleID, at date: Date, today: CalendarDay, log: NewLogEntry) async throws
+        -> RoleRemoval
     func find(_ id: DelegateRoleID) async throws -> DelegateRole?
     func holders(of id: DelegateRoleID) async throws -> [RoleHolder]
     /// Gives the role, marks the member as holding powers and writes `log`, in one transaction; false (and nothing
@@ -27,6 +36,14 @@ public protocol DelegateRoleRepository: Sendable {
     func refreshBadges(today: CalendarDay) async throws
     /// The members who hold a role with `power`, in the order they were first given one.
     func holders(of power: Action) async throws -> [MemberID]
+}
+
+/// What removing a role came to.
+public enum RoleRemoval: Sendable, Equatable {
+    case removed
+    case missing
+    /// Reports were written on it: it stays, to keep them.
+    case hasReports
 }
 
 /// Builds the `Viewer` behind a session or an API key with the powers of the roles the member holds, so that a
@@ -99,6 +116,36 @@ public struct DelegationService: Sendable {
             NewLogEntry(
                 actorID: actor, action: "create role", target: .role, targetID: id.rawValue,
                 reason: definition.nameEN)
+        }
+    }
+
+    /// Changes a role: the same checks as making one. Holders keep it, with its new powers from their next request.
+    public func update(_ viewer: Viewer?, _ id: DelegateRoleID, to draft: RoleDefinition) async throws -> DelegateRole {
+        try policy.authorize(viewer, .manageRoles, at: now())
+        let definition = try await validated(draft, by: viewer)
+        let log = NewLogEntry(
+            actorID: viewer?.member.id, action: "change role", target: .role, targetID: id.rawValue,
+            reason: definition.nameEN)
+        guard
+            try await roles.update(id, to: definition, at: now(), today: CalendarDay(now(), in: timeZone()), log: log)
+        else { throw HearthError.notFound("There is no such role.") }
+        return try await role(viewer, id).role
+    }
+
+    /// Removes a role and takes it back from its holders; a role with weekly reports is kept, with a message that
+    /// says to give it a last day instead.
+    public func remove(_ viewer: Viewer?, _ id: DelegateRoleID) async throws {
+        try policy.authorize(viewer, .manageRoles, at: now())
+        let name = try await roles.find(id)?.definition.nameEN ?? ""
+        let log = NewLogEntry(
+            actorID: viewer?.member.id, action: "remove role", target: .role, targetID: id.rawValue, reason: name)
+        switch try await roles.remove(id, at: now(), today: CalendarDay(now(), in: timeZone()), log: log) {
+        case .removed: return
+        case .missing: throw HearthError.notFound("There is no such role.")
+        case .hasReports:
+            throw HearthError.conflict(
+                "Holders have written weekly reports on this role: give it a last day instead, so that the reports are kept."
+            )
         }
     }
 

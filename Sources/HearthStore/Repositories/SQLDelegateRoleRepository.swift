@@ -20,20 +20,13 @@ public struct SQLDelegateRoleRepository: DelegateRoleRepository {
         _ definition: RoleDefinition, createdBy: MemberID?, at date: Date,
         log: @Sendable (DelegateRoleID) -> NewLogEntry
     ) async throws -> DelegateRole {
-        let hours = definition.hours
         let id = try await database.write { sql in
             let id =
                 try await sql.insert(into: "delegate_roles")
                 .columns(Self.columns.dropFirst().map { $0 })
                 .values(
-                    SQLBind(definition.nameEN), SQLBind(definition.nameFR), SQLBind(definition.badge),
-                    SQLBind(definition.guidelines),
-                    SQLBind(definition.powers.map(\.rawValue).sorted().joined(separator: ",")),
-                    SQLBind(definition.categoryIDs.map { String($0.rawValue) }.joined(separator: ",")),
-                    SQLBind(hours.map { Int64($0.weekdays.reduce(0) { $0 | 1 << ($1 - 1) }) }),
-                    SQLBind(hours.map { Int64($0.fromMinute) }), SQLBind(hours.map { Int64($0.toMinute) }),
-                    SQLBind(definition.startsOn?.description), SQLBind(definition.endsOn?.description),
-                    SQLBind(createdBy?.rawValue), SQLBind(date.millisecondsSince1970)
+                    Self.values(definition).map { $0.1 }
+                        + [SQLBind(createdBy?.rawValue), SQLBind(date.millisecondsSince1970)]
                 )
                 .returning("id").first()?.decode(column: "id", as: Int64.self) ?? 0
             try await SQLModerationRepository.log(log(DelegateRoleID(id)), at: date, sql)
@@ -41,6 +34,64 @@ public struct SQLDelegateRoleRepository: DelegateRoleRepository {
         }
         return DelegateRole(
             id: DelegateRoleID(id), definition: definition, createdBy: createdBy, createdAt: date)
+    }
+
+    /// The definition's columns and values, in the order of `columns` after the id.
+    static func values(_ definition: RoleDefinition) -> [(String, SQLBind)] {
+        let hours = definition.hours
+        return [
+            ("name_en", SQLBind(definition.nameEN)), ("name_fr", SQLBind(definition.nameFR)),
+            ("badge", SQLBind(definition.badge)), ("guidelines", SQLBind(definition.guidelines)),
+            ("powers", SQLBind(definition.powers.map(\.rawValue).sorted().joined(separator: ","))),
+            ("category_ids", SQLBind(definition.categoryIDs.map { String($0.rawValue) }.joined(separator: ","))),
+            ("weekdays", SQLBind(hours.map { Int64($0.weekdays.reduce(0) { $0 | 1 << ($1 - 1) }) })),
+            ("from_minute", SQLBind(hours.map { Int64($0.fromMinute) })),
+            ("to_minute", SQLBind(hours.map { Int64($0.toMinute) })),
+            ("starts_on", SQLBind(definition.startsOn?.description)),
+            ("ends_on", SQLBind(definition.endsOn?.description)),
+        ]
+    }
+
+    public func update(
+        _ id: DelegateRoleID, to definition: RoleDefinition, at date: Date, today: CalendarDay, log: NewLogEntry
+    ) async throws -> Bool {
+        try await database.write { sql in
+            var update = sql.update("delegate_roles")
+            for (column, value) in Self.values(definition) { update = update.set(SQLIdentifier(column), to: value) }
+            guard try await update.where("id", .equal, id.rawValue).returning("id").first() != nil else { return false }
+            for holder in try await Self.holderIDs(of: id, sql) {
+                try await Self.keepBadge(of: holder, today: today, sql)
+            }
+            try await SQLModerationRepository.log(log, at: date, sql)
+            return true
+        }
+    }
+
+    public func remove(_ id: DelegateRoleID, at date: Date, today: CalendarDay, log: NewLogEntry) async throws
+        -> RoleRemoval
+    {
+        try await database.write { sql in
+            guard
+                try await sql.select().column("id").from("delegate_roles").where("id", .equal, id.rawValue).first()
+                    != nil
+            else { return .missing }
+            if try await sql.select().column("id").from("role_reports").where("role_id", .equal, id.rawValue)
+                .limit(1).first() != nil
+            {
+                return .hasReports
+            }
+            let holders = try await Self.holderIDs(of: id, sql)
+            try await sql.delete(from: "role_holders").where("role_id", .equal, id.rawValue).run()
+            try await sql.delete(from: "delegate_roles").where("id", .equal, id.rawValue).run()
+            for holder in holders { try await Self.keepMarks(of: holder, today: today, sql) }
+            try await SQLModerationRepository.log(log, at: date, sql)
+            return .removed
+        }
+    }
+
+    static func holderIDs(of id: DelegateRoleID, _ sql: any SQLDatabase) async throws -> [MemberID] {
+        try await sql.select().column("member_id").from("role_holders").where("role_id", .equal, id.rawValue).all()
+            .map { MemberID(try $0.decode(column: "member_id", as: Int64.self)) }
     }
 
     public func all() async throws -> [DelegateRole] {
@@ -96,12 +147,7 @@ public struct SQLDelegateRoleRepository: DelegateRoleRepository {
             let taken = try await sql.delete(from: "role_holders").where("role_id", .equal, id.rawValue)
                 .where("member_id", .equal, memberID.rawValue).returning("member_id").first()
             guard taken != nil else { return false }
-            let left = try await sql.select().column("role_id").from("role_holders")
-                .where("member_id", .equal, memberID.rawValue).limit(1).first()
-            if left == nil {
-                try await sql.update("members").set("has_grants", to: 0).where("id", .equal, memberID.rawValue).run()
-            }
-            try await Self.keepBadge(of: memberID, today: today, sql)
+            try await Self.keepMarks(of: memberID, today: today, sql)
             try await SQLModerationRepository.log(log, at: date, sql)
             return true
         }
@@ -113,6 +159,16 @@ public struct SQLDelegateRoleRepository: DelegateRoleRepository {
                 .map { MemberID(try $0.decode(column: "member_id", as: Int64.self)) }
             for holder in holders { try await Self.keepBadge(of: holder, today: today, sql) }
         }
+    }
+
+    /// After a role left a member: clears their mark when it was their last, and writes their badge again.
+    static func keepMarks(of memberID: MemberID, today: CalendarDay, _ sql: any SQLDatabase) async throws {
+        let left = try await sql.select().column("role_id").from("role_holders")
+            .where("member_id", .equal, memberID.rawValue).limit(1).first()
+        if left == nil {
+            try await sql.update("members").set("has_grants", to: 0).where("id", .equal, memberID.rawValue).run()
+        }
+        try await keepBadge(of: memberID, today: today, sql)
     }
 
     /// Writes on the member's row the badge of the first role they were given that has one, so that every list of

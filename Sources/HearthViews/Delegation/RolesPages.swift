@@ -76,8 +76,27 @@ public struct RolesPage: Sendable {
         /// The role whose "give to" field came back with a mistake, and what was typed in it.
         public var givingRole: Int64?
         public var givingTo = ""
+        /// The role being edited.
+        public var editing: Int64?
 
         public init() {}
+
+        /// A role's definition as the form shows it, to edit it.
+        public init(_ role: DelegateRole) {
+            let definition = role.definition
+            nameEN = definition.nameEN
+            nameFR = definition.nameFR
+            badge = definition.badge
+            guidelines = definition.guidelines
+            powers = Set(definition.powers.map(\.name))
+            categories = Set(definition.categoryIDs.map { String($0.rawValue) })
+            days = Set((definition.hours?.weekdays ?? []).map(String.init))
+            from = definition.hours.map { RoleDefinition.Hours.clock($0.fromMinute) } ?? ""
+            to = definition.hours.map { RoleDefinition.Hours.clock($0.toMinute) } ?? ""
+            startsOn = definition.startsOn?.description ?? ""
+            endsOn = definition.endsOn?.description ?? ""
+            editing = role.id.rawValue
+        }
     }
 
     public let page: PageChrome
@@ -85,7 +104,22 @@ public struct RolesPage: Sendable {
     public let roles: [Row]
     public let hasRoles: Bool
     public let draft: Draft
-    public let powers: [FormOption]
+    /// The powers, grouped by how much they weigh.
+    public let powerGroups: [PowerGroup]
+    /// The role the form edits (`?edit=ID`); nil: the form makes a new one.
+    public let editing: Editing?
+    public let formAction: String
+
+    public struct PowerGroup: Sendable {
+        public let legend: String
+        public let powers: [FormOption]
+    }
+
+    public struct Editing: Sendable {
+        public let id: Int64
+        public let heading: String
+        public let removeAction: String
+    }
     public let categories: [FormOption]
     public let days: [FormOption]
 
@@ -108,10 +142,23 @@ public struct RolesPage: Sendable {
         }
         hasRoles = !roles.isEmpty
         self.draft = draft
-        powers = Action.moderation.map(\.name).map {
-            FormOption(
-                value: $0, label: localization.text("power_\($0)", language), selected: draft.powers.contains($0))
-        }.sorted { $0.label.localizedStandardCompare($1.label) == .orderedAscending }
+        powerGroups = Action.Weight.allCases.map { weight in
+            PowerGroup(
+                legend: localization.text("roles_weight_\(weight.rawValue)", language),
+                powers: Action.moderation.filter { $0.weight == weight }.map(\.name).map {
+                    FormOption(
+                        value: $0, label: localization.text("power_\($0)", language),
+                        selected: draft.powers.contains($0))
+                }.sorted { $0.label.localizedStandardCompare($1.label) == .orderedAscending })
+        }
+        let edited = draft.editing.flatMap { id in roles.first { $0.0.role.id.rawValue == id } }
+        editing = edited.map {
+            Editing(
+                id: $0.0.role.id.rawValue,
+                heading: localization.text("roles_editing", language, ["name": $0.0.role.definition.name(language)]),
+                removeAction: "/admin/roles/\($0.0.role.id.rawValue)/remove")
+        }
+        formAction = edited.map { "/admin/roles/\($0.0.role.id.rawValue)" } ?? "/admin/roles"
         self.categories = categories.filter { $0.archivedAt == nil }.map {
             FormOption(
                 value: String($0.id.rawValue), label: $0.name,

@@ -14,6 +14,8 @@ struct DelegationAPI: Sendable {
         group.get("/roles", use: list)
         group.post("/roles", use: create)
         group.get("/roles/:id", use: role)
+        group.put("/roles/:id", use: update)
+        group.delete("/roles/:id", use: remove)
         group.post("/roles/:id/holders", use: give)
         group.delete("/roles/:id/holders/:memberId", use: takeBack)
         group.get("/roles/:id/reports/:week", use: reports)
@@ -35,6 +37,23 @@ struct DelegationAPI: Sendable {
         let role = try await delegation.create(context.identity, try APIModel.DelegateRoleInput.definition(input))
         return EditedResponse(
             status: .created, response: APIModel.DelegateRole(DelegationService.Listing(role: role, holders: [])))
+    }
+
+    @Sendable func update(_ request: Request, context: Context) async throws -> APIModel.DelegateRole {
+        var request = request
+        let id = DelegateRoleID(try ForumPages.id(context))
+        // A read key or a member without the power is refused before the body is read.
+        try services.policy.authorize(context.identity, .manageRoles, at: services.now())
+        let input = try await request.json(
+            APIModel.NewRole.self, context: context,
+            shape: #"{"name": {"en": "Evening advisor", "fr": "Conseiller du soir"}, "powers": ["hidePost"]}"#)
+        _ = try await delegation.update(context.identity, id, to: try APIModel.DelegateRoleInput.definition(input))
+        return APIModel.DelegateRole(try await delegation.role(context.identity, id))
+    }
+
+    @Sendable func remove(_ request: Request, context: Context) async throws -> Response {
+        try await delegation.remove(context.identity, DelegateRoleID(try ForumPages.id(context)))
+        return Response(status: .noContent)
     }
 
     @Sendable func role(_ request: Request, context: Context) async throws -> APIModel.DelegateRole {

@@ -15,6 +15,8 @@ struct DelegationController: Sendable {
     func addRoutes(to router: Router<Context>) {
         router.get("/admin/roles", use: roles)
         router.post("/admin/roles", use: create)
+        router.post("/admin/roles/:id", use: update)
+        router.post("/admin/roles/:id/remove", use: remove)
         router.post("/admin/roles/:id/holders", use: give)
         router.post("/admin/roles/:id/holders/:memberId/remove", use: takeBack)
         router.get("/my-roles", use: mine)
@@ -27,9 +29,16 @@ struct DelegationController: Sendable {
     @Sendable func roles(_ request: Request, context: Context) async throws -> Response {
         guard context.identity != nil else { return SessionCookies.redirect(to: "/login") }
         let done = request.uri.queryParameters.get("done").map { "roles_\($0)" }
-        let notice = done.flatMap { ["roles_created", "roles_given", "roles_taken"].contains($0) ? $0 : nil }
+        let notice = done.flatMap {
+            ["roles_created", "roles_given", "roles_taken", "roles_changed", "roles_removed"].contains($0) ? $0 : nil
+        }
+        var draft = RolesPage.Draft()
+        if let edit = request.uri.queryParameters.get("edit") {
+            guard let id = Int64(edit) else { throw HearthError.notFound("There is no such role.") }
+            draft = RolesPage.Draft(try await services.delegation.role(context.identity, DelegateRoleID(id)).role)
+        }
         return try await rolesPage(
-            draft: RolesPage.Draft(), errors: [], notice: notice.map { pages.text($0, context) }, context: context)
+            draft: draft, errors: [], notice: notice.map { pages.text($0, context) }, context: context)
     }
 
     private func rolesPage(
@@ -56,7 +65,46 @@ struct DelegationController: Sendable {
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         var request = request
-        let form = try await request.form(context: context)
+        let draft = Self.draft(try await request.form(context: context))
+        do {
+            _ = try await services.delegation.create(context.identity, try Self.definition(draft))
+        } catch {
+            guard let errors = PageRenderer.formErrors(error) else { throw error }
+            return try await rolesPage(draft: draft, errors: errors, status: .unprocessableContent, context: context)
+        }
+        return SessionCookies.redirect(to: "/admin/roles?done=created")
+    }
+
+    @Sendable func update(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let id = DelegateRoleID(try ForumPages.id(context))
+        var draft = Self.draft(try await request.form(context: context))
+        draft.editing = id.rawValue
+        do {
+            _ = try await services.delegation.update(context.identity, id, to: try Self.definition(draft))
+        } catch {
+            guard let errors = PageRenderer.formErrors(error) else { throw error }
+            return try await rolesPage(draft: draft, errors: errors, status: .unprocessableContent, context: context)
+        }
+        return SessionCookies.redirect(to: "/admin/roles?done=changed#role-\(id.rawValue)")
+    }
+
+    @Sendable func remove(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let id = DelegateRoleID(try ForumPages.id(context))
+        _ = try await request.form(context: context)
+        do {
+            try await services.delegation.remove(context.identity, id)
+        } catch {
+            guard let errors = ConsoleController.conflict(error) else { throw error }
+            let draft = RolesPage.Draft(try await services.delegation.role(context.identity, id).role)
+            return try await rolesPage(draft: draft, errors: errors, status: .conflict, context: context)
+        }
+        return SessionCookies.redirect(to: "/admin/roles?done=removed")
+    }
+
+    /// The role form as it was sent, to show again with its mistakes or to read.
+    static func draft(_ form: FormFields) -> RolesPage.Draft {
         var draft = RolesPage.Draft()
         draft.nameEN = form.text("name_en")
         draft.nameFR = form.text("name_fr")
@@ -69,8 +117,13 @@ struct DelegationController: Sendable {
         draft.to = form.text("to")
         draft.startsOn = form.text("starts_on")
         draft.endsOn = form.text("ends_on")
-        do {
-            let input = APIModel.NewRole(
+        return draft
+    }
+
+    /// The definition the form describes, read as the API reads its JSON, so both refuse the same mistakes.
+    static func definition(_ draft: RolesPage.Draft) throws -> RoleDefinition {
+        try APIModel.DelegateRoleInput.definition(
+            APIModel.NewRole(
                 name: APIModel.RoleName(en: draft.nameEN, fr: draft.nameFR), badge: draft.badge,
                 guidelines: draft.guidelines, powers: draft.powers.sorted(),
                 categoryIds: draft.categories.compactMap { Int64($0) }.sorted(),
@@ -81,13 +134,7 @@ struct DelegationController: Sendable {
                         days: draft.days.isEmpty ? Array(1...7) : draft.days.compactMap { Int($0) }.sorted(),
                         from: draft.from, to: draft.to),
                 startsOn: draft.startsOn.isEmpty ? nil : draft.startsOn,
-                endsOn: draft.endsOn.isEmpty ? nil : draft.endsOn)
-            _ = try await services.delegation.create(context.identity, try APIModel.DelegateRoleInput.definition(input))
-        } catch {
-            guard let errors = PageRenderer.formErrors(error) else { throw error }
-            return try await rolesPage(draft: draft, errors: errors, status: .unprocessableContent, context: context)
-        }
-        return SessionCookies.redirect(to: "/admin/roles?done=created")
+                endsOn: draft.endsOn.isEmpty ? nil : draft.endsOn))
     }
 
     @Sendable func give(_ request: Request, context: Context) async throws -> Response {
