@@ -191,7 +191,7 @@ extension PeopleTests {
             #expect(page.status == .ok)
             #expect(page.body.contains("Les discrets"), "\(page.body)")
             #expect(page.body.contains("Invitez-les à prendre la parole."))
-            #expect(page.body.contains("Revenu 5 jours ce mois-ci"))
+            #expect(page.body.contains("Est revenu 5 jours sur les 30 derniers"))
             #expect(page.body.contains("Équité de l’attention"))
             #expect(page.body.contains("<svg viewBox=\"0 0 100 6\""))
             #expect(page.body.contains(#"href="/people""#), "the account menu links the page")

@@ -72,8 +72,26 @@ struct RoleEditTests {
                 try await DelegationTests.send(
                     client, .post, "/api/v1/roles/\(id)/holders", key: cmKey, #"{"memberId": \#(ana.id.rawValue)}"#
                 ).0 == .ok)
+            // A third role, whose report is opened and never sent, goes with it.
+            let (_, third) = try await DelegationTests.send(
+                client, .post, "/api/v1/roles", key: cmKey, DelegationTests.eveningAdvisor)
+            let thirdID = try #require(
+                third.range(of: #""id":"#).map { third[$0.upperBound...].prefix { $0.isNumber } })
+            #expect(
+                try await DelegationTests.send(
+                    client, .post, "/api/v1/roles/\(thirdID)/holders", key: cmKey,
+                    #"{"memberId": \#(ana.id.rawValue)}"#
+                ).0 == .ok)
             community.clock.advance(by: 7 * 86_400)
-            #expect(try await community.services.roleReports.openDue() == 1)
+            let reports = community.services.roleReports
+            #expect(try await reports.openDue() == 2)
+            let holder = try await DelegationTests.viewer(community, ana.id)
+            let week = ISOWeek(containing: community.clock.now.addingTimeInterval(-7 * 86_400), in: .gmt)
+            _ = try await reports.write(
+                holder, role: DelegateRoleID(Int64(id)!), week: week, RoleReport.Lines(wentWell: "Calm nights"),
+                send: true)
+            let (unsent, _) = try await DelegationTests.send(client, .delete, "/api/v1/roles/\(thirdID)", key: cmKey)
+            #expect(unsent == .noContent, "a report opened and never sent does not keep a role")
             let (kept, why) = try await DelegationTests.send(client, .delete, "/api/v1/roles/\(id)", key: cmKey)
             #expect(kept == .conflict && why.contains("give it a last day instead"), "\(why)")
         }

@@ -13,8 +13,8 @@ public protocol DelegateRoleRepository: Sendable {
     func update(
         _ id: DelegateRoleID, to definition: RoleDefinition, at date: Date, today: CalendarDay, log: NewLogEntry
     ) async throws -> Bool
-    /// Takes the role back from every holder and removes it, unless weekly reports were written on it (they are
-    /// kept: the role is given a last day instead).
+    /// Takes the role back from every holder and removes it (with the reports opened on it and never sent), unless
+    /// a holder sent a weekly report on it (reports are kept: the role is given a last day instead).
     func remove(_ id: DelegateRoleID, at date: Date, today: CalendarDay, log: NewLogEntry) async throws
         -> RoleRemoval
     func find(_ id: DelegateRoleID) async throws -> DelegateRole?
@@ -42,7 +42,7 @@ public protocol DelegateRoleRepository: Sendable {
 public enum RoleRemoval: Sendable, Equatable {
     case removed
     case missing
-    /// Reports were written on it: it stays, to keep them.
+    /// A holder sent a report on it: it stays, to keep the reports.
     case hasReports
 }
 
@@ -144,7 +144,7 @@ public struct DelegationService: Sendable {
         case .missing: throw HearthError.notFound("There is no such role.")
         case .hasReports:
             throw HearthError.conflict(
-                "Holders have written weekly reports on this role: give it a last day instead, so that the reports are kept."
+                "Holders have sent weekly reports on this role: give it a last day instead, so that the reports are kept."
             )
         }
     }

@@ -74,16 +74,20 @@ public struct SegmentRow: Sendable, Equatable {
 public struct PeoplePass: Sendable {
     public let week: ISOWeek
     public let at: Date
-    public let levels: [(MemberID, EngagementLevel, Double)]
+    /// The day's levels and trust changes, written by the first pass of the day (nil on the others).
+    public let levels: [(MemberID, EngagementLevel, Double)]?
     /// Members whose trust level or grace period changed.
     public let trust: [(MemberID, TrustLevel, belowSince: Date?)]
+    /// The community's day, when `levels` are written.
+    public let day: CalendarDay
     public let segments: [SegmentRow]
     public let equity: AttentionEquity
 
     public init(
-        week: ISOWeek, at: Date, levels: [(MemberID, EngagementLevel, Double)],
+        week: ISOWeek, at: Date, day: CalendarDay, levels: [(MemberID, EngagementLevel, Double)]?,
         trust: [(MemberID, TrustLevel, belowSince: Date?)], segments: [SegmentRow], equity: AttentionEquity
     ) {
+        self.day = day
         self.week = week
         self.at = at
         self.levels = levels
@@ -102,10 +106,14 @@ public protocol PeopleRepository: Sendable {
     func topicsForAttention(since date: Date) async throws -> [TopicAttention]
     /// Staff replies since `date` in members' topics, counted per topic author, most first.
     func staffReplies(since date: Date) async throws -> [AttendedMember]
-    /// Keeps the week's levels, the trust changes, the segments (replacing the last pass's) and the equity.
+    /// Keeps the week's levels and the trust changes (when the pass has them, dropping the weeks older than a
+    /// year), the segments (replacing the last pass's) and the equity.
     func save(_ pass: PeoplePass) async throws
-    /// When the last pass ran.
-    func lastPass() async throws -> Date?
+    /// Claims the next pass for this process unless one was claimed after `threshold`; false: another process
+    /// has it, or had it lately.
+    func claimPass(at date: Date, unlessClaimedAfter threshold: Date) async throws -> Bool
+    /// The community's day on which levels were last written.
+    func levelsWrittenOn() async throws -> CalendarDay?
     func segment(_ segment: PeopleSegment, after cursor: PeopleCursor?, limit: Int) async throws -> PeoplePage
     func equity() async throws -> (AttentionEquity, Date)?
     /// A member's trust and level history, most recent week first (at most `weeks`).

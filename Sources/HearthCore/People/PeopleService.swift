@@ -18,6 +18,9 @@ public struct PeopleService: Sendable {
     public static let newcomerDays = 30
     /// A pass younger than this is not run again.
     public static let passInterval: TimeInterval = 3_600
+    /// The most members a segment keeps, the highest ranked: enough for any staff to go through, and a bound on
+    /// what each pass writes.
+    public static let segmentLimit = 5_000
 
     public init(
         people: any PeopleRepository, members: any MemberRepository, policy: AccessPolicy,
@@ -34,17 +37,20 @@ public struct PeopleService: Sendable {
         self.now = now
     }
 
-    /// Runs the pass when the last one is older than `passInterval` (or when `force`); returns whether it ran.
+    /// Runs the pass when no process claimed one in the last `passInterval` (or now, when `force`); returns
+    /// whether it ran. Levels and the trust ladder are written by the first pass of each day (and a forced one):
+    /// the nightly job; the segments and the equity by every pass.
     @discardableResult
     public func refresh(force: Bool = false) async throws -> Bool {
         let date = now()
-        if !force, let last = try await people.lastPass(), date.timeIntervalSince(last) < Self.passInterval,
-            last <= date
-        {
-            return false
-        }
-        let week = ISOWeek(containing: date, in: timeZone())
-        let previous = ISOWeek(containing: date.addingTimeInterval(-7 * 86_400), in: timeZone())
+        let threshold = force ? date : date.addingTimeInterval(-Self.passInterval)
+        guard try await people.claimPass(at: date, unlessClaimedAfter: threshold) else { return false }
+        let zone = timeZone()
+        let day = CalendarDay(date, in: zone)
+        let written = try await people.levelsWrittenOn()
+        let nightly = force || written != day
+        let week = ISOWeek(containing: date, in: zone)
+        let previous = ISOWeek(containing: date.addingTimeInterval(-7 * 86_400), in: zone)
         let activities = try await people.activity(
             at: date, weeks: model.weeks, recentDays: ladder.windowDays, previousWeek: previous)
         var levels: [(MemberID, EngagementLevel, Double)] = []
@@ -53,8 +59,11 @@ public struct PeopleService: Sendable {
         levels.reserveCapacity(activities.count)
         for activity in activities {
             let score = model.score(activity.weeks)
-            levels.append((activity.memberID, model.level(score), score))
-            if !activity.trustLocked {
+            // A member with nothing this week and no level kept last week stays absent: level 4, score 0.
+            if score > 0 || activity.previousLevel != nil {
+                levels.append((activity.memberID, model.level(score), score))
+            }
+            if nightly, !activity.trustLocked {
                 let (level, below) = ladder.climb(
                     activity.trustActivity, from: activity.trust, belowSince: activity.trustBelowSince, at: date)
                 if level != activity.trust || below != activity.trustBelowSince {
@@ -68,8 +77,13 @@ public struct PeopleService: Sendable {
             topics: try await people.topicsForAttention(since: since),
             staff: try await people.staffReplies(since: since), days: Self.equityDays,
             newcomerDays: Self.newcomerDays)
+        let kept = Dictionary(grouping: segments, by: \.segment).values.flatMap {
+            $0.sorted { ($0.rank, $0.memberID.rawValue) > ($1.rank, $1.memberID.rawValue) }.prefix(Self.segmentLimit)
+        }
         try await people.save(
-            PeoplePass(week: week, at: date, levels: levels, trust: trust, segments: segments, equity: equity))
+            PeoplePass(
+                week: week, at: date, day: day, levels: nightly ? levels : nil, trust: trust, segments: kept,
+                equity: equity))
         return true
     }
 

@@ -44,5 +44,6 @@ extension Migration {
         .roleReports,
         .roleBadge,
         .people,
+        .peoplePassClaim,
     ]
 }

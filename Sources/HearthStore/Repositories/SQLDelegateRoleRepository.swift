@@ -75,8 +75,9 @@ public struct SQLDelegateRoleRepository: DelegateRoleRepository {
                 try await sql.select().column("id").from("delegate_roles").where("id", .equal, id.rawValue).first()
                     != nil
             else { return .missing }
+            // Reports opened and never sent go with the role (the foreign key cascades); sent ones keep it.
             if try await sql.select().column("id").from("role_reports").where("role_id", .equal, id.rawValue)
-                .limit(1).first() != nil
+                .where("sent_at", .isNot, SQLLiteral.null).limit(1).first() != nil
             {
                 return .hasReports
             }

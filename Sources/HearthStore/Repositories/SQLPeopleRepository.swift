@@ -25,7 +25,7 @@ public struct SQLPeopleRepository: PeopleRepository {
         """
         (SELECT o.created_at FROM posts o WHERE o.topic_id = \(unsafeRaw: post).topic_id \
         AND o.number > \(unsafeRaw: post).number AND o.author_id <> \(unsafeRaw: author) AND o.deleted_at IS NULL \
-        ORDER BY o.number LIMIT 1)
+        AND o.moderation = 'visible' ORDER BY o.number LIMIT 1)
         """
     }
 
@@ -176,13 +176,15 @@ public struct SQLPeopleRepository: PeopleRepository {
             }
             try await each(
                 """
-                SELECT p.author_id AS member_id, COUNT(DISTINCT f.post_id) AS n FROM flags f \
+                SELECT p.author_id AS member_id, \
+                COUNT(DISTINCT CASE WHEN f.created_at > \(bind: quarter) THEN f.post_id END) AS quarter, \
+                COUNT(DISTINCT CASE WHEN f.created_at > \(bind: recent) THEN f.post_id END) AS recent FROM flags f \
                 JOIN posts p ON p.id = f.post_id WHERE f.agreed = 1 AND f.created_at > \(bind: min(recent, quarter)) \
                 AND f.created_at <= \(bind: now) GROUP BY p.author_id
                 """
             ) { member, row in
-                member.flagsAgreed = try Self.int(row, "n")
-                member.trustActivity.recentFlagsAgreed = member.flagsAgreed
+                member.flagsAgreed = try Self.int(row, "quarter")
+                member.trustActivity.recentFlagsAgreed = try Self.int(row, "recent")
             }
             try await each(
                 """
@@ -196,7 +198,7 @@ public struct SQLPeopleRepository: PeopleRepository {
                 """
                 SELECT f.author_id AS member_id, f.created_at, \(Self.firstAnswer(after: "f", by: "f.author_id")) \
                 AS answered FROM posts f WHERE f.id IN (SELECT MIN(id) FROM posts WHERE deleted_at IS NULL \
-                AND created_at <= \(bind: now) GROUP BY author_id)
+                AND moderation = 'visible' AND created_at <= \(bind: now) GROUP BY author_id)
                 """
             ) { member, row in
                 member.firstPostAt = try Self.date(row, "created_at")
@@ -204,10 +206,11 @@ public struct SQLPeopleRepository: PeopleRepository {
             }
             try await each(
                 """
-                SELECT t.author_id AS member_id, COUNT(*) AS n FROM topics t WHERE t.deleted_at IS NULL \
+                SELECT t.author_id AS member_id, COUNT(*) AS n FROM topics t WHERE t.deleted_at IS NULL AND t.held_at IS NULL \
                 AND t.created_at > \(bind: quarter) AND t.created_at <= \(bind: now - 2 * Self.day) \
                 AND \(Self.isQuestion) AND NOT EXISTS (SELECT 1 FROM posts o WHERE o.topic_id = t.id \
-                AND o.number > 1 AND o.author_id <> t.author_id AND o.deleted_at IS NULL) GROUP BY t.author_id
+                AND o.number > 1 AND o.author_id <> t.author_id AND o.deleted_at IS NULL \
+                AND o.moderation = 'visible') GROUP BY t.author_id
                 """
             ) { member, row in
                 member.unansweredQuestions = try Self.int(row, "n")
@@ -229,7 +232,7 @@ public struct SQLPeopleRepository: PeopleRepository {
                 AS answered, CASE WHEN \(Self.isQuestion) THEN 1 ELSE 0 END AS question FROM topics t \
                 JOIN members m ON m.id = t.author_id JOIN posts p ON p.topic_id = t.id AND p.number = 1 \
                 WHERE t.created_at >= \(bind: date.millisecondsSince1970) AND t.deleted_at IS NULL \
-                AND m.role = 'member'
+                AND t.held_at IS NULL AND m.role = 'member'
                 """
             ).all().map { row in
                 TopicAttention(
@@ -248,6 +251,7 @@ public struct SQLPeopleRepository: PeopleRepository {
                 JOIN posts p ON p.author_id = s.id AND p.created_at >= \(bind: date.millisecondsSince1970) \
                 JOIN topics t ON t.id = p.topic_id JOIN members m ON m.id = t.author_id \
                 WHERE s.role <> 'member' AND m.role = 'member' AND p.number > 1 AND p.deleted_at IS NULL \
+                AND p.moderation = 'visible' AND t.deleted_at IS NULL \
                 GROUP BY t.author_id, m.handle ORDER BY n DESC, t.author_id
                 """
             ).all().map { row in
@@ -269,10 +273,16 @@ public struct SQLPeopleRepository: PeopleRepository {
                 String(decoding: try encoder.encode(row.reasons), as: UTF8.self),
             ]
         }
-        let levels: [[any Encodable & Sendable]] = pass.levels.map { member, level, score in
+        let levels: [[any Encodable & Sendable]] = (pass.levels ?? []).map { member, level, score in
             [member.rawValue, pass.week.description, Int64(level.rawValue), score]
         }
+        let yearAgo = ISOWeek(containing: pass.at.addingTimeInterval(-52 * 7 * 86_400), in: .gmt)
         try await database.write { sql in
+            if pass.levels != nil {
+                try await sql.delete(from: "member_levels").where("week", .lessThan, yearAgo.description).run()
+                try await sql.update("people_passes").set("levels_on", to: pass.day.description)
+                    .where("id", .equal, 1).run()
+            }
             _ = try await MultiRowInsert.run(levels, on: sql) { rows in
                 MultiRowInsert(
                     head: "INSERT INTO member_levels (member_id, week, level, score) VALUES ",
@@ -317,17 +327,29 @@ public struct SQLPeopleRepository: PeopleRepository {
         }
     }
 
-    public func lastPass() async throws -> Date? {
+    public func claimPass(at date: Date, unlessClaimedAfter threshold: Date) async throws -> Bool {
+        try await database.write { sql in
+            try await sql.raw(
+                """
+                INSERT INTO people_passes (id, ran_at, week, equity, claimed_at) \
+                VALUES (1, 0, '', 'null', \(bind: date.millisecondsSince1970)) ON CONFLICT (id) DO UPDATE \
+                SET claimed_at = excluded.claimed_at \
+                WHERE people_passes.claimed_at <= \(bind: threshold.millisecondsSince1970) RETURNING id
+                """
+            ).first() != nil
+        }
+    }
+
+    public func levelsWrittenOn() async throws -> CalendarDay? {
         try await database.read { sql in
-            try await sql.raw("SELECT ran_at FROM people_passes WHERE id = 1").first().map {
-                try Self.date($0, "ran_at")
-            }
+            try await sql.raw("SELECT levels_on FROM people_passes WHERE id = 1").first()?
+                .decode(column: "levels_on", as: String?.self).flatMap(CalendarDay.init)
         }
     }
 
     public func segment(_ segment: PeopleSegment, after cursor: PeopleCursor?, limit: Int) async throws -> PeoplePage {
         try await database.read { sql in
-            let pass = try await sql.raw("SELECT ran_at, week FROM people_passes WHERE id = 1").first()
+            let pass = try await sql.raw("SELECT ran_at, week FROM people_passes WHERE id = 1 AND ran_at > 0").first()
             let week = try pass?.decode(column: "week", as: String.self) ?? ""
             var after: SQLQueryString = ""
             if let cursor {
@@ -341,7 +363,7 @@ public struct SQLPeopleRepository: PeopleRepository {
                 SELECT s.rank, s.reasons, m.id, m.handle, m.display_name, m.role, m.avatar_path, m.role_badge, \
                 m.created_at, m.trust_level, l.level FROM people_segments s JOIN members m ON m.id = s.member_id \
                 LEFT JOIN member_levels l ON l.member_id = s.member_id AND l.week = \(bind: week) \
-                WHERE s.segment = \(bind: segment.rawValue)\(after) ORDER BY s.rank DESC, s.member_id DESC \
+                WHERE s.segment = \(bind: segment.rawValue) AND m.handle IS NOT NULL\(after) ORDER BY s.rank DESC, s.member_id DESC \
                 LIMIT \(bind: limit + 1)
                 """
             ).all()
@@ -366,9 +388,10 @@ public struct SQLPeopleRepository: PeopleRepository {
 
     public func equity() async throws -> (AttentionEquity, Date)? {
         try await database.read { sql in
-            guard let row = try await sql.raw("SELECT ran_at, equity FROM people_passes WHERE id = 1").first() else {
-                return nil
-            }
+            guard
+                let row = try await sql.raw("SELECT ran_at, equity FROM people_passes WHERE id = 1 AND ran_at > 0")
+                    .first()
+            else { return nil }
             let equity = try JSONDecoder().decode(
                 AttentionEquity.self, from: Data(try row.decode(column: "equity", as: String.self).utf8))
             return (equity, try Self.date(row, "ran_at"))

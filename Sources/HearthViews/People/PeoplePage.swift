@@ -34,8 +34,10 @@ public struct PeoplePage: Sendable {
     public let computed: String?
     public let equity: EquityChart?
 
+    /// `canOfferRole`: the viewer may make and give roles, so power users get an "Offer a role" link.
     public init(
-        page: PageChrome, people: HearthCore.PeoplePage, equity: (AttentionEquity, Date)?, words: PeopleWords
+        page: PageChrome, people: HearthCore.PeoplePage, equity: (AttentionEquity, Date)?, canOfferRole: Bool = false,
+        words: PeopleWords
     ) {
         self.page = page
         let segment = people.segment
@@ -49,7 +51,7 @@ public struct PeoplePage: Sendable {
             Row(
                 displayName: entry.member.displayName, handle: entry.member.handle, trust: words.trust(entry.trust),
                 level: words.level(entry.level), reasons: entry.reasons.map(words.reason),
-                offerRole: segment == .power)
+                offerRole: canOfferRole && segment == .power)
         }
         hasRows = !rows.isEmpty
         nextHref = people.next.map { "/people?segment=\(segment.rawValue)&cursor=\($0.text)" }
@@ -110,7 +112,10 @@ public struct EquityChart: Sendable {
             label, group in
             Bar(label: label, value: share(group), length: Int(((group.answeredShare ?? 0) * 100).rounded()))
         }
-        spread = bars(equity.mostAttended.map { ("@" + $0.handle, Double($0.replies), String($0.replies)) })
+        spread = bars(
+            equity.mostAttended.map {
+                ("@" + $0.handle, Double($0.replies), words.text("people_replies", ["n": String($0.replies)]))
+            })
         spreadSummary =
             equity.staffReplies == 0
             ? words.text("people_spreadNone")
@@ -141,7 +146,10 @@ public struct PeopleWords: Sendable {
     }
 
     func date(_ date: Date) -> String { Localization.date(date, language, in: timeZone) }
-    func day(_ date: Date) -> String { Localization.date(date, language) }
+    /// A date in the community's time zone, without naming it (the page's "as of" names it once).
+    func day(_ date: Date) -> String {
+        Localization.date(date.addingTimeInterval(TimeInterval(timeZone.secondsFromGMT(for: date))), language)
+    }
     func duration(_ seconds: Int) -> String { Localization.duration(seconds, language) }
 
     public func segment(_ segment: PeopleSegment) -> String { text("people_segment_\(segment.rawValue)") }
@@ -176,7 +184,7 @@ public struct PeopleWords: Sendable {
         case .penalty(let kind, let until):
             return text(
                 until == nil ? key : key + "Until",
-                ["kind": text("people_penalty_\(kind.rawValue)"), "date": until.map(date) ?? ""])
+                ["kind": text("people_penalty_\(kind.rawValue)"), "date": until.map(day) ?? ""])
         }
     }
 }

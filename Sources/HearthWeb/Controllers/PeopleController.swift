@@ -25,7 +25,9 @@ struct PeopleController: Sendable {
         let equity = try await services.people.attention(viewer: context.identity)
         let view = HearthViews.PeoplePage(
             page: try await shared.frame(pages.text("people_heading", context), context), people: found,
-            equity: equity, words: words(context))
+            equity: equity,
+            canOfferRole: services.policy.decide(context.identity, .manageRoles, at: services.now()).isAllowed,
+            words: words(context))
         return pages.html(view, template: HearthViews.PeoplePage.template)
     }
 
