@@ -10,8 +10,8 @@
 #   2. generates a synthetic Stack Exchange dump with bench/se-synth.py, once (bench/out/synth-<posts>-m<members>,
 #      gitignored), its questions spread from 2016 to about now so that the last weeks hold activity;
 #   3. imports it into a fresh community in $OURS (/tmp/hearth-people), then writes what an import cannot bring:
-#      days visited (twelve draws over the last 120 days for two members in three) and read positions (five topics
-#      for every member), with sqlite3;
+#      the members who never wrote (up to the count asked for), days visited (twelve draws over the last 120 days for
+#      two members in three) and read positions (a topic for every member), with sqlite3;
 #   4. runs `hearth people refresh` twice, timed with /usr/bin/time (seconds, peak memory): the first pass moves
 #      every member up the trust ladder, the second is the hourly pass of a settled community;
 #   5. starts `hearth serve` and runs wrk --latency on /api/v1/people for each segment and on the /people page
@@ -84,6 +84,20 @@ if [ -z "${REUSE:-}" ]; then
      INSERT OR IGNORE INTO topic_reads (member_id, topic_id, last_read_number)
      SELECT m.id, t.id, t.highest_number FROM members m, n
      JOIN topics t ON t.id = 1 + abs(random()) % (SELECT MAX(id) FROM topics);"
+fi
+# An import brings only the members who wrote; a community also has those who only read. They make up the count.
+HAVE=$(q "SELECT COUNT(*) FROM members")
+if [ "$HAVE" -lt "$MEMBERS" ]; then
+  say "$((MEMBERS - HAVE)) members who never wrote"
+  NOW_MS=$(($(date +%s) * 1000))
+  q "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $((MEMBERS - HAVE)))
+     INSERT INTO members (email, handle, display_name, role, password_hash, created_at, trust_level)
+     SELECT 'reader' || i || '@bench.invalid', 'bench_reader_' || i, 'Reader ' || i, 'member', '!bench',
+       $NOW_MS - abs(random()) % (730 * 86400000), 'basic' FROM n;
+     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12)
+     INSERT OR IGNORE INTO member_visits (member_id, day)
+     SELECT m.id, $(($(date +%s) / 86400)) - abs(random()) % 120 FROM members m, n
+     WHERE m.email LIKE '%@bench.invalid' AND m.id % 3 <> 0;"
 fi
 read -r IMPORT_S IMPORT_KB <"$OURS/import.time"
 POST_COUNT=$(q "SELECT COUNT(*) FROM posts")

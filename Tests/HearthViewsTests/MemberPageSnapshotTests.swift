@@ -73,7 +73,16 @@ extension PageSnapshotTests {
                 lastPostedAt: Self.date),
             powers: MemberPowers(
                 seeEmail: true, changeRole: true, sendPasswordReset: true, penalise: true, anonymise: true),
-            canFlag: true, localization: localization, language: language)
+            canFlag: true,
+            standing: StandingView(
+                MemberStanding(
+                    trust: .member, trustLocked: false, level: .participant, move: .down,
+                    history: [
+                        LevelRecord(week: ISOWeek("2026-W38")!, level: .participant, score: 7.5),
+                        LevelRecord(week: ISOWeek("2026-W37")!, level: .contributor, score: 12.4),
+                    ]), handle: ana.handle, canSetTrust: true,
+                words: PeopleWords(localization: localization, language: language, timeZone: .gmt)),
+            localization: localization, language: language)
         try check(main(try renderer.render(profile, template: ProfilePage.template)), "profile-\(language.rawValue)")
     }
 

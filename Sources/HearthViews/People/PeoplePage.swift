@@ -151,6 +151,11 @@ public struct PeopleWords: Sendable {
         Localization.date(date.addingTimeInterval(TimeInterval(timeZone.secondsFromGMT(for: date))), language)
     }
     func duration(_ seconds: Int) -> String { Localization.duration(seconds, language) }
+    /// A score with one decimal, with a decimal comma in French.
+    func number(_ value: Double) -> String {
+        let text = String(format: "%.1f", value)
+        return language == .french ? text.replacingOccurrences(of: ".", with: ",") : text
+    }
 
     public func segment(_ segment: PeopleSegment) -> String { text("people_segment_\(segment.rawValue)") }
     public func gesture(_ gesture: Gesture) -> String { text("people_gesture_\(gesture.rawValue)") }
@@ -205,7 +210,11 @@ public struct StandingView: Sendable {
         level = standing.level.map { level in
             words.level(level) + (standing.move.map { ", " + words.move($0) } ?? "")
         }
-        history = standing.history.map { "\($0.week.description): \(words.level($0.level)) (\($0.score))" }
+        history = standing.history.map {
+            words.text(
+                "standing_week",
+                ["week": $0.week.description, "level": words.level($0.level), "score": words.number($0.score)])
+        }
         hasHistory = history.count > 1
         trustAction = canSetTrust ? "/u/\(handle)/trust" : nil
         trustOptions =
