@@ -14,8 +14,6 @@ public struct PeopleService: Sendable {
     let now: Now
     /// Days over which the equity of attention is measured.
     public static let equityDays = 90
-    /// A member who started a topic within this many days of joining was a newcomer then.
-    public static let newcomerDays = 30
     /// A pass younger than this is not run again.
     public static let passInterval: TimeInterval = 3_600
     /// The most members a segment keeps, the highest ranked: enough for any staff to go through, and a bound on
@@ -76,7 +74,7 @@ public struct PeopleService: Sendable {
         let equity = AttentionEquity.measure(
             topics: try await people.topicsForAttention(since: since),
             staff: try await people.staffReplies(since: since), days: Self.equityDays,
-            newcomerDays: Self.newcomerDays)
+            newcomerDays: InboxRules.newcomerDays)
         let kept = Dictionary(grouping: segments, by: \.segment).values.flatMap {
             $0.sorted { ($0.rank, $0.memberID.rawValue) > ($1.rank, $1.memberID.rawValue) }.prefix(Self.segmentLimit)
         }

@@ -34,7 +34,7 @@ public struct Segmenter: Sendable {
             add(.power, Double(help), reasons)
         }
 
-        if date.timeIntervalSince(member.joinedAt) < 30 * Self.day {
+        if date.timeIntervalSince(member.joinedAt) < TimeInterval(InboxRules.newcomerDays) * Self.day {
             let first: PersonReason =
                 member.firstPostAt == nil
                 ? .noPostYet

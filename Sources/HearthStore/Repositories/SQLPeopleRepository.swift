@@ -49,15 +49,16 @@ public struct SQLPeopleRepository: PeopleRepository {
             ).all() {
                 let id = try row.decode(column: "id", as: Int64.self)
                 var member = PersonActivity(
-                    memberID: MemberID(id), joinedAt: try Self.date(row, "created_at"),
+                    memberID: MemberID(id), joinedAt: try SQLForumRepository.date(row, "created_at"),
                     role: try SQLMemberRepository.role(row.decode(column: "role", as: String.self)),
                     trust: TrustLevel(rawValue: try row.decode(column: "trust_level", as: String.self)) ?? .basic)
                 member.trustLocked = try row.decode(column: "trust_locked", as: Int64.self) != 0
-                member.trustBelowSince = try Self.optionalDate(row, "trust_below_since")
+                member.trustBelowSince = try SQLForumRepository.optionalDate(row, "trust_below_since")
                 for (column, kind) in [
                     ("suspended_until", Penalty.Kind.suspend), ("silenced_until", .silence), ("warned_until", .warn),
                 ] {
-                    if member.penalty == nil, let until = try Self.optionalDate(row, column), until > date {
+                    if member.penalty == nil, let until = try SQLForumRepository.optionalDate(row, column), until > date
+                    {
                         member.penalty = (kind, until)
                     }
                 }
@@ -147,7 +148,7 @@ public struct SQLPeopleRepository: PeopleRepository {
                 member.trustActivity.recentReplies = try Self.int(row, "recent_replies")
                 member.recentPosts = try Self.int(row, "month")
                 member.earlierPosts = try Self.int(row, "earlier")
-                member.lastPostAt = try Self.optionalDate(row, "last")
+                member.lastPostAt = try SQLForumRepository.optionalDate(row, "last")
             }
             try await each(
                 """
@@ -201,8 +202,10 @@ public struct SQLPeopleRepository: PeopleRepository {
                 AND moderation = 'visible' AND created_at <= \(bind: now) GROUP BY author_id)
                 """
             ) { member, row in
-                member.firstPostAt = try Self.date(row, "created_at")
-                member.firstPostAnsweredAt = try Self.optionalDate(row, "answered").flatMap { $0 <= date ? $0 : nil }
+                member.firstPostAt = try SQLForumRepository.date(row, "created_at")
+                member.firstPostAnsweredAt = try SQLForumRepository.optionalDate(row, "answered").flatMap {
+                    $0 <= date ? $0 : nil
+                }
             }
             try await each(
                 """
@@ -236,8 +239,9 @@ public struct SQLPeopleRepository: PeopleRepository {
                 """
             ).all().map { row in
                 TopicAttention(
-                    authorJoinedAt: try Self.date(row, "joined"), createdAt: try Self.date(row, "created_at"),
-                    firstReplyAt: try Self.optionalDate(row, "answered"),
+                    authorJoinedAt: try SQLForumRepository.date(row, "joined"),
+                    createdAt: try SQLForumRepository.date(row, "created_at"),
+                    firstReplyAt: try SQLForumRepository.optionalDate(row, "answered"),
                     isQuestion: try Self.int(row, "question") != 0)
             }
         }
@@ -371,7 +375,7 @@ public struct SQLPeopleRepository: PeopleRepository {
             let entries = try rows.prefix(limit).map { row in
                 PersonEntry(
                     member: try SQLMemberRepository.summary(row, prefix: ""),
-                    joinedAt: try Self.date(row, "created_at"),
+                    joinedAt: try SQLForumRepository.date(row, "created_at"),
                     reasons: try decoder.decode(
                         [PersonReason].self, from: Data(try row.decode(column: "reasons", as: String.self).utf8)),
                     level: EngagementLevel(rawValue: try row.decode(column: "level", as: Int?.self) ?? 4) ?? .explorer,
@@ -381,7 +385,8 @@ public struct SQLPeopleRepository: PeopleRepository {
             let next =
                 rows.count > limit ? entries.last.map { PeopleCursor(rank: $0.rank, memberID: $0.member.id) } : nil
             return PeoplePage(
-                segment: segment, entries: entries, next: next, computedAt: try pass.map { try Self.date($0, "ran_at") }
+                segment: segment, entries: entries, next: next,
+                computedAt: try pass.map { try SQLForumRepository.date($0, "ran_at") }
             )
         }
     }
@@ -394,7 +399,7 @@ public struct SQLPeopleRepository: PeopleRepository {
             else { return nil }
             let equity = try JSONDecoder().decode(
                 AttentionEquity.self, from: Data(try row.decode(column: "equity", as: String.self).utf8))
-            return (equity, try Self.date(row, "ran_at"))
+            return (equity, try SQLForumRepository.date(row, "ran_at"))
         }
     }
 
@@ -435,13 +440,5 @@ public struct SQLPeopleRepository: PeopleRepository {
 
     static func int(_ row: any SQLRow, _ column: String) throws -> Int {
         Int(try row.decode(column: column, as: Int64.self))
-    }
-
-    static func date(_ row: any SQLRow, _ column: String) throws -> Date {
-        Date(millisecondsSince1970: try row.decode(column: column, as: Int64.self))
-    }
-
-    static func optionalDate(_ row: any SQLRow, _ column: String) throws -> Date? {
-        try row.decode(column: column, as: Int64?.self).map(Date.init(millisecondsSince1970:))
     }
 }

@@ -17,7 +17,7 @@ public struct SQLRoleReportRepository: RoleReportRepository {
     ]
 
     /// A member who joined this long before a topic counts as a newcomer the holder welcomed.
-    static let newcomerDays: Int64 = 30
+    static let newcomerDays = Int64(InboxRules.newcomerDays)
 
     public func open(
         week: ISOWeek, from start: Date, to end: Date, days: ClosedRange<CalendarDay>, at date: Date,

@@ -66,13 +66,9 @@ struct DelegationController: Sendable {
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         var request = request
         let draft = Self.draft(try await request.form(context: context))
-        do {
-            _ = try await services.delegation.create(context.identity, try Self.definition(draft))
-        } catch {
-            guard let errors = PageRenderer.formErrors(error) else { throw error }
-            return try await rolesPage(draft: draft, errors: errors, status: .unprocessableContent, context: context)
+        return try await save(draft, then: "/admin/roles?done=created", context: context) { definition in
+            _ = try await services.delegation.create(context.identity, definition)
         }
-        return SessionCookies.redirect(to: "/admin/roles?done=created")
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
@@ -80,13 +76,23 @@ struct DelegationController: Sendable {
         let id = DelegateRoleID(try ForumPages.id(context))
         var draft = Self.draft(try await request.form(context: context))
         draft.editing = id.rawValue
+        return try await save(draft, then: "/admin/roles?done=changed#role-\(id.rawValue)", context: context) {
+            _ = try await services.delegation.update(context.identity, id, to: $0)
+        }
+    }
+
+    /// Makes or changes a role from the form; a mistake shows the form again with what was typed.
+    private func save(
+        _ draft: RolesPage.Draft, then done: String, context: Context,
+        _ act: (RoleDefinition) async throws -> Void
+    ) async throws -> Response {
         do {
-            _ = try await services.delegation.update(context.identity, id, to: try Self.definition(draft))
+            try await act(try Self.definition(draft))
         } catch {
             guard let errors = PageRenderer.formErrors(error) else { throw error }
             return try await rolesPage(draft: draft, errors: errors, status: .unprocessableContent, context: context)
         }
-        return SessionCookies.redirect(to: "/admin/roles?done=changed#role-\(id.rawValue)")
+        return SessionCookies.redirect(to: done)
     }
 
     @Sendable func remove(_ request: Request, context: Context) async throws -> Response {
