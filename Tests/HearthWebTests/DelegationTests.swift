@@ -224,7 +224,10 @@ struct DelegationTests {
                     #"{"name": {"en": "Advisor", "fr": "Conseiller"}, "powers": ["manageRoles"]}"#,
                     "Choose one or more of the moderation powers."
                 ),
-                (#"{"name": {"en": "", "fr": "Conseiller"}, "powers": ["hidePost"]}"#, "Name the role in 1 to 60"),
+                (
+                    #"{"name": {"en": "", "fr": "Conseiller"}, "powers": ["hidePost"]}"#,
+                    "Name the role in English in 1 to 60"
+                ),
             ]
             for (json, message) in cases {
                 let (status, body) = try await Self.send(client, .post, "/api/v1/roles", key: key, json)

@@ -120,7 +120,7 @@ struct RoleEditTests {
             #expect(form.body.contains(#"action="/admin/roles/1""#), "\(form.body)")
             #expect(form.body.contains(#"value="Evening advisor""#) && form.body.contains(#"value="19:00""#))
             #expect(form.body.contains(#"value="hidePost" checked"#))
-            #expect(form.body.contains("Weighty: they touch members and their words"))
+            #expect(form.body.contains("Weighty: they touch members and their posts"))
             let bad = try await cm.post(
                 "/admin/roles/1", fields: [("name_en", ""), ("name_fr", "Conseiller du soir"), ("powers", "hidePost")])
             #expect(bad.status == .unprocessableContent)

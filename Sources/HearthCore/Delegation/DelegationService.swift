@@ -232,8 +232,11 @@ public struct DelegationService: Sendable {
         role.badge = clean(draft.badge)
         role.guidelines = draft.guidelines.withoutXMLForbiddenCharacters
         var problems: [FieldError] = []
-        for (field, name) in [("name.en", role.nameEN), ("name.fr", role.nameFR)] where !(1...60).contains(name.count) {
-            problems.append(FieldError(field: field, message: "Name the role in 1 to 60 characters."))
+        if !(1...60).contains(role.nameEN.count) {
+            problems.append(FieldError(field: "name.en", message: "Name the role in English in 1 to 60 characters."))
+        }
+        if !(1...60).contains(role.nameFR.count) {
+            problems.append(FieldError(field: "name.fr", message: "Name the role in French in 1 to 60 characters."))
         }
         if role.badge.count > 30 {
             problems.append(FieldError(field: "badge", message: "A badge is 30 characters at most."))

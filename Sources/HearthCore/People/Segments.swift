@@ -51,7 +51,10 @@ public struct Segmenter: Sendable {
                 shy.append(.unansweredQuestions(member.unansweredQuestions))
                 rank += 20 + Double(member.unansweredQuestions)
             }
-            if member.totalPosts == 1, let first = member.firstPostAt, date.timeIntervalSince(first) > 7 * Self.day {
+            // Once, over a week ago and within half a year: a departed account of long ago is no one to invite.
+            if member.totalPosts == 1, let first = member.firstPostAt, date.timeIntervalSince(first) > 7 * Self.day,
+                date.timeIntervalSince(first) < 182 * Self.day
+            {
                 let answered = member.firstPostAnsweredAt != nil
                 shy.append(.postedOnce(first, answered: answered))
                 rank += answered ? 5 : 15

@@ -424,7 +424,8 @@ public struct SQLPeopleRepository: PeopleRepository {
             return MemberStanding(
                 trust: TrustLevel(rawValue: try member.decode(column: "trust_level", as: String.self)) ?? .basic,
                 trustLocked: try member.decode(column: "trust_locked", as: Int64.self) != 0,
-                level: history.first?.level,
+                // No level kept: nothing to count this year, the least engaged level.
+                level: history.first?.level ?? .explorer,
                 move: history.first.map { LevelMove(from: history.dropFirst().first?.level, to: $0.level) },
                 history: history)
         }

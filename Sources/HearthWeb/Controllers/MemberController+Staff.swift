@@ -51,8 +51,11 @@ extension MemberController {
         return try await refusalsOnProfile(member, context: context) {
             try await shared.services.people.setTrust(
                 of: member.id, to: TrustLevel(rawValue: chosen), viewer: context.identity)
-            return try await profilePage(
-                member, errors: [], notice: pages.text("standing_saved", context), context: context)
+            let notice =
+                chosen.isEmpty
+                ? pages.text("standing_unlocked", context)
+                : pages.text("standing_locked_notice", context, ["level": pages.text("trust_\(chosen)", context)])
+            return try await profilePage(member, errors: [], notice: notice, context: context)
         }
     }
 

@@ -19,8 +19,15 @@ struct PeopleController: Sendable {
     @Sendable func people(_ request: Request, context: Context) async throws -> Response {
         guard context.identity != nil else { return SessionCookies.redirect(to: "/login") }
         let query = request.uri.queryParameters
-        let segment = try Self.segment(query.get("segment"))
-        let cursor = try Self.cursor(query.get("cursor"))
+        // A segment or a cursor the page never gave (an old bookmark, a typo) starts the list again.
+        let segment: PeopleSegment
+        let cursor: PeopleCursor?
+        do {
+            segment = try Self.segment(query.get("segment"))
+            cursor = try Self.cursor(query.get("cursor"))
+        } catch {
+            return SessionCookies.redirect(to: "/people")
+        }
         let found = try await services.people.page(segment, after: cursor, viewer: context.identity)
         let equity = try await services.people.attention(viewer: context.identity)
         let view = HearthViews.PeoplePage(
@@ -51,7 +58,7 @@ struct PeopleController: Sendable {
     static func cursor(_ text: String?) throws -> PeopleCursor? {
         guard let text else { return nil }
         guard let cursor = PeopleCursor(text) else {
-            throw HearthError.invalid("cursor", "This cursor is not one a page of people gave.")
+            throw HearthError.invalid("cursor", "This page of the list no longer exists: start the list again.")
         }
         return cursor
     }
