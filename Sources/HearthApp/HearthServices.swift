@@ -112,6 +112,7 @@ public struct HearthServices: Sendable {
         let timers = TopicTimers(forum: forum, timers: moderationStore, policy: AccessPolicy(), now: now)
         let roleReports = RoleReportService(
             reports: SQLRoleReportRepository(database: database), roles: roleStore,
+            notices: SQLRoleNoticeRepository(database: database),
             timeZone: { community.current.timeZone }, policy: AccessPolicy(), now: now)
         let reminderMail = RoleReportMail(
             renderer: renderer, from: config.mailFrom, community: community, publicURL: config.publicURL)

@@ -16,17 +16,36 @@ public struct NotificationsPage: Sendable {
     public let page: PageChrome
     public let items: [Item]
 
-    public init(page: PageChrome, notifications: [MemberNotification], localization: Localization, language: Language) {
+    /// `notices`: about the member's delegated roles, merged with the others by date.
+    public init(
+        page: PageChrome, notifications: [MemberNotification], notices: [RoleNotice] = [],
+        localization: Localization, language: Language
+    ) {
         self.page = page
-        self.items = notifications.map { note in
-            Item(
-                text: localization.text(
-                    "notifications_\(note.kind.rawValue)", language,
-                    ["actor": note.actor.displayName, "topic": note.topicTitle]),
-                url: "/t/\(note.topicID.rawValue)?post=\(note.postNumber)#p\(note.postNumber)",
-                unread: note.readAt == nil,
-                date: Localization.date(note.createdAt, language), dateISO: Localization.isoDate(note.createdAt))
+        let roleItems = notices.map { notice in
+            (
+                notice.createdAt,
+                Item(
+                    text: localization.text(
+                        "notices_\(notice.kind.rawValue)", language,
+                        ["role": notice.name(language), "week": notice.week?.description ?? ""]),
+                    url: "/my-roles", unread: notice.readAt == nil, date: Localization.date(notice.createdAt, language),
+                    dateISO: Localization.isoDate(notice.createdAt))
+            )
         }
+        let postItems = notifications.map { note in
+            (
+                note.createdAt,
+                Item(
+                    text: localization.text(
+                        "notifications_\(note.kind.rawValue)", language,
+                        ["actor": note.actor.displayName, "topic": note.topicTitle]),
+                    url: "/t/\(note.topicID.rawValue)?post=\(note.postNumber)#p\(note.postNumber)",
+                    unread: note.readAt == nil,
+                    date: Localization.date(note.createdAt, language), dateISO: Localization.isoDate(note.createdAt))
+            )
+        }
+        self.items = (roleItems + postItems).sorted { $0.0 > $1.0 }.map(\.1)
     }
 }
 

@@ -93,3 +93,45 @@ extension DelegationTests {
         }
     }
 }
+
+extension DelegationTests {
+    @Test(
+        "a holder is told in their notifications when given a role, when last week's report opens and when it is answered; reading them counts them read",
+        arguments: TestEngine.allCases)
+    func roleNotices(engine: TestEngine) async throws {
+        let (community, staff) = try await Self.community(engine)
+        defer { community.close() }
+        let ana = try await community.member("ana@example.org")
+        let delegation = community.services.delegation
+        let role = try await delegation.create(
+            staff, RoleDefinition(nameEN: "Ambassador", nameFR: "Ambassadrice", powers: [.hidePost]))
+        try await delegation.give(staff, role.id, to: ana.id)
+        let forum = community.services.forum
+        let anaViewer = try await Self.viewer(community, ana.id)
+        #expect(try await forum.unreadNotificationCount(anaViewer) == 1)
+
+        try await community.test { client in
+            var browser = WebClient(client)
+            try await ForumPagesTests.logIn(&browser, "ana@example.org")
+            let given = try await browser.get("/notifications")
+            #expect(given.body.contains("You were given the role Ambassador"), "\(given.body)")
+            #expect(given.body.contains(#"href="/my-roles""#))
+            #expect(try await forum.unreadNotificationCount(anaViewer) == 0, "seen, so read")
+
+            community.clock.advance(by: 7 * 86_400)
+            let reports = community.services.roleReports
+            #expect(try await reports.openDue() == 1)
+            #expect(try await forum.unreadNotificationCount(anaViewer) == 1)
+            let report = try #require(try await reports.waiting(anaViewer, held: [role.id]).first)
+            try await reports.write(anaViewer, report: report.id, RoleReport.Lines(wentWell: "Calm"), send: true)
+            try await reports.answer(staff, report.id, "Thank you, Ana.")
+            _ = try await browser.post("/language", form: ["language": "fr"])
+            let page = try await browser.get("/notifications")
+            #expect(
+                page.body.contains("Le community manager a répondu à votre rapport pour le rôle Ambassadrice"),
+                "\(page.body)")
+            #expect(page.body.contains("Votre rapport hebdomadaire pour le rôle Ambassadrice"))
+            #expect(try await forum.unreadNotificationCount(anaViewer) == 0)
+        }
+    }
+}

@@ -19,6 +19,7 @@ public struct RoleReportReminder: Sendable, Codable, Equatable {
 public struct RoleReportService: Sendable {
     let reports: any RoleReportRepository
     let roles: any DelegateRoleRepository
+    let notices: any RoleNoticeRepository
     let timeZone: @Sendable () -> TimeZone
     let policy: AccessPolicy
     let now: Now
@@ -27,11 +28,12 @@ public struct RoleReportService: Sendable {
     public static let reminderDelay: TimeInterval = 2 * 86_400
 
     public init(
-        reports: any RoleReportRepository, roles: any DelegateRoleRepository,
+        reports: any RoleReportRepository, roles: any DelegateRoleRepository, notices: any RoleNoticeRepository,
         timeZone: @escaping @Sendable () -> TimeZone, policy: AccessPolicy, now: @escaping Now
     ) {
         self.reports = reports
         self.roles = roles
+        self.notices = notices
         self.timeZone = timeZone
         self.policy = policy
         self.now = now
@@ -175,5 +177,16 @@ public struct RoleReportService: Sendable {
 
     static func clean(_ text: String) -> String {
         text.withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The viewer's notices about their roles, newest first (none for visitors).
+    public func notices(_ viewer: Viewer?, limit: Int = 20) async throws -> [RoleNotice] {
+        guard let viewer else { return [] }
+        return try await notices.notices(of: viewer.member.id, limit: limit)
+    }
+
+    public func markNoticesRead(_ viewer: Viewer?) async throws {
+        guard let viewer else { return }
+        try await notices.markRead(of: viewer.member.id, at: now())
     }
 }

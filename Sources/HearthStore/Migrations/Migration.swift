@@ -45,5 +45,6 @@ extension Migration {
         .roleBadge,
         .people,
         .peoplePassClaim,
+        .roleNotices,
     ]
 }

@@ -136,6 +136,7 @@ public struct SQLDelegateRoleRepository: DelegateRoleRepository {
             guard given != nil else { return false }
             try await sql.update("members").set("has_grants", to: 1).where("id", .equal, memberID.rawValue).run()
             try await Self.keepBadge(of: memberID, today: today, sql)
+            try await SQLRoleNoticeRepository.notify(memberID.rawValue, .roleGiven, role: id.rawValue, at: date, sql)
             try await SQLModerationRepository.log(log, at: date, sql)
             return true
         }

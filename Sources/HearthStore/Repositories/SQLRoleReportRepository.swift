@@ -81,6 +81,8 @@ public struct SQLRoleReportRepository: RoleReportRepository {
                         activity: RoleReport.Activity(
                             acts: Int(acts), topicsHelped: Int(topics), newcomersWelcomed: Int(newcomers)))
                     try await SQLJobQueue.enqueue(try reminder(report), at: date, sql)
+                    try await SQLRoleNoticeRepository.notify(
+                        memberID, .reportOpened, role: roleID, week: week, at: date, sql)
                     opened.append(report)
                 }
             }
@@ -135,6 +137,14 @@ public struct SQLRoleReportRepository: RoleReportRepository {
 
     public func answer(_ id: RoleReportID, _ text: String, by manager: MemberID, at date: Date) async throws {
         try await database.write { sql in
+            if let row = try await sql.select().columns("role_id", "member_id", "week").from("role_reports")
+                .where("id", .equal, id.rawValue).first()
+            {
+                try await SQLRoleNoticeRepository.notify(
+                    try row.decode(column: "member_id", as: Int64.self), .reportAnswered,
+                    role: try row.decode(column: "role_id", as: Int64.self),
+                    week: ISOWeek(try row.decode(column: "week", as: String.self)), at: date, sql)
+            }
             try await sql.update("role_reports").set("answer", to: text).set("answered_by", to: manager.rawValue)
                 .set("answered_at", to: date.millisecondsSince1970)
                 .set(

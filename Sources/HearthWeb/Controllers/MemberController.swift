@@ -121,10 +121,12 @@ struct MemberController: Sendable {
     @Sendable func notifications(_ request: Request, context: Context) async throws -> Response {
         guard context.identity != nil else { return SessionCookies.redirect(to: "/login") }
         let items = try await forum.notifications(context.identity, limit: 50)
+        let notices = try await shared.services.roleReports.notices(context.identity)
         let page = NotificationsPage(
             page: try await shared.frame(pages.text("notifications_heading", context), context), notifications: items,
-            localization: pages.renderer.localization, language: context.language)
+            notices: notices, localization: pages.renderer.localization, language: context.language)
         try await forum.markNotificationsRead(context.identity, ids: items.filter { $0.readAt == nil }.map(\.id))
+        try await shared.services.roleReports.markNoticesRead(context.identity)
         return pages.html(page, template: NotificationsPage.template)
     }
 
