@@ -49,11 +49,7 @@ OURS=${OURS:-/tmp/hearth-million-$ENGINE}
 DUMPS=${DUMPS:-$(cd "$ROOT/.." && pwd)/shared/data/forums/stackexchange}
 CLK_TCK=$(getconf CLK_TCK)
 
-die() { echo "million.sh: $*" >&2; exit 1; }
-# Whatever else stops the script says where (set -e alone leaves without a word).
-trap 'echo "million.sh: line $LINENO failed (exit $?): $BASH_COMMAND" >&2' ERR
-say() { echo "== $*" >&2; }
-need() { command -v "$1" >/dev/null 2>&1 || die "$1 is missing: $2"; }
+. "$ROOT/bench/common.sh"
 
 case "$ENGINE" in sqlite | postgres) ;; *) die "engine is sqlite or postgres, not '$ENGINE'." ;; esac
 case "$POSTS_ARG" in
@@ -138,7 +134,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # PostgreSQL refuses to run as root; Debian's package has a postgres user.
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
@@ -257,7 +252,6 @@ done
 curl -sf "$URL/healthz" >/dev/null || die "hearth serve did not answer /healthz in 120 s: see $OURS/server.log"
 AUTH=(-H "Authorization: Bearer $KEY")
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER/stat"; }
 # PostgreSQL's CPU: the postmaster with the backends it has reaped, and the live backends (its children). The
 # command name is "postgres", without spaces, so fields count as in proc(5).
 pg_ticks() {
@@ -267,10 +261,6 @@ pg_ticks() {
   { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pm="$postmaster" '
     $1 == pm { t += $14 + $15 + $16 + $17 } $4 == pm { t += $14 + $15 } END { print t + 0 }'
 }
-# wrk's latencies ("850.00us", "1.23ms", "1.02s", "1.50m") in milliseconds.
-ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
-  f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : 0;
-  printf (n * f < 10 ? "%.2f" : "%.1f"), n * f }'; }
 
 ROWS=()
 SLOWEST_URL= SLOWEST_NAME= SLOWEST_RPS= SLOWEST_AUTH=

@@ -30,10 +30,7 @@ OURS=${OURS:-/tmp/hearth-people}
 DUMPS=${DUMPS:-$(cd "$ROOT/.." && pwd)/shared/data/forums/stackexchange}
 CLK_TCK=$(getconf CLK_TCK)
 
-die() { echo "people.sh: $*" >&2; exit 1; }
-trap 'echo "people.sh: line $LINENO failed (exit $?): $BASH_COMMAND" >&2' ERR
-say() { echo "== $*" >&2; }
-need() { command -v "$1" >/dev/null 2>&1 || die "$1 is missing: $2"; }
+. "$ROOT/bench/common.sh"
 [[ "$POSTS" =~ ^[1-9][0-9]*$ ]] || die "posts is a whole number, not '$POSTS'."
 [[ "$MEMBERS" =~ ^[1-9][0-9]*$ ]] || die "members is a whole number, not '$MEMBERS'."
 need wrk "apt-get install wrk"
@@ -53,7 +50,6 @@ fi
 PIDS_TO_STOP=()
 cleanup() { for pid in "${PIDS_TO_STOP[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PORT=${PORT:-$(free_port)}
 URL=http://127.0.0.1:$PORT
 export HEARTH_DATA_DIR=$OURS/data HEARTH_PORT=$PORT HEARTH_PUBLIC_URL=$URL HEARTH_LOG_LEVEL=warning
@@ -144,10 +140,6 @@ curl -s -b "$JAR" -c "$JAR" -o /dev/null --data-urlencode "email=cm@example.org"
 # curl writes HttpOnly cookies as comments ("#HttpOnly_host …"): read them too.
 COOKIE=$(sed 's/^#HttpOnly_//' "$JAR" | awk '!/^#/ && NF >= 7 { printf "%s=%s; ", $6, $7 }')
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER/stat"; }
-ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
-  f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : 0;
-  printf (n * f < 10 ? "%.2f" : "%.1f"), n * f }'; }
 ROWS=()
 measure() {
   local name=$1 path=$2
