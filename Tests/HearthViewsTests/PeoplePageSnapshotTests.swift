@@ -18,7 +18,7 @@ extension PageSnapshotTests {
                 PersonEntry(
                     member: ana, joinedAt: Self.date,
                     reasons: [.unansweredQuestions(2), .readsWithoutPosting(daysVisited: 9, postsRead: 140)],
-                    level: .participant, trust: .basic, rank: 31),
+                    level: .participant, trust: .basic, rank: 31, topicID: TopicID(12)),
                 PersonEntry(
                     member: leo, joinedAt: Self.date, reasons: [.postedOnce(Self.date, answered: false)],
                     level: .explorer, trust: .new, rank: 15),

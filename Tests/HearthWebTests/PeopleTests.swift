@@ -121,6 +121,7 @@ struct PeopleTests {
             let newcomers = try await Self.segment(client, "newcomers", key: script.cmKey)
             #expect(newcomers.contains(Self.memberID(script.newcomer)), "\(newcomers)")
             #expect(newcomers.contains(#""code":"firstPostUnanswered""#))
+            #expect(newcomers.contains(#""topicId":"#), "the gesture's topic: their first")
             #expect(!newcomers.contains(Self.memberID(script.reader)))
 
             let penalised = try await Self.segment(client, "penalised", key: script.cmKey)
@@ -193,6 +194,7 @@ extension PeopleTests {
             #expect(page.body.contains("Invitez-les à prendre la parole."))
             #expect(page.body.contains("Est revenu 5 jours sur les 30 derniers"))
             #expect(page.body.contains("Équité de l’attention"))
+            #expect(page.body.contains("Ouvrir son sujet"), "the newcomer's unanswered question, to answer")
             #expect(page.body.contains("<svg viewBox=\"0 0 100 6\""))
             #expect(page.body.contains(#"href="/people""#), "the account menu links the page")
             let loud = try await cm.get("/people?segment=loud")

@@ -79,11 +79,14 @@ public struct PersonEntry: Sendable, Equatable {
     public let trust: TrustLevel
     /// Where the entry stands in its segment, for the next page's cursor.
     public let rank: Double
+    /// The topic the gesture is about (a newcomer's first, a shy member's unanswered question), when there is one.
+    public let topicID: TopicID?
 
     public init(
         member: MemberSummary, joinedAt: Date, reasons: [PersonReason], level: EngagementLevel, trust: TrustLevel,
-        rank: Double
+        rank: Double, topicID: TopicID? = nil
     ) {
+        self.topicID = topicID
         self.member = member
         self.joinedAt = joinedAt
         self.reasons = reasons

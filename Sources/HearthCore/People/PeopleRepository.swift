@@ -21,6 +21,9 @@ public struct PersonActivity: Sendable {
     public var earlierPosts = 0
     public var lastPostAt: Date?
     public var firstPostAt: Date?
+    /// The topic of the member's first post, and of their latest question nobody answered.
+    public var firstTopicID: TopicID?
+    public var unansweredTopicID: TopicID?
     /// When someone else first answered the member's first post; nil: nobody has.
     public var firstPostAnsweredAt: Date?
     /// Questions they asked over two days ago, in the last 90 days, that nobody answered.
@@ -61,8 +64,13 @@ public struct SegmentRow: Sendable, Equatable {
     public let memberID: MemberID
     public let rank: Double
     public let reasons: [PersonReason]
+    /// The topic the gesture is about, when there is one.
+    public let topicID: TopicID?
 
-    public init(segment: PeopleSegment, memberID: MemberID, rank: Double, reasons: [PersonReason]) {
+    public init(
+        segment: PeopleSegment, memberID: MemberID, rank: Double, reasons: [PersonReason], topicID: TopicID? = nil
+    ) {
+        self.topicID = topicID
         self.segment = segment
         self.memberID = memberID
         self.rank = rank

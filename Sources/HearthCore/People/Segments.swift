@@ -17,8 +17,9 @@ public struct Segmenter: Sendable {
     public func rows(for member: PersonActivity, at date: Date) -> [SegmentRow] {
         guard member.role == .member else { return [] }
         var rows: [SegmentRow] = []
-        func add(_ segment: PeopleSegment, _ rank: Double, _ reasons: [PersonReason]) {
-            rows.append(SegmentRow(segment: segment, memberID: member.memberID, rank: rank, reasons: reasons))
+        func add(_ segment: PeopleSegment, _ rank: Double, _ reasons: [PersonReason], topic: TopicID? = nil) {
+            rows.append(
+                SegmentRow(segment: segment, memberID: member.memberID, rank: rank, reasons: reasons, topicID: topic))
         }
         let quarter = member.weeks.filter { $0.key < 13 }.values
         let replies = quarter.reduce(0) { $0 + $1.repliesToOthers }
@@ -41,12 +42,15 @@ public struct Segmenter: Sendable {
                 : member.firstPostAnsweredAt.map {
                     .firstPostAnswered(seconds: Int($0.timeIntervalSince(member.firstPostAt ?? $0)))
                 } ?? .firstPostUnanswered
-            add(.newcomers, member.joinedAt.timeIntervalSince1970, [.joined(member.joinedAt), first])
+            add(
+                .newcomers, member.joinedAt.timeIntervalSince1970, [.joined(member.joinedAt), first],
+                topic: member.firstTopicID)
         }
 
         if !isPower {
             var shy: [PersonReason] = []
             var rank = 0.0
+            var topic = member.unansweredTopicID
             if member.unansweredQuestions > 0 {
                 shy.append(.unansweredQuestions(member.unansweredQuestions))
                 rank += 20 + Double(member.unansweredQuestions)
@@ -57,6 +61,7 @@ public struct Segmenter: Sendable {
             {
                 let answered = member.firstPostAnsweredAt != nil
                 shy.append(.postedOnce(first, answered: answered))
+                topic = topic ?? member.firstTopicID
                 rank += answered ? 5 : 15
             }
             let quarterPosts = quarter.reduce(0) { $0 + $1.topicsStarted + $1.repliesToOthers + $1.otherReplies }
@@ -66,7 +71,7 @@ public struct Segmenter: Sendable {
                         daysVisited: member.recentDaysVisited, postsRead: member.trustActivity.postsRead))
                 rank += Double(member.recentDaysVisited)
             }
-            if !shy.isEmpty { add(.shy, rank, shy) }
+            if !shy.isEmpty { add(.shy, rank, shy, topic: topic) }
         }
 
         if member.recentPosts == 0, member.earlierPosts >= slippingPosts, let last = member.lastPostAt {

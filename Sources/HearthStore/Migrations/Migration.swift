@@ -46,5 +46,6 @@ extension Migration {
         .people,
         .peoplePassClaim,
         .roleNotices,
+        .segmentTopic,
     ]
 }

@@ -197,19 +197,21 @@ public struct SQLPeopleRepository: PeopleRepository {
             }
             try await each(
                 """
-                SELECT f.author_id AS member_id, f.created_at, \(Self.firstAnswer(after: "f", by: "f.author_id")) \
+                SELECT f.author_id AS member_id, f.created_at, f.topic_id, \
+                \(Self.firstAnswer(after: "f", by: "f.author_id")) \
                 AS answered FROM posts f WHERE f.id IN (SELECT MIN(id) FROM posts WHERE deleted_at IS NULL \
                 AND moderation = 'visible' AND created_at <= \(bind: now) GROUP BY author_id)
                 """
             ) { member, row in
                 member.firstPostAt = try SQLForumRepository.date(row, "created_at")
+                member.firstTopicID = TopicID(try row.decode(column: "topic_id", as: Int64.self))
                 member.firstPostAnsweredAt = try SQLForumRepository.optionalDate(row, "answered").flatMap {
                     $0 <= date ? $0 : nil
                 }
             }
             try await each(
                 """
-                SELECT t.author_id AS member_id, COUNT(*) AS n FROM topics t WHERE t.deleted_at IS NULL AND t.held_at IS NULL \
+                SELECT t.author_id AS member_id, COUNT(*) AS n, MAX(t.id) AS latest FROM topics t WHERE t.deleted_at IS NULL AND t.held_at IS NULL \
                 AND t.created_at > \(bind: quarter) AND t.created_at <= \(bind: now - 2 * Self.day) \
                 AND \(Self.isQuestion) AND NOT EXISTS (SELECT 1 FROM posts o WHERE o.topic_id = t.id \
                 AND o.number > 1 AND o.author_id <> t.author_id AND o.deleted_at IS NULL \
@@ -217,6 +219,7 @@ public struct SQLPeopleRepository: PeopleRepository {
                 """
             ) { member, row in
                 member.unansweredQuestions = try Self.int(row, "n")
+                member.unansweredTopicID = TopicID(try row.decode(column: "latest", as: Int64.self))
             }
             try await each(
                 "SELECT member_id, level FROM member_levels WHERE week = \(bind: previousWeek.description)"
@@ -274,7 +277,7 @@ public struct SQLPeopleRepository: PeopleRepository {
         let segments: [[any Encodable & Sendable]] = try pass.segments.map { row in
             [
                 row.segment.rawValue, row.memberID.rawValue, row.rank,
-                String(decoding: try encoder.encode(row.reasons), as: UTF8.self),
+                String(decoding: try encoder.encode(row.reasons), as: UTF8.self), row.topicID?.rawValue,
             ]
         }
         let levels: [[any Encodable & Sendable]] = (pass.levels ?? []).map { member, level, score in
@@ -319,7 +322,8 @@ public struct SQLPeopleRepository: PeopleRepository {
             try await sql.delete(from: "people_segments").run()
             _ = try await MultiRowInsert.run(segments, on: sql) { rows in
                 MultiRowInsert(
-                    into: "people_segments", columns: ["segment", "member_id", "rank", "reasons"], rows: rows)
+                    into: "people_segments", columns: ["segment", "member_id", "rank", "reasons", "topic_id"],
+                    rows: rows)
             }
             try await sql.raw(
                 """
@@ -364,7 +368,7 @@ public struct SQLPeopleRepository: PeopleRepository {
             }
             let rows = try await sql.raw(
                 """
-                SELECT s.rank, s.reasons, m.id, m.handle, m.display_name, m.role, m.avatar_path, m.role_badge, \
+                SELECT s.rank, s.reasons, s.topic_id, m.id, m.handle, m.display_name, m.role, m.avatar_path, m.role_badge, \
                 m.created_at, m.trust_level, l.level FROM people_segments s JOIN members m ON m.id = s.member_id \
                 LEFT JOIN member_levels l ON l.member_id = s.member_id AND l.week = \(bind: week) \
                 WHERE s.segment = \(bind: segment.rawValue) AND m.handle IS NOT NULL\(after) ORDER BY s.rank DESC, s.member_id DESC \
@@ -380,7 +384,8 @@ public struct SQLPeopleRepository: PeopleRepository {
                         [PersonReason].self, from: Data(try row.decode(column: "reasons", as: String.self).utf8)),
                     level: EngagementLevel(rawValue: try row.decode(column: "level", as: Int?.self) ?? 4) ?? .explorer,
                     trust: TrustLevel(rawValue: try row.decode(column: "trust_level", as: String.self)) ?? .basic,
-                    rank: try row.decode(column: "rank", as: Double.self))
+                    rank: try row.decode(column: "rank", as: Double.self),
+                    topicID: try row.decode(column: "topic_id", as: Int64?.self).map(TopicID.init(rawValue:)))
             }
             let next =
                 rows.count > limit ? entries.last.map { PeopleCursor(rank: $0.rank, memberID: $0.member.id) } : nil

@@ -20,6 +20,8 @@ public struct PeoplePage: Sendable {
         public let reasons: [String]
         /// "Offer a role", for power users.
         public let offerRole: Bool
+        /// The topic the gesture is about (their first, or their unanswered question).
+        public let topicHref: String?
     }
 
     public let page: PageChrome
@@ -51,7 +53,8 @@ public struct PeoplePage: Sendable {
             Row(
                 displayName: entry.member.displayName, handle: entry.member.handle, trust: words.trust(entry.trust),
                 level: words.level(entry.level), reasons: entry.reasons.map(words.reason),
-                offerRole: canOfferRole && segment == .power)
+                offerRole: canOfferRole && segment == .power,
+                topicHref: entry.topicID.map { "/t/\($0.rawValue)" })
         }
         hasRows = !rows.isEmpty
         nextHref = people.next.map { "/people?segment=\(segment.rawValue)&cursor=\($0.text)" }

@@ -49,8 +49,11 @@ extension APIModel {
         /// 1 (advocate) to 4 (explorer).
         let level: Int
         let trust: String
+        /// The topic the gesture is about: a newcomer's first, a shy member's unanswered question or lone post.
+        let topicId: Int64?
 
         init(_ entry: PersonEntry, words: PeopleWords) {
+            topicId = entry.topicID?.rawValue
             member = MemberRef(entry.member)
             joinedAt = entry.joinedAt
             reasons = entry.reasons.map { PersonReason($0, words: words) }
