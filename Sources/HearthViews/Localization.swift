@@ -84,8 +84,12 @@ public struct Localization: Sendable {
     /// The same in `timeZone`, its name after: "24 Nov 2026 at 19:00 (Europe/Paris)", for the times the community
     /// keeps in its own zone (a role's hours, a report's deadline).
     public static func date(_ date: Date, _ language: Language, in timeZone: TimeZone) -> String {
-        let local = date.addingTimeInterval(TimeInterval(timeZone.secondsFromGMT(for: date)))
-        return Self.date(local, language) + " (" + timeZone.identifier + ")"
+        Self.date(date, language, unnamed: timeZone) + " (" + timeZone.identifier + ")"
+    }
+
+    /// The same without the zone's name, for a page that names it once.
+    public static func date(_ date: Date, _ language: Language, unnamed timeZone: TimeZone) -> String {
+        Self.date(date.addingTimeInterval(TimeInterval(timeZone.secondsFromGMT(for: date))), language)
     }
 
     private static let englishMonths = [

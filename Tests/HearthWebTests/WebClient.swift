@@ -97,6 +97,18 @@ struct TestCommunity {
         return TestCommunity(services: services, clock: clock, mail: mail)
     }
 
+    /// A community for the real server (`testLive`): a free port, and a data folder of its own named after `name`.
+    static func live(_ name: String, environment extra: [String: String] = [:]) async throws -> (TestCommunity, Int) {
+        let port = try TestEnvironment.freePort()
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-\(name)-\(UUID().uuidString)")
+        let community = try await make(
+            environment: [
+                "HEARTH_PORT": String(port), "HEARTH_PUBLIC_URL": "http://127.0.0.1:\(port)",
+                "HEARTH_DATA_DIR": data.path,
+            ].merging(extra) { $1 })
+        return (community, port)
+    }
+
     /// Closes the database once the test is done (a SQLite connection must be closed before it is freed).
     func close() {
         Task { await services.shutdown() }

@@ -51,25 +51,25 @@ public struct PeopleService: Sendable {
         let previous = ISOWeek(containing: date.addingTimeInterval(-7 * 86_400), in: zone)
         let activities = try await people.activity(
             at: date, weeks: model.weeks, recentDays: ladder.windowDays, previousWeek: previous)
+        // The nightly part: each member's level for the week, and their rung on the ladder.
         var levels: [(MemberID, EngagementLevel, Double)] = []
         var trust: [(MemberID, TrustLevel, belowSince: Date?)] = []
-        var segments: [SegmentRow] = []
-        levels.reserveCapacity(activities.count)
-        for activity in activities {
-            let score = model.score(activity.weeks)
-            // A member with nothing this week and no level kept last week stays absent: level 4, score 0.
-            if score > 0 || activity.previousLevel != nil {
-                levels.append((activity.memberID, model.level(score), score))
-            }
-            if nightly, !activity.trustLocked {
+        if nightly {
+            for activity in activities {
+                let score = model.score(activity.weeks)
+                // A member with nothing this week and no level kept last week stays absent: level 4, score 0.
+                if score > 0 || activity.previousLevel != nil {
+                    levels.append((activity.memberID, model.level(score), score))
+                }
+                guard !activity.trustLocked else { continue }
                 let (level, below) = ladder.climb(
                     activity.trustActivity, from: activity.trust, belowSince: activity.trustBelowSince, at: date)
                 if level != activity.trust || below != activity.trustBelowSince {
                     trust.append((activity.memberID, level, below))
                 }
             }
-            segments += segmenter.rows(for: activity, at: date)
         }
+        let segments = activities.flatMap { segmenter.rows(for: $0, at: date) }
         let since = date.addingTimeInterval(-TimeInterval(Self.equityDays) * 86_400)
         let equity = AttentionEquity.measure(
             topics: try await people.topicsForAttention(since: since),

@@ -150,9 +150,7 @@ public struct PeopleWords: Sendable {
 
     func date(_ date: Date) -> String { Localization.date(date, language, in: timeZone) }
     /// A date in the community's time zone, without naming it (the page's "as of" names it once).
-    func day(_ date: Date) -> String {
-        Localization.date(date.addingTimeInterval(TimeInterval(timeZone.secondsFromGMT(for: date))), language)
-    }
+    func day(_ date: Date) -> String { Localization.date(date, language, unnamed: timeZone) }
     func duration(_ seconds: Int) -> String { Localization.duration(seconds, language) }
     /// A score with one decimal, with a decimal comma in French.
     func number(_ value: Double) -> String {

@@ -11,13 +11,7 @@ struct DelegationBrowserTests {
         "the community manager makes 'Conseiller du soir' in French and gives it; the member hides a post in the window"
     )
     func eveningAdvisor() async throws {
-        let port = try TestEnvironment.freePort()
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-roles-\(UUID().uuidString)")
-        let community = try await TestCommunity.make(
-            environment: [
-                "HEARTH_PORT": String(port), "HEARTH_PUBLIC_URL": "http://127.0.0.1:\(port)",
-                "HEARTH_DATA_DIR": data.path,
-            ])
+        let (community, port) = try await TestCommunity.live("roles")
         defer { community.close() }
         let services = community.services
         let manager = try await community.member("cm@example.org", role: .communityManager)

@@ -12,13 +12,7 @@ struct InboxBrowserTests {
         "a community manager lets a troll be with t, keeps a report up with p and answers a newcomer with r, from the keyboard"
     )
     func keyboard() async throws {
-        let port = try TestEnvironment.freePort()
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-inbox-\(UUID().uuidString)")
-        let community = try await TestCommunity.make(
-            environment: [
-                "HEARTH_PORT": String(port), "HEARTH_PUBLIC_URL": "http://127.0.0.1:\(port)",
-                "HEARTH_DATA_DIR": data.path,
-            ])
+        let (community, port) = try await TestCommunity.live("inbox")
         defer { community.close() }
         let services = community.services
         let manager = try await community.member("cm@example.org", role: .communityManager)

@@ -9,13 +9,7 @@ import Testing
 struct ReviewQueueBrowserTests {
     @Test("a moderator shows the keys, moves with j, hides with h and defers with d, without touching the mouse")
     func keyboard() async throws {
-        let port = try TestEnvironment.freePort()
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-review-\(UUID().uuidString)")
-        let community = try await TestCommunity.make(
-            environment: [
-                "HEARTH_PORT": String(port), "HEARTH_PUBLIC_URL": "http://127.0.0.1:\(port)",
-                "HEARTH_DATA_DIR": data.path,
-            ])
+        let (community, port) = try await TestCommunity.live("review")
         defer { community.close() }
         let services = community.services
         let manager = try await community.member("cm@example.org", role: .communityManager)

@@ -23,13 +23,8 @@ struct Showcase {
     let authorPath: String
 
     static func make() async throws -> Showcase {
-        let port = try TestEnvironment.freePort()
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-showcase-\(UUID().uuidString)")
-        let community = try await TestCommunity.make(
-            environment: [
-                "HEARTH_PORT": String(port), "HEARTH_PUBLIC_URL": "http://127.0.0.1:\(port)",
-                "HEARTH_DATA_DIR": data.path, "HEARTH_COMMUNITY_NAME": "Café Hearth",
-            ])
+        let (community, port) = try await TestCommunity.live(
+            "showcase", environment: ["HEARTH_COMMUNITY_NAME": "Café Hearth"])
         let services = community.services
         _ = try await services.loadDemo()
         let manager = try await services.accounts.createCommunityManager(
