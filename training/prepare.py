@@ -1,22 +1,34 @@
 #!/usr/bin/env python3
 """Builds the training and development CSVs for Hearth's triage models from ../shared/data.
 
-Usage: python3 training/prepare.py [--shared ../shared/data] [--out training/out]
+Usage: python3 training/prepare.py [--shared ../shared/data] [--sources training/sources] [--out training/out]
+
+--sources is what training/sources.py wrote (public repositories at fixed commits). Sets with an open licence
+train (TRAIN below); the others, and every set the README calls a development set, only measure (DEV).
 
 Every row gets a fixed split from a hash of its source and id, so re-running gives the same files.
 Outputs (columns text,label,language,source):
   toxicity-train.csv, toxicity-dev.csv     label 1 = toxic, 0 = not
   hatecheck-dev.csv                         HateCheck, never trained on (label 1 = hateful), plus functionality
-  feedback-train.csv                        se_meta_feedback.csv (bicycles.meta, history.meta)
-  feedback-dev.csv                          french.meta and conlang.meta meta questions (sites not in feedback-train)
-  feedback-all.csv                          both: what the shipped feedback model learns from
-  loso/SITE-train.csv, loso/SITE-test.csv   feedback-all.csv without SITE, and SITE alone (leave one site out)
+  feedback-all.csv                          what the shipped feedback model learns from: the four meta sites, GitHub
+                                            issues (Ticket Tagger), support-forum sentences (Tizard), app reviews
+                                            (URR, Mini-BAR in English and French)
+  loso/APP-train.csv, loso/APP-test-fr.csv  feedback-all.csv without one Mini-BAR app, and its French reviews alone
+  dev-*.csv                                 development sets (see DEV), never trained on
   language-dev.csv                          label en/fr, for measuring language identification
 """
 import argparse, csv, hashlib, html, os, re, sys
 import xml.etree.ElementTree as ET
 
 FEEDBACK = {"bug": "bug", "feature-request": "suggestion", "support": "question", "discussion": "discussion"}
+# Sets from training/sources.py that the shipped models learn from (open licences)…
+TRAIN_FEEDBACK = ("ticket-tagger", "tizard", "urr", "minibar", "ud-fqb")
+TRAIN_TOXICITY = ("ftr", "ud-parisstories", "ud-rhapsodie")
+# …and the ones that only measure them: no open licence, or kept unseen on purpose.
+DEV = {"nlbse24": "dev-issues.csv", "clap": "dev-reviews-en-clap.csv", "cyberagression": "dev-chat-fr.csv",
+       "sexism-fr": "dev-sexism-fr.csv", "mhc-fr": "dev-hatecheck-fr.csv"}
+COUNTER = {"counter_quote_nh", "counter_ref_nh", "negate_neg_nh"}
+HEADER = ["text", "label", "language", "source"]
 
 
 def split_of(key, dev_share=0.2):
@@ -58,11 +70,19 @@ def main():
     ap = argparse.ArgumentParser()
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--shared", default=os.path.join(here, "..", "..", "shared", "data"))
+    ap.add_argument("--sources", default=os.path.join(here, "sources"))
     ap.add_argument("--out", default=os.path.join(here, "out"))
     args = ap.parse_args()
     shared = args.shared
     if not os.path.isdir(shared):
         sys.exit(f"prepare.py: the shared data folder {shared} is not there; pass --shared DIR")
+    missing = [n for n in TRAIN_FEEDBACK + TRAIN_TOXICITY + tuple(DEV) + ("conan",)
+               if not os.path.exists(os.path.join(args.sources, n + ".csv"))]
+    if missing:
+        sys.exit(f"prepare.py: {', '.join(missing)} not in {args.sources}; run python3 training/sources.py first")
+
+    def source(name):
+        return list(read_csv(os.path.join(args.sources, name + ".csv")))
     os.makedirs(args.out, exist_ok=True)
     tox = {"train": [], "dev": []}
 
@@ -95,16 +115,35 @@ def main():
             if len(text) >= 20:
                 add(text, 0, guess_language(text), "se-" + site, r["Id"])
 
+    # More French: racism-themed tweets with their look-alikes (FTR), and spoken everyday French (two UD
+    # treebanks of transcribed speech), the register the tweets lack on the clean side.
+    for name in TRAIN_TOXICITY:
+        for i, r in enumerate(source(name)):
+            add(r["text"], int(r["label"]), r["language"], name, str(i))
+
     for part, rows in tox.items():
         write(os.path.join(args.out, f"toxicity-{part}.csv"), ["text", "label", "language", "source"], rows)
+
+    dev = tox["dev"]
+    write(os.path.join(args.out, "dev-fr.csv"), HEADER, [row for row in dev if row[2] == "fr"])
+    for lang in ("en", "fr"):
+        write(os.path.join(args.out, f"dev-jigsaw-{lang}.csv"), HEADER,
+              [row for row in dev if row[3] == "jigsaw" and row[2] == lang])
+    for name, file in DEV.items():
+        rows = [(r["text"], r["label"], r["language"], r["source"]) for r in source(name)]
+        write(os.path.join(args.out, file), HEADER, rows)
+        if name == "mhc-fr":
+            write(os.path.join(args.out, "dev-counter-fr.csv"), HEADER, [row for row in rows if row[3] in COUNTER])
+    write(os.path.join(args.out, "dev-counter-fr-conan.csv"), HEADER,
+          [(r["text"], r["label"], r["language"], r["source"]) for r in source("conan") if r["label"] == "0"])
 
     hc = [(r["test_case"].strip(), 1 if r["label_gold"] == "hateful" else 0, "en", r["functionality"])
           for r in read_csv(os.path.join(shared, "toxicity/hatecheck-en/test_suite_cases.csv"))]
     write(os.path.join(args.out, "hatecheck-dev.csv"), ["text", "label", "language", "functionality"], hc)
+    write(os.path.join(args.out, "dev-counter-en.csv"), HEADER, [row for row in hc if row[3] in COUNTER])
 
     fb = [(r["title"] + ". " + r["body_text"], FEEDBACK[r["label"]], "en", r["site"])
           for r in read_csv(os.path.join(shared, "feedback/se_meta_feedback.csv"))]
-    write(os.path.join(args.out, "feedback-train.csv"), ["text", "label", "language", "source"], fb)
     fb_dev = []
     for site in ("french.meta", "conlang.meta"):
         for r in se_rows(os.path.join(se, site), "Posts"):
@@ -115,17 +154,29 @@ def main():
             if len(kinds) == 1:
                 text = r.get("Title", "") + ". " + strip_html(r.get("Body", ""))
                 fb_dev.append((text, kinds[0], guess_language(text), site))
-    write(os.path.join(args.out, "feedback-dev.csv"), ["text", "label", "language", "source"], fb_dev)
-    # The shipped model learns from all four meta sites; each site in turn is held out to measure it
-    # (leave one site out: training/feedback-loso.sh).
     fb_all = fb + fb_dev
-    write(os.path.join(args.out, "feedback-all.csv"), ["text", "label", "language", "source"], fb_all)
+    for name in TRAIN_FEEDBACK:
+        rows = [(r["text"], r["label"], r["language"], r["source"]) for r in source(name)]
+        if name == "tizard":
+            # Most support-forum sentences give information; a few hundred of them are enough "discussion".
+            rows = [row for row in rows if row[1] != "discussion" or split_of("tizard:" + row[0], 0.36) == "dev"]
+        fb_all += rows
+    # Most of what a forum says is neither a request nor a report: everyday spoken French (the UD treebanks above)
+    # and Stack Exchange comments, a few thousand of each, teach "discussion" in the short register of replies.
+    chatter = [row for row in tox["train"] if row[1] == 0 and (row[3].startswith("ud-") or row[3].startswith("se-"))]
+    fb_all += [(text, "discussion", lang, src) for text, _, lang, src in chatter if split_of("chat:" + text, 0.3) == "dev"]
+    write(os.path.join(args.out, "feedback-all.csv"), HEADER, fb_all)
+    write(os.path.join(args.out, "dev-reviews-en-maalej.csv"), HEADER,
+          [(r["text"], r["label"], r["language"], "maalej") for r in
+           read_csv(os.path.join(shared, "feedback/app-reviews-en-maalej2016.csv"))])
+    # French app reviews have one source: each Mini-BAR app in turn is held out, in both languages, and its
+    # French reviews measure the model trained without it (training/feedback-loso.sh).
     os.makedirs(os.path.join(args.out, "loso"), exist_ok=True)
-    for site in sorted({row[3] for row in fb_all}):
-        write(os.path.join(args.out, "loso", f"{site}-train.csv"), ["text", "label", "language", "source"],
-              [row for row in fb_all if row[3] != site])
-        write(os.path.join(args.out, "loso", f"{site}-test.csv"), ["text", "label", "language", "source"],
-              [row for row in fb_all if row[3] == site])
+    for app in sorted({row[3] for row in fb_all if row[3].startswith("minibar:")}):
+        name = app.split(":")[1].split()[0].lower()
+        write(os.path.join(args.out, "loso", f"{name}-train.csv"), HEADER, [row for row in fb_all if row[3] != app])
+        write(os.path.join(args.out, "loso", f"{name}-test-fr.csv"), HEADER,
+              [row for row in fb_all if row[3] == app and row[2] == "fr"])
 
     lang = [(t, l, l, s) for t, _, l, s in tox["dev"] if s in ("jigsaw", "mlma-en", "mlma-fr")]
     write(os.path.join(args.out, "language-dev.csv"), ["text", "label", "language", "source"], lang)

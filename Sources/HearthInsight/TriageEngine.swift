@@ -55,7 +55,8 @@ public struct TriageEngine: Sendable {
         let reading = reader.read(text)
         let mood = sentiment.analyze(reading)
         let (toxicity, kinds, counterSpeech) = scoreToxicity(reading)
-        let (kind, feedback) = scoreFeedback(reading, compound: mood.compound)
+        let feedbackVector = feedbackFeatures.features(of: reading, tone: mood.compound)
+        let (kind, feedback) = scoreFeedback(reading, feedbackVector)
         let sentimentReasons = mood.drivers.map {
             "\($0.word) (\($0.valence > 0 ? "+" : "")\(Self.format($0.valence)))"
         }
@@ -63,7 +64,8 @@ public struct TriageEngine: Sendable {
             language: reading.language, toxicity: toxicity, toxicKinds: kinds, isCounterSpeech: counterSpeech,
             feedbackKind: kind, feedback: feedback,
             sentiment: Signal(score: (mood.compound + 1) / 2, reasons: sentimentReasons),
-            sentimentCompound: mood.compound, noise: noise.analyze(reading), pertinence: pertinence(reading))
+            sentimentCompound: mood.compound, noise: noise.analyze(reading),
+            pertinence: pertinence(reading, feedbackVector))
     }
 
     /// Rows of the pertinence model's table: 2^18 (1 MiB), as the feedback model's.
@@ -73,12 +75,12 @@ public struct TriageEngine: Sendable {
     /// was learned) and the words that moved it most, in the direction it points.
     public func pertinence(_ text: String) -> (evidence: Double, words: [String]) {
         guard pertinence.decisions > 0 else { return (0, []) }
-        return pertinence(reader.read(text))
+        let reading = reader.read(text)
+        return pertinence(reading, feedbackVector(reading))
     }
 
-    func pertinence(_ reading: Reading) -> (evidence: Double, words: [String]) {
+    func pertinence(_ reading: Reading, _ vector: FeatureVector) -> (evidence: Double, words: [String]) {
         guard pertinence.decisions > 0 else { return (0, []) }
-        let vector = feedbackFeatures.features(of: reading)
         let scored = pertinence.score(vector, tokens: reading.tokens.count)
         let probability = Double(min(max(scored.probabilities[1], 1e-6), 1 - 1e-6))
         let evidence = log(probability / (1 - probability))
@@ -107,40 +109,20 @@ public struct TriageEngine: Sendable {
         return (Signal(score: probability, reasons: reasons), kinds, counterSpeech)
     }
 
-    func scoreFeedback(_ reading: Reading, compound: Double) -> (FeedbackKind, Signal) {
-        let vector = feedbackFeatures.features(of: reading)
+    /// The feedback model's features of a reading, with its tone.
+    func feedbackVector(_ reading: Reading) -> FeatureVector {
+        feedbackFeatures.features(of: reading, tone: sentiment.analyze(reading).compound)
+    }
+
+    /// The feedback kind the model reads, and the words and cues (tone among them) that moved it. Praise and
+    /// complaint are the model's too: it learns them from app reviews, with the post's tone as a feature.
+    func scoreFeedback(_ reading: Reading, _ vector: FeatureVector) -> (FeedbackKind, Signal) {
         let scored = feedback.score(vector, tokens: reading.tokens.count)
         let probabilities = scored.probabilities
         let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
-        var kind = FeedbackKind.allCases[best]
-        var confidence = Double(probabilities[best])
-        var reasons = Self.reasons(scored.contributions(label: best), reading: reading)
-        // Complaint and praise are short posts with a strong feeling, until a community teaches the model its own
-        // (the default model never saw either label). A complaint is discussion with a sharp tone. Praise is
-        // discussion, or a "question" without a question mark (meta-site questions thank in advance, so the model
-        // reads thanks as a question), or a "suggestion" that thanks and asks for nothing (feature requests praise
-        // what they build on, so the model reads praise of a feature as a request). VADER's compound saturates on
-        // long posts, where a few polite or sharp words add up to ±1, so a long post keeps the model's kind.
-        let words = reading.tokens.count { $0.kind == .word }
-        if words <= Self.feelingWordLimit {
-            if kind == .discussion && compound <= -0.6 {
-                kind = .complaint
-                confidence = min(1, -compound)
-                reasons = ["strongly negative"] + reasons.prefix(2)
-            } else if compound >= 0.75, !reading.tokens.contains(where: \.isQuestion),
-                kind == .discussion || kind == .question
-                    || (kind == .suggestion && reading.hasCue(.praise) && !reading.hasCue(.suggestion))
-            {
-                kind = .praise
-                confidence = compound
-                reasons = ["strongly positive"] + reasons.prefix(2)
-            }
-        }
-        return (kind, Signal(score: confidence, reasons: reasons))
+        let reasons = Self.reasons(scored.contributions(label: best), reading: reading)
+        return (FeedbackKind.allCases[best], Signal(score: Double(probabilities[best]), reasons: reasons))
     }
-
-    /// The longest post whose strong feeling alone makes it a complaint or praise.
-    static let feelingWordLimit = 60
 
     /// The words and named features that pushed a label up most, strongest first.
     static func reasons(_ contributions: Contributions, reading: Reading) -> [String] {
@@ -225,12 +207,12 @@ public struct TriageEngine: Sendable {
     /// Learns what kind of feedback a post was.
     public mutating func learn(_ text: String, kind: FeedbackKind) {
         let index = FeedbackKind.allCases.firstIndex(of: kind) ?? 0
-        feedback.learn(feedbackFeatures.features(of: reader.read(text)), label: index)
+        feedback.learn(feedbackVector(reader.read(text)), label: index)
     }
 
     /// Learns a community manager's decision in the inbox: pertinent, or a troll to let be.
     public mutating func learn(_ text: String, pertinent: Bool) {
-        pertinence.learn(feedbackFeatures.features(of: reader.read(text)), label: pertinent ? 1 : 0)
+        pertinence.learn(feedbackVector(reader.read(text)), label: pertinent ? 1 : 0)
     }
 
     /// Restores saved adjustments of the pertinence model.

@@ -136,6 +136,7 @@ enum FeatureNames {
         case "term" where parts.count == 3: return "\(parts[1]) (mentioned)"
         case "term": return parts[1]
         case "cue": return parts.dropFirst().joined(separator: " ") + " cue"
+        case "tone": return parts[1] + " tone"
         case "shape": return parts[1].replacingOccurrences(of: "-", with: " ")
         default: return name.replacingOccurrences(of: "|", with: " ")
         }
@@ -153,7 +154,8 @@ public struct FeatureExtractor: Sendable {
     /// Weight of a word that is negated, quoted or reported: it still counts, but far less than one that is said.
     static let mentionedWeight: Float = 0.3
 
-    public func features(of reading: Reading) -> FeatureVector {
+    /// The features of `reading`; `tone` is its sentiment compound (-1 … 1), which the feedback cues read.
+    public func features(of reading: Reading, tone: Double = 0) -> FeatureVector {
         let tokens = reading.tokens
         var vector = FeatureVector()
         var lexical = 0
@@ -199,7 +201,7 @@ public struct FeatureExtractor: Sendable {
             }
         }
         if set.terms { addTerms(reading, to: &vector) }
-        if set.feedbackCues { FeedbackCues.add(reading, to: &vector) }
+        if set.feedbackCues { FeedbackCues.add(reading, tone: tone, to: &vector) }
         addShape(reading, to: &vector)
         return vector
     }

@@ -7,11 +7,14 @@ extension InsightTask {
         stratified: Bool = true
     ) -> LinearModel {
         let reader = Reader(lexicon: lexicon)
+        let sentiment = SentimentAnalyzer(lexicon: lexicon)
         let extractor = FeatureExtractor(defaultFeatures)
         let examples = rows.map { row in
             let reading = reader.read(row.text)
             return Example(
-                features: extractor.features(of: reading), label: row.label,
+                features: extractor.features(
+                    of: reading, tone: defaultFeatures.feedbackCues ? sentiment.analyze(reading).compound : 0),
+                label: row.label,
                 stratum: stratified ? TextLanguage.allCases.firstIndex(of: reading.language)! : 0)
         }
         let header = LinearModel.Header(
