@@ -20,6 +20,9 @@ struct ToxicityTests {
         "You are a pathetic loser, nobody wants you here",
         "Shut the fuck up you stupid idiot",
         "Va te faire foutre, sale bouffon",
+        "Relis-toi, grognasse",
+        "Ta guele, pétasse",
+        "Je vais te buter à la sortie",
     ])
     func flagsAttacks(text: String) {
         let analysis = engine.analyze(text)

@@ -109,6 +109,7 @@ struct LanguageTests {
         ("Bonjour, je n'arrive pas à changer mon mot de passe.", TextLanguage.fr),
         ("mdr t'es sérieux là ?", .fr),
         ("Ce forum est vraiment top", .fr),
+        ("tkt jsp ouais grave", .fr),
         ("I can't change my password, what am I doing wrong?", .en),
         ("this is the best update so far", .en),
         ("Das ist nicht mein Problem und ich will es nicht", .other),
