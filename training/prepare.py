@@ -12,7 +12,8 @@ Outputs (columns text,label,language,source):
   hatecheck-dev.csv                         HateCheck, never trained on (label 1 = hateful), plus functionality
   feedback-all.csv                          what the shipped feedback model learns from: the four meta sites, GitHub
                                             issues (Ticket Tagger), support-forum sentences (Tizard), app reviews
-                                            (URR, Mini-BAR in English and French)
+                                            (URR, Mini-BAR in English and French), French questions (UD FQB), and
+                                            everyday talk as discussion
   loso/APP-train.csv, loso/APP-test-fr.csv  feedback-all.csv without one Mini-BAR app, and its French reviews alone
   dev-*.csv                                 development sets (see DEV), never trained on
   language-dev.csv                          label en/fr, for measuring language identification
@@ -144,7 +145,8 @@ def main():
 
     fb = [(r["title"] + ". " + r["body_text"], FEEDBACK[r["label"]], "en", r["site"])
           for r in read_csv(os.path.join(shared, "feedback/se_meta_feedback.csv"))]
-    fb_dev = []
+    fb_meta = []
+    # french.meta and conlang.meta are tagged the same way in their dumps.
     for site in ("french.meta", "conlang.meta"):
         for r in se_rows(os.path.join(se, site), "Posts"):
             if r.get("PostTypeId") != "1":
@@ -153,8 +155,8 @@ def main():
             kinds = [FEEDBACK[t] for t in tags if t in FEEDBACK]
             if len(kinds) == 1:
                 text = r.get("Title", "") + ". " + strip_html(r.get("Body", ""))
-                fb_dev.append((text, kinds[0], guess_language(text), site))
-    fb_all = fb + fb_dev
+                fb_meta.append((text, kinds[0], guess_language(text), site))
+    fb_all = fb + fb_meta
     for name in TRAIN_FEEDBACK:
         rows = [(r["text"], r["label"], r["language"], r["source"]) for r in source(name)]
         if name == "tizard":

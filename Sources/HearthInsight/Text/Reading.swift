@@ -27,12 +27,6 @@ public struct Reading: Sendable {
     /// Feedback cue phrases found, as (cue kind index into `FeedbackCues.kinds`, first token).
     let cues: [(kind: UInt8, index: Int)]
 
-    /// Whether a cue phrase of `kind` is in the post ("thank you" for praise, "please add" for a suggestion).
-    func hasCue(_ kind: FeedbackKind) -> Bool {
-        guard let index = FeedbackCues.kinds.firstIndex(of: kind.rawValue) else { return false }
-        return cues.contains { Int($0.kind) == index }
-    }
-
     /// The words of a hit as written.
     public func words(of hit: Hit) -> String {
         (hit.index..<(hit.index + hit.length)).map(tokens.original).joined(separator: " ")
