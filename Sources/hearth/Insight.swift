@@ -8,7 +8,7 @@ struct InsightCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "insight",
         abstract: "Score, evaluate and train the triage engine on CSV files; read the community's posts.",
-        subcommands: [Score.self, Evaluate.self, Learn.self, Forget.self, Train.self, Backfill.self])
+        subcommands: [Score.self, Evaluate.self, Learn.self, Forget.self, Train.self, Backfill.self, Group.self])
 }
 
 /// Options every insight command shares: which models to use.
