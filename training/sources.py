@@ -45,12 +45,16 @@ class Repo:
         else:
             self.git = os.path.join(cache, self.slug.replace("/", "+") + ".git")
             if not os.path.isdir(self.git):
-                subprocess.run(["git", "clone", "--bare", "--quiet", f"https://github.com/{self.slug}", self.git],
-                               check=True)
+                url = f"https://github.com/{self.slug}"
+                if subprocess.run(["git", "clone", "--bare", "--quiet", url, self.git]).returncode != 0:
+                    sys.exit(f"sources.py: cannot clone {url}; without a network, pass --mirrors DIR with copies "
+                             "of the repositories as DIR/OWNER+NAME/repo")
 
     def show(self, path):
-        return subprocess.run(["git", "-C", self.git, "show", f"{self.commit}:{path}"], check=True,
-                              capture_output=True).stdout
+        done = subprocess.run(["git", "-C", self.git, "show", f"{self.commit}:{path}"], capture_output=True)
+        if done.returncode != 0:
+            sys.exit(f"sources.py: {self.slug} has no {path} at {self.commit[:12]} (is the copy complete?)")
+        return done.stdout
 
     def text(self, path, encoding="utf-8"):
         return self.show(path).decode(encoding, errors="replace")
