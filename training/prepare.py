@@ -18,7 +18,7 @@ Outputs (columns text,label,language,source):
   dev-*.csv                                 development sets (see DEV), never trained on
   language-dev.csv                          label en/fr, for measuring language identification
 """
-import argparse, csv, hashlib, html, os, re, sys
+import argparse, csv, hashlib, html, os, re, shutil, sys
 import xml.etree.ElementTree as ET
 
 FEEDBACK = {"bug": "bug", "feature-request": "suggestion", "support": "question", "discussion": "discussion"}
@@ -30,6 +30,11 @@ DEV = {"nlbse24": "dev-issues.csv", "clap": "dev-reviews-en-clap.csv", "cyberagr
        "sexism-fr": "dev-sexism-fr.csv", "mhc-fr": "dev-hatecheck-fr.csv"}
 COUNTER = {"counter_quote_nh", "counter_ref_nh", "negate_neg_nh"}
 HEADER = ["text", "label", "language", "source"]
+
+
+def same(text):
+    """A text as compared for duplicates: lower case, words only."""
+    return re.sub(r"\W+", " ", text.lower()).strip()
 
 
 def split_of(key, dev_share=0.2):
@@ -84,6 +89,13 @@ def main():
 
     def source(name):
         return list(read_csv(os.path.join(args.sources, name + ".csv")))
+
+    # No text of a development set is ever trained on, whatever source it comes from (the same review or tweet is
+    # sometimes in two sets).
+    unseen = {same(r["text"]) for name in DEV for r in source(name)}
+    unseen |= {same(r["text"]) for r in source("conan")}
+    unseen |= {same(r["text"]) for r in read_csv(os.path.join(shared, "feedback/app-reviews-en-maalej2016.csv"))}
+    unseen |= {same(r["test_case"]) for r in read_csv(os.path.join(shared, "toxicity/hatecheck-en/test_suite_cases.csv"))}
     os.makedirs(args.out, exist_ok=True)
     tox = {"train": [], "dev": []}
 
@@ -122,6 +134,8 @@ def main():
         for i, r in enumerate(source(name)):
             add(r["text"], int(r["label"]), r["language"], name, str(i))
 
+    held = {same(row[0]) for row in tox["dev"]}
+    tox["train"] = unique([row for row in tox["train"] if same(row[0]) not in held and same(row[0]) not in unseen])
     for part, rows in tox.items():
         write(os.path.join(args.out, f"toxicity-{part}.csv"), ["text", "label", "language", "source"], rows)
 
@@ -157,6 +171,13 @@ def main():
                 text = r.get("Title", "") + ". " + strip_html(r.get("Body", ""))
                 fb_meta.append((text, kinds[0], guess_language(text), site))
     fb_all = fb + fb_meta
+    # Questions asked on a main (not meta) site are what a forum's help-seeking posts look like in English.
+    for site in sorted(os.listdir(se)):
+        if site.endswith(".meta") or not os.path.isdir(os.path.join(se, site)):
+            continue
+        for r in se_rows(os.path.join(se, site), "Posts"):
+            if r.get("PostTypeId") == "1":
+                fb_all.append((r.get("Title", "") + ". " + strip_html(r.get("Body", "")), "question", "en", site))
     for name in TRAIN_FEEDBACK:
         rows = [(r["text"], r["label"], r["language"], r["source"]) for r in source(name)]
         if name == "tizard":
@@ -167,13 +188,15 @@ def main():
     # and Stack Exchange comments, a few thousand of each, teach "discussion" in the short register of replies.
     chatter = [row for row in tox["train"] if row[1] == 0 and (row[3].startswith("ud-") or row[3].startswith("se-"))]
     fb_all += [(text, "discussion", lang, src) for text, _, lang, src in chatter if split_of("chat:" + text, 0.3) == "dev"]
+    fb_all = unique([row for row in fb_all if same(row[0]) not in unseen])
     write(os.path.join(args.out, "feedback-all.csv"), HEADER, fb_all)
     write(os.path.join(args.out, "dev-reviews-en-maalej.csv"), HEADER,
           [(r["text"], r["label"], r["language"], "maalej") for r in
            read_csv(os.path.join(shared, "feedback/app-reviews-en-maalej2016.csv"))])
     # French app reviews have one source: each Mini-BAR app in turn is held out, in both languages, and its
     # French reviews measure the model trained without it (training/feedback-loso.sh).
-    os.makedirs(os.path.join(args.out, "loso"), exist_ok=True)
+    shutil.rmtree(os.path.join(args.out, "loso"), ignore_errors=True)
+    os.makedirs(os.path.join(args.out, "loso"))
     for app in sorted({row[3] for row in fb_all if row[3].startswith("minibar:")}):
         name = app.split(":")[1].split()[0].lower()
         write(os.path.join(args.out, "loso", f"{name}-train.csv"), HEADER, [row for row in fb_all if row[3] != app])
@@ -182,6 +205,16 @@ def main():
 
     lang = [(t, l, l, s) for t, _, l, s in tox["dev"] if s in ("jigsaw", "mlma-en", "mlma-fr")]
     write(os.path.join(args.out, "language-dev.csv"), ["text", "label", "language", "source"], lang)
+
+
+def unique(rows):
+    """Rows whose text was not seen before, in order."""
+    seen, kept = set(), []
+    for row in rows:
+        if same(row[0]) not in seen:
+            seen.add(same(row[0]))
+            kept.append(row)
+    return kept
 
 
 def write(path, header, rows):

@@ -4,6 +4,7 @@
 #   training/quality.sh [MODELS]      # e.g. training/quality.sh training/out
 set -euo pipefail
 cd "$(dirname "$0")/.."
+swift build -c release --product hearth >&2
 bin=.build/release/hearth
 models=()
 if [ $# -gt 0 ]; then models=(--models "$1"); fi

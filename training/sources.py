@@ -50,11 +50,19 @@ class Repo:
                     sys.exit(f"sources.py: cannot clone {url}; without a network, pass --mirrors DIR with copies "
                              "of the repositories as DIR/OWNER+NAME/repo")
 
-    def show(self, path):
-        done = subprocess.run(["git", "-C", self.git, "show", f"{self.commit}:{path}"], capture_output=True)
+    def git_output(self, *arguments):
+        """What a git command prints, or one clear line and exit."""
+        try:
+            done = subprocess.run(["git", "-C", self.git, *arguments], capture_output=True)
+        except FileNotFoundError:
+            sys.exit("sources.py: git is not installed")
         if done.returncode != 0:
-            sys.exit(f"sources.py: {self.slug} has no {path} at {self.commit[:12]} (is the copy complete?)")
+            sys.exit(f"sources.py: {self.slug} at {self.commit[:12]} cannot be read in {self.git} "
+                     f"({done.stderr.decode(errors='replace').strip()}); delete that copy to clone it again")
         return done.stdout
+
+    def show(self, path):
+        return self.git_output("show", f"{self.commit}:{path}")
 
     def text(self, path, encoding="utf-8"):
         return self.show(path).decode(encoding, errors="replace")
@@ -63,8 +71,7 @@ class Repo:
         return csv.DictReader(io.StringIO(self.text(path, encoding)))
 
     def paths(self, folder):
-        out = subprocess.run(["git", "-C", self.git, "ls-tree", "-r", "--name-only", "-z", self.commit, folder],
-                             check=True, capture_output=True).stdout.decode()
+        out = self.git_output("ls-tree", "-r", "--name-only", "-z", self.commit, folder).decode()
         return [p for p in out.split("\0") if p]
 
 
@@ -72,7 +79,7 @@ def stars(value, praise=4, complaint=2):
     """Praise for a happy rating, complaint for an unhappy one, nothing for the middle."""
     try:
         n = int(float(value))
-    except ValueError:
+    except (TypeError, ValueError):
         return None
     return "praise" if n >= praise else "complaint" if n <= complaint else None
 

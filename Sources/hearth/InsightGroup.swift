@@ -42,7 +42,7 @@ extension InsightCommand {
                     throw CLIFailure("--thresholds takes numbers from 0 to 1 separated by commas, like 0.3,0.4.")
                 }
                 let report = ResemblanceEvaluation.evaluate(
-                    try TriageEngine.bundled().reader, texts: texts, linked: linked,
+                    Reader(lexicon: try .bundled()), texts: texts, linked: linked,
                     thresholds: levels)
                 if json {
                     let encoder = JSONEncoder()

@@ -36,11 +36,17 @@ struct ResemblanceTests {
         #expect(found.first?.id == "fr", "\(found)")
     }
 
-    @Test func aWordEveryItemHasFindsNothingByItself() {
+    @Test func aWordEveryItemHasFindsNothingByItselfButSmallBoardsFindTheirTwins() {
         var index = ResemblanceIndex<Int>()
-        for id in 0..<100 { index.add(id, reader.gist("forum number\(id)")) }
+        for id in 0..<2_000 { index.add(id, reader.gist("forum number\(id)")) }
         #expect(index.nearest(reader.gist("forum"), threshold: 0).isEmpty, "a word on every item is not looked up")
         #expect(index.nearest(reader.gist("forum number42"), threshold: 0).first?.id == 42)
+        var small = ResemblanceIndex<Int>()
+        for id in 0..<3 { small.add(id, reader.gist("Please add a dark mode")) }
+        for id in 3..<20 { small.add(id, reader.gist("unrelated topic number\(id)")) }
+        let twins = small.nearest(reader.gist("Please add a dark mode"), threshold: 0.99, excluding: 0)
+        #expect(twins.map(\.id).sorted() == [1, 2], "three identical posts in a small board find each other")
+        #expect(small.nearest(reader.gist("dark mode"), threshold: 0, limit: 0).isEmpty)
     }
 
     @Test func functionWordsAndShortWordsAreNotWhatAPostIsAbout() {

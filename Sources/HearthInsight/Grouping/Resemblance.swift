@@ -43,16 +43,18 @@ extension Gist {
     static let gramSeed: UInt32 = 0x2545_F491
 }
 
-/// Near-duplicates by the rarity-weighted cosine of their gists, found through an inverted index (each feature lists
-/// the items that have it), never by comparing with every item. A feature most items share says nothing about
-/// sameness and is not looked up.
+/// Near-duplicates by the rarity-weighted cosine of their gists. Candidates come through an inverted index (each
+/// feature lists the items that have it), never by comparing with every item; a feature on more than `commonShare`
+/// of the items (and on more than `lookupFloor` of them) is not used to find candidates, but counts in their score.
 public struct ResemblanceIndex<ID: Hashable & Sendable>: Sendable {
     private var ids: [ID] = []
     private var gists: [Gist] = []
     private var postings: [UInt32: [Int32]] = [:]
 
-    /// A feature on more than this share of the items is not looked up (it still counts in the norms).
+    /// The share of the items above which a feature is too common to find candidates by.
     public var commonShare = 0.05
+    /// A feature on this many items or fewer always finds candidates, however small the index.
+    public var lookupFloor = 64
 
     /// An item and how like the query it is, 0 to 1.
     public typealias Match = (id: ID, score: Double)
@@ -78,22 +80,42 @@ public struct ResemblanceIndex<ID: Hashable & Sendable>: Sendable {
         gist.features.reduce(0) { $0 + weight($1) * weight($1) }.squareRoot()
     }
 
-    /// The items most like `gist`, best first, at `threshold` or above (0 to 1), leaving out `excluding`.
+    /// The sum of the squared weights of the features two gists share (their sorted arrays merged).
+    private func shared(_ one: Gist, _ other: Gist) -> Double {
+        var (i, j, sum) = (0, 0, 0.0)
+        let (a, b) = (one.features, other.features)
+        while i < a.count && j < b.count {
+            if a[i] == b[j] {
+                sum += weight(a[i]) * weight(a[i])
+                i += 1
+                j += 1
+            } else if a[i] < b[j] {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return sum
+    }
+
+    /// The items most like `gist`, best first, at `threshold` or above (0 to 1), leaving out `excluding`. Each
+    /// candidate's norm is worked out at each query, from the rarities of now.
     public func nearest(_ gist: Gist, threshold: Double, limit: Int = 10, excluding: ID? = nil) -> [Match] {
-        let cap = max(2, Int(Double(ids.count) * commonShare))
-        var shared: [Int32: Double] = [:]
+        guard limit > 0 else { return [] }
+        let cap = max(lookupFloor, Int(Double(ids.count) * commonShare))
+        var candidates = Set<Int32>()
         for feature in gist.features {
             guard let holders = postings[feature], holders.count <= cap else { continue }
-            let w = weight(feature)
-            for item in holders { shared[item, default: 0] += w * w }
+            candidates.formUnion(holders)
         }
         let queryNorm = norm(gist)
         guard queryNorm > 0 else { return [] }
         var found: [Match] = []
-        for (item, dot) in shared {
+        for item in candidates {
             let id = ids[Int(item)]
             if id == excluding { continue }
-            let score = dot / (queryNorm * norm(gists[Int(item)]))
+            let other = gists[Int(item)]
+            let score = shared(gist, other) / (queryNorm * norm(other))
             if score >= threshold { found.append((id, score)) }
         }
         return Array(found.sorted { $0.score > $1.score }.prefix(limit))

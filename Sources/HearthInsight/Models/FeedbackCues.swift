@@ -16,9 +16,9 @@ enum FeedbackCues {
         suggestion|proposal|propose|why not|allow|option to|add a|add an|we need|ce serait bien|il faudrait|\
         on pourrait|serait il possible|je propose|proposition|ajouter|pourquoi pas|faudrait|devrait|permettre|\
         i wish|wish|would love|would like|i'd like|could you add|please make|please bring|feature|support for|\
-        ability to|it would help|missing|lacks|needs a|enhancement|improve|improvement|request|\
+        ability to|it would help|lacks|needs a|enhancement|improve|improvement|\
         j'aimerais|j'aimerai|aimerais|souhaiterais|il manque|manque|serait top|serait super|serait bien|\
-        ajoutez|rajouter|rajoutez|pouvoir|possibilite de|dommage que|dommage|si possible|amelioration|ameliorer
+        ajoutez|rajouter|rajoutez|possibilite de|dommage que|dommage|si possible|amelioration|ameliorer
         """,
         "bug": """
         bug|bugs|error|errors|broken|doesnt work|does not work|not working|crash|crashes|fails|failed|failing|\
@@ -27,7 +27,7 @@ enum FeedbackCues {
         keeps crashing|crashed|freezes|freeze|frozen|stuck|hangs|won't open|wont open|won't load|doesn't load|\
         stopped working|stops working|not loading|not syncing|doesn't sync|since the update|after the update|\
         after updating|exception|traceback|stack trace|reproduce|steps to reproduce|expected behavior|\
-        actual behavior|regression|issue|bugue|plantage|se ferme|bloque|bloquee|ne s'ouvre|\
+        actual behavior|regression|bugue|plantage|se ferme|bloque|bloquee|ne s'ouvre|\
         ne synchronise|synchronise plus|ne charge|marche plus|fonctionne plus|depuis la mise a jour|\
         apres la mise a jour|depuis la derniere mise a jour|ecran noir|message d'erreur|ne s'affiche
         """,
@@ -41,8 +41,8 @@ enum FeedbackCues {
         "praise": """
         thank you|thanks|thank|thx|great job|love it|awesome|excellent|well done|kudos|amazing|\
         merci|bravo|genial|chapeau|felicitations|top|super boulot|trop bien|j'adore|\
-        love|great app|best|easy to use|useful|perfect|fantastic|wonderful|brilliant|helpful|recommend|\
-        love this|good app|nice app|works great|works well|five stars|5 stars|\
+        love|great app|easy to use|useful|perfect|fantastic|wonderful|brilliant|helpful|recommend|\
+        love this|good app|nice app|works great|works well|five stars|\
         parfait|parfaite|excellente|tres bien|pratique|utile|facile|super appli|super application|\
         tres bonne|bonne appli|je recommande|recommande|nickel|impeccable|au top|magnifique|formidable
         """,

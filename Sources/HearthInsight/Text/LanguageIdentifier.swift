@@ -63,8 +63,8 @@ public struct LanguageIdentifier: Sendable {
         avoir ai as avait ce cette ces cet mon ma mes ton ta tes son sa ses notre votre leur leurs dans sur avec
         pour par mais ou donc car ni sans chez tres plus moins aussi comme quand parce deja encore toujours jamais
         rien tout tous toute toutes meme fait faire oui non merci bien ca cela ceci y en lui se
-        c t j g jsp jsuis chui jpp jai jte jme tkt mdr ptdr stp svp bcp pk pq pcq psk tt tte ds qd ouais ouai nan
-        hein bah ben wesh frr frero mec meuf grave trop genre voila alors salut coucou
+        jsp jsuis chui jpp jai jte jme tkt mdr ptdr stp svp bcp pq pcq psk tte qd ouais ouai hein wesh frr frero
+        mec meuf trop voila alors salut coucou
         """.split(whereSeparator: \.isWhitespace).map(String.init),
         // Spanish
         "el los las del por para con una es esta estan pero muy como que y lo su sus mas".split(separator: " ")
