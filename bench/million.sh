@@ -240,16 +240,8 @@ TOPIC_ID=$(q "SELECT id FROM topics WHERE category_id = $CAT_ID AND post_count >
 echo "largest category /c/$CAT_SLUG ($CAT_TOPICS topics); busiest member @$BUSY_HANDLE ($BUSY_POSTS posts), a quiet one @$QUIET_HANDLE ($QUIET_POSTS); topic $TOPIC_ID" >&2
 
 # 5. The server.
-"$BIN" serve --port "$PORT" >"$OURS/server.log" 2>&1 &
-SERVER=$!
-PIDS_TO_STOP+=("$SERVER")
+start_server
 echo "$SERVER" >"$OURS/server.pid"
-for _ in $(seq 600); do
-  curl -sf "$URL/healthz" >/dev/null 2>&1 && break
-  kill -0 "$SERVER" 2>/dev/null || { tail -5 "$OURS/server.log" >&2; die "hearth serve stopped: see $OURS/server.log"; }
-  sleep 0.2
-done
-curl -sf "$URL/healthz" >/dev/null || die "hearth serve did not answer /healthz in 120 s: see $OURS/server.log"
 AUTH=(-H "Authorization: Bearer $KEY")
 
 # PostgreSQL's CPU: the postmaster with the backends it has reaped, and the live backends (its children). The

@@ -121,15 +121,7 @@ echo "segments: $SEGMENTS; $LEVELS; trust: $TRUST" >&2
 
 KEY=$("$BIN" api-key create --name bench --scope read 2>/dev/null | tail -1)
 [ -n "$KEY" ] || die "hearth api-key create printed no key."
-"$BIN" serve --port "$PORT" >"$OURS/server.log" 2>&1 &
-SERVER=$!
-PIDS_TO_STOP+=("$SERVER")
-for _ in $(seq 600); do
-  curl -sf "$URL/healthz" >/dev/null 2>&1 && break
-  kill -0 "$SERVER" 2>/dev/null || { tail -5 "$OURS/server.log" >&2; die "hearth serve stopped: see $OURS/server.log"; }
-  sleep 0.2
-done
-curl -sf "$URL/healthz" >/dev/null || die "hearth serve did not answer /healthz in 120 s."
+start_server
 
 # The community manager's session, for the page.
 JAR=$OURS/cookies

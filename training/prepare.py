@@ -87,8 +87,12 @@ def main():
     if missing:
         sys.exit(f"prepare.py: {', '.join(missing)} not in {args.sources}; run python3 training/sources.py first")
 
+    read = {}
+
     def source(name):
-        return list(read_csv(os.path.join(args.sources, name + ".csv")))
+        if name not in read:
+            read[name] = list(read_csv(os.path.join(args.sources, name + ".csv")))
+        return read[name]
 
     # No text of a development set is ever trained on, whatever source it comes from (the same review or tweet is
     # sometimes in two sets).

@@ -11,6 +11,15 @@ struct InsightCommand: AsyncParsableCommand {
         subcommands: [Score.self, Evaluate.self, Learn.self, Forget.self, Train.self, Backfill.self, Group.self])
 }
 
+extension InsightCommand {
+    /// Prints one JSON object on one line, keys sorted (the `--json` of eval and group).
+    static func printJSON(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+}
+
 /// Options every insight command shares: which models to use.
 struct ModelOptions: ParsableArguments {
     @Option(help: "A folder with toxicity.htm and feedback.htm to use instead of the bundled models.")
@@ -58,11 +67,13 @@ struct DataOptions: ParsableArguments {
     var textColumn: String
 
     func table() throws -> CSVTable {
-        let text: String
-        do {
-            text = try String(contentsOfFile: data, encoding: .utf8)
-        } catch {
-            throw CLIFailure("Cannot read \(data): it does not exist, is not readable, or is not UTF-8 text.")
+        try Self.table(at: data)
+    }
+
+    /// A CSV file read whole, or a plain message saying why it cannot be.
+    static func table(at path: String) throws -> CSVTable {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CLIFailure("Cannot read \(path): it does not exist, is not readable, or is not UTF-8 text.")
         }
         return try CSVTable(parsing: text)
     }
@@ -204,9 +215,7 @@ extension InsightCommand {
                         engine, task: task, rows: rows, decisions: numbers, seed: seed)
                 }
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys]
-                    print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                    try InsightCommand.printJSON(report)
                 } else {
                     print(ReportText.render(report))
                 }

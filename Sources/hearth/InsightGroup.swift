@@ -32,10 +32,7 @@ extension InsightCommand {
                 let texts = table.rows.map { row in
                     (id: row[id], community: community.map { row[$0] } ?? "", text: row[text])
                 }
-                guard let pairText = try? String(contentsOfFile: pairs, encoding: .utf8) else {
-                    throw CLIFailure("Cannot read \(pairs): it does not exist, is not readable, or is not UTF-8 text.")
-                }
-                let linked = try CSVTable(parsing: pairText).rows.compactMap { $0.count >= 2 ? ($0[0], $0[1]) : nil }
+                let linked = try DataOptions.table(at: pairs).rows.compactMap { $0.count >= 2 ? ($0[0], $0[1]) : nil }
                 let parts = thresholds.split(separator: ",")
                 let levels = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
                 guard !levels.isEmpty, levels.count == parts.count, levels.allSatisfy({ (0...1).contains($0) }) else {
@@ -45,9 +42,7 @@ extension InsightCommand {
                     Reader(lexicon: try .bundled()), texts: texts, linked: linked,
                     thresholds: levels)
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys]
-                    print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                    try InsightCommand.printJSON(report)
                     return
                 }
                 print("\(report.texts) texts, \(report.linked) linked pairs among them\n")

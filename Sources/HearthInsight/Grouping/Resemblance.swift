@@ -77,7 +77,10 @@ public struct ResemblanceIndex<ID: Hashable & Sendable>: Sendable {
     }
 
     private func norm(_ gist: Gist) -> Double {
-        gist.features.reduce(0) { $0 + weight($1) * weight($1) }.squareRoot()
+        gist.features.reduce(0) { sum, feature in
+            let w = weight(feature)
+            return sum + w * w
+        }.squareRoot()
     }
 
     /// The sum of the squared weights of the features two gists share (their sorted arrays merged).
@@ -86,7 +89,8 @@ public struct ResemblanceIndex<ID: Hashable & Sendable>: Sendable {
         let (a, b) = (one.features, other.features)
         while i < a.count && j < b.count {
             if a[i] == b[j] {
-                sum += weight(a[i]) * weight(a[i])
+                let w = weight(a[i])
+                sum += w * w
                 i += 1
                 j += 1
             } else if a[i] < b[j] {
