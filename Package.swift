@@ -13,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // Already resolved through Hummingbird's tests; posts the board's webhooks (and polls the sources later).
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -90,6 +92,7 @@ let package = Package(
         .target(
             name: "HearthApp",
             dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "HearthCore", "HearthStore", "HearthInsight", "HearthViews", "HearthWeb",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),

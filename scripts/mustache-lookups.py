@@ -10,7 +10,7 @@ VIEWS = Path(__file__).resolve().parent.parent / "Sources/HearthViews"
 FILES = [
     "PageChrome.swift", "ForumPages.swift", "MemberPages.swift", "SearchPage.swift", "BlogPages.swift", "Renderer.swift",
     "Moderation/ReviewQueuePage.swift", "Moderation/TopicTimerForm.swift", "Inbox/InboxPage.swift",
-    "Console/ConsolePages.swift",
+    "Console/ConsolePages.swift", "Listening/FeedbackPages.swift",
 ]
 TARGETS = [
     "PageChrome", "PageChrome.ViewerChrome", "TopicPageView", "PostItem", "PostItem.Reaction", "PostItem.Quote",
@@ -18,7 +18,7 @@ TARGETS = [
     "SearchPage.Option", "NotificationsPage", "NotificationsPage.Item", "ArticlePageView", "ArticlePageView.Product",
     "ArticleItem", "BlogIndexPage", "RenderedFragment", "ReviewQueuePage", "ReviewQueuePage.Case",
     "ReviewQueuePage.ContextLine", "TopicTimerForm", "InboxPage", "InboxPage.Entry", "InboxPage.Reason",
-    "InboxPage.ContextLine", "FormOption",
+    "InboxPage.ContextLine", "FormOption", "FeedbackBoardPage", "FeedbackBoardPage.Link", "FeedbackRow",
 ]
 sources = [(VIEWS / f).read_text() for f in FILES]
 

@@ -38,6 +38,8 @@ public struct HearthServices: Sendable {
     public let categories: CategoryAdmin
     /// The priority inbox: what deserves attention now, ranked, explained and learning from decisions.
     public let inbox: InboxService
+    /// The feedback board: suggestions, bugs and complaints found in posts, grouped, voted, carried back.
+    public let feedback: FeedbackService
     public let jobQueue: any JobQueue
     public let jobs: JobRunner
     /// Reads the posts written before readings were stored, or imported; nil without the engine.
@@ -109,16 +111,26 @@ public struct HearthServices: Sendable {
             policy: AccessPolicy(), now: now)
         let jobQueue = SQLJobQueue(database: database)
         let backfill = reader.map { ReadingBackfill(forum: forumStore, reader: $0) }
+        let texts = CommunityTexts(
+            texts: SQLCommunityTextRepository(database: database), policy: AccessPolicy(), now: now)
         let timers = TopicTimers(forum: forum, timers: moderationStore, policy: AccessPolicy(), now: now)
         let roleReports = RoleReportService(
             reports: SQLRoleReportRepository(database: database), roles: roleStore,
             notices: SQLRoleNoticeRepository(database: database),
             timeZone: { community.current.timeZone }, policy: AccessPolicy(), now: now)
+        let board = SQLFeedbackRepository(database: database, publicURL: config.publicURL)
+        let feedback = FeedbackService(
+            board: board, forum: forum,
+            matcher: FeedbackIndex(board: board, reader: EngineReader.bundledEngine?.reader),
+            texts: texts, viewers: viewers, members: members, policy: AccessPolicy(), now: now)
+        let webhooks = WebhookSender(board: board, client: .shared, now: now)
         let reminderMail = RoleReportMail(
             renderer: renderer, from: config.mailFrom, community: community, publicURL: config.publicURL)
         let handlers: [JobKind: JobRunner.Handler] = [
             .mail: { job in try await transport.send(try job.decode(MailMessage.self)) },
             .topicTimer: TopicTimerJob.handler(timers),
+            .feedbackCarryBack: { job in try await feedback.carryBack(try job.decode(FeedbackCarryBack.self)) },
+            .webhookDelivery: { job in try await webhooks.deliver(try job.decode(WebhookDeliveryJob.self)) },
             .roleReportReminder: { job in
                 guard let report = try await roleReports.needsReminder(try job.decode(RoleReportReminder.self)),
                     let member = try await members.find(id: report.memberID),
@@ -151,8 +163,6 @@ public struct HearthServices: Sendable {
             uploads: SQLUploadRepository(database: database),
             blobs: FileBlobStore(dataDirectory: config.dataDirectory), limits: { community.current.uploadLimits },
             policy: AccessPolicy(), now: now)
-        let texts = CommunityTexts(
-            texts: SQLCommunityTextRepository(database: database), policy: AccessPolicy(), now: now)
         return HearthServices(
             config: config, database: database, accounts: accounts,
             sessions: SessionService(sessions: sessionStore, lifetime: settings.sessionLifetime, now: now),
@@ -189,7 +199,7 @@ public struct HearthServices: Sendable {
                 live: community, store: SQLSettingsRepository(database: database), forum: forum, uploads: uploads,
                 policy: AccessPolicy(), now: now),
             categories: CategoryAdmin(forum: forum, store: forumStore, policy: AccessPolicy(), now: now),
-            inbox: inbox, jobQueue: jobQueue,
+            inbox: inbox, feedback: feedback, jobQueue: jobQueue,
             jobs: JobRunner(queue: jobQueue, handlers: handlers, now: now, logger: logger), backfill: backfill,
             learning: await loaded(learning, logger: logger), renderer: renderer,
             mailTransport: transport, now: now, logger: logger)
@@ -254,7 +264,7 @@ public struct HearthServices: Sendable {
             moderation: moderation,
             penalties: penalties, calm: calm,
             timers: timers, texts: texts, watchedWords: watchedWords, settings: settings,
-            categories: categories, inbox: inbox,
+            categories: categories, inbox: inbox, feedback: feedback,
             policy: AccessPolicy(),
             checkHealth: { try await database.ping() }, metricsText: metricsText, now: now)
         var settings = WebSettings(

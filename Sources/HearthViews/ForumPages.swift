@@ -168,6 +168,8 @@ public struct PostItem: Sendable, Hashable {
     public var canHide: Bool = false
     public var canUnhide: Bool = false
     public var canApprove: Bool = false
+    /// Staff may put the post on the feedback board.
+    public var canMarkFeedback: Bool = false
     /// The earlier versions of an edited post, for those who may open them (its author and staff); others read
     /// "edited" without a link that would only say "Not allowed".
     public var historyURL: String?
@@ -262,6 +264,7 @@ public struct TopicPageView: Sendable, ShowsPosts {
             item.canHide = live && powers.hide && post.moderation == .visible
             item.canUnhide = live && powers.hide && post.moderation == .hidden
             item.canApprove = live && powers.approve && post.moderation == .pending
+            item.canMarkFeedback = live && powers.markFeedback && post.moderation == .visible
             if post.editCount > 0, topicPage.mayReadRevisions(of: post) {
                 item.historyURL = "/p/\(post.id.rawValue)/history"
             }

@@ -16,10 +16,11 @@ public struct NotificationsPage: Sendable {
     public let page: PageChrome
     public let items: [Item]
 
-    /// `notices`: about the member's delegated roles, merged with the others by date.
+    /// `notices`: about the member's delegated roles; `feedback`: about the board's items they raised, voted for
+    /// or follow; merged with the others by date.
     public init(
         page: PageChrome, notifications: [MemberNotification], notices: [RoleNotice] = [],
-        localization: Localization, language: Language
+        feedback: [FeedbackNotice] = [], localization: Localization, language: Language
     ) {
         self.page = page
         let roleItems = notices.map { notice in
@@ -45,7 +46,19 @@ public struct NotificationsPage: Sendable {
                     date: Localization.date(note.createdAt, language), dateISO: Localization.isoDate(note.createdAt))
             )
         }
-        self.items = (roleItems + postItems).sorted { $0.0 > $1.0 }.map(\.1)
+        let feedbackItems = feedback.map { notice in
+            (
+                notice.createdAt,
+                Item(
+                    text: localization.text(
+                        "notices_feedback", language,
+                        ["title": notice.title, "status": localization.text("feedback_status_\(notice.status.rawValue)", language)]
+                    ) + (notice.note.isEmpty ? "" : " " + notice.note),
+                    url: "/feedback/\(notice.itemID.rawValue)", unread: notice.readAt == nil,
+                    date: Localization.date(notice.createdAt, language), dateISO: Localization.isoDate(notice.createdAt))
+            )
+        }
+        self.items = (roleItems + postItems + feedbackItems).sorted { $0.0 > $1.0 }.map(\.1)
     }
 }
 

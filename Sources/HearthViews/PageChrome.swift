@@ -79,6 +79,7 @@ public struct PageChrome: Sendable {
     static func roleName(_ role: Role) -> String {
         switch role {
         case .member: "member"
+        case .team: "team"
         case .moderator: "moderator"
         case .communityManager: "community manager"
         }

@@ -114,6 +114,7 @@ extension PostItem: MustacheParent {
         case "canHide": canHide
         case "canUnhide": canUnhide
         case "canApprove": canApprove
+        case "canMarkFeedback": canMarkFeedback
         case "historyURL": historyURL
         case "readingBadge": readingBadge
         case "readingExplanation": readingExplanation
@@ -509,6 +510,58 @@ extension FormOption: MustacheParent {
         case "value": value
         case "label": label
         case "selected": selected
+        default: nil
+        }
+    }
+}
+
+extension FeedbackBoardPage: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "page": page
+        case "items": items
+        case "hasItems": hasItems
+        case "sorts": sorts
+        case "statuses": statuses
+        case "tags": tags
+        case "hasTags": hasTags
+        case "nextURL": nextURL
+        case "manages": manages
+        case "candidateCount": candidateCount
+        case "seesInternals": seesInternals
+        case "canManageWebhooks": canManageWebhooks
+        case "kinds": kinds
+        default: nil
+        }
+    }
+}
+
+extension FeedbackBoardPage.Link: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "label": label
+        case "url": url
+        case "current": current
+        default: nil
+        }
+    }
+}
+
+extension FeedbackRow: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "id": id
+        case "url": url
+        case "title": title
+        case "kind": kind
+        case "kindCode": kindCode
+        case "status": status
+        case "statusCode": statusCode
+        case "votes": votes
+        case "posts": posts
+        case "tags": tags
+        case "note": note
+        case "answered": answered
         default: nil
         }
     }

@@ -48,6 +48,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     DelegationController(shared: forumPages).addRoutes(to: router)
     PeopleController(shared: forumPages).addRoutes(to: router)
     InboxController(shared: forumPages).addRoutes(to: router)
+    FeedbackController(shared: forumPages).addRoutes(to: router)
     OperationsController(services: services, metricsAllowed: settings.metricsAllowed).addRoutes(to: router)
     AssetController().addRoutes(to: router)
     let api = router.group("/api/v1").add(middleware: ReadOnlyKeyMiddleware())
@@ -56,6 +57,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     ConsoleAPI(services: services).addRoutes(to: api)
     MembersAPI(services: services).addRoutes(to: api)
     InboxAPI(services: services).addRoutes(to: api)
+    FeedbackAPI(services: services, publicURL: settings.publicURL).addRoutes(to: api)
     DelegationAPI(services: services).addRoutes(to: api)
     PeopleAPI(services: services, localization: renderer.localization).addRoutes(to: api)
     // Last, so that it knows every route: it then runs only for the requests that no route matched.

@@ -52,6 +52,7 @@ public struct WebServices: Sendable {
     public var settings: SettingsService
     public var categories: CategoryAdmin
     public var inbox: InboxService
+    public var feedback: FeedbackService
     public var policy: AccessPolicy
     /// Checks the database for `/healthz`; throws when it does not answer.
     public var checkHealth: @Sendable () async throws -> Void
@@ -66,7 +67,8 @@ public struct WebServices: Sendable {
         roleReports: RoleReportService, people: PeopleService, moderation: ModerationService,
         penalties: PenaltyService,
         calm: CalmTools, timers: TopicTimers, texts: CommunityTexts, watchedWords: WatchedWordService,
-        settings: SettingsService, categories: CategoryAdmin, inbox: InboxService, policy: AccessPolicy,
+        settings: SettingsService, categories: CategoryAdmin, inbox: InboxService, feedback: FeedbackService,
+        policy: AccessPolicy,
         checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
         now: @escaping Now
     ) {
@@ -92,6 +94,7 @@ public struct WebServices: Sendable {
         self.settings = settings
         self.categories = categories
         self.inbox = inbox
+        self.feedback = feedback
         self.policy = policy
         self.checkHealth = checkHealth
         self.metricsText = metricsText

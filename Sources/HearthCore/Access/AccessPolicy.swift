@@ -35,6 +35,20 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     /// Handle, snooze, assign, keep or let be the inbox's items.
     case workInbox = "work_inbox"
     case writeArticle = "write_article"
+    /// Vote for a feedback item (+1, once).
+    case voteFeedback = "vote_feedback"
+    /// Follow a feedback item, to hear when it moves.
+    case followFeedback = "follow_feedback"
+    /// Read the board's internals: comments, export, deliveries (staff and the team).
+    case seeFeedbackInternals = "see_feedback_internals"
+    /// Leave an internal comment on a feedback item (staff and the team).
+    case commentFeedback = "comment_feedback"
+    /// Accept or decline candidates, write items, change their status, merge, split and tag them.
+    case manageFeedback = "manage_feedback"
+    /// Add and remove outgoing webhooks, re-send a delivery.
+    case manageWebhooks = "manage_webhooks"
+    /// Read the community's health figures (staff and the team).
+    case seeHealth = "see_health"
 
     case manageCategories = "manage_categories"
     case editGuidelines = "edit_guidelines"
@@ -68,13 +82,17 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
         .seeRemoved, .editOthersPosts, .deleteOthersPosts, .hidePost, .approvePost, .handleFlags, .warnMember,
         .silenceMember, .suspendMember, .setSlowMode, .remindRules, .closeTopic, .pinTopic, .startStaffTopic,
         .readTriage, .viewModerationLog, .writeArticle, .browseMembers, .seePeople, .seeMemberEmails, .readInbox,
-        .workInbox,
+        .workInbox, .seeFeedbackInternals, .commentFeedback, .manageFeedback, .seeHealth,
     ]
 
     /// What every member may do by role (their own profile only for `editOwnProfile`).
     public static let everyMember: Set<Action> = [
-        .readCommunity, .post, .flag, .editOwnProfile, .manageAPIKeys, .reportOnRole,
+        .readCommunity, .post, .flag, .editOwnProfile, .manageAPIKeys, .reportOnRole, .voteFeedback, .followFeedback,
     ]
+
+    /// What a colleague outside the community team may do besides what every member may: read the board and the
+    /// health figures, comment inside, follow. No moderation power.
+    public static let team: Set<Action> = [.seeFeedbackInternals, .commentFeedback, .seeHealth]
 
     /// The action's name in the API and in messages: `hidePost` for `hide_post`.
     public var name: String {
@@ -92,7 +110,7 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     public var writes: Bool {
         self != .readCommunity && self != .seeRemoved && self != .readTriage
             && self != .viewModerationLog && self != .browseMembers && self != .seePeople && self != .seeMemberEmails
-            && self != .readInbox
+            && self != .readInbox && self != .seeFeedbackInternals && self != .seeHealth
     }
 }
 
@@ -173,6 +191,8 @@ public struct AccessPolicy: Sendable {
             return true
         case .moderator:
             if Action.moderation.contains(action) { return true }
+        case .team:
+            if Action.team.contains(action) { return true }
         case .member:
             break
         }

@@ -60,12 +60,15 @@ public struct TopicPowers: Sendable, Equatable {
     public var slowMode = false
     public var remindRules = false
     public var readTriage = false
+    /// Put a post on the feedback board.
+    public var markFeedback = false
 
     public init(
         seeRemoved: Bool = false, editOthers: Bool = false, deleteOthers: Bool = false, pin: Bool = false,
         close: Bool = false, hide: Bool = false, approve: Bool = false, flag: Bool = false, slowMode: Bool = false,
-        remindRules: Bool = false, readTriage: Bool = false
+        remindRules: Bool = false, readTriage: Bool = false, markFeedback: Bool = false
     ) {
+        self.markFeedback = markFeedback
         self.readTriage = readTriage
         self.seeRemoved = seeRemoved
         self.editOthers = editOthers

@@ -6,14 +6,17 @@ public typealias MemberID = Identifier<Member>
 /// What a person may do by default. Finer, delegated powers come from `Grant`s (see `AccessPolicy`).
 public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     case member
+    /// A colleague outside the community team: reads the board and the health figures, comments inside.
+    case team
     case moderator
     case communityManager = "community_manager"
 
     private var rank: Int {
         switch self {
         case .member: 0
-        case .moderator: 1
-        case .communityManager: 2
+        case .team: 1
+        case .moderator: 2
+        case .communityManager: 3
         }
     }
 

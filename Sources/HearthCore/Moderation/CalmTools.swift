@@ -87,6 +87,8 @@ public struct CommunityTexts: Sendable {
     public enum Name: String, Sendable, CaseIterable {
         case guidelines
         case rulesReminder = "rules_reminder"
+        /// Posted in a thread when the feedback item it raised changes status.
+        case feedbackNotice = "feedback_notice"
     }
 
     let texts: any CommunityTextRepository
@@ -133,7 +135,7 @@ public struct CommunityTexts: Sendable {
             **No spam, no self-promotion** beyond your profile.
 
             Moderators may hide, slow down or close a conversation, and silence or suspend an account that \
-            keeps breaking these rules. PostFlag a post that needs them: they will look.
+            keeps breaking these rules. Flag a post that needs them: they will look.
             """,
             .french: """
             **Soyez bienveillant.** Critiquez les idées, pas les personnes. Pas d'insultes, pas de harcèlement, \
@@ -160,6 +162,18 @@ public struct CommunityTexts: Sendable {
             Un mot des modérateurs : cette conversation compte, alors gardons-la courtoise et dans le sujet. \
             Critiquez les idées, pas les personnes, et prenez un instant avant de répondre. Nos \
             [règles](/guidelines) disent comment nous échangeons ici.
+            """,
+        ],
+        .feedbackNotice: [
+            .english: """
+            **{title}** is now **{status}**. {note}
+
+            Thank you {thanks} for raising it. Follow it on the [feedback board]({link}).
+            """,
+            .french: """
+            **{title}** est maintenant **{status}**. {note}
+
+            Merci {thanks} de l'avoir signalé. Suivez-le sur le [tableau des retours]({link}).
             """,
         ],
     ]

@@ -71,6 +71,7 @@ public struct ModerationLogEntry: Sendable, Equatable, Identifiable {
         case watchedWord = "watched_word"
         case community
         case category
+        case feedback
     }
 
     public let id: Int64

@@ -47,5 +47,6 @@ extension Migration {
         .peoplePassClaim,
         .roleNotices,
         .segmentTopic,
+        .feedbackBoard,
     ]
 }

@@ -63,12 +63,13 @@ public struct SQLNotificationRepository: NotificationRepository {
     public func unreadCount(of memberID: MemberID) async throws -> Int {
         try await database.read { sql in
             // Every page a member opens shows this count, so it is plain SQL rather than a builder, and one round
-            // trip for the notices about posts and those about roles.
+            // trip for the notices about posts, roles and the feedback board.
             try await sql.raw(
                 """
                 SELECT (SELECT COUNT(*) FROM notifications WHERE member_id = \(bind: memberID.rawValue) \
                 AND read_at IS NULL) + (SELECT COUNT(*) FROM role_notices WHERE member_id = \(bind: memberID.rawValue) \
-                AND read_at IS NULL) AS n
+                AND read_at IS NULL) + (SELECT COUNT(*) FROM feedback_notices \
+                WHERE member_id = \(bind: memberID.rawValue) AND read_at IS NULL) AS n
                 """
             ).first(decodingColumn: "n", as: Int.self) ?? 0
         }

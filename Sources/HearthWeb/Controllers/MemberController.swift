@@ -124,9 +124,11 @@ struct MemberController: Sendable {
         let notices = try await shared.services.roleReports.notices(context.identity)
         let page = NotificationsPage(
             page: try await shared.frame(pages.text("notifications_heading", context), context), notifications: items,
-            notices: notices, localization: pages.renderer.localization, language: context.language)
+            notices: notices, feedback: try await shared.services.feedback.notices(context.identity),
+            localization: pages.renderer.localization, language: context.language)
         try await forum.markNotificationsRead(context.identity, ids: items.filter { $0.readAt == nil }.map(\.id))
         try await shared.services.roleReports.markNoticesRead(context.identity)
+        try await shared.services.feedback.markNoticesRead(context.identity)
         return pages.html(page, template: NotificationsPage.template)
     }
 

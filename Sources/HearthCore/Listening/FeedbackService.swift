@@ -1,0 +1,481 @@
+import Foundation
+
+/// The feedback board: suggestions, bug reports and complaints found where members write them, grouped into
+/// items, voted and followed by members, moved through their statuses by staff, handed to colleagues, and carried
+/// back to the threads they came from.
+public struct FeedbackService: Sendable {
+    let board: any FeedbackRepository
+    let forum: ForumService
+    let matcher: any FeedbackMatcher
+    let texts: CommunityTexts
+    let viewers: ViewerResolver
+    let members: any MemberRepository
+    let policy: AccessPolicy
+    let now: Now
+
+    public init(
+        board: any FeedbackRepository, forum: ForumService, matcher: any FeedbackMatcher, texts: CommunityTexts,
+        viewers: ViewerResolver, members: any MemberRepository, policy: AccessPolicy, now: @escaping Now
+    ) {
+        self.members = members
+        self.board = board
+        self.forum = forum
+        self.matcher = matcher
+        self.texts = texts
+        self.viewers = viewers
+        self.policy = policy
+        self.now = now
+    }
+
+    /// Whether the viewer may do `action` on the board now.
+    public func may(_ viewer: Viewer?, _ action: Action) -> Bool {
+        policy.decide(viewer, action, at: now()).isAllowed
+    }
+
+    // MARK: Reading the board
+
+    /// A page of the board, and where the next one starts.
+    public func items(_ viewer: Viewer?, _ query: FeedbackQuery) async throws -> (
+        items: [FeedbackItem], next: FeedbackCursor?
+    ) {
+        try policy.authorize(viewer, .readCommunity, at: now())
+        var asked = query
+        asked.limit = min(max(query.limit, 1), 100)
+        let items = try await board.items(asked)
+        let next = items.count == asked.limit ? items.last.map { FeedbackCursor(votes: $0.votes, id: $0.id) } : nil
+        return (items, next)
+    }
+
+    public func detail(_ viewer: Viewer?, _ id: FeedbackItemID) async throws -> FeedbackDetail {
+        try policy.authorize(viewer, .readCommunity, at: now())
+        let item = try await found(id)
+        var standing: (voted: Bool, follows: Bool)?
+        if let viewer { standing = try await board.standing(of: viewer.member.id, on: id) }
+        return FeedbackDetail(
+            item: item, links: try await visibleLinks(viewer, id), changes: try await board.changes(of: id),
+            comments: may(viewer, .seeFeedbackInternals) ? try await board.comments(of: id) : [],
+            voted: standing?.voted ?? false, follows: standing?.follows ?? false)
+    }
+
+    /// The linked posts the viewer may see: a post in a category they cannot read is left out.
+    private func visibleLinks(_ viewer: Viewer?, _ id: FeedbackItemID) async throws -> [FeedbackLink] {
+        var shown: [FeedbackLink] = []
+        for link in try await board.links(of: id) {
+            if (try? await forum.visiblePost(link.postID, for: viewer)) != nil { shown.append(link) }
+        }
+        return shown
+    }
+
+    public func tags() async throws -> [String] {
+        try await board.tags()
+    }
+
+    /// Every item not merged away, most voted first, for colleagues' trackers.
+    public func export(_ viewer: Viewer?) async throws -> [FeedbackItem] {
+        try policy.authorize(viewer, .seeFeedbackInternals, at: now())
+        var all: [FeedbackItem] = []
+        var after: FeedbackCursor?
+        repeat {
+            let page = try await board.items(FeedbackQuery(after: after, limit: 500))
+            all += page
+            after = page.count == 500 ? page.last.map { FeedbackCursor(votes: $0.votes, id: $0.id) } : nil
+        } while after != nil
+        return all
+    }
+
+    // MARK: Candidates
+
+    /// Posts the engine proposes, newest first, with its explanation.
+    public func candidates(_ viewer: Viewer?, before: PostID? = nil, limit: Int = 30) async throws
+        -> [FeedbackCandidate]
+    {
+        try policy.authorize(viewer, .manageFeedback, at: now())
+        return try await board.candidates(before: before, limit: min(max(limit, 1), 100))
+    }
+
+    /// Staff's yes to a post (a candidate, or any post marked as feedback): it joins the item it repeats, or
+    /// starts one. The engine learns the post's kind.
+    @discardableResult
+    public func accept(_ viewer: Viewer?, post postID: PostID, kind chosen: FeedbackItem.Kind? = nil) async throws
+        -> FeedbackItem
+    {
+        let date = now()
+        try policy.authorize(viewer, .manageFeedback, at: date)
+        let actor = try ModerationService.member(viewer)
+        let (post, topic) = try await forum.visiblePost(postID, for: viewer)
+        if let linked = try await board.item(linking: postID) {
+            throw HearthError.conflict("This post is already on the board, in item #\(linked.rawValue).")
+        }
+        let reading = try await forum.forum.readings(of: [postID])[postID]
+        let kind = chosen ?? reading.flatMap { FeedbackItem.Kind(reading: $0.feedbackKind) } ?? .suggestion
+        let text = post.number == 1 ? topic.title + "\n\n" + post.body : post.body
+        let label = EngineLabel.feedback(postID, kind: kind.rawValue)
+        if let (match, _) = try await matcher.match(text, kind: kind), let target = try await root(of: match) {
+            _ = try await board.link(postID, to: target.id, label: label, by: actor.id, at: date)
+            return try await found(target.id)
+        }
+        let id = try await board.create(
+            NewFeedbackItem(
+                title: post.number == 1 ? topic.title : Self.title(from: post.body), body: post.body, kind: kind,
+                language: reading?.language ?? "unknown", createdBy: actor.id, postID: postID),
+            label: label,
+            log: NewLogEntry(actorID: actor.id, action: "accept feedback", target: .post, targetID: postID.rawValue),
+            at: date)
+        return try await found(id)
+    }
+
+    /// Staff's no to a candidate: it leaves the list, and the engine learns that such a post is talk.
+    public func decline(_ viewer: Viewer?, post postID: PostID) async throws {
+        let date = now()
+        try policy.authorize(viewer, .manageFeedback, at: date)
+        let actor = try ModerationService.member(viewer)
+        _ = try await forum.visiblePost(postID, for: viewer)
+        guard let label = EngineLabel.feedback(postID, kind: "discussion") else { return }
+        try await board.decline(postID, label: label, by: actor.id, at: date)
+    }
+
+    /// An item staff write by hand: what a colleague heard on the phone.
+    @discardableResult
+    public func write(
+        _ viewer: Viewer?, title rawTitle: String, body rawBody: String, kind: FeedbackItem.Kind, language: Language
+    ) async throws -> FeedbackItem {
+        let date = now()
+        try policy.authorize(viewer, .manageFeedback, at: date)
+        let actor = try ModerationService.member(viewer)
+        let title = Self.clean(rawTitle)
+        let body = Self.clean(rawBody)
+        var problems: [FieldError] = []
+        if !(3...160).contains(title.count) {
+            problems.append(FieldError(field: "title", message: "A title is 3 to 160 characters."))
+        }
+        if body.count > 20_000 {
+            problems.append(FieldError(field: "body", message: "A description is 20,000 characters at most."))
+        }
+        guard problems.isEmpty else { throw HearthError.validation(problems) }
+        let id = try await board.create(
+            NewFeedbackItem(
+                title: title, body: body, kind: kind, language: language.rawValue, createdBy: actor.id, postID: nil),
+            label: nil,
+            log: NewLogEntry(actorID: actor.id, action: "write feedback", target: .feedback, targetID: 0),
+            at: date)
+        return try await found(id)
+    }
+
+    // MARK: Members' part
+
+    public func vote(_ viewer: Viewer?, _ id: FeedbackItemID) async throws -> FeedbackItem {
+        let date = now()
+        try policy.authorize(viewer, .voteFeedback, at: date)
+        let member = try ModerationService.member(viewer)
+        let item = try await open(id)
+        guard try await board.vote(item.id, by: member.id, at: date) else {
+            throw HearthError.conflict("You have already voted for this item: one vote each.")
+        }
+        return try await found(id)
+    }
+
+    public func unvote(_ viewer: Viewer?, _ id: FeedbackItemID) async throws -> FeedbackItem {
+        try policy.authorize(viewer, .voteFeedback, at: now())
+        let member = try ModerationService.member(viewer)
+        let item = try await found(id)
+        guard try await board.unvote(item.id, by: member.id) else {
+            throw HearthError.conflict("You have not voted for this item.")
+        }
+        return try await found(id)
+    }
+
+    public func follow(_ viewer: Viewer?, _ id: FeedbackItemID, _ follows: Bool) async throws {
+        let date = now()
+        try policy.authorize(viewer, .followFeedback, at: date)
+        let member = try ModerationService.member(viewer)
+        let item = try await open(id)
+        try await board.follow(item.id, by: member.id, follows, at: date)
+    }
+
+    // MARK: Staff's part
+
+    /// Moves an item to a status with a public note; the note is carried back to its threads and members.
+    @discardableResult
+    public func changeStatus(
+        _ viewer: Viewer?, _ id: FeedbackItemID, to status: FeedbackItem.Status, note rawNote: String
+    ) async throws -> FeedbackItem {
+        let date = now()
+        guard policy.decide(viewer, .manageFeedback, at: date).isAllowed else {
+            throw viewer == nil
+                ? HearthError.unauthorized("Please log in first.")
+                : HearthError.forbidden("Only the community team may change an item's status.")
+        }
+        let actor = try ModerationService.member(viewer)
+        let item = try await open(id)
+        guard FeedbackItem.Status.chosen.contains(status) else {
+            throw HearthError.invalid("status", "An item becomes a duplicate by being merged into another one.")
+        }
+        let note = Self.clean(rawNote)
+        guard note.count <= 2_000 else {
+            throw HearthError.invalid("note", "A note is 2,000 characters at most.")
+        }
+        if status == item.status, note.isEmpty {
+            throw HearthError.conflict("This item is already \(status.rawValue); add a note to say what is new.")
+        }
+        _ = try await board.changeStatus(
+            item.id, to: status, note: note, by: actor.id,
+            log: NewLogEntry(
+                actorID: actor.id, action: "feedback \(status.rawValue)", target: .feedback,
+                targetID: item.id.rawValue, reason: note, textBefore: item.status.rawValue,
+                textAfter: status.rawValue),
+            at: date)
+        return try await found(id)
+    }
+
+    /// Merges `id` into `target` (or the item `target` was itself merged into); refuses a merge into itself.
+    @discardableResult
+    public func merge(_ viewer: Viewer?, _ id: FeedbackItemID, into target: FeedbackItemID) async throws
+        -> FeedbackItem
+    {
+        let date = now()
+        try policy.authorize(viewer, .manageFeedback, at: date)
+        let actor = try ModerationService.member(viewer)
+        guard id != target else {
+            throw HearthError.invalid("mergeInto", "An item cannot be merged into itself.")
+        }
+        let item = try await open(id)
+        var into = try await found(target)
+        var seen: Set<FeedbackItemID> = [into.id]
+        while let next = into.mergedInto {
+            guard next != item.id, seen.insert(next).inserted else {
+                throw HearthError.invalid(
+                    "mergeInto", "Item #\(target.rawValue) was merged into this one: merging back would make a loop.")
+            }
+            into = try await found(next)
+        }
+        try await board.merge(
+            item.id, into: into.id, by: actor.id,
+            log: NewLogEntry(
+                actorID: actor.id, action: "merge feedback", target: .feedback, targetID: item.id.rawValue,
+                reason: "#\(into.id.rawValue)"),
+            at: date)
+        return try await found(into.id)
+    }
+
+    /// Takes a post out of its item into a new item of its own.
+    @discardableResult
+    public func split(_ viewer: Viewer?, _ id: FeedbackItemID, post postID: PostID) async throws -> FeedbackItem {
+        let date = now()
+        try policy.authorize(viewer, .manageFeedback, at: date)
+        let actor = try ModerationService.member(viewer)
+        let item = try await open(id)
+        guard try await board.item(linking: postID) == item.id else {
+            throw HearthError.invalid("postId", "This post is not linked to item #\(id.rawValue).")
+        }
+        guard item.postCount > 1 else {
+            throw HearthError.conflict("This is the item's only post: there is nothing to split it from.")
+        }
+        let (post, topic) = try await forum.visiblePost(postID, for: viewer)
+        let reading = try await forum.forum.readings(of: [postID])[postID]
+        let new = try await board.split(
+            postID, from: item.id,
+            into: NewFeedbackItem(
+                title: post.number == 1 ? topic.title : Self.title(from: post.body), body: post.body,
+                kind: item.kind, language: reading?.language ?? item.language, createdBy: actor.id, postID: postID),
+            log: NewLogEntry(
+                actorID: actor.id, action: "split feedback", target: .feedback, targetID: item.id.rawValue,
+                reason: "post \(postID.rawValue)"),
+            at: date)
+        return try await found(new)
+    }
+
+    public func setTags(_ viewer: Viewer?, _ id: FeedbackItemID, _ raw: [String]) async throws -> FeedbackItem {
+        let date = now()
+        try policy.authorize(viewer, .manageFeedback, at: date)
+        let item = try await found(id)
+        var tags: [String] = []
+        for tag in raw.map({ Self.clean($0).lowercased() }) where !tag.isEmpty && !tags.contains(tag) {
+            guard tag.count <= 40 else { throw HearthError.invalid("tags", "A tag is 40 characters at most.") }
+            tags.append(tag)
+        }
+        guard tags.count <= 10 else { throw HearthError.invalid("tags", "An item carries 10 tags at most.") }
+        try await board.setTags(item.id, tags, at: date)
+        return try await found(id)
+    }
+
+    /// An internal comment: staff and colleagues read it, members never do.
+    public func comment(_ viewer: Viewer?, _ id: FeedbackItemID, _ raw: String) async throws {
+        let date = now()
+        try policy.authorize(viewer, .commentFeedback, at: date)
+        let member = try ModerationService.member(viewer)
+        let body = Self.clean(raw)
+        guard (1...5_000).contains(body.count) else {
+            throw HearthError.invalid("body", "A comment is 1 to 5,000 characters.")
+        }
+        let item = try await found(id)
+        try await board.comment(item.id, by: member.id, body, at: date)
+    }
+
+    /// Items like this one, for choosing where to merge it.
+    public func similar(_ viewer: Viewer?, to id: FeedbackItemID, limit: Int = 5) async throws -> [FeedbackItem] {
+        try policy.authorize(viewer, .manageFeedback, at: now())
+        let item = try await found(id)
+        var items: [FeedbackItem] = []
+        for (other, _) in try await matcher.similar(item.text, limit: limit * 2, excluding: id) {
+            if let found = try await board.item(other), found.mergedInto == nil, !items.contains(found) {
+                items.append(found)
+            }
+            if items.count == limit { break }
+        }
+        return items
+    }
+
+    // MARK: Notices
+
+    public func notices(_ viewer: Viewer?, limit: Int = 20) async throws -> [FeedbackNotice] {
+        guard let viewer else { return [] }
+        return try await board.notices(of: viewer.member.id, limit: limit)
+    }
+
+    public func markNoticesRead(_ viewer: Viewer?) async throws {
+        guard let viewer else { return }
+        try await board.markNoticesRead(of: viewer.member.id, at: now())
+    }
+
+    // MARK: Carrying it back
+
+    /// Posts a change's notice in every linked thread not answered yet, as the staff member who made the change,
+    /// in the thread's language, and tells every member who raised, voted for or follows the item. Safe to run
+    /// again: a thread answered for this change is not answered twice.
+    public func carryBack(_ job: FeedbackCarryBack) async throws {
+        guard let plan = try await board.carryBack(job.changeID) else { return }
+        guard let actorID = plan.change.by?.id, let actor = try await members.find(id: actorID) else { return }
+        let viewer = try await viewers.viewer(actor, credential: .assessed)
+        for topic in plan.topics {
+            let language = Language(rawValue: topic.language) ?? .english
+            let body = try await notice(plan, language: language, handles: topic.handles)
+            do {
+                let post = try await forum.reply(viewer, to: topic.topicID, body: body, asNotice: true)
+                try await board.recordAnswer(change: job.changeID, topic: topic.topicID, post: post.id, at: now())
+            } catch let error as HearthError {
+                // A thread removed, or closed to its staff, since: the others are still answered.
+                if case .unavailable = error { throw error }
+            }
+        }
+        try await board.notify(plan.members.filter { $0 != actorID }, change: job.changeID, at: now())
+    }
+
+    /// The notice from the community's template: {title}, {status}, {note}, {thanks} and {link} filled in.
+    func notice(_ plan: FeedbackCarryBackPlan, language: Language, handles: [String]) async throws -> String {
+        let template = try await texts.text(.feedbackNotice, language: language)
+        let status = FeedbackStatusWords.word(plan.change.status, language)
+        let thanks = handles.prefix(10).map { "@" + $0 }.joined(separator: ", ")
+        return
+            template
+            .replacingOccurrences(of: "{title}", with: plan.item.title)
+            .replacingOccurrences(of: "{status}", with: status)
+            .replacingOccurrences(of: "{note}", with: plan.change.note)
+            .replacingOccurrences(of: "{thanks}", with: thanks)
+            .replacingOccurrences(of: "{link}", with: "/feedback/\(plan.item.id.rawValue)")
+            .trimmed()
+    }
+
+    // MARK: Webhooks
+
+    public func endpoints(_ viewer: Viewer?) async throws -> [WebhookEndpoint] {
+        try policy.authorize(viewer, .manageWebhooks, at: now())
+        return try await board.endpoints()
+    }
+
+    /// Adds a receiver for `events` (all of them when empty); its secret is made here and shown once.
+    public func addEndpoint(_ viewer: Viewer?, url raw: String, events: [WebhookEvent]) async throws
+        -> WebhookEndpoint
+    {
+        let date = now()
+        try policy.authorize(viewer, .manageWebhooks, at: date)
+        let url = try WebhookEndpoint.validated(raw)
+        let chosen = events.isEmpty ? WebhookEvent.allCases : events
+        let secret = WebhookEndpoint.newSecret()
+        let id = try await board.addEndpoint(url: url, secret: secret, events: chosen, at: date)
+        return WebhookEndpoint(id: id, url: url, secret: secret, events: chosen, createdAt: date)
+    }
+
+    public func removeEndpoint(_ viewer: Viewer?, _ id: WebhookEndpointID) async throws {
+        try policy.authorize(viewer, .manageWebhooks, at: now())
+        guard try await board.removeEndpoint(id) else { throw HearthError.notFound("There is no such webhook.") }
+    }
+
+    /// The latest deliveries, newest first, with their attempts.
+    public func deliveries(_ viewer: Viewer?, limit: Int = 50) async throws -> [WebhookDelivery] {
+        try policy.authorize(viewer, .manageWebhooks, at: now())
+        return try await board.deliveries(limit: min(max(limit, 1), 200))
+    }
+
+    /// Sends a delivery once more, now.
+    public func resend(_ viewer: Viewer?, _ id: WebhookDeliveryID) async throws {
+        let date = now()
+        try policy.authorize(viewer, .manageWebhooks, at: date)
+        guard try await board.resend(id, at: date) else { throw HearthError.notFound("There is no such delivery.") }
+    }
+
+    // MARK: Helpers
+
+    private func found(_ id: FeedbackItemID) async throws -> FeedbackItem {
+        guard let item = try await board.item(id) else { throw HearthError.notFound("There is no such item.") }
+        return item
+    }
+
+    /// The item, when it has not been merged away.
+    private func open(_ id: FeedbackItemID) async throws -> FeedbackItem {
+        let item = try await found(id)
+        if let into = item.mergedInto {
+            throw HearthError.conflict("This item was merged into item #\(into.rawValue): act on that one.")
+        }
+        return item
+    }
+
+    /// The item at the end of a chain of merges.
+    private func root(of id: FeedbackItemID) async throws -> FeedbackItem? {
+        var item = try await board.item(id)
+        var seen: Set<FeedbackItemID> = []
+        while let current = item, let next = current.mergedInto, seen.insert(current.id).inserted {
+            item = try await board.item(next)
+        }
+        return item
+    }
+
+    static func clean(_ text: String) -> String {
+        text.withoutXMLForbiddenCharacters.unixLineBreaks.trimmed()
+    }
+
+    /// A title for an item raised in a reply: its first sentence, cut at a word before 100 characters.
+    static func title(from body: String) -> String {
+        let plain = body.split(whereSeparator: \.isNewline).first.map(String.init) ?? body
+        let sentence = plain.split(omittingEmptySubsequences: true, whereSeparator: { ".!?".contains($0) }).first
+            .map(String.init) ?? plain
+        let words = sentence.split(separator: " ")
+        var title = ""
+        for word in words {
+            if title.count + word.count + 1 > 100 { return title + "…" }
+            title += title.isEmpty ? String(word) : " " + word
+        }
+        return title.isEmpty ? "Feedback" : title
+    }
+}
+
+/// A status as the notices and pages say it.
+public enum FeedbackStatusWords {
+    public static func word(_ status: FeedbackItem.Status, _ language: Language) -> String {
+        switch (status, language) {
+        case (.open, .english): "open"
+        case (.open, .french): "ouvert"
+        case (.underReview, .english): "under review"
+        case (.underReview, .french): "à l'étude"
+        case (.planned, .english): "planned"
+        case (.planned, .french): "prévu"
+        case (.started, .english): "started"
+        case (.started, .french): "commencé"
+        case (.done, .english): "done"
+        case (.done, .french): "fait"
+        case (.declined, .english): "declined"
+        case (.declined, .french): "refusé"
+        case (.duplicate, .english): "a duplicate"
+        case (.duplicate, .french): "un doublon"
+        }
+    }
+}
