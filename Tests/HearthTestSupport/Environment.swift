@@ -12,6 +12,9 @@ public enum TestEnvironment {
     /// `HEARTH_TEST_REQUIRE_AXE=1`: a missing axe-core script (PyPI's `axe-core-python`, or `HEARTH_AXE_SCRIPT`)
     /// fails the accessibility audit instead of skipping it.
     public static var requireAxe: Bool { flag("HEARTH_TEST_REQUIRE_AXE") }
+    /// `HEARTH_TEST_REQUIRE_WEBHOOKS=1`: a missing webhook receiver (PyPI's `standardwebhooks`) fails the webhook
+    /// tests instead of skipping them.
+    public static var requireWebhooks: Bool { flag("HEARTH_TEST_REQUIRE_WEBHOOKS") }
 
     static func flag(_ name: String) -> Bool {
         ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment[name]?.lowercased() ?? "")

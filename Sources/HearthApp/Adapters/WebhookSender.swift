@@ -7,16 +7,17 @@ import NIOCore
 /// other than 2xx, times out or cannot be reached fails the job, which the runner tries again later (1 min, 5, 30,
 /// 2 h, 12 h): the board is never slowed by a receiver.
 struct WebhookSender: Sendable {
-    /// How long a receiver has to answer.
-    static let timeout: TimeAmount = .seconds(10)
-
     let board: any FeedbackRepository
     let client: HTTPClient
     let now: Now
+    /// How long a receiver has to answer.
+    var timeout: TimeAmount = .seconds(10)
 
     func deliver(_ job: WebhookDeliveryJob) async throws {
         guard let (delivery, secret) = try await board.delivery(WebhookDeliveryID(job.deliveryID)) else { return }
-        guard let headers = WebhookSignature.headers(delivery, secret: secret, at: now()) else {
+        // The signed timestamp is the moment of sending as the receiver's clock sees it (it refuses one more than
+        // five minutes off), so it is the wall clock's, not the community's clock that tests move.
+        guard let headers = WebhookSignature.headers(delivery, secret: secret, at: Date()) else {
             try await board.recordAttempt(delivery.id, result: "bad secret", delivered: false, at: now())
             return
         }
@@ -29,7 +30,7 @@ struct WebhookSender: Sendable {
         let result: String
         let delivered: Bool
         do {
-            let response = try await client.execute(request, timeout: Self.timeout)
+            let response = try await client.execute(request, timeout: timeout)
             // The body is not read: only the status counts, and a receiver may send anything.
             _ = try? await response.body.collect(upTo: 64 * 1_024)
             result = "HTTP \(response.status.code)"
