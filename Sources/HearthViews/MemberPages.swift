@@ -52,10 +52,14 @@ public struct NotificationsPage: Sendable {
                 Item(
                     text: localization.text(
                         "notices_feedback", language,
-                        ["title": notice.title, "status": localization.text("feedback_status_\(notice.status.rawValue)", language)]
+                        [
+                            "title": notice.title,
+                            "status": localization.text("feedback_status_\(notice.status.rawValue)", language),
+                        ]
                     ) + (notice.note.isEmpty ? "" : " " + notice.note),
                     url: "/feedback/\(notice.itemID.rawValue)", unread: notice.readAt == nil,
-                    date: Localization.date(notice.createdAt, language), dateISO: Localization.isoDate(notice.createdAt))
+                    date: Localization.date(notice.createdAt, language), dateISO: Localization.isoDate(notice.createdAt)
+                )
             )
         }
         self.items = (roleItems + postItems + feedbackItems).sorted { $0.0 > $1.0 }.map(\.1)

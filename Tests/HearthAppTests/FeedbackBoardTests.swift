@@ -82,7 +82,8 @@ struct FeedbackBoardTests {
         let crash = try await board.accept(community.cm, post: unrelated.id)
         #expect(crash.id != item.id)
         #expect(try await board.candidates(community.cm).allSatisfy { ![first.id, second.id].contains($0.postID) })
-        await #expect(throws: HearthError.conflict("This post is already on the board, in item #\(item.id.rawValue).")) {
+        await #expect(throws: HearthError.conflict("This post is already on the board, in item #\(item.id.rawValue)."))
+        {
             try await board.accept(community.cm, post: first.id)
         }
 
@@ -157,14 +158,17 @@ struct FeedbackBoardTests {
         #expect(gone.mergedInto == dark.id)
         #expect(!(try await board.items(nil, FeedbackQuery()).items.contains { $0.id == crash.id }))
         await #expect(throws: HearthError.self) { try await board.merge(community.cm, dark.id, into: crash.id) }
-        await #expect(throws: HearthError.conflict("This item was merged into item #\(dark.id.rawValue): act on that one.")) {
+        await #expect(
+            throws: HearthError.conflict("This item was merged into item #\(dark.id.rawValue): act on that one.")
+        ) {
             try await board.vote(marie, crash.id)
         }
 
         let split = try await board.split(community.cm, dark.id, post: crashPost.id)
         #expect(split.postIDs == [crashPost.id])
         #expect(try await board.detail(nil, dark.id).item.postIDs == [first.id])
-        await #expect(throws: HearthError.conflict("This is the item's only post: there is nothing to split it from.")) {
+        await #expect(throws: HearthError.conflict("This is the item's only post: there is nothing to split it from."))
+        {
             try await board.split(community.cm, dark.id, post: first.id)
         }
     }
@@ -179,7 +183,8 @@ struct FeedbackBoardTests {
         let item = try await board.accept(community.cm, post: post.id)
 
         try await board.comment(colleague, item.id, "Design says the tokens are ready.")
-        #expect(try await board.detail(colleague, item.id).comments.map(\.body) == ["Design says the tokens are ready."])
+        #expect(
+            try await board.detail(colleague, item.id).comments.map(\.body) == ["Design says the tokens are ready."])
         #expect(try await board.detail(member, item.id).comments.isEmpty, "members never see internal comments")
         await #expect(throws: HearthError.self) { try await board.comment(member, item.id, "me too") }
         try await board.follow(colleague, item.id, true)
@@ -190,7 +195,8 @@ struct FeedbackBoardTests {
         }
         await #expect(throws: HearthError.self) { try await board.candidates(colleague) }
         let policy = AccessPolicy()
-        for power in Action.moderation where power != .seeFeedbackInternals && power != .commentFeedback
+        for power in Action.moderation
+        where power != .seeFeedbackInternals && power != .commentFeedback
             && power != .seeHealth
         {
             #expect(!policy.decide(colleague, power, at: Date()).isAllowed, "the team may not \(power.name)")
@@ -212,7 +218,8 @@ struct FeedbackBoardTests {
         #expect(labels.first?.value == 5, "learned as discussion")
         // Put on the board after all, it leaves the declined list.
         _ = try await board.accept(community.cm, post: post.id)
-        #expect(try await board.detail(nil, try #require(try await board.items(nil, FeedbackQuery()).items.first).id)
-            .links.map(\.postID) == [post.id])
+        #expect(
+            try await board.detail(nil, try #require(try await board.items(nil, FeedbackQuery()).items.first).id)
+                .links.map(\.postID) == [post.id])
     }
 }

@@ -125,7 +125,8 @@ struct WebhookTests {
         await #expect(throws: HearthError.self) {
             try await sender.deliver(WebhookDeliveryJob(deliveryID: delivery.id.rawValue))
         }
-        #expect(Date().timeIntervalSince(started) < 3.5, "Hearth stops waiting after its timeout")
+        // The receiver sleeps 20 s; Hearth's 1 s timeout ends the wait long before (generous for a loaded machine).
+        #expect(Date().timeIntervalSince(started) < 12, "Hearth stops waiting after its timeout")
         #expect(try await services.feedback.deliveries(cm).first?.lastResult == "timed out")
     }
 }

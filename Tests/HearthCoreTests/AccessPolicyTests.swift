@@ -32,7 +32,9 @@ struct AccessPolicyTests {
             table[action] =
                 Action.everyMember.contains(action)
                 ? Set(Role.allCases)
-                : Action.moderation.contains(action) ? [.moderator, .communityManager] : [.communityManager]
+                : Action.team.contains(action)
+                    ? [.team, .moderator, .communityManager]
+                    : Action.moderation.contains(action) ? [.moderator, .communityManager] : [.communityManager]
         }
         return table
     }()
@@ -42,6 +44,9 @@ struct AccessPolicyTests {
         #expect(Self.expected[.hidePost] == [.moderator, .communityManager])
         #expect(Self.expected[.manageCategories] == [.communityManager])
         #expect(Self.expected[.flag] == Set(Role.allCases))
+        #expect(Self.expected[.commentFeedback] == [.team, .moderator, .communityManager])
+        #expect(Self.expected[.manageFeedback] == [.moderator, .communityManager])
+        #expect(Self.expected[.manageWebhooks] == [.communityManager])
         for action in Action.allCases {
             for role in Role.allCases {
                 let resource: Resource = action == .editOwnProfile ? .member(MemberID(7)) : .community

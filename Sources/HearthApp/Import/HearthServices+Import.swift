@@ -61,11 +61,31 @@ extension HearthServices {
         try await seedDemoReviewQueue()
         // The demo's inbox: its latest posts, read and ranked as if they had just come in.
         try await SQLInboxRepository(database: database).gather(latest: 400, at: now())
+        try await seedDemoBoard()
         return summary
     }
 }
 
 extension HearthServices {
+    /// The demo's feedback board: the suggestions, bug reports and complaints the engine finds among the latest
+    /// posts, grouped, with the votes of a few imported members. Only on an empty board.
+    func seedDemoBoard() async throws {
+        guard try await feedback.gather(latest: 60) > 0 else { return }
+        let voters = try await database.read { sql in
+            try await sql.raw(
+                "SELECT id FROM members WHERE email LIKE '%@import.invalid' ORDER BY id LIMIT 12"
+            ).all(decodingColumn: "id", as: Int64.self)
+        }
+        let board = SQLFeedbackRepository(database: database, publicURL: config.publicURL)
+        let items = try await board.items(FeedbackQuery(sort: .new, limit: 100))
+        // Earlier items drew more votes: a board with a clear top, as a live one has.
+        for (rank, item) in items.reversed().enumerated() {
+            for voter in voters.prefix(max(1, voters.count - rank * 2)) {
+                _ = try await board.vote(item.id, by: MemberID(voter), at: now())
+            }
+        }
+    }
+
     /// A few items in the review queue of the demo community, so that a newcomer sees it at once: two posts
     /// flagged by members of the imported site, and the post the engine reads as the most heated. Only when the
     /// queue has never had an item.

@@ -146,7 +146,8 @@ extension ForumService {
             pin: may(viewer, .pinTopic, in: categoryID), close: may(viewer, .closeTopic, in: categoryID),
             hide: may(viewer, .hidePost, in: categoryID), approve: may(viewer, .approvePost, in: categoryID),
             flag: may(viewer, .flag, in: categoryID), slowMode: may(viewer, .setSlowMode, in: categoryID),
-            remindRules: may(viewer, .remindRules, in: categoryID), readTriage: may(viewer, .readTriage, in: categoryID),
+            remindRules: may(viewer, .remindRules, in: categoryID),
+            readTriage: may(viewer, .readTriage, in: categoryID),
             markFeedback: may(viewer, .manageFeedback, in: categoryID)
         )
     }

@@ -23,7 +23,7 @@ public protocol FeedbackRepository: Sendable {
     func create(_ item: NewFeedbackItem, label: EngineLabel?, log: NewLogEntry, at date: Date) async throws
         -> FeedbackItemID
     /// Links a post to an item; false when the post is linked already.
-    func link(_ postID: PostID, to id: FeedbackItemID, label: EngineLabel?, by: MemberID, at date: Date)
+    func link(_ postID: PostID, to id: FeedbackItemID, label: EngineLabel?, by: MemberID?, at date: Date)
         async throws -> Bool
     /// Records staff's no on a candidate, learned as "not feedback".
     func decline(_ postID: PostID, label: EngineLabel, by: MemberID, at date: Date) async throws

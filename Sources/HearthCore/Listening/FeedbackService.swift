@@ -106,22 +106,47 @@ public struct FeedbackService: Sendable {
         if let linked = try await board.item(linking: postID) {
             throw HearthError.conflict("This post is already on the board, in item #\(linked.rawValue).")
         }
-        let reading = try await forum.forum.readings(of: [postID])[postID]
+        return try await place(post, in: topic, kind: chosen, by: actor.id, at: date)
+    }
+
+    /// Puts a post on the board: it joins the item it repeats (at the end of any chain of merges), or starts one.
+    /// With `actor`, staff said yes, and the engine learns the kind; without, nobody decided (the demo).
+    private func place(
+        _ post: Post, in topic: Topic, kind chosen: FeedbackItem.Kind?, by actor: MemberID?, at date: Date
+    )
+        async throws -> FeedbackItem
+    {
+        let reading = try await forum.forum.readings(of: [post.id])[post.id]
         let kind = chosen ?? reading.flatMap { FeedbackItem.Kind(reading: $0.feedbackKind) } ?? .suggestion
         let text = post.number == 1 ? topic.title + "\n\n" + post.body : post.body
-        let label = EngineLabel.feedback(postID, kind: kind.rawValue)
+        let label = actor == nil ? nil : EngineLabel.feedback(post.id, kind: kind.rawValue)
         if let (match, _) = try await matcher.match(text, kind: kind), let target = try await root(of: match) {
-            _ = try await board.link(postID, to: target.id, label: label, by: actor.id, at: date)
+            _ = try await board.link(post.id, to: target.id, label: label, by: actor, at: date)
             return try await found(target.id)
         }
         let id = try await board.create(
             NewFeedbackItem(
                 title: post.number == 1 ? topic.title : Self.title(from: post.body), body: post.body, kind: kind,
-                language: reading?.language ?? "unknown", createdBy: actor.id, postID: postID),
+                language: reading?.language ?? "unknown", createdBy: actor, postID: post.id),
             label: label,
-            log: NewLogEntry(actorID: actor.id, action: "accept feedback", target: .post, targetID: postID.rawValue),
+            log: NewLogEntry(actorID: actor, action: "accept feedback", target: .post, targetID: post.id.rawValue),
             at: date)
         return try await found(id)
+    }
+
+    /// Puts the engine's latest candidates on an empty board, grouped, without anyone's yes: the demo community's
+    /// board. Returns how many items it made.
+    @discardableResult
+    public func gather(latest limit: Int) async throws -> Int {
+        guard try await board.items(FeedbackQuery(limit: 1)).isEmpty else { return 0 }
+        var items: Set<FeedbackItemID> = []
+        for candidate in try await board.candidates(before: nil, limit: limit).reversed() {
+            guard let post = try await forum.forum.post(id: candidate.postID),
+                let topic = try await forum.forum.topic(id: candidate.topicID)
+            else { continue }
+            items.insert(try await place(post, in: topic, kind: candidate.kind, by: nil, at: now()).id)
+        }
+        return items.count
     }
 
     /// Staff's no to a candidate: it leaves the list, and the engine learns that such a post is talk.
@@ -446,7 +471,8 @@ public struct FeedbackService: Sendable {
     /// A title for an item raised in a reply: its first sentence, cut at a word before 100 characters.
     static func title(from body: String) -> String {
         let plain = body.split(whereSeparator: \.isNewline).first.map(String.init) ?? body
-        let sentence = plain.split(omittingEmptySubsequences: true, whereSeparator: { ".!?".contains($0) }).first
+        let sentence =
+            plain.split(omittingEmptySubsequences: true, whereSeparator: { ".!?".contains($0) }).first
             .map(String.init) ?? plain
         let words = sentence.split(separator: " ")
         var title = ""

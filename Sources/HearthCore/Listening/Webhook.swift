@@ -114,7 +114,9 @@ public enum WebhookSignature {
     /// The three headers of a delivery sent at `date`.
     public static func headers(_ delivery: WebhookDelivery, secret: String, at date: Date) -> [(String, String)]? {
         let timestamp = Int(date.timeIntervalSince1970)
-        guard let signature = sign(secret: secret, messageID: delivery.messageID, timestamp: timestamp, body: delivery.payload)
+        guard
+            let signature = sign(
+                secret: secret, messageID: delivery.messageID, timestamp: timestamp, body: delivery.payload)
         else { return nil }
         return [
             ("webhook-id", delivery.messageID), ("webhook-timestamp", String(timestamp)),

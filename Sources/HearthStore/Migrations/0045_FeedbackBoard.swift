@@ -72,8 +72,10 @@ extension Migration {
             .run()
         try await sql.create(index: "feedback_comments_item").on("feedback_comments").column("item_id").run()
         try await sql.create(table: "feedback_declined")
-            .column("post_id", type: .bigint, .primaryKey(autoIncrement: false),
-                .references("posts", "id", onDelete: .cascade))
+            .column(
+                "post_id", type: .bigint, .primaryKey(autoIncrement: false),
+                .references("posts", "id", onDelete: .cascade)
+            )
             .column("member_id", type: .bigint, .references("members", "id", onDelete: .setNull))
             .column("created_at", type: .bigint, .notNull)
             .run()

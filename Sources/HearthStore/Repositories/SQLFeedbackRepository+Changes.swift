@@ -46,7 +46,7 @@ extension SQLFeedbackRepository {
         return FeedbackItemID(id)
     }
 
-    public func link(_ postID: PostID, to id: FeedbackItemID, label: EngineLabel?, by: MemberID, at date: Date)
+    public func link(_ postID: PostID, to id: FeedbackItemID, label: EngineLabel?, by: MemberID?, at date: Date)
         async throws -> Bool
     {
         let engine = database.engine
@@ -55,7 +55,7 @@ extension SQLFeedbackRepository {
             let added = try await sql.raw(
                 """
                 INSERT INTO feedback_posts (item_id, post_id, added_by, added_at) VALUES (\(bind: id.rawValue), \
-                \(bind: postID.rawValue), \(bind: by.rawValue), \(bind: millis)) ON CONFLICT (post_id) DO NOTHING \
+                \(bind: postID.rawValue), \(bind: by?.rawValue), \(bind: millis)) ON CONFLICT (post_id) DO NOTHING \
                 RETURNING id
                 """
             ).first()

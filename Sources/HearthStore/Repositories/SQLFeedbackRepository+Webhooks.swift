@@ -11,7 +11,8 @@ extension SQLFeedbackRepository {
         let endpoints = try await sql.select().columns("id", "events").from("webhook_endpoints").all().compactMap {
             row -> Int64? in
             let events = try row.decode(column: "events", as: String.self).split(separator: ",")
-            return events.contains(Substring(webhook.event.rawValue)) ? try row.decode(column: "id", as: Int64.self) : nil
+            return events.contains(Substring(webhook.event.rawValue))
+                ? try row.decode(column: "id", as: Int64.self) : nil
         }
         guard !endpoints.isEmpty, let item = try await item(webhook.itemID, sql) else { return }
         // A merged item's posts are the target's now.

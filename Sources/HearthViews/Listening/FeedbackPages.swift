@@ -98,7 +98,11 @@ public struct FeedbackBoardPage: Sendable {
                 current: $0 == query.sort)
         }
         statuses =
-            [Link(label: localization.text("feedback_all", language), url: url(status: .some(nil)), current: query.status == nil)]
+            [
+                Link(
+                    label: localization.text("feedback_all", language), url: url(status: .some(nil)),
+                    current: query.status == nil)
+            ]
             + FeedbackItem.Status.chosen.map {
                 Link(label: words.status($0), url: url(status: $0), current: $0 == query.status)
             }
@@ -109,7 +113,9 @@ public struct FeedbackBoardPage: Sendable {
         self.candidateCount = candidateCount.flatMap { $0 > 0 ? $0 : nil }
         self.seesInternals = seesInternals
         self.canManageWebhooks = canManageWebhooks
-        kinds = FeedbackItem.Kind.allCases.map { FormOption(value: $0.rawValue, label: words.kind($0), selected: false) }
+        kinds = FeedbackItem.Kind.allCases.map {
+            FormOption(value: $0.rawValue, label: words.kind($0), selected: false)
+        }
     }
 }
 
@@ -252,7 +258,8 @@ public struct FeedbackCandidatesPage: Sendable {
         candidates = found.map {
             Candidate(
                 postID: $0.postID.rawValue, url: "/t/\($0.topicID.rawValue)?post=\($0.postNumber)#p\($0.postNumber)",
-                topicTitle: $0.topicTitle, author: $0.author.displayName, excerpt: $0.excerpt, kind: words.kind($0.kind),
+                topicTitle: $0.topicTitle, author: $0.author.displayName, excerpt: $0.excerpt,
+                kind: words.kind($0.kind),
                 explanation: $0.explanation, date: Localization.date($0.createdAt, language),
                 dateISO: Localization.isoDate($0.createdAt))
         }

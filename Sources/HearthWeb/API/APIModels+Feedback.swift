@@ -92,7 +92,9 @@ extension APIModel {
                 Change(
                     status: change.status.rawValue, note: change.note, by: change.by.map(MemberRef.init), at: change.at,
                     answers: change.answers.map {
-                        Answer(topicId: $0.topicID.rawValue, topicTitle: $0.topicTitle, postId: $0.postID.rawValue, at: $0.at)
+                        Answer(
+                            topicId: $0.topicID.rawValue, topicTitle: $0.topicTitle, postId: $0.postID.rawValue,
+                            at: $0.at)
                     })
             }
             comments =

@@ -81,13 +81,20 @@ struct FeedbackAPI: Sendable {
         var request = request
         let input = try await request.json(
             APIModel.NewFeedback.self, context: context,
-            shape: #"{"postId": 12} or {"title": "…", "body": "…", "kind": "suggestion|bug|complaint", "language": "en|fr"}"#
+            shape:
+                #"{"postId": 12} or {"title": "…", "body": "…", "kind": "suggestion|bug|complaint", "language": "en|fr"}"#
         )
         let kind = try input.kind.map { raw in
             guard let kind = HearthCore.FeedbackItem.Kind(rawValue: raw) else {
                 throw HearthError.invalid("kind", "kind is suggestion, bug or complaint.")
             }
             return kind
+        }
+        let language = try input.language.map { raw in
+            guard let language = Language(rawValue: raw) else {
+                throw HearthError.invalid("language", "language is en or fr.")
+            }
+            return language
         }
         if let postID = input.postId {
             let item = try await feedback.accept(context.identity, post: PostID(postID), kind: kind)
@@ -96,14 +103,9 @@ struct FeedbackAPI: Sendable {
         guard let title = input.title else {
             throw HearthError.invalid("postId", "Send a postId, or a title and a body for an item written by hand.")
         }
-        let language = try input.language.map { raw in
-            guard let language = Language(rawValue: raw) else {
-                throw HearthError.invalid("language", "language is en or fr.")
-            }
-            return language
-        } ?? .english
         let item = try await feedback.write(
-            context.identity, title: title, body: input.body ?? "", kind: kind ?? .suggestion, language: language)
+            context.identity, title: title, body: input.body ?? "", kind: kind ?? .suggestion,
+            language: language ?? .english)
         return EditedResponse(status: .created, response: APIModel.FeedbackItem(item))
     }
 
@@ -155,7 +157,8 @@ struct FeedbackAPI: Sendable {
 
     @Sendable func comment(_ request: Request, context: Context) async throws -> Response {
         var request = request
-        let input = try await request.json(APIModel.FeedbackCommentInput.self, context: context, shape: #"{"body": "…"}"#)
+        let input = try await request.json(
+            APIModel.FeedbackCommentInput.self, context: context, shape: #"{"body": "…"}"#)
         try await feedback.comment(context.identity, FeedbackItemID(try ForumPages.id(context)), input.body)
         return Response(status: .noContent)
     }
@@ -217,7 +220,9 @@ struct FeedbackAPI: Sendable {
 
     // MARK: Webhooks
 
-    @Sendable func webhooks(_ request: Request, context: Context) async throws -> APIModel.Page<APIModel.WebhookEndpoint> {
+    @Sendable func webhooks(_ request: Request, context: Context) async throws
+        -> APIModel.Page<APIModel.WebhookEndpoint>
+    {
         let endpoints = try await feedback.endpoints(context.identity)
         return APIModel.Page(items: endpoints.map { .init($0, showingSecret: false) }, nextCursor: nil)
     }
@@ -228,7 +233,8 @@ struct FeedbackAPI: Sendable {
         var request = request
         let input = try await request.json(
             APIModel.NewWebhook.self, context: context,
-            shape: #"{"url": "https://…", "events": ["feedback.created", "feedback.status_changed", "feedback.merged"]}"#
+            shape:
+                #"{"url": "https://…", "events": ["feedback.created", "feedback.status_changed", "feedback.merged"]}"#
         )
         let events = try (input.events ?? []).map { raw in
             guard let event = WebhookEvent(rawValue: raw) else {

@@ -41,7 +41,8 @@ struct FeedbackController: Sendable {
         let manages = feedback.may(context.identity, .manageFeedback)
         let waiting = manages ? try await feedback.candidates(context.identity, limit: 100).count : nil
         let view = FeedbackBoardPage(
-            page: try await shared.frame(pages.text("feedback_heading", context), context, notice: done(request, context)),
+            page: try await shared.frame(
+                pages.text("feedback_heading", context), context, notice: done(request, context)),
             items: page.items, query: query, next: page.next, tags: try await feedback.tags(), manages: manages,
             candidateCount: waiting, seesInternals: feedback.may(context.identity, .seeFeedbackInternals),
             canManageWebhooks: feedback.may(context.identity, .manageWebhooks),
@@ -71,7 +72,8 @@ struct FeedbackController: Sendable {
         let view = FeedbackItemPage(
             page: try await shared.frame(detail.item.title, context, errors: errors, notice: notice),
             detail: detail,
-            similar: manages && detail.item.mergedInto == nil ? try await feedback.similar(context.identity, to: id) : [],
+            similar: manages && detail.item.mergedInto == nil
+                ? try await feedback.similar(context.identity, to: id) : [],
             loggedIn: context.identity != nil, manages: manages,
             seesInternals: feedback.may(context.identity, .seeFeedbackInternals),
             canComment: feedback.may(context.identity, .commentFeedback), localization: pages.renderer.localization,
