@@ -2,8 +2,9 @@
 """Questions and their duplicate links from the Stack Exchange dumps in ../shared/data, for measuring how the
 feedback board groups near-duplicates (`hearth insight group`).
 
-Writes bench/out/se-questions.csv (id, site, text: title and body as plain text) and bench/out/se-duplicates.csv
-(the pairs a site's moderators closed as duplicates: PostLinks with LinkTypeId 3, both posts questions).
+Writes bench/out/se-questions.csv (id, site, text: title and body as plain text), bench/out/se-duplicates.csv
+(the pairs a site's moderators closed as duplicates: PostLinks with LinkTypeId 3, both posts questions) and
+bench/out/se-posts.txt (every question and answer of 40 characters or more, one a line, for bench/board.sh).
 Usage: python3 bench/duplicates-data.py [--shared ../shared/data]
 """
 import argparse, csv, html, os, re, sys
@@ -32,13 +33,16 @@ def main():
         sys.exit(f"duplicates-data.py: {root} is not there; pass --shared DIR")
     out = os.path.join(here, "out")
     os.makedirs(out, exist_ok=True)
-    questions, pairs = [], []
+    questions, pairs, posts = [], [], []
     for site in sorted(os.listdir(root)):
         folder = os.path.join(root, site)
         if not os.path.isfile(os.path.join(folder, "Posts.xml")):
             continue
         ids = set()
         for r in rows(os.path.join(folder, "Posts.xml")):
+            text = plain(r.get("Body", ""))
+            if r.get("PostTypeId") in ("1", "2") and len(text) >= 40:
+                posts.append(((r.get("Title", "") + ". ") if r.get("Title") else "") + text)
             if r.get("PostTypeId") == "1":
                 ids.add(r["Id"])
                 questions.append((f"{site}:{r['Id']}", site, r.get("Title", "") + ". " + plain(r.get("Body", ""))))
@@ -55,7 +59,9 @@ def main():
         w = csv.writer(f)
         w.writerow(["a", "b"])
         w.writerows(pairs)
-    print(f"{len(questions)} questions, {len(pairs)} duplicate links in {out}")
+    with open(os.path.join(out, "se-posts.txt"), "w", encoding="utf-8") as f:
+        f.writelines(p.replace("\n", " ") + "\n" for p in posts)
+    print(f"{len(questions)} questions, {len(pairs)} duplicate links, {len(posts)} posts in {out}")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,13 @@ func peakResidentMiB() -> Double {
     return kib / 1024
 }
 
+if CommandLine.arguments.count > 2, CommandLine.arguments[1] == "board" {
+    try boardBench(
+        path: CommandLine.arguments[2],
+        items: CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 100_000 : 100_000)
+    exit(0)
+}
+
 let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 100_000 : 100_000
 let posts = (0..<1000).map(post)
 

@@ -14,9 +14,13 @@ public struct Gist: Sendable, Equatable {
 }
 
 extension Reader {
-    /// The gist of a text (a title and its body read as one).
+    /// How much of a text its gist reads: what a post is about is in its title and first paragraphs, and the cost of
+    /// comparing two gists grows with their length (a 100,000-character post must not stall the board).
+    public static let gistLength = 10_000
+
+    /// The gist of a text (a title and its body read as one), from its first `gistLength` characters.
     public func gist(_ text: String) -> Gist {
-        let tokens = read(text).tokens
+        let tokens = read(text.count > Self.gistLength ? String(text.prefix(Self.gistLength)) : text).tokens
         var features: [UInt32] = []
         features.reserveCapacity(tokens.count * 6)
         tokens.keyBytes.withUnsafeBufferPointer { keys in
