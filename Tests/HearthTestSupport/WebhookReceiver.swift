@@ -2,7 +2,7 @@ import Foundation
 
 /// A real webhook receiver for the tests: Python's http.server on a loopback port, checking each request with
 /// the Standard Webhooks specification's own library (`standardwebhooks` from PyPI). It answers as `answer(_:)`
-/// says (200, 500, or 200 after 20 s, longer than Hearth waits), and keeps every request as a JSON file: its
+/// says (200, 500, or 200 after 60 s, far longer than Hearth waits), and keeps every request as a JSON file: its
 /// headers, its body and whether the signature verified.
 public final class WebhookReceiver: Sendable {
     public enum Answer: String, Sendable {
@@ -103,7 +103,7 @@ public final class WebhookReceiver: Sendable {
                 with open(os.path.join(root, "answer")) as f:
                     answer = f.read().strip()
                 if answer == "slow":
-                    time.sleep(20)
+                    time.sleep(60)
                 code = 500 if answer == "fail" else 200
                 self.send_response(code)
                 self.send_header("content-length", "2")

@@ -33,8 +33,10 @@ public struct SQLFeedbackRepository: FeedbackRepository {
         }
         switch (query.sort, query.after) {
         case (.votes, let after?):
+            // The leading bound lets the index start at the cursor instead of walking from the top.
+            statement += " AND i.vote_count <= \(bind: after.votes)"
             statement +=
-                " AND (i.vote_count < \(bind: after.votes) OR (i.vote_count = \(bind: after.votes) AND i.id < \(bind: after.id.rawValue)))"
+                " AND (i.vote_count < \(bind: after.votes) OR i.id < \(bind: after.id.rawValue))"
         case (.new, let after?):
             statement += " AND i.id < \(bind: after.id.rawValue)"
         case (_, nil):
