@@ -531,6 +531,7 @@ extension FeedbackBoardPage: MustacheParent {
         case "seesInternals": seesInternals
         case "canManageWebhooks": canManageWebhooks
         case "kinds": kinds
+        case "noticeTemplate": noticeTemplate
         default: nil
         }
     }

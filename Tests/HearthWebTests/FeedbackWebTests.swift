@@ -150,8 +150,16 @@ struct FeedbackAPITests {
             let merged = try await cm.post("/feedback/\(id)/merge", form: ["into": "\(id)"])
             #expect(merged.status == .unprocessableContent)
             #expect(merged.body.contains("An item cannot be merged into itself."))
+            // The notice carried back comes from the community's template, edited on the board.
+            #expect(try await cm.get("/feedback").body.contains("id=\"feedback-template\""))
+            let edited = try await cm.post(
+                "/feedback/template", form: ["language": "en", "body": "Now **{status}**: {title}. {note}"])
+            #expect(edited.headers[.location] == "/feedback?done=saved")
             let planned = try await cm.post("/feedback/\(id)/status", form: ["status": "planned", "note": "Spring."])
             #expect(planned.headers[.location] == "/feedback/\(id)?done=status")
+            try await community.services.jobs.drain()
+            let thread = try await community.services.forum.topicPage(nil, topic: post.topicID)
+            #expect(thread.posts.last?.body == "Now **planned**: Dark mode. Spring.")
 
             var marie = WebClient(client)
             try await ForumPagesTests.logIn(&marie, "marie@example.org")

@@ -72,12 +72,15 @@ public struct FeedbackBoardPage: Sendable {
     public let seesInternals: Bool
     public let canManageWebhooks: Bool
     public let kinds: [FormOption]
+    /// The notice posted in linked threads, in the page's language, for who may edit the community's texts.
+    public let noticeTemplate: String?
 
     public init(
         page: PageChrome, items: [FeedbackItem], query: FeedbackQuery, next: FeedbackCursor?, tags: [String],
         manages: Bool, candidateCount: Int?, seesInternals: Bool, canManageWebhooks: Bool,
-        localization: Localization, language: Language
+        noticeTemplate: String? = nil, localization: Localization, language: Language
     ) {
+        self.noticeTemplate = noticeTemplate
         let words = FeedbackWords(localization: localization, language: language)
         self.page = page
         self.items = items.map { FeedbackRow($0, words: words) }

@@ -16,6 +16,7 @@ struct FeedbackController: Sendable {
     func addRoutes(to router: Router<Context>) {
         router.get("/feedback", use: board)
         router.post("/feedback/new", use: write)
+        router.post("/feedback/template", use: template)
         router.get("/feedback/candidates", use: candidates)
         router.post("/feedback/candidates/:id", use: decide)
         router.get("/feedback/:id", use: item)
@@ -46,8 +47,19 @@ struct FeedbackController: Sendable {
             items: page.items, query: query, next: page.next, tags: try await feedback.tags(), manages: manages,
             candidateCount: waiting, seesInternals: feedback.may(context.identity, .seeFeedbackInternals),
             canManageWebhooks: feedback.may(context.identity, .manageWebhooks),
+            noticeTemplate: services.policy.decide(context.identity, .editGuidelines, at: services.now()).isAllowed
+                ? try await services.texts.text(.feedbackNotice, language: context.language) : nil,
             localization: pages.renderer.localization, language: context.language)
         return pages.html(view, template: FeedbackBoardPage.template)
+    }
+
+    /// The notice carried back to the threads, in one language.
+    @Sendable func template(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let form = try await request.form(context: context)
+        let language = Language(rawValue: form.text("language")) ?? context.language
+        try await services.texts.setText(context.identity, .feedbackNotice, language: language, body: form.text("body"))
+        return SessionCookies.redirect(to: "/feedback?done=saved")
     }
 
     /// The notice after an action, from the `done` query parameter.
