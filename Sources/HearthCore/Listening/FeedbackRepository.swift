@@ -16,7 +16,8 @@ public protocol FeedbackRepository: Sendable {
     /// The item a post is linked to.
     func item(linking postID: PostID) async throws -> FeedbackItemID?
 
-    /// Live posts the engine read as a kind of feedback, neither linked to an item nor decided on, newest first.
+    /// Live posts the engine read as a kind of feedback, neither linked to an item nor decided on, newest first,
+    /// among the latest 50,000 posts.
     func candidates(before: PostID?, limit: Int) async throws -> [FeedbackCandidate]
 
     /// Stores a new item (linked to its post, when it has one); with `label`, the staff's yes is learned.

@@ -235,6 +235,9 @@ public struct SQLFeedbackRepository: FeedbackRepository {
         }
     }
 
+    /// How many of the latest posts the candidates are looked for in.
+    static let candidateWindow: Int64 = 50_000
+
     public func candidates(before: PostID?, limit: Int) async throws -> [FeedbackCandidate] {
         var statement: SQLQueryString = """
             SELECT p.id, p.topic_id, t.title, p.number, p.content, p.created_at, r.feedback_kind, r.explanation, \
@@ -249,6 +252,8 @@ public struct SQLFeedbackRepository: FeedbackRepository {
              AND NOT EXISTS (SELECT 1 FROM feedback_posts fp WHERE fp.post_id = p.id) \
             AND NOT EXISTS (SELECT 1 FROM feedback_declined d WHERE d.post_id = p.id)
             """
+        // Among the latest posts only: with every older candidate decided, the list must not walk a million readings.
+        statement += " AND r.post_id > (SELECT COALESCE(MAX(id), 0) FROM posts) - \(bind: Self.candidateWindow)"
         if let before { statement += " AND r.post_id < \(bind: before.rawValue)" }
         statement += " ORDER BY r.post_id DESC LIMIT \(bind: limit)"
         let finished = statement
