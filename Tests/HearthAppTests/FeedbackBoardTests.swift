@@ -72,6 +72,7 @@ struct FeedbackBoardTests {
         #expect(proposed.kind == .suggestion)
         #expect(!proposed.explanation.isEmpty)
         #expect(candidates.contains { $0.postID == second.id })
+        #expect(try await board.candidateCount(community.cm) == candidates.count)
         await #expect(throws: HearthError.self) { try await board.candidates(marie) }
 
         // Yes to both: the second repeats the first, so it joins its item; the crash starts its own.

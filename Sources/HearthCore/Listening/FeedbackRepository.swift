@@ -19,6 +19,8 @@ public protocol FeedbackRepository: Sendable {
     /// Live posts the engine read as a kind of feedback, neither linked to an item nor decided on, newest first,
     /// among the latest 50,000 posts.
     func candidates(before: PostID?, limit: Int) async throws -> [FeedbackCandidate]
+    /// How many candidates wait, counting up to `limit`.
+    func candidateCount(atMost limit: Int) async throws -> Int
 
     /// Stores a new item (linked to its post, when it has one); with `label`, the staff's yes is learned.
     func create(_ item: NewFeedbackItem, label: EngineLabel?, log: NewLogEntry, at date: Date) async throws

@@ -238,11 +238,10 @@ public struct SQLFeedbackRepository: FeedbackRepository {
     /// How many of the latest posts the candidates are looked for in.
     static let candidateWindow: Int64 = 50_000
 
-    public func candidates(before: PostID?, limit: Int) async throws -> [FeedbackCandidate] {
+    /// The candidates' tables and conditions, after `SELECT …`; `before` pages the list.
+    static func candidateSource(before: PostID?) -> SQLQueryString {
         var statement: SQLQueryString = """
-            SELECT p.id, p.topic_id, t.title, p.number, p.content, p.created_at, r.feedback_kind, r.explanation, \
-            r.language, m.id AS m_id, m.handle AS m_handle, m.display_name AS m_display_name, m.role AS m_role \
-            FROM post_readings r JOIN posts p ON p.id = r.post_id JOIN topics t ON t.id = p.topic_id \
+             FROM post_readings r JOIN posts p ON p.id = r.post_id JOIN topics t ON t.id = p.topic_id \
             JOIN members m ON m.id = p.author_id \
             WHERE r.feedback_kind IN ('suggestion', 'bug', 'complaint') AND m.role = 'member'
             """
@@ -255,6 +254,25 @@ public struct SQLFeedbackRepository: FeedbackRepository {
         // Among the latest posts only: with every older candidate decided, the list must not walk a million readings.
         statement += " AND r.post_id > (SELECT COALESCE(MAX(id), 0) FROM posts) - \(bind: Self.candidateWindow)"
         if let before { statement += " AND r.post_id < \(bind: before.rawValue)" }
+        return statement
+    }
+
+    public func candidateCount(atMost limit: Int) async throws -> Int {
+        var statement: SQLQueryString = "SELECT COUNT(*) AS n FROM (SELECT r.post_id"
+        statement += Self.candidateSource(before: nil)
+        statement += " ORDER BY r.post_id DESC LIMIT \(bind: limit)) c"
+        let finished = statement
+        return try await database.read { sql in
+            try await sql.raw(finished).first(decodingColumn: "n", as: Int.self) ?? 0
+        }
+    }
+
+    public func candidates(before: PostID?, limit: Int) async throws -> [FeedbackCandidate] {
+        var statement: SQLQueryString = """
+            SELECT p.id, p.topic_id, t.title, p.number, p.content, p.created_at, r.feedback_kind, r.explanation, \
+            r.language, m.id AS m_id, m.handle AS m_handle, m.display_name AS m_display_name, m.role AS m_role
+            """
+        statement += Self.candidateSource(before: before)
         statement += " ORDER BY r.post_id DESC LIMIT \(bind: limit)"
         let finished = statement
         return try await database.read { sql in

@@ -40,7 +40,7 @@ struct FeedbackController: Sendable {
         let query = try FeedbackAPI.query(request)
         let page = try await feedback.items(context.identity, query)
         let manages = feedback.may(context.identity, .manageFeedback)
-        let waiting = manages ? try await feedback.candidates(context.identity, limit: 100).count : nil
+        let waiting = manages ? try await feedback.candidateCount(context.identity) : nil
         let view = FeedbackBoardPage(
             page: try await shared.frame(
                 pages.text("feedback_heading", context), context, notice: done(request, context)),
