@@ -37,6 +37,8 @@ public struct AppConfig: Sendable {
     public var heatThreshold: Double
     /// Whether `/modlog` shows everyone the moderation acts and their reasons.
     public var publicModerationLog: Bool
+    /// When the weekly letter is drafted, to whom it goes, and how.
+    public var letter = LetterSchedule()
     /// What brings a post into the priority inbox besides its reading.
     public var inboxRules = InboxRules()
     /// The trust ladder's criteria.
@@ -166,7 +168,7 @@ public struct AppConfig: Sendable {
         Key(
             name: "hearth.public.moderation.log", defaultValue: "off",
             help: "on: /modlog shows everyone each moderation act and its reason, without names or texts."),
-    ]
+    ] + letterKeys
 
     /// Reads and checks the configuration. `overrides` are the flags given on the command line, by key name.
     /// Throws `ConfigError` listing every bad value at once.
@@ -315,6 +317,7 @@ public struct AppConfig: Sendable {
             basic: criteria("hearth.trust.basic"), member: criteria("hearth.trust.member"),
             regular: criteria("hearth.trust.regular"), graceDays: integer("hearth.trust.grace.days", in: 0...365))
         mailFrom = raw("hearth.mail.from").1 ?? "hearth@localhost"
+        letter = Self.letterSchedule(raw, problem: problem, integer: integer)
 
         let (databaseKey, databaseURL) = raw("hearth.database.url")
         if let databaseURL {

@@ -85,6 +85,7 @@ public enum HearthServer {
             running.append(.init(service: Periodic.inboxClock(services.inbox, logger: logger)))
             running.append(.init(service: Periodic.roleReports(services.roleReports, logger: logger)))
             running.append(.init(service: Periodic.people(services.people, logger: logger)))
+            running.append(.init(service: Periodic.healthAndLetters(services.health, services.letters, logger: logger)))
             if let learning = services.learning {
                 running.append(.init(service: EngineRefresher(learning: learning, logger: logger)))
             }

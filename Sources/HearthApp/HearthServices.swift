@@ -40,6 +40,12 @@ public struct HearthServices: Sendable {
     public let inbox: InboxService
     /// The feedback board: suggestions, bugs and complaints found in posts, grouped, voted, carried back.
     public let feedback: FeedbackService
+    /// The health figures, from daily roll-ups.
+    public let health: HealthService
+    /// The weekly letter to colleagues: drafted, previewed, sent through the outbox, archived.
+    public let letters: LetterService
+    /// Composes the letter's e-mails.
+    let letterMail: LetterMail
     public let jobQueue: any JobQueue
     public let jobs: JobRunner
     /// Reads the posts written before readings were stored, or imported; nil without the engine.
@@ -124,6 +130,15 @@ public struct HearthServices: Sendable {
             matcher: FeedbackIndex(board: board, reader: EngineReader.bundledEngine?.reader),
             texts: texts, viewers: viewers, members: members, policy: AccessPolicy(), now: now)
         let webhooks = WebhookSender(board: board, client: .shared, now: now)
+        let health = HealthService(store: SQLHealthRepository(database: database), policy: AccessPolicy(), now: now)
+        let letters = LetterService(
+            letters: SQLLetterRepository(database: database), health: health, schedule: config.letter,
+            timeZone: { community.current.timeZone }, defaultLanguage: { community.current.language },
+            policy: AccessPolicy(), now: now)
+        let letterMail = LetterMail(
+            renderer: renderer, from: config.mailFrom, community: community, publicURL: config.publicURL,
+            blobs: FileBlobStore(dataDirectory: config.dataDirectory), inlineImages: config.letter.inlineImages,
+            transport: transport)
         let reminderMail = RoleReportMail(
             renderer: renderer, from: config.mailFrom, community: community, publicURL: config.publicURL)
         let handlers: [JobKind: JobRunner.Handler] = [
@@ -131,6 +146,7 @@ public struct HearthServices: Sendable {
             .topicTimer: TopicTimerJob.handler(timers),
             .feedbackCarryBack: { job in try await feedback.carryBack(try job.decode(FeedbackCarryBack.self)) },
             .webhookDelivery: { job in try await webhooks.deliver(try job.decode(WebhookDeliveryJob.self)) },
+            .letterMail: { job in try await letterMail.deliver(try job.decode(LetterMailJob.self), letters: letters) },
             .roleReportReminder: { job in
                 guard let report = try await roleReports.needsReminder(try job.decode(RoleReportReminder.self)),
                     let member = try await members.find(id: report.memberID),
@@ -199,7 +215,8 @@ public struct HearthServices: Sendable {
                 live: community, store: SQLSettingsRepository(database: database), forum: forum, uploads: uploads,
                 policy: AccessPolicy(), now: now),
             categories: CategoryAdmin(forum: forum, store: forumStore, policy: AccessPolicy(), now: now),
-            inbox: inbox, feedback: feedback, jobQueue: jobQueue,
+            inbox: inbox, feedback: feedback, health: health, letters: letters, letterMail: letterMail,
+            jobQueue: jobQueue,
             jobs: JobRunner(queue: jobQueue, handlers: handlers, now: now, logger: logger), backfill: backfill,
             learning: await loaded(learning, logger: logger), renderer: renderer,
             mailTransport: transport, now: now, logger: logger)
@@ -264,7 +281,7 @@ public struct HearthServices: Sendable {
             moderation: moderation,
             penalties: penalties, calm: calm,
             timers: timers, texts: texts, watchedWords: watchedWords, settings: settings,
-            categories: categories, inbox: inbox, feedback: feedback,
+            categories: categories, inbox: inbox, feedback: feedback, health: health, letters: letters,
             policy: AccessPolicy(),
             checkHealth: { try await database.ping() }, metricsText: metricsText, now: now)
         var settings = WebSettings(

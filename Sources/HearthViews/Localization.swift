@@ -81,6 +81,13 @@ public struct Localization: Sendable {
             "\(time.day) \(month) \(time.year) \(french ? "à" : "at") \(time.hour):\(CivilTime.twoDigits(time.minute))"
     }
 
+    /// A day without its hour ("24 Nov 2026"), in `timeZone`.
+    public static func day(_ date: Date, _ language: Language, in timeZone: TimeZone) -> String {
+        let time = CivilTime(date.addingTimeInterval(TimeInterval(timeZone.secondsFromGMT(for: date))))
+        let month = (language == .french ? frenchMonths : englishMonths)[time.month - 1]
+        return "\(time.day) \(month) \(time.year)"
+    }
+
     /// The same in `timeZone`, its name after: "24 Nov 2026 at 19:00 (Europe/Paris)", for the times the community
     /// keeps in its own zone (a role's hours, a report's deadline).
     public static func date(_ date: Date, _ language: Language, in timeZone: TimeZone) -> String {

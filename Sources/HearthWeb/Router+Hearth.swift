@@ -49,6 +49,8 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     PeopleController(shared: forumPages).addRoutes(to: router)
     InboxController(shared: forumPages).addRoutes(to: router)
     FeedbackController(shared: forumPages).addRoutes(to: router)
+    HealthController(shared: forumPages, settings: settings).addRoutes(to: router)
+    LettersController(shared: forumPages, settings: settings).addRoutes(to: router)
     OperationsController(services: services, metricsAllowed: settings.metricsAllowed).addRoutes(to: router)
     AssetController().addRoutes(to: router)
     let api = router.group("/api/v1").add(middleware: ReadOnlyKeyMiddleware())
@@ -60,6 +62,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     FeedbackAPI(services: services, publicURL: settings.publicURL).addRoutes(to: api)
     DelegationAPI(services: services).addRoutes(to: api)
     PeopleAPI(services: services, localization: renderer.localization).addRoutes(to: api)
+    LettersAPI(services: services, settings: settings, renderer: renderer).addRoutes(to: api)
     // Last, so that it knows every route: it then runs only for the requests that no route matched.
     router.add(middleware: UndeclaredMethodMiddleware(routes: router.routes))
     return router

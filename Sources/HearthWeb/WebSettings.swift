@@ -53,6 +53,10 @@ public struct WebServices: Sendable {
     public var categories: CategoryAdmin
     public var inbox: InboxService
     public var feedback: FeedbackService
+    /// The health dashboard's figures.
+    public var health: HealthService
+    /// The weekly letter to colleagues.
+    public var letters: LetterService
     public var policy: AccessPolicy
     /// Checks the database for `/healthz`; throws when it does not answer.
     public var checkHealth: @Sendable () async throws -> Void
@@ -68,7 +72,7 @@ public struct WebServices: Sendable {
         penalties: PenaltyService,
         calm: CalmTools, timers: TopicTimers, texts: CommunityTexts, watchedWords: WatchedWordService,
         settings: SettingsService, categories: CategoryAdmin, inbox: InboxService, feedback: FeedbackService,
-        policy: AccessPolicy,
+        health: HealthService, letters: LetterService, policy: AccessPolicy,
         checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
         now: @escaping Now
     ) {
@@ -95,6 +99,8 @@ public struct WebServices: Sendable {
         self.categories = categories
         self.inbox = inbox
         self.feedback = feedback
+        self.health = health
+        self.letters = letters
         self.policy = policy
         self.checkHealth = checkHealth
         self.metricsText = metricsText

@@ -11,7 +11,7 @@ struct Hearth: AsyncParsableCommand {
         abstract: "A self-hosted home for your community, and the tools to run it.",
         subcommands: [
             Serve.self, Migrate.self, CreateAdmin.self, Invite.self, APIKeyCommand.self, ImportCommand.self,
-            InsightCommand.self, InboxCommand.self, PeopleCommand.self,
+            InsightCommand.self, InboxCommand.self, PeopleCommand.self, LetterCommand.self,
         ],
         defaultSubcommand: nil)
 }

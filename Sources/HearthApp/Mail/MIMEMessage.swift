@@ -16,17 +16,34 @@ enum MIMEMessage {
         var body: [String]
         if let html = message.htmlBody {
             let boundary = "hearth-\(UUID().uuidString.lowercased())"
-            headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
-            body = [
+            let alternative = [
                 "--\(boundary)", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", "",
-                base64Lines(message.textBody),
+                base64Lines(Data(message.textBody.utf8)),
                 "--\(boundary)", "Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: base64", "",
-                base64Lines(html),
+                base64Lines(Data(html.utf8)),
                 "--\(boundary)--",
             ]
+            if let images = message.inline, !images.isEmpty {
+                // multipart/related: the HTML and text first, then the images its cid: addresses name.
+                let related = "hearth-related-\(UUID().uuidString.lowercased())"
+                headers.append("Content-Type: multipart/related; boundary=\"\(related)\"; type=\"multipart/alternative\"")
+                body = ["--\(related)", "Content-Type: multipart/alternative; boundary=\"\(boundary)\"", ""] + alternative
+                for image in images {
+                    let name = encodeHeader(image.fileName).replacingOccurrences(of: "\"", with: "")
+                    body += [
+                        "--\(related)", "Content-Type: \(image.contentType); name=\"\(name)\"",
+                        "Content-Transfer-Encoding: base64", "Content-ID: <\(image.contentID)>",
+                        "Content-Disposition: inline; filename=\"\(name)\"", "", base64Lines(image.bytes),
+                    ]
+                }
+                body.append("--\(related)--")
+            } else {
+                headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
+                body = alternative
+            }
         } else {
             headers += ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64"]
-            body = [base64Lines(message.textBody)]
+            body = [base64Lines(Data(message.textBody.utf8))]
         }
         // Base64 lines never start with ".", so no dot-stuffing is needed.
         return (headers + [""] + body).joined(separator: "\r\n")
@@ -39,8 +56,8 @@ enum MIMEMessage {
         return "=?UTF-8?B?\(Data(flat.utf8).base64EncodedString())?="
     }
 
-    private static func base64Lines(_ text: String) -> String {
-        let encoded = Data(text.utf8).base64EncodedString()
+    private static func base64Lines(_ data: Data) -> String {
+        let encoded = data.base64EncodedString()
         return stride(from: 0, to: encoded.count, by: 76).map { start in
             let from = encoded.index(encoded.startIndex, offsetBy: start)
             let to = encoded.index(from, offsetBy: 76, limitedBy: encoded.endIndex) ?? encoded.endIndex

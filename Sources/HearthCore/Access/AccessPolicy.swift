@@ -49,6 +49,8 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     case manageWebhooks = "manage_webhooks"
     /// Read the community's health figures (staff and the team).
     case seeHealth = "see_health"
+    /// Draft, edit and send the weekly letter to colleagues (community managers).
+    case writeLetters = "write_letters"
 
     case manageCategories = "manage_categories"
     case editGuidelines = "edit_guidelines"

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// An e-mail ready to send.
@@ -7,13 +8,35 @@ public struct MailMessage: Sendable, Equatable, Codable {
     public var subject: String
     public var textBody: String
     public var htmlBody: String?
+    /// Images the HTML shows as `cid:` addresses, sent with it (multipart/related).
+    public var inline: [InlineImage]?
 
-    public init(from: String, to: [String], subject: String, textBody: String, htmlBody: String? = nil) {
+    public init(
+        from: String, to: [String], subject: String, textBody: String, htmlBody: String? = nil,
+        inline: [InlineImage]? = nil
+    ) {
         self.from = from
         self.to = to
         self.subject = subject
         self.textBody = textBody
         self.htmlBody = htmlBody
+        self.inline = inline
+    }
+}
+
+/// An image carried in an e-mail and shown by its HTML part (`<img src="cid:…">`).
+public struct InlineImage: Sendable, Equatable, Codable {
+    /// The Content-ID, without angle brackets.
+    public let contentID: String
+    public let contentType: String
+    public let fileName: String
+    public let bytes: Data
+
+    public init(contentID: String, contentType: String, fileName: String, bytes: Data) {
+        self.contentID = contentID
+        self.contentType = contentType
+        self.fileName = fileName
+        self.bytes = bytes
     }
 }
 

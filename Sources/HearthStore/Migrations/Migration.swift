@@ -48,5 +48,6 @@ extension Migration {
         .roleNotices,
         .segmentTopic,
         .feedbackBoard,
+        .lettersAndHealth,
     ]
 }

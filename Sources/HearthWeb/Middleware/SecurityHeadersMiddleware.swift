@@ -10,9 +10,11 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     static let contentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https:; object-src 'none'; "
         + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    static let policyHeader = HTTPField.Name("Content-Security-Policy")!
+    static let frameHeader = HTTPField.Name("X-Frame-Options")!
     static let headers: [(HTTPField.Name, String)] = [
-        (HTTPField.Name("Content-Security-Policy")!, contentSecurityPolicy),
-        (HTTPField.Name("X-Frame-Options")!, "DENY"),
+        (policyHeader, contentSecurityPolicy),
+        (frameHeader, "DENY"),
         (.xContentTypeOptions, "nosniff"),
         (HTTPField.Name("Referrer-Policy")!, "strict-origin-when-cross-origin"),
     ]
