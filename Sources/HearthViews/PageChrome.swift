@@ -22,6 +22,8 @@ public struct PageChrome: Sendable {
         public let hasRoles: Bool
         /// Whether the account menu links to `/people`.
         public let canSeePeople: Bool
+        /// Whether the account menu links to `/health` and `/letters` (staff and the team).
+        public let canSeeHealth: Bool
     }
 
     public let title: String
@@ -49,7 +51,7 @@ public struct PageChrome: Sendable {
         errors: [String] = [], notice: String? = nil, language: Language = .english, strings: [String: String] = [:],
         unreadNotifications: Int = 0, reviewCount: Int? = nil, inboxCount: Int? = nil, publicLog: Bool = false,
         logoPath: String? = nil,
-        canAdminister: Bool = false, canSeePeople: Bool = false
+        canAdminister: Bool = false, canSeePeople: Bool = false, canSeeHealth: Bool = false
     ) {
         self.logoPath = logoPath
         self.publicLog = publicLog
@@ -68,7 +70,7 @@ public struct PageChrome: Sendable {
                 canInbox: inboxCount != nil,
                 inboxCount: inboxCount.flatMap { $0 <= 0 ? nil : $0 >= InboxService.countCap ? "99+" : String($0) },
                 canAdminister: canAdminister, hasRoles: $0.hasGrants,
-                canSeePeople: canSeePeople)
+                canSeePeople: canSeePeople, canSeeHealth: canSeeHealth)
         }
         self.csrf = csrf
         self.signupOpen = signupOpen

@@ -37,6 +37,7 @@ extension PageChrome.ViewerChrome: MustacheParent {
         case "canAdminister": canAdminister
         case "hasRoles": hasRoles
         case "canSeePeople": canSeePeople
+        case "canSeeHealth": canSeeHealth
         default: nil
         }
     }

@@ -22,7 +22,9 @@ struct PageRenderer: Sendable {
             canAdminister: context.identity != nil
                 && AccessPolicy().decide(context.identity, .administer, at: Date()).isAllowed,
             canSeePeople: context.identity != nil
-                && AccessPolicy().decide(context.identity, .seePeople, at: Date()).isAllowed)
+                && AccessPolicy().decide(context.identity, .seePeople, at: Date()).isAllowed,
+            canSeeHealth: context.identity != nil
+                && AccessPolicy().decide(context.identity, .seeHealth, at: Date()).isAllowed)
     }
 
     /// The interface string for `key` in the request's language.

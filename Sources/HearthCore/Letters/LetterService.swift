@@ -108,14 +108,12 @@ public struct LetterService: Sendable {
         return try await stored(week.description)
     }
 
-    /// A letter for staff and the team; opening it as someone who may send it stops it leaving by itself.
+    /// A letter for staff and the team; opening it as someone who may send it stops it leaving by itself. Reading
+    /// drafts nothing: `draft` does.
     public func letter(_ viewer: Viewer?, week: ISOWeek) async throws -> Letter {
         try policy.authorize(viewer, .seeHealth, at: now())
         guard var letter = try await letters.letter(week: week.description) else {
-            guard may(viewer, .writeLetters) else {
-                throw HearthError.notFound("There is no letter for \(week) yet.")
-            }
-            return try await draft(viewer, week: week)
+            throw HearthError.notFound("There is no letter for \(week) yet.")
         }
         if letter.openedAt == nil, letter.status == .draft, may(viewer, .writeLetters) {
             try await letters.markOpened(week: letter.week, at: now())
