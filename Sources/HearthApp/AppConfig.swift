@@ -63,112 +63,121 @@ public struct AppConfig: Sendable {
         }
     }
 
-    public static let keys: [Key] = [
-        Key(name: "hearth.host", defaultValue: "127.0.0.1", help: "Address to listen on."),
-        Key(name: "hearth.port", defaultValue: "8080", help: "Port to listen on."),
-        Key(name: "hearth.data.dir", defaultValue: "./hearth-data", help: "Folder for the SQLite file and uploads."),
-        Key(
-            name: "hearth.database.url", defaultValue: nil,
-            help: "postgres://user:password@host:5432/db to use PostgreSQL; unset means SQLite in the data folder."),
-        Key(
-            name: "hearth.public.url", defaultValue: nil,
-            help: "The address people use, for links in e-mails; defaults to http://HOST:PORT."),
-        Key(name: "hearth.community.name", defaultValue: "Hearth", help: "The community's name, shown on every page."),
-        Key(name: "hearth.signup", defaultValue: "open", help: "Who may sign up: open, invite_only or closed."),
-        Key(
-            name: "hearth.smtp.url", defaultValue: nil,
-            help:
-                "smtp:// (plain), smtp+starttls:// or smtps:// (implicit TLS), with user:password@ for AUTH; unset writes mail to the log."
-        ),
-        Key(name: "hearth.mail.from", defaultValue: "hearth@localhost", help: "The From address of e-mails."),
-        Key(
-            name: "hearth.log.level", defaultValue: "info",
-            help: "trace, debug, info, notice, warning, error or critical."),
-        Key(name: "hearth.session.days", defaultValue: "30", help: "How long a log-in lasts without a visit."),
-        Key(
-            name: "hearth.upload.max.bytes", defaultValue: "5000000",
-            help: "Largest image upload, in bytes (1,000 to 100,000,000)."),
-        Key(
-            name: "hearth.upload.max.pixels", defaultValue: "40000000",
-            help: "Largest image upload, in pixels (width × height), so that tiny files cannot claim huge pictures."),
-        Key(
-            name: "hearth.trusted.proxies", defaultValue: nil,
-            help:
-                "Reverse proxies (addresses or CIDR blocks, comma-separated) whose X-Forwarded-For names the real client; unset trusts none."
-        ),
-        Key(
-            name: "hearth.metrics.allow", defaultValue: "127.0.0.1, ::1",
-            help: "Addresses or CIDR blocks (comma-separated) that may read /metrics."),
-        Key(
-            name: "hearth.time.zone", defaultValue: "UTC",
-            help: "The community's time zone (an IANA name such as Europe/Paris), for working hours."),
-        Key(
-            name: "hearth.working.hours", defaultValue: "mon-fri 09:00-18:00",
-            help: "When the community manager works: \"mon-fri 09:00-18:00\"; deferred review items wake at the start."),
-        Key(
-            name: "hearth.flag.hide.threshold", defaultValue: "3",
-            help:
-                "Weighted flags (a settled member's counts 1, staff's the whole threshold) that hide a post for review."
-        ),
-        Key(
-            name: "hearth.engine.flag.threshold", defaultValue: "0.9",
-            help:
-                "Toxicity, from 0 to 1, at which the triage engine puts a new post in the review queue (it hides nothing)."
-        ),
-        Key(
-            name: "hearth.hold.toxicity", defaultValue: "0.97",
-            help: "Toxicity, from 0 to 1, at which a new post waits for approval; off holds none on toxicity alone."),
-        Key(
-            name: "hearth.hold.threats", defaultValue: "on",
-            help: "on: a post the engine reads as a threat waits for approval; off lets it out (and into the queue)."),
-        Key(
-            name: "hearth.hold.first.posts", defaultValue: "0",
-            help: "A member's first N posts wait for approval (0 to 50; 0 holds none)."),
-        Key(
-            name: "hearth.hold.links", defaultValue: "on",
-            help: "on: a new member's post with a link waits for approval."),
-        Key(
-            name: "hearth.new.member.days", defaultValue: "3",
-            help: "A member who joined less than this many days ago is new (0 to 365)."),
-        Key(
-            name: "hearth.night.hold.days", defaultValue: "30",
-            help:
-                "Outside working hours, posts by a member penalised in the last N days wait for the morning (0: never)."
-        ),
-        Key(
-            name: "hearth.heat.threshold", defaultValue: "0.6",
-            help: "Heat, from 0.1 to 1, at which a topic is marked heated and goes to the top of the review queue."),
-        Key(
-            name: "hearth.inbox.wait.hours", defaultValue: "6",
-            help: "An unanswered question rises in the inbox after this many hours (1 to 168)."),
-        Key(
-            name: "hearth.trust.basic", defaultValue: TrustLadder().basic.text,
-            help:
-                "What a new member needs to become basic: days visited, posts read, replies, likes given and received (all time)."
-        ),
-        Key(
-            name: "hearth.trust.member", defaultValue: TrustLadder().member.text,
-            help: "What a basic member needs to become a member, counted the same way."),
-        Key(
-            name: "hearth.trust.regular", defaultValue: TrustLadder().regular.text,
-            help:
-                "What a member needs to be a regular, over the last 100 days (posts read over all time); flagged=N: at most N of their posts flagged rightly. A penalty in those days keeps a member from it."
-        ),
-        Key(
-            name: "hearth.trust.grace.days", defaultValue: "14",
-            help: "Days a regular who no longer meets the criteria keeps the level (0 to 365)."),
-        Key(
-            name: "hearth.inbox.keep.days", defaultValue: "14",
-            help: "Days an item nobody acted on stays in the inbox before it leaves by itself (1 to 365)."),
-        Key(
-            name: "hearth.inbox.brand.words", defaultValue: "",
-            help:
-                "Words naming the brand, comma-separated: a post that says one comes into the inbox (empty: the community's name)."
-        ),
-        Key(
-            name: "hearth.public.moderation.log", defaultValue: "off",
-            help: "on: /modlog shows everyone each moderation act and its reason, without names or texts."),
-    ] + letterKeys
+    public static let keys: [Key] =
+        [
+            Key(name: "hearth.host", defaultValue: "127.0.0.1", help: "Address to listen on."),
+            Key(name: "hearth.port", defaultValue: "8080", help: "Port to listen on."),
+            Key(
+                name: "hearth.data.dir", defaultValue: "./hearth-data", help: "Folder for the SQLite file and uploads."),
+            Key(
+                name: "hearth.database.url", defaultValue: nil,
+                help: "postgres://user:password@host:5432/db to use PostgreSQL; unset means SQLite in the data folder."),
+            Key(
+                name: "hearth.public.url", defaultValue: nil,
+                help: "The address people use, for links in e-mails; defaults to http://HOST:PORT."),
+            Key(
+                name: "hearth.community.name", defaultValue: "Hearth",
+                help: "The community's name, shown on every page."),
+            Key(name: "hearth.signup", defaultValue: "open", help: "Who may sign up: open, invite_only or closed."),
+            Key(
+                name: "hearth.smtp.url", defaultValue: nil,
+                help:
+                    "smtp:// (plain), smtp+starttls:// or smtps:// (implicit TLS), with user:password@ for AUTH; unset writes mail to the log."
+            ),
+            Key(name: "hearth.mail.from", defaultValue: "hearth@localhost", help: "The From address of e-mails."),
+            Key(
+                name: "hearth.log.level", defaultValue: "info",
+                help: "trace, debug, info, notice, warning, error or critical."),
+            Key(name: "hearth.session.days", defaultValue: "30", help: "How long a log-in lasts without a visit."),
+            Key(
+                name: "hearth.upload.max.bytes", defaultValue: "5000000",
+                help: "Largest image upload, in bytes (1,000 to 100,000,000)."),
+            Key(
+                name: "hearth.upload.max.pixels", defaultValue: "40000000",
+                help: "Largest image upload, in pixels (width × height), so that tiny files cannot claim huge pictures."
+            ),
+            Key(
+                name: "hearth.trusted.proxies", defaultValue: nil,
+                help:
+                    "Reverse proxies (addresses or CIDR blocks, comma-separated) whose X-Forwarded-For names the real client; unset trusts none."
+            ),
+            Key(
+                name: "hearth.metrics.allow", defaultValue: "127.0.0.1, ::1",
+                help: "Addresses or CIDR blocks (comma-separated) that may read /metrics."),
+            Key(
+                name: "hearth.time.zone", defaultValue: "UTC",
+                help: "The community's time zone (an IANA name such as Europe/Paris), for working hours."),
+            Key(
+                name: "hearth.working.hours", defaultValue: "mon-fri 09:00-18:00",
+                help:
+                    "When the community manager works: \"mon-fri 09:00-18:00\"; deferred review items wake at the start."
+            ),
+            Key(
+                name: "hearth.flag.hide.threshold", defaultValue: "3",
+                help:
+                    "Weighted flags (a settled member's counts 1, staff's the whole threshold) that hide a post for review."
+            ),
+            Key(
+                name: "hearth.engine.flag.threshold", defaultValue: "0.9",
+                help:
+                    "Toxicity, from 0 to 1, at which the triage engine puts a new post in the review queue (it hides nothing)."
+            ),
+            Key(
+                name: "hearth.hold.toxicity", defaultValue: "0.97",
+                help: "Toxicity, from 0 to 1, at which a new post waits for approval; off holds none on toxicity alone."
+            ),
+            Key(
+                name: "hearth.hold.threats", defaultValue: "on",
+                help:
+                    "on: a post the engine reads as a threat waits for approval; off lets it out (and into the queue)."),
+            Key(
+                name: "hearth.hold.first.posts", defaultValue: "0",
+                help: "A member's first N posts wait for approval (0 to 50; 0 holds none)."),
+            Key(
+                name: "hearth.hold.links", defaultValue: "on",
+                help: "on: a new member's post with a link waits for approval."),
+            Key(
+                name: "hearth.new.member.days", defaultValue: "3",
+                help: "A member who joined less than this many days ago is new (0 to 365)."),
+            Key(
+                name: "hearth.night.hold.days", defaultValue: "30",
+                help:
+                    "Outside working hours, posts by a member penalised in the last N days wait for the morning (0: never)."
+            ),
+            Key(
+                name: "hearth.heat.threshold", defaultValue: "0.6",
+                help: "Heat, from 0.1 to 1, at which a topic is marked heated and goes to the top of the review queue."),
+            Key(
+                name: "hearth.inbox.wait.hours", defaultValue: "6",
+                help: "An unanswered question rises in the inbox after this many hours (1 to 168)."),
+            Key(
+                name: "hearth.trust.basic", defaultValue: TrustLadder().basic.text,
+                help:
+                    "What a new member needs to become basic: days visited, posts read, replies, likes given and received (all time)."
+            ),
+            Key(
+                name: "hearth.trust.member", defaultValue: TrustLadder().member.text,
+                help: "What a basic member needs to become a member, counted the same way."),
+            Key(
+                name: "hearth.trust.regular", defaultValue: TrustLadder().regular.text,
+                help:
+                    "What a member needs to be a regular, over the last 100 days (posts read over all time); flagged=N: at most N of their posts flagged rightly. A penalty in those days keeps a member from it."
+            ),
+            Key(
+                name: "hearth.trust.grace.days", defaultValue: "14",
+                help: "Days a regular who no longer meets the criteria keeps the level (0 to 365)."),
+            Key(
+                name: "hearth.inbox.keep.days", defaultValue: "14",
+                help: "Days an item nobody acted on stays in the inbox before it leaves by itself (1 to 365)."),
+            Key(
+                name: "hearth.inbox.brand.words", defaultValue: "",
+                help:
+                    "Words naming the brand, comma-separated: a post that says one comes into the inbox (empty: the community's name)."
+            ),
+            Key(
+                name: "hearth.public.moderation.log", defaultValue: "off",
+                help: "on: /modlog shows everyone each moderation act and its reason, without names or texts."),
+        ] + letterKeys
 
     /// Reads and checks the configuration. `overrides` are the flags given on the command line, by key name.
     /// Throws `ConfigError` listing every bad value at once.

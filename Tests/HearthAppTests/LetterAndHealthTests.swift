@@ -52,7 +52,8 @@ struct LetterAndHealthTests {
         let services = try await HearthServices.forTesting(
             database: try await TestDatabase.make(engine), clock: clock, mail: mail,
             environment: ["HEARTH_LETTER_RECIPIENTS": "boss@example.org, fr:lea.dupont@example.org"].merging(
-                environment) { $1 })
+                environment
+            ) { $1 })
         let cmMember = try await services.accounts.createCommunityManager(
             try AccountForm(email: "cm@example.org", displayName: "Camille", password: "a long enough password"))
         let cm = Viewer(member: cmMember, credential: .session(SessionID(0)))
@@ -157,7 +158,9 @@ struct LetterAndHealthTests {
         #expect(try HealthRange.parse(range: "quarter", from: nil, to: nil, today: today).count == 91)
     }
 
-    @Test("the letter is drafted on its hour, edited, sent through the outbox and retried", arguments: TestEngine.allCases)
+    @Test(
+        "the letter is drafted on its hour, edited, sent through the outbox and retried", arguments: TestEngine.allCases
+    )
     func letter(engine: TestEngine) async throws {
         let community = try await Self.community(engine)
         let services = community.services
@@ -210,7 +213,8 @@ struct LetterAndHealthTests {
         // Sent: one copy per recipient (the configured two and the team's Nadia), queued with the change.
         let sent = try await letters.send(community.cm, week: Self.week)
         #expect(sent.status == .sent)
-        #expect(Set(sent.deliveries.map(\.address)) == ["boss@example.org", "lea.dupont@example.org", "nadia@example.org"])
+        #expect(
+            Set(sent.deliveries.map(\.address)) == ["boss@example.org", "lea.dupont@example.org", "nadia@example.org"])
         #expect(community.mail.messages.isEmpty)
         _ = try await services.jobs.drain()
         let messages = community.mail.messages

@@ -14,7 +14,8 @@ struct LettersWebTests {
     /// The test clock's week is 2026-W39; the letter tells the week before.
     static let week = "2026-W38"
 
-    static func community(_ engine: TestEngine) async throws -> (TestCommunity, cm: String, team: String, marie: String) {
+    static func community(_ engine: TestEngine) async throws -> (TestCommunity, cm: String, team: String, marie: String)
+    {
         let community = try await TestCommunity.make(
             engine: engine, environment: ["HEARTH_LETTER_RECIPIENTS": "boss@example.org"])
         let services = community.services
@@ -78,7 +79,9 @@ struct LettersWebTests {
             #expect((letter["html"] as? String)?.contains("<html lang=\"fr\">") == true)
             #expect((letter["text"] as? String)?.contains("Where is the export button?") == true)
             #expect((letter["sections"] as? [String: Any])?["week"] as? String == Self.week)
-            #expect((try await cm.call(.get, "/letters").1["letters"] as? [[String: Any]])?.first?["week"] as? String == Self.week)
+            #expect(
+                (try await cm.call(.get, "/letters").1["letters"] as? [[String: Any]])?.first?["week"] as? String
+                    == Self.week)
         }
     }
 

@@ -56,7 +56,9 @@ extension Periodic {
     /// Counts the last days' health figures again (and any day never counted), then drafts the weekly letter when
     /// its hour has come and sends a draft nobody opened when so configured.
     static func healthAndLetters(_ health: HealthService, _ letters: LetterService, logger: Logger) -> Periodic {
-        Periodic(what: "count the health figures and keep the weekly letter on time", interval: .seconds(600), logger: logger) {
+        Periodic(
+            what: "count the health figures and keep the weekly letter on time", interval: .seconds(600), logger: logger
+        ) {
             try await health.rollUp()
             try await letters.dueWork()
         }

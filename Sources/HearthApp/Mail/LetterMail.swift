@@ -59,7 +59,8 @@ extension LetterMail {
                 letter, to: LetterRecipient(address: delivery.address, language: delivery.language))
             try await transport.send(message)
         } catch {
-            try await letters.recordAttempt(delivery.id, error: (error as? HearthError)?.userMessage ?? "The e-mail could not be composed.")
+            try await letters.recordAttempt(
+                delivery.id, error: (error as? HearthError)?.userMessage ?? "The e-mail could not be composed.")
             throw error
         }
         try await letters.recordAttempt(delivery.id, error: nil)

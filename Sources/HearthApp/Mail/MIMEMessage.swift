@@ -26,8 +26,10 @@ enum MIMEMessage {
             if let images = message.inline, !images.isEmpty {
                 // multipart/related: the HTML and text first, then the images its cid: addresses name.
                 let related = "hearth-related-\(UUID().uuidString.lowercased())"
-                headers.append("Content-Type: multipart/related; boundary=\"\(related)\"; type=\"multipart/alternative\"")
-                body = ["--\(related)", "Content-Type: multipart/alternative; boundary=\"\(boundary)\"", ""] + alternative
+                headers.append(
+                    "Content-Type: multipart/related; boundary=\"\(related)\"; type=\"multipart/alternative\"")
+                body =
+                    ["--\(related)", "Content-Type: multipart/alternative; boundary=\"\(boundary)\"", ""] + alternative
                 for image in images {
                     let name = encodeHeader(image.fileName).replacingOccurrences(of: "\"", with: "")
                     body += [

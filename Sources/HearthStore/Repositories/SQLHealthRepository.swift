@@ -64,7 +64,8 @@ public struct SQLHealthRepository: HealthRepository {
             figures.sentimentSum = try posts?.decode(column: "sentiment", as: Double?.self) ?? 0
             figures.toxic = try posts?.decode(column: "toxic", as: Int.self) ?? 0
             figures.newMembers = try await Self.count(
-                "SELECT COUNT(*) AS n FROM members WHERE created_at >= \(bind: start) AND created_at < \(bind: end)", sql)
+                "SELECT COUNT(*) AS n FROM members WHERE created_at >= \(bind: start) AND created_at < \(bind: end)",
+                sql)
             figures.flags = try await Self.count(
                 "SELECT COUNT(*) AS n FROM flags WHERE created_at >= \(bind: start) AND created_at < \(bind: end)", sql)
             let review = try await sql.raw(

@@ -106,7 +106,8 @@ extension SQLLetterRepository {
             LetterDraft.Person(
                 id: try row.decode(column: "id", as: Int64.self),
                 name: try row.decode(column: "display_name", as: String.self),
-                handle: try row.decode(column: "handle", as: String?.self), posts: try row.decode(column: "n", as: Int.self))
+                handle: try row.decode(column: "handle", as: String?.self),
+                posts: try row.decode(column: "n", as: Int.self))
         }
     }
 
@@ -161,7 +162,9 @@ extension SQLLetterRepository {
             guard let (hash, _) = Upload.parse(fileName: file),
                 let row = try await sql.raw("SELECT width, height FROM uploads WHERE hash = \(bind: hash)").first()
             else { continue }
-            sizes[file] = (try row.decode(column: "width", as: Int.self), try row.decode(column: "height", as: Int.self))
+            sizes[file] = (
+                try row.decode(column: "width", as: Int.self), try row.decode(column: "height", as: Int.self)
+            )
         }
         var seen = Set<String>()
         return found.filter { sizes[$0.file] != nil }
@@ -219,7 +222,8 @@ extension SQLLetterRepository {
 
     static func counts(_ query: SQLQueryString, _ sql: any SQLDatabase) async throws -> [LetterDraft.Count] {
         try await sql.raw(query).all().map {
-            LetterDraft.Count(label: try $0.decode(column: "label", as: String.self), count: try $0.decode(column: "n", as: Int.self))
+            LetterDraft.Count(
+                label: try $0.decode(column: "label", as: String.self), count: try $0.decode(column: "n", as: Int.self))
         }
     }
 }

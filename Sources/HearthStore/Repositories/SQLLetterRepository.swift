@@ -202,7 +202,8 @@ public struct SQLLetterRepository: LetterRepository {
 
     static func delivery(_ row: any SQLRow) throws -> LetterDelivery {
         LetterDelivery(
-            id: try row.decode(column: "id", as: Int64.self), address: try row.decode(column: "address", as: String.self),
+            id: try row.decode(column: "id", as: Int64.self),
+            address: try row.decode(column: "address", as: String.self),
             language: Language(rawValue: try row.decode(column: "language", as: String.self)) ?? .english,
             status: LetterDelivery.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .queued,
             attempts: try row.decode(column: "attempts", as: Int.self),

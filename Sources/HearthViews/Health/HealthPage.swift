@@ -177,8 +177,12 @@ public struct HealthPage: Sendable {
         }
         guard !days.isEmpty else { return [] }
         return [
-            chart("conversation", .bars, [("series_topics", { Double($0.topics) }), ("series_replies", { Double($0.replies) })]),
-            chart("people", .bars, [("series_posters", { Double($0.posters) }), ("series_readers", { Double($0.readers) })]),
+            chart(
+                "conversation", .bars,
+                [("series_topics", { Double($0.topics) }), ("series_replies", { Double($0.replies) })]),
+            chart(
+                "people", .bars,
+                [("series_posters", { Double($0.posters) }), ("series_readers", { Double($0.readers) })]),
             chart("tone", .lines, [("series_sentiment", { $0.sentiment })], format: { String(format: "%+.2f", $0) }),
             chart(
                 "toxic", .lines, [("series_toxic", { $0.toxicShare.map { $0 * 100 } })],

@@ -90,7 +90,8 @@ public struct SVGChart: Sendable {
                     value.map { "\(number(Self.left + slot * (Double(index) + 0.5))),\(number(y($0)))" }
                 }
                 guard !points.isEmpty else { continue }
-                parts.append(#"<polyline class="\#(line.style)" fill="none" points="\#(points.joined(separator: " "))"/>"#)
+                parts.append(
+                    #"<polyline class="\#(line.style)" fill="none" points="\#(points.joined(separator: " "))"/>"#)
             }
         }
         parts.append("</svg>")

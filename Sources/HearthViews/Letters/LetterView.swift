@@ -12,14 +12,22 @@ public struct LetterView: Sendable {
         public let detail: String?
         /// Sentences quoted from the thread.
         public let quotes: [String]
+        /// A line that names the group of lines after it ("The most active members").
+        public let isLabel: Bool
 
-        init(key: String? = nil, _ text: String, url: String? = nil, detail: String? = nil, quotes: [String] = []) {
+        init(
+            key: String? = nil, _ text: String, url: String? = nil, detail: String? = nil, quotes: [String] = [],
+            isLabel: Bool = false
+        ) {
             self.key = key
             self.text = text
             self.url = url
             self.detail = detail
             self.quotes = quotes
+            self.isLabel = isLabel
         }
+
+        static func label(_ text: String) -> Line { Line(text, isLabel: true) }
     }
 
     public struct Image: Sendable {
@@ -99,6 +107,8 @@ public struct LetterView: Sendable {
     public let archiveURL: String
     public let archiveText: String
     public let footer: String
+    /// ":" in English, " :" in French, for the plain text.
+    let colon: String
 
     /// `imageSource` gives each image's address in the mail (`cid:` when attached), or nil to leave it out.
     public init(
@@ -109,10 +119,13 @@ public struct LetterView: Sendable {
             localization.text("letter_\(key)", language, values)
         }
         func link(_ path: String) -> String { publicURL + path }
-        func count(_ number: Int, _ key: String) -> String {
-            t(Localization.isSingular(number, language) ? "\(key)_one" : "\(key)_many", ["n": String(number)])
+        func count(_ number: Int, _ key: String, _ values: [String: String] = [:]) -> String {
+            t(
+                Localization.isSingular(number, language) ? "\(key)_one" : "\(key)_many",
+                values.merging(["n": String(number)]) { $1 })
         }
         lang = language.rawValue
+        colon = language == .french ? " :" : ":"
         community = communityName
         let last = draft.to.addingTimeInterval(-1)
         weekLabel = t(
@@ -130,7 +143,7 @@ public struct LetterView: Sendable {
         var sections: [Section] = []
 
         var staff: [Line] = []
-        for reply in draft.staff.replies { staff.append(Line(t("replies", ["name": reply.label, "n": String(reply.count)]))) }
+        for reply in draft.staff.replies { staff.append(Line(count(reply.count, "replies", ["name": reply.label]))) }
         for article in draft.staff.articles {
             staff.append(Line(key: article.key, t("article", ["title": article.title]), url: link(article.path)))
         }
@@ -140,7 +153,7 @@ public struct LetterView: Sendable {
             }
             staff.append(
                 Line(
-                    t("queue", ["n": String(draft.staff.queueOpened)]),
+                    count(draft.staff.queueOpened, "queue"),
                     detail: decided.isEmpty ? nil : decided.joined(separator: ", ")))
         }
         if !draft.staff.penalties.isEmpty {
@@ -174,15 +187,15 @@ public struct LetterView: Sendable {
             Line(key: member.key, member.name, url: member.path.map(link), detail: detail)
         }
         if !draft.mostActive.isEmpty {
-            people.append(Line(t("mostActive")))
+            people.append(.label(t("mostActive")))
             people += draft.mostActive.map { person($0, count($0.posts, "posts")) }
         }
         if draft.newcomerCount > 0 {
-            people.append(Line(count(draft.newcomerCount, "newcomers")))
+            people.append(.label(count(draft.newcomerCount, "newcomers")))
             people += draft.newcomers.map { person($0, nil) }
         }
         if !draft.spokeUp.isEmpty {
-            people.append(Line(t("spokeUp")))
+            people.append(.label(t("spokeUp")))
             people += draft.spokeUp.map { person($0, count($0.posts, "posts")) }
         }
         for delegate in draft.delegates {
@@ -212,9 +225,11 @@ public struct LetterView: Sendable {
                 }))
 
         var board: [Line] = []
-        for (links, key) in [(draft.board.new, "boardNew"), (draft.board.planned, "boardPlanned"), (draft.board.done, "boardDone")]
+        for (links, key) in [
+            (draft.board.new, "boardNew"), (draft.board.planned, "boardPlanned"), (draft.board.done, "boardDone"),
+        ]
         where !links.isEmpty {
-            board.append(Line(t(key)))
+            board.append(.label(t(key)))
             board += links.map { Line(key: $0.key, $0.title, url: link($0.path)) }
         }
         sections.append(Section(.board, heading: t("board"), lines: board))
@@ -280,6 +295,10 @@ public struct LetterView: Sendable {
         for section in sections {
             out += [section.heading.uppercased(), String(repeating: "-", count: section.heading.count), ""]
             for line in section.lines {
+                if line.isLabel {
+                    out.append(line.text + colon)
+                    continue
+                }
                 var text = "• " + line.text
                 if let detail = line.detail { text += " — " + detail }
                 out.append(text)
@@ -288,16 +307,18 @@ public struct LetterView: Sendable {
             }
             for image in section.images { out += ["• \(image.alt)", "  \(image.url)"] }
             if let headings = section.headings {
-                out.append("\(headings.figure): \(headings.now) / \(headings.before)")
-                out += section.figures.map { "• \($0.label): \($0.now) / \($0.before)" }
+                out.append("\(headings.figure)\(colon) \(headings.now) / \(headings.before)")
+                out += section.figures.map { "• \($0.label)\(colon) \($0.now) / \($0.before)" }
             }
             for chart in section.charts {
                 out += ["", chart.title]
-                out += chart.bars.map { "  \($0.label)  \(String(repeating: "#", count: max(0, $0.width / 15))) \($0.value)" }
+                out += chart.bars.map {
+                    "  \($0.label)  \(String(repeating: "#", count: max(0, $0.width / 15))) \($0.value)"
+                }
             }
             out.append("")
         }
-        out += ["\(archiveText): \(archiveURL)", "", footer]
+        out += ["\(archiveText)\(colon) \(archiveURL)", "", footer]
         return out.joined(separator: "\n") + "\n"
     }
 }

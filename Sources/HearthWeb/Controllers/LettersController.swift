@@ -55,7 +55,8 @@ struct LettersController: Sendable {
         let week = try letters.week(context.parameters.get("week") ?? "")
         let notice = request.uri.queryParameters.get("done").flatMap { ["saved", "sent"].contains($0) ? $0 : nil }
         return try await letterPage(
-            week, preview: previewLanguage(request, context), notice: notice.map { pages.text("letter_done_\($0)", context) },
+            week, preview: previewLanguage(request, context),
+            notice: notice.map { pages.text("letter_done_\($0)", context) },
             context: context)
     }
 

@@ -52,6 +52,8 @@ struct AccessibilityBrowserTests {
             AuditedPage("/feedback/1", as: .manager),
             AuditedPage("/feedback/candidates", as: .manager),
             AuditedPage("/admin/webhooks", as: .manager),
+            AuditedPage("/health?range=month", as: .manager),
+            AuditedPage("/letters", as: .manager),
             AuditedPage("/review/overnight", as: .manager),
             AuditedPage("/watched-words", as: .manager),
             AuditedPage("/moderation-log", as: .manager),
