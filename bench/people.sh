@@ -95,6 +95,8 @@ if [ "$HAVE" -lt "$MEMBERS" ]; then
      SELECT m.id, $(($(date +%s) / 86400)) - abs(random()) % 120 FROM members m, n
      WHERE m.email LIKE '%@bench.invalid' AND m.id % 3 <> 0;"
 fi
+# PREPARE_ONLY=1: the community is what another bench (letters.sh) wanted; stop here.
+[ -z "${PREPARE_ONLY:-}" ] || exit 0
 read -r IMPORT_S IMPORT_KB <"$OURS/import.time"
 POST_COUNT=$(q "SELECT COUNT(*) FROM posts")
 MEMBER_COUNT=$(q "SELECT COUNT(*) FROM members")
@@ -123,35 +125,9 @@ KEY=$("$BIN" api-key create --name bench --scope read 2>/dev/null | tail -1)
 [ -n "$KEY" ] || die "hearth api-key create printed no key."
 start_server
 
-# The community manager's session, for the page.
-JAR=$OURS/cookies
-curl -s -c "$JAR" "$URL/login" >"$OURS/login.html"
-CSRF=$(grep -o 'name="csrf" value="[^"]*"' "$OURS/login.html" | head -1 | sed 's/.*value="//; s/"$//')
-curl -s -b "$JAR" -c "$JAR" -o /dev/null --data-urlencode "email=cm@example.org" \
-  --data-urlencode "password=a long enough password" --data-urlencode "csrf=$CSRF" "$URL/login"
-# curl writes HttpOnly cookies as comments ("#HttpOnly_host …"): read them too.
-COOKIE=$(sed 's/^#HttpOnly_//' "$JAR" | awk '!/^#/ && NF >= 7 { printf "%s=%s; ", $6, $7 }')
+COOKIE=$(manager_cookie)
 
 ROWS=()
-measure() {
-  local name=$1 path=$2
-  shift 2
-  local code
-  code=$(curl -s -o "$OURS/last-body" -w '%{http_code}' "$@" "$URL$path")
-  [ "$code" = 200 ] || die "$path answered $code (see $OURS/last-body)."
-  local before after out requests rps p50 p99 errors cpu
-  before=$(cpu_ticks)
-  out=$(wrk --latency --timeout 30s -t"$THREADS" -c"$CONN" -d"${DUR}s" "$@" "$URL$path") || true
-  after=$(cpu_ticks)
-  requests=$(echo "$out" | awk '/requests in/ { print $1 }')
-  rps=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
-  p50=$(ms "$(echo "$out" | awk '$1 == "50%" { print $2 }')")
-  p99=$(ms "$(echo "$out" | awk '$1 == "99%" { print $2 }')")
-  errors=$(echo "$out" | awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }')
-  cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.2f", t * 1000 / hz / (n > 0 ? n : 1) }')
-  printf '%-40s %7s ms/req  p50 %7s ms  p99 %7s ms  %8s req/s  %s errors\n' "$name" "$cpu" "$p50" "$p99" "$rps" "$errors" >&2
-  ROWS+=("| $name | $cpu | $p50 | $p99 | $rps | $errors |")
-}
 AUTH=(-H "Authorization: Bearer $KEY")
 for segment in power newcomers shy slipping penalised; do
   measure "GET /api/v1/people?segment=$segment" "/api/v1/people?segment=$segment" "${AUTH[@]}"

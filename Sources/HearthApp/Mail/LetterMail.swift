@@ -69,15 +69,21 @@ extension LetterMail {
 
 extension HearthServices {
     /// The letter for `week` (last week by default) as it would be drafted now, stored nowhere: its plain text and
-    /// its HTML part, images linked. The health figures are counted first.
-    public func letterPreview(week text: String?, language: Language?) async throws -> (text: String, html: String) {
+    /// its HTML part, images linked. The health figures are counted first; the two durations say how long the
+    /// counting and the drafting took.
+    public func letterPreview(week text: String?, language: Language?) async throws -> (
+        text: String, html: String, counting: Duration, drafting: Duration
+    ) {
         let week = try text.map { try letters.week($0) } ?? letters.lastWeek
-        try await health.rollUp()
+        let clock = ContinuousClock()
+        let counting = try await clock.measure { try await health.rollUp() }
+        let start = clock.now
         let draft = try await letters.preview(week: week)
         let letter = Letter(
             week: draft.week, status: .draft, intro: "", excluded: [], draft: draft, draftedAt: now(), openedAt: nil,
             sentAt: nil, deliveries: [])
         let view = letterMail.view(letter, language: language ?? community.current.language)
-        return (view.text, try renderer.render(view, template: "mail-letter"))
+        let html = try renderer.render(view, template: "mail-letter")
+        return (view.text, html, counting, clock.now - start)
     }
 }
