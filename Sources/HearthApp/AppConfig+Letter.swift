@@ -47,6 +47,12 @@ extension AppConfig {
             problem(modeKey, "expected review or automatic, got \"\(mode ?? "")\".")
         }
         schedule.sendAfterHours = integer("hearth.letter.send.after.hours", 1...168)
+        if schedule.mode == .automatic, !schedule.sendsInTime {
+            problem(
+                value("hearth.letter.send.after.hours").0,
+                "a draft nobody opened would leave after the next week's letter is drafted: choose fewer hours, or an earlier day."
+            )
+        }
         let (imagesKey, images) = value("hearth.letter.images")
         switch images ?? "inline" {
         case "inline": schedule.inlineImages = true

@@ -72,6 +72,36 @@ struct AppConfigTests {
         }
     }
 
+    @Test("the weekly letter's settings: day, hour, mode, recipients in their language, and each bad one named")
+    func letterSettings() async throws {
+        let config = try await AppConfig.load(
+            environment: [
+                "HEARTH_LETTER_DAY": "tue", "HEARTH_LETTER_HOUR": "17", "HEARTH_LETTER_MODE": "automatic",
+                "HEARTH_LETTER_RECIPIENTS": "boss@example.org, fr:lea@example.fr", "HEARTH_LETTER_IMAGES": "linked",
+            ], envFile: nil)
+        #expect(config.letter.weekday == 2 && config.letter.hour == 17 && config.letter.mode == .automatic)
+        #expect(
+            config.letter.recipients == [
+                LetterRecipient(address: "boss@example.org", language: .english),
+                LetterRecipient(address: "lea@example.fr", language: .french),
+            ])
+        #expect(!config.letter.inlineImages)
+        #expect(try await AppConfig.load(environment: [:], envFile: nil).letter == LetterSchedule())
+        await #expect {
+            try await AppConfig.load(
+                environment: [
+                    "HEARTH_LETTER_DAY": "someday", "HEARTH_LETTER_HOUR": "24", "HEARTH_LETTER_MODE": "often",
+                    "HEARTH_LETTER_RECIPIENTS": "boss@example.org, not an address", "HEARTH_LETTER_IMAGES": "both",
+                ], envFile: nil)
+        } throws: { error in
+            let message = String(describing: error)
+            return [
+                "HEARTH_LETTER_DAY", "HEARTH_LETTER_HOUR", "HEARTH_LETTER_MODE", "HEARTH_LETTER_IMAGES",
+                "\"not an address\" is not an e-mail address.",
+            ].allSatisfy(message.contains) && message.contains("5 problems")
+        }
+    }
+
     @Test("PostgreSQL and SMTP URLs are parsed; https makes cookies Secure")
     func urls() async throws {
         let config = try await AppConfig.load(

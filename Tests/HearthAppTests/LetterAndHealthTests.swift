@@ -236,9 +236,17 @@ struct LetterAndHealthTests {
         #expect(french.textBody.contains("La semaine du 23 nov. 2026 au 29 nov. 2026"))
         #expect(try await letters.letter(community.cm, week: Self.week).deliveries.allSatisfy { $0.status == .sent })
 
+        // Sent, it is kept as it went out; a second click on "send" queues nothing twice.
+        await #expect(throws: HearthError.self) {
+            try await letters.edit(community.cm, week: Self.week, intro: "Changed afterwards", excluded: [])
+        }
+        await #expect(throws: HearthError.self) { try await letters.draft(nil, week: Self.week) }
+        #expect(try await letters.letter(community.cm, week: Self.week).sentAt != nil)
+
         // Sent again with the mail server down: each copy is kept, marked, and goes once the server is back.
         community.mail.failing(with: .unavailable("The e-mail could not be sent: the mail server refused."))
         _ = try await letters.send(community.cm, week: Self.week)
+        _ = try await letters.send(community.cm, week: Self.week)  // clicked twice: the copies on their way suffice
         _ = try await services.jobs.drain()
         let failing = try await letters.letter(community.cm, week: Self.week)
         let failed = failing.deliveries.filter { $0.status == .failed }
@@ -265,6 +273,9 @@ struct LetterAndHealthTests {
 
         // A week that has not begun.
         #expect(throws: HearthError.self) { try letters.week("2027-W10") }
+        #expect(throws: HearthError.self) {
+            try letters.week(ISOWeek(containing: community.clock.now, in: .gmt).description)
+        }
         #expect(throws: HearthError.self) { try letters.week("2026-W60") }
 
         // The image deleted since: left out of the draft.

@@ -70,9 +70,9 @@ struct LettersWebTests {
             #expect(future == .unprocessableContent)
             #expect(
                 InboxWebTests.message(futureError)
-                    == "The week 2027-W10 has not begun yet: a letter tells a week that has happened.")
+                    == "The week 2027-W10 is not over yet: a letter tells a week once it has ended.")
 
-            try await community.services.letters.draft(nil, week: ISOWeek(Self.week)!)
+            try await community.services.letters.draft(week: ISOWeek(Self.week)!)
             let (found, letter) = try await team.call(.get, "/letters/\(Self.week)?lang=fr")
             #expect(found == .ok)
             #expect(letter["status"] as? String == "draft")
@@ -82,6 +82,9 @@ struct LettersWebTests {
             #expect(
                 (try await cm.call(.get, "/letters").1["letters"] as? [[String: Any]])?.first?["week"] as? String
                     == Self.week)
+            // Who the letter goes to is the manager's to see.
+            #expect(letter["deliveries"] == nil)
+            #expect(try await cm.call(.get, "/letters/\(Self.week)").1["deliveries"] is [Any])
         }
     }
 
@@ -107,7 +110,11 @@ struct LettersWebTests {
             #expect(try await cm.get("/letters").body.contains("value=\"\(Self.week)\""))
             let future = try await cm.post("/letters/draft", form: ["week": "2027-W10"])
             #expect(future.status == .unprocessableContent)
-            #expect(future.body.contains("has not begun yet"))
+            #expect(future.body.contains("is not over yet"))
+            var visitor = WebClient(client)
+            try await visitor.get("/")
+            let refused = try await visitor.post("/letters/draft", form: ["week": Self.week])
+            #expect(refused.status != .ok && refused.headers[.location] != "/letters/\(Self.week)", "a visitor drafts nothing")
             let drafted = try await cm.post("/letters/draft", form: ["week": Self.week])
             #expect(drafted.headers[.location] == "/letters/\(Self.week)")
             let page = try await cm.get("/letters/\(Self.week)")

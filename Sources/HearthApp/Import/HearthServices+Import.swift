@@ -62,6 +62,7 @@ extension HearthServices {
         // The demo's inbox: its latest posts, read and ranked as if they had just come in.
         try await SQLInboxRepository(database: database).gather(latest: 400, at: now())
         try await seedDemoBoard()
+        try await seedDemoLetter()
         return summary
     }
 }
@@ -84,6 +85,20 @@ extension HearthServices {
                 _ = try await board.vote(item.id, by: MemberID(voter), at: now())
             }
         }
+    }
+
+    /// The demo's weekly letter, about the week of its latest threads (long past: the sample's dates are the
+    /// site's), drafted once with its figures counted, so that `/letters` shows one at once.
+    func seedDemoLetter() async throws {
+        guard try await SQLLetterRepository(database: database).letters(limit: 1).isEmpty,
+            let latest = try await database.read({ sql in
+                try await sql.raw("SELECT MAX(created_at) AS latest FROM posts").first(
+                    decodingColumn: "latest", as: Int64?.self)
+            }) ?? nil
+        else { return }
+        try await health.rollUp()
+        try await letters.draft(
+            week: ISOWeek(containing: Date(millisecondsSince1970: latest), in: community.current.timeZone))
     }
 
     /// A few items in the review queue of the demo community, so that a newcomer sees it at once: two posts

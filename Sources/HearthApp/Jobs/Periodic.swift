@@ -59,8 +59,15 @@ extension Periodic {
         Periodic(
             what: "count the health figures and keep the weekly letter on time", interval: .seconds(600), logger: logger
         ) {
-            try await health.rollUp()
+            // The letter's hour does not wait for a roll-up that failed (a draft counts its own week first).
+            var failure: (any Error)?
+            do {
+                try await health.rollUp()
+            } catch {
+                failure = error
+            }
             try await letters.dueWork()
+            if let failure { throw failure }
         }
     }
 }

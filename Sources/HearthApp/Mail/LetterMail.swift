@@ -63,7 +63,8 @@ extension LetterMail {
                 delivery.id, error: (error as? HearthError)?.userMessage ?? "The e-mail could not be composed.")
             throw error
         }
-        try await letters.recordAttempt(delivery.id, error: nil)
+        // Sent: a failure to record it must not make the job send it again.
+        try? await letters.recordAttempt(delivery.id, error: nil)
     }
 }
 

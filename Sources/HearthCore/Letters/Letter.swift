@@ -336,8 +336,11 @@ public protocol LetterRepository: Sendable {
     func letters(limit: Int) async throws -> [LetterSummary]
     func edit(week: String, intro: String, excluded: [String]) async throws
     func markOpened(week: String, at date: Date) async throws
-    /// Marks the letter sent and queues one delivery job per recipient, in one transaction (the outbox).
-    func send(week: String, to recipients: [LetterRecipient], at date: Date) async throws
+    /// Marks a draft sent and queues one delivery job per recipient, in one transaction (the outbox); false when
+    /// the letter was no longer a draft (sent a moment ago), with nothing queued.
+    func send(week: String, to recipients: [LetterRecipient], by sender: MemberID?, at date: Date) async throws -> Bool
+    /// Queues a copy of a sent letter for each recipient who has none waiting to go.
+    func resend(week: String, to recipients: [LetterRecipient], at date: Date) async throws
     /// A delivery and the week of its letter.
     func delivery(_ id: Int64) async throws -> (LetterDelivery, week: String)?
     /// Records an attempt: sent when `error` is nil.

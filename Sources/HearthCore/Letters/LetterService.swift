@@ -31,9 +31,19 @@ public struct LetterSchedule: Sendable, Equatable {
         self.inlineImages = inlineImages
     }
 
-    /// When the letter about `week` is drafted.
+    /// When the letter about `week` is drafted: the hour on the day of the week after, on the community's clock
+    /// (a day when the clocks change included).
     public func draftTime(for week: ISOWeek, in timeZone: TimeZone) -> Date {
-        week.end(in: timeZone).addingTimeInterval(TimeInterval((weekday - 1) * 86_400 + hour * 3_600))
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = timeZone
+        let day =
+            calendar.date(byAdding: .day, value: weekday - 1, to: week.end(in: timeZone)) ?? week.end(in: timeZone)
+        return calendar.date(bySettingHour: hour, minute: 0, second: 0, of: day) ?? day
+    }
+
+    /// Whether a draft nobody opened leaves before the next week's letter is drafted (else it would never leave).
+    public var sendsInTime: Bool {
+        (weekday - 1) * 24 + hour + sendAfterHours < 7 * 24
     }
 }
 
@@ -67,14 +77,14 @@ public struct LetterService: Sendable {
 
     public var inlineImages: Bool { schedule.inlineImages }
 
-    /// Reads "2026-W48", refusing a week that does not exist or has not begun.
+    /// Reads "2026-W48", refusing a week that does not exist or is not over: a letter tells a whole week.
     public func week(_ text: String) throws -> ISOWeek {
         guard let week = ISOWeek(text) else {
             throw HearthError.invalid("week", "Give the week as YYYY-Www, such as 2026-W48.")
         }
-        guard week.start(in: timeZone()) <= now() else {
+        guard week.end(in: timeZone()) <= now() else {
             throw HearthError.invalid(
-                "week", "The week \(week) has not begun yet: a letter tells a week that has happened.")
+                "week", "The week \(week) is not over yet: a letter tells a week once it has ended.")
         }
         return week
     }
@@ -90,17 +100,25 @@ public struct LetterService: Sendable {
             draft.topics[index].sentences = Gist.sentences(
                 from: try await letters.texts(topic: draft.topics[index].id, range: range, limit: 200))
         }
-        let days = HealthDay.number(range.lowerBound)...HealthDay.number(range.upperBound.addingTimeInterval(-1))
+        // The week's seven UTC days, as the figures count days.
+        let first = HealthDay.number(week.start(in: .gmt))
+        let days = first...(first + 6)
         try await health.ensureCounted(HealthRange.previous(days).lowerBound...days.upperBound)
         let report = try await health.report(days: days)
         draft.health = LetterDraft.Health(current: report.current, previous: report.previous, daily: report.daily)
         return draft
     }
 
-    /// Drafts (or drafts again) the letter for `week`; a sent letter keeps what it said.
+    /// Drafts (or drafts again) the letter for `week`, for the community manager; a sent letter keeps what it said.
     @discardableResult
     public func draft(_ viewer: Viewer?, week: ISOWeek) async throws -> Letter {
-        if viewer != nil { try policy.authorize(viewer, .writeLetters, at: now()) }
+        try policy.authorize(viewer, .writeLetters, at: now())
+        return try await draft(week: week)
+    }
+
+    /// Drafting with nobody asking: the clock's, and the demo community's.
+    @discardableResult
+    public func draft(week: ISOWeek) async throws -> Letter {
         if let existing = try await letters.letter(week: week.description), existing.status == .sent {
             return existing
         }
@@ -127,7 +145,8 @@ public struct LetterService: Sendable {
         return try await letters.letters(limit: 104)
     }
 
-    /// Saves the introduction (Markdown) and what is left out.
+    /// Saves the introduction (Markdown) and what is left out, while the letter is a draft: a sent one is kept as
+    /// it went out (and sent again as it is).
     public func edit(_ viewer: Viewer?, week: ISOWeek, intro: String, excluded: [String]) async throws -> Letter {
         try policy.authorize(viewer, .writeLetters, at: now())
         let intro = intro.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -135,16 +154,26 @@ public struct LetterService: Sendable {
             throw HearthError.invalid("intro", "Keep the introduction under \(Self.introLimit) characters.")
         }
         let letter = try await self.letter(viewer, week: week)
+        guard letter.status == .draft else {
+            throw HearthError.conflict("This letter was sent: it is kept as it went out, and can only be sent again.")
+        }
         try await letters.edit(week: letter.week, intro: intro, excluded: Array(Set(excluded)).sorted())
         return try await stored(letter.week)
     }
 
-    /// Sends the letter (again, when it was sent) to every recipient; `viewer` nil is the letter leaving by itself.
+    /// Sends the letter to every recipient, for the community manager; a sent letter goes again to everyone who
+    /// has no copy on its way already (a second click queues nothing twice).
     @discardableResult
     public func send(_ viewer: Viewer?, week: ISOWeek) async throws -> Letter {
-        if viewer != nil { try policy.authorize(viewer, .writeLetters, at: now()) }
+        try policy.authorize(viewer, .writeLetters, at: now())
+        return try await send(week: week, by: viewer?.member.id)
+    }
+
+    /// Sends `week`'s letter; `sender` nil is the letter leaving by itself.
+    @discardableResult
+    func send(week: ISOWeek, by sender: MemberID?) async throws -> Letter {
         var letter = try await letters.letter(week: week.description)
-        if letter == nil { letter = try await draft(viewer, week: week) }
+        if letter == nil { letter = try await draft(week: week) }
         guard let letter else { throw HearthError.notFound("There is no letter for \(week).") }
         let recipients = try await self.recipients()
         guard !recipients.isEmpty else {
@@ -152,7 +181,11 @@ public struct LetterService: Sendable {
                 "The letter has nobody to go to: list addresses in HEARTH_LETTER_RECIPIENTS, or give colleagues the team role."
             )
         }
-        try await letters.send(week: letter.week, to: recipients, at: now())
+        if letter.status == .sent {
+            try await letters.resend(week: letter.week, to: recipients, at: now())
+        } else if try await !letters.send(week: letter.week, to: recipients, by: sender, at: now()) {
+            throw HearthError.conflict("The letter for \(week) has just been sent.")
+        }
         return try await stored(letter.week)
     }
 
@@ -172,15 +205,22 @@ public struct LetterService: Sendable {
         let drafted = schedule.draftTime(for: week, in: timeZone())
         guard now() >= drafted else { return }
         guard let letter = try await letters.letter(week: week.description) else {
-            try await draft(nil, week: week)
+            try await draft(week: week)
             return
         }
         if schedule.mode == .automatic, letter.status == .draft, letter.openedAt == nil,
             now() >= drafted.addingTimeInterval(TimeInterval(schedule.sendAfterHours * 3_600))
         {
-            try await send(nil, week: week)
+            do {
+                try await send(week: week, by: nil)
+            } catch HearthError.conflict {
+                // Another process sent it a moment ago, or nobody is there to receive it (said on /letters).
+            }
         }
     }
+
+    /// The community manager sees each copy's address and what the mail server answered; readers do not.
+    public func showsCopies(_ viewer: Viewer?) -> Bool { may(viewer, .writeLetters) }
 
     /// The letter and the delivery a mail job sends.
     public func delivery(_ id: Int64) async throws -> (LetterDelivery, Letter)? {

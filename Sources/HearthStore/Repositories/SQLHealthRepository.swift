@@ -10,6 +10,8 @@ public struct SQLHealthRepository: HealthRepository {
     /// A reply that counts as an answer: visible, not deleted, by someone other than the topic's author.
     private static let answer: SQLQueryString =
         "p.topic_id = t.id AND p.author_id <> t.author_id AND p.deleted_at IS NULL AND p.moderation = 'visible'"
+    /// What the figures count, everywhere: public topics and posts outside staff-only categories (`t`, `c`).
+    private static let counted: SQLQueryString = "\(PublicPosts.topicCondition) AND c.read_policy <> 'staff'"
 
     public init(database: HearthDatabase) {
         self.database = database
@@ -26,8 +28,8 @@ public struct SQLHealthRepository: HealthRepository {
                 (SELECT MIN(p.created_at) FROM posts p WHERE \(Self.answer)) AS first_reply, \
                 (SELECT r.feedback_kind FROM posts f JOIN post_readings r ON r.post_id = f.id \
                 WHERE f.topic_id = t.id AND f.number = 1) AS kind, t.created_at \
-                FROM topics t JOIN members m ON m.id = t.author_id \
-                WHERE t.created_at >= \(bind: start) AND t.created_at < \(bind: end) AND \(PublicPosts.topicCondition)
+                FROM topics t JOIN members m ON m.id = t.author_id JOIN categories c ON c.id = t.category_id \
+                WHERE t.created_at >= \(bind: start) AND t.created_at < \(bind: end) AND \(Self.counted)
                 """
             ).all()
             for row in topics {
@@ -54,9 +56,10 @@ public struct SQLHealthRepository: HealthRepository {
                 SELECT COUNT(CASE WHEN p.number > 1 THEN 1 END) AS replies, COUNT(r.post_id) AS readings, \
                 CAST(SUM(r.sentiment) AS DOUBLE PRECISION) AS sentiment, \
                 COUNT(CASE WHEN r.toxicity >= 0.5 THEN 1 END) AS toxic \
-                FROM posts p LEFT JOIN post_readings r ON r.post_id = p.id \
-                WHERE p.created_at >= \(bind: start) AND p.created_at < \(bind: end) AND p.deleted_at IS NULL \
-                AND p.moderation = 'visible'
+                FROM posts p JOIN topics t ON t.id = p.topic_id JOIN categories c ON c.id = t.category_id \
+                LEFT JOIN post_readings r ON r.post_id = p.id \
+                WHERE p.created_at >= \(bind: start) AND p.created_at < \(bind: end) AND \(PublicPosts.condition) \
+                AND c.read_policy <> 'staff'
                 """
             ).first()
             figures.replies = try posts?.decode(column: "replies", as: Int.self) ?? 0
@@ -100,8 +103,10 @@ public struct SQLHealthRepository: HealthRepository {
             try await sql.delete(from: "health_posters").where("day", .equal, day).run()
             try await sql.raw(
                 """
-                INSERT INTO health_posters (day, member_id) SELECT DISTINCT \(bind: day), author_id FROM posts \
-                WHERE created_at >= \(bind: start) AND created_at < \(bind: end) AND deleted_at IS NULL
+                INSERT INTO health_posters (day, member_id) SELECT DISTINCT \(bind: day), p.author_id FROM posts p \
+                JOIN topics t ON t.id = p.topic_id JOIN categories c ON c.id = t.category_id \
+                WHERE p.created_at >= \(bind: start) AND p.created_at < \(bind: end) AND \(PublicPosts.condition) \
+                AND c.read_policy <> 'staff' ON CONFLICT DO NOTHING
                 """
             ).run()
             figures.posters = try await Self.count(
@@ -208,8 +213,8 @@ public struct SQLHealthRepository: HealthRepository {
                 """
                 SELECT t.id, t.title, t.created_at FROM topics t JOIN categories c ON c.id = t.category_id \
                 WHERE t.created_at >= \(bind: range.lowerBound.millisecondsSince1970) \
-                AND t.created_at < \(bind: range.upperBound.millisecondsSince1970) AND \(PublicPosts.topicCondition) \
-                AND c.read_policy <> 'staff' AND NOT EXISTS (SELECT 1 FROM posts p WHERE \(Self.answer)) \
+                AND t.created_at < \(bind: range.upperBound.millisecondsSince1970) AND \(Self.counted) \
+                AND NOT EXISTS (SELECT 1 FROM posts p WHERE \(Self.answer)) \
                 ORDER BY t.created_at, t.id LIMIT \(bind: limit)
                 """
             ).all().map { row in

@@ -157,11 +157,17 @@ extension SQLLetterRepository {
         ).all() {
             reactions[try row.decode(column: "post_id", as: Int64.self)] = try row.decode(column: "n", as: Int.self)
         }
-        var sizes: [String: (Int, Int)] = [:]
+        // The file names were checked (64 hex digits and an extension), so the hashes are safe in the list.
+        var files: [String: String] = [:]
         for file in Set(found.map(\.file)) {
-            guard let (hash, _) = Upload.parse(fileName: file),
-                let row = try await sql.raw("SELECT width, height FROM uploads WHERE hash = \(bind: hash)").first()
-            else { continue }
+            if let (hash, _) = Upload.parse(fileName: file) { files[hash] = file }
+        }
+        let hashes = files.keys.map { "'\($0)'" }.joined(separator: ",")
+        var sizes: [String: (Int, Int)] = [:]
+        for row in try await sql.raw("SELECT hash, width, height FROM uploads WHERE hash IN (\(unsafeRaw: hashes))")
+            .all()
+        {
+            guard let file = files[try row.decode(column: "hash", as: String.self)] else { continue }
             sizes[file] = (
                 try row.decode(column: "width", as: Int.self), try row.decode(column: "height", as: Int.self)
             )

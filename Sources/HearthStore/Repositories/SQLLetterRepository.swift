@@ -146,22 +146,48 @@ public struct SQLLetterRepository: LetterRepository {
         }
     }
 
-    public func send(week: String, to recipients: [LetterRecipient], at date: Date) async throws {
+    public func send(week: String, to recipients: [LetterRecipient], by sender: MemberID?, at date: Date)
+        async throws -> Bool
+    {
         try await database.write { sql in
-            try await sql.update("letters").set("status", to: Letter.Status.sent.rawValue)
-                .set("sent_at", to: date.millisecondsSince1970).where("week", .equal, week).run()
-            for recipient in recipients {
-                let id =
-                    try await sql.insert(into: "letter_deliveries")
-                    .columns("week", "address", "language", "status", "queued_at")
-                    .values(
-                        SQLBind(week), SQLBind(recipient.address), SQLBind(recipient.language.rawValue),
-                        SQLBind(LetterDelivery.Status.queued.rawValue), SQLBind(date.millisecondsSince1970)
-                    )
-                    .returning("id").first(decodingColumn: "id", as: Int64.self) ?? 0
-                try await SQLJobQueue.enqueue(
-                    try NewJob(kind: .letterMail, LetterMailJob(delivery: id), runAt: date), at: date, sql)
-            }
+            let changed = try await sql.update("letters").set("status", to: Letter.Status.sent.rawValue)
+                .set("sent_at", to: date.millisecondsSince1970).set("sent_by", to: sender?.rawValue)
+                .where("week", .equal, week).where("status", .equal, Letter.Status.draft.rawValue)
+                .returning("week").all().count
+            guard changed == 1 else { return false }
+            try await Self.queue(week, recipients, at: date, sql)
+            return true
+        }
+    }
+
+    public func resend(week: String, to recipients: [LetterRecipient], at date: Date) async throws {
+        try await database.write { sql in
+            let waiting = Set(
+                try await sql.raw(
+                    """
+                    SELECT address FROM letter_deliveries WHERE week = \(bind: week) \
+                    AND status = \(bind: LetterDelivery.Status.queued.rawValue)
+                    """
+                ).all(decodingColumn: "address", as: String.self))
+            try await Self.queue(week, recipients.filter { !waiting.contains($0.address) }, at: date, sql)
+        }
+    }
+
+    /// One delivery row and its job per recipient.
+    static func queue(_ week: String, _ recipients: [LetterRecipient], at date: Date, _ sql: any SQLDatabase)
+        async throws
+    {
+        for recipient in recipients {
+            let id =
+                try await sql.insert(into: "letter_deliveries")
+                .columns("week", "address", "language", "status", "queued_at")
+                .values(
+                    SQLBind(week), SQLBind(recipient.address), SQLBind(recipient.language.rawValue),
+                    SQLBind(LetterDelivery.Status.queued.rawValue), SQLBind(date.millisecondsSince1970)
+                )
+                .returning("id").first(decodingColumn: "id", as: Int64.self) ?? 0
+            try await SQLJobQueue.enqueue(
+                try NewJob(kind: .letterMail, LetterMailJob(delivery: id), runAt: date), at: date, sql)
         }
     }
 

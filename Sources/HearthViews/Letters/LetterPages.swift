@@ -130,14 +130,15 @@ public struct LetterPage: Sendable {
         otherPreviewURL = "\(base)?lang=\(other.rawValue)"
         otherLanguage = other == .french ? "Français" : "English"
         otherLanguageCode = other.rawValue
-        deliveries = letter.deliveries.map { delivery in
+        let copies = canWrite ? letter.deliveries : []
+        deliveries = copies.map { delivery in
             Delivery(
                 address: delivery.address, language: delivery.language.rawValue,
                 status: localization.text("letter_delivery_\(delivery.status.rawValue)", pageLanguage),
                 attempts: delivery.attempts, error: delivery.lastError, failed: delivery.status == .failed)
         }
         hasDeliveries = !deliveries.isEmpty
-        let failed = letter.deliveries.filter { $0.status == .failed }
+        let failed = copies.filter { $0.status == .failed }
         failures =
             failed.isEmpty
             ? nil

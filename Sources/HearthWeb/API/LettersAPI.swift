@@ -40,7 +40,8 @@ struct LettersAPI: Sendable {
             LetterBody(
                 week: letter.week, status: letter.status.rawValue, intro: letter.intro, excluded: letter.excluded,
                 sections: letter.content, draft: letter.draft, draftedAt: letter.draftedAt, sentAt: letter.sentAt,
-                deliveries: letter.deliveries, language: language.rawValue, subject: view.subject,
+                deliveries: services.letters.showsCopies(context.identity) ? letter.deliveries : nil,
+                language: language.rawValue, subject: view.subject,
                 html: try renderer.render(view, template: "mail-letter"), text: view.text))
     }
 
@@ -53,7 +54,8 @@ struct LettersAPI: Sendable {
         let draft: LetterDraft
         let draftedAt: Date
         let sentAt: Date?
-        let deliveries: [LetterDelivery]
+        /// Each copy's address and state, for the community manager only.
+        let deliveries: [LetterDelivery]?
         let language: String
         let subject: String
         let html: String

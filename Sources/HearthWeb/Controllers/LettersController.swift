@@ -80,7 +80,10 @@ struct LettersController: Sendable {
         let included = Set(form.all("include"))
         let excluded = form.all("offered").filter { !included.contains($0) }
         do {
-            _ = try await letters.edit(context.identity, week: week, intro: form.text("intro"), excluded: excluded)
+            let sent = try await letters.letter(context.identity, week: week).status == .sent
+            if !sent {
+                _ = try await letters.edit(context.identity, week: week, intro: form.text("intro"), excluded: excluded)
+            }
             if form.text("action") == "send" {
                 try await letters.send(context.identity, week: week)
                 return SessionCookies.redirect(to: "/letters/\(week)?done=sent")
