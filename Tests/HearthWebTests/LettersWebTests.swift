@@ -114,8 +114,8 @@ struct LettersWebTests {
             var visitor = WebClient(client)
             try await visitor.get("/")
             let refused = try await visitor.post("/letters/draft", form: ["week": Self.week])
-            #expect(
-                refused.status != .ok && refused.headers[.location] != "/letters/\(Self.week)", "a visitor drafts nothing")
+            #expect(refused.status != .ok, "a visitor drafts nothing")
+            #expect(refused.headers[.location] != "/letters/\(Self.week)")
             let drafted = try await cm.post("/letters/draft", form: ["week": Self.week])
             #expect(drafted.headers[.location] == "/letters/\(Self.week)")
             let page = try await cm.get("/letters/\(Self.week)")
