@@ -20,11 +20,10 @@ struct HealthController: Sendable {
     /// `range` (week, month, quarter) or `from` and `to`, as the page, the CSV and the API read them.
     static func days(_ request: Request, _ health: HealthService) throws -> ClosedRange<Int64> {
         let parameters = request.uri.queryParameters
-        func value(_ name: String) -> String? {
-            parameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
-        }
+        // A parameter sent empty is a wrong value, not an absent one.
         return try HealthRange.parse(
-            range: value("range"), from: value("from"), to: value("to"), today: health.today)
+            range: parameters.get("range"), from: parameters.get("from"), to: parameters.get("to"),
+            today: health.today)
     }
 
     @Sendable func dashboard(_ request: Request, context: Context) async throws -> Response {
