@@ -33,6 +33,9 @@ public struct HealthDay: Sendable, Equatable, Codable {
     public var handleSeconds: [Int] = []
     /// Acts written to the moderation log under each delegated role's name.
     public var delegateActs: [String: Int] = [:]
+    /// Who wrote, and who came (wrote or visited), as sketches a range merges to count different people.
+    public var postersSketch: DistinctSketch?
+    public var activeSketch: DistinctSketch?
 
     public init(day: Int64) {
         self.day = day
@@ -58,8 +61,6 @@ public protocol HealthRepository: Sendable {
     /// The first day with a post, and the days already rolled up with when they were counted.
     func firstPostDay() async throws -> Int64?
     func rolledUp(_ days: ClosedRange<Int64>) async throws -> [Int64: Date]
-    /// Distinct members who wrote in `days`, and who came without writing.
-    func activePeople(_ days: ClosedRange<Int64>) async throws -> (posters: Int, readers: Int)
     /// Members who joined in `joined` (a range of instants), and how many of them came back or wrote in the week
     /// starting `afterWeeks` weeks after they joined.
     func cohort(joined: Range<Date>, afterWeeks: [Int]) async throws -> (size: Int, retained: [Int])

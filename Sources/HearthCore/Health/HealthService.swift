@@ -34,10 +34,10 @@ public struct HealthService: Sendable {
         let earlier = stored.filter { before.contains($0.day) }
         let counted = try await store.rolledUp(days.upperBound...days.upperBound)
         return HealthReport(
-            current: HealthFigures(days: current, range: days, people: try await store.activePeople(days)),
-            previous: HealthFigures(days: earlier, range: before, people: try await store.activePeople(before)),
-            daily: current.map(HealthReport.point), weekly: try await spans(weeks(in: days)),
-            monthly: try await spans(months(in: days)), retention: try await cohorts(endingWith: days),
+            current: HealthFigures(days: current, range: days, people: Self.people(current)),
+            previous: HealthFigures(days: earlier, range: before, people: Self.people(earlier)),
+            daily: current.map(HealthReport.point), weekly: spans(weeks(in: days), current),
+            monthly: spans(months(in: days), current), retention: try await cohorts(endingWith: days),
             unansweredTopics: try await store.unansweredTopics(
                 HealthDay.start(days.lowerBound)..<HealthDay.start(days.upperBound + 1), limit: 20),
             countedAt: counted.values.first)
@@ -69,13 +69,25 @@ public struct HealthService: Sendable {
         }
     }
 
-    private func spans(_ periods: [(label: String, days: ClosedRange<Int64>)]) async throws -> [HealthReport.Span] {
-        var spans: [HealthReport.Span] = []
-        for period in periods {
-            let people = try await store.activePeople(period.days)
-            spans.append(HealthReport.Span(label: period.label, posters: people.posters, readers: people.readers))
+    /// Different members who wrote over `days`, and who came without writing: the days' sketches merged.
+    static func people(_ days: [HealthDay]) -> (posters: Int, readers: Int) {
+        var posters = DistinctSketch()
+        var active = DistinctSketch()
+        for day in days {
+            if let sketch = day.postersSketch { posters.merge(sketch) }
+            if let sketch = day.activeSketch { active.merge(sketch) }
         }
-        return spans
+        let wrote = posters.estimate
+        return (wrote, max(0, active.estimate - wrote))
+    }
+
+    private func spans(_ periods: [(label: String, days: ClosedRange<Int64>)], _ stored: [HealthDay])
+        -> [HealthReport.Span]
+    {
+        periods.map { period in
+            let people = Self.people(stored.filter { period.days.contains($0.day) })
+            return HealthReport.Span(label: period.label, posters: people.posters, readers: people.readers)
+        }
     }
 
     /// The ISO weeks `days` touches, each cut to the range.

@@ -116,6 +116,20 @@ public struct SQLHealthRepository: HealthRepository {
                 SELECT COUNT(*) AS n FROM member_visits v WHERE v.day = \(bind: day) AND NOT EXISTS \
                 (SELECT 1 FROM health_posters h WHERE h.day = v.day AND h.member_id = v.member_id)
                 """, sql)
+            var posters = DistinctSketch()
+            var active = DistinctSketch()
+            for id in try await sql.raw("SELECT member_id FROM health_posters WHERE day = \(bind: day)").all(
+                decodingColumn: "member_id", as: Int64.self)
+            {
+                posters.insert(id)
+                active.insert(id)
+            }
+            for id in try await sql.raw("SELECT member_id FROM member_visits WHERE day = \(bind: day)").all(
+                decodingColumn: "member_id", as: Int64.self)
+            {
+                active.insert(id)
+            }
+            (figures.postersSketch, figures.activeSketch) = (posters, active)
             let json = String(decoding: try JSONEncoder().encode(figures), as: UTF8.self)
             try await sql.raw(
                 """
@@ -162,24 +176,6 @@ public struct SQLHealthRepository: HealthRepository {
                     millisecondsSince1970: try row.decode(column: "counted_at", as: Int64.self))
             }
             return counted
-        }
-    }
-
-    public func activePeople(_ days: ClosedRange<Int64>) async throws -> (posters: Int, readers: Int) {
-        let (first, last) = (days.lowerBound, days.upperBound)
-        return try await database.read { sql in
-            let posters = try await Self.count(
-                """
-                SELECT COUNT(DISTINCT member_id) AS n FROM health_posters \
-                WHERE day >= \(bind: first) AND day <= \(bind: last)
-                """, sql)
-            let readers = try await Self.count(
-                """
-                SELECT COUNT(DISTINCT v.member_id) AS n FROM member_visits v \
-                WHERE v.day >= \(bind: first) AND v.day <= \(bind: last) AND NOT EXISTS (SELECT 1 FROM health_posters h \
-                WHERE h.member_id = v.member_id AND h.day >= \(bind: first) AND h.day <= \(bind: last))
-                """, sql)
-            return (posters, readers)
         }
     }
 
