@@ -58,5 +58,11 @@ struct HealthRulesTests {
         let all = thread.joined(separator: " ")
         for sentence in chosen { #expect(all.contains(sentence), "\(sentence)") }
         #expect(!chosen.contains { $0.contains("quoted") || $0.contains("log") })
+        #expect(
+            Gist.clean("- Filter the front page by language\n2. Then sort it")
+                == "Filter the front page by language\nThen sort it")
+        #expect(
+            Gist.split("E. B. White revised it in 1957. Strunk wrote it first.")
+                == ["E. B. White revised it in 1957.", "Strunk wrote it first."])
     }
 }

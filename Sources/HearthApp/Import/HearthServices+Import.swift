@@ -87,18 +87,19 @@ extension HearthServices {
         }
     }
 
-    /// The demo's weekly letter, about the week of its latest threads (long past: the sample's dates are the
-    /// site's), drafted once with its figures counted, so that `/letters` shows one at once.
+    /// The demo's weekly letter, about the busiest week among its latest 1,000 posts (long past: the sample's
+    /// dates are the site's), drafted once with its figures counted, so that `/letters` shows one at once.
     func seedDemoLetter() async throws {
-        guard try await SQLLetterRepository(database: database).letters(limit: 1).isEmpty,
-            let latest = try await database.read({ sql in
-                try await sql.raw("SELECT MAX(created_at) AS latest FROM posts").first(
-                    decodingColumn: "latest", as: Int64?.self)
-            }) ?? nil
-        else { return }
+        guard try await SQLLetterRepository(database: database).letters(limit: 1).isEmpty else { return }
+        let latest = try await database.read { sql in
+            try await sql.raw("SELECT created_at FROM posts ORDER BY created_at DESC LIMIT 1000").all(
+                decodingColumn: "created_at", as: Int64.self)
+        }
+        let zone = community.current.timeZone
+        let weeks = Dictionary(grouping: latest) { ISOWeek(containing: Date(millisecondsSince1970: $0), in: zone) }
+        guard let busiest = weeks.max(by: { ($0.value.count, $0.key) < ($1.value.count, $1.key) })?.key else { return }
         try await health.rollUp()
-        try await letters.draft(
-            week: ISOWeek(containing: Date(millisecondsSince1970: latest), in: community.current.timeZone))
+        try await letters.draft(week: busiest)
     }
 
     /// A few items in the review queue of the demo community, so that a newcomer sees it at once: two posts

@@ -44,6 +44,7 @@ public enum Gist {
         text = text.replacingOccurrences(of: #"\[([^\]]*)\]\([^)]*\)"#, with: "$1", options: .regularExpression)
         text = text.replacingOccurrences(of: #"https?://\S+"#, with: "", options: .regularExpression)
         text = text.replacingOccurrences(of: #"(^|\n)#+\s*"#, with: "$1", options: .regularExpression)
+        text = text.replacingOccurrences(of: #"(^|\n)([-*+]|[0-9]+[.)])\s+"#, with: "$1", options: .regularExpression)
         text = text.replacingOccurrences(of: #"[*_`]+"#, with: "", options: .regularExpression)
         return text
     }
@@ -57,7 +58,11 @@ public enum Gist {
             for (index, character) in characters.enumerated() {
                 current.append(character)
                 let next = index + 1 < characters.count ? characters[index + 1] : " "
-                if ".!?…".contains(character), next.isWhitespace {
+                // An initial ("E. B. White") does not end a sentence.
+                let initial =
+                    character == "." && index >= 1 && characters[index - 1].isUppercase
+                    && (index == 1 || !characters[index - 2].isLetter)
+                if ".!?…".contains(character), next.isWhitespace, !initial {
                     sentences.append(current.trimmingCharacters(in: .whitespaces))
                     current = ""
                 }
