@@ -100,6 +100,7 @@ struct LettersWebTests {
             #expect(dashboard.body.contains("<svg class=\"chart\""))
             #expect(dashboard.body.contains("Where is the export button?"), "the topic still waiting")
             #expect(dashboard.body.contains("<details><summary>The numbers</summary>"))
+            #expect(dashboard.body.contains(">Last 7 days</a>") && !dashboard.body.contains("Optional("))
             let wrong = try await cm.get("/health?from=2026-09-20&to=2026-09-01")
             #expect(wrong.body.contains("The first day comes after the last one."))
             let csv = try await cm.get("/health.csv?from=2026-09-14&to=2026-09-20")

@@ -68,7 +68,8 @@ public struct HealthPage: Sendable {
             localization.text("health_\(key)", language, values)
         }
         let (now, before) = (report.current, report.previous)
-        ranges = ["week", "month", "quarter"].map {
+        let names: [String] = ["week", "month", "quarter"]
+        ranges = names.map {
             Link(label: t("range_\($0)"), url: "/health?range=\($0)", current: range == $0)
         }
         from = now.from

@@ -92,6 +92,11 @@ public struct SVGChart: Sendable {
                 guard !points.isEmpty else { continue }
                 parts.append(
                     #"<polyline class="\#(line.style)" fill="none" points="\#(points.joined(separator: " "))"/>"#)
+                // A dot on each day measured, so that a lone day shows too.
+                for point in points {
+                    let xy = point.split(separator: ",")
+                    parts.append(#"<circle class="\#(line.style)" cx="\#(xy[0])" cy="\#(xy[1])" r="3"/>"#)
+                }
             }
         }
         parts.append("</svg>")

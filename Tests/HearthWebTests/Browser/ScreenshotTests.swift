@@ -9,7 +9,7 @@ import Testing
     .enabled(if: ProcessInfo.processInfo.environment["HEARTH_SCREENSHOTS"] != nil, "set HEARTH_SCREENSHOTS to a folder")
 )
 struct ScreenshotTests {
-    @Test("the home page, a topic, a profile and the console, light and dark, as the community manager sees them")
+    @Test("the home page, a topic, a profile, the console, the inbox and the health dashboard, light and dark")
     func readme() async throws {
         let folder = URL(
             fileURLWithPath: ProcessInfo.processInfo.environment["HEARTH_SCREENSHOTS"] ?? "docs/screenshots",
@@ -17,9 +17,11 @@ struct ScreenshotTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let showcase = try await Showcase.make()
         defer { showcase.community.close() }
+        try await showcase.community.services.health.rollUp()
         let shots = [
             ("home", "/"), ("topic", showcase.topicPath), ("profile", showcase.authorPath),
             ("console", "/admin/settings"), ("console-categories", "/admin/categories"), ("inbox", "/inbox"),
+            ("health", "/health?range=month"),
         ]
         let browser = try await Browser.start()
         try await showcase.community.testLive { client in
@@ -37,7 +39,12 @@ struct ScreenshotTests {
                             try await browser.png().write(to: file)
                         }
                     }
+                    // The dashboard's charts, scrolled into view.
+                    try await browser.open(site + "/health?range=month")
+                    try await browser.execute("document.querySelector('figure.chart-figure').scrollIntoView()")
+                    try await browser.png().write(to: folder.appendingPathComponent("health-charts-dark.png"))
                     try await browser.colorScheme(dark: false)
+                    try await browser.png().write(to: folder.appendingPathComponent("health-charts-light.png"))
                 }
             } catch {
                 await browser.quit()
