@@ -36,14 +36,14 @@ public enum Gist {
                 inCode.toggle()
                 continue
             }
-            if inCode || trimmed.hasPrefix(">") || line.hasPrefix("    ") { continue }
+            // Quotes are someone else's words, code is not prose, and a heading is a title, not a sentence.
+            if inCode || trimmed.hasPrefix(">") || trimmed.hasPrefix("#") || line.hasPrefix("    ") { continue }
             lines.append(trimmed)
         }
         var text = lines.joined(separator: "\n")
         text = text.replacingOccurrences(of: #"!\[[^\]]*\]\([^)]*\)"#, with: "", options: .regularExpression)
         text = text.replacingOccurrences(of: #"\[([^\]]*)\]\([^)]*\)"#, with: "$1", options: .regularExpression)
         text = text.replacingOccurrences(of: #"https?://\S+"#, with: "", options: .regularExpression)
-        text = text.replacingOccurrences(of: #"(^|\n)#+\s*"#, with: "$1", options: .regularExpression)
         text = text.replacingOccurrences(of: #"(^|\n)([-*+]|[0-9]+[.)])\s+"#, with: "$1", options: .regularExpression)
         text = text.replacingOccurrences(of: #"[*_`]+"#, with: "", options: .regularExpression)
         return text

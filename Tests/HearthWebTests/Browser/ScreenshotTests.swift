@@ -45,6 +45,16 @@ struct ScreenshotTests {
                     try await browser.png().write(to: folder.appendingPathComponent("health-charts-dark.png"))
                     try await browser.colorScheme(dark: false)
                     try await browser.png().write(to: folder.appendingPathComponent("health-charts-light.png"))
+                    // A week later, the letter about the showcase's week, as the community manager edits it.
+                    showcase.community.clock.advance(by: 7 * 86_400)
+                    let letter = try await showcase.community.services.letters.draft(
+                        week: showcase.community.services.letters.lastWeek)
+                    try await browser.open(site + "/letters/\(letter.week)")
+                    try await browser.waitFor("<iframe")
+                    try await Task.sleep(for: .milliseconds(300))
+                    try await browser.png().write(to: folder.appendingPathComponent("letter-light.png"))
+                    try await browser.execute("document.querySelector('iframe').scrollIntoView()")
+                    try await browser.png().write(to: folder.appendingPathComponent("letter-preview-light.png"))
                 }
             } catch {
                 await browser.quit()
