@@ -87,6 +87,35 @@ struct LetterMailTests {
                 .deliveries.allSatisfy { $0.status == .sent })
     }
 
+    @Test("an image over 1 MB is linked, not carried, and one whose file is gone is left out")
+    func largeImages() async throws {
+        let community = try await LetterAndHealthTests.community(.sqlite)
+        let services = community.services
+        var draft = LetterDraft(
+            week: "2026-W48", from: LetterAndHealthTests.monday,
+            to: LetterAndHealthTests.monday.addingTimeInterval(7 * LetterAndHealthTests.day))
+        draft.posts = 1
+        let big = "\(String(repeating: "a", count: 64)).png"
+        let gone = "\(String(repeating: "b", count: 64)).png"
+        draft.images = [
+            LetterDraft.Image(
+                fileName: big, width: 4_000, height: 3_000, topicID: 1, topicTitle: "A big photo", reactions: 3,
+                bytes: 4_500_000),
+            LetterDraft.Image(
+                fileName: gone, width: 20, height: 20, topicID: 1, topicTitle: "A deleted photo", reactions: 1,
+                bytes: 900),
+        ]
+        let letter = Letter(
+            week: draft.week, status: .sent, intro: "", excluded: [], draft: draft, draftedAt: community.clock.now,
+            openedAt: nil, sentAt: nil, deliveries: [])
+        let message = try await services.letterMail.message(
+            letter, to: LetterRecipient(address: "boss@example.org", language: .english))
+        #expect(message.inline == nil)
+        let html = try #require(message.htmlBody)
+        #expect(html.contains("src=\"http://hearth.test/uploads/\(big)\""))
+        #expect(!html.contains(gone))
+    }
+
     /// Reads a message with Python's e-mail package, as a mail client would.
     static let reader = #"""
         import base64, email, json, sys

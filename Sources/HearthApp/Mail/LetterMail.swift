@@ -18,7 +18,8 @@ struct LetterMail: Sendable {
         let content = letter.content
         var attached: [String: InlineImage] = [:]
         if inlineImages {
-            for (index, image) in content.images.enumerated() {
+            for (index, image) in content.images.enumerated()
+            where (image.bytes ?? 0) <= LetterDraft.Image.inlineLimit {
                 guard let (_, format) = Upload.parse(fileName: image.fileName),
                     let bytes = try await blobs.read(name: image.fileName)
                 else { continue }
@@ -28,7 +29,9 @@ struct LetterMail: Sendable {
             }
         }
         let view = self.view(letter, content: content, language: recipient.language) { image in
-            inlineImages ? attached[image.fileName].map { "cid:\($0.contentID)" } : publicURL + image.path
+            // Attached when it could be; a large image is linked, one whose file is gone is left out.
+            if let inline = attached[image.fileName] { return "cid:\(inline.contentID)" }
+            return inlineImages && (image.bytes ?? 0) <= LetterDraft.Image.inlineLimit ? nil : publicURL + image.path
         }
         return MailMessage(
             from: from, to: [recipient.address], subject: view.subject, textBody: view.text,

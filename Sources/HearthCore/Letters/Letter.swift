@@ -127,15 +127,25 @@ public struct LetterDraft: Sendable, Equatable, Codable {
         public let topicID: Int64
         public let topicTitle: String
         public let reactions: Int
+        /// The file's size: a large one is linked rather than carried in the mail.
+        public let bytes: Int?
 
-        public init(fileName: String, width: Int, height: Int, topicID: Int64, topicTitle: String, reactions: Int) {
+        public init(
+            fileName: String, width: Int, height: Int, topicID: Int64, topicTitle: String, reactions: Int,
+            bytes: Int? = nil
+        ) {
             self.fileName = fileName
             self.width = width
             self.height = height
             self.topicID = topicID
             self.topicTitle = topicTitle
             self.reactions = reactions
+            self.bytes = bytes
         }
+
+        /// Images up to this size travel in the mail; larger ones are linked, so that the letter stays small
+        /// enough for every mail server (four images of 5 MB would make a 27 MB message once encoded).
+        public static let inlineLimit = 1_000_000
 
         public var key: String { "image:\(fileName)" }
         public var path: String { "/uploads/\(fileName)" }

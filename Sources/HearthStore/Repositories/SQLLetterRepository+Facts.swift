@@ -163,13 +163,14 @@ extension SQLLetterRepository {
             if let (hash, _) = Upload.parse(fileName: file) { files[hash] = file }
         }
         let hashes = files.keys.map { "'\($0)'" }.joined(separator: ",")
-        var sizes: [String: (Int, Int)] = [:]
-        for row in try await sql.raw("SELECT hash, width, height FROM uploads WHERE hash IN (\(unsafeRaw: hashes))")
-            .all()
-        {
+        var sizes: [String: (Int, Int, Int)] = [:]
+        for row in try await sql.raw(
+            "SELECT hash, width, height, byte_count FROM uploads WHERE hash IN (\(unsafeRaw: hashes))"
+        ).all() {
             guard let file = files[try row.decode(column: "hash", as: String.self)] else { continue }
             sizes[file] = (
-                try row.decode(column: "width", as: Int.self), try row.decode(column: "height", as: Int.self)
+                try row.decode(column: "width", as: Int.self), try row.decode(column: "height", as: Int.self),
+                try row.decode(column: "byte_count", as: Int.self)
             )
         }
         var seen = Set<String>()
@@ -179,7 +180,7 @@ extension SQLLetterRepository {
             .map {
                 LetterDraft.Image(
                     fileName: $0.file, width: sizes[$0.file]?.0 ?? 0, height: sizes[$0.file]?.1 ?? 0, topicID: $0.topic,
-                    topicTitle: $0.title, reactions: reactions[$0.post] ?? 0)
+                    topicTitle: $0.title, reactions: reactions[$0.post] ?? 0, bytes: sizes[$0.file]?.2)
             }
     }
 
