@@ -129,7 +129,7 @@ public struct OutsideFetcher: Sendable {
                 entry.pointee.ai_addr, entry.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0,
                 NI_NUMERICHOST) == 0
             {
-                found.append(String(cString: buffer))
+                found.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
             }
             next = entry.pointee.ai_next
         }
