@@ -39,6 +39,8 @@ public struct AppConfig: Sendable {
     public var publicModerationLog: Bool
     /// When the weekly letter is drafted, to whom it goes, and how.
     public var letter = LetterSchedule()
+    /// The key that seals secrets at rest (`HEARTH_SECRET_KEY`); nil: a key file in the data folder.
+    public var secretKey: String?
     /// What brings a post into the priority inbox besides its reading.
     public var inboxRules = InboxRules()
     /// The trust ladder's criteria.
@@ -177,6 +179,11 @@ public struct AppConfig: Sendable {
             Key(
                 name: "hearth.public.moderation.log", defaultValue: "off",
                 help: "on: /modlog shows everyone each moderation act and its reason, without names or texts."),
+            Key(
+                name: "hearth.secret.key", defaultValue: nil,
+                help:
+                    "32 bytes in base64 (openssl rand -base64 32) sealing secrets at rest; unset: a key made in the data folder (secret.key). Processes sharing one PostgreSQL need the same key."
+            ),
         ] + letterKeys
 
     /// Reads and checks the configuration. `overrides` are the flags given on the command line, by key name.
@@ -327,6 +334,11 @@ public struct AppConfig: Sendable {
             regular: criteria("hearth.trust.regular"), graceDays: integer("hearth.trust.grace.days", in: 0...365))
         mailFrom = raw("hearth.mail.from").1 ?? "hearth@localhost"
         letter = Self.letterSchedule(raw, problem: problem, integer: integer)
+        let (secretKeyName, secretKeyText) = raw("hearth.secret.key")
+        if let secretKeyText, SecretBox.key(base64: secretKeyText) == nil {
+            problem(secretKeyName, "expected 32 bytes written in base64 (openssl rand -base64 32).")
+        }
+        secretKey = secretKeyText
 
         let (databaseKey, databaseURL) = raw("hearth.database.url")
         if let databaseURL {

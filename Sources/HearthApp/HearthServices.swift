@@ -124,7 +124,8 @@ public struct HearthServices: Sendable {
             reports: SQLRoleReportRepository(database: database), roles: roleStore,
             notices: SQLRoleNoticeRepository(database: database),
             timeZone: { community.current.timeZone }, policy: AccessPolicy(), now: now)
-        let board = SQLFeedbackRepository(database: database, publicURL: config.publicURL)
+        let board = SQLFeedbackRepository(
+            database: database, publicURL: config.publicURL, secrets: config.secretBox)
         let feedback = FeedbackService(
             board: board, forum: forum,
             matcher: FeedbackIndex(board: board, reader: EngineReader.bundledEngine?.reader),

@@ -102,6 +102,23 @@ struct AppConfigTests {
         }
     }
 
+    @Test("secrets are sealed under HEARTH_SECRET_KEY, or a key file made in the data folder, owner-only")
+    func secretKey() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-key-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = try await AppConfig.load(environment: ["HEARTH_DATA_DIR": folder.path], envFile: nil)
+        let sealed = try config.secretBox.seal("token")
+        let file = folder.appendingPathComponent("secret.key").path
+        let rights = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+        #expect(rights == 0o600)
+        #expect(try config.secretBox.open(sealed) == "token", "the same key, read back from its file")
+        await #expect {
+            try await AppConfig.load(environment: ["HEARTH_SECRET_KEY": "too short"], envFile: nil)
+        } throws: { error in
+            String(describing: error).contains("HEARTH_SECRET_KEY")
+        }
+    }
+
     @Test("PostgreSQL and SMTP URLs are parsed; https makes cookies Secure")
     func urls() async throws {
         let config = try await AppConfig.load(

@@ -45,6 +45,11 @@ struct WebhookTests {
         let endpoint = try await board.addEndpoint(cm, url: receiver.url, events: [])
         #expect(endpoint.secret.hasPrefix("whsec_"))
         try receiver.trust(endpoint.secret)
+        // Kept sealed: the database alone does not give the secret away.
+        let stored = try await services.database.read { sql in
+            try await sql.raw("SELECT secret FROM webhook_endpoints").first(decodingColumn: "secret", as: String.self)
+        }
+        #expect(stored?.hasPrefix("v1:") == true && stored?.contains(endpoint.secret) == false)
 
         // Created: sent after the commit, by the job runner, signed.
         let item = try await board.write(
@@ -119,7 +124,8 @@ struct WebhookTests {
             cm, title: "Dark mode", body: "", kind: .suggestion, language: .english)
         let delivery = try #require(try await services.feedback.deliveries(cm).first)
         let sender = WebhookSender(
-            board: SQLFeedbackRepository(database: services.database, publicURL: "http://hearth.test"),
+            board: SQLFeedbackRepository(
+                database: services.database, publicURL: "http://hearth.test", secrets: services.config.secretBox),
             client: .shared, now: clock.function, timeout: .seconds(1))
         let started = Date()
         await #expect(throws: HearthError.self) {

@@ -53,7 +53,12 @@ extension HearthServices {
         environment: [String: String] = [:]
     ) async throws -> HearthServices {
         let config = try await AppConfig.load(
-            overrides: [:], environment: ["HEARTH_PUBLIC_URL": "http://hearth.test"].merging(environment) { $1 },
+            overrides: [:],
+            environment: [
+                "HEARTH_PUBLIC_URL": "http://hearth.test",
+                // A fixed key, so that tests make no key file in the working folder.
+                "HEARTH_SECRET_KEY": "dGVzdHMgb25seTogbm90IGEgc2VjcmV0IGF0IGFsbCE=",
+            ].merging(environment) { $1 },
             envFile: nil)
         return try await HearthServices.assemble(
             config: config, database: database, logger: Logger(label: "test"), hasher: fastHasher, mailTransport: mail,

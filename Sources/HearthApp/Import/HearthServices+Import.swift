@@ -77,7 +77,8 @@ extension HearthServices {
                 "SELECT id FROM members WHERE email LIKE '%@import.invalid' ORDER BY id LIMIT 12"
             ).all(decodingColumn: "id", as: Int64.self)
         }
-        let board = SQLFeedbackRepository(database: database, publicURL: config.publicURL)
+        let board = SQLFeedbackRepository(
+            database: database, publicURL: config.publicURL, secrets: config.secretBox)
         let items = try await board.items(FeedbackQuery(sort: .new, limit: 100))
         // Earlier items drew more votes: a board with a clear top, as a live one has.
         for (rank, item) in items.reversed().enumerated() {

@@ -48,7 +48,7 @@ extension SQLFeedbackRepository {
                     WebhookEndpoint(
                         id: WebhookEndpointID(try row.decode(column: "id", as: Int64.self)),
                         url: try row.decode(column: "url", as: String.self),
-                        secret: try row.decode(column: "secret", as: String.self),
+                        secret: try secrets.open(try row.decode(column: "secret", as: String.self)),
                         events: try row.decode(column: "events", as: String.self).split(separator: ",")
                             .compactMap { WebhookEvent(rawValue: String($0)) },
                         createdAt: try SQLForumRepository.date(row, "created_at"))
@@ -59,10 +59,11 @@ extension SQLFeedbackRepository {
     public func addEndpoint(url: String, secret: String, events: [WebhookEvent], at date: Date) async throws
         -> WebhookEndpointID
     {
+        let sealed = try secrets.seal(secret)
         let id = try await database.write { sql in
             try await sql.insert(into: "webhook_endpoints").columns("url", "secret", "events", "created_at")
                 .values(
-                    SQLBind(url), SQLBind(secret), SQLBind(events.map(\.rawValue).joined(separator: ",")),
+                    SQLBind(url), SQLBind(sealed), SQLBind(events.map(\.rawValue).joined(separator: ",")),
                     SQLBind(date.millisecondsSince1970)
                 )
                 .returning("id").first(decodingColumn: "id", as: Int64.self)
@@ -119,7 +120,7 @@ extension SQLFeedbackRepository {
                     """
                 ).first()
             else { return nil }
-            return (try Self.delivery(row), try row.decode(column: "secret", as: String.self))
+            return (try Self.delivery(row), try secrets.open(try row.decode(column: "secret", as: String.self)))
         }
     }
 

@@ -8,10 +8,13 @@ public struct SQLFeedbackRepository: FeedbackRepository {
     let database: HearthDatabase
     /// The community's address, for the links in webhook payloads.
     let publicURL: String
+    /// Seals the webhooks' signing secrets at rest.
+    let secrets: SecretBox
 
-    public init(database: HearthDatabase, publicURL: String) {
+    public init(database: HearthDatabase, publicURL: String, secrets: SecretBox) {
         self.database = database
         self.publicURL = publicURL
+        self.secrets = secrets
     }
 
     static let itemColumns: SQLQueryString = """
