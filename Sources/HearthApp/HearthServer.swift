@@ -40,6 +40,11 @@ public enum HearthServer {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         keepFreedMemoryInPlace()
         let services = try await HearthServices.open(config: config, logger: logger)
+        if case .postgres = config.database, config.secretKey == nil {
+            logger.warning(
+                "HEARTH_SECRET_KEY is not set: secrets are sealed with the key file in this process's data folder. Processes on other machines sharing this PostgreSQL need the same key: set HEARTH_SECRET_KEY on each."
+            )
+        }
         do {
             let applied = try await services.migrate()
             for migration in applied {
