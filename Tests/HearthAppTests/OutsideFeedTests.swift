@@ -45,6 +45,7 @@ struct OutsideFeedTests {
         #expect(entries[0].text == "The export of Hearth crashes.")
         #expect(entries[0].published == Date(timeIntervalSince1970: 1_796_119_200))
         #expect(entries[1].id == "https://example.org/t/2")
+        #expect(FeedParser.date("2026-12-01T10:00:00.250Z") != nil, "fractional seconds, as some blogs write them")
         let atom = try FeedParser.parse(Array(Self.atom.utf8)).entries
         #expect(
             atom == [
@@ -69,6 +70,18 @@ struct OutsideFeedTests {
         let entities = "The feed declares entities, which Hearth refuses to expand (they can hide an attack)."
         #expect(refusal(Self.billionLaughs) == entities)
         #expect(refusal(Self.externalEntity) == entities)
+        // Pushed far down by padding, the declaration is still found: the whole document is searched.
+        let padded = Self.billionLaughs.replacingOccurrences(
+            of: "<!DOCTYPE lolz [", with: "<!DOCTYPE lolz [<!--" + String(repeating: " ", count: 2_000_000) + "-->")
+        #expect(refusal(padded) == entities)
+        #expect(
+            refusal("<?xml version=\"1.0\"?><!DOCTYPE rss [<!ATTLIST rss a CDATA 'b'>]><rss/>")
+                == "The feed carries its own document type definition, which Hearth refuses to read.")
+        #expect(
+            refusal("<?xml version=\"1.0\" encoding=\"UTF-7\"?><rss/>")
+                == "The feed's encoding (utf-7) is not one Hearth reads: UTF-8 or ISO-8859.")
+        let utf16 = [UInt8]([0xFF, 0xFE]) + Array("<rss/>".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        #expect(throws: HearthError.self) { try FeedParser.parse(utf16) }
         #expect(refusal("<rss><channel><title>cut") == "The feed is not valid XML at line 1.")
         #expect(refusal("<html><body>Not a feed</body></html>") == "This is not an RSS or Atom feed.")
         // Bytes that are not the UTF-8 they claim to be.
@@ -98,36 +111,31 @@ struct OutsideFeedTests {
         ])
         defer { server.stop() }
         try TestEnvironment.waitForPort(port, seconds: 20)
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
-        do {
-            let fetcher = OutsideFetcher(client: client, allowPrivate: true)
-            let base = "http://127.0.0.1:\(port)"
-            guard case .fresh(let body, _, let lastModified) = try await fetcher.fetch(base + "/feed.xml") else {
-                Issue.record("the first fetch brought nothing")
-                return
-            }
-            #expect(try FeedParser.parse(body).entries.count == 2)
-            #expect(lastModified != nil)
-            #expect(try await fetcher.fetch(base + "/feed.xml", lastModified: lastModified) == .notModified)
-            await #expect(throws: HearthError.tooLarge("The answer is larger than 5 MB: Hearth stopped reading it.")) {
-                try await fetcher.fetch(base + "/huge.xml")
-            }
-            await #expect(throws: HearthError.unavailable("404: there is nothing at that address.")) {
-                try await fetcher.fetch(base + "/missing.xml")
-            }
-            // Without the configuration's permission, this machine is out of reach, and so is any other scheme.
-            let careful = OutsideFetcher(client: client, allowPrivate: false)
-            await #expect(throws: HearthError.self) { try await careful.fetch(base + "/feed.xml") }
-            #expect(throws: HearthError.self) { try careful.check("http://10.1.2.3/feed") }
-            #expect(throws: HearthError.self) { try careful.check("http://[::1]:8080/feed") }
-            #expect(throws: HearthError.self) { try careful.check("file:///etc/passwd") }
-            #expect(throws: HearthError.self) { try careful.check("gopher://example.org/") }
-        } catch {
-            try await client.shutdown()
-            throw error
+        let fetcher = OutsideFetcher(allowPrivate: true)
+        let base = "http://127.0.0.1:\(port)"
+        guard case .fresh(let body, _, let lastModified) = try await fetcher.fetch(base + "/feed.xml") else {
+            Issue.record("the first fetch brought nothing")
+            return
         }
-        try await client.shutdown()
+        #expect(try FeedParser.parse(body).entries.count == 2)
+        #expect(lastModified != nil)
+        #expect(try await fetcher.fetch(base + "/feed.xml", lastModified: lastModified) == .notModified)
+        await #expect(throws: HearthError.tooLarge("The answer is larger than 5 MB: Hearth stopped reading it.")) {
+            try await fetcher.fetch(base + "/huge.xml")
+        }
+        await #expect(throws: HearthError.unavailable("404: there is nothing at that address.")) {
+            try await fetcher.fetch(base + "/missing.xml")
+        }
+        // Without the configuration's permission, this machine is out of reach, and so is any other scheme.
+        let careful = OutsideFetcher(allowPrivate: false)
+        await #expect(throws: HearthError.self) { try await careful.fetch(base + "/feed.xml") }
+        await #expect(throws: HearthError.self) { try await careful.check("http://10.1.2.3/feed") }
+        await #expect(throws: HearthError.self) { try await careful.check("http://[::1]:8080/feed") }
+        await #expect(throws: HearthError.self) { try await careful.check("file:///etc/passwd") }
+        await #expect(throws: HearthError.self) { try await careful.check("gopher://example.org/") }
+        await #expect(throws: HearthError.self) { try await careful.check("http://[::ffff:127.0.0.1]/feed") }
+        await #expect(throws: HearthError.self) { try await careful.check("http://2130706433/feed") }
+        #expect(OutsideFetcher.isInside("fe80::1%eth0") && OutsideFetcher.isInside("not an address"))
+        #expect(!OutsideFetcher.isInside("93.184.216.34") && !OutsideFetcher.isInside("2606:4700::1111"))
     }
 }

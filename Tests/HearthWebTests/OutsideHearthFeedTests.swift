@@ -21,29 +21,20 @@ struct OutsideHearthFeedTests {
             staff, name: "General", description: "", startPolicy: .everyone)
         _ = try await services.forum.startTopic(
             staff, in: category.id, title: "The spring release is out", body: "Everything about the spring release.")
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
-        do {
-            try await community.testLive { live in
-                let served = live.port ?? port
-                let fetcher = OutsideFetcher(client: client, allowPrivate: true)
-                for path in ["/latest.rss", "/latest.atom"] {
-                    guard case .fresh(let body, _, _) = try await fetcher.fetch("http://127.0.0.1:\(served)\(path)")
-                    else {
-                        Issue.record("\(path) brought nothing")
-                        continue
-                    }
-                    let entries = try FeedParser.parse(body).entries
-                    #expect(entries.map(\.title).contains("The spring release is out"), "\(path)")
-                    // Links name the community's public address.
-                    #expect(entries.allSatisfy { $0.link?.hasPrefix("http://127.0.0.1:\(port)/t/") == true })
+        try await community.testLive { live in
+            let served = live.port ?? port
+            let fetcher = OutsideFetcher(allowPrivate: true)
+            for path in ["/latest.rss", "/latest.atom"] {
+                guard case .fresh(let body, _, _) = try await fetcher.fetch("http://127.0.0.1:\(served)\(path)")
+                else {
+                    Issue.record("\(path) brought nothing")
+                    continue
                 }
+                let entries = try FeedParser.parse(body).entries
+                #expect(entries.map(\.title).contains("The spring release is out"), "\(path)")
+                // Links name the community's public address.
+                #expect(entries.allSatisfy { $0.link?.hasPrefix("http://127.0.0.1:\(port)/t/") == true })
             }
-        } catch {
-            try await client.shutdown()
-            throw error
         }
-        try await client.shutdown()
     }
 }

@@ -7,15 +7,15 @@ import Foundation
 /// itself.
 public struct SecretBox: Sendable {
     static let prefix = "v1:"
-    private let key: @Sendable () throws -> SymmetricKey
+    /// The key; `creating` is true when sealing, the one time a missing key may be made.
+    private let key: @Sendable (_ creating: Bool) throws -> SymmetricKey
 
-    /// `key` is asked for at the first use (a key file is made only when a secret is first kept).
-    public init(key: @escaping @Sendable () throws -> SymmetricKey) {
+    public init(key: @escaping @Sendable (_ creating: Bool) throws -> SymmetricKey) {
         self.key = key
     }
 
     public func seal(_ plain: String) throws -> String {
-        let box = try AES.GCM.seal(Data(plain.utf8), using: try key())
+        let box = try AES.GCM.seal(Data(plain.utf8), using: try key(true))
         guard let combined = box.combined else {
             throw HearthError.unavailable("A secret could not be sealed.")
         }
@@ -26,7 +26,7 @@ public struct SecretBox: Sendable {
         guard stored.hasPrefix(Self.prefix) else { return stored }
         guard let data = Data(base64Encoded: String(stored.dropFirst(Self.prefix.count))),
             let box = try? AES.GCM.SealedBox(combined: data),
-            let plain = try? AES.GCM.open(box, using: try key())
+            let plain = try? AES.GCM.open(box, using: try key(false))
         else {
             throw HearthError.unavailable(
                 "A stored secret cannot be opened with this key: HEARTH_SECRET_KEY is not the key it was sealed with.")

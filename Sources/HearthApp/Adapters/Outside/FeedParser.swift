@@ -17,20 +17,17 @@ public struct FeedEntry: Sendable, Equatable {
     public let text: String
 }
 
-/// Reads RSS 2.0 and Atom 1.0 feeds, refusing what a hostile feed may try: any entity declaration (the billion
-/// laughs, external entities reading files or addresses) is refused before parsing, and external entities are
-/// never resolved. A document that is not well-formed is refused with its line, in words.
+/// Reads RSS 2.0 and Atom 1.0 feeds, refusing what a hostile feed may try before the XML parser sees it: any
+/// entity declaration or internal DTD subset anywhere in the document (the billion laughs, external entities
+/// reading files or addresses), and any encoding other than UTF-8, ASCII and the ISO-8859 family (UTF-16, UTF-7 or
+/// EBCDIC could hide a declaration from that scan). External entities are never resolved. A document that is not
+/// well-formed is refused with its line, in words.
 public enum FeedParser {
     static let textLimit = 2_000
 
     public static func parse(_ bytes: [UInt8]) throws -> (title: String, entries: [FeedEntry]) {
         let data = Data(bytes)
-        if let head = String(data: data.prefix(1 << 20), encoding: .isoLatin1),
-            head.range(of: "<!ENTITY", options: .caseInsensitive) != nil
-        {
-            throw HearthError.invalid(
-                "feed", "The feed declares entities, which Hearth refuses to expand (they can hide an attack).")
-        }
+        try screen(bytes)
         let reader = Reader()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
@@ -44,6 +41,40 @@ public enum FeedParser {
             throw HearthError.invalid("feed", "This is not an RSS or Atom feed.")
         }
         return (reader.feedTitle, reader.entries)
+    }
+
+    /// The checks made on the bytes themselves, whole: an encoding the scan can read, and no DTD to expand.
+    static func screen(_ bytes: [UInt8]) throws {
+        let wide: [[UInt8]] = [[0xFE, 0xFF], [0xFF, 0xFE], [0x00, 0x00, 0xFE, 0xFF], [0x00, 0x3C], [0x3C, 0x00]]
+        if wide.contains(where: { bytes.starts(with: $0) }) {
+            throw HearthError.invalid(
+                "feed", "The feed is in UTF-16 or UTF-32, which Hearth does not read: ask for UTF-8.")
+        }
+        // ISO-8859-1 maps every byte to one character, so nothing is hidden from the search.
+        let text = String(data: Data(bytes), encoding: .isoLatin1) ?? ""
+        if let declaration = text.prefix(300).range(
+            of: #"encoding\s*=\s*["']([^"']+)["']"#, options: .regularExpression)
+        {
+            let name =
+                text[declaration].split(whereSeparator: { $0 == "\"" || $0 == "'" }).dropFirst().first
+                .map { $0.lowercased() } ?? ""
+            guard ["utf-8", "utf8", "us-ascii", "ascii", "windows-1252"].contains(name) || name.hasPrefix("iso-8859-")
+            else {
+                throw HearthError.invalid(
+                    "feed", "The feed's encoding (\(name)) is not one Hearth reads: UTF-8 or ISO-8859.")
+            }
+        }
+        let upper = text.uppercased()
+        if upper.contains("<!ENTITY") {
+            throw HearthError.invalid(
+                "feed", "The feed declares entities, which Hearth refuses to expand (they can hide an attack).")
+        }
+        if let doctype = upper.range(of: "<!DOCTYPE"), let end = upper[doctype.upperBound...].firstIndex(of: ">"),
+            upper[doctype.upperBound..<end].contains("[")
+        {
+            throw HearthError.invalid(
+                "feed", "The feed carries its own document type definition, which Hearth refuses to read.")
+        }
     }
 
     /// Markup and entities out, spaces folded, cut to the limit.
@@ -62,7 +93,10 @@ public enum FeedParser {
     /// RSS's dates (RFC 822, as feeds write them) and Atom's (RFC 3339).
     static func date(_ text: String) -> Date? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let date = ISO8601DateFormatter().date(from: trimmed) { return date }
+        let iso = ISO8601DateFormatter()
+        if let date = iso.date(from: trimmed) { return date }
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = iso.date(from: trimmed) { return date }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         for format in ["EEE, dd MMM yyyy HH:mm:ss Z", "dd MMM yyyy HH:mm:ss Z", "EEE, dd MMM yyyy HH:mm Z"] {
