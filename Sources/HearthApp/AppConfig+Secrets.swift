@@ -8,6 +8,23 @@ import Synchronization
 #endif
 
 extension AppConfig {
+    static let secretKeys: [Key] = [
+        Key(
+            name: "hearth.secret.key", defaultValue: nil,
+            help:
+                "32 bytes in base64 (openssl rand -base64 32) sealing secrets at rest; unset: a key made in the data folder (secret.key). Processes sharing one PostgreSQL need the same key."
+        )
+    ]
+
+    /// Reads `HEARTH_SECRET_KEY`, adding a problem when it is not 32 bytes in base64.
+    static func secretKey(_ value: (String) -> (Key, String?), problem: (Key, String) -> Void) -> String? {
+        let (key, text) = value("hearth.secret.key")
+        if let text, SecretBox.key(base64: text) == nil {
+            problem(key, "expected 32 bytes written in base64 (openssl rand -base64 32).")
+        }
+        return text
+    }
+
     /// The box that seals secrets at rest: under `HEARTH_SECRET_KEY`, or else under a key kept in the data folder
     /// (`secret.key`, readable by its owner only), made the first time a secret is sealed — never replaced.
     public var secretBox: SecretBox {

@@ -179,12 +179,7 @@ public struct AppConfig: Sendable {
             Key(
                 name: "hearth.public.moderation.log", defaultValue: "off",
                 help: "on: /modlog shows everyone each moderation act and its reason, without names or texts."),
-            Key(
-                name: "hearth.secret.key", defaultValue: nil,
-                help:
-                    "32 bytes in base64 (openssl rand -base64 32) sealing secrets at rest; unset: a key made in the data folder (secret.key). Processes sharing one PostgreSQL need the same key."
-            ),
-        ] + letterKeys
+        ] + letterKeys + secretKeys
 
     /// Reads and checks the configuration. `overrides` are the flags given on the command line, by key name.
     /// Throws `ConfigError` listing every bad value at once.
@@ -334,11 +329,7 @@ public struct AppConfig: Sendable {
             regular: criteria("hearth.trust.regular"), graceDays: integer("hearth.trust.grace.days", in: 0...365))
         mailFrom = raw("hearth.mail.from").1 ?? "hearth@localhost"
         letter = Self.letterSchedule(raw, problem: problem, integer: integer)
-        let (secretKeyName, secretKeyText) = raw("hearth.secret.key")
-        if let secretKeyText, SecretBox.key(base64: secretKeyText) == nil {
-            problem(secretKeyName, "expected 32 bytes written in base64 (openssl rand -base64 32).")
-        }
-        secretKey = secretKeyText
+        secretKey = Self.secretKey(raw, problem: problem)
 
         let (databaseKey, databaseURL) = raw("hearth.database.url")
         if let databaseURL {

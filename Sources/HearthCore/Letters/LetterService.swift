@@ -75,8 +75,6 @@ public struct LetterService: Sendable {
         self.now = now
     }
 
-    public var inlineImages: Bool { schedule.inlineImages }
-
     /// Reads "2026-W48", refusing a week that does not exist or is not over: a letter tells a whole week.
     public func week(_ text: String) throws -> ISOWeek {
         guard let week = ISOWeek(text) else {
@@ -149,13 +147,29 @@ public struct LetterService: Sendable {
     /// it went out (and sent again as it is).
     public func edit(_ viewer: Viewer?, week: ISOWeek, intro: String, excluded: [String]) async throws -> Letter {
         try policy.authorize(viewer, .writeLetters, at: now())
-        let intro = intro.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard intro.count <= Self.introLimit else {
-            throw HearthError.invalid("intro", "Keep the introduction under \(Self.introLimit) characters.")
-        }
         let letter = try await self.letter(viewer, week: week)
         guard letter.status == .draft else {
             throw HearthError.conflict("This letter was sent: it is kept as it went out, and can only be sent again.")
+        }
+        return try await save(letter, intro: intro, excluded: excluded)
+    }
+
+    /// The letter page's form: the introduction and what is left out are saved while the letter is a draft (a
+    /// sent one is kept as it went out), then the letter is sent when asked.
+    @discardableResult
+    public func submit(_ viewer: Viewer?, week: ISOWeek, intro: String, excluded: [String], send: Bool)
+        async throws -> Letter
+    {
+        try policy.authorize(viewer, .writeLetters, at: now())
+        var letter = try await self.letter(viewer, week: week)
+        if letter.status == .draft { letter = try await save(letter, intro: intro, excluded: excluded) }
+        return send ? try await self.send(week: week, by: viewer?.member.id) : letter
+    }
+
+    private func save(_ letter: Letter, intro: String, excluded: [String]) async throws -> Letter {
+        let intro = intro.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard intro.count <= Self.introLimit else {
+            throw HearthError.invalid("intro", "Keep the introduction under \(Self.introLimit) characters.")
         }
         try await letters.edit(week: letter.week, intro: intro, excluded: Array(Set(excluded)).sorted())
         return try await stored(letter.week)

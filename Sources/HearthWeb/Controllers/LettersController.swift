@@ -79,16 +79,11 @@ struct LettersController: Sendable {
         let form = try await request.form(context: context)
         let included = Set(form.all("include"))
         let excluded = form.all("offered").filter { !included.contains($0) }
+        let send = form.text("action") == "send"
         do {
-            let sent = try await letters.letter(context.identity, week: week).status == .sent
-            if !sent {
-                _ = try await letters.edit(context.identity, week: week, intro: form.text("intro"), excluded: excluded)
-            }
-            if form.text("action") == "send" {
-                try await letters.send(context.identity, week: week)
-                return SessionCookies.redirect(to: "/letters/\(week)?done=sent")
-            }
-            return SessionCookies.redirect(to: "/letters/\(week)?done=saved")
+            try await letters.submit(
+                context.identity, week: week, intro: form.text("intro"), excluded: excluded, send: send)
+            return SessionCookies.redirect(to: "/letters/\(week)?done=\(send ? "sent" : "saved")")
         } catch let error as HearthError {
             let messages: [String]
             switch error {
