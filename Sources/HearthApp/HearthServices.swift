@@ -292,6 +292,7 @@ public struct HearthServices: Sendable {
         settings.trustedProxies = config.trustedProxies
         settings.metricsAllowed = config.metricsAllowed
         settings.publicModerationLog = config.publicModerationLog
+        settings.sendsMail = config.smtp != nil
         return (services, settings)
     }
 }

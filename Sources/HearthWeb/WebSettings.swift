@@ -19,6 +19,8 @@ public struct WebSettings: Sendable {
     public var metricsAllowed: [AddressRange] = [AddressRange("127.0.0.1")!, AddressRange("::1")!]
     /// Whether every page's footer links the public moderation log.
     public var publicModerationLog = false
+    /// Whether e-mail leaves through a mail server (`HEARTH_SMTP_URL`) rather than into the log.
+    public var sendsMail = false
 
     public init(community: LiveSettings, secureCookies: Bool, sessionLifetimeSeconds: Int) {
         self.community = community

@@ -132,6 +132,10 @@ struct LetterAndHealthTests {
         #expect(report.unansweredTopics.map(\.id) == [community.waitingTopic.id])
         #expect(report.previous.answers.topics == 0)
         #expect(report.daily.count == 7)
+        // Days before the community began are days of zeros in the charts, not gaps.
+        let early = try await services.health.report(
+            community.cm, days: (days.lowerBound - 400)...(days.lowerBound - 394))
+        #expect(early.daily.count == 7 && early.daily.allSatisfy { $0.topics == 0 && $0.posters == 0 })
         #expect(report.daily.first?.topics == 2)
         #expect(report.weekly.map(\.label) == ["2026-W48"])
         #expect(report.retention.count == 12)

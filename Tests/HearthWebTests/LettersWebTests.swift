@@ -121,6 +121,7 @@ struct LettersWebTests {
             #expect(drafted.headers[.location] == "/letters/\(Self.week)")
             let page = try await cm.get("/letters/\(Self.week)")
             #expect(page.body.contains("src=\"/letters/\(Self.week)/mail?lang=en\""))
+            #expect(page.body.contains("No mail server is configured (HEARTH_SMTP_URL)"))
             let mail = try await cm.get("/letters/\(Self.week)/mail")
             #expect(mail.headers[.contentType] == "text/html; charset=utf-8")
             #expect(mail.body.contains("max-width:600px"))

@@ -29,7 +29,10 @@ public struct HealthService: Sendable {
     /// The report without asking who reads it: the letter's drafting, the command line.
     public func report(days: ClosedRange<Int64>) async throws -> HealthReport {
         let before = HealthRange.previous(days)
-        let stored = try await store.days(before.lowerBound...days.upperBound)
+        // A day with nothing to count (before the first post) is a day of zeros, not a gap in the charts.
+        let found = Dictionary(
+            try await store.days(before.lowerBound...days.upperBound).map { ($0.day, $0) }, uniquingKeysWith: { $1 })
+        let stored = (before.lowerBound...days.upperBound).map { found[$0] ?? HealthDay(day: $0) }
         let current = stored.filter { days.contains($0.day) }
         let earlier = stored.filter { before.contains($0.day) }
         let counted = try await store.rolledUp(days.upperBound...days.upperBound)

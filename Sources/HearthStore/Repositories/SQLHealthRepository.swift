@@ -27,7 +27,7 @@ public struct SQLHealthRepository: HealthRepository {
                 SELECT t.author_id, m.created_at AS joined, \
                 (SELECT MIN(p.created_at) FROM posts p WHERE \(Self.answer)) AS first_reply, \
                 (SELECT r.feedback_kind FROM posts f JOIN post_readings r ON r.post_id = f.id \
-                WHERE f.topic_id = t.id AND f.number = 1) AS kind, t.created_at \
+                WHERE f.topic_id = t.id AND f.number = 1) AS kind, t.created_at, t.title \
                 FROM topics t JOIN members m ON m.id = t.author_id JOIN categories c ON c.id = t.category_id \
                 WHERE t.created_at >= \(bind: start) AND t.created_at < \(bind: end) AND \(Self.counted)
                 """
@@ -36,7 +36,10 @@ public struct SQLHealthRepository: HealthRepository {
                 let created = try row.decode(column: "created_at", as: Int64.self)
                 let joined = try row.decode(column: "joined", as: Int64.self)
                 let firstReply = try row.decode(column: "first_reply", as: Int64?.self)
-                let question = try row.decode(column: "kind", as: String?.self) == "question"
+                // A question: what the engine read as one, or a title that asks one.
+                let question =
+                    try row.decode(column: "kind", as: String?.self) == "question"
+                    || row.decode(column: "title", as: String.self).trimmingCharacters(in: .whitespaces).hasSuffix("?")
                 figures.topics += 1
                 if question { figures.questions += 1 }
                 guard let firstReply else {

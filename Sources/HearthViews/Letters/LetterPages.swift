@@ -94,11 +94,14 @@ public struct LetterPage: Sendable {
     public let hasDeliveries: Bool
     /// Copies that could not be sent yet, said plainly at the top.
     public let failures: String?
+    /// Said to the manager when no mail server is configured: copies go to the server's log.
+    public let noMailServer: Bool
 
     public init(
         page: PageChrome, letter: Letter, canWrite: Bool, preview language: Language, localization: Localization,
-        pageLanguage: Language
+        pageLanguage: Language, sendsMail: Bool
     ) {
+        noMailServer = canWrite && !sendsMail
         self.page = page
         week = letter.week
         status = localization.text("letter_status_\(letter.status.rawValue)", pageLanguage)

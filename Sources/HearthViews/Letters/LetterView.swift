@@ -193,6 +193,9 @@ public struct LetterView: Sendable {
         if draft.newcomerCount > 0 {
             people.append(.label(count(draft.newcomerCount, "newcomers")))
             people += draft.newcomers.map { person($0, nil) }
+            if draft.newcomerCount > draft.newcomers.count {
+                people.append(Line(t("andMore", ["n": String(draft.newcomerCount - draft.newcomers.count)])))
+            }
         }
         if !draft.spokeUp.isEmpty {
             people.append(.label(t("spokeUp")))

@@ -68,7 +68,7 @@ struct LettersController: Sendable {
             page: try await shared.frame(
                 "\(pages.text("letter_heading", context)) \(week)", context, errors: errors, notice: notice),
             letter: letter, canWrite: letters.may(context.identity, .writeLetters), preview: preview,
-            localization: pages.renderer.localization, pageLanguage: context.language)
+            localization: pages.renderer.localization, pageLanguage: context.language, sendsMail: settings.sendsMail)
         return pages.html(view, template: LetterPage.template, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
