@@ -91,6 +91,7 @@ public enum HearthServer {
             running.append(.init(service: Periodic.roleReports(services.roleReports, logger: logger)))
             running.append(.init(service: Periodic.people(services.people, logger: logger)))
             running.append(.init(service: Periodic.healthAndLetters(services.health, services.letters, logger: logger)))
+            running.append(.init(service: Periodic.sources(services.sources, logger: logger)))
             if let learning = services.learning {
                 running.append(.init(service: EngineRefresher(learning: learning, logger: logger)))
             }

@@ -46,6 +46,8 @@ public struct HearthServices: Sendable {
     public let letters: LetterService
     /// Composes the letter's e-mails.
     let letterMail: LetterMail
+    /// The outside sources: feeds, other forums, Mastodon, webhooks, other Hearths, brought into the inbox.
+    public let sources: SourceService
     public let jobQueue: any JobQueue
     public let jobs: JobRunner
     /// Reads the posts written before readings were stored, or imported; nil without the engine.
@@ -140,6 +142,11 @@ public struct HearthServices: Sendable {
             renderer: renderer, from: config.mailFrom, community: community, publicURL: config.publicURL,
             blobs: FileBlobStore(dataDirectory: config.dataDirectory), inlineImages: config.letter.inlineImages,
             transport: transport)
+        let sources = SourceService(
+            store: SQLSourceRepository(database: database), kinds: SourceJobs.kinds, reader: reader,
+            normaliser: EngineNormaliser(), secrets: config.secretBox, policy: AccessPolicy(), now: now)
+        let sourceJobs = SourceJobs(
+            sources: sources, fetcher: OutsideFetcher(allowPrivate: config.sourcesAllowPrivate), logger: logger)
         let reminderMail = RoleReportMail(
             renderer: renderer, from: config.mailFrom, community: community, publicURL: config.publicURL)
         let handlers: [JobKind: JobRunner.Handler] = [
@@ -148,6 +155,8 @@ public struct HearthServices: Sendable {
             .feedbackCarryBack: { job in try await feedback.carryBack(try job.decode(FeedbackCarryBack.self)) },
             .webhookDelivery: { job in try await webhooks.deliver(try job.decode(WebhookDeliveryJob.self)) },
             .letterMail: { job in try await letterMail.deliver(try job.decode(LetterMailJob.self), letters: letters) },
+            .sourcePoll: { job in try await sourceJobs.poll(try job.decode(SourcePollJob.self)) },
+            .outsideAnswer: { job in try await sourceJobs.answer(try job.decode(OutsideAnswerJob.self)) },
             .roleReportReminder: { job in
                 guard let report = try await roleReports.needsReminder(try job.decode(RoleReportReminder.self)),
                     let member = try await members.find(id: report.memberID),
@@ -217,7 +226,7 @@ public struct HearthServices: Sendable {
                 policy: AccessPolicy(), now: now),
             categories: CategoryAdmin(forum: forum, store: forumStore, policy: AccessPolicy(), now: now),
             inbox: inbox, feedback: feedback, health: health, letters: letters, letterMail: letterMail,
-            jobQueue: jobQueue,
+            sources: sources, jobQueue: jobQueue,
             jobs: JobRunner(queue: jobQueue, handlers: handlers, now: now, logger: logger), backfill: backfill,
             learning: await loaded(learning, logger: logger), renderer: renderer,
             mailTransport: transport, now: now, logger: logger)
@@ -283,7 +292,7 @@ public struct HearthServices: Sendable {
             penalties: penalties, calm: calm,
             timers: timers, texts: texts, watchedWords: watchedWords, settings: settings,
             categories: categories, inbox: inbox, feedback: feedback, health: health, letters: letters,
-            policy: AccessPolicy(),
+            sources: sources, policy: AccessPolicy(),
             checkHealth: { try await database.ping() }, metricsText: metricsText, now: now)
         var settings = WebSettings(
             community: community, secureCookies: config.secureCookies,

@@ -470,6 +470,9 @@ extension InboxPage.Entry: MustacheParent {
         case "topicTitle": topicTitle
         case "threadURL": threadURL
         case "postHTML": postHTML
+        case "outsideText": outsideText
+        case "siteURL": siteURL
+        case "siteLabel": siteLabel
         case "before": before
         case "after": after
         case "assignedTo": assignedTo
@@ -477,6 +480,8 @@ extension InboxPage.Entry: MustacheParent {
         case "canReply": canReply
         case "quotable": quotable
         case "replyDraft": replyDraft
+        case "replyLabel": replyLabel
+        case "sendLabel": sendLabel
         case "reviewURL": reviewURL
         case "score": score
         default: nil

@@ -51,6 +51,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     FeedbackController(shared: forumPages).addRoutes(to: router)
     HealthController(shared: forumPages, settings: settings).addRoutes(to: router)
     LettersController(shared: forumPages, settings: settings).addRoutes(to: router)
+    SourcesController(shared: forumPages, publicURL: settings.publicURL).addRoutes(to: router)
     OperationsController(services: services, metricsAllowed: settings.metricsAllowed).addRoutes(to: router)
     AssetController().addRoutes(to: router)
     let api = router.group("/api/v1").add(middleware: ReadOnlyKeyMiddleware())
@@ -63,6 +64,7 @@ public func buildRouter(services: WebServices, renderer: Renderer, settings: Web
     DelegationAPI(services: services).addRoutes(to: api)
     PeopleAPI(services: services, localization: renderer.localization).addRoutes(to: api)
     LettersAPI(services: services, settings: settings, renderer: renderer).addRoutes(to: api)
+    SourcesAPI(services: services, publicURL: settings.publicURL).addRoutes(to: api)
     // Last, so that it knows every route: it then runs only for the requests that no route matched.
     router.add(middleware: UndeclaredMethodMiddleware(routes: router.routes))
     return router

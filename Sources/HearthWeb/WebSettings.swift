@@ -59,6 +59,8 @@ public struct WebServices: Sendable {
     public var health: HealthService
     /// The weekly letter to colleagues.
     public var letters: LetterService
+    /// The outside sources.
+    public var sources: SourceService
     public var policy: AccessPolicy
     /// Checks the database for `/healthz`; throws when it does not answer.
     public var checkHealth: @Sendable () async throws -> Void
@@ -74,7 +76,7 @@ public struct WebServices: Sendable {
         penalties: PenaltyService,
         calm: CalmTools, timers: TopicTimers, texts: CommunityTexts, watchedWords: WatchedWordService,
         settings: SettingsService, categories: CategoryAdmin, inbox: InboxService, feedback: FeedbackService,
-        health: HealthService, letters: LetterService, policy: AccessPolicy,
+        health: HealthService, letters: LetterService, sources: SourceService, policy: AccessPolicy,
         checkHealth: @escaping @Sendable () async throws -> Void, metricsText: @escaping @Sendable () -> String,
         now: @escaping Now
     ) {
@@ -103,6 +105,7 @@ public struct WebServices: Sendable {
         self.feedback = feedback
         self.health = health
         self.letters = letters
+        self.sources = sources
         self.policy = policy
         self.checkHealth = checkHealth
         self.metricsText = metricsText

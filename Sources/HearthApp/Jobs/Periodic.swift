@@ -70,4 +70,12 @@ extension Periodic {
             if let failure { throw failure }
         }
     }
+
+    /// Queues the polls of the sources that are due. Each source's row is pushed forward as its job is queued, so
+    /// that several processes doing it at once queue it once.
+    static func sources(_ sources: SourceService, logger: Logger) -> Periodic {
+        Periodic(what: "queue the outside sources' polls", interval: .seconds(30), logger: logger) {
+            while try await sources.scheduleDue() > 0 {}
+        }
+    }
 }

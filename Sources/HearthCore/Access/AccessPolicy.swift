@@ -47,6 +47,8 @@ public enum Action: String, Sendable, Codable, CaseIterable, Hashable {
     case manageFeedback = "manage_feedback"
     /// Add and remove outgoing webhooks, re-send a delivery.
     case manageWebhooks = "manage_webhooks"
+    /// Add, change and remove the outside sources (feeds, other forums, Mastodon, the mailbox), poll them now.
+    case manageSources = "manage_sources"
     /// Read the community's health figures (staff and the team).
     case seeHealth = "see_health"
     /// Draft, edit and send the weekly letter to colleagues (community managers).

@@ -39,6 +39,8 @@ public struct InboxFacts: Sendable, Equatable, Codable {
     public var keptBy: String?
     /// Still unanswered after `InboxRules.waitHours` (set by the job that watches the clock).
     public var waited: Bool
+    /// Where an outside item came from and what it says (outside items only).
+    public var outside: OutsideRef?
 
     public init(
         feedbackKind: String = "discussion", cues: [String] = [], toxicity: Double = 0, sentiment: Double = 0.5,
@@ -46,7 +48,7 @@ public struct InboxFacts: Sendable, Equatable, Codable {
         counterSpeech: Bool = false, words: Int = 0, learned: Double = 0, learnedWords: [String] = [],
         newcomer: Bool = false, firstPost: Bool = false, opensTopic: Bool = false, answeredBy: String? = nil,
         mentions: [String] = [], review: [String] = [], heat: [String] = [], authorTrolls: Int = 0,
-        authorPertinent: Int = 0, keptBy: String? = nil, waited: Bool = false
+        authorPertinent: Int = 0, keptBy: String? = nil, waited: Bool = false, outside: OutsideRef? = nil
     ) {
         self.feedbackKind = feedbackKind
         self.cues = cues
@@ -68,6 +70,7 @@ public struct InboxFacts: Sendable, Equatable, Codable {
         self.authorPertinent = authorPertinent
         self.keptBy = keptBy
         self.waited = waited
+        self.outside = outside
     }
 
     /// The facts of a post as written, from the engine's reading (and what it had learned then).
@@ -88,7 +91,7 @@ public struct InboxFacts: Sendable, Equatable, Codable {
     /// A complaint is fair when it is not abusive: unhappy words, no attack.
     public var isFairComplaint: Bool { feedbackKind == "complaint" && toxicity < InboxRanking.hostile }
 
-    static func wordCount(_ text: String) -> Int {
+    public static func wordCount(_ text: String) -> Int {
         var count = 0
         var inWord = false
         for scalar in text.unicodeScalars {

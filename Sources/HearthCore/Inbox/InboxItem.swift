@@ -10,6 +10,8 @@ public struct InboxItem: Sendable, Equatable, Identifiable {
         case post
         case heated
         case profile
+        /// Something said about the brand elsewhere: a feed, another forum, Mastodon, the mailbox.
+        case outside
     }
 
     /// Open items are listed (unless snoozed); the others were decided, or their post went away.

@@ -23,6 +23,7 @@ public struct InboxReason: Sendable, Equatable, Codable {
         case noisy
         case short
         case length
+        case outside
     }
 
     public var code: Code
@@ -97,6 +98,13 @@ public enum InboxRanking {
             asksAttention = true
         case .post:
             asksAttention = rankText(facts, add: add)
+        case .outside:
+            // Read as a post is, and in because it speaks of the brand (or came to its mailbox, its webhook).
+            _ = rankText(facts, add: add)
+            let outside = facts.outside
+            let said = outside.map { $0.keywords.isEmpty ? "" : ", saying" + quoted($0.keywords) } ?? ""
+            add(.outside, 1, "On " + (outside?.sourceName ?? "an outside source") + said)
+            asksAttention = true
         }
         if !facts.review.isEmpty, kind == .post {
             add(.review, 0.5, "In the review queue: " + facts.review.joined(separator: ", "))

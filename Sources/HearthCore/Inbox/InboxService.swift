@@ -211,7 +211,8 @@ public struct InboxService: Sendable {
         item.categoryID.map { .category($0.rawValue) } ?? .community
     }
 
-    static func alreadyDecided(_ item: InboxItem, at date: Date) -> String {
+    /// Who decided the item first, what and when ("Camille marked it handled 3 min ago; nothing was changed.").
+    public static func alreadyDecided(_ item: InboxItem, at date: Date) -> String {
         guard let action = item.decision, let who = item.decidedBy?.displayName, let when = item.decidedAt else {
             return "This item is no longer in the inbox: its question was answered or its post removed."
         }

@@ -72,6 +72,7 @@ public struct ModerationLogEntry: Sendable, Equatable, Identifiable {
         case community
         case category
         case feedback
+        case source
     }
 
     public let id: Int64

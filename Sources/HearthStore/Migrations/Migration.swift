@@ -49,5 +49,6 @@ extension Migration {
         .segmentTopic,
         .feedbackBoard,
         .lettersAndHealth,
+        .sources,
     ]
 }

@@ -22,11 +22,27 @@ enum InboxJSON {
         json.field("newcomer", facts.newcomer)
         json.field("noise", facts.noise)
         json.field("opensTopic", facts.opensTopic)
+        if let outside = facts.outside { json.field("outside", object: encode(outside)) }
         json.field("review", facts.review)
         json.field("sentiment", facts.sentiment)
         json.field("toxicity", facts.toxicity)
         json.field("waited", facts.waited)
         json.field("words", facts.words)
+        return json.close()
+    }
+
+    static func encode(_ outside: OutsideRef) -> String? {
+        var json = Writer()
+        json.field("author", outside.author)
+        json.field("canAnswer", outside.canAnswer)
+        json.field("excerpt", outside.excerpt)
+        json.field("itemID", Int(outside.itemID))
+        json.field("keywords", outside.keywords)
+        json.field("sourceID", Int(outside.sourceID))
+        json.field("sourceKind", outside.sourceKind)
+        json.field("sourceName", outside.sourceName)
+        json.field("title", outside.title)
+        json.field("url", outside.url)
         return json.close()
     }
 
@@ -71,6 +87,16 @@ enum InboxJSON {
                 Self.append(element, to: &text)
             }
             text += "]"
+        }
+
+        /// An object written by another `Writer`; nil (a value JSON cannot hold) makes this one invalid too.
+        mutating func field(_ name: String, object: String?) {
+            key(name)
+            guard let object else {
+                valid = false
+                return
+            }
+            text += object
         }
 
         mutating func field(_ name: String, _ value: Bool) {

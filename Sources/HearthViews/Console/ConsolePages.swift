@@ -9,7 +9,7 @@ public struct ConsoleNav: Sendable {
         public let current: Bool
     }
 
-    public static let sections = ["settings", "categories", "members", "roles", "invitations", "api-keys"]
+    public static let sections = ["settings", "categories", "members", "roles", "invitations", "api-keys", "sources"]
 
     public let links: [Link]
 

@@ -19,6 +19,10 @@ public struct InboxPage: Sendable {
         public let topicTitle: String?
         public let threadURL: String?
         public let postHTML: String?
+        /// An outside item's text, and where it is on its site ("Open on Mastodon").
+        public let outsideText: String?
+        public let siteURL: String?
+        public let siteLabel: String?
         public let before: ContextLine?
         public let after: ContextLine?
         public let assignedTo: String?
@@ -28,6 +32,9 @@ public struct InboxPage: Sendable {
         public let quotable: Bool
         /// The reply that came back with a mistake, kept in its field.
         public let replyDraft: String
+        /// "Reply in the thread", or "Answer on Mastodon" for an outside item.
+        public let replyLabel: String
+        public let sendLabel: String
         /// Flags, holds and fires are decided in the review queue.
         public let reviewURL: String?
         public let score: String
@@ -101,6 +108,11 @@ public struct InboxPage: Sendable {
             ContextLine(
                 authorName: post.author.displayName, excerpt: MarkdownExcerpt.make(post.body, maximumLength: 200))
         }
+        if let outside = item.facts.outside {
+            return outsideEntry(
+                item, outside, reasons: reasons, waited: waited, draft: draft, localization: localization,
+                language: language, now: now)
+        }
         let threadURL: String? = entry.topic.map { topic in
             entry.post.map { "/t/\(topic.id.rawValue)?post=\($0.number)#p\($0.number)" } ?? "/t/\(topic.id.rawValue)"
         }
@@ -110,14 +122,43 @@ public struct InboxPage: Sendable {
             age: waited, ageISO: Localization.isoDate(written),
             authorName: item.author?.displayName, authorURL: item.author.map { Paths.member($0.handle) },
             newcomer: item.facts.newcomer, topicTitle: entry.topic?.title, threadURL: threadURL,
-            postHTML: entry.post?.html, before: entry.before.map(line), after: entry.after.map(line),
-            assignedTo: item.assignedTo.map { text("inbox_assignedTo", ["name": $0.displayName]) },
-            snoozedUntil: item.snoozedUntil.flatMap {
-                $0 > now ? text("inbox_snoozedUntil", ["date": Localization.date($0, language)]) : nil
-            },
+            postHTML: entry.post?.html, outsideText: nil, siteURL: nil, siteLabel: nil, before: entry.before.map(line),
+            after: entry.after.map(line), assignedTo: assigned(item, text),
+            snoozedUntil: snoozed(item, text, now, language),
             canReply: entry.topic != nil && entry.topic?.closedAt == nil, quotable: entry.post != nil,
-            replyDraft: draft,
+            replyDraft: draft, replyLabel: text("inbox_reply", [:]), sendLabel: text("inbox_send", [:]),
             reviewURL: item.facts.review.isEmpty && item.kind != .heated ? nil : "/review",
             score: String(format: "%.1f", item.score))
+    }
+
+    /// Something said elsewhere: its source, its words, a link to it there, and an answer in place when the
+    /// source takes one.
+    static func outsideEntry(
+        _ item: InboxItem, _ outside: OutsideRef, reasons: [Reason], waited: String, draft: String,
+        localization: Localization, language: Language, now: Date
+    ) -> Entry {
+        let text = { (key: String, values: [String: String]) in localization.text(key, language, values) }
+        let source = ["source": outside.sourceName]
+        return Entry(
+            id: item.id.rawValue, kindLabel: text("inbox_kind_outside", source), reasons: reasons, age: waited,
+            ageISO: Localization.isoDate(item.createdAt), authorName: outside.author, authorURL: nil,
+            newcomer: false, topicTitle: outside.title.isEmpty ? nil : outside.title, threadURL: nil, postHTML: nil,
+            outsideText: outside.excerpt, siteURL: outside.url, siteLabel: text("inbox_openOnSite", source),
+            before: nil, after: nil, assignedTo: assigned(item, text), snoozedUntil: snoozed(item, text, now, language),
+            canReply: outside.canAnswer, quotable: false, replyDraft: draft,
+            replyLabel: text("inbox_answerThere", source), sendLabel: text("inbox_sendThere", source),
+            reviewURL: nil, score: String(format: "%.1f", item.score))
+    }
+
+    private static func assigned(_ item: InboxItem, _ text: (String, [String: String]) -> String) -> String? {
+        item.assignedTo.map { text("inbox_assignedTo", ["name": $0.displayName]) }
+    }
+
+    private static func snoozed(
+        _ item: InboxItem, _ text: (String, [String: String]) -> String, _ now: Date, _ language: Language
+    ) -> String? {
+        item.snoozedUntil.flatMap {
+            $0 > now ? text("inbox_snoozedUntil", ["date": Localization.date($0, language)]) : nil
+        }
     }
 }

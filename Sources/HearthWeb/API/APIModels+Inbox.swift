@@ -32,6 +32,8 @@ extension APIModel {
         let assignedTo: MemberRef?
         let decidedBy: MemberRef?
         let decision: String?
+        /// Where an outside item came from, what it says, and whether it can be answered from here.
+        let outside: Outside?
 
         init(_ item: HearthCore.InboxItem, now: Date) {
             id = item.id.rawValue
@@ -48,6 +50,7 @@ extension APIModel {
             assignedTo = item.assignedTo.map(MemberRef.init)
             decidedBy = item.decidedBy.map(MemberRef.init)
             decision = item.decision?.rawValue
+            outside = item.facts.outside.map(Outside.init)
         }
     }
 

@@ -21,10 +21,11 @@ struct InboxController: Sendable {
     @Sendable func inbox(_ request: Request, context: Context) async throws -> Response {
         let query = request.uri.queryParameters
         let cursor = try query.get("cursor").map { try InboxCursor(token: $0) }
-        let done = query.get("done").flatMap(InboxAction.init(rawValue:))
+        // An action's name, or "answered" (an answer on its way back through an outside source).
+        let done = query.get("done").flatMap { $0 == "answered" ? $0 : InboxAction(rawValue: $0)?.rawValue }
         return try await page(
             cursor: cursor, mine: query.get("mine") == "1", errors: [],
-            notice: done.map { pages.text("inbox_done_\($0.rawValue)", context) }, context: context)
+            notice: done.map { pages.text("inbox_done_\($0)", context) }, context: context)
     }
 
     private func page(
@@ -79,6 +80,13 @@ struct InboxController: Sendable {
         var request = request
         let id = InboxItemID(try ForumPages.id(context))
         let form = try await request.form(context: context)
+        let item = try await services.inbox.item(context.identity, id)
+        if item.kind == .outside {
+            let response = try await decided(.replied, draft: (id, form.text("body")), context: context) {
+                _ = try await services.sources.answer(context.identity, item, body: form.text("body"))
+            }
+            return response.status == .seeOther ? SessionCookies.redirect(to: "/inbox?done=answered") : response
+        }
         var second: String?
         let response = try await decided(.replied, draft: (id, form.text("body")), context: context) {
             second = try await services.inbox.reply(

@@ -74,6 +74,29 @@ public struct OutsideFetcher: Sendable {
         throw HearthError.unavailable("The address redirects more than \(redirects) times.")
     }
 
+    /// Posts `body` (JSON unless `contentType` says otherwise) to the address with the same care as a fetch: an
+    /// answer or a boost. A redirect is refused (a post is not repeated elsewhere); the answer's body is returned.
+    public func post(
+        _ address: String, body: [UInt8], contentType: String = "application/json",
+        headers extra: [(String, String)] = []
+    ) async throws -> [UInt8] {
+        let pinned = try await check(address)
+        var request = HTTPClientRequest(url: address)
+        request.method = .POST
+        request.headers.add(name: "User-Agent", value: "Hearth (community listening)")
+        request.headers.add(name: "Content-Type", value: contentType)
+        for (name, value) in extra { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        switch try await exchange(request, pinned: pinned, deadline: NIODeadline.now() + timeout) {
+        case .redirect:
+            throw HearthError.unavailable("The server redirects the answer elsewhere: Hearth did not follow.")
+        case .answer(.fresh(let body, _, _)):
+            return body
+        case .answer(.notModified):
+            return []
+        }
+    }
+
     enum Exchange {
         case redirect(String)
         case answer(Answer)

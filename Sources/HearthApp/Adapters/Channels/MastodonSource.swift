@@ -1,0 +1,81 @@
+import Foundation
+import HearthCore
+
+/// A Mastodon (or compatible) server, through the client API with an access token: the account's mentions (since
+/// the last one seen), and the timeline of each keyword written as a hashtag ("#hearth"). Answers are replies that
+/// mention the author, sent with an idempotency key so that a retried job never posts twice; boosts likewise.
+struct MastodonSource: SourceAdapter {
+    let fetcher: OutsideFetcher
+
+    struct Account: Decodable {
+        let acct: String
+        let display_name: String?
+    }
+
+    struct Status: Decodable {
+        let id: String
+        let url: String?
+        let content: String
+        let created_at: Date
+        let account: Account
+    }
+
+    struct Notification: Decodable {
+        let id: String
+        let type: String
+        let status: Status?
+    }
+
+    func read(_ source: Source, credentials: [String: String], cursor: SourceCursor) async throws
+        -> (entries: [OutsideEntry], cursor: SourceCursor)
+    {
+        guard let base = source.url, let token = credentials["token"] else {
+            throw HearthError.invalid("credentials", "A Mastodon source needs its server and an access token.")
+        }
+        let headers = [("Authorization", "Bearer \(token)")]
+        var address = base + "/api/v1/notifications?types[]=mention&limit=40"
+        if let since = cursor.position { address += "&since_id=" + SourceJSON.query(since) }
+        let notifications = try SourceJSON.decode(
+            [Notification].self, try await fetcher.body(address, headers: headers), what: "a Mastodon notification list"
+        )
+        var entries = notifications.compactMap { $0.type == "mention" ? $0.status : nil }.map {
+            Self.entry($0, direct: true)
+        }
+        for tag in source.keywords where tag.hasPrefix("#") && tag.count > 1 {
+            let statuses = try SourceJSON.decode(
+                [Status].self,
+                try await fetcher.body(
+                    base + "/api/v1/timelines/tag/" + SourceJSON.query(String(tag.dropFirst())) + "?limit=40",
+                    headers: headers),
+                what: "a Mastodon timeline")
+            entries += statuses.map { Self.entry($0, direct: false) }
+        }
+        // Mastodon's ids grow with time; the newest mention is where the next poll starts.
+        let newest = notifications.map(\.id).max { ($0.count, $0) < ($1.count, $1) }
+        return (entries, SourceCursor(position: newest ?? cursor.position))
+    }
+
+    static func entry(_ status: Status, direct: Bool) -> OutsideEntry {
+        OutsideEntry(
+            externalID: "status:\(status.id)", url: status.url, title: "",
+            author: "@" + status.account.acct, text: FeedParser.plain(status.content), publishedAt: status.created_at,
+            replyTo: status.id + " @" + status.account.acct, direct: direct)
+    }
+
+    func answer(_ answer: OutsideAnswer, source: Source, credentials: [String: String]) async throws -> String? {
+        guard let base = source.url, let token = credentials["token"], let reply = answer.entry.replyTo,
+            let space = reply.firstIndex(of: " ")
+        else { throw HearthError.invalid("body", "\(source.name) needs an access token to take an answer.") }
+        let statusID = String(reply[..<space])
+        let mention = String(reply[reply.index(after: space)...])
+        struct NewStatus: Encodable {
+            let status: String
+            let in_reply_to_id: String
+        }
+        let body = try await fetcher.post(
+            base + "/api/v1/statuses",
+            body: try SourceJSON.encode(NewStatus(status: mention + " " + answer.body, in_reply_to_id: statusID)),
+            headers: [("Authorization", "Bearer \(token)"), ("Idempotency-Key", "hearth-answer-\(answer.id)")])
+        return try SourceJSON.decode(Status.self, body, what: "a Mastodon status").url
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import HearthCore
+import Logging
+
+/// The outside sources' jobs: a poll (one source, one job: a broken source never stops the others, and its failure
+/// is kept in words on its page rather than retried by the runner, the source's own backoff deciding when it is
+/// polled again), and an answer on its way back (retried by the runner until the source takes it).
+struct SourceJobs: Sendable {
+    let sources: SourceService
+    let adapters: [Source.Kind: any SourceAdapter]
+    let logger: Logger
+
+    init(sources: SourceService, fetcher: OutsideFetcher, logger: Logger) {
+        self.sources = sources
+        self.adapters = [
+            .feed: FeedSource(fetcher: fetcher), .hearth: HearthSource(fetcher: fetcher),
+            .discourse: DiscourseSource(fetcher: fetcher), .mastodon: MastodonSource(fetcher: fetcher),
+        ]
+        self.logger = logger
+    }
+
+    /// The kinds Hearth can read: a webhook is posted to, the others polled (a mailbox is not read yet).
+    static let kinds: Set<Source.Kind> = [.feed, .hearth, .discourse, .mastodon, .webhook]
+
+    func poll(_ job: SourcePollJob) async throws {
+        guard let (source, credentials, cursor) = try await sources.forPolling(SourceID(job.sourceID)) else { return }
+        guard let adapter = adapters[source.kind] else { return }
+        let read: (entries: [OutsideEntry], cursor: SourceCursor)
+        do {
+            read = try await adapter.read(source, credentials: credentials, cursor: cursor)
+        } catch {
+            let words = (error as? HearthError)?.userMessage ?? "The source could not be read."
+            // The source's name and id only: its address may carry a token.
+            logger.info(
+                "An outside source failed", metadata: ["source.id": "\(source.id)", "reason": .string(words)])
+            try await sources.failed(source, error: words)
+            return
+        }
+        try await sources.received(source, entries: read.entries, cursor: read.cursor)
+    }
+
+    func answer(_ job: OutsideAnswerJob) async throws {
+        guard let (answer, source, credentials) = try await sources.forSending(job.answerID) else { return }
+        guard let adapter = adapters[source.kind] else { return }
+        do {
+            let url = try await adapter.answer(answer, source: source, credentials: credentials)
+            try await sources.recordAnswer(answer.id, sentURL: url, error: nil)
+        } catch {
+            let words = (error as? HearthError)?.userMessage ?? "The answer could not be sent."
+            try await sources.recordAnswer(answer.id, sentURL: nil, error: words)
+            throw error
+        }
+    }
+}

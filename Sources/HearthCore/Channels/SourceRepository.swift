@@ -1,0 +1,109 @@
+import Foundation
+
+/// A source about to be stored, its credentials already sealed.
+public struct NewSource: Sendable, Equatable {
+    public var kind: Source.Kind
+    public var name: String
+    public var url: String?
+    public var keywords: [String]
+    public var intervalSeconds: Int
+    public var enabled: Bool
+    /// The credentials as one sealed JSON object; nil when there are none.
+    public var sealedCredentials: String?
+    public var credentialNames: [String]
+
+    public init(
+        kind: Source.Kind, name: String, url: String?, keywords: [String], intervalSeconds: Int, enabled: Bool,
+        sealedCredentials: String?, credentialNames: [String]
+    ) {
+        self.kind = kind
+        self.name = name
+        self.url = url
+        self.keywords = keywords
+        self.intervalSeconds = intervalSeconds
+        self.enabled = enabled
+        self.sealedCredentials = sealedCredentials
+        self.credentialNames = credentialNames
+    }
+}
+
+/// What a source kept between polls: the conditional GET's validators and where it stopped (a Mastodon status
+/// id, an IMAP UID).
+public struct SourceCursor: Sendable, Equatable {
+    public var etag: String?
+    public var lastModified: String?
+    public var position: String?
+
+    public init(etag: String? = nil, lastModified: String? = nil, position: String? = nil) {
+        self.etag = etag
+        self.lastModified = lastModified
+        self.position = position
+    }
+}
+
+/// An answer written in the inbox to an outside item, on its way back through the source (the outbox).
+public struct OutsideAnswer: Sendable, Equatable {
+    public var id: Int64
+    public var sourceID: SourceID
+    public var itemID: Int64
+    public var entry: OutsideEntry
+    public var body: String
+    public var authorName: String
+    public var sentAt: Date?
+    public var lastError: String?
+
+    public init(
+        id: Int64, sourceID: SourceID, itemID: Int64, entry: OutsideEntry, body: String, authorName: String,
+        sentAt: Date?, lastError: String?
+    ) {
+        self.id = id
+        self.sourceID = sourceID
+        self.itemID = itemID
+        self.entry = entry
+        self.body = body
+        self.authorName = authorName
+        self.sentAt = sentAt
+        self.lastError = lastError
+    }
+}
+
+/// The sources and what came in from them, as stored.
+public protocol SourceRepository: Sendable {
+    func sources() async throws -> [Source]
+    func source(_ id: SourceID) async throws -> Source?
+    /// Stores a new source with its log line; its first poll is due at once.
+    func add(_ source: NewSource, log: NewLogEntry, at date: Date) async throws -> SourceID
+    /// Replaces a source's settings (the sealed credentials only when `credentials` is not nil); false when
+    /// there is no such source.
+    func update(
+        _ id: SourceID, _ source: NewSource, credentials: String??, log: NewLogEntry, at date: Date
+    ) async throws -> Bool
+    /// Removes a source and what came from it that is not in the inbox; false when there is no such source.
+    func remove(_ id: SourceID, log: NewLogEntry, at date: Date) async throws -> Bool
+    /// The sealed credentials, for the adapter only.
+    func sealedCredentials(_ id: SourceID) async throws -> String?
+    func cursor(_ id: SourceID) async throws -> SourceCursor
+    /// Queues a poll now (one pending per source); false when there is no such source.
+    func pollNow(_ id: SourceID, at date: Date) async throws -> Bool
+    /// Queues the polls of the enabled sources due at `date`, each pushed past `lease` so that another process does
+    /// not queue it too; returns how many.
+    func scheduleDue(at date: Date, lease: TimeInterval, limit: Int) async throws -> Int
+    /// Which of these ids or addresses the source already brought in.
+    func known(_ id: SourceID, ids: [String], urls: [String]) async throws -> Set<String>
+    /// Stores a poll's outcome: the new items (each with its inbox item and log line when it says a keyword), the
+    /// cursor, the health and the next poll. Items already known are skipped. Returns how many came in.
+    @discardableResult
+    func record(
+        _ id: SourceID, arrivals: [OutsideArrival], seen: [OutsideEntry], cursor: SourceCursor?, error: String?,
+        nextPoll: Date, at date: Date
+    ) async throws -> Int
+    /// Queues an answer to an outside item with its job and marks the inbox item answered, in one transaction.
+    func queueAnswer(
+        inboxItem: InboxItemID, body: String, by member: MemberID, authorName: String, at date: Date
+    ) async throws -> Int64
+    func answer(_ id: Int64) async throws -> OutsideAnswer?
+    /// Records an answer's attempt: sent (with the address where it can be read) or the error.
+    func recordAnswer(_ id: Int64, sentURL: String?, error: String?, at date: Date) async throws
+    /// The latest answers of a source, newest first.
+    func answers(_ id: SourceID, limit: Int) async throws -> [OutsideAnswer]
+}

@@ -1,0 +1,99 @@
+import Foundation
+import HearthCore
+import SQLKit
+
+/// Answers written in the inbox to outside items: stored with their job and the inbox item's decision in one
+/// transaction, so that an answer retried by the group commit, or sent twice from the form, goes out once.
+extension SQLSourceRepository {
+    static func answerJob(_ id: Int64, at date: Date) throws -> NewJob {
+        try NewJob(kind: .outsideAnswer, OutsideAnswerJob(answerID: id), runAt: date, key: "outside-answer:\(id)")
+    }
+
+    public func queueAnswer(
+        inboxItem: InboxItemID, body: String, by member: MemberID, authorName: String, at date: Date
+    ) async throws -> Int64 {
+        let millis = date.millisecondsSince1970
+        return try await database.write { sql in
+            guard
+                let itemID = try await sql.raw(
+                    "SELECT id FROM outside_items WHERE inbox_item_id = \(bind: inboxItem.rawValue)"
+                ).first(decodingColumn: "id", as: Int64.self)
+            else { throw HearthError.notFound("This item's source was removed: open it on its site to answer.") }
+            // The decision first: a second answer to the same item (two tabs, a form sent twice) stops here.
+            let decided = try await sql.raw(
+                """
+                UPDATE inbox_items SET state = 'handled', decision = 'replied', decided_by = \(bind: member.rawValue), \
+                decided_at = \(bind: millis), updated_at = \(bind: millis) \
+                WHERE id = \(bind: inboxItem.rawValue) AND state = 'open' RETURNING id
+                """
+            ).first()
+            guard decided != nil else {
+                let item = try await SQLInboxRepository.item(inboxItem, sql)
+                throw HearthError.conflict(
+                    item.map { InboxService.alreadyDecided($0, at: date) }
+                        ?? "This item is no longer in the inbox; nothing was sent.")
+            }
+            guard
+                let id = try await sql.insert(into: "outside_answers")
+                    .columns("item_id", "body", "author_id", "author_name", "created_at")
+                    .values(
+                        SQLBind(itemID), SQLBind(body), SQLBind(member.rawValue), SQLBind(authorName), SQLBind(millis)
+                    )
+                    .returning("id").first(decodingColumn: "id", as: Int64.self)
+            else { throw HearthError.unavailable("The answer could not be saved.") }
+            try await SQLJobQueue.enqueue(try Self.answerJob(id, at: date), at: date, sql)
+            return id
+        }
+    }
+
+    static let answerSelect: SQLQueryString = """
+        SELECT a.id, a.body, a.author_name, a.sent_at, a.last_error, a.sent_url, o.id AS item_id, o.source_id, \
+        o.external_id, o.url, o.title, o.author, o.body AS item_body, o.published_at, o.reply_to \
+        FROM outside_answers a JOIN outside_items o ON o.id = a.item_id
+        """
+
+    public func answer(_ id: Int64) async throws -> OutsideAnswer? {
+        try await database.read { sql in
+            try await sql.raw(Self.answerSelect + " WHERE a.id = \(bind: id)").first().map(Self.answer)
+        }
+    }
+
+    public func answers(_ id: SourceID, limit: Int) async throws -> [OutsideAnswer] {
+        try await database.read { sql in
+            try await sql.raw(
+                Self.answerSelect + " WHERE o.source_id = \(bind: id.rawValue) ORDER BY a.id DESC LIMIT \(bind: limit)"
+            ).all().map(Self.answer)
+        }
+    }
+
+    public func recordAnswer(_ id: Int64, sentURL: String?, error: String?, at date: Date) async throws {
+        try await database.write { sql in
+            var update = sql.update("outside_answers")
+                .set(SQLIdentifier("attempts"), to: SQLRaw("attempts + 1")).set("last_error", to: error)
+            if error == nil {
+                update = update.set("sent_at", to: date.millisecondsSince1970).set("sent_url", to: sentURL)
+            }
+            try await update.where("id", .equal, id).run()
+        }
+    }
+
+    @Sendable static func answer(_ row: any SQLRow) throws -> OutsideAnswer {
+        OutsideAnswer(
+            id: try row.decode(column: "id", as: Int64.self),
+            sourceID: SourceID(try row.decode(column: "source_id", as: Int64.self)),
+            itemID: try row.decode(column: "item_id", as: Int64.self),
+            entry: OutsideEntry(
+                externalID: try row.decode(column: "external_id", as: String.self),
+                url: try row.decode(column: "url", as: String?.self),
+                title: try row.decode(column: "title", as: String.self),
+                author: try row.decode(column: "author", as: String?.self),
+                text: try row.decode(column: "item_body", as: String.self),
+                publishedAt: try row.decode(column: "published_at", as: Int64?.self)
+                    .map(Date.init(millisecondsSince1970:)),
+                replyTo: try row.decode(column: "reply_to", as: String?.self)),
+            body: try row.decode(column: "body", as: String.self),
+            authorName: try row.decode(column: "author_name", as: String.self),
+            sentAt: try row.decode(column: "sent_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
+            lastError: try row.decode(column: "last_error", as: String?.self))
+    }
+}

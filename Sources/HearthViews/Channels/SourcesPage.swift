@@ -1,0 +1,148 @@
+import Foundation
+import HearthCore
+
+/// The outside sources (`/admin/sources`): each source with its health in words, poll now, change, remove; a form
+/// to add one; a webhook source's address and, once, its secret.
+public struct SourcesPage: Sendable {
+    public static let template = "admin-sources"
+
+    public struct Row: Sendable {
+        public let id: Int64
+        public let name: String
+        public let kind: String
+        public let url: String?
+        public let hookURL: String?
+        public let keywords: String
+        public let keywordsText: String
+        public let intervalMinutes: Int
+        public let enabled: Bool
+        public let disabled: Bool
+        public let polls: Bool
+        /// "ok", "failing" or "waiting", for the mark beside the words.
+        public let state: String
+        public let failing: Bool
+        public let health: String
+        public let lastError: String?
+        public let credentials: String?
+        public let credentialFields: [CredentialField]
+        public let answers: [Answer]
+        public let hasAnswers: Bool
+    }
+
+    public struct CredentialField: Sendable {
+        public let name: String
+        public let label: String
+        public let kept: Bool
+        public let secret: Bool
+    }
+
+    public struct Answer: Sendable {
+        public let title: String
+        public let author: String
+        public let date: String
+        public let state: String
+        public let url: String?
+        public let failed: Bool
+    }
+
+    public let page: PageChrome
+    public let nav: ConsoleNav
+    public let rows: [Row]
+    public let hasRows: Bool
+    public let kinds: [FormOption]
+    public let intervals: [FormOption]
+    public let newFields: [CredentialField]
+    /// A webhook source just made: where to post, and its secret, shown this once.
+    public let createdHook: String?
+    public let createdSecret: String?
+    public let draftName: String
+    public let draftURL: String
+    public let draftKeywords: String
+
+    public init(
+        page: PageChrome, sources: [Source], answers: [SourceID: [OutsideAnswer]], kinds: Set<Source.Kind>,
+        hookURL: (SourceID) -> String, created: (hook: String, secret: String)?, draft: SourceInput?,
+        localization: Localization, language: Language, now: Date
+    ) {
+        self.page = page
+        self.nav = ConsoleNav(current: "sources", localization: localization, language: language)
+        let text = { (key: String, values: [String: String]) in localization.text(key, language, values) }
+        self.rows = sources.map { source in
+            Row(
+                id: source.id.rawValue, name: source.name, kind: text("sources_kind_\(source.kind.rawValue)", [:]),
+                url: source.url, hookURL: source.kind == .webhook ? hookURL(source.id) : nil,
+                keywords: source.keywords.isEmpty
+                    ? text("sources_everything", [:]) : source.keywords.joined(separator: ", "),
+                keywordsText: source.keywords.joined(separator: ", "), intervalMinutes: source.intervalSeconds / 60,
+                enabled: source.enabled, disabled: !source.enabled, polls: source.kind.polls,
+                state: source.health.state, failing: source.health.lastError != nil,
+                health: Self.health(source, text: text, language: language, now: now),
+                lastError: source.health.lastError.map { localization.message($0, language) },
+                credentials: source.credentialNames.filter { $0 != "secret" }.isEmpty
+                    ? nil : source.credentialNames.filter { $0 != "secret" }.joined(separator: ", "),
+                credentialFields: Self.fields(source.kind.credentialNames, kept: source.credentialNames, text: text),
+                answers: (answers[source.id] ?? []).map { answer in
+                    Answer(
+                        title: answer.entry.title.isEmpty ? String(answer.entry.text.prefix(60)) : answer.entry.title,
+                        author: answer.authorName, date: Localization.date(answer.sentAt ?? now, language),
+                        state: answer.sentAt != nil
+                            ? text("sources_answerSent", [:])
+                            : answer.lastError.map { localization.message($0, language) }
+                                ?? text("sources_answerQueued", [:]),
+                        url: answer.sentAt == nil ? nil : answer.entry.url, failed: answer.lastError != nil)
+                }, hasAnswers: !(answers[source.id] ?? []).isEmpty)
+        }
+        self.hasRows = !rows.isEmpty
+        let chosen = draft?.kind ?? .feed
+        self.kinds = Source.Kind.allCases.filter(kinds.contains).map {
+            FormOption(value: $0.rawValue, label: text("sources_kind_\($0.rawValue)", [:]), selected: $0 == chosen)
+        }
+        let interval = (draft?.intervalSeconds ?? SourceService.defaultInterval) / 60
+        self.intervals = [1, 5, 15, 30, 60, 180, 720, 1_440].map {
+            FormOption(
+                value: String($0 * 60), label: Localization.duration($0 * 60, language), selected: $0 == interval)
+        }
+        let names = ["apiKey", "username", "token", "password"]
+        self.newFields = Self.fields(names, kept: [], text: text)
+        self.createdHook = created?.hook
+        self.createdSecret = created?.secret
+        self.draftName = draft?.name ?? ""
+        self.draftURL = draft?.url ?? ""
+        self.draftKeywords = draft?.keywords?.joined(separator: ", ") ?? ""
+    }
+
+    static func fields(_ names: [String], kept: [String], text: (String, [String: String]) -> String)
+        -> [CredentialField]
+    {
+        names.map {
+            CredentialField(
+                name: $0, label: text("sources_credential_\($0)", [:]), kept: kept.contains($0),
+                secret: $0 != "username")
+        }
+    }
+
+    /// "Read 5 min ago; 12 items came in." / "Failing since …: the error; next try in 2 h." / "Not read yet."
+    static func health(
+        _ source: Source, text: (String, [String: String]) -> String, language: Language, now: Date
+    ) -> String {
+        let health = source.health
+        func ago(_ date: Date) -> String { Localization.duration(max(0, Int(now.timeIntervalSince(date))), language) }
+        var words: [String] = []
+        if !source.enabled { words.append(text("sources_paused", [:])) }
+        if let success = health.lastSuccessAt {
+            words.append(text("sources_lastSuccess", ["age": ago(success), "count": String(health.itemsCount)]))
+        } else if source.kind.polls {
+            words.append(text("sources_neverRead", [:]))
+        } else {
+            words.append(text("sources_received", ["count": String(health.itemsCount)]))
+        }
+        if health.lastError != nil {
+            words.append(text("sources_failures", ["count": String(health.failures)]))
+        }
+        if source.enabled, source.kind.polls, let next = health.nextPollAt, next > now {
+            words.append(
+                text("sources_nextPoll", ["in": Localization.duration(Int(next.timeIntervalSince(now)), language)]))
+        }
+        return words.joined(separator: " ")
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import HearthCore
+import HearthViews
+import Hummingbird
+
+/// The outside sources in the console (`/admin/sources`): each one's health, poll now, change, remove, add. Every
+/// action is a plain form. The API's twin is `SourcesAPI`.
+struct SourcesController: Sendable {
+    typealias Context = HearthRequestContext
+    let shared: ForumPages
+    let publicURL: String
+
+    var services: WebServices { shared.services }
+    var pages: PageRenderer { shared.pages }
+    var sources: SourceService { services.sources }
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/admin/sources", use: list)
+        router.post("/admin/sources", use: add)
+        router.post("/admin/sources/:id", use: update)
+        router.post("/admin/sources/:id/poll", use: poll)
+        router.post("/admin/sources/:id/delete", use: remove)
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        guard context.identity != nil else { return SessionCookies.redirect(to: "/login?next=/admin/sources") }
+        let done = request.uri.queryParameters.get("done").flatMap {
+            ["added", "saved", "removed", "polled"].contains($0) ? pages.text("sources_done_\($0)", context) : nil
+        }
+        return try await page(notice: done, context: context)
+    }
+
+    private func page(
+        created: (hook: String, secret: String)? = nil, draft: SourceInput? = nil, errors: [String] = [],
+        notice: String? = nil, status: HTTPResponse.Status = .ok, context: Context
+    ) async throws -> Response {
+        let list = try await sources.list(context.identity)
+        var answers: [SourceID: [OutsideAnswer]] = [:]
+        for source in list where source.canAnswer {
+            answers[source.id] = try await sources.answers(context.identity, source.id)
+        }
+        let view = SourcesPage(
+            page: try await shared.frame(
+                pages.text("sources_heading", context), context, errors: errors, notice: notice),
+            sources: list, answers: answers, kinds: sources.kinds,
+            hookURL: { SourcesAPI.hookURL($0, publicURL: publicURL) }, created: created, draft: draft,
+            localization: pages.renderer.localization, language: context.language, now: services.now())
+        return pages.html(view, template: SourcesPage.template, status: status)
+    }
+
+    /// The form as a source's settings; `adding` reads the kind and the interval's select.
+    static func input(_ form: FormFields, adding: Bool) -> SourceInput {
+        var credentials: [String: String] = [:]
+        for name in ["apiKey", "username", "token", "password"] {
+            let value = form.text("credential_" + name)
+            if !value.isEmpty { credentials[name] = value }
+        }
+        let interval =
+            adding
+            ? Int(form.text("intervalSeconds")) : Int(form.text("intervalMinutes")).map { $0 * 60 }
+        return SourceInput(
+            kind: adding ? Source.Kind(rawValue: form.text("kind")) : nil, name: form.text("name"),
+            url: form.text("url").isEmpty ? nil : form.text("url"),
+            keywords: form.text("keywords").split(separator: ",").map(String.init),
+            intervalSeconds: interval, enabled: adding ? true : form.text("enabled") == "1",
+            credentials: credentials.isEmpty ? nil : credentials)
+    }
+
+    @Sendable func add(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let form = try await request.form(context: context)
+        var input = Self.input(form, adding: true)
+        do {
+            let (source, secret) = try await sources.add(context.identity, input)
+            if let secret {
+                return try await page(
+                    created: (SourcesAPI.hookURL(source.id, publicURL: publicURL), secret), status: .created,
+                    context: context)
+            }
+            return SessionCookies.redirect(to: "/admin/sources?done=added")
+        } catch {
+            guard let errors = PageRenderer.formErrors(error) else { throw error }
+            input.credentials = nil
+            return try await page(draft: input, errors: errors, status: .unprocessableContent, context: context)
+        }
+    }
+
+    @Sendable func update(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let form = try await request.form(context: context)
+        let id = SourceID(try ForumPages.id(context))
+        do {
+            _ = try await sources.update(context.identity, id, Self.input(form, adding: false))
+            return SessionCookies.redirect(to: "/admin/sources?done=saved")
+        } catch {
+            guard let errors = PageRenderer.formErrors(error) else { throw error }
+            return try await page(errors: errors, status: .unprocessableContent, context: context)
+        }
+    }
+
+    @Sendable func poll(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        _ = try await request.form(context: context)
+        try await sources.pollNow(context.identity, SourceID(try ForumPages.id(context)))
+        return SessionCookies.redirect(to: "/admin/sources?done=polled")
+    }
+
+    @Sendable func remove(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        _ = try await request.form(context: context)
+        try await sources.remove(context.identity, SourceID(try ForumPages.id(context)))
+        return SessionCookies.redirect(to: "/admin/sources?done=removed")
+    }
+}
