@@ -146,7 +146,8 @@ public struct HearthServices: Sendable {
             store: SQLSourceRepository(database: database), kinds: SourceJobs.kinds, reader: reader,
             normaliser: EngineNormaliser(), secrets: config.secretBox, policy: AccessPolicy(), now: now)
         let sourceJobs = SourceJobs(
-            sources: sources, fetcher: OutsideFetcher(allowPrivate: config.sourcesAllowPrivate), logger: logger)
+            sources: sources, fetcher: OutsideFetcher(allowPrivate: config.sourcesAllowPrivate),
+            publicURL: config.publicURL, logger: logger)
         let reminderMail = RoleReportMail(
             renderer: renderer, from: config.mailFrom, community: community, publicURL: config.publicURL)
         let handlers: [JobKind: JobRunner.Handler] = [
@@ -157,6 +158,8 @@ public struct HearthServices: Sendable {
             .letterMail: { job in try await letterMail.deliver(try job.decode(LetterMailJob.self), letters: letters) },
             .sourcePoll: { job in try await sourceJobs.poll(try job.decode(SourcePollJob.self)) },
             .outsideAnswer: { job in try await sourceJobs.answer(try job.decode(OutsideAnswerJob.self)) },
+            .announce: { job in try await sourceJobs.announce(try job.decode(AnnounceJob.self)) },
+            .outwardPost: { job in try await sourceJobs.postOutward(try job.decode(OutwardPostJob.self)) },
             .roleReportReminder: { job in
                 guard let report = try await roleReports.needsReminder(try job.decode(RoleReportReminder.self)),
                     let member = try await members.find(id: report.memberID),

@@ -373,4 +373,64 @@ struct SourcesTests {
         }
         #expect(!stored.joined().contains("mastodon-token-456"))
     }
+
+    @Test(
+        "an announcement goes out once: to the Mastodon accounts that announce and to the webhooks that take it",
+        .enabled(if: WebhookReceiver.canRun, "needs \(WebhookReceiver.requirement)"), arguments: TestEngine.allCases)
+    func announcements(engine: TestEngine) async throws {
+        let setup = try await Self.setUp(engine)
+        defer { Task { await setup.services.shutdown() } }
+        let sources = setup.services.sources
+        let server = try RecordedServer(
+            recordings: Self.recordings, routes: ["POST /api/v1/statuses": "mastodon-status-created.json"])
+        #expect(
+            await Self.message {
+                _ = try await sources.add(
+                    setup.cm, SourceInput(kind: .feed, name: "Blog", url: server.url, announce: true))
+            } == "Only a Mastodon source posts the community's announcements.")
+        let account = try await sources.add(
+            setup.cm,
+            SourceInput(
+                kind: .mastodon, name: "Our account", url: server.url, credentials: ["token": "tok"], announce: true)
+        ).source
+        _ = try await sources.add(
+            setup.cm,
+            SourceInput(kind: .mastodon, name: "Listening only", url: server.url, credentials: ["token": "t2"]))
+        let receiver = try WebhookReceiver.start()
+        let endpoint = try await setup.services.feedback.addEndpoint(
+            setup.cm, url: receiver.url, events: [.announcementPublished])
+        try receiver.trust(endpoint.secret)
+        let forum = setup.services.forum
+        let news = try await forum.createCategory(
+            setup.cm, name: "News", description: "", startPolicy: .staff, kind: .announcements)
+        let general = try await forum.createCategory(setup.cm, name: "General", description: "", startPolicy: .everyone)
+        _ = try await forum.startTopic(setup.cm, in: general.id, title: "Just chatting", body: "Nothing to announce.")
+        let (topic, _) = try await forum.startTopic(
+            setup.cm, in: news.id, title: "The spring release is out",
+            body: "Dark mode, the reading list export and French everywhere.")
+        #expect(server.received().isEmpty && receiver.received().isEmpty, "nothing leaves inside the request")
+        try await setup.services.jobs.drain()
+
+        let posted = server.received().filter { $0.method == "POST" }
+        #expect(posted.count == 1, "once, on the account that announces")
+        let status =
+            try JSONSerialization.jsonObject(with: Data(try #require(posted.first).body.utf8)) as? [String: Any]
+        #expect(
+            status?["status"] as? String == "The spring release is out\n\nhttp://hearth.test/t/\(topic.id.rawValue)")
+        #expect(posted.first?.headers["authorization"] == "Bearer tok")
+        #expect(posted.first?.headers["idempotency-key"]?.hasPrefix("hearth-announce-") == true)
+        let delivered = receiver.received()
+        #expect(delivered.count == 1 && delivered.first?.verified == true)
+        #expect(delivered.first?.body.contains(#""type":"announcement.published""#) == true)
+        #expect(delivered.first?.body.contains("http://hearth.test/t/\(topic.id.rawValue)") == true)
+        let shown = try await sources.outwardPosts(setup.cm, account.id)
+        #expect(shown.first?.sentURL == "https://mastodon.example/@hearth/113100")
+
+        // Fanned out again (a job run twice): nothing goes twice.
+        let again = try await sources.announce(
+            AnnounceJob(topicID: topic.id.rawValue, title: topic.title, excerpt: ""), url: "http://hearth.test/t/1")
+        try await setup.services.jobs.drain()
+        #expect(again == 0)
+        #expect(server.received().filter { $0.method == "POST" }.count == 1 && receiver.received().count == 1)
+    }
 }

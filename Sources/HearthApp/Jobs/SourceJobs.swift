@@ -8,10 +8,15 @@ import Logging
 struct SourceJobs: Sendable {
     let sources: SourceService
     let adapters: [Source.Kind: any SourceAdapter]
+    let mastodon: MastodonSource
+    /// The community's address, for the links announcements carry back.
+    let publicURL: String
     let logger: Logger
 
-    init(sources: SourceService, fetcher: OutsideFetcher, logger: Logger) {
+    init(sources: SourceService, fetcher: OutsideFetcher, publicURL: String, logger: Logger) {
         self.sources = sources
+        self.mastodon = MastodonSource(fetcher: fetcher)
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.adapters = [
             .feed: FeedSource(fetcher: fetcher), .hearth: HearthSource(fetcher: fetcher),
             .discourse: DiscourseSource(fetcher: fetcher), .mastodon: MastodonSource(fetcher: fetcher),
@@ -48,6 +53,25 @@ struct SourceJobs: Sendable {
         } catch {
             let words = (error as? HearthError)?.userMessage ?? "The answer could not be sent."
             try await sources.recordAnswer(answer.id, sentURL: nil, error: words)
+            throw error
+        }
+    }
+
+    /// Fans an announcement out: one copy per channel, each with its job.
+    func announce(_ job: AnnounceJob) async throws {
+        try await sources.announce(job, url: "\(publicURL)/t/\(job.topicID)")
+    }
+
+    /// Posts one announcement on one Mastodon account; a failure is recorded and retried by the runner, and the
+    /// idempotency key keeps a retry from posting twice.
+    func postOutward(_ job: OutwardPostJob) async throws {
+        guard let (post, source, credentials) = try await sources.forPosting(job.outwardID) else { return }
+        do {
+            let url = try await mastodon.announce(post, source: source, credentials: credentials)
+            try await sources.recordOutward(post.id, sentURL: url, error: nil)
+        } catch {
+            let words = (error as? HearthError)?.userMessage ?? "The announcement could not be posted."
+            try await sources.recordOutward(post.id, sentURL: nil, error: words)
             throw error
         }
     }

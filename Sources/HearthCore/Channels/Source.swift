@@ -60,12 +60,15 @@ public struct Source: Sendable, Equatable, Identifiable {
     /// Which credentials are kept (their names); their values never leave the store but to the source itself.
     public var credentialNames: [String]
     public var health: SourceHealth
+    /// The community's announcements are posted through it (a Mastodon account).
+    public var announce: Bool
     public let createdAt: Date
 
     public init(
         id: SourceID, kind: Kind, name: String, url: String?, keywords: [String], intervalSeconds: Int,
-        enabled: Bool, credentialNames: [String], health: SourceHealth, createdAt: Date
+        enabled: Bool, credentialNames: [String], health: SourceHealth, announce: Bool = false, createdAt: Date
     ) {
+        self.announce = announce
         self.id = id
         self.kind = kind
         self.name = name
@@ -137,11 +140,15 @@ public struct SourceInput: Sendable, Equatable {
     public var enabled: Bool?
     /// Replaces the kept credentials; an empty value removes that one.
     public var credentials: [String: String]?
+    /// Post the community's announcements through it (Mastodon only).
+    public var announce: Bool?
 
     public init(
         kind: Source.Kind? = nil, name: String? = nil, url: String? = nil, keywords: [String]? = nil,
-        intervalSeconds: Int? = nil, enabled: Bool? = nil, credentials: [String: String]? = nil
+        intervalSeconds: Int? = nil, enabled: Bool? = nil, credentials: [String: String]? = nil,
+        announce: Bool? = nil
     ) {
+        self.announce = announce
         self.kind = kind
         self.name = name
         self.url = url

@@ -11,11 +11,14 @@ public struct NewSource: Sendable, Equatable {
     /// The credentials as one sealed JSON object; nil when there are none.
     public var sealedCredentials: String?
     public var credentialNames: [String]
+    /// Announcements are posted through it (Mastodon).
+    public var announce: Bool
 
     public init(
         kind: Source.Kind, name: String, url: String?, keywords: [String], intervalSeconds: Int, enabled: Bool,
-        sealedCredentials: String?, credentialNames: [String]
+        sealedCredentials: String?, credentialNames: [String], announce: Bool = false
     ) {
+        self.announce = announce
         self.kind = kind
         self.name = name
         self.url = url
@@ -106,4 +109,12 @@ public protocol SourceRepository: Sendable {
     func recordAnswer(_ id: Int64, sentURL: String?, error: String?, at date: Date) async throws
     /// The latest answers of a source, newest first.
     func answers(_ id: SourceID, limit: Int) async throws -> [OutsideAnswer]
+    /// Queues an announcement, once, for every enabled Mastodon source that announces and every outgoing webhook
+    /// that takes `announcement.published`, each with its job; returns how many copies were queued.
+    @discardableResult
+    func queueAnnouncement(_ announcement: AnnounceJob, url: String, at date: Date) async throws -> Int
+    func outward(_ id: Int64) async throws -> OutwardPost?
+    func recordOutward(_ id: Int64, sentURL: String?, error: String?, at date: Date) async throws
+    /// The latest announcements posted (or on their way) through a source, newest first.
+    func outwardPosts(_ id: SourceID, limit: Int) async throws -> [OutwardPost]
 }

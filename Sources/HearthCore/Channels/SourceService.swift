@@ -67,12 +67,13 @@ public struct SourceService: Sendable {
             credentials["secret"] = secret
         }
         try Self.requireCredentials(credentials, for: kind)
+        try Self.checkAnnounce(input.announce, for: kind)
         let new = try NewSource(
             kind: kind, name: Self.name(input.name), url: Self.address(input.url, for: kind),
             keywords: Self.keywords(input.keywords ?? []),
             intervalSeconds: Self.interval(input.intervalSeconds ?? Self.defaultInterval),
             enabled: input.enabled ?? true, sealedCredentials: seal(credentials),
-            credentialNames: credentials.keys.sorted())
+            credentialNames: credentials.keys.sorted(), announce: input.announce ?? false)
         let id = try await store.add(
             new, log: log(viewer, "source_added", SourceID(0), "\(new.name) (\(kind.rawValue))"), at: date)
         return (try await self.source(viewer, id), secret)
@@ -85,6 +86,7 @@ public struct SourceService: Sendable {
         if let kind = input.kind, kind != current.kind {
             throw HearthError.invalid("kind", "A source's kind cannot change: add a new source instead.")
         }
+        try Self.checkAnnounce(input.announce, for: current.kind)
         var sealed: String?? = nil
         var names = current.credentialNames
         if let given = input.credentials {
@@ -101,7 +103,8 @@ public struct SourceService: Sendable {
             url: input.url.map { try Self.address($0, for: current.kind) } ?? current.url,
             keywords: try input.keywords.map(Self.keywords) ?? current.keywords,
             intervalSeconds: try input.intervalSeconds.map(Self.interval) ?? current.intervalSeconds,
-            enabled: input.enabled ?? current.enabled, sealedCredentials: nil, credentialNames: names)
+            enabled: input.enabled ?? current.enabled, sealedCredentials: nil, credentialNames: names,
+            announce: input.announce ?? current.announce)
         guard
             try await store.update(
                 id, changed, credentials: sealed, log: log(viewer, "source_changed", id, changed.name), at: date)
@@ -252,7 +255,41 @@ public struct SourceService: Sendable {
         try await store.recordAnswer(id, sentURL: sentURL, error: error, at: now())
     }
 
+    // MARK: Announcements
+
+    /// Fans an announcement out to the Mastodon accounts that announce and the webhooks that take it (the
+    /// `announce` job, queued with the topic).
+    @discardableResult
+    public func announce(_ job: AnnounceJob, url: String) async throws -> Int {
+        try await store.queueAnnouncement(job, url: url, at: now())
+    }
+
+    /// An announcement to post, with its source and credentials; nil once posted or gone.
+    public func forPosting(_ id: Int64) async throws
+        -> (post: OutwardPost, source: Source, credentials: [String: String])?
+    {
+        guard let post = try await store.outward(id), post.sentAt == nil,
+            let source = try await store.source(post.sourceID)
+        else { return nil }
+        return (post, source, try await credentials(of: source.id))
+    }
+
+    public func recordOutward(_ id: Int64, sentURL: String?, error: String?) async throws {
+        try await store.recordOutward(id, sentURL: sentURL, error: error, at: now())
+    }
+
+    /// The latest announcements posted through a source.
+    public func outwardPosts(_ viewer: Viewer?, _ id: SourceID) async throws -> [OutwardPost] {
+        _ = try await source(viewer, id)
+        return try await store.outwardPosts(id, limit: 20)
+    }
+
     // MARK: Checks
+
+    static func checkAnnounce(_ announce: Bool?, for kind: Source.Kind) throws {
+        guard announce == true, kind != .mastodon else { return }
+        throw HearthError.invalid("announce", "Only a Mastodon source posts the community's announcements.")
+    }
 
     private func credentials(of id: SourceID) async throws -> [String: String] {
         guard let sealed = try await store.sealedCredentials(id) else { return [:] }
@@ -279,8 +316,13 @@ public struct SourceService: Sendable {
     }
 
     static func address(_ raw: String?, for kind: Source.Kind) throws -> String? {
-        guard kind != .webhook else { return nil }
         let url = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard kind != .webhook else {
+            guard url.isEmpty else {
+                throw HearthError.invalid("url", "A webhook source has no address: things are posted to it.")
+            }
+            return nil
+        }
         let schemes = kind == .imap ? ["imap", "imaps"] : ["http", "https"]
         guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(),
             schemes.contains(scheme), let host = parts.host, !host.isEmpty

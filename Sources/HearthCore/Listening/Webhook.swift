@@ -11,6 +11,8 @@ public enum WebhookEvent: String, Sendable, Codable, CaseIterable {
     case feedbackCreated = "feedback.created"
     case feedbackStatusChanged = "feedback.status_changed"
     case feedbackMerged = "feedback.merged"
+    /// A topic started in an announcements category.
+    case announcementPublished = "announcement.published"
 }
 
 /// A colleague's receiver: every board event is signed and posted to it (Standard Webhooks).

@@ -2,7 +2,8 @@ import SQLKit
 
 extension Migration {
     /// The outside sources (feeds, other forums, Mastodon, the mailbox, webhooks, other Hearths), every item they
-    /// brought (remembered so that it comes in once, in the inbox or not), and the answers sent back through them.
+    /// brought (remembered so that it comes in once, in the inbox or not), the answers sent back through them, and
+    /// the announcements posted through them.
     static let sources = Migration(number: 47, name: "sources") { sql, _ in
         try await sql.create(table: "sources")
             .column("id", type: .bigint, .primaryKey(autoIncrement: true))
@@ -24,6 +25,8 @@ extension Migration {
             .column("failures", type: .bigint, .notNull, .default(0))
             .column("next_poll_at", type: .bigint)
             .column("items_count", type: .bigint, .notNull, .default(0))
+            // 1: the community's announcements are posted through it (Mastodon).
+            .column("announce", type: .bigint, .notNull, .default(0))
             .column("created_at", type: .bigint, .notNull)
             .column("updated_at", type: .bigint, .notNull)
             .run()
@@ -57,5 +60,19 @@ extension Migration {
             .column("sent_at", type: .bigint)
             .run()
         try await sql.create(index: "outside_answers_item").on("outside_answers").column("item_id").column("id").run()
+        // Each announcement once per Mastodon account that announces.
+        try await sql.create(table: "outward_posts")
+            .column("id", type: .bigint, .primaryKey(autoIncrement: true))
+            .column("source_id", type: .bigint, .notNull, .references("sources", "id", onDelete: .cascade))
+            .column("topic_id", type: .bigint, .notNull, .references("topics", "id", onDelete: .cascade))
+            .column("title", type: .text, .notNull)
+            .column("url", type: .text, .notNull)
+            .column("attempts", type: .bigint, .notNull, .default(0))
+            .column("last_error", type: .text)
+            .column("sent_url", type: .text)
+            .column("created_at", type: .bigint, .notNull)
+            .column("sent_at", type: .bigint)
+            .unique("source_id", "topic_id")
+            .run()
     }
 }

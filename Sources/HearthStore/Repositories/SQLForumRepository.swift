@@ -119,11 +119,31 @@ public struct SQLForumRepository: ForumRepository {
                 try await sql.update("topics").set("held_at", to: at).where("id", .equal, topicID).run()
             }
             try await search.enqueue(postID: post.id.rawValue, title: title, body: post.body, sql)
+            if firstPost.moderation == .visible {
+                try await Self.announceIfAnnouncement(
+                    topicID, category: categoryID, title: title, body: firstPost.body, at: firstPost.createdAt, sql)
+            }
             guard let topic = try await Self.topic(TopicID(topicID), sql) else {
                 throw HearthError.unavailable("The topic could not be saved.")
             }
             return (topic, post)
         }
+    }
+
+    /// A topic started in an announcements category goes out to the community's other channels: its job is queued
+    /// with the topic (the outbox), and fans it out after commit.
+    static func announceIfAnnouncement(
+        _ topicID: Int64, category: CategoryID, title: String, body: String, at date: Date, _ sql: any SQLDatabase
+    ) async throws {
+        let kind = try await sql.raw("SELECT kind FROM categories WHERE id = \(bind: category.rawValue)")
+            .first(decodingColumn: "kind", as: String.self)
+        guard kind == Category.Kind.announcements.rawValue else { return }
+        let excerpt = body.count > 280 ? String(body.prefix(279)) + "…" : body
+        try await SQLJobQueue.enqueue(
+            try NewJob(
+                kind: .announce, AnnounceJob(topicID: topicID, title: title, excerpt: excerpt), runAt: date,
+                key: "announce:\(topicID)"),
+            at: date, sql)
     }
 
     public func addPost(to topicID: TopicID, _ post: NewPost, heat: HeatRules?) async throws -> Post {

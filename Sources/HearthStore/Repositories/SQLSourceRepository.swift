@@ -15,7 +15,7 @@ public struct SQLSourceRepository: SourceRepository {
 
     static let columns = """
         id, kind, name, url, keywords, interval_seconds, enabled, credential_names, last_polled_at, \
-        last_success_at, last_error, failures, next_poll_at, items_count, created_at
+        last_success_at, last_error, failures, next_poll_at, items_count, announce, created_at
         """
 
     public func sources() async throws -> [Source] {
@@ -40,13 +40,14 @@ public struct SQLSourceRepository: SourceRepository {
                 let id = try await sql.insert(into: "sources")
                     .columns(
                         "kind", "name", "url", "keywords", "interval_seconds", "enabled", "credentials",
-                        "credential_names", "next_poll_at", "created_at", "updated_at"
+                        "credential_names", "announce", "next_poll_at", "created_at", "updated_at"
                     )
                     .values(
                         SQLBind(source.kind.rawValue), SQLBind(source.name), SQLBind(source.url),
                         SQLBind(Self.json(source.keywords)), SQLBind(source.intervalSeconds),
                         SQLBind(source.enabled ? 1 : 0), SQLBind(source.sealedCredentials),
-                        SQLBind(Self.json(source.credentialNames)), SQLBind(source.kind.polls ? millis : nil),
+                        SQLBind(Self.json(source.credentialNames)), SQLBind(source.announce ? 1 : 0),
+                        SQLBind(source.kind.polls ? millis : nil),
                         SQLBind(millis), SQLBind(millis)
                     )
                     .returning("id").first(decodingColumn: "id", as: Int64.self)
@@ -65,7 +66,7 @@ public struct SQLSourceRepository: SourceRepository {
             var update = sql.update("sources")
                 .set("name", to: source.name).set("url", to: source.url)
                 .set("keywords", to: Self.json(source.keywords)).set("interval_seconds", to: source.intervalSeconds)
-                .set("enabled", to: source.enabled ? 1 : 0)
+                .set("enabled", to: source.enabled ? 1 : 0).set("announce", to: source.announce ? 1 : 0)
                 .set("credential_names", to: Self.json(source.credentialNames))
                 .set("updated_at", to: date.millisecondsSince1970)
             if case .some(let sealed) = credentials { update = update.set("credentials", to: sealed) }
@@ -261,6 +262,7 @@ public struct SQLSourceRepository: SourceRepository {
                 lastError: try row.decode(column: "last_error", as: String?.self),
                 failures: try row.decode(column: "failures", as: Int.self), nextPollAt: try date("next_poll_at"),
                 itemsCount: try row.decode(column: "items_count", as: Int.self)),
+            announce: try row.decode(column: "announce", as: Int.self) != 0,
             createdAt: try date("created_at") ?? Date(timeIntervalSince1970: 0))
     }
 

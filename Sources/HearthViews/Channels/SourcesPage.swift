@@ -27,6 +27,11 @@ public struct SourcesPage: Sendable {
         public let credentialFields: [CredentialField]
         public let answers: [Answer]
         public let hasAnswers: Bool
+        /// A Mastodon account can post the community's announcements.
+        public let canAnnounce: Bool
+        public let announce: Bool
+        public let announcements: [Answer]
+        public let hasAnnouncements: Bool
     }
 
     public struct CredentialField: Sendable {
@@ -60,7 +65,8 @@ public struct SourcesPage: Sendable {
     public let draftKeywords: String
 
     public init(
-        page: PageChrome, sources: [Source], answers: [SourceID: [OutsideAnswer]], kinds: Set<Source.Kind>,
+        page: PageChrome, sources: [Source], answers: [SourceID: [OutsideAnswer]],
+        announcements: [SourceID: [OutwardPost]], kinds: Set<Source.Kind>,
         hookURL: (SourceID) -> String, created: (hook: String, secret: String)?, draft: SourceInput?,
         localization: Localization, language: Language, now: Date
     ) {
@@ -90,7 +96,17 @@ public struct SourcesPage: Sendable {
                             : answer.lastError.map { localization.message($0, language) }
                                 ?? text("sources_answerQueued", [:]),
                         url: answer.sentAt == nil ? nil : answer.entry.url, failed: answer.lastError != nil)
-                }, hasAnswers: !(answers[source.id] ?? []).isEmpty)
+                }, hasAnswers: !(answers[source.id] ?? []).isEmpty, canAnnounce: source.kind == .mastodon,
+                announce: source.announce,
+                announcements: (announcements[source.id] ?? []).map { post in
+                    Answer(
+                        title: post.title, author: "", date: Localization.date(post.sentAt ?? now, language),
+                        state: post.sentAt != nil
+                            ? text("sources_answerSent", [:])
+                            : post.lastError.map { localization.message($0, language) }
+                                ?? text("sources_answerQueued", [:]),
+                        url: post.sentURL, failed: post.lastError != nil)
+                }, hasAnnouncements: !(announcements[source.id] ?? []).isEmpty)
         }
         self.hasRows = !rows.isEmpty
         let chosen = draft?.kind ?? .feed

@@ -26,6 +26,8 @@ extension APIModel {
         /// The names of the credentials kept; their values are never given back.
         let credentials: [String]
         let canAnswer: Bool
+        /// The community's announcements are posted through it (Mastodon).
+        let announce: Bool
         let health: SourceHealth
         let createdAt: Date
         /// A webhook source's address to post to.
@@ -43,6 +45,7 @@ extension APIModel {
             enabled = source.enabled
             credentials = source.credentialNames.filter { $0 != "secret" }
             canAnswer = source.canAnswer
+            announce = source.announce
             let health = source.health
             self.health = SourceHealth(
                 state: health.state, lastPolledAt: health.lastPolledAt, lastSuccessAt: health.lastSuccessAt,
@@ -62,6 +65,7 @@ extension APIModel {
         let intervalSeconds: Int?
         let enabled: Bool?
         let credentials: [String: String]?
+        let announce: Bool?
 
         func core() throws -> HearthCore.SourceInput {
             let kind = try self.kind.map { raw in
@@ -72,7 +76,7 @@ extension APIModel {
             }
             return HearthCore.SourceInput(
                 kind: kind, name: name, url: url, keywords: keywords, intervalSeconds: intervalSeconds,
-                enabled: enabled, credentials: credentials)
+                enabled: enabled, credentials: credentials, announce: announce)
         }
     }
 

@@ -234,12 +234,13 @@ struct FeedbackAPI: Sendable {
         let input = try await request.json(
             APIModel.NewWebhook.self, context: context,
             shape:
-                #"{"url": "https://…", "events": ["feedback.created", "feedback.status_changed", "feedback.merged"]}"#
+                #"{"url": "https://…", "events": ["feedback.created", "feedback.status_changed", "feedback.merged", "announcement.published"]}"#
         )
         let events = try (input.events ?? []).map { raw in
             guard let event = WebhookEvent(rawValue: raw) else {
                 throw HearthError.invalid(
-                    "events", "events are feedback.created, feedback.status_changed and feedback.merged.")
+                    "events",
+                    "events are feedback.created, feedback.status_changed, feedback.merged and announcement.published.")
             }
             return event
         }

@@ -36,13 +36,17 @@ struct SourcesController: Sendable {
     ) async throws -> Response {
         let list = try await sources.list(context.identity)
         var answers: [SourceID: [OutsideAnswer]] = [:]
-        for source in list where source.canAnswer {
-            answers[source.id] = try await sources.answers(context.identity, source.id)
+        var announcements: [SourceID: [OutwardPost]] = [:]
+        for source in list {
+            if source.canAnswer { answers[source.id] = try await sources.answers(context.identity, source.id) }
+            if source.kind == .mastodon {
+                announcements[source.id] = try await sources.outwardPosts(context.identity, source.id)
+            }
         }
         let view = SourcesPage(
             page: try await shared.frame(
                 pages.text("sources_heading", context), context, errors: errors, notice: notice),
-            sources: list, answers: answers, kinds: sources.kinds,
+            sources: list, answers: answers, announcements: announcements, kinds: sources.kinds,
             hookURL: { SourcesAPI.hookURL($0, publicURL: publicURL) }, created: created, draft: draft,
             localization: pages.renderer.localization, language: context.language, now: services.now())
         return pages.html(view, template: SourcesPage.template, status: status)
@@ -63,7 +67,9 @@ struct SourcesController: Sendable {
             url: form.text("url").isEmpty ? nil : form.text("url"),
             keywords: form.text("keywords").split(separator: ",").map(String.init),
             intervalSeconds: interval, enabled: adding ? true : form.text("enabled") == "1",
-            credentials: credentials.isEmpty ? nil : credentials)
+            credentials: credentials.isEmpty ? nil : credentials,
+            // The box is on the form only for a Mastodon source (and, when adding, means something only for one).
+            announce: form.text("announceField") == "1" ? form.text("announce") == "1" : nil)
     }
 
     @Sendable func add(_ request: Request, context: Context) async throws -> Response {

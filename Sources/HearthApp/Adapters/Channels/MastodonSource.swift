@@ -78,4 +78,20 @@ struct MastodonSource: SourceAdapter {
             headers: [("Authorization", "Bearer \(token)"), ("Idempotency-Key", "hearth-answer-\(answer.id)")])
         return try SourceJSON.decode(Status.self, body, what: "a Mastodon status").url
     }
+
+    /// Posts an announcement (its title and the link back) as a public status.
+    func announce(_ post: OutwardPost, source: Source, credentials: [String: String]) async throws -> String? {
+        guard let base = source.url, let token = credentials["token"] else {
+            throw HearthError.invalid("credentials", "A Mastodon source needs its server and an access token.")
+        }
+        struct NewStatus: Encodable {
+            let status: String
+            let visibility: String
+        }
+        let body = try await fetcher.post(
+            base + "/api/v1/statuses",
+            body: try SourceJSON.encode(NewStatus(status: post.status, visibility: "public")),
+            headers: [("Authorization", "Bearer \(token)"), ("Idempotency-Key", "hearth-announce-\(post.id)")])
+        return try SourceJSON.decode(Status.self, body, what: "a Mastodon status").url
+    }
 }

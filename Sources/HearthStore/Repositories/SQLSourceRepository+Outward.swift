@@ -1,0 +1,98 @@
+import Foundation
+import HearthCore
+import SQLKit
+
+/// Announcements on their way out: one copy per Mastodon source that announces and per outgoing webhook that
+/// takes `announcement.published`, each queued once (a unique row, a message id) with its job.
+extension SQLSourceRepository {
+    public func queueAnnouncement(_ announcement: AnnounceJob, url: String, at date: Date) async throws -> Int {
+        let millis = date.millisecondsSince1970
+        return try await database.write { sql in
+            var queued = 0
+            let sources = try await sql.raw(
+                "SELECT id FROM sources WHERE kind = 'mastodon' AND announce = 1 AND enabled = 1 ORDER BY id"
+            ).all(decodingColumn: "id", as: Int64.self)
+            for source in sources {
+                guard
+                    let id = try await sql.raw(
+                        """
+                        INSERT INTO outward_posts (source_id, topic_id, title, url, created_at) VALUES \
+                        (\(bind: source), \(bind: announcement.topicID), \(bind: announcement.title), \(bind: url), \
+                        \(bind: millis)) ON CONFLICT (source_id, topic_id) DO NOTHING RETURNING id
+                        """
+                    ).first(decodingColumn: "id", as: Int64.self)
+                else { continue }
+                try await SQLJobQueue.enqueue(
+                    try NewJob(
+                        kind: .outwardPost, OutwardPostJob(outwardID: id), runAt: date, key: "outward-post:\(id)"),
+                    at: date, sql)
+                queued += 1
+            }
+            let event = WebhookEvent.announcementPublished.rawValue
+            let endpoints = try await sql.select().columns("id", "events").from("webhook_endpoints").all().compactMap {
+                row -> Int64? in
+                let events = try row.decode(column: "events", as: String.self).split(separator: ",")
+                return events.contains(Substring(event)) ? try row.decode(column: "id", as: Int64.self) : nil
+            }
+            let payload = announcement.payload(url: url, at: date)
+            for endpoint in endpoints {
+                // The message id names the announcement and the receiver: a fan-out run twice queues nothing new.
+                let message = "msg_announce_\(announcement.topicID)_\(endpoint)"
+                guard
+                    try await sql.select().column("id").from("webhook_deliveries").where("message_id", .equal, message)
+                        .first() == nil,
+                    let id = try await sql.insert(into: "webhook_deliveries")
+                        .columns("endpoint_id", "message_id", "event", "payload", "created_at")
+                        .values(SQLBind(endpoint), SQLBind(message), SQLBind(event), SQLBind(payload), SQLBind(millis))
+                        .returning("id").first(decodingColumn: "id", as: Int64.self)
+                else { continue }
+                try await SQLJobQueue.enqueue(try SQLFeedbackRepository.deliveryJob(id, at: date), at: date, sql)
+                queued += 1
+            }
+            return queued
+        }
+    }
+
+    static let outwardColumns = "id, source_id, topic_id, title, url, sent_at, sent_url, last_error"
+
+    public func outward(_ id: Int64) async throws -> OutwardPost? {
+        try await database.read { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.outwardColumns) FROM outward_posts WHERE id = \(bind: id)")
+                .first().map(Self.outward)
+        }
+    }
+
+    public func recordOutward(_ id: Int64, sentURL: String?, error: String?, at date: Date) async throws {
+        try await database.write { sql in
+            var update = sql.update("outward_posts")
+                .set(SQLIdentifier("attempts"), to: SQLRaw("attempts + 1")).set("last_error", to: error)
+            if error == nil {
+                update = update.set("sent_at", to: date.millisecondsSince1970).set("sent_url", to: sentURL)
+            }
+            try await update.where("id", .equal, id).run()
+        }
+    }
+
+    public func outwardPosts(_ id: SourceID, limit: Int) async throws -> [OutwardPost] {
+        try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT \(unsafeRaw: Self.outwardColumns) FROM outward_posts WHERE source_id = \(bind: id.rawValue) \
+                ORDER BY id DESC LIMIT \(bind: limit)
+                """
+            ).all().map(Self.outward)
+        }
+    }
+
+    @Sendable static func outward(_ row: any SQLRow) throws -> OutwardPost {
+        OutwardPost(
+            id: try row.decode(column: "id", as: Int64.self),
+            sourceID: SourceID(try row.decode(column: "source_id", as: Int64.self)),
+            topicID: try row.decode(column: "topic_id", as: Int64.self),
+            title: try row.decode(column: "title", as: String.self),
+            url: try row.decode(column: "url", as: String.self),
+            sentAt: try row.decode(column: "sent_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
+            sentURL: try row.decode(column: "sent_url", as: String?.self),
+            lastError: try row.decode(column: "last_error", as: String?.self))
+    }
+}
