@@ -146,8 +146,8 @@ public struct HearthServices: Sendable {
             store: SQLSourceRepository(database: database), kinds: SourceJobs.kinds, reader: reader,
             normaliser: EngineNormaliser(), secrets: config.secretBox, policy: AccessPolicy(), now: now)
         let sourceJobs = SourceJobs(
-            sources: sources, fetcher: OutsideFetcher(allowPrivate: config.sourcesAllowPrivate),
-            publicURL: config.publicURL, logger: logger)
+            sources: sources, fetcher: OutsideFetcher(allowPrivate: config.sourcesAllowPrivate), mail: transport,
+            mailFrom: config.mailFrom, publicURL: config.publicURL, logger: logger)
         let reminderMail = RoleReportMail(
             renderer: renderer, from: config.mailFrom, community: community, publicURL: config.publicURL)
         let handlers: [JobKind: JobRunner.Handler] = [

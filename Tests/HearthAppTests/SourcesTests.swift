@@ -36,11 +36,15 @@ struct SourcesTests {
         let member: Viewer
     }
 
-    static func setUp(_ engine: TestEngine, allowPrivate: Bool = true) async throws -> Setup {
+    static func setUp(_ engine: TestEngine, allowPrivate: Bool = true, smtp: SMTPTestServer? = nil) async throws
+        -> Setup
+    {
         let clock = TestClock()
+        var environment = ["HEARTH_SOURCES_ALLOW_PRIVATE": allowPrivate ? "true" : "false"]
+        if let smtp { environment["HEARTH_SMTP_URL"] = "smtp://127.0.0.1:\(smtp.port)" }
         let services = try await HearthServices.forTesting(
             database: try await TestDatabase.make(engine), clock: clock,
-            environment: ["HEARTH_SOURCES_ALLOW_PRIVATE": allowPrivate ? "true" : "false"])
+            mail: smtp == nil ? RecordingMailTransport() : nil, environment: environment)
         let cm = Viewer(
             member: try await services.accounts.createCommunityManager(
                 try AccountForm(email: "cm@example.org", displayName: "Camille", password: "a long enough password")),
@@ -192,6 +196,33 @@ struct SourcesTests {
         try await sources.remove(setup.cm, feed.id)
         #expect(try await Self.outsideItems(setup).count == 2)
         #expect(await Self.message { _ = try await sources.source(setup.cm, feed.id) } == "There is no such source.")
+    }
+
+    @Test("an e-mail read as plain text: parts, transfer encodings, charsets, encoded words, quoted lines")
+    func mailText() throws {
+        let message =
+            "Message-ID: <a1@x.example>\r\nFrom: =?UTF-8?Q?No=C3=A9mie?= <noemie@example.net>\r\n"
+            + "Subject: =?UTF-8?Q?Probl=C3=A8me?= =?UTF-8?B?IGF2ZWM=?= Hearth\r\nReferences: <a0@x.example>\r\n"
+            + "Content-Type: multipart/mixed; boundary=\"m\"\r\n\r\n--m\r\n"
+            + "Content-Type: multipart/alternative; boundary=b1\r\n\r\n--b1\r\n"
+            + "Content-Type: text/html; charset=utf-8\r\n\r\n<p>HTML</p>\r\n--b1\r\n"
+            + "Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+            + "Arriv=E9e tr=\r\n=E8s tard.\r\n\r\nOn Monday Paul wrote:\r\n> earlier\r\n--b1--\r\n--m--\r\n"
+        let entry = MailText.entry(Array(message.utf8), fallbackID: "imap:1:1")
+        #expect(entry.externalID == "a1@x.example" && entry.author == "Noémie")
+        #expect(entry.title == "Problème avec Hearth")
+        #expect(entry.text == "Arrivée très tard.")
+        #expect(entry.direct && entry.url == nil)
+        let reply = try #require(entry.replyTo.flatMap(MailText.Reply.init(encoded:)))
+        #expect(
+            reply
+                == MailText.Reply(
+                    messageID: "a1@x.example", address: "noemie@example.net", subject: "Problème avec Hearth",
+                    references: ["a0@x.example"]))
+        let base64 =
+            "Subject: Hi\nContent-Transfer-Encoding: base64\n\n" + Data("Plain words.".utf8).base64EncodedString()
+        #expect(MailText.entry(Array(base64.utf8), fallbackID: "f").text == "Plain words.")
+        #expect(MailText.entry(Array(base64.utf8), fallbackID: "f").externalID == "f", "no Message-ID: the UID")
     }
 
     @Test("without the configuration's permission, a source on this machine fails in words")
@@ -432,5 +463,102 @@ struct SourcesTests {
         try await setup.services.jobs.drain()
         #expect(again == 0)
         #expect(server.received().filter { $0.method == "POST" }.count == 1 && receiver.received().count == 1)
+    }
+
+    @Test(
+        "the contact mailbox over IMAP (Dovecot): new mail in the inbox, read since the last seen; answered by SMTP in its thread",
+        .enabled(if: IMAPServer.canRun, "needs \(IMAPServer.requirement)"),
+        .enabled(if: SMTPTestServer.canRun, "needs \(SMTPTestServer.requirement)"), arguments: TestEngine.allCases)
+    func mailbox(engine: TestEngine) async throws {
+        let imap = try IMAPServer()
+        let smtp = try SMTPTestServer.start(mode: .plain)
+        let setup = try await Self.setUp(engine, smtp: smtp)
+        defer { Task { await setup.services.shutdown() } }
+        let sources = setup.services.sources
+        try imap.deliver(
+            """
+            Message-ID: <order-77@shop.example>\r
+            From: =?UTF-8?Q?No=C3=A9mie?= <noemie@example.net>\r
+            To: brand@example.org\r
+            Subject: =?UTF-8?Q?Probl=C3=A8me?= with my order\r
+            Date: Sun, 20 Sep 2026 10:00:00 +0000\r
+            MIME-Version: 1.0\r
+            Content-Type: multipart/alternative; boundary="b1"\r
+            \r
+            --b1\r
+            Content-Type: text/plain; charset=utf-8\r
+            Content-Transfer-Encoding: quoted-printable\r
+            \r
+            Bonjour, ma commande n'est jamais arriv=C3=A9e. Pouvez-vous v=C3=A9rifier ?\r
+            \r
+            > an earlier message, quoted\r
+            --b1\r
+            Content-Type: text/html; charset=utf-8\r
+            \r
+            <p>Bonjour, ma commande n'est jamais arrivée.</p>\r
+            --b1--\r
+
+            """, name: "1.eml")
+        #expect(
+            await Self.message {
+                _ = try await sources.add(
+                    setup.cm,
+                    SourceInput(
+                        kind: .imap, name: "Contact", url: "https://mail.example",
+                        credentials: ["username": imap.user, "password": imap.password]))
+            } == "A mailbox's address starts with imaps:// or imap:// and names the mail server.")
+        let source = try await sources.add(
+            setup.cm,
+            SourceInput(
+                kind: .imap, name: "Contact", url: imap.url, keywords: ["Hearth"],
+                credentials: ["username": imap.user, "password": imap.password])
+        ).source
+        #expect(source.canAnswer)
+        try await Self.poll(setup)
+        var items = try await Self.outsideItems(setup)
+        #expect(items.count == 1, "mail to the brand comes in without a keyword")
+        let item = try #require(items.first)
+        #expect(item.facts.outside?.title == "Problème with my order")
+        #expect(item.facts.outside?.author == "Noémie")
+        #expect(item.facts.outside?.excerpt == "Bonjour, ma commande n'est jamais arrivée. Pouvez-vous vérifier ?")
+        #expect(try await sources.source(setup.cm, source.id).health.lastError == nil)
+
+        // Read since the last one seen: a second message comes in alone.
+        try imap.deliver(
+            """
+            Message-ID: <second@example.net>\r
+            From: paul@example.net\r
+            Subject: Thanks\r
+            Date: Sun, 20 Sep 2026 12:00:00 +0000\r
+            \r
+            The new export works, thank you.\r
+
+            """, name: "2.eml")
+        setup.clock.advance(by: Double(source.intervalSeconds) + 1)
+        try await Self.poll(setup)
+        items = try await Self.outsideItems(setup)
+        #expect(items.count == 2)
+        #expect(items.contains { $0.facts.outside?.author == "paul@example.net" })
+
+        // Answered by SMTP, threaded under the message.
+        _ = try await sources.answer(setup.cm, item, body: "Nous regardons tout de suite, merci Noémie.")
+        try await setup.services.jobs.drain()
+        let sent = try #require(try await smtp.waitForMessages(1).first)
+        #expect(sent.contains("In-Reply-To: <order-77@shop.example>"))
+        #expect(sent.contains("References: <order-77@shop.example>"))
+        #expect(sent.contains("To: noemie@example.net") && sent.contains("From: brand@example.org"))
+        #expect(sent.contains("Subject: =?UTF-8?B?") || sent.contains("Subject: Re: "))
+
+        // A wrong password: said on the source, in words.
+        let locked = try await sources.add(
+            setup.cm,
+            SourceInput(
+                kind: .imap, name: "Old password", url: imap.url,
+                credentials: ["username": imap.user, "password": "not it"])
+        ).source
+        try await Self.poll(setup)
+        #expect(
+            try await sources.source(setup.cm, locked.id).health.lastError
+                == "The mail server refused the user name or password.")
     }
 }

@@ -15,6 +15,9 @@ public enum TestEnvironment {
     /// `HEARTH_TEST_REQUIRE_WEBHOOKS=1`: a missing webhook receiver (PyPI's `standardwebhooks`) fails the webhook
     /// tests instead of skipping them.
     public static var requireWebhooks: Bool { flag("HEARTH_TEST_REQUIRE_WEBHOOKS") }
+    /// `HEARTH_TEST_REQUIRE_IMAP=1`: a missing IMAP server (Debian's `dovecot-imapd`) fails the mailbox tests
+    /// instead of skipping them.
+    public static var requireIMAP: Bool { flag("HEARTH_TEST_REQUIRE_IMAP") }
 
     static func flag(_ name: String) -> Bool {
         ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment[name]?.lowercased() ?? "")

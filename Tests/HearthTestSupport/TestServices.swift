@@ -46,10 +46,11 @@ public final class RecordingMailTransport: MailTransport {
 }
 
 extension HearthServices {
-    /// Services over a test database with a fast hasher, a recording mailer and a test clock.
+    /// Services over a test database with a fast hasher, a recording mailer (nil: the configuration's mail server,
+    /// `HEARTH_SMTP_URL`) and a test clock.
     public static func forTesting(
         database: HearthDatabase, clock: TestClock = TestClock(),
-        mail: RecordingMailTransport = RecordingMailTransport(),
+        mail: RecordingMailTransport? = RecordingMailTransport(),
         environment: [String: String] = [:]
     ) async throws -> HearthServices {
         let config = try await AppConfig.load(

@@ -13,19 +13,23 @@ struct SourceJobs: Sendable {
     let publicURL: String
     let logger: Logger
 
-    init(sources: SourceService, fetcher: OutsideFetcher, publicURL: String, logger: Logger) {
+    init(
+        sources: SourceService, fetcher: OutsideFetcher, mail: any MailTransport, mailFrom: String, publicURL: String,
+        logger: Logger
+    ) {
         self.sources = sources
         self.mastodon = MastodonSource(fetcher: fetcher)
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.adapters = [
             .feed: FeedSource(fetcher: fetcher), .hearth: HearthSource(fetcher: fetcher),
             .discourse: DiscourseSource(fetcher: fetcher), .mastodon: MastodonSource(fetcher: fetcher),
+            .imap: IMAPSource(mail: mail, from: mailFrom, allowPrivate: fetcher.allowPrivate),
         ]
         self.logger = logger
     }
 
-    /// The kinds Hearth can read: a webhook is posted to, the others polled (a mailbox is not read yet).
-    static let kinds: Set<Source.Kind> = [.feed, .hearth, .discourse, .mastodon, .webhook]
+    /// The kinds Hearth can read: a webhook is posted to, the others polled.
+    static let kinds: Set<Source.Kind> = Set(Source.Kind.allCases)
 
     func poll(_ job: SourcePollJob) async throws {
         guard let (source, credentials, cursor) = try await sources.forPolling(SourceID(job.sourceID)) else { return }

@@ -13,6 +13,16 @@ enum MIMEMessage {
             "Message-ID: <\(UUID().uuidString.lowercased())@\(clientName)>",
             "MIME-Version: 1.0",
         ]
+        // Message-IDs as given by the mail that is answered, kept to what an id may hold: no header injection.
+        func id(_ raw: String) -> String? {
+            let kept = raw.filter { $0.isASCII && !$0.isWhitespace && $0 != "<" && $0 != ">" }
+            return kept.isEmpty ? nil : "<\(kept)>"
+        }
+        if let answered = message.inReplyTo.flatMap(id) {
+            headers.append("In-Reply-To: \(answered)")
+            let thread = (message.references ?? []).compactMap(id) + [answered]
+            headers.append("References: \(thread.joined(separator: " "))")
+        }
         var body: [String]
         if let html = message.htmlBody {
             let boundary = "hearth-\(UUID().uuidString.lowercased())"

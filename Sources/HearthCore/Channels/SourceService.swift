@@ -60,6 +60,8 @@ public struct SourceService: Sendable {
         guard kinds.contains(kind) else {
             throw HearthError.invalid("kind", "Hearth cannot read \(kind.rawValue) sources yet.")
         }
+        let name = try Self.name(input.name)
+        let url = try Self.address(input.url, for: kind)
         var credentials = try Self.credentials(input.credentials ?? [:], for: kind)
         var secret: String?
         if kind == .webhook {
@@ -69,7 +71,7 @@ public struct SourceService: Sendable {
         try Self.requireCredentials(credentials, for: kind)
         try Self.checkAnnounce(input.announce, for: kind)
         let new = try NewSource(
-            kind: kind, name: Self.name(input.name), url: Self.address(input.url, for: kind),
+            kind: kind, name: name, url: url,
             keywords: Self.keywords(input.keywords ?? []),
             intervalSeconds: Self.interval(input.intervalSeconds ?? Self.defaultInterval),
             enabled: input.enabled ?? true, sealedCredentials: seal(credentials),

@@ -10,11 +10,17 @@ public struct MailMessage: Sendable, Equatable, Codable {
     public var htmlBody: String?
     /// Images the HTML shows as `cid:` addresses, sent with it (multipart/related).
     public var inline: [InlineImage]?
+    /// The Message-ID this one answers (without angle brackets), and the thread's earlier ids: an answer stays in
+    /// its thread in the reader's mail program.
+    public var inReplyTo: String?
+    public var references: [String]?
 
     public init(
         from: String, to: [String], subject: String, textBody: String, htmlBody: String? = nil,
-        inline: [InlineImage]? = nil
+        inline: [InlineImage]? = nil, inReplyTo: String? = nil, references: [String]? = nil
     ) {
+        self.inReplyTo = inReplyTo
+        self.references = references
         self.from = from
         self.to = to
         self.subject = subject

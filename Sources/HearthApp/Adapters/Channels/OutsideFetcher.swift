@@ -174,6 +174,12 @@ public struct OutsideFetcher: Sendable {
         else {
             throw HearthError.invalid("url", "Give an http:// or https:// address.")
         }
+        return try await checkHost(host).map { (host, $0) }
+    }
+
+    /// Unless allowed, refuses a host with any address inside (in words), and gives the address to connect to
+    /// (nil when allowed: the client resolves). For the sources that are not http (a mailbox).
+    func checkHost(_ host: String) async throws -> String? {
         guard !allowPrivate else { return nil }
         // The look-up may wait on a slow name server: off the tasks' threads.
         let addresses = try await NIOThreadPool.singleton.runIfActive { Self.resolve(host) }
@@ -186,7 +192,7 @@ public struct OutsideFetcher: Sendable {
                 "\(host) is on this machine or a private network: sources may reach only public addresses (HEARTH_SOURCES_ALLOW_PRIVATE=true allows them)."
             )
         }
-        return (host, first)
+        return first
     }
 
     /// Whether an address is inside; one that cannot be read counts as inside.
