@@ -118,7 +118,7 @@ struct SourcesTests {
         #expect(
             await Self.message {
                 _ = try await sources.add(setup.cm, SourceInput(kind: .mastodon, name: "x", url: base))
-            } == "A Mastodon source needs an access token (credentials.token).")
+            }?.hasPrefix("A Mastodon source needs an access token: make one in the account's preferences") == true)
         #expect(
             await Self.message {
                 _ = try await sources.add(
@@ -180,11 +180,17 @@ struct SourcesTests {
         #expect(read.health.itemsCount == 2)
         #expect(try await sources.source(setup.cm, broken.id).health.failures == 2, "tried again after its backoff")
 
-        // Paused: not polled; poll now queues it whatever its interval.
+        // Paused: not polled, and "read it now" says why not.
         _ = try await sources.update(setup.cm, broken.id, SourceInput(enabled: false))
         setup.clock.advance(by: 3_600)
         try await Self.poll(setup)
         #expect(try await sources.source(setup.cm, broken.id).health.failures == 2)
+        #expect(
+            await Self.message { try await sources.pollNow(setup.cm, broken.id) }
+                == "Gone blog is paused: tick “Read it” to read it again.")
+        // Read now: due at once, whatever its interval.
+        try await sources.pollNow(setup.cm, feed.id)
+        #expect(try await sources.scheduleDue() == 1)
 
         // A feed item cannot be answered through its source: the inbox offers its address instead.
         let feedItem = try #require(items.first)

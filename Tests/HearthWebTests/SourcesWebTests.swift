@@ -37,7 +37,7 @@ struct SourcesWebTests {
             let (imap, imapError) = try await cm.call(
                 .post, "/sources", #"{"kind": "imap", "name": "Contact", "url": "imaps://mail.example.org"}"#)
             #expect(imap == .unprocessableContent)
-            #expect(InboxWebTests.message(imapError) == "Hearth cannot read imap sources yet.")
+            #expect(InboxWebTests.message(imapError) == "A mailbox needs its user name and password.")
 
             let (created, source) = try await cm.call(
                 .post, "/sources",
@@ -59,7 +59,23 @@ struct SourcesWebTests {
             #expect(kind == .unprocessableContent)
             #expect(InboxWebTests.message(kindError) == "A source's kind cannot change: add a new source instead.")
             #expect(try await cm.call(.post, "/sources/\(id)/poll").0 == .accepted)
+            #expect(try await community.services.sources.scheduleDue() == 1, "due at the clock's next pass")
             #expect(try await community.services.database.count(from: "jobs WHERE kind = 'source_poll'") == 1)
+            let (twice, twiceError) = try await cm.call(
+                .post, "/sources", #"{"kind": "feed", "name": "sister COMMUNITY", "url": "https://x.example/f"}"#)
+            #expect(twice == .conflict)
+            #expect(
+                InboxWebTests.message(twiceError)
+                    == "A source is already named “Sister community”: give this one another name.")
+            let (secretURL, masked) = try await cm.call(
+                .post, "/sources",
+                #"{"kind": "feed", "name": "Alerts", "url": "https://alerts.example/feed?q=hearth&token=abc123"}"#)
+            #expect(secretURL == .created)
+            #expect(masked["url"] as? String == "https://alerts.example/feed?q=hearth&token=•••")
+            let (userinfo, userinfoError) = try await cm.call(
+                .post, "/sources", #"{"kind": "feed", "name": "Private", "url": "https://me:pw@x.example/f"}"#)
+            #expect(userinfo == .unprocessableContent)
+            #expect(InboxWebTests.message(userinfoError)?.hasPrefix("Put the user name and password") == true)
 
             let (hooked, hook) = try await cm.call(.post, "/sources", #"{"kind": "webhook", "name": "Shop"}"#)
             #expect(hooked == .created)
@@ -72,7 +88,7 @@ struct SourcesWebTests {
             #expect(try await cm.call(.get, "/sources/\(id)").0 == .notFound)
             let log = try await community.services.database.count(
                 from: "moderation_log WHERE action IN ('source_added', 'source_changed', 'source_removed')")
-            #expect(log == 4)
+            #expect(log == 5)
         }
     }
 
@@ -222,7 +238,14 @@ struct SourcesWebTests {
                 ])
             #expect(added.status == .seeOther)
             let listed = try await web.get("/admin/sources?done=added")
-            #expect(listed.body.contains("Not read yet.") && listed.body.contains("Hearth, Foyer"))
+            #expect(listed.body.contains("Not read yet") && listed.body.contains("Hearth, Foyer"))
+            let again = try await web.post(
+                "/admin/sources",
+                form: [
+                    "kind": "feed", "name": "Blog", "url": "https://blog.example/feed.xml", "intervalSeconds": "900",
+                ])
+            #expect(again.status == .conflict, "a form sent twice adds one source")
+            #expect(again.body.contains("A source is already named “Blog”"))
             let hook = try await web.post(
                 "/admin/sources", form: ["kind": "webhook", "name": "Shop", "intervalSeconds": "900"])
             #expect(hook.status == .created)

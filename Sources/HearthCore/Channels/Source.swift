@@ -81,6 +81,28 @@ public struct Source: Sendable, Equatable, Identifiable {
         self.createdAt = createdAt
     }
 
+    /// The address as pages and the API show it: the values of query parameters that look like secrets (a token, a
+    /// key, a signature) hidden.
+    public var shownURL: String? {
+        url.map(Self.hidingSecrets)
+    }
+
+    static let hidden = "\u{2022}\u{2022}\u{2022}"
+
+    static func hidingSecrets(_ url: String) -> String {
+        guard let mark = url.firstIndex(of: "?") else { return url }
+        let secret = ["token", "key", "secret", "password", "passwd", "auth", "sig", "signature", "credential"]
+        let query = url[url.index(after: mark)...].split(separator: "&", omittingEmptySubsequences: false).map {
+            pair -> String in
+            guard let equals = pair.firstIndex(of: "="), pair.index(after: equals) < pair.endIndex else {
+                return String(pair)
+            }
+            let name = pair[..<equals].lowercased()
+            return secret.contains(where: name.contains) ? pair[...equals] + hidden : String(pair)
+        }
+        return url[...mark] + query.joined(separator: "&")
+    }
+
     /// Whether Hearth can answer in place: a forum or server with the key to write there, or a mailbox.
     public var canAnswer: Bool {
         switch kind {
@@ -203,11 +225,14 @@ public struct OutsideRef: Sendable, Equatable, Codable {
     public var keywords: [String]
     /// Whether an answer can go back through the source (otherwise the inbox offers "open on site").
     public var canAnswer: Bool
+    /// When it was written there, when the source says.
+    public var publishedAt: Date?
 
     public init(
         itemID: Int64, sourceID: Int64, sourceName: String, sourceKind: String, title: String, url: String?,
-        author: String?, excerpt: String, keywords: [String], canAnswer: Bool
+        author: String?, excerpt: String, keywords: [String], canAnswer: Bool, publishedAt: Date? = nil
     ) {
+        self.publishedAt = publishedAt
         self.itemID = itemID
         self.sourceID = sourceID
         self.sourceName = sourceName

@@ -86,7 +86,7 @@ public protocol SourceRepository: Sendable {
     /// The sealed credentials, for the adapter only.
     func sealedCredentials(_ id: SourceID) async throws -> String?
     func cursor(_ id: SourceID) async throws -> SourceCursor
-    /// Queues a poll now (one pending per source); false when there is no such source.
+    /// Makes the source due now (its poll is queued by the clock's next pass); false when there is no such source.
     func pollNow(_ id: SourceID, at date: Date) async throws -> Bool
     /// Queues the polls of the enabled sources due at `date`, each pushed past `lease` so that another process does
     /// not queue it too; returns how many.

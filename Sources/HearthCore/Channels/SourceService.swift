@@ -62,6 +62,9 @@ public struct SourceService: Sendable {
         }
         let name = try Self.name(input.name)
         let url = try Self.address(input.url, for: kind)
+        let keywords = try Self.keywords(input.keywords ?? [])
+        try Self.checkUnique(
+            name: name, url: url, kind: kind, keywords: keywords, among: try await store.sources(), except: nil)
         var credentials = try Self.credentials(input.credentials ?? [:], for: kind)
         var secret: String?
         if kind == .webhook {
@@ -72,7 +75,7 @@ public struct SourceService: Sendable {
         try Self.checkAnnounce(input.announce, for: kind)
         let new = try NewSource(
             kind: kind, name: name, url: url,
-            keywords: Self.keywords(input.keywords ?? []),
+            keywords: keywords,
             intervalSeconds: Self.interval(input.intervalSeconds ?? Self.defaultInterval),
             enabled: input.enabled ?? true, sealedCredentials: seal(credentials),
             credentialNames: credentials.keys.sorted(), announce: input.announce ?? false)
@@ -107,6 +110,9 @@ public struct SourceService: Sendable {
             intervalSeconds: try input.intervalSeconds.map(Self.interval) ?? current.intervalSeconds,
             enabled: input.enabled ?? current.enabled, sealedCredentials: nil, credentialNames: names,
             announce: input.announce ?? current.announce)
+        try Self.checkUnique(
+            name: changed.name, url: changed.url, kind: changed.kind, keywords: changed.keywords,
+            among: try await store.sources(), except: id)
         guard
             try await store.update(
                 id, changed, credentials: sealed, log: log(viewer, "source_changed", id, changed.name), at: date)
@@ -128,7 +134,31 @@ public struct SourceService: Sendable {
             throw HearthError.invalid(
                 "id", "A webhook source is not polled: things come in when they are posted to it.")
         }
+        guard current.enabled else {
+            throw HearthError.invalid("id", "\(current.name) is paused: tick “Read it” to read it again.")
+        }
         guard try await store.pollNow(id, at: now()) else { throw HearthError.notFound("There is no such source.") }
+    }
+
+    /// Makes a webhook source a new signing secret, returned this once; the old one stops working at once.
+    public func newSecret(_ viewer: Viewer?, _ id: SourceID) async throws -> String {
+        let current = try await source(viewer, id)
+        guard current.kind == .webhook else {
+            throw HearthError.invalid("id", "Only a webhook source has a signing secret.")
+        }
+        var credentials = try await credentials(of: id)
+        let secret = WebhookEndpoint.newSecret()
+        credentials["secret"] = secret
+        let changed = NewSource(
+            kind: current.kind, name: current.name, url: current.url, keywords: current.keywords,
+            intervalSeconds: current.intervalSeconds, enabled: current.enabled, sealedCredentials: nil,
+            credentialNames: credentials.keys.sorted(), announce: current.announce)
+        guard
+            try await store.update(
+                id, changed, credentials: .some(try seal(credentials)),
+                log: log(viewer, "source_secret_changed", id, current.name), at: now())
+        else { throw HearthError.notFound("There is no such source.") }
+        return secret
     }
 
     /// The latest answers sent (or trying to go) through a source.
@@ -288,6 +318,24 @@ public struct SourceService: Sendable {
 
     // MARK: Checks
 
+    /// One source per name, and one per feed and keywords: a form sent twice, or the same feed added again, would
+    /// bring the same things in twice.
+    static func checkUnique(
+        name: String, url: String?, kind: Source.Kind, keywords: [String], among sources: [Source], except: SourceID?
+    ) throws {
+        for other in sources where other.id != except {
+            if other.name.lowercased() == name.lowercased() {
+                throw HearthError.conflict("A source is already named “\(other.name)”: give this one another name.")
+            }
+            // Two accounts on one server, or one forum searched for other words, are two sources; one feed is one.
+            if let url, kind == .feed, other.kind == kind, other.url?.lowercased() == url.lowercased(),
+                Set(other.keywords.map { $0.lowercased() }) == Set(keywords.map { $0.lowercased() })
+            {
+                throw HearthError.conflict("\(other.name) already reads this address for these keywords.")
+            }
+        }
+    }
+
     static func checkAnnounce(_ announce: Bool?, for kind: Source.Kind) throws {
         guard announce == true, kind != .mastodon else { return }
         throw HearthError.invalid("announce", "Only a Mastodon source posts the community's announcements.")
@@ -325,6 +373,10 @@ public struct SourceService: Sendable {
             }
             return nil
         }
+        guard !url.contains(Source.hidden) else {
+            throw HearthError.invalid(
+                "url", "Write the address again in full: the one shown hides the parts that look secret.")
+        }
         let schemes = kind == .imap ? ["imap", "imaps"] : ["http", "https"]
         guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(),
             schemes.contains(scheme), let host = parts.host, !host.isEmpty
@@ -337,6 +389,10 @@ public struct SourceService: Sendable {
         }
         guard url.count <= 2_000 else {
             throw HearthError.invalid("url", "A source's address is 2,000 characters at most.")
+        }
+        guard parts.user == nil, parts.password == nil else {
+            throw HearthError.invalid(
+                "url", "Put the user name and password in the credentials, not in the address: they would show there.")
         }
         return kind == .feed ? url : String(url.reversed().drop(while: { $0 == "/" }).reversed())
     }
@@ -386,10 +442,12 @@ public struct SourceService: Sendable {
     static func requireCredentials(_ credentials: [String: String], for kind: Source.Kind) throws {
         switch kind {
         case .mastodon where credentials["token"] == nil:
-            throw HearthError.invalid("credentials", "A Mastodon source needs an access token (credentials.token).")
-        case .imap where credentials["username"] == nil || credentials["password"] == nil:
             throw HearthError.invalid(
-                "credentials", "A mailbox needs its user name and password (credentials.username, .password).")
+                "credentials",
+                "A Mastodon source needs an access token: make one in the account's preferences, under Development, with the read and write scopes."
+            )
+        case .imap where credentials["username"] == nil || credentials["password"] == nil:
+            throw HearthError.invalid("credentials", "A mailbox needs its user name and password.")
         default:
             break
         }

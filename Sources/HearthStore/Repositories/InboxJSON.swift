@@ -38,6 +38,7 @@ enum InboxJSON {
         json.field("excerpt", outside.excerpt)
         json.field("itemID", Int(outside.itemID))
         json.field("keywords", outside.keywords)
+        if let published = outside.publishedAt { json.field("publishedAt", published.timeIntervalSinceReferenceDate) }
         json.field("sourceID", Int(outside.sourceID))
         json.field("sourceKind", outside.sourceKind)
         json.field("sourceName", outside.sourceName)

@@ -116,18 +116,16 @@ public struct SQLSourceRepository: SourceRepository {
         try NewJob(kind: .sourcePoll, SourcePollJob(sourceID: id.rawValue), runAt: date, key: pollKey(id))
     }
 
+    /// Makes the source due now: the clock's next pass (within half a minute) queues its poll, as for any due
+    /// source, so that it is never queued twice.
     public func pollNow(_ id: SourceID, at date: Date) async throws -> Bool {
         try await database.write { sql in
-            guard
-                try await sql.raw(
-                    """
-                    UPDATE sources SET next_poll_at = \(bind: date.addingTimeInterval(600).millisecondsSince1970) \
-                    WHERE id = \(bind: id.rawValue) RETURNING id
-                    """
-                ).first() != nil
-            else { return false }
-            try await SQLJobQueue.enqueue(try Self.pollJob(id, at: date), at: date, sql)
-            return true
+            try await sql.raw(
+                """
+                UPDATE sources SET next_poll_at = \(bind: date.millisecondsSince1970) \
+                WHERE id = \(bind: id.rawValue) RETURNING id
+                """
+            ).first() != nil
         }
     }
 
@@ -222,7 +220,8 @@ public struct SQLSourceRepository: SourceRepository {
         facts.outside = OutsideRef(
             itemID: itemID, sourceID: source.id.rawValue, sourceName: source.name, sourceKind: source.kind.rawValue,
             title: entry.title, url: entry.url, author: entry.author, excerpt: String(entry.text.prefix(600)),
-            keywords: arrival.keywords, canAnswer: source.canAnswer && entry.replyTo != nil)
+            keywords: arrival.keywords, canAnswer: source.canAnswer && entry.replyTo != nil,
+            publishedAt: entry.publishedAt)
         let key = "outside:\(itemID)"
         try await SQLInboxRepository.insert(
             key: key, kind: .outside, post: nil, topic: nil, category: nil, author: nil, facts,

@@ -15,7 +15,14 @@ public struct SourcesPage: Sendable {
         public let keywords: String
         public let keywordsText: String
         public let intervalMinutes: Int
+        /// "every 15 minutes", for the facts.
+        public let interval: String
         public let enabled: Bool
+        /// "Read it (untick to pause)", or "Take posts" for a webhook.
+        public let enabledLabel: String
+        public let isWebhook: Bool
+        /// The change form comes back open, with what was typed, when it was refused.
+        public let editing: Bool
         public let disabled: Bool
         public let polls: Bool
         /// "ok", "failing" or "waiting", for the mark beside the words.
@@ -25,6 +32,7 @@ public struct SourcesPage: Sendable {
         public let lastError: String?
         public let credentials: String?
         public let credentialFields: [CredentialField]
+        public let removeConfirm: String
         public let answers: [Answer]
         public let hasAnswers: Bool
         /// A Mastodon account can post the community's announcements.
@@ -68,25 +76,42 @@ public struct SourcesPage: Sendable {
         page: PageChrome, sources: [Source], answers: [SourceID: [OutsideAnswer]],
         announcements: [SourceID: [OutwardPost]], kinds: Set<Source.Kind>,
         hookURL: (SourceID) -> String, created: (hook: String, secret: String)?, draft: SourceInput?,
-        localization: Localization, language: Language, now: Date
+        editing: (SourceID, SourceInput)? = nil, localization: Localization, language: Language, now: Date
     ) {
         self.page = page
         self.nav = ConsoleNav(current: "sources", localization: localization, language: language)
         let text = { (key: String, values: [String: String]) in localization.text(key, language, values) }
-        self.rows = sources.map { source in
-            Row(
+        self.rows = sources.map { shown in
+            // A refused change comes back as it was typed.
+            var source = shown
+            let typed = editing?.0 == shown.id ? editing?.1 : nil
+            if let typed {
+                source.name = typed.name ?? source.name
+                source.url = typed.url ?? source.url
+                source.keywords = typed.keywords?.map { $0.trimmingCharacters(in: .whitespaces) } ?? source.keywords
+                source.intervalSeconds = typed.intervalSeconds ?? source.intervalSeconds
+                source.enabled = typed.enabled ?? source.enabled
+                source.announce = typed.announce ?? source.announce
+            }
+            return Row(
                 id: source.id.rawValue, name: source.name, kind: text("sources_kind_\(source.kind.rawValue)", [:]),
-                url: source.url, hookURL: source.kind == .webhook ? hookURL(source.id) : nil,
+                url: typed?.url ?? source.shownURL, hookURL: source.kind == .webhook ? hookURL(source.id) : nil,
                 keywords: source.keywords.isEmpty
                     ? text("sources_everything", [:]) : source.keywords.joined(separator: ", "),
                 keywordsText: source.keywords.joined(separator: ", "), intervalMinutes: source.intervalSeconds / 60,
-                enabled: source.enabled, disabled: !source.enabled, polls: source.kind.polls,
+                interval: text(
+                    "sources_every", ["duration": Localization.duration(source.intervalSeconds, language)]),
+                enabled: source.enabled,
+                enabledLabel: text(source.kind == .webhook ? "sources_enabledHook" : "sources_enabled", [:]),
+                isWebhook: source.kind == .webhook, editing: typed != nil, disabled: !source.enabled,
+                polls: source.kind.polls,
                 state: source.health.state, failing: source.health.lastError != nil,
                 health: Self.health(source, text: text, language: language, now: now),
                 lastError: source.health.lastError.map { localization.message($0, language) },
                 credentials: source.credentialNames.filter { $0 != "secret" }.isEmpty
                     ? nil : source.credentialNames.filter { $0 != "secret" }.joined(separator: ", "),
                 credentialFields: Self.fields(source.kind.credentialNames, kept: source.credentialNames, text: text),
+                removeConfirm: text("sources_removeConfirm", ["name": source.name]),
                 answers: (answers[source.id] ?? []).map { answer in
                     Answer(
                         title: answer.entry.title.isEmpty ? String(answer.entry.text.prefix(60)) : answer.entry.title,
@@ -119,7 +144,7 @@ public struct SourcesPage: Sendable {
                 value: String($0 * 60), label: Localization.duration($0 * 60, language), selected: $0 == interval)
         }
         let names = ["apiKey", "username", "token", "password"]
-        self.newFields = Self.fields(names, kept: [], text: text)
+        self.newFields = Self.fields(names, kept: [], text: text, forKinds: true)
         self.createdHook = created?.hook
         self.createdSecret = created?.secret
         self.draftName = draft?.name ?? ""
@@ -127,13 +152,15 @@ public struct SourcesPage: Sendable {
         self.draftKeywords = draft?.keywords?.joined(separator: ", ") ?? ""
     }
 
-    static func fields(_ names: [String], kept: [String], text: (String, [String: String]) -> String)
-        -> [CredentialField]
-    {
+    /// The credential fields; on the form that adds a source, each says which kinds use it.
+    static func fields(
+        _ names: [String], kept: [String], text: (String, [String: String]) -> String, forKinds: Bool = false
+    ) -> [CredentialField] {
         names.map {
             CredentialField(
-                name: $0, label: text("sources_credential_\($0)", [:]), kept: kept.contains($0),
-                secret: $0 != "username")
+                name: $0,
+                label: text("sources_credential_\($0)", [:]) + (forKinds ? " " + text("sources_for_\($0)", [:]) : ""),
+                kept: kept.contains($0), secret: $0 != "username")
         }
     }
 
@@ -145,17 +172,29 @@ public struct SourcesPage: Sendable {
         func ago(_ date: Date) -> String { Localization.duration(max(0, Int(now.timeIntervalSince(date))), language) }
         var words: [String] = []
         if !source.enabled { words.append(text("sources_paused", [:])) }
+        let count = ["count": String(health.itemsCount)]
+        let items = text(health.itemsCount == 1 ? "sources_items_one" : "sources_items", count)
+        if !source.kind.polls {
+            words.append(
+                health.lastSuccessAt.map { text("sources_lastPost", ["age": ago($0)]) } ?? text("sources_noPost", [:]))
+            words.append(items)
+            return words.joined(separator: " ")
+        }
         if let success = health.lastSuccessAt {
-            words.append(text("sources_lastSuccess", ["age": ago(success), "count": String(health.itemsCount)]))
-        } else if source.kind.polls {
+            words.append(text("sources_lastSuccess", ["age": ago(success)]))
+            words.append(items)
+        } else if health.lastPolledAt == nil {
+            // Never read: its first reading is queued, or about to be.
             words.append(text("sources_neverRead", [:]))
-        } else {
-            words.append(text("sources_received", ["count": String(health.itemsCount)]))
+            return words.joined(separator: " ")
         }
         if health.lastError != nil {
-            words.append(text("sources_failures", ["count": String(health.failures)]))
+            words.append(
+                text(
+                    health.failures == 1 ? "sources_failures_one" : "sources_failures",
+                    ["count": String(health.failures)]))
         }
-        if source.enabled, source.kind.polls, let next = health.nextPollAt, next > now {
+        if source.enabled, let next = health.nextPollAt, next > now {
             words.append(
                 text("sources_nextPoll", ["in": Localization.duration(Int(next.timeIntervalSince(now)), language)]))
         }

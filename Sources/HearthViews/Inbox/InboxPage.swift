@@ -110,7 +110,7 @@ public struct InboxPage: Sendable {
         }
         if let outside = item.facts.outside {
             return outsideEntry(
-                item, outside, reasons: reasons, waited: waited, draft: draft, localization: localization,
+                item, outside, reasons: reasons, draft: draft, localization: localization,
                 language: language, now: now)
         }
         let threadURL: String? = entry.topic.map { topic in
@@ -134,14 +134,18 @@ public struct InboxPage: Sendable {
     /// Something said elsewhere: its source, its words, a link to it there, and an answer in place when the
     /// source takes one.
     static func outsideEntry(
-        _ item: InboxItem, _ outside: OutsideRef, reasons: [Reason], waited: String, draft: String,
+        _ item: InboxItem, _ outside: OutsideRef, reasons: [Reason], draft: String,
         localization: Localization, language: Language, now: Date
     ) -> Entry {
         let text = { (key: String, values: [String: String]) in localization.text(key, language, values) }
         let source = ["source": outside.sourceName]
+        // Written there before it came in: its age is the source's.
+        let written = min(outside.publishedAt ?? item.createdAt, item.createdAt)
+        let age = Localization.duration(max(0, Int(now.timeIntervalSince(written))), language)
         return Entry(
-            id: item.id.rawValue, kindLabel: text("inbox_kind_outside", source), reasons: reasons, age: waited,
-            ageISO: Localization.isoDate(item.createdAt), authorName: outside.author, authorURL: nil,
+            id: item.id.rawValue, kindLabel: text("inbox_kind_outside", source), reasons: reasons,
+            age: age,
+            ageISO: Localization.isoDate(written), authorName: outside.author, authorURL: nil,
             newcomer: false, topicTitle: outside.title.isEmpty ? nil : outside.title, threadURL: nil, postHTML: nil,
             outsideText: outside.excerpt, siteURL: outside.url, siteLabel: text("inbox_openOnSite", source),
             before: nil, after: nil, assignedTo: assigned(item, text), snoozedUntil: snoozed(item, text, now, language),

@@ -39,7 +39,7 @@ extension APIModel {
             id = source.id.rawValue
             kind = source.kind.rawValue
             name = source.name
-            url = source.url
+            url = source.shownURL
             keywords = source.keywords
             intervalSeconds = source.intervalSeconds
             enabled = source.enabled
@@ -91,6 +91,7 @@ extension APIModel {
         let excerpt: String
         let keywords: [String]
         let canAnswer: Bool
+        let publishedAt: Date?
 
         init(_ ref: OutsideRef) {
             sourceId = ref.sourceID
@@ -102,6 +103,7 @@ extension APIModel {
             excerpt = ref.excerpt
             keywords = ref.keywords
             canAnswer = ref.canAnswer
+            publishedAt = ref.publishedAt
         }
     }
 

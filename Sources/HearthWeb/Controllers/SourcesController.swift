@@ -19,6 +19,7 @@ struct SourcesController: Sendable {
         router.post("/admin/sources", use: add)
         router.post("/admin/sources/:id", use: update)
         router.post("/admin/sources/:id/poll", use: poll)
+        router.post("/admin/sources/:id/secret", use: newSecret)
         router.post("/admin/sources/:id/delete", use: remove)
     }
 
@@ -31,8 +32,9 @@ struct SourcesController: Sendable {
     }
 
     private func page(
-        created: (hook: String, secret: String)? = nil, draft: SourceInput? = nil, errors: [String] = [],
-        notice: String? = nil, status: HTTPResponse.Status = .ok, context: Context
+        created: (hook: String, secret: String)? = nil, draft: SourceInput? = nil,
+        editing: (SourceID, SourceInput)? = nil, errors: [String] = [], notice: String? = nil,
+        status: HTTPResponse.Status = .ok, context: Context
     ) async throws -> Response {
         let list = try await sources.list(context.identity)
         var answers: [SourceID: [OutsideAnswer]] = [:]
@@ -48,7 +50,8 @@ struct SourcesController: Sendable {
                 pages.text("sources_heading", context), context, errors: errors, notice: notice),
             sources: list, answers: answers, announcements: announcements, kinds: sources.kinds,
             hookURL: { SourcesAPI.hookURL($0, publicURL: publicURL) }, created: created, draft: draft,
-            localization: pages.renderer.localization, language: context.language, now: services.now())
+            editing: editing, localization: pages.renderer.localization, language: context.language, now: services.now()
+        )
         return pages.html(view, template: SourcesPage.template, status: status)
     }
 
@@ -85,9 +88,26 @@ struct SourcesController: Sendable {
             }
             return SessionCookies.redirect(to: "/admin/sources?done=added")
         } catch {
-            guard let errors = PageRenderer.formErrors(error) else { throw error }
+            guard let (errors, status) = Self.refusal(error, minutes: false) else { throw error }
             input.credentials = nil
-            return try await page(draft: input, errors: errors, status: .unprocessableContent, context: context)
+            return try await page(draft: input, errors: errors, status: status, context: context)
+        }
+    }
+
+    /// A refusal in words for the form: what the service said, the interval in the minutes this form asks for.
+    static func refusal(_ error: any Error, minutes: Bool) -> ([String], HTTPResponse.Status)? {
+        switch error {
+        case HearthError.validation(let fields):
+            return (
+                fields.map {
+                    minutes && $0.field == "intervalSeconds"
+                        ? "Read it between every minute and once a day (1 to 1,440 minutes)." : $0.message
+                }, .unprocessableContent
+            )
+        case HearthError.conflict(let message):
+            return ([message], .conflict)
+        default:
+            return nil
         }
     }
 
@@ -95,13 +115,26 @@ struct SourcesController: Sendable {
         var request = request
         let form = try await request.form(context: context)
         let id = SourceID(try ForumPages.id(context))
+        var input = Self.input(form, adding: false)
         do {
-            _ = try await sources.update(context.identity, id, Self.input(form, adding: false))
+            _ = try await sources.update(context.identity, id, input)
             return SessionCookies.redirect(to: "/admin/sources?done=saved")
         } catch {
-            guard let errors = PageRenderer.formErrors(error) else { throw error }
-            return try await page(errors: errors, status: .unprocessableContent, context: context)
+            guard let (errors, status) = Self.refusal(error, minutes: true) else { throw error }
+            input.credentials = nil
+            return try await page(editing: (id, input), errors: errors, status: status, context: context)
         }
+    }
+
+    /// A webhook source's new secret, shown on the page this once.
+    @Sendable func newSecret(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        _ = try await request.form(context: context)
+        let id = SourceID(try ForumPages.id(context))
+        let secret = try await sources.newSecret(context.identity, id)
+        return try await page(
+            created: (SourcesAPI.hookURL(id, publicURL: publicURL), secret),
+            notice: pages.text("sources_secretMade", context), context: context)
     }
 
     @Sendable func poll(_ request: Request, context: Context) async throws -> Response {
