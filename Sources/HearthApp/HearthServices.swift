@@ -147,7 +147,8 @@ public struct HearthServices: Sendable {
             normaliser: EngineNormaliser(), secrets: config.secretBox, policy: AccessPolicy(), now: now)
         let sourceJobs = SourceJobs(
             sources: sources, fetcher: OutsideFetcher(allowPrivate: config.sourcesAllowPrivate), mail: transport,
-            mailFrom: config.mailFrom, publicURL: config.publicURL, logger: logger)
+            sendsMail: mailTransport != nil || config.smtp != nil, mailFrom: config.mailFrom,
+            publicURL: config.publicURL, logger: logger)
         let reminderMail = RoleReportMail(
             renderer: renderer, from: config.mailFrom, community: community, publicURL: config.publicURL)
         let handlers: [JobKind: JobRunner.Handler] = [

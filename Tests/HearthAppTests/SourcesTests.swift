@@ -286,6 +286,10 @@ struct SourcesTests {
         // Addressed to the brand: in without its keyword.
         #expect(try await post(body) == 1)
         #expect(try await post(body, id: "msg_2") == 0, "the same item posted again comes in once")
+        // What a stranger may send: an id longer than an index holds, a NUL PostgreSQL refuses.
+        let odd = #"{"id": "\#(String(repeating: "é", count: 450))", "text": "Nul \u0000 here, about the shop."}"#
+        #expect(try await post(Array(odd.utf8), id: "msg_3") == 1)
+        #expect(try await post(Array(odd.utf8), id: "msg_4") == 0)
         let item = try #require(try await Self.outsideItems(setup).first)
         #expect(item.facts.outside?.author == "A customer" && item.facts.outside?.sourceName == "Shop")
         #expect(await Self.message { try await sources.pollNow(setup.cm, source.id) }?.contains("not polled") == true)
@@ -380,16 +384,27 @@ struct SourcesTests {
         setup.clock.advance(by: Double(source.intervalSeconds) + 1)
         try await Self.poll(setup)
         let again = server.received().filter { $0.path.hasPrefix("/api/v1/notifications") }
-        #expect(again.last?.path.contains("since_id=34975861") == true, "the next poll starts after the last seen")
+        #expect(again.last?.path.contains("min_id=34975861") == true, "the next poll starts after the last seen")
         #expect(try await Self.outsideItems(setup).count == 2)
 
-        _ = try await sources.answer(setup.cm, mention, body: "Settings, then Export.")
+        #expect(
+            await Self.message {
+                _ = try await sources.answer(setup.cm, mention, body: String(repeating: "a", count: 490))
+            }
+                == "On Mastodon an answer is 500 characters at most, the mention of its author included.")
+        let answerID = try await sources.answer(setup.cm, mention, body: "Settings, then Export.")
+        // Taken by one job, the answer is not taken by another (a second process, a job run twice).
+        let taken = try await sources.forSending(answerID)
+        #expect(taken != nil)
+        #expect(try await sources.forSending(answerID) == nil)
+        try await sources.recordAnswer(answerID, sentURL: nil, error: "The server could not be reached.")
         try await setup.services.jobs.drain()
         let reply = try #require(server.received().first { $0.method == "POST" })
         let sent = try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any]
         #expect(sent?["status"] as? String == "@paul@other.example Settings, then Export.")
         #expect(sent?["in_reply_to_id"] as? String == "113042")
-        #expect(reply.headers["idempotency-key"]?.hasPrefix("hearth-answer-") == true)
+        #expect(reply.headers["idempotency-key"]?.hasPrefix("hearth-") == true)
+        #expect(sent?["visibility"] as? String == "public", "as public as the mention it answers")
         #expect(try await sources.answers(setup.cm, source.id).first?.sentAt != nil)
 
         // A refused token: said on the source, in words.
@@ -455,7 +470,7 @@ struct SourcesTests {
         #expect(
             status?["status"] as? String == "The spring release is out\n\nhttp://hearth.test/t/\(topic.id.rawValue)")
         #expect(posted.first?.headers["authorization"] == "Bearer tok")
-        #expect(posted.first?.headers["idempotency-key"]?.hasPrefix("hearth-announce-") == true)
+        #expect(posted.first?.headers["idempotency-key"]?.hasPrefix("hearth-") == true)
         let delivered = receiver.received()
         #expect(delivered.count == 1 && delivered.first?.verified == true)
         #expect(delivered.first?.body.contains(#""type":"announcement.published""#) == true)

@@ -177,7 +177,7 @@ struct SourcesWebTests {
             let item = try #require(items.first)
             #expect(items.count == 1)
             #expect(item.facts.outside?.title == "Moving our club to Hearth?")
-            #expect(item.facts.outside?.url == "http://127.0.0.1:\(served)/t/\(topic.id.rawValue)")
+            #expect(item.facts.outside?.url == "http://127.0.0.1:\(served)/t/\(topic.id.rawValue)?post=1#p1")
             #expect(item.facts.outside?.canAnswer == true)
 
             // The inbox page shows where it came from, a link to it there, and an answer form.

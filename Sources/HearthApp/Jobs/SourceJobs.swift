@@ -14,16 +14,16 @@ struct SourceJobs: Sendable {
     let logger: Logger
 
     init(
-        sources: SourceService, fetcher: OutsideFetcher, mail: any MailTransport, mailFrom: String, publicURL: String,
-        logger: Logger
+        sources: SourceService, fetcher: OutsideFetcher, mail: any MailTransport, sendsMail: Bool, mailFrom: String,
+        publicURL: String, logger: Logger
     ) {
         self.sources = sources
         self.mastodon = MastodonSource(fetcher: fetcher)
-        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.publicURL = publicURL.withoutTrailingSlash
         self.adapters = [
             .feed: FeedSource(fetcher: fetcher), .hearth: HearthSource(fetcher: fetcher),
             .discourse: DiscourseSource(fetcher: fetcher), .mastodon: MastodonSource(fetcher: fetcher),
-            .imap: IMAPSource(mail: mail, from: mailFrom, allowPrivate: fetcher.allowPrivate),
+            .imap: IMAPSource(mail: mail, sendsMail: sendsMail, from: mailFrom, allowPrivate: fetcher.allowPrivate),
         ]
         self.logger = logger
     }
@@ -34,18 +34,17 @@ struct SourceJobs: Sendable {
     func poll(_ job: SourcePollJob) async throws {
         guard let (source, credentials, cursor) = try await sources.forPolling(SourceID(job.sourceID)) else { return }
         guard let adapter = adapters[source.kind] else { return }
-        let read: (entries: [OutsideEntry], cursor: SourceCursor)
         do {
-            read = try await adapter.read(source, credentials: credentials, cursor: cursor)
+            let read = try await adapter.read(source, credentials: credentials, cursor: cursor)
+            try await sources.received(source, entries: read.entries, cursor: read.cursor)
         } catch {
+            // Said on the source's card, whether the source or the storing failed: never a poll that fails unseen.
             let words = (error as? HearthError)?.userMessage ?? "The source could not be read."
-            // The source's name and id only: its address may carry a token.
+            // The source's id only: its address may carry a token.
             logger.info(
                 "An outside source failed", metadata: ["source.id": "\(source.id)", "reason": .string(words)])
             try await sources.failed(source, error: words)
-            return
         }
-        try await sources.received(source, entries: read.entries, cursor: read.cursor)
     }
 
     func answer(_ job: OutsideAnswerJob) async throws {

@@ -104,7 +104,7 @@ public struct SMTPMailTransport: MailTransport {
     }
 
     /// TLS server names must be host names, not IP literals.
-    private static func sniName(_ host: String) -> String? {
+    static func sniName(_ host: String) -> String? {
         host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) ? nil : host
     }
 }

@@ -26,11 +26,13 @@ public struct OutwardPost: Sendable, Equatable {
     public var sentAt: Date?
     public var sentURL: String?
     public var lastError: String?
+    public var idempotencyKey: String
 
     public init(
         id: Int64, sourceID: SourceID, topicID: Int64, title: String, url: String, sentAt: Date?, sentURL: String?,
-        lastError: String?
+        lastError: String?, idempotencyKey: String = ""
     ) {
+        self.idempotencyKey = idempotencyKey
         self.id = id
         self.sourceID = sourceID
         self.topicID = topicID

@@ -211,6 +211,26 @@ public struct OutsideEntry: Sendable, Equatable, Codable {
     }
 }
 
+extension OutsideEntry {
+    /// The entry as it can be stored on both engines whatever a stranger wrote: the characters XML forbids (NUL,
+    /// which PostgreSQL refuses) left out, an id longer than an index holds replaced by its SHA-256, an address
+    /// too long dropped, every text bounded.
+    public var stored: OutsideEntry {
+        func clean(_ text: String, _ limit: Int) -> String {
+            String(text.withoutXMLForbiddenCharacters.prefix(limit))
+        }
+        var entry = self
+        let id = clean(externalID, 10_000)
+        entry.externalID = id.utf8.count > 200 ? "sha256:" + SecretToken.digest(id) : id
+        entry.url = url.map { clean($0, 2_001) }.flatMap { $0.count > 2_000 ? nil : $0 }
+        entry.title = clean(title, 300)
+        entry.author = author.map { clean($0, 200) }
+        entry.text = clean(text, 10_000)
+        entry.replyTo = replyTo.map { clean($0, 4_000) }
+        return entry
+    }
+}
+
 /// What the inbox shows of an outside item: where it came from, what it says, and where to answer it.
 public struct OutsideRef: Sendable, Equatable, Codable {
     public var itemID: Int64

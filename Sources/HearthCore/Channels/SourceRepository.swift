@@ -53,12 +53,18 @@ public struct OutsideAnswer: Sendable, Equatable {
     public var body: String
     public var authorName: String
     public var sentAt: Date?
+    /// Where the answer can be read, when the place said.
+    public var sentURL: String?
+    /// Sent with it where the place takes one: a retry posts once.
+    public var idempotencyKey: String
     public var lastError: String?
 
     public init(
         id: Int64, sourceID: SourceID, itemID: Int64, entry: OutsideEntry, body: String, authorName: String,
-        sentAt: Date?, lastError: String?
+        sentAt: Date?, sentURL: String? = nil, idempotencyKey: String = "", lastError: String?
     ) {
+        self.sentURL = sentURL
+        self.idempotencyKey = idempotencyKey
         self.id = id
         self.sourceID = sourceID
         self.itemID = itemID
@@ -104,7 +110,8 @@ public protocol SourceRepository: Sendable {
     func queueAnswer(
         inboxItem: InboxItemID, body: String, by member: MemberID, authorName: String, at date: Date
     ) async throws -> Int64
-    func answer(_ id: Int64) async throws -> OutsideAnswer?
+    /// Takes an answer to send for `lease` seconds: nil when it was sent, or another process is sending it.
+    func claimAnswer(_ id: Int64, for lease: TimeInterval, at date: Date) async throws -> OutsideAnswer?
     /// Records an answer's attempt: sent (with the address where it can be read) or the error.
     func recordAnswer(_ id: Int64, sentURL: String?, error: String?, at date: Date) async throws
     /// The latest answers of a source, newest first.
@@ -113,7 +120,9 @@ public protocol SourceRepository: Sendable {
     /// that takes `announcement.published`, each with its job; returns how many copies were queued.
     @discardableResult
     func queueAnnouncement(_ announcement: AnnounceJob, url: String, at date: Date) async throws -> Int
-    func outward(_ id: Int64) async throws -> OutwardPost?
+    /// Takes an announcement to post for `lease` seconds: nil when it was posted, is being posted, or its topic is
+    /// no longer public.
+    func claimOutward(_ id: Int64, for lease: TimeInterval, at date: Date) async throws -> OutwardPost?
     func recordOutward(_ id: Int64, sentURL: String?, error: String?, at date: Date) async throws
     /// The latest announcements posted (or on their way) through a source, newest first.
     func outwardPosts(_ id: SourceID, limit: Int) async throws -> [OutwardPost]

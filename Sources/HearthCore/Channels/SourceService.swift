@@ -105,7 +105,9 @@ public struct SourceService: Sendable {
         }
         let changed = try NewSource(
             kind: current.kind, name: input.name.map(Self.name) ?? current.name,
-            url: input.url.map { try Self.address($0, for: current.kind) } ?? current.url,
+            // The address as the page showed it (its secret-looking values hidden) is the one kept.
+            url: input.url.flatMap { $0 == current.shownURL ? nil : $0 }.map { try Self.address($0, for: current.kind) }
+                ?? current.url,
             keywords: try input.keywords.map(Self.keywords) ?? current.keywords,
             intervalSeconds: try input.intervalSeconds.map(Self.interval) ?? current.intervalSeconds,
             enabled: input.enabled ?? current.enabled, sealedCredentials: nil, credentialNames: names,
@@ -188,8 +190,11 @@ public struct SourceService: Sendable {
     @discardableResult
     public func received(_ source: Source, entries: [OutsideEntry], cursor: SourceCursor?) async throws -> Int {
         let date = now()
+        // A feed's entry may change its guid and keep its link; elsewhere an address can be shared by many items
+        // (a topic's replies, a shop's order page), which are told apart by their ids only.
+        let byURL = source.kind == .feed
         let known = try await store.known(
-            source.id, ids: entries.map(\.externalID), urls: entries.compactMap(\.url))
+            source.id, ids: entries.map(\.stored.externalID), urls: byURL ? entries.compactMap(\.url) : [])
         var seen: Set<String> = known
         var arrivals: [OutsideArrival] = []
         var others: [OutsideEntry] = []
@@ -199,10 +204,13 @@ public struct SourceService: Sendable {
                     id: WatchedWordID(Int64($0.offset)), language: nil, pattern: $0.element, isRegex: false,
                     action: .flag, replacement: nil, createdAt: date)
             }, normaliser: normaliser)
-        for entry in entries {
-            guard !seen.contains(entry.externalID), entry.url.map({ !seen.contains($0) }) ?? true else { continue }
+        for original in entries {
+            let entry = original.stored
+            guard !seen.contains(entry.externalID), !byURL || entry.url.map({ !seen.contains($0) }) ?? true else {
+                continue
+            }
             seen.insert(entry.externalID)
-            if let url = entry.url { seen.insert(url) }
+            if byURL, let url = entry.url { seen.insert(url) }
             let text = entry.title.isEmpty ? entry.text : entry.title + "\n\n" + entry.text
             let said = keywords.isEmpty ? [] : keywords.match(text, language: nil).flagged.map(\.pattern)
             let fresh = (entry.publishedAt ?? date) > date.addingTimeInterval(-Self.freshness)
@@ -269,15 +277,24 @@ public struct SourceService: Sendable {
         guard body.count <= 5_000 else {
             throw HearthError.invalid("body", "An answer is 5,000 characters at most.")
         }
+        // Mastodon takes 500 characters, the author's mention included.
+        if outside.sourceKind == Source.Kind.mastodon.rawValue, body.count + (outside.author?.count ?? 0) + 1 > 500 {
+            throw HearthError.invalid(
+                "body", "On Mastodon an answer is 500 characters at most, the mention of its author included.")
+        }
         return try await store.queueAnswer(
             inboxItem: item.id, body: body, by: viewer.member.id, authorName: viewer.member.displayName, at: date)
     }
 
-    /// The answer to send, with its source and credentials; nil once sent or gone.
+    /// How long a job holds an answer or an announcement it is sending: no other process sends it meanwhile.
+    static let sendingLease: TimeInterval = 600
+
+    /// The answer to send, taken for this job, with its source and credentials; nil once sent, while another
+    /// process sends it, or when its source is gone.
     public func forSending(_ id: Int64) async throws
         -> (answer: OutsideAnswer, source: Source, credentials: [String: String])?
     {
-        guard let answer = try await store.answer(id), answer.sentAt == nil,
+        guard let answer = try await store.claimAnswer(id, for: Self.sendingLease, at: now()),
             let source = try await store.source(answer.sourceID)
         else { return nil }
         return (answer, source, try await credentials(of: source.id))
@@ -296,11 +313,12 @@ public struct SourceService: Sendable {
         try await store.queueAnnouncement(job, url: url, at: now())
     }
 
-    /// An announcement to post, with its source and credentials; nil once posted or gone.
+    /// An announcement to post, taken for this job, with its source and credentials; nil once posted, while another
+    /// process posts it, or when its topic is no longer public.
     public func forPosting(_ id: Int64) async throws
         -> (post: OutwardPost, source: Source, credentials: [String: String])?
     {
-        guard let post = try await store.outward(id), post.sentAt == nil,
+        guard let post = try await store.claimOutward(id, for: Self.sendingLease, at: now()),
             let source = try await store.source(post.sourceID)
         else { return nil }
         return (post, source, try await credentials(of: source.id))
@@ -394,7 +412,7 @@ public struct SourceService: Sendable {
             throw HearthError.invalid(
                 "url", "Put the user name and password in the credentials, not in the address: they would show there.")
         }
-        return kind == .feed ? url : String(url.reversed().drop(while: { $0 == "/" }).reversed())
+        return kind == .feed ? url : url.withoutTrailingSlash
     }
 
     static func keywords(_ raw: [String]) throws -> [String] {

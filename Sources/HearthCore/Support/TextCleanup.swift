@@ -95,3 +95,12 @@ extension StringProtocol {
         return width
     }
 }
+
+extension String {
+    /// An address without its trailing slashes, to append a path to ("https://example.org/" → "https://example.org").
+    public var withoutTrailingSlash: String {
+        var text = self
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+}

@@ -9,6 +9,7 @@ extension Migration {
             .column("id", type: .bigint, .primaryKey(autoIncrement: true))
             .column("kind", type: .text, .notNull)
             .column("name", type: .text, .notNull)
+            .column("name_key", type: .text, .notNull)
             .column("url", type: .text)
             .column("keywords", type: .text, .notNull, .default("[]"))
             .column("interval_seconds", type: .bigint, .notNull)
@@ -56,6 +57,10 @@ extension Migration {
             .column("attempts", type: .bigint, .notNull, .default(0))
             .column("last_error", type: .text)
             .column("sent_url", type: .text)
+            // While a job sends it: no other process takes it until then (a lease that outlived a crash ends).
+            .column("sending_until", type: .bigint)
+            // Sent with the answer where the place takes one (Mastodon's Idempotency-Key): a retry posts once.
+            .column("idempotency_key", type: .text, .notNull)
             .column("created_at", type: .bigint, .notNull)
             .column("sent_at", type: .bigint)
             .run()
@@ -70,9 +75,16 @@ extension Migration {
             .column("attempts", type: .bigint, .notNull, .default(0))
             .column("last_error", type: .text)
             .column("sent_url", type: .text)
+            .column("sending_until", type: .bigint)
+            .column("idempotency_key", type: .text, .notNull)
             .column("created_at", type: .bigint, .notNull)
             .column("sent_at", type: .bigint)
             .unique("source_id", "topic_id")
             .run()
+        // A delivery's message id names it: an announcement fanned out twice queues each delivery once.
+        try await sql.create(index: "webhook_deliveries_message").unique().on("webhook_deliveries").column("message_id")
+            .run()
+        // One source per name, whatever two forms sent at once.
+        try await sql.create(index: "sources_name").unique().on("sources").column("name_key").run()
     }
 }

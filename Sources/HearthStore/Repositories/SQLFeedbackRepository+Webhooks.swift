@@ -18,7 +18,7 @@ extension SQLFeedbackRepository {
         // A merged item's posts are the target's now.
         var postIDs = item.postIDs
         if let into = webhook.intoID { postIDs = try await Self.item(into, sql)?.postIDs ?? [] }
-        let base = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        let base = publicURL.withoutTrailingSlash
         let payload = OutgoingWebhook.payload(
             webhook.event, item: item, into: webhook.intoID, postIDs: postIDs,
             url: "\(base)/feedback/\(item.id.rawValue)", at: date)

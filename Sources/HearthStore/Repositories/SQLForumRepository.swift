@@ -135,9 +135,13 @@ public struct SQLForumRepository: ForumRepository {
     static func announceIfAnnouncement(
         _ topicID: Int64, category: CategoryID, title: String, body: String, at date: Date, _ sql: any SQLDatabase
     ) async throws {
-        let kind = try await sql.raw("SELECT kind FROM categories WHERE id = \(bind: category.rawValue)")
-            .first(decodingColumn: "kind", as: String.self)
-        guard kind == Category.Kind.announcements.rawValue else { return }
+        // Only what everyone may read goes out: a staff-only announcements category stays inside.
+        let row = try await sql.raw(
+            "SELECT kind, read_policy FROM categories WHERE id = \(bind: category.rawValue)"
+        ).first()
+        guard try row?.decode(column: "kind", as: String.self) == Category.Kind.announcements.rawValue,
+            try row?.decode(column: "read_policy", as: String.self) == "everyone"
+        else { return }
         let excerpt = body.count > 280 ? String(body.prefix(279)) + "…" : body
         try await SQLJobQueue.enqueue(
             try NewJob(

@@ -35,28 +35,31 @@ extension SQLSourceRepository {
             }
             guard
                 let id = try await sql.insert(into: "outside_answers")
-                    .columns("item_id", "body", "author_id", "author_name", "created_at")
+                    .columns("item_id", "body", "author_id", "author_name", "idempotency_key", "created_at")
                     .values(
-                        SQLBind(itemID), SQLBind(body), SQLBind(member.rawValue), SQLBind(authorName), SQLBind(millis)
+                        SQLBind(itemID), SQLBind(body), SQLBind(member.rawValue), SQLBind(authorName),
+                        SQLBind("hearth-" + UUID().uuidString.lowercased()), SQLBind(millis)
                     )
                     .returning("id").first(decodingColumn: "id", as: Int64.self)
             else { throw HearthError.unavailable("The answer could not be saved.") }
             try await SQLJobQueue.enqueue(try Self.answerJob(id, at: date), at: date, sql)
+            try await SQLModerationRepository.log(
+                NewLogEntry(
+                    actorID: member, action: "outside_answer", target: .source,
+                    targetID: try await sql.raw("SELECT source_id FROM outside_items WHERE id = \(bind: itemID)")
+                        .first(decodingColumn: "source_id", as: Int64.self) ?? 0,
+                    reason: String(body.prefix(200))),
+                at: date, sql)
             return id
         }
     }
 
     static let answerSelect: SQLQueryString = """
-        SELECT a.id, a.body, a.author_name, a.sent_at, a.last_error, a.sent_url, o.id AS item_id, o.source_id, \
+        SELECT a.id, a.body, a.author_name, a.sent_at, a.last_error, a.sent_url, a.idempotency_key, \
+        o.id AS item_id, o.source_id, \
         o.external_id, o.url, o.title, o.author, o.body AS item_body, o.published_at, o.reply_to \
         FROM outside_answers a JOIN outside_items o ON o.id = a.item_id
         """
-
-    public func answer(_ id: Int64) async throws -> OutsideAnswer? {
-        try await database.read { sql in
-            try await sql.raw(Self.answerSelect + " WHERE a.id = \(bind: id)").first().map(Self.answer)
-        }
-    }
 
     public func answers(_ id: SourceID, limit: Int) async throws -> [OutsideAnswer] {
         try await database.read { sql in
@@ -66,10 +69,32 @@ extension SQLSourceRepository {
         }
     }
 
+    public func claimAnswer(_ id: Int64, for lease: TimeInterval, at date: Date) async throws -> OutsideAnswer? {
+        try await database.write { sql in
+            try await Self.claim("outside_answers", id, lease: lease, at: date, sql)
+                ? try await sql.raw(Self.answerSelect + " WHERE a.id = \(bind: id)").first().map(Self.answer) : nil
+        }
+    }
+
+    /// Takes a row to send: not sent yet, and no other process sending it (a lease a crash left ends by itself).
+    static func claim(_ table: String, _ id: Int64, lease: TimeInterval, at date: Date, _ sql: any SQLDatabase)
+        async throws -> Bool
+    {
+        let now = date.millisecondsSince1970
+        return try await sql.raw(
+            """
+            UPDATE \(ident: table) SET sending_until = \(bind: date.addingTimeInterval(lease).millisecondsSince1970) \
+            WHERE id = \(bind: id) AND sent_at IS NULL AND (sending_until IS NULL OR sending_until < \(bind: now)) \
+            RETURNING id
+            """
+        ).first() != nil
+    }
+
     public func recordAnswer(_ id: Int64, sentURL: String?, error: String?, at date: Date) async throws {
         try await database.write { sql in
             var update = sql.update("outside_answers")
                 .set(SQLIdentifier("attempts"), to: SQLRaw("attempts + 1")).set("last_error", to: error)
+                .set("sending_until", to: SQLLiteral.null)
             if error == nil {
                 update = update.set("sent_at", to: date.millisecondsSince1970).set("sent_url", to: sentURL)
             }
@@ -94,6 +119,8 @@ extension SQLSourceRepository {
             body: try row.decode(column: "body", as: String.self),
             authorName: try row.decode(column: "author_name", as: String.self),
             sentAt: try row.decode(column: "sent_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
+            sentURL: try row.decode(column: "sent_url", as: String?.self),
+            idempotencyKey: try row.decode(column: "idempotency_key", as: String.self),
             lastError: try row.decode(column: "last_error", as: String?.self))
     }
 }

@@ -16,9 +16,10 @@ extension SQLSourceRepository {
                 guard
                     let id = try await sql.raw(
                         """
-                        INSERT INTO outward_posts (source_id, topic_id, title, url, created_at) VALUES \
-                        (\(bind: source), \(bind: announcement.topicID), \(bind: announcement.title), \(bind: url), \
-                        \(bind: millis)) ON CONFLICT (source_id, topic_id) DO NOTHING RETURNING id
+                        INSERT INTO outward_posts (source_id, topic_id, title, url, idempotency_key, created_at) \
+                        VALUES (\(bind: source), \(bind: announcement.topicID), \(bind: announcement.title), \
+                        \(bind: url), \(bind: "hearth-" + UUID().uuidString.lowercased()), \(bind: millis)) \
+                        ON CONFLICT (source_id, topic_id) DO NOTHING RETURNING id
                         """
                     ).first(decodingColumn: "id", as: Int64.self)
                 else { continue }
@@ -39,12 +40,13 @@ extension SQLSourceRepository {
                 // The message id names the announcement and the receiver: a fan-out run twice queues nothing new.
                 let message = "msg_announce_\(announcement.topicID)_\(endpoint)"
                 guard
-                    try await sql.select().column("id").from("webhook_deliveries").where("message_id", .equal, message)
-                        .first() == nil,
-                    let id = try await sql.insert(into: "webhook_deliveries")
-                        .columns("endpoint_id", "message_id", "event", "payload", "created_at")
-                        .values(SQLBind(endpoint), SQLBind(message), SQLBind(event), SQLBind(payload), SQLBind(millis))
-                        .returning("id").first(decodingColumn: "id", as: Int64.self)
+                    let id = try await sql.raw(
+                        """
+                        INSERT INTO webhook_deliveries (endpoint_id, message_id, event, payload, created_at) VALUES \
+                        (\(bind: endpoint), \(bind: message), \(bind: event), \(bind: payload), \(bind: millis)) \
+                        ON CONFLICT (message_id) DO NOTHING RETURNING id
+                        """
+                    ).first(decodingColumn: "id", as: Int64.self)
                 else { continue }
                 try await SQLJobQueue.enqueue(try SQLFeedbackRepository.deliveryJob(id, at: date), at: date, sql)
                 queued += 1
@@ -53,12 +55,25 @@ extension SQLSourceRepository {
         }
     }
 
-    static let outwardColumns = "id, source_id, topic_id, title, url, sent_at, sent_url, last_error"
+    static let outwardColumns = "id, source_id, topic_id, title, url, sent_at, sent_url, last_error, idempotency_key"
 
-    public func outward(_ id: Int64) async throws -> OutwardPost? {
-        try await database.read { sql in
-            try await sql.raw("SELECT \(unsafeRaw: Self.outwardColumns) FROM outward_posts WHERE id = \(bind: id)")
-                .first().map(Self.outward)
+    public func claimOutward(_ id: Int64, for lease: TimeInterval, at date: Date) async throws -> OutwardPost? {
+        try await database.write { sql in
+            // A topic deleted, hidden, held, or moved out of sight since it was announced does not go out.
+            let visible = try await sql.raw(
+                """
+                SELECT o.id FROM outward_posts o JOIN topics t ON t.id = o.topic_id \
+                JOIN categories c ON c.id = t.category_id JOIN posts p ON p.topic_id = t.id AND p.number = 1 \
+                WHERE o.id = \(bind: id) AND t.deleted_at IS NULL AND c.read_policy = 'everyone' \
+                AND p.deleted_at IS NULL AND p.moderation = 'visible'
+                """
+            ).first()
+            guard visible != nil, try await Self.claim("outward_posts", id, lease: lease, at: date, sql) else {
+                return nil
+            }
+            return try await sql.raw(
+                "SELECT \(unsafeRaw: Self.outwardColumns) FROM outward_posts WHERE id = \(bind: id)"
+            ).first().map(Self.outward)
         }
     }
 
@@ -66,6 +81,7 @@ extension SQLSourceRepository {
         try await database.write { sql in
             var update = sql.update("outward_posts")
                 .set(SQLIdentifier("attempts"), to: SQLRaw("attempts + 1")).set("last_error", to: error)
+                .set("sending_until", to: SQLLiteral.null)
             if error == nil {
                 update = update.set("sent_at", to: date.millisecondsSince1970).set("sent_url", to: sentURL)
             }
@@ -93,6 +109,7 @@ extension SQLSourceRepository {
             url: try row.decode(column: "url", as: String.self),
             sentAt: try row.decode(column: "sent_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
             sentURL: try row.decode(column: "sent_url", as: String?.self),
-            lastError: try row.decode(column: "last_error", as: String?.self))
+            lastError: try row.decode(column: "last_error", as: String?.self),
+            idempotencyKey: try row.decode(column: "idempotency_key", as: String.self))
     }
 }

@@ -39,11 +39,12 @@ public struct SQLSourceRepository: SourceRepository {
             guard
                 let id = try await sql.insert(into: "sources")
                     .columns(
-                        "kind", "name", "url", "keywords", "interval_seconds", "enabled", "credentials",
+                        "kind", "name", "name_key", "url", "keywords", "interval_seconds", "enabled", "credentials",
                         "credential_names", "announce", "next_poll_at", "created_at", "updated_at"
                     )
                     .values(
-                        SQLBind(source.kind.rawValue), SQLBind(source.name), SQLBind(source.url),
+                        SQLBind(source.kind.rawValue), SQLBind(source.name), SQLBind(source.name.lowercased()),
+                        SQLBind(source.url),
                         SQLBind(Self.json(source.keywords)), SQLBind(source.intervalSeconds),
                         SQLBind(source.enabled ? 1 : 0), SQLBind(source.sealedCredentials),
                         SQLBind(Self.json(source.credentialNames)), SQLBind(source.announce ? 1 : 0),
@@ -64,7 +65,7 @@ public struct SQLSourceRepository: SourceRepository {
     ) async throws -> Bool {
         try await database.write { sql in
             var update = sql.update("sources")
-                .set("name", to: source.name).set("url", to: source.url)
+                .set("name", to: source.name).set("name_key", to: source.name.lowercased()).set("url", to: source.url)
                 .set("keywords", to: Self.json(source.keywords)).set("interval_seconds", to: source.intervalSeconds)
                 .set("enabled", to: source.enabled ? 1 : 0).set("announce", to: source.announce ? 1 : 0)
                 .set("credential_names", to: Self.json(source.credentialNames))
@@ -200,7 +201,8 @@ public struct SQLSourceRepository: SourceRepository {
     static func insert(_ entry: OutsideEntry, source id: SourceID, at millis: Int64, _ sql: any SQLDatabase)
         async throws -> Int64?
     {
-        try await sql.raw(
+        let entry = entry.stored
+        return try await sql.raw(
             """
             INSERT INTO outside_items (source_id, external_id, url, title, author, body, published_at, reply_to, \
             created_at) VALUES (\(bind: id.rawValue), \(bind: entry.externalID), \(bind: entry.url), \
@@ -215,7 +217,7 @@ public struct SQLSourceRepository: SourceRepository {
     static func bringIn(
         _ arrival: OutsideArrival, item itemID: Int64, from source: Source, at date: Date, _ sql: any SQLDatabase
     ) async throws {
-        let entry = arrival.entry
+        let entry = arrival.entry.stored
         var facts = arrival.facts
         facts.outside = OutsideRef(
             itemID: itemID, sourceID: source.id.rawValue, sourceName: source.name, sourceKind: source.kind.rawValue,

@@ -120,7 +120,8 @@ public struct SourcesPage: Sendable {
                             ? text("sources_answerSent", [:])
                             : answer.lastError.map { localization.message($0, language) }
                                 ?? text("sources_answerQueued", [:]),
-                        url: answer.sentAt == nil ? nil : answer.entry.url, failed: answer.lastError != nil)
+                        url: answer.sentAt == nil ? nil : answer.sentURL ?? answer.entry.url,
+                        failed: answer.lastError != nil)
                 }, hasAnswers: !(answers[source.id] ?? []).isEmpty, canAnnounce: source.kind == .mastodon,
                 announce: source.announce,
                 announcements: (announcements[source.id] ?? []).map { post in

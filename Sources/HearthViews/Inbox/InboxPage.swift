@@ -147,7 +147,10 @@ public struct InboxPage: Sendable {
             age: age,
             ageISO: Localization.isoDate(written), authorName: outside.author, authorURL: nil,
             newcomer: false, topicTitle: outside.title.isEmpty ? nil : outside.title, threadURL: nil, postHTML: nil,
-            outsideText: outside.excerpt, siteURL: outside.url, siteLabel: text("inbox_openOnSite", source),
+            outsideText: outside.excerpt,
+            // Only a web address is a link: a feed's "javascript:" or relative link is not followed from here.
+            siteURL: outside.url.flatMap { $0.hasPrefix("https://") || $0.hasPrefix("http://") ? $0 : nil },
+            siteLabel: text("inbox_openOnSite", source),
             before: nil, after: nil, assignedTo: assigned(item, text), snoozedUntil: snoozed(item, text, now, language),
             canReply: outside.canAnswer, quotable: false, replyDraft: draft,
             replyLabel: text("inbox_answerThere", source), sendLabel: text("inbox_sendThere", source),

@@ -27,8 +27,7 @@ struct SourcesAPI: Sendable {
     }
 
     static func hookURL(_ id: SourceID, publicURL: String) -> String {
-        let base = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
-        return "\(base)/api/v1/sources/\(id.rawValue)/hook"
+        "\(publicURL.withoutTrailingSlash)/api/v1/sources/\(id.rawValue)/hook"
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> APIModel.Page<APIModel.Source> {

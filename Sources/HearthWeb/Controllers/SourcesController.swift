@@ -62,9 +62,11 @@ struct SourcesController: Sendable {
             let value = form.text("credential_" + name)
             if !value.isEmpty { credentials[name] = value }
         }
+        // Minutes past a day are refused by the service; a number too large to multiply is one of them.
         let interval =
             adding
-            ? Int(form.text("intervalSeconds")) : Int(form.text("intervalMinutes")).map { $0 * 60 }
+            ? Int(form.text("intervalSeconds"))
+            : Int(form.text("intervalMinutes")).map { min(max($0, 0), 100_000) * 60 }
         return SourceInput(
             kind: adding ? Source.Kind(rawValue: form.text("kind")) : nil, name: form.text("name"),
             url: form.text("url").isEmpty ? nil : form.text("url"),

@@ -14,6 +14,7 @@ struct HearthSource: SourceAdapter {
     struct Post: Decodable {
         let id: Int64
         let topicId: Int64
+        let number: Int?
         let body: String
         let createdAt: Date
         let author: Author
@@ -59,7 +60,8 @@ struct HearthSource: SourceAdapter {
             for hit in try SourceJSON.decode(Page<Hit>.self, body, what: "a Hearth search").items {
                 entries.append(
                     OutsideEntry(
-                        externalID: "post:\(hit.post.id)", url: "\(base)/t/\(hit.topicId)", title: hit.topicTitle,
+                        externalID: "post:\(hit.post.id)", url: Self.permalink(base, hit.topicId, hit.post.number),
+                        title: hit.topicTitle,
                         author: hit.post.author.displayName, text: hit.post.body, publishedAt: hit.post.createdAt,
                         replyTo: String(hit.topicId)))
             }
@@ -74,8 +76,13 @@ struct HearthSource: SourceAdapter {
         let body = try await fetcher.post(
             "\(base)/api/v1/topics/\(topic)/posts", body: try SourceJSON.encode(["body": answer.body]),
             headers: [("Authorization", "Bearer \(key)")])
-        let post = try SourceJSON.decode(Post.self, body, what: "a Hearth post")
-        return "\(base)/t/\(post.topicId)"
+        let post = try? SourceJSON.decode(Post.self, body, what: "a Hearth post")
+        return post.map { Self.permalink(base, $0.topicId, $0.number) }
+    }
+
+    /// A post's address on a Hearth community: its topic, at the post.
+    static func permalink(_ base: String, _ topic: Int64, _ number: Int?) -> String {
+        number.map { "\(base)/t/\(topic)?post=\($0)#p\($0)" } ?? "\(base)/t/\(topic)"
     }
 }
 
@@ -174,8 +181,8 @@ struct DiscourseSource: SourceAdapter {
         let body = try await fetcher.post(
             base + "/posts.json", body: try SourceJSON.encode(NewPost(topic_id: topicID, raw: answer.body)),
             headers: Self.headers(credentials))
-        let created = try SourceJSON.decode(Created.self, body, what: "a Discourse post")
-        return "\(base)/t/\(created.topic_slug ?? "topic")/\(created.topic_id)/\(created.post_number ?? 1)"
+        let created = try? SourceJSON.decode(Created.self, body, what: "a Discourse post")
+        return created.map { "\(base)/t/\($0.topic_slug ?? "topic")/\($0.topic_id)/\($0.post_number ?? 1)" }
     }
 
     /// An admin key acts as a user named beside it; a user API key alone speaks for its user.

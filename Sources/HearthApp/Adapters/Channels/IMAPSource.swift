@@ -10,6 +10,8 @@ import NIOSSL
 /// under the message they answer (`In-Reply-To`, `References`).
 struct IMAPSource: SourceAdapter {
     let mail: any MailTransport
+    /// Whether a mail server is configured: without one an answer would only reach the log, so none is offered.
+    let sendsMail: Bool
     /// The From of answers when the mailbox's user name is not an address.
     let from: String
     let allowPrivate: Bool
@@ -26,19 +28,42 @@ struct IMAPSource: SourceAdapter {
         else { throw HearthError.invalid("url", "A mailbox needs its server, user name and password.") }
         let secure = url.scheme?.lowercased() == "imaps"
         let address = try await OutsideFetcher(allowPrivate: allowPrivate).checkHost(host) ?? host
+        let login = "LOGIN \(try IMAPSession.quoted(user)) \(try IMAPSession.quoted(password))"
         let channel = try await IMAPSession.connect(
             host: host, address: address, port: url.port ?? (secure ? 993 : 143), tls: secure)
-        return try await channel.executeThenClose { inbound, outbound in
+        let plainAllowed = allowPrivate
+        let (entries, next) = try await channel.executeThenClose { inbound, outbound in
             var session = IMAPSession(inbound: inbound.makeAsyncIterator(), outbound: outbound)
-            return try await Self.read(&session, user: user, password: password, cursor: cursor)
+            try await session.greeting()
+            if !secure {
+                // imap://: encrypted with STARTTLS when the server offers it; in the clear only where sources may
+                // reach private addresses (a test, an intranet), never a password over the Internet.
+                let capabilities = try await session.command("CAPABILITY").map(\.text).joined(separator: " ")
+                if capabilities.uppercased().contains("STARTTLS") {
+                    _ = try await session.command("STARTTLS")
+                    try await channel.channel.pipeline.addHandler(
+                        try IMAPSession.tlsHandler(host: host), position: .first
+                    ).get()
+                } else if !plainAllowed {
+                    throw HearthError.unavailable(
+                        "The mail server offers no encryption (STARTTLS): use its imaps:// address.")
+                }
+            }
+            _ = try await session.command(login)
+            return try await Self.read(&session, cursor: cursor)
         }
+        return (
+            sendsMail
+                ? entries
+                : entries.map {
+                    var entry = $0; entry.replyTo = nil; return entry
+                }, next
+        )
     }
 
-    private static func read(_ session: inout IMAPSession, user: String, password: String, cursor: SourceCursor)
+    private static func read(_ session: inout IMAPSession, cursor: SourceCursor)
         async throws -> (entries: [OutsideEntry], cursor: SourceCursor)
     {
-        try await session.greeting()
-        _ = try await session.command("LOGIN \(IMAPSession.quoted(user)) \(IMAPSession.quoted(password))")
         let opened = try await session.command("EXAMINE INBOX")
         let validity = opened.lazy.compactMap { IMAPSession.number(after: "UIDVALIDITY ", in: $0.text) }.first ?? 0
         // "validity:last UID"; another validity means the mailbox was rebuilt: its UIDs start again.
@@ -47,7 +72,7 @@ struct IMAPSource: SourceAdapter {
         let found = try await session.command("UID SEARCH UID \(last + 1):*")
         let uids = found.filter { $0.text.hasPrefix("* SEARCH") }
             .flatMap { $0.text.split(separator: " ").dropFirst(2).compactMap { Int64($0) } }
-            .filter { $0 > last }.sorted().suffix(batch)
+            .filter { $0 > last }.sorted().prefix(batch)
         var entries: [OutsideEntry] = []
         if !uids.isEmpty {
             let list = uids.map(String.init).joined(separator: ",")
@@ -59,6 +84,7 @@ struct IMAPSource: SourceAdapter {
             }
         }
         _ = try? await session.command("LOGOUT")
+        // The oldest first: more than a batch waiting are read over the next polls, none skipped.
         let newest = uids.last ?? last
         return (entries, SourceCursor(position: "\(validity):\(newest)"))
     }
@@ -106,18 +132,13 @@ struct IMAPSession {
     static func connect(host: String, address: String, port: Int, tls: Bool) async throws
         -> NIOAsyncChannel<ByteBuffer, ByteBuffer>
     {
-        let context = try NIOSSLContext(configuration: .makeClientConfiguration())
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.seconds(10))
                 .connect(host: address, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        if tls {
-                            let name = host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) ? nil : host
-                            try channel.pipeline.syncOperations.addHandler(
-                                NIOSSLClientHandler(context: context, serverHostname: name))
-                        }
+                        if tls { try channel.pipeline.syncOperations.addHandler(try tlsHandler(host: host)) }
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .seconds(30)))
                         try channel.pipeline.syncOperations.addHandler(CloseOnIdleHandler())
                         return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
@@ -200,9 +221,22 @@ struct IMAPSession {
         }
     }
 
-    /// A string as IMAP quotes it.
-    static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    /// TLS for the server's name (none for an address), with the system's trusted roots.
+    static func tlsHandler(host: String) throws -> NIOSSLClientHandler {
+        try NIOSSLClientHandler(
+            context: NIOSSLContext(configuration: .makeClientConfiguration()),
+            serverHostname: SMTPMailTransport.sniName(host))
+    }
+
+    /// A string as IMAP quotes it; one a quoted string cannot carry (a line break, a NUL, a letter outside ASCII)
+    /// is refused rather than sent.
+    static func quoted(_ text: String) throws -> String {
+        guard text.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value != 0x7F }) else {
+            throw HearthError.invalid(
+                "credentials", "The mailbox's user name and password must be plain ASCII letters, digits and signs.")
+        }
+        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            + "\""
     }
 
     /// The number written after `label` in `text` ("UIDVALIDITY 3857529045").

@@ -12,11 +12,14 @@ enum MailText {
         let subject: String
         let references: [String]
 
-        /// Fields separated by a unit separator, which no header can hold once unfolded and decoded.
-        static let separator: Character = "\u{1F}"
+        /// Fields one per line: no header holds a line break once unfolded (and the stored text keeps it).
+        static let separator: Character = "\n"
 
         var encoded: String {
-            ([messageID, address, subject] + references).joined(separator: String(Self.separator))
+            // An encoded word may still hide a line break: it becomes a space.
+            ([messageID, address, subject] + references).map {
+                $0.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+            }.joined(separator: String(Self.separator))
         }
 
         init(messageID: String, address: String, subject: String, references: [String]) {
@@ -36,7 +39,9 @@ enum MailText {
     static func entry(_ bytes: [UInt8], fallbackID: String) -> OutsideEntry {
         let (headers, body) = split(bytes)
         let messageID = headers["message-id"].map(angleless) ?? ""
-        let (name, address) = sender(headers["from"] ?? "")
+        let (name, from) = sender(headers["from"] ?? "")
+        // A contact form sends from its own address and names the person in Reply-To.
+        let address = headers["reply-to"].map { sender($0).address }.flatMap { $0.isEmpty ? nil : $0 } ?? from
         let subject = decodeWords(headers["subject"] ?? "")
         let text = String(quotedLinesRemoved(plain(headers, body)).prefix(10_000))
         let references = (headers["references"] ?? "").split(whereSeparator: \.isWhitespace).map {
@@ -48,12 +53,15 @@ enum MailText {
             : Reply(messageID: messageID, address: address, subject: subject, references: references).encoded
         return OutsideEntry(
             externalID: messageID.isEmpty ? fallbackID : messageID, url: nil, title: subject,
-            author: name.isEmpty ? (address.isEmpty ? nil : address) : name, text: text,
+            author: name.isEmpty ? (from.isEmpty ? nil : from) : name, text: text,
             publishedAt: headers["date"].flatMap(date), replyTo: reply, direct: true)
     }
 
     /// The headers (names lowercased, folded lines joined, the first of each kept) and the body's bytes.
     static func split(_ bytes: [UInt8]) -> (headers: [String: String], body: [UInt8]) {
+        // A part with no headers starts with its blank line.
+        if bytes.starts(with: [0x0D, 0x0A]) { return ([:], Array(bytes.dropFirst(2))) }
+        if bytes.first == 0x0A { return ([:], Array(bytes.dropFirst())) }
         var end = bytes.count
         var bodyStart = bytes.count
         for index in bytes.indices where bytes[index] == 0x0A {
@@ -109,15 +117,39 @@ enum MailText {
         return lowered.hasPrefix("text/html") ? FeedParser.plain(text) : text
     }
 
+    /// The parts between the boundary's lines, found in the bytes (an 8-bit part stays as it was sent); a message
+    /// cut before its closing boundary keeps its last part.
     static func parts(_ body: [UInt8], boundary: String) -> [[UInt8]] {
-        let text = String(decoding: body, as: UTF8.self)
-        let pieces = text.components(separatedBy: "--" + boundary)
-        guard pieces.count > 2 else { return [] }
-        return pieces.dropFirst().dropLast().map { piece in
-            var part = piece
-            if part.hasPrefix("\r\n") { part.removeFirst() } else if part.hasPrefix("\n") { part.removeFirst() }
-            return Array(part.utf8)
+        let marker = Array(("--" + boundary).utf8)
+        var starts: [Int] = []
+        var closed = false
+        var index = 0
+        while index + marker.count <= body.count {
+            let atLineStart = index == 0 || body[index - 1] == 0x0A
+            if atLineStart, body[index..<index + marker.count].elementsEqual(marker) {
+                let after = index + marker.count
+                if after + 1 < body.count, body[after] == UInt8(ascii: "-"), body[after + 1] == UInt8(ascii: "-") {
+                    starts.append(index)
+                    closed = true
+                    break
+                }
+                starts.append(index)
+            }
+            index += 1
         }
+        if !closed { starts.append(body.count) }
+        var parts: [[UInt8]] = []
+        for (start, end) in zip(starts, starts.dropFirst()) {
+            var from = start + marker.count
+            while from < end, body[from] != 0x0A { from += 1 }
+            from += 1
+            // The line break before the next boundary belongs to it.
+            var to = end
+            if to > from, body[to - 1] == 0x0A { to -= 1 }
+            if to > from, body[to - 1] == 0x0D { to -= 1 }
+            if from < to { parts.append(Array(body[from..<to])) }
+        }
+        return parts
     }
 
     static func parameter(_ name: String, in header: String) -> String? {
@@ -243,14 +275,8 @@ enum MailText {
         return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// A Date header, its trailing comment ("(UTC)") left out.
     static func date(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        let cleaned = text.replacingOccurrences(of: #"\s*\(.*\)$"#, with: "", options: .regularExpression)
-        for format in ["EEE, d MMM yyyy HH:mm:ss Z", "d MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm Z"] {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: cleaned) { return date }
-        }
-        return nil
+        FeedParser.date(text.replacingOccurrences(of: #"\s*\(.*\)$"#, with: "", options: .regularExpression))
     }
 }

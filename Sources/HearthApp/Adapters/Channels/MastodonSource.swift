@@ -18,6 +18,8 @@ struct MastodonSource: SourceAdapter {
         let content: String
         let created_at: Date
         let account: Account
+        /// public, unlisted, private (followers) or direct.
+        let visibility: String?
     }
 
     struct Notification: Decodable {
@@ -34,7 +36,8 @@ struct MastodonSource: SourceAdapter {
         }
         let headers = [("Authorization", "Bearer \(token)")]
         var address = base + "/api/v1/notifications?types[]=mention&limit=40"
-        if let since = cursor.position { address += "&since_id=" + SourceJSON.query(since) }
+        // The page just after the last one seen, so that a burst of mentions is read over polls, none skipped.
+        if let since = cursor.position { address += "&min_id=" + SourceJSON.query(since) }
         let notifications = try SourceJSON.decode(
             [Notification].self, try await fetcher.body(address, headers: headers), what: "a Mastodon notification list"
         )
@@ -59,24 +62,31 @@ struct MastodonSource: SourceAdapter {
         OutsideEntry(
             externalID: "status:\(status.id)", url: status.url, title: "",
             author: "@" + status.account.acct, text: FeedParser.plain(status.content), publishedAt: status.created_at,
-            replyTo: status.id + " @" + status.account.acct, direct: direct)
+            replyTo: [status.id, "@" + status.account.acct, status.visibility ?? "public"].joined(separator: " "),
+            direct: direct)
     }
 
     func answer(_ answer: OutsideAnswer, source: Source, credentials: [String: String]) async throws -> String? {
-        guard let base = source.url, let token = credentials["token"], let reply = answer.entry.replyTo,
-            let space = reply.firstIndex(of: " ")
-        else { throw HearthError.invalid("body", "\(source.name) needs an access token to take an answer.") }
-        let statusID = String(reply[..<space])
-        let mention = String(reply[reply.index(after: space)...])
+        let reply = (answer.entry.replyTo ?? "").split(separator: " ").map(String.init)
+        guard let base = source.url, let token = credentials["token"], reply.count >= 2 else {
+            throw HearthError.invalid("body", "\(source.name) needs an access token to take an answer.")
+        }
         struct NewStatus: Encodable {
             let status: String
             let in_reply_to_id: String
+            let visibility: String
         }
+        // As private as what it answers: a direct mention gets a direct answer, never a public one.
+        let order = ["direct", "private", "unlisted", "public"]
+        let asked = reply.count > 2 ? reply[2] : "public"
+        let visibility = order.contains(asked) ? asked : "direct"
         let body = try await fetcher.post(
             base + "/api/v1/statuses",
-            body: try SourceJSON.encode(NewStatus(status: mention + " " + answer.body, in_reply_to_id: statusID)),
-            headers: [("Authorization", "Bearer \(token)"), ("Idempotency-Key", "hearth-answer-\(answer.id)")])
-        return try SourceJSON.decode(Status.self, body, what: "a Mastodon status").url
+            body: try SourceJSON.encode(
+                NewStatus(status: reply[1] + " " + answer.body, in_reply_to_id: reply[0], visibility: visibility)),
+            headers: [("Authorization", "Bearer \(token)"), ("Idempotency-Key", answer.idempotencyKey)])
+        // Posted: an answer the server said yes to is sent, whatever its body.
+        return (try? SourceJSON.decode(Status.self, body, what: "a Mastodon status"))?.url
     }
 
     /// Posts an announcement (its title and the link back) as a public status.
@@ -91,7 +101,7 @@ struct MastodonSource: SourceAdapter {
         let body = try await fetcher.post(
             base + "/api/v1/statuses",
             body: try SourceJSON.encode(NewStatus(status: post.status, visibility: "public")),
-            headers: [("Authorization", "Bearer \(token)"), ("Idempotency-Key", "hearth-announce-\(post.id)")])
-        return try SourceJSON.decode(Status.self, body, what: "a Mastodon status").url
+            headers: [("Authorization", "Bearer \(token)"), ("Idempotency-Key", post.idempotencyKey)])
+        return (try? SourceJSON.decode(Status.self, body, what: "a Mastodon status"))?.url
     }
 }
