@@ -365,6 +365,7 @@ struct SourcesTests {
                 "GET /api/v1/notifications": "mastodon-notifications.json",
                 "GET /api/v1/timelines/tag/hearth": "mastodon-tag-hearth.json",
                 "POST /api/v1/statuses": "mastodon-status-created.json",
+                "POST /api/v1/statuses/113050/reblog": "mastodon-tag-hearth.json",
             ])
         let source = try await sources.add(
             setup.cm,
@@ -406,6 +407,16 @@ struct SourcesTests {
         #expect(reply.headers["idempotency-key"]?.hasPrefix("hearth-") == true)
         #expect(sent?["visibility"] as? String == "public", "as public as the mention it answers")
         #expect(try await sources.answers(setup.cm, source.id).first?.sentAt != nil)
+
+        // Boosted from the brand's account, once; the item stays in the inbox.
+        let tagged = try #require(items.first { $0.facts.outside?.author == "@lea@social.example" })
+        _ = try await sources.boost(setup.cm, tagged)
+        #expect(
+            await Self.message { _ = try await sources.boost(setup.cm, tagged) } == "This post was boosted already.")
+        try await setup.services.jobs.drain()
+        let reblogs = server.received().filter { $0.path == "/api/v1/statuses/113050/reblog" }
+        #expect(reblogs.count == 1 && reblogs.first?.headers["authorization"] == "Bearer mastodon-token-456")
+        #expect(try await setup.services.inbox.item(setup.cm, tagged.id).state == .open)
 
         // A refused token: said on the source, in words.
         let refusing = try RecordedServer(

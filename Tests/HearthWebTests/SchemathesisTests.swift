@@ -148,6 +148,10 @@ struct SchemathesisTests {
         include-operation-id = "answerInboxItem"
         checks.positive_data_acceptance.enabled = false
 
+        [[operations]]
+        include-operation-id = "boostInboxItem"
+        checks.positive_data_acceptance.enabled = false
+
         # So do the inbox's: a snooze ends in the future, an item goes only to someone who may see it, and one
         # already decided is not decided twice (InboxTests and InboxWebTests cover each).
         [[operations]]

@@ -51,7 +51,10 @@ struct SourceJobs: Sendable {
         guard let (answer, source, credentials) = try await sources.forSending(job.answerID) else { return }
         guard let adapter = adapters[source.kind] else { return }
         do {
-            let url = try await adapter.answer(answer, source: source, credentials: credentials)
+            let url =
+                answer.isBoost
+                ? try await mastodon.boost(answer, source: source, credentials: credentials)
+                : try await adapter.answer(answer, source: source, credentials: credentials)
             try await sources.recordAnswer(answer.id, sentURL: url, error: nil)
         } catch {
             let words = (error as? HearthError)?.userMessage ?? "The answer could not be sent."

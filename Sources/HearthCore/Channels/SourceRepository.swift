@@ -52,6 +52,8 @@ public struct OutsideAnswer: Sendable, Equatable {
     public var entry: OutsideEntry
     public var body: String
     public var authorName: String
+    /// A boost shares the item from the brand's account; an answer replies to it.
+    public var isBoost: Bool
     public var sentAt: Date?
     /// Where the answer can be read, when the place said.
     public var sentURL: String?
@@ -61,8 +63,9 @@ public struct OutsideAnswer: Sendable, Equatable {
 
     public init(
         id: Int64, sourceID: SourceID, itemID: Int64, entry: OutsideEntry, body: String, authorName: String,
-        sentAt: Date?, sentURL: String? = nil, idempotencyKey: String = "", lastError: String?
+        sentAt: Date?, sentURL: String? = nil, idempotencyKey: String = "", lastError: String?, isBoost: Bool = false
     ) {
+        self.isBoost = isBoost
         self.sentURL = sentURL
         self.idempotencyKey = idempotencyKey
         self.id = id
@@ -110,6 +113,10 @@ public protocol SourceRepository: Sendable {
     func queueAnswer(
         inboxItem: InboxItemID, body: String, by member: MemberID, authorName: String, at date: Date
     ) async throws -> Int64
+    /// Queues a boost of an outside item with its job; the item stays as it is in the inbox. Refused when it was
+    /// boosted already.
+    func queueBoost(inboxItem: InboxItemID, by member: MemberID, authorName: String, at date: Date) async throws
+        -> Int64
     /// Takes an answer to send for `lease` seconds: nil when it was sent, or another process is sending it.
     func claimAnswer(_ id: Int64, for lease: TimeInterval, at date: Date) async throws -> OutsideAnswer?
     /// Records an answer's attempt: sent (with the address where it can be read) or the error.

@@ -289,6 +289,18 @@ public struct SourceService: Sendable {
     /// How long a job holds an answer or an announcement it is sending: no other process sends it meanwhile.
     static let sendingLease: TimeInterval = 600
 
+    /// Boosts a Mastodon item from the brand's account (queued, sent once); the item stays in the inbox.
+    public func boost(_ viewer: Viewer?, _ item: InboxItem) async throws -> Int64 {
+        let date = now()
+        guard let viewer else { throw HearthError.unauthorized("Please log in first.") }
+        try policy.authorize(viewer, .workInbox, at: date)
+        guard item.kind == .outside, let outside = item.facts.outside,
+            outside.sourceKind == Source.Kind.mastodon.rawValue, outside.canAnswer
+        else { throw HearthError.invalid("id", "Only a Mastodon post can be boosted.") }
+        return try await store.queueBoost(
+            inboxItem: item.id, by: viewer.member.id, authorName: viewer.member.displayName, at: date)
+    }
+
     /// The answer to send, taken for this job, with its source and credentials; nil once sent, while another
     /// process sends it, or when its source is gone.
     public func forSending(_ id: Int64) async throws

@@ -51,6 +51,8 @@ extension Migration {
         try await sql.create(table: "outside_answers")
             .column("id", type: .bigint, .primaryKey(autoIncrement: true))
             .column("item_id", type: .bigint, .notNull, .references("outside_items", "id", onDelete: .cascade))
+            // "answer", or "boost" (Mastodon: the item shared from the brand's account).
+            .column("kind", type: .text, .notNull, .default("answer"))
             .column("body", type: .text, .notNull)
             .column("author_id", type: .bigint, .references("members", "id", onDelete: .setNull))
             .column("author_name", type: .text, .notNull)

@@ -54,8 +54,36 @@ extension SQLSourceRepository {
         }
     }
 
+    public func queueBoost(inboxItem: InboxItemID, by member: MemberID, authorName: String, at date: Date)
+        async throws -> Int64
+    {
+        let millis = date.millisecondsSince1970
+        return try await database.write { sql in
+            guard
+                let itemID = try await sql.raw(
+                    "SELECT id FROM outside_items WHERE inbox_item_id = \(bind: inboxItem.rawValue)"
+                ).first(decodingColumn: "id", as: Int64.self)
+            else { throw HearthError.notFound("This item's source was removed: open it on its site.") }
+            let boosted = try await sql.raw(
+                "SELECT id FROM outside_answers WHERE item_id = \(bind: itemID) AND kind = 'boost'"
+            ).first()
+            guard boosted == nil else { throw HearthError.conflict("This post was boosted already.") }
+            guard
+                let id = try await sql.insert(into: "outside_answers")
+                    .columns("item_id", "kind", "body", "author_id", "author_name", "idempotency_key", "created_at")
+                    .values(
+                        SQLBind(itemID), SQLBind("boost"), SQLBind(""), SQLBind(member.rawValue), SQLBind(authorName),
+                        SQLBind("hearth-" + UUID().uuidString.lowercased()), SQLBind(millis)
+                    )
+                    .returning("id").first(decodingColumn: "id", as: Int64.self)
+            else { throw HearthError.unavailable("The boost could not be saved.") }
+            try await SQLJobQueue.enqueue(try Self.answerJob(id, at: date), at: date, sql)
+            return id
+        }
+    }
+
     static let answerSelect: SQLQueryString = """
-        SELECT a.id, a.body, a.author_name, a.sent_at, a.last_error, a.sent_url, a.idempotency_key, \
+        SELECT a.id, a.kind, a.body, a.author_name, a.sent_at, a.last_error, a.sent_url, a.idempotency_key, \
         o.id AS item_id, o.source_id, \
         o.external_id, o.url, o.title, o.author, o.body AS item_body, o.published_at, o.reply_to \
         FROM outside_answers a JOIN outside_items o ON o.id = a.item_id
@@ -121,6 +149,7 @@ extension SQLSourceRepository {
             sentAt: try row.decode(column: "sent_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
             sentURL: try row.decode(column: "sent_url", as: String?.self),
             idempotencyKey: try row.decode(column: "idempotency_key", as: String.self),
-            lastError: try row.decode(column: "last_error", as: String?.self))
+            lastError: try row.decode(column: "last_error", as: String?.self),
+            isBoost: try row.decode(column: "kind", as: String.self) == "boost")
     }
 }

@@ -117,7 +117,7 @@ public struct SourcesPage: Sendable {
                         title: answer.entry.title.isEmpty ? String(answer.entry.text.prefix(60)) : answer.entry.title,
                         author: answer.authorName, date: Localization.date(answer.sentAt ?? now, language),
                         state: answer.sentAt != nil
-                            ? text("sources_answerSent", [:])
+                            ? text(answer.isBoost ? "sources_boosted" : "sources_answerSent", [:])
                             : answer.lastError.map { localization.message($0, language) }
                                 ?? text("sources_answerQueued", [:]),
                         url: answer.sentAt == nil ? nil : answer.sentURL ?? answer.entry.url,

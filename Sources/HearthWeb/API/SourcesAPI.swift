@@ -24,6 +24,7 @@ struct SourcesAPI: Sendable {
         group.post("/sources/:id/poll", use: poll)
         group.post("/sources/:id/hook", use: hook)
         group.post("/inbox/:id/answer", use: answer)
+        group.post("/inbox/:id/boost", use: boost)
     }
 
     static func hookURL(_ id: SourceID, publicURL: String) -> String {
@@ -90,5 +91,12 @@ struct SourcesAPI: Sendable {
         }
         let (post, _) = try await services.inbox.reply(context.identity, to: id, body: input.body, quoting: false)
         return EditedResponse(status: .created, response: .init(state: "posted", postId: post.id.rawValue))
+    }
+
+    /// Boosts a Mastodon item from the brand's account: queued, sent once.
+    @Sendable func boost(_ request: Request, context: Context) async throws -> Response {
+        let item = try await services.inbox.item(context.identity, InboxItemID(try ForumPages.id(context)))
+        _ = try await services.sources.boost(context.identity, item)
+        return Response(status: .accepted)
     }
 }

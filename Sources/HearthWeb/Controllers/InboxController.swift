@@ -16,13 +16,16 @@ struct InboxController: Sendable {
         router.get("/inbox", use: inbox)
         router.post("/inbox/:id", use: act)
         router.post("/inbox/:id/reply", use: reply)
+        router.post("/inbox/:id/boost", use: boost)
     }
 
     @Sendable func inbox(_ request: Request, context: Context) async throws -> Response {
         let query = request.uri.queryParameters
         let cursor = try query.get("cursor").map { try InboxCursor(token: $0) }
         // An action's name, or "answered" (an answer on its way back through an outside source).
-        let done = query.get("done").flatMap { $0 == "answered" ? $0 : InboxAction(rawValue: $0)?.rawValue }
+        let done = query.get("done").flatMap {
+            ["answered", "boosted"].contains($0) ? $0 : InboxAction(rawValue: $0)?.rawValue
+        }
         return try await page(
             cursor: cursor, mine: query.get("mine") == "1", errors: [],
             notice: done.map { pages.text("inbox_done_\($0)", context) }, context: context)
@@ -99,6 +102,21 @@ struct InboxController: Sendable {
             cursor: nil, mine: false, errors: [],
             notice: pages.text("inbox_done_replied", context) + " "
                 + pages.renderer.localization.message(second, context.language), context: context)
+    }
+
+    /// Boosts a Mastodon post from the brand's account; the item stays where it is.
+    @Sendable func boost(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        _ = try await request.form(context: context)
+        let item = try await services.inbox.item(context.identity, InboxItemID(try ForumPages.id(context)))
+        do {
+            _ = try await services.sources.boost(context.identity, item)
+        } catch let error as HearthError {
+            guard case .conflict = error else { throw error }
+            return try await page(
+                cursor: nil, mine: false, errors: [error.userMessage], status: .conflict, context: context)
+        }
+        return SessionCookies.redirect(to: "/inbox?done=boosted")
     }
 
     /// Runs a decision and goes back to the inbox saying it was done; when someone else came first, the inbox as

@@ -63,6 +63,7 @@ struct AccessibilityBrowserTests {
             AuditedPage("/admin/members", as: .manager),
             AuditedPage("/admin/invitations", as: .manager),
             AuditedPage("/admin/api-keys", as: .manager),
+            AuditedPage("/admin/sources", as: .manager),
             AuditedPage("/confirm-email", as: .manager),
         ]
     }

@@ -61,6 +61,23 @@ struct Showcase {
             .first { $0.id != manager.id && $0.id != member.id }
         _ = try await services.watchedWords.add(
             staff, NewWatchedWord(language: nil, pattern: "casino", isRegex: false, action: .block))
+        // Presence elsewhere: a feed not read yet, and a webhook that brought an item into the inbox.
+        _ = try await services.sources.add(
+            staff,
+            SourceInput(
+                kind: .feed, name: "Le forum d'à côté", url: "https://forum.example/latest.rss?token=secret",
+                keywords: ["Café Hearth"]))
+        let (hook, secret) = try await services.sources.add(staff, SourceInput(kind: .webhook, name: "Shop"))
+        let posted = Array(
+            #"{"id": "order-1", "title": "Order", "text": "My order from the Café Hearth shop never arrived: can you check? https://shop.example/orders/1234567890/details/tracking"}"#
+                .utf8)
+        let stamp = Int(Date().timeIntervalSince1970)
+        try await services.sources.hook(
+            hook.id, messageID: "msg_1", timestamp: String(stamp),
+            signature: WebhookSignature.sign(
+                secret: secret ?? "", messageID: "msg_1", timestamp: stamp,
+                body: String(decoding: posted, as: UTF8.self)),
+            body: posted)
         return Showcase(
             community: community, port: port, topicPath: Paths.topic(topic), categoryPath: Paths.category(category),
             articlePath: "/blog/\(article.slug)", managerPath: Paths.member(manager.handle),

@@ -104,4 +104,15 @@ struct MastodonSource: SourceAdapter {
             headers: [("Authorization", "Bearer \(token)"), ("Idempotency-Key", post.idempotencyKey)])
         return (try? SourceJSON.decode(Status.self, body, what: "a Mastodon status"))?.url
     }
+
+    /// Boosts (reblogs) the status from the brand's account; a status boosted twice stays boosted once.
+    func boost(_ answer: OutsideAnswer, source: Source, credentials: [String: String]) async throws -> String? {
+        guard let base = source.url, let token = credentials["token"],
+            let statusID = answer.entry.replyTo?.split(separator: " ").first
+        else { throw HearthError.invalid("id", "\(source.name) needs an access token to boost.") }
+        let body = try await fetcher.post(
+            base + "/api/v1/statuses/\(SourceJSON.query(String(statusID)))/reblog", body: Array("{}".utf8),
+            headers: [("Authorization", "Bearer \(token)"), ("Idempotency-Key", answer.idempotencyKey)])
+        return (try? SourceJSON.decode(Status.self, body, what: "a Mastodon status"))?.url ?? answer.entry.url
+    }
 }
