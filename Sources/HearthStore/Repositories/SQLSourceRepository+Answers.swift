@@ -14,11 +14,7 @@ extension SQLSourceRepository {
     ) async throws -> Int64 {
         let millis = date.millisecondsSince1970
         return try await database.write { sql in
-            guard
-                let itemID = try await sql.raw(
-                    "SELECT id FROM outside_items WHERE inbox_item_id = \(bind: inboxItem.rawValue)"
-                ).first(decodingColumn: "id", as: Int64.self)
-            else { throw HearthError.notFound("This item's source was removed: open it on its site to answer.") }
+            let itemID = try await Self.outsideItem(of: inboxItem, sql)
             // The decision first: a second answer to the same item (two tabs, a form sent twice) stops here.
             let decided = try await sql.raw(
                 """
@@ -33,16 +29,8 @@ extension SQLSourceRepository {
                     item.map { InboxService.alreadyDecided($0, at: date) }
                         ?? "This item is no longer in the inbox; nothing was sent.")
             }
-            guard
-                let id = try await sql.insert(into: "outside_answers")
-                    .columns("item_id", "body", "author_id", "author_name", "idempotency_key", "created_at")
-                    .values(
-                        SQLBind(itemID), SQLBind(body), SQLBind(member.rawValue), SQLBind(authorName),
-                        SQLBind("hearth-" + UUID().uuidString.lowercased()), SQLBind(millis)
-                    )
-                    .returning("id").first(decodingColumn: "id", as: Int64.self)
-            else { throw HearthError.unavailable("The answer could not be saved.") }
-            try await SQLJobQueue.enqueue(try Self.answerJob(id, at: date), at: date, sql)
+            let id = try await Self.queue(
+                "answer", item: itemID, body: body, by: member, authorName: authorName, at: date, sql)
             try await SQLModerationRepository.log(
                 NewLogEntry(
                     actorID: member, action: "outside_answer", target: .source,
@@ -57,29 +45,43 @@ extension SQLSourceRepository {
     public func queueBoost(inboxItem: InboxItemID, by member: MemberID, authorName: String, at date: Date)
         async throws -> Int64
     {
-        let millis = date.millisecondsSince1970
-        return try await database.write { sql in
-            guard
-                let itemID = try await sql.raw(
-                    "SELECT id FROM outside_items WHERE inbox_item_id = \(bind: inboxItem.rawValue)"
-                ).first(decodingColumn: "id", as: Int64.self)
-            else { throw HearthError.notFound("This item's source was removed: open it on its site.") }
+        try await database.write { sql in
+            let itemID = try await Self.outsideItem(of: inboxItem, sql)
             let boosted = try await sql.raw(
                 "SELECT id FROM outside_answers WHERE item_id = \(bind: itemID) AND kind = 'boost'"
             ).first()
             guard boosted == nil else { throw HearthError.conflict("This post was boosted already.") }
-            guard
-                let id = try await sql.insert(into: "outside_answers")
-                    .columns("item_id", "kind", "body", "author_id", "author_name", "idempotency_key", "created_at")
-                    .values(
-                        SQLBind(itemID), SQLBind("boost"), SQLBind(""), SQLBind(member.rawValue), SQLBind(authorName),
-                        SQLBind("hearth-" + UUID().uuidString.lowercased()), SQLBind(millis)
-                    )
-                    .returning("id").first(decodingColumn: "id", as: Int64.self)
-            else { throw HearthError.unavailable("The boost could not be saved.") }
-            try await SQLJobQueue.enqueue(try Self.answerJob(id, at: date), at: date, sql)
-            return id
+            return try await Self.queue(
+                "boost", item: itemID, body: "", by: member, authorName: authorName, at: date, sql)
         }
+    }
+
+    /// The outside item behind an inbox item.
+    static func outsideItem(of inboxItem: InboxItemID, _ sql: any SQLDatabase) async throws -> Int64 {
+        guard
+            let itemID = try await sql.raw(
+                "SELECT id FROM outside_items WHERE inbox_item_id = \(bind: inboxItem.rawValue)"
+            ).first(decodingColumn: "id", as: Int64.self)
+        else { throw HearthError.notFound("This item's source was removed: open it on its site.") }
+        return itemID
+    }
+
+    /// Stores an answer or a boost with its job, in the caller's transaction (the outbox).
+    static func queue(
+        _ kind: String, item itemID: Int64, body: String, by member: MemberID, authorName: String, at date: Date,
+        _ sql: any SQLDatabase
+    ) async throws -> Int64 {
+        guard
+            let id = try await sql.insert(into: "outside_answers")
+                .columns("item_id", "kind", "body", "author_id", "author_name", "idempotency_key", "created_at")
+                .values(
+                    SQLBind(itemID), SQLBind(kind), SQLBind(body), SQLBind(member.rawValue), SQLBind(authorName),
+                    SQLBind("hearth-" + UUID().uuidString.lowercased()), SQLBind(date.millisecondsSince1970)
+                )
+                .returning("id").first(decodingColumn: "id", as: Int64.self)
+        else { throw HearthError.unavailable("The answer could not be saved.") }
+        try await SQLJobQueue.enqueue(try answerJob(id, at: date), at: date, sql)
+        return id
     }
 
     static let answerSelect: SQLQueryString = """
