@@ -143,8 +143,10 @@ struct SourcesWebTests {
         #expect(items.first?.facts.outside?.title == "Refund" && items.first?.facts.outside?.author == "Noor")
     }
 
-    @Test("another Hearth community read through its API, answered in its thread; the inbox and console pages")
-    func hearthToHearth() async throws {
+    @Test(
+        "another Hearth community read through its API, answered in its thread; the inbox and console pages",
+        arguments: TestEngine.allCases)
+    func hearthToHearth(engine: TestEngine) async throws {
         let (other, port) = try await TestCommunity.live("sister")
         defer { other.close() }
         let theirManager = try await other.member("lou@example.org", role: .communityManager)
@@ -159,7 +161,7 @@ struct SourcesWebTests {
         let (_, key) = try await other.services.apiKeys.create(
             name: "sister", scope: .write, ownerEmail: "lou@example.org")
 
-        let community = try await TestCommunity.make(environment: Self.allow)
+        let community = try await TestCommunity.make(engine: engine, environment: Self.allow)
         defer { community.close() }
         let manager = try await community.member("cm@example.org", role: .communityManager)
         let cm = Viewer(member: manager, credential: .session(SessionID(0)))
