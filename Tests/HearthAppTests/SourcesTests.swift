@@ -366,16 +366,21 @@ struct SourcesTests {
                 "GET /api/v1/timelines/tag/hearth": "mastodon-tag-hearth.json",
                 "POST /api/v1/statuses": "mastodon-status-created.json",
                 "POST /api/v1/statuses/113050/reblog": "mastodon-tag-hearth.json",
+                "GET /api/v1/accounts/lookup": "mastodon-account-lookup.json",
+                "GET /api/v1/accounts/7781/statuses": "mastodon-account-statuses.json",
             ])
         let source = try await sources.add(
             setup.cm,
             SourceInput(
-                kind: .mastodon, name: "Mastodon", url: server.url, keywords: ["#hearth"],
+                kind: .mastodon, name: "Mastodon", url: server.url,
+                keywords: ["#hearth", "@clubdesmots@social.example"],
                 credentials: ["token": "mastodon-token-456"])
         ).source
         try await Self.poll(setup)
         let items = try await Self.outsideItems(setup)
-        #expect(items.count == 2, "the mention and the tagged post; a favourite is not a mention")
+        #expect(items.count == 3, "the mention, the tagged post and the followed account's post; not a favourite")
+        #expect(items.contains { $0.facts.outside?.author == "@clubdesmots@social.example" })
+        #expect(server.received().contains { $0.path == "/api/v1/accounts/lookup?acct=clubdesmots@social.example" })
         let mention = try #require(items.first { $0.facts.outside?.author == "@paul@other.example" })
         #expect(mention.facts.outside?.excerpt.contains("how do I export my reading list?") == true)
         #expect(mention.facts.outside?.url == "https://other.example/@paul/113042")
@@ -386,7 +391,7 @@ struct SourcesTests {
         try await Self.poll(setup)
         let again = server.received().filter { $0.path.hasPrefix("/api/v1/notifications") }
         #expect(again.last?.path.contains("min_id=34975861") == true, "the next poll starts after the last seen")
-        #expect(try await Self.outsideItems(setup).count == 2)
+        #expect(try await Self.outsideItems(setup).count == 3)
 
         #expect(
             await Self.message {

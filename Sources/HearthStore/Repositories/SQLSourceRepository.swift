@@ -34,6 +34,19 @@ public struct SQLSourceRepository: SourceRepository {
     }
 
     public func add(_ source: NewSource, log: NewLogEntry, at date: Date) async throws -> SourceID {
+        do {
+            return try await insert(source, log: log, at: date)
+        } catch  where HearthDatabase.isUniqueViolation(error) {
+            throw Self.nameTaken(source.name)
+        }
+    }
+
+    /// Two forms sent at once with one name: the second is told, as the service tells the one it can see.
+    static func nameTaken(_ name: String) -> HearthError {
+        .conflict("A source is already named “\(name)”: give this one another name.")
+    }
+
+    private func insert(_ source: NewSource, log: NewLogEntry, at date: Date) async throws -> SourceID {
         let millis = date.millisecondsSince1970
         return try await database.write { sql in
             guard
@@ -61,6 +74,16 @@ public struct SQLSourceRepository: SourceRepository {
     }
 
     public func update(
+        _ id: SourceID, _ source: NewSource, credentials: String??, log: NewLogEntry, at date: Date
+    ) async throws -> Bool {
+        do {
+            return try await change(id, source, credentials: credentials, log: log, at: date)
+        } catch  where HearthDatabase.isUniqueViolation(error) {
+            throw Self.nameTaken(source.name)
+        }
+    }
+
+    private func change(
         _ id: SourceID, _ source: NewSource, credentials: String??, log: NewLogEntry, at date: Date
     ) async throws -> Bool {
         try await database.write { sql in

@@ -2,7 +2,8 @@ import Foundation
 import HearthCore
 
 /// A Mastodon (or compatible) server, through the client API with an access token: the account's mentions (since
-/// the last one seen), and the timeline of each keyword written as a hashtag ("#hearth"). Answers are replies that
+/// the last one seen), the timeline of each keyword written as a hashtag ("#hearth"), and the posts of each
+/// keyword written as an account ("@partner@example.social"). Answers are replies that
 /// mention the author, sent with an idempotency key so that a retried job never posts twice; boosts likewise.
 struct MastodonSource: SourceAdapter {
     let fetcher: OutsideFetcher
@@ -20,6 +21,10 @@ struct MastodonSource: SourceAdapter {
         let account: Account
         /// public, unlisted, private (followers) or direct.
         let visibility: String?
+    }
+
+    struct AccountID: Decodable {
+        let id: String
     }
 
     struct Notification: Decodable {
@@ -52,6 +57,21 @@ struct MastodonSource: SourceAdapter {
                     headers: headers),
                 what: "a Mastodon timeline")
             entries += statuses.map { Self.entry($0, direct: false) }
+        }
+        // An "@account" keyword follows that account's own posts (a partner's, a rival's), each one in.
+        for handle in source.keywords where handle.hasPrefix("@") && handle.count > 1 {
+            let account = try SourceJSON.decode(
+                AccountID.self,
+                try await fetcher.body(
+                    base + "/api/v1/accounts/lookup?acct=" + SourceJSON.query(String(handle.dropFirst())),
+                    headers: headers),
+                what: "a Mastodon account")
+            let statuses = try SourceJSON.decode(
+                [Status].self,
+                try await fetcher.body(
+                    base + "/api/v1/accounts/" + SourceJSON.query(account.id) + "/statuses?limit=40", headers: headers),
+                what: "a Mastodon timeline")
+            entries += statuses.map { Self.entry($0, direct: true) }
         }
         // Mastodon's ids grow with time; the newest mention is where the next poll starts.
         let newest = notifications.map(\.id).max { ($0.count, $0) < ($1.count, $1) }
