@@ -500,6 +500,24 @@ struct SourcesTests {
         try await setup.services.jobs.drain()
         #expect(again == 0)
         #expect(server.received().filter { $0.method == "POST" }.count == 1 && receiver.received().count == 1)
+
+        // Held, it waits; let through, it goes out.
+        let (held, heldPost) = try await forum.startTopic(
+            setup.cm, in: news.id, title: "Summer opening hours", body: "Open every day in August.")
+        try await setup.services.database.write { sql in
+            try await sql.raw("DELETE FROM jobs WHERE job_key = \(bind: "announce:\(held.id.rawValue)")").run()
+            try await sql.raw("UPDATE posts SET moderation = 'pending' WHERE id = \(bind: heldPost.id.rawValue)").run()
+            try await sql.raw(
+                "UPDATE topics SET held_at = \(bind: setup.clock.now.millisecondsSince1970) WHERE id = \(bind: held.id.rawValue)"
+            ).run()
+        }
+        try await setup.services.jobs.drain()
+        #expect(server.received().filter { $0.method == "POST" }.count == 1, "nothing while it is held")
+        try await setup.services.moderation.moderate(setup.cm, post: heldPost.id, action: .approve)
+        try await setup.services.jobs.drain()
+        let statuses = server.received().filter { $0.method == "POST" }
+        #expect(statuses.count == 2)
+        #expect(statuses.last?.body.contains("Summer opening hours") == true)
     }
 
     @Test(

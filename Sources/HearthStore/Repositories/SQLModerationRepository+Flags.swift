@@ -60,7 +60,7 @@ extension SQLModerationRepository {
                 .where("id", .equal, flag.postID.rawValue).first(decodingColumn: "moderation", as: String.self)
             var hid = false
             if total >= threshold, state == PostModeration.visible.rawValue {
-                try await Self.setState(flag.postID, to: .hidden, sql)
+                try await Self.setState(flag.postID, to: .hidden, at: date, sql)
                 try await Self.log(
                     NewLogEntry(
                         actorID: nil, action: "hide (flags)", target: .post, targetID: flag.postID.rawValue,

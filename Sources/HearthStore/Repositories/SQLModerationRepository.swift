@@ -142,7 +142,7 @@ public struct SQLModerationRepository: ModerationRepository {
             if kind != ReviewItem.Kind.heatedTopic.rawValue,
                 let postID = try row.decode(column: "post_id", as: Int64?.self).map(PostID.init(rawValue:))
             {
-                if let state = decision.postState { try await Self.setState(postID, to: state, sql) }
+                if let state = decision.postState { try await Self.setState(postID, to: state, at: date, sql) }
                 if decision.deletePost {
                     try await SQLForumRepository.setDeleted(postID, at: date, by: decision.moderatorID, sql)
                 }
@@ -263,7 +263,7 @@ public struct SQLModerationRepository: ModerationRepository {
     ) async throws {
         let engine = database.engine
         try await database.write { sql in
-            try await Self.setState(postID, to: state, sql)
+            try await Self.setState(postID, to: state, at: date, sql)
             // A moderator hid it: its inbox item leaves (one hidden by flags stays, for the moderator to decide).
             if state == .hidden { try await SQLInboxRepository.postRemoved(postID, topic: nil, at: date, sql) }
             try await Self.log(log, at: date, sql)
@@ -272,7 +272,9 @@ public struct SQLModerationRepository: ModerationRepository {
     }
 
     /// A post's state; a topic's hold follows its opening post's.
-    static func setState(_ postID: PostID, to state: PostModeration, _ sql: any SQLDatabase) async throws {
+    static func setState(_ postID: PostID, to state: PostModeration, at date: Date, _ sql: any SQLDatabase)
+        async throws
+    {
         try await sql.update("posts").set("moderation", to: state.rawValue).where("id", .equal, postID.rawValue)
             .run()
         try await refreshLastPost(of: postID, sql)
@@ -280,12 +282,22 @@ public struct SQLModerationRepository: ModerationRepository {
         // A held topic is listed again only when its opening post goes out: hiding a held spam opening keeps the
         // topic out of everyone's lists.
         if state == .visible {
-            try await sql.raw(
+            let released = try await sql.raw(
                 """
                 UPDATE topics SET held_at = NULL WHERE held_at IS NOT NULL AND id = \
-                (SELECT topic_id FROM posts WHERE id = \(bind: postID.rawValue) AND number = 1)
+                (SELECT topic_id FROM posts WHERE id = \(bind: postID.rawValue) AND number = 1) \
+                RETURNING id, category_id, title
                 """
-            ).run()
+            ).first()
+            // A held announcement goes out when it is let through.
+            if let released {
+                let body = try await sql.raw("SELECT content FROM posts WHERE id = \(bind: postID.rawValue)").first()
+                    .map { try PostContent.markdown($0) } ?? ""
+                try await SQLForumRepository.announceIfAnnouncement(
+                    try released.decode(column: "id", as: Int64.self),
+                    category: CategoryID(try released.decode(column: "category_id", as: Int64.self)),
+                    title: try released.decode(column: "title", as: String.self), body: body, at: date, sql)
+            }
         }
     }
 }
