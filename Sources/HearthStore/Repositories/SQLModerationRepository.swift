@@ -291,8 +291,9 @@ public struct SQLModerationRepository: ModerationRepository {
             ).first()
             // A held announcement goes out when it is let through.
             if let released {
-                let body = try await sql.raw("SELECT content FROM posts WHERE id = \(bind: postID.rawValue)").first()
-                    .map { try PostContent.markdown($0) } ?? ""
+                let opening = try await sql.raw("SELECT content FROM posts WHERE id = \(bind: postID.rawValue)")
+                    .first()
+                let body = try opening.map { try PostContent.markdown($0) } ?? ""
                 try await SQLForumRepository.announceIfAnnouncement(
                     try released.decode(column: "id", as: Int64.self),
                     category: CategoryID(try released.decode(column: "category_id", as: Int64.self)),
