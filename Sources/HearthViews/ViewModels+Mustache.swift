@@ -482,6 +482,9 @@ extension InboxPage.Entry: MustacheParent {
         case "replyDraft": replyDraft
         case "replyLabel": replyLabel
         case "sendLabel": sendLabel
+        case "answerError": answerError
+        case "canBoost": canBoost
+        case "boostLabel": boostLabel
         case "reviewURL": reviewURL
         case "score": score
         default: nil

@@ -123,7 +123,7 @@ struct SourcesTests {
             await Self.message {
                 _ = try await sources.add(
                     setup.cm, SourceInput(kind: .feed, name: "x", url: base, credentials: ["token": "t"]))
-            } == "A feed source takes no credentials.")
+            } == "A feed source takes these credentials: username, password.")
         #expect(try await sources.list(setup.cm).isEmpty)
 
         let (feed, secret) = try await sources.add(
@@ -198,9 +198,22 @@ struct SourcesTests {
             await Self.message { _ = try await sources.answer(setup.cm, feedItem, body: "Thanks!") }
                 == "Le forum d'à côté cannot take an answer from Hearth: open it on its site to answer there.")
 
+        // A feed behind a password: HTTP Basic, to the feed's own server.
+        let guarded = try RecordedServer(recordings: folder, routes: ["GET /feed.xml": "feed.xml"])
+        _ = try await sources.add(
+            setup.cm,
+            SourceInput(
+                kind: .feed, name: "Members' feed", url: guarded.url + "/feed.xml",
+                credentials: ["username": "brand", "password": "feed password"]))
+        try await Self.poll(setup)
+        #expect(
+            guarded.received().first?.headers["authorization"]
+                == "Basic " + Data("brand:feed password".utf8).base64EncodedString())
+
         // Removed: what it brought stays in the inbox.
+        let before = try await Self.outsideItems(setup).count
         try await sources.remove(setup.cm, feed.id)
-        #expect(try await Self.outsideItems(setup).count == 2)
+        #expect(try await Self.outsideItems(setup).count == before)
         #expect(await Self.message { _ = try await sources.source(setup.cm, feed.id) } == "There is no such source.")
     }
 
@@ -422,6 +435,27 @@ struct SourcesTests {
         let reblogs = server.received().filter { $0.path == "/api/v1/statuses/113050/reblog" }
         #expect(reblogs.count == 1 && reblogs.first?.headers["authorization"] == "Bearer mastodon-token-456")
         #expect(try await setup.services.inbox.item(setup.cm, tagged.id).state == .open)
+
+        // An answer the server refuses comes back into the inbox with its words, not tried again behind the back.
+        let strict = try RecordedServer(
+            recordings: Self.recordings,
+            routes: [
+                "GET /api/v1/notifications": "mastodon-notifications.json",
+                "POST /api/v1/statuses": "422:mastodon-error-401.json",
+            ])
+        _ = try await sources.add(
+            setup.cm,
+            SourceInput(kind: .mastodon, name: "Strict server", url: strict.url, credentials: ["token": "t3"]))
+        try await Self.poll(setup)
+        let strictItem = try #require(
+            try await Self.outsideItems(setup).first { $0.facts.outside?.sourceName == "Strict server" })
+        _ = try await sources.answer(setup.cm, strictItem, body: "Thanks!")
+        #expect(try await setup.services.inbox.item(setup.cm, strictItem.id).state == .handled)
+        try await setup.services.jobs.drain()
+        let back = try await setup.services.inbox.item(setup.cm, strictItem.id)
+        #expect(back.state == .open)
+        #expect(back.facts.outside?.answerError == "422: the server refused the request.")
+        #expect(strict.received().filter { $0.method == "POST" }.count == 1, "once, not retried")
 
         // A refused token: said on the source, in words.
         let refusing = try RecordedServer(

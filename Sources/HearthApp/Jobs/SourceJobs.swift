@@ -47,6 +47,8 @@ struct SourceJobs: Sendable {
         }
     }
 
+    /// Sends an answer (or a boost) once. A refusal is not tried again behind the manager's back: the answer is
+    /// marked as not sent, with the place's words, and its item comes back into the inbox saying so.
     func answer(_ job: OutsideAnswerJob) async throws {
         guard let (answer, source, credentials) = try await sources.forSending(job.answerID) else { return }
         guard let adapter = adapters[source.kind] else { return }
@@ -59,7 +61,6 @@ struct SourceJobs: Sendable {
         } catch {
             let words = (error as? HearthError)?.userMessage ?? "The answer could not be sent."
             try await sources.recordAnswer(answer.id, sentURL: nil, error: words)
-            throw error
         }
     }
 

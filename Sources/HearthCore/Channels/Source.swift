@@ -35,7 +35,7 @@ public struct Source: Sendable, Equatable, Identifiable {
         /// The credentials this kind reads, by name.
         public var credentialNames: [String] {
             switch self {
-            case .feed: []
+            case .feed: ["username", "password"]
             case .discourse: ["apiKey", "username"]
             case .mastodon: ["token"]
             case .imap: ["username", "password"]
@@ -89,7 +89,7 @@ public struct Source: Sendable, Equatable, Identifiable {
 
     static let hidden = "\u{2022}\u{2022}\u{2022}"
 
-    static func hidingSecrets(_ url: String) -> String {
+    public static func hidingSecrets(_ url: String) -> String {
         guard let mark = url.firstIndex(of: "?") else { return url }
         let secret = ["token", "key", "secret", "password", "passwd", "auth", "sig", "signature", "credential"]
         let query = url[url.index(after: mark)...].split(separator: "&", omittingEmptySubsequences: false).map {
@@ -101,6 +101,14 @@ public struct Source: Sendable, Equatable, Identifiable {
             return secret.contains(where: name.contains) ? pair[...equals] + hidden : String(pair)
         }
         return url[...mark] + query.joined(separator: "&")
+    }
+
+    /// An address without the user name and password written into it ("https://me:pw@host/" → "https://host/").
+    public static func withoutUserInfo(_ url: String) -> String {
+        guard var parts = URLComponents(string: url), parts.user != nil || parts.password != nil else { return url }
+        parts.user = nil
+        parts.password = nil
+        return parts.string ?? url
     }
 
     /// Whether Hearth can answer in place: a forum or server with the key to write there, or a mailbox.
@@ -247,6 +255,8 @@ public struct OutsideRef: Sendable, Equatable, Codable {
     public var canAnswer: Bool
     /// When it was written there, when the source says.
     public var publishedAt: Date?
+    /// Why the last answer did not go (it came back into the inbox for that).
+    public var answerError: String?
 
     public init(
         itemID: Int64, sourceID: Int64, sourceName: String, sourceKind: String, title: String, url: String?,

@@ -422,7 +422,9 @@ public struct SourceService: Sendable {
         }
         guard parts.user == nil, parts.password == nil else {
             throw HearthError.invalid(
-                "url", "Put the user name and password in the credentials, not in the address: they would show there.")
+                "url",
+                "Put the user name and password in the credentials (a feed takes them too), not in the address: they would show there."
+            )
         }
         return kind == .feed ? url : url.withoutTrailingSlash
     }

@@ -33,6 +33,7 @@ enum InboxJSON {
 
     static func encode(_ outside: OutsideRef) -> String? {
         var json = Writer()
+        json.field("answerError", outside.answerError)
         json.field("author", outside.author)
         json.field("canAnswer", outside.canAnswer)
         json.field("excerpt", outside.excerpt)

@@ -129,6 +129,28 @@ extension SQLSourceRepository {
                 update = update.set("sent_at", to: date.millisecondsSince1970).set("sent_url", to: sentURL)
             }
             try await update.where("id", .equal, id).run()
+            guard let error else { return }
+            // Not sent: the item comes back into the inbox saying why, for the manager to answer again or let be.
+            guard
+                let row = try await sql.raw(
+                    """
+                    SELECT o.inbox_item_id, a.kind FROM outside_answers a JOIN outside_items o ON o.id = a.item_id \
+                    WHERE a.id = \(bind: id)
+                    """
+                ).first(),
+                let inboxID = try row.decode(column: "inbox_item_id", as: Int64?.self),
+                try row.decode(column: "kind", as: String.self) == "answer",
+                var item = try await SQLInboxRepository.item(InboxItemID(inboxID), sql)
+            else { return }
+            item.facts.outside?.answerError = error
+            try await sql.raw(
+                """
+                UPDATE inbox_items SET state = 'open', decision = NULL, decided_by = NULL, decided_at = NULL \
+                WHERE id = \(bind: inboxID) AND state = 'handled' AND decision = 'replied'
+                """
+            ).run()
+            try await SQLInboxRepository.store(
+                item.id, item.facts, InboxRanking.rank(item.facts, kind: .outside), at: date, sql)
         }
     }
 

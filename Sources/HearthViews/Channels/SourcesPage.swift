@@ -25,6 +25,8 @@ public struct SourcesPage: Sendable {
         public let editing: Bool
         public let disabled: Bool
         public let polls: Bool
+        /// "Read it now" is offered for a source that is read and not paused.
+        public let canPoll: Bool
         /// "ok", "failing" or "waiting", for the mark beside the words.
         public let state: String
         public let failing: Bool
@@ -104,12 +106,14 @@ public struct SourcesPage: Sendable {
                 enabled: source.enabled,
                 enabledLabel: text(source.kind == .webhook ? "sources_enabledHook" : "sources_enabled", [:]),
                 isWebhook: source.kind == .webhook, editing: typed != nil, disabled: !source.enabled,
-                polls: source.kind.polls,
+                polls: source.kind.polls, canPoll: source.kind.polls && source.enabled,
                 state: source.health.state, failing: source.health.lastError != nil,
                 health: Self.health(source, text: text, language: language, now: now),
                 lastError: source.health.lastError.map { localization.message($0, language) },
                 credentials: source.credentialNames.filter { $0 != "secret" }.isEmpty
-                    ? nil : source.credentialNames.filter { $0 != "secret" }.joined(separator: ", "),
+                    ? nil
+                    : source.credentialNames.filter { $0 != "secret" }.map { text("sources_credential_\($0)", [:]) }
+                        .joined(separator: ", "),
                 credentialFields: Self.fields(source.kind.credentialNames, kept: source.credentialNames, text: text),
                 removeConfirm: text("sources_removeConfirm", ["name": source.name]),
                 answers: (answers[source.id] ?? []).map { answer in
@@ -120,7 +124,8 @@ public struct SourcesPage: Sendable {
                             ? text(answer.isBoost ? "sources_boosted" : "sources_answerSent", [:])
                             : answer.lastError.map { localization.message($0, language) }
                                 ?? text("sources_answerQueued", [:]),
-                        url: answer.sentAt == nil ? nil : answer.sentURL ?? answer.entry.url,
+                        url: answer.sentAt == nil
+                            ? nil : (answer.sentURL ?? answer.entry.url).map(Source.hidingSecrets),
                         failed: answer.lastError != nil)
                 }, hasAnswers: !(answers[source.id] ?? []).isEmpty, canAnnounce: source.kind == .mastodon,
                 announce: source.announce,
@@ -149,7 +154,8 @@ public struct SourcesPage: Sendable {
         self.createdHook = created?.hook
         self.createdSecret = created?.secret
         self.draftName = draft?.name ?? ""
-        self.draftURL = draft?.url ?? ""
+        // What was typed comes back, but never a password written into it.
+        self.draftURL = draft?.url.map(Source.withoutUserInfo) ?? ""
         self.draftKeywords = draft?.keywords?.joined(separator: ", ") ?? ""
     }
 

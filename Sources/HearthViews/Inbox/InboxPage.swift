@@ -35,6 +35,8 @@ public struct InboxPage: Sendable {
         /// "Reply in the thread", or "Answer on Mastodon" for an outside item.
         public let replyLabel: String
         public let sendLabel: String
+        /// Why the last answer to an outside item did not go.
+        public let answerError: String?
         /// A Mastodon post can be boosted from the brand's account.
         public let canBoost: Bool
         public let boostLabel: String
@@ -130,7 +132,7 @@ public struct InboxPage: Sendable {
             snoozedUntil: snoozed(item, text, now, language),
             canReply: entry.topic != nil && entry.topic?.closedAt == nil, quotable: entry.post != nil,
             replyDraft: draft, replyLabel: text("inbox_reply", [:]), sendLabel: text("inbox_send", [:]),
-            canBoost: false, boostLabel: "",
+            answerError: nil, canBoost: false, boostLabel: "",
             reviewURL: item.facts.review.isEmpty && item.kind != .heated ? nil : "/review",
             score: String(format: "%.1f", item.score))
     }
@@ -158,6 +160,9 @@ public struct InboxPage: Sendable {
             before: nil, after: nil, assignedTo: assigned(item, text), snoozedUntil: snoozed(item, text, now, language),
             canReply: outside.canAnswer, quotable: false, replyDraft: draft,
             replyLabel: text("inbox_answerThere", source), sendLabel: text("inbox_sendThere", source),
+            answerError: outside.answerError.map {
+                text("inbox_answerFailed", ["reason": localization.message($0, language)])
+            },
             canBoost: outside.canAnswer && outside.sourceKind == Source.Kind.mastodon.rawValue,
             boostLabel: text("inbox_boost", source),
             reviewURL: nil, score: String(format: "%.1f", item.score))

@@ -142,7 +142,12 @@ struct SourcesController: Sendable {
     @Sendable func poll(_ request: Request, context: Context) async throws -> Response {
         var request = request
         _ = try await request.form(context: context)
-        try await sources.pollNow(context.identity, SourceID(try ForumPages.id(context)))
+        do {
+            try await sources.pollNow(context.identity, SourceID(try ForumPages.id(context)))
+        } catch {
+            guard let (errors, status) = Self.refusal(error, minutes: false) else { throw error }
+            return try await page(errors: errors, status: status, context: context)
+        }
         return SessionCookies.redirect(to: "/admin/sources?done=polled")
     }
 

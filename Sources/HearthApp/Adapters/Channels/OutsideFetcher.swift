@@ -238,7 +238,7 @@ public struct OutsideFetcher: Sendable {
         case 410: "410: the source is gone."
         case 429: "429: the server asks Hearth to poll less often."
         case 500...599: "\(status): the server had a problem; Hearth tries again later."
-        default: "\(status): the server did not give the source."
+        default: "\(status): the server refused the request."
         }
     }
 }

@@ -69,7 +69,13 @@ struct FeedSource: SourceAdapter {
         -> (entries: [OutsideEntry], cursor: SourceCursor)
     {
         guard let url = source.url else { throw HearthError.invalid("url", "The feed has no address.") }
-        switch try await fetcher.fetch(url, etag: cursor.etag, lastModified: cursor.lastModified) {
+        // A feed behind a password: HTTP Basic, sent to the feed's own origin only.
+        let basic = credentials["username"].map { user in
+            [("Authorization", "Basic " + Data("\(user):\(credentials["password"] ?? "")".utf8).base64EncodedString())]
+        }
+        switch try await fetcher.fetch(
+            url, etag: cursor.etag, lastModified: cursor.lastModified, headers: basic ?? [])
+        {
         case .notModified:
             return ([], cursor)
         case .fresh(let body, let etag, let lastModified):
