@@ -4,7 +4,8 @@ import Logging
 
 /// The outside sources' jobs: a poll (one source, one job: a broken source never stops the others, and its failure
 /// is kept in words on its page rather than retried by the runner, the source's own backoff deciding when it is
-/// polled again), and an answer on its way back (retried by the runner until the source takes it).
+/// polled again); an answer or a boost on its way back (sent once, a refusal brought back to the inbox); and an
+/// announcement's fan-out and copies (a copy retried by the runner until the place takes it).
 struct SourceJobs: Sendable {
     let sources: SourceService
     let adapters: [Source.Kind: any SourceAdapter]
