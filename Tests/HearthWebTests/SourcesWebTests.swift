@@ -247,6 +247,15 @@ struct SourcesWebTests {
                     "kind": "feed", "name": "Blog", "url": "https://blog.example/feed.xml", "intervalSeconds": "900",
                 ])
             #expect(again.status == .conflict, "a form sent twice adds one source")
+            let emptied = try await web.post(
+                "/admin/sources/1",
+                form: [
+                    "name": "Blog", "url": "https://blog.example/feed.xml", "keywords": "Hearth", "intervalMinutes": "",
+                    "enabled": "1",
+                ])
+            #expect(emptied.status == .unprocessableContent, "an emptied interval is said, not ignored")
+            #expect(emptied.body.contains("1 to 1,440 minutes"))
+            #expect(try await web.get("/admin/sources").body.contains("every 15 minutes"))
             #expect(again.body.contains("A source is already named “Blog”"))
             let hook = try await web.post(
                 "/admin/sources", form: ["kind": "webhook", "name": "Shop", "intervalSeconds": "900"])

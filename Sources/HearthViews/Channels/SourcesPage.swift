@@ -101,8 +101,7 @@ public struct SourcesPage: Sendable {
                 keywords: source.keywords.isEmpty
                     ? text("sources_everything", [:]) : source.keywords.joined(separator: ", "),
                 keywordsText: source.keywords.joined(separator: ", "), intervalMinutes: source.intervalSeconds / 60,
-                interval: text(
-                    "sources_every", ["duration": Localization.duration(source.intervalSeconds, language)]),
+                interval: Self.every(source.intervalSeconds, text: text, language: language),
                 enabled: source.enabled,
                 enabledLabel: text(source.kind == .webhook ? "sources_enabledHook" : "sources_enabled", [:]),
                 isWebhook: source.kind == .webhook, editing: typed != nil, disabled: !source.enabled,
@@ -157,6 +156,16 @@ public struct SourcesPage: Sendable {
         // What was typed comes back, but never a password written into it.
         self.draftURL = draft?.url.map(Source.withoutUserInfo) ?? ""
         self.draftKeywords = draft?.keywords?.joined(separator: ", ") ?? ""
+    }
+
+    /// "every 15 minutes"; "every hour" rather than "every 1 hour" (French: "toutes les heures").
+    static func every(_ seconds: Int, text: (String, [String: String]) -> String, language: Language) -> String {
+        switch seconds {
+        case 60: text("sources_everyMinute", [:])
+        case 3_600: text("sources_everyHour", [:])
+        case 86_400: text("sources_everyDay", [:])
+        default: text("sources_every", ["duration": Localization.duration(seconds, language)])
+        }
     }
 
     /// The credential fields; on the form that adds a source, each says which kinds use it.

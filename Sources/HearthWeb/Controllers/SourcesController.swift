@@ -63,10 +63,11 @@ struct SourcesController: Sendable {
             if !value.isEmpty { credentials[name] = value }
         }
         // Minutes past a day are refused by the service; a number too large to multiply is one of them.
+        // A minutes field sent empty or unreadable is refused in words, not taken for "unchanged".
         let interval =
             adding
             ? Int(form.text("intervalSeconds"))
-            : Int(form.text("intervalMinutes")).map { min(max($0, 0), 100_000) * 60 }
+            : form["intervalMinutes"].map { min(max(Int($0) ?? 0, 0), 100_000) * 60 }
         return SourceInput(
             kind: adding ? Source.Kind(rawValue: form.text("kind")) : nil, name: form.text("name"),
             url: form.text("url").isEmpty ? nil : form.text("url"),
