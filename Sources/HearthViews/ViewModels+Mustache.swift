@@ -446,6 +446,7 @@ extension InboxPage: MustacheParent {
         case "nextURL": nextURL
         case "assignees": assignees
         case "morning": morning
+        case "morningNote": morningNote
         case "minimumSnooze": minimumSnooze
         case "mine": mine
         case "allURL": allURL

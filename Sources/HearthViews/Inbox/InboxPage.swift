@@ -64,6 +64,8 @@ public struct InboxPage: Sendable {
     public let assignees: [FormOption]
     /// When "tomorrow morning" is, in words and for the date field's minimum.
     public let morning: String
+    /// Says which day "tomorrow morning" is (on a Friday evening, Monday's).
+    public let morningNote: String
     public let minimumSnooze: String
     public let mine: Bool
     public let allURL: String
@@ -87,6 +89,7 @@ public struct InboxPage: Sendable {
             FormOption(value: String($0.id.rawValue), label: $0.displayName + " (@" + $0.handle + ")", selected: false)
         }
         self.morning = Localization.date(morning, language)
+        self.morningNote = localization.text("inbox_morningNote", language, ["date": self.morning])
         // The field is read in UTC, as its label says.
         self.minimumSnooze = String(Localization.isoDate(now.addingTimeInterval(60)).prefix(16))
         self.mine = mine
