@@ -181,12 +181,7 @@ public struct AppConfig: Sendable {
             Key(
                 name: "hearth.public.moderation.log", defaultValue: "off",
                 help: "on: /modlog shows everyone each moderation act and its reason, without names or texts."),
-            Key(
-                name: "hearth.sources.allow.private", defaultValue: "false",
-                help:
-                    "true: outside sources may reach this machine and private networks (tests, an intranet forum); false refuses them (no request forged through Hearth)."
-            ),
-        ] + letterKeys + secretKeys
+        ] + letterKeys + secretKeys + sourceKeys
 
     /// Reads and checks the configuration. `overrides` are the flags given on the command line, by key name.
     /// Throws `ConfigError` listing every bad value at once.
@@ -313,11 +308,7 @@ public struct AppConfig: Sendable {
             nightPenaltyDays: integer("hearth.night.hold.days", in: 0...365))
         heatThreshold = fraction("hearth.heat.threshold", from: 0.1) ?? 0.6
         publicModerationLog = toggle("hearth.public.moderation.log")
-        switch raw("hearth.sources.allow.private") {
-        case (_, nil), (_, "false"), (_, "off"): sourcesAllowPrivate = false
-        case (_, "true"), (_, "on"): sourcesAllowPrivate = true
-        case (let key, let text): problem(key, "expected true or false, got \"\(text ?? "")\".")
-        }
+        sourcesAllowPrivate = Self.sourcesAllowPrivate(raw, problem: problem)
         communityName = raw("hearth.community.name").1 ?? "Hearth"
         let brandWords = (raw("hearth.inbox.brand.words").1 ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

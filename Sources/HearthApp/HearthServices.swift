@@ -113,10 +113,13 @@ public struct HearthServices: Sendable {
             notifications: SQLNotificationRepository(database: database), members: members,
             cooker: SafeMarkdown(), reader: reader, gate: gate, heat: heat, inbox: config.inboxRules,
             policy: AccessPolicy(), now: now, logger: logger)
+        let sources = SourceService(
+            store: SQLSourceRepository(database: database), kinds: SourceJobs.kinds, reader: reader,
+            normaliser: EngineNormaliser(), secrets: config.secretBox, policy: AccessPolicy(), now: now)
         let inbox = InboxService(
             inbox: SQLInboxRepository(database: database), members: members, viewers: viewers, forum: forum,
             reader: reader, rules: config.inboxRules, workingHours: { community.current.workingHours },
-            policy: AccessPolicy(), now: now)
+            policy: AccessPolicy(), outside: sources, now: now)
         let jobQueue = SQLJobQueue(database: database)
         let backfill = reader.map { ReadingBackfill(forum: forumStore, reader: $0) }
         let texts = CommunityTexts(
@@ -142,9 +145,6 @@ public struct HearthServices: Sendable {
             renderer: renderer, from: config.mailFrom, community: community, publicURL: config.publicURL,
             blobs: FileBlobStore(dataDirectory: config.dataDirectory), inlineImages: config.letter.inlineImages,
             transport: transport)
-        let sources = SourceService(
-            store: SQLSourceRepository(database: database), kinds: SourceJobs.kinds, reader: reader,
-            normaliser: EngineNormaliser(), secrets: config.secretBox, policy: AccessPolicy(), now: now)
         let sourceJobs = SourceJobs(
             sources: sources, fetcher: OutsideFetcher(allowPrivate: config.sourcesAllowPrivate), mail: transport,
             sendsMail: mailTransport != nil || config.smtp != nil, mailFrom: config.mailFrom,

@@ -9,6 +9,7 @@ import Logging
 struct SourceJobs: Sendable {
     let sources: SourceService
     let adapters: [Source.Kind: any SourceAdapter]
+    /// Also the one that boosts and announces.
     let mastodon: MastodonSource
     /// The community's address, for the links announcements carry back.
     let publicURL: String
@@ -18,12 +19,13 @@ struct SourceJobs: Sendable {
         sources: SourceService, fetcher: OutsideFetcher, mail: any MailTransport, sendsMail: Bool, mailFrom: String,
         publicURL: String, logger: Logger
     ) {
+        let mastodon = MastodonSource(fetcher: fetcher)
         self.sources = sources
-        self.mastodon = MastodonSource(fetcher: fetcher)
+        self.mastodon = mastodon
         self.publicURL = publicURL.withoutTrailingSlash
         self.adapters = [
             .feed: FeedSource(fetcher: fetcher), .hearth: HearthSource(fetcher: fetcher),
-            .discourse: DiscourseSource(fetcher: fetcher), .mastodon: MastodonSource(fetcher: fetcher),
+            .discourse: DiscourseSource(fetcher: fetcher), .mastodon: mastodon,
             .imap: IMAPSource(mail: mail, sendsMail: sendsMail, from: mailFrom, allowPrivate: fetcher.allowPrivate),
         ]
         self.logger = logger

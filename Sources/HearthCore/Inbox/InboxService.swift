@@ -18,12 +18,15 @@ public struct InboxService: Sendable {
     let workingHours: @Sendable () -> WorkingHours
     let policy: AccessPolicy
     let now: Now
+    /// Where an answer to an outside item goes: back through its source.
+    let outside: (any OutsideAnswering)?
 
     public init(
         inbox: any InboxRepository, members: any MemberRepository, viewers: ViewerResolver, forum: ForumService,
         reader: (any TextReader)?, rules: InboxRules, workingHours: @escaping @Sendable () -> WorkingHours,
-        policy: AccessPolicy, now: @escaping Now
+        policy: AccessPolicy, outside: (any OutsideAnswering)? = nil, now: @escaping Now
     ) {
+        self.outside = outside
         self.inbox = inbox
         self.members = members
         self.viewers = viewers
@@ -171,6 +174,23 @@ public struct InboxService: Sendable {
         }
     }
 
+    /// Answers any item: an outside one through its source (queued, sent once after commit), a post or a heated
+    /// topic in its thread.
+    public func answer(_ viewer: Viewer?, _ id: InboxItemID, body: String, quoting: Bool) async throws
+        -> InboxAnswer
+    {
+        let item = try await item(viewer, id)
+        guard item.kind == .outside else {
+            let (post, second) = try await reply(viewer, to: id, body: body, quoting: quoting)
+            return .posted(post, second: second)
+        }
+        guard let outside else {
+            throw HearthError.invalid("body", "This item's source cannot take an answer from here.")
+        }
+        _ = try await outside.answer(viewer, item, body: body)
+        return .queued
+    }
+
     /// Who may be given `item`: a moderator or community manager, or a member whose grant covers its category.
     private func checkAssignee(_ memberID: MemberID, for item: InboxItem, at date: Date) async throws {
         guard let member = try await members.find(id: memberID) else {
@@ -258,4 +278,17 @@ public struct InboxService: Sendable {
         }
         return changed
     }
+}
+
+/// What became of an answer written in the inbox.
+public enum InboxAnswer: Sendable {
+    /// A reply in the thread; `second` says who had decided the item meanwhile.
+    case posted(Post, second: String?)
+    /// On its way back through the item's outside source.
+    case queued
+}
+
+/// Sends an answer to an outside item back through its source (the sources' service).
+public protocol OutsideAnswering: Sendable {
+    func answer(_ viewer: Viewer?, _ item: InboxItem, body: String) async throws -> Int64
 }

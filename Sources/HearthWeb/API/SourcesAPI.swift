@@ -84,13 +84,11 @@ struct SourcesAPI: Sendable {
         var request = request
         let id = InboxItemID(try ForumPages.id(context))
         let input = try await request.json(APIModel.AnswerInput.self, context: context, shape: #"{"body": "…"}"#)
-        let item = try await services.inbox.item(context.identity, id)
-        if item.kind == .outside {
-            _ = try await services.sources.answer(context.identity, item, body: input.body)
-            return EditedResponse(status: .accepted, response: .init(state: "queued", postId: nil))
+        switch try await services.inbox.answer(context.identity, id, body: input.body, quoting: false) {
+        case .queued: return EditedResponse(status: .accepted, response: .init(state: "queued", postId: nil))
+        case .posted(let post, _):
+            return EditedResponse(status: .created, response: .init(state: "posted", postId: post.id.rawValue))
         }
-        let (post, _) = try await services.inbox.reply(context.identity, to: id, body: input.body, quoting: false)
-        return EditedResponse(status: .created, response: .init(state: "posted", postId: post.id.rawValue))
     }
 
     /// Boosts a Mastodon item from the brand's account: queued, sent once.

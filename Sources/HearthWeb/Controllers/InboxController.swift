@@ -83,20 +83,13 @@ struct InboxController: Sendable {
         var request = request
         let id = InboxItemID(try ForumPages.id(context))
         let form = try await request.form(context: context)
-        let item = try await services.inbox.item(context.identity, id)
-        if item.kind == .outside {
-            let response = try await decided(.replied, draft: (id, form.text("body")), context: context) {
-                _ = try await services.sources.answer(context.identity, item, body: form.text("body"))
-            }
-            return response.status == .seeOther ? SessionCookies.redirect(to: "/inbox?done=answered") : response
-        }
-        var second: String?
+        var answered: InboxAnswer?
         let response = try await decided(.replied, draft: (id, form.text("body")), context: context) {
-            second = try await services.inbox.reply(
-                context.identity, to: id, body: form.text("body"), quoting: form.text("quote") == "1"
-            ).second
+            answered = try await services.inbox.answer(
+                context.identity, id, body: form.text("body"), quoting: form.text("quote") == "1")
         }
-        guard let second else { return response }
+        if case .queued = answered { return SessionCookies.redirect(to: "/inbox?done=answered") }
+        guard case .posted(_, let second?) = answered else { return response }
         // The reply is in the thread; someone had decided the item meanwhile: say both, and offer nothing to resend.
         return try await page(
             cursor: nil, mine: false, errors: [],
