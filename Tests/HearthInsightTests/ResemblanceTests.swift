@@ -13,7 +13,7 @@ struct ResemblanceTests {
     }
 
     @Test func theSameRequestInOtherWordsIsNearestAndTheRestIsNot() {
-        let index = index([
+        var index = index([
             "dark": "Please add a dark mode to the mobile app, the white screen hurts my eyes at night.",
             "export": "Exporting my reading list to a spreadsheet would be great.",
             "login": "I cannot log in since yesterday, the password page stays blank.",
@@ -27,7 +27,7 @@ struct ResemblanceTests {
     }
 
     @Test func aFrenchAndAnEnglishPostAboutOneThingMeet() {
-        let index = index([
+        var index = index([
             "fr": "Synchronisation du calendrier impossible : l'application affiche une erreur.",
             "other": "Le nouveau thème sombre est très réussi, bravo à l'équipe.",
         ])

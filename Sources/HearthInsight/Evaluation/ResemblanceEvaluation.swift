@@ -33,8 +33,9 @@ public enum ResemblanceEvaluation {
         let floor = thresholds.min() ?? 0
         var best: [Pair: Double] = [:]
         for (position, row) in texts.enumerated() {
-            let index = indexes[row.community]!
-            for match in index.nearest(gists[position], threshold: floor, limit: neighbours, excluding: row.id) {
+            for match in indexes[row.community]!.nearest(
+                gists[position], threshold: floor, limit: neighbours, excluding: row.id)
+            {
                 let pair = Pair(row.id, match.id)
                 best[pair] = max(best[pair] ?? 0, match.score)
             }
