@@ -7,8 +7,8 @@ extension InsightCommand {
     struct Group: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: """
-                Measure the grouping of near-duplicates: each text's nearest neighbours against pairs linked as the \
-                same (precision and recall of "same item" pairs per threshold).
+                Measure the grouping of near-duplicates: the texts placed one by one as the feedback board places \
+                posts, against pairs linked as the same (precision and recall of "same item" pairs per threshold).
                 """)
 
         @OptionGroup var data: DataOptions
@@ -20,6 +20,8 @@ extension InsightCommand {
         var pairs: String
         @Option(help: "Comma-separated similarity thresholds (0 to 1).")
         var thresholds = "0.2,0.25,0.3,0.35,0.4,0.5,0.6"
+        @Option(help: "Also print the items of two texts or more that this threshold makes, each text's start shown.")
+        var show: Double?
         @Flag(help: "Print one JSON object instead of a table.")
         var json = false
 
@@ -40,18 +42,31 @@ extension InsightCommand {
                 }
                 let report = ResemblanceEvaluation.evaluate(
                     Reader(lexicon: try .bundled()), texts: texts, linked: linked,
-                    thresholds: levels)
+                    thresholds: levels, showGroups: show)
                 if json {
                     try InsightCommand.printJSON(report)
                     return
                 }
-                print("\(report.texts) texts, \(report.linked) linked pairs among them\n")
-                print("| threshold | pairs found | linked among them | precision | recall |")
-                print("|---:|---:|---:|---:|---:|")
+                print(
+                    "\(report.texts) texts, \(report.linked) linked pairs among them, \(report.sameItemPairs) pairs "
+                        + "in one item by their links\n")
+                print("| threshold | items of 2+ | pairs in one item | linked among them | precision | recall |")
+                print("|---:|---:|---:|---:|---:|---:|")
                 for point in report.points {
                     print(
-                        "| \(point.threshold) | \(point.found) | \(point.correct) | "
+                        "| \(point.threshold) | \(point.items) | \(point.found) | \(point.correct) | "
                             + String(format: "%.3f | %.3f |", point.precision, point.recall))
+                }
+                if let scores = report.linkedScores {
+                    print("\nLinked pairs and how alike the board finds them:")
+                    for pair in scores.sorted(by: { $0.score > $1.score }) {
+                        print(String(format: "  %.3f  %@ ~ %@", pair.score, pair.first, pair.second))
+                    }
+                }
+                let start = Dictionary(texts.map { ($0.id, $0.text.prefix(100)) }) { first, _ in first }
+                for group in report.points.compactMap(\.groups).joined() {
+                    print("")
+                    for member in group { print("  \(member): \(start[member] ?? "")") }
                 }
             }
         }

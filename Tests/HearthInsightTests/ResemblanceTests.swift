@@ -55,19 +55,26 @@ struct ResemblanceTests {
         #expect(reader.gist("Export") == reader.gist("export"))
     }
 
-    @Test func precisionAndRecallOfLinkedPairs() {
+    @Test func postsArePlacedAsTheBoardPlacesThemAndLinksChainIntoOneItem() {
         let texts = [
             (id: "a1", community: "A", text: "Please add a dark mode to the app."),
             (id: "a2", community: "A", text: "A dark mode for the app, please."),
             (id: "a3", community: "A", text: "The login page crashes on my phone."),
             (id: "a4", community: "A", text: "Login page crash on phone again."),
+            (id: "a5", community: "A", text: "Dark mode in the app, please add it."),
             (id: "b1", community: "B", text: "Please add a dark mode to the app."),
         ]
         let report = ResemblanceEvaluation.evaluate(
-            reader, texts: texts, linked: [("a1", "a2"), ("b1", "zz")], thresholds: [0.3, 0.99])
-        #expect(report.linked == 1, "a pair with an unknown id does not count")
+            reader, texts: texts, linked: [("a1", "a2"), ("a5", "a2"), ("b1", "zz")], thresholds: [0.3, 0.99],
+            showGroups: 0.3)
+        #expect(report.linked == 2, "a pair with an unknown id does not count")
+        #expect(report.sameItemPairs == 3, "a1 and a5 are one item through a2")
         let low = report.points[0]
-        #expect(low.found == 2 && low.correct == 1 && low.precision == 0.5 && low.recall == 1, "\(low)")
-        #expect(report.points[1].found == 0, "b1 is in another community: never paired with a1")
+        #expect(low.groups?.map { $0.sorted() } == [["a1", "a2", "a5"], ["a3", "a4"]], "\(low)")
+        #expect(low.found == 4 && low.correct == 3 && low.precision == 0.75 && low.recall == 1, "\(low)")
+        let high = report.points[1]
+        #expect(high.found == 1 && high.correct == 1, "only a5, with a1's content words, joins it; never b1: \(high)")
+        #expect(high.groups == nil, "the groups are kept for the threshold asked for only")
+        #expect(report.linkedScores?.count == 2 && report.linkedScores!.allSatisfy { $0.score >= 0.3 })
     }
 }

@@ -195,6 +195,21 @@ public struct ResemblanceIndex<ID: Hashable & Sendable>: Sendable {
         return sum
     }
 
+    /// How like `gist` the item `id` is, 0 to 1 (nil when it is not in the index); for measuring, as it reads every
+    /// item's id.
+    public func score(_ gist: Gist, against id: ID) -> Double? {
+        guard let item = ids.firstIndex(of: id) else { return nil }
+        var (known, squaredNorm) = ([Int32](), 0.0)
+        for feature in gist.features {
+            let number = lookUp(feature)
+            squaredNorm += squaredWeight(holders: number < 0 ? 0 : Int(holders[Int(number)]))
+            if number >= 0 { known.append(number) }
+        }
+        let other = items[item]
+        let denominator = squaredNorm.squareRoot() * norm(other)
+        return denominator > 0 ? shared(RadixSort.sorted(known), other) / denominator : 0
+    }
+
     /// The items most like `gist`, best first, at `threshold` or above (0 to 1), leaving out `excluding`.
     ///
     /// The query's findable features are visited rarest first, each adding its squared weight to the items that
