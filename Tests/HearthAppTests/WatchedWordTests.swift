@@ -1,8 +1,8 @@
 import Foundation
-import HearthCore
 import Testing
 
 @testable import HearthApp
+@testable import HearthCore
 
 /// Watched words matched through the engine's normaliser, without a database.
 @Suite("Watched words")
@@ -50,5 +50,40 @@ struct WatchedWordTests {
         #expect(found.timedOut.count == 1 && found.blocked.isEmpty)
         #expect(throws: HearthError.self) { try WatchedWordList.check("(x+x+)+y") }
         try WatchedWordList.check(#"\bpromo\d+\b"#)
+    }
+
+    @Test("an expression's required letters skip texts that cannot match, and never one that can")
+    func prefilter() {
+        func required(_ pattern: String) -> String? {
+            WatchedWordList.requiredLiteral(pattern).map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(required(#"\bPromo[0-9]+\b"#) == "promo")
+        #expect(required(#"www\.spam\.com"#) == "www.spam.com")
+        #expect(required("colou?r") == "colo", "the u may be absent")
+        #expect(required("ab+cd") == "ab", "\"abbcd\" holds ab and cd but not abcd")
+        #expect(required("buy[0-9]{2,}now") == "buy")
+        #expect(required("free|cheap") == nil && required("(free)? gift") == nil && required(#"\x41bc"#) == nil)
+        let list = WatchedWordList(
+            [word(#"\bpromo\d+\b"#, .flag, regex: true), word("colou?r", .flag, regex: true)],
+            normaliser: EngineNormaliser())
+        for text in ["PROMO2024 inside", "a Colour", "pr0mo42", "ćolor"] {
+            #expect(list.match(text, language: "en").flagged.count == 1, "\(text)")
+        }
+        for text in ["promotion", "no code here"] {
+            #expect(list.match(text, language: "en").flagged.isEmpty, "\(text)")
+        }
+        #expect(WatchedWordList.prefilterBytes("a ſale") == nil, "ſ matches s: every expression runs")
+        #expect(WatchedWordList.prefilterBytes("Été") != nil)
+    }
+
+    @Test("links and brand words are found the same in plain ASCII and in accented text")
+    func asciiSearch() {
+        #expect(ModerationGate.hasLink("See HTTPS://example.org") && ModerationGate.hasLink("à WWW.exemple.fr"))
+        #expect(!ModerationGate.hasLink("a path /uploads/x.png, no link, wwwx"))
+        let rules = InboxRules(brandWords: ["Hearth", "Été"])
+        #expect(rules.brandMentions(in: "I love HEARTH, really") == ["Hearth"])
+        #expect(rules.brandMentions(in: "hearthstone and ahearth") == [])
+        #expect(rules.brandMentions(in: "Hearth, l'été") == ["Hearth", "Été"])
+        #expect(rules.brandMentions(in: "ete et hearth") == ["Hearth", "Été"], "accents ignored as before")
     }
 }

@@ -129,6 +129,9 @@ public struct WatchedWordList: Sendable {
         // NSRegularExpression is immutable once made and documented safe to use from several threads.
         let word: WatchedWord
         let regex: NSRegularExpression
+        /// Letters every match holds, lowercase ASCII (`promo` for `\bpromo[0-9]+\b`): a text without them is not
+        /// run through the expression at all. Nil when the pattern does not say (an alternation, a group).
+        let required: [UInt8]?
     }
 
     let phrases: [Phrase]
@@ -147,7 +150,8 @@ public struct WatchedWordList: Sendable {
             if word.isRegex {
                 // Stored words were checked when added; one that no longer compiles is skipped, not fatal.
                 if let regex = try? Self.compile(word.pattern) {
-                    expressions.append(Expression(word: word, regex: regex))
+                    expressions.append(
+                        Expression(word: word, regex: regex, required: Self.requiredLiteral(word.pattern)))
                 }
             } else {
                 let keys = normaliser.words(word.pattern, spelling: []).map(\.key)
@@ -209,7 +213,13 @@ public struct WatchedWordList: Sendable {
         let normalStart = written + separator.utf8.count
         let both = text + separator + words.map(\.key).joined(separator: " ")
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(budget * 1_000_000_000)
+        let lowered = Self.prefilterBytes(both)
         for expression in expressions {
+            if let lowered, let required = expression.required,
+                ASCIISearch.firstIndex(of: required, in: lowered) == nil
+            {
+                continue
+            }
             let left = Double(Int64(deadline) - Int64(DispatchTime.now().uptimeNanoseconds)) / 1_000_000_000
             guard left > 0,
                 case .found(let ranges) = Self.ranges(of: expression.regex, in: both, limit: min(Self.timeLimit, left))
@@ -280,6 +290,82 @@ public struct WatchedWordList: Sendable {
     }
 
     // MARK: Regular expressions
+
+    /// The longest run of plain characters (two or more, ASCII, lowercased) that every match of `pattern` must
+    /// contain, read conservatively: nil for a pattern with an alternation, a group, or an escape that is not a
+    /// simple class, where the run could be optional or mean something else. A character followed by `?`, `*` or
+    /// `{` may be absent, so it ends the run before it; `+` ends the run after it.
+    static func requiredLiteral(_ pattern: String) -> [UInt8]? {
+        let bytes = Array(pattern.utf8)
+        guard !bytes.contains(UInt8(ascii: "|")), !bytes.contains(UInt8(ascii: "(")) else { return nil }
+        var best: [UInt8] = []
+        var run: [UInt8] = []
+        func end() {
+            if run.count > best.count { best = run }
+            run = []
+        }
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\\"):
+                guard index + 1 < bytes.count else { return nil }
+                let escaped = bytes[index + 1]
+                let isAlphanumeric =
+                    escaped >= 0x80 || Character(Unicode.Scalar(escaped)).isLetter
+                    || Character(Unicode.Scalar(escaped)).isNumber
+                if !isAlphanumeric {
+                    run.append(escaped)  // "\." is a dot
+                } else if Array("bBdDwWsS".utf8).contains(escaped) {
+                    end()
+                } else {
+                    return nil
+                }
+                index += 2
+                continue
+            case UInt8(ascii: "["):
+                end()
+                index += 1
+                if index < bytes.count, bytes[index] == UInt8(ascii: "^") { index += 1 }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1 }
+                while index < bytes.count, bytes[index] != UInt8(ascii: "]") {
+                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                guard index < bytes.count else { return nil }
+            case UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: "{"):
+                if !run.isEmpty { run.removeLast() }
+                end()
+                if byte == UInt8(ascii: "{") {
+                    while index < bytes.count, bytes[index] != UInt8(ascii: "}") { index += 1 }
+                }
+            case UInt8(ascii: "+"):
+                end()
+            case UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: ")"), UInt8(ascii: "}"),
+                UInt8(ascii: "]"):
+                end()
+            case 0x80...:
+                end()
+            default:
+                run.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            }
+            index += 1
+        }
+        end()
+        return best.count >= 2 ? best : nil
+    }
+
+    /// The text lowercased for the prefilter, or nil when it holds a character that a case-insensitive expression
+    /// matches to an ASCII letter (ſ for s, the kelvin sign for k, İ for i): then every expression runs.
+    static func prefilterBytes(_ text: String) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        for index in utf8.indices.dropLast() {
+            switch (utf8[index], utf8[index + 1]) {
+            case (0xC5, 0xBF), (0xC4, 0xB0), (0xE2, 0x84): return nil
+            default: continue
+            }
+        }
+        return utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+    }
 
     static func compile(_ pattern: String) throws -> NSRegularExpression {
         do {

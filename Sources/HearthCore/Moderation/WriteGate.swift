@@ -209,7 +209,7 @@ public final class ModerationGate: WriteGate {
 
     /// A web address to another site (an uploaded image or a link inside the community is a path, not one).
     static func hasLink(_ body: String) -> Bool {
-        let lowered = body.lowercased()
-        return lowered.contains("http://") || lowered.contains("https://") || lowered.contains("www.")
+        ASCIISearch.contains(body, "http://") || ASCIISearch.contains(body, "https://")
+            || ASCIISearch.contains(body, "www.")
     }
 }
