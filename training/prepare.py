@@ -15,6 +15,7 @@ Outputs (columns text,label,language,source):
                                             (URR, Mini-BAR in English and French), French questions (UD FQB), and
                                             everyday talk as discussion
   loso/APP-train.csv, loso/APP-test-fr.csv  feedback-all.csv without one Mini-BAR app, and its French reviews alone
+  loso-meta/SITE-train.csv, SITE-test.csv   feedback-all.csv without one meta site, and that site's tagged questions
   dev-*.csv                                 development sets (see DEV), never trained on
   language-dev.csv                          label en/fr, for measuring language identification
 """
@@ -206,6 +207,17 @@ def main():
         write(os.path.join(args.out, "loso", f"{name}-train.csv"), HEADER, [row for row in fb_all if row[3] != app])
         write(os.path.join(args.out, "loso", f"{name}-test-fr.csv"), HEADER,
               [row for row in fb_all if row[3] == app and row[2] == "fr"])
+
+    # The feedback kind on a community it never read: each of the four meta sites in turn is left out of training
+    # (its tagged questions, and any other row from it, such as its comments as everyday talk), and its tagged
+    # questions are scored (training/feedback-meta-loso.sh).
+    shutil.rmtree(os.path.join(args.out, "loso-meta"), ignore_errors=True)
+    os.makedirs(os.path.join(args.out, "loso-meta"))
+    for site in sorted({row[3] for row in fb_all if row[3].endswith(".meta") and not row[3].startswith("se-")}):
+        name = site.split(".")[0]
+        write(os.path.join(args.out, "loso-meta", f"{name}-train.csv"), HEADER,
+              [row for row in fb_all if site not in row[3]])
+        write(os.path.join(args.out, "loso-meta", f"{name}-test.csv"), HEADER, [row for row in fb_all if row[3] == site])
 
     lang = [(t, l, l, s) for t, _, l, s in tox["dev"] if s in ("jigsaw", "mlma-en", "mlma-fr")]
     write(os.path.join(args.out, "language-dev.csv"), ["text", "label", "language", "source"], lang)
