@@ -354,17 +354,11 @@ public struct WatchedWordList: Sendable {
         return best.count >= 2 ? best : nil
     }
 
-    /// The text lowercased for the prefilter, or nil when it holds a character that a case-insensitive expression
-    /// matches to an ASCII letter (ſ for s, the kelvin sign for k, İ for i): then every expression runs.
+    /// The text lowercased for the prefilter, or nil when it holds any character beyond ASCII: a case-insensitive
+    /// expression folds case fully, so "ß" matches "ss", "ﬁ" matches "fi" and "ſ" matches "s", and a byte search
+    /// could miss what the expression finds. Then every expression runs.
     static func prefilterBytes(_ text: String) -> [UInt8]? {
-        let utf8 = Array(text.utf8)
-        for index in utf8.indices.dropLast() {
-            switch (utf8[index], utf8[index + 1]) {
-            case (0xC5, 0xBF), (0xC4, 0xB0), (0xE2, 0x84): return nil
-            default: continue
-            }
-        }
-        return utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        ASCIISearch.lowercaseBytes(text)
     }
 
     static func compile(_ pattern: String) throws -> NSRegularExpression {
