@@ -33,6 +33,8 @@ struct EngineLearningTests {
         /// How toxic a new post with the word reads when written, with these services.
         func probe(_ services: HearthServices? = nil) async throws -> Double {
             let services = services ?? self.services
+            // The same text again within a couple of minutes would be taken for the same form sent twice.
+            community.clock.advance(by: 180)
             let post = try await services.forum.reply(
                 writer, to: community.topic.id, body: "Honestly, you are a total \(EngineLearningTests.word).")
             return try #require(try await services.forum.reading(community.cm, of: post.id)).toxicity

@@ -1,10 +1,10 @@
 import Foundation
-import HearthCore
 import HearthStore
 import HearthTestSupport
 import Testing
 
 @testable import HearthApp
+@testable import HearthCore
 
 /// What happens to a post before it is stored: holds, watched words, heat, the night; on both engines.
 @Suite("Moderation: the gate, heat and the night")
@@ -137,6 +137,32 @@ struct GateTests {
         try await words.remove(community.cm, list[0].id)
         _ = try await services.forum.reply(member, to: community.topic.id, body: "crapware is allowed now")
         #expect(try await services.moderation.log(community.cm, action: "unwatch word").count == 1)
+    }
+
+    @Test(
+        "the same reply or topic sent twice is posted once; the same words later, or elsewhere, are posted again",
+        arguments: TestEngine.allCases)
+    func formSentTwice(engine: TestEngine) async throws {
+        let community = try await ModerationTests.community(engine)
+        let services = community.services
+        let ana = try await community.member("ana@example.org")
+        let (topic, opening) = try await services.forum.startTopic(
+            ana, in: community.category.id, title: "Which tyres for winter?", body: "Studded or not, for town?")
+        let (again, first) = try await services.forum.startTopic(
+            ana, in: community.category.id, title: "Which tyres for winter?", body: "Studded or not, for town?")
+        #expect(again.id == topic.id && first.id == opening.id, "a topic sent twice is started once")
+        let reply = try await services.forum.reply(ana, to: topic.id, body: "Answering my own: studded.")
+        community.clock.advance(by: 5)
+        let twice = try await services.forum.reply(ana, to: topic.id, body: "Answering my own: studded.")
+        #expect(twice.id == reply.id)
+        #expect(try await services.forum.visibleTopic(topic.id, for: community.cm).postCount == 2)
+        let (other, _) = try await services.forum.startTopic(
+            ana, in: community.category.id, title: "Lights", body: "Which lights do you use?")
+        let elsewhere = try await services.forum.reply(ana, to: other.id, body: "Answering my own: studded.")
+        #expect(elsewhere.id != reply.id, "the same words in another topic are a new post")
+        community.clock.advance(by: ForumService.repeatWindow + 1)
+        let later = try await services.forum.reply(ana, to: topic.id, body: "Answering my own: studded.")
+        #expect(later.id != reply.id, "the same words minutes later are meant")
     }
 
     @Test(

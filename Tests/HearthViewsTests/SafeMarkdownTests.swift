@@ -57,7 +57,7 @@ struct SafeMarkdownTests {
         #expect(html("    ---") == "<pre><code>---</code></pre>\n")
     }
 
-    @Test("links are http, https or mailto and marked nofollow ugc; bare URLs become links")
+    @Test("links are http, https, mailto or a path on this site, marked nofollow ugc; bare URLs become links")
     func links() {
         #expect(
             html("[site](https://example.org/a?b=1&c=2)")
@@ -65,6 +65,8 @@ struct SafeMarkdownTests {
         #expect(html("[mail](mailto:cm@example.org)").contains("href=\"mailto:cm@example.org\""))
         #expect(html("[bad](javascript:alert(1))") == "<p>bad</p>\n")
         #expect(html("[ftp](ftp://example.org)") == "<p>ftp</p>\n")
+        #expect(html("[the board](/feedback/6)").contains("<a href=\"/feedback/6\""), "a path on this site")
+        #expect(html("[away](//evil.example/x)") == "<p>away</p>\n", "not another host without a scheme")
         #expect(
             html("see https://example.org/page_(1).")
                 == "<p>see <a href=\"https://example.org/page_(1)\" rel=\"nofollow ugc noopener\">https://example.org/page_(1)</a>.</p>\n"

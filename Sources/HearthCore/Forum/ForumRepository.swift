@@ -181,6 +181,8 @@ public protocol ForumRepository: Sendable {
     func setSlowMode(_ topicID: TopicID, _ slowMode: SlowMode?) async throws
     /// When the member last posted in the topic, deleted posts included.
     func lastPostDate(by memberID: MemberID, in topicID: TopicID) async throws -> Date?
+    /// The member's latest post written at `since` or later, if any: what a form sent twice would repeat.
+    func latestPost(by memberID: MemberID, since: Date) async throws -> Post?
 
     func post(id: PostID) async throws -> Post?
     func posts(ids: [PostID]) async throws -> [Post]

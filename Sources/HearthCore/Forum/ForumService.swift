@@ -74,6 +74,12 @@ public struct ForumService: Sendable {
         let author = try member(viewer)
         let title = try PostRules.title(rawTitle)
         let written = try PostRules.body(rawBody)
+        if let repeated = try await repeated(by: author.id, body: written, at: date), repeated.number == 1,
+            let topic = try await forum.topic(id: repeated.topicID), topic.categoryID == categoryID,
+            topic.title == title
+        {
+            return (topic, repeated)
+        }
         let reading = reader?.read(title + "\n\n" + written)
         let admission = try await admit(
             viewer, author, title: title, body: written, reading: reading, in: categoryID, isEdit: false, at: date)
@@ -116,6 +122,11 @@ public struct ForumService: Sendable {
         }
         let author = try member(viewer)
         let body = try PostRules.body(rawBody)
+        if !asNotice, let repeated = try await repeated(by: author.id, body: body, at: date),
+            repeated.topicID == topicID, repeated.quotePostID == quoteID
+        {
+            return repeated
+        }
         if let slow = topic.slowMode, slow.isActive(at: date), !asNotice,
             !may(viewer, .setSlowMode, in: topic.categoryID),
             let last = try await forum.lastPostDate(by: author.id, in: topicID),
@@ -167,6 +178,19 @@ public struct ForumService: Sendable {
         readMarks.record(topicID, upTo: post.number, by: author.id)
         changes.bump(topicID)
         return post
+    }
+
+    /// How long the same text from the same member counts as the same form sent twice (a double click, a reload
+    /// that sends again, a client retrying after a timeout), as Discourse refuses a post equal to the last one.
+    static let repeatWindow: TimeInterval = 120
+
+    /// The post a member wrote with this very text in the last `repeatWindow`: sending the same form again gives
+    /// it back rather than posting it twice.
+    private func repeated(by author: MemberID, body: String, at date: Date) async throws -> Post? {
+        guard let last = try await forum.latestPost(by: author, since: date.addingTimeInterval(-Self.repeatWindow)),
+            last.body == body, !last.isDeleted
+        else { return nil }
+        return last
     }
 
     /// The post, if the viewer may edit it: its author, or staff.

@@ -246,7 +246,11 @@ public struct FeedbackService: Sendable {
             throw HearthError.invalid("note", "A note is 2,000 characters at most.")
         }
         if status == item.status, note.isEmpty {
-            throw HearthError.conflict("This item is already \(status.rawValue); add a note to say what is new.")
+            throw HearthError.conflict("This item already has this status; add a note to say what is new.")
+        }
+        // The same form sent twice (a reload, the back button): the threads and members were told once already.
+        if status == item.status, note == item.statusNote {
+            throw HearthError.conflict("This status and note were already saved and announced; nothing was sent again.")
         }
         _ = try await board.changeStatus(
             item.id, to: status, note: note, by: actor.id,

@@ -321,6 +321,18 @@ public struct SQLForumRepository: ForumRepository {
         }
     }
 
+    public func latestPost(by memberID: MemberID, since: Date) async throws -> Post? {
+        // One step down `posts_author` (author_id, created_at).
+        try await database.read { sql in
+            try await Self.posts(
+                where: """
+                    p.id = (SELECT id FROM posts WHERE author_id = \(bind: memberID.rawValue) \
+                    AND created_at >= \(bind: since.millisecondsSince1970) ORDER BY created_at DESC LIMIT 1)
+                    """, sql
+            ).first
+        }
+    }
+
     private func setTopicDate(_ column: String, of topicID: TopicID, to date: Date?) async throws {
         try await database.write { sql in
             try await sql.update("topics").set(column, to: date?.millisecondsSince1970)

@@ -184,9 +184,15 @@ struct InlineRenderer {
         return nil
     }
 
-    /// The address a link may point to: http, https or mailto, nothing else.
+    /// The address a link may point to: http, https or mailto, or a path on this site ("/feedback/6", as the
+    /// board's notices and members' own links to a thread write it; not "//host", which leaves the site).
     private func linkTarget(_ destination: String) -> String? {
         guard Self.isCleanURL(destination) else { return nil }
+        if destination.hasPrefix("/"), destination.count > 1, !destination.hasPrefix("//"),
+            !destination.contains("..")
+        {
+            return destination
+        }
         let lower = destination.lowercased()
         if lower.hasPrefix("https://") || lower.hasPrefix("http://") {
             return destination.count > 8 ? destination : nil
