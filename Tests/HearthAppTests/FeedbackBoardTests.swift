@@ -104,23 +104,40 @@ struct FeedbackBoardTests {
             try await board.changeStatus(reader, item.id, to: .planned, note: "")
         }
 
+        // A French reply in an English thread joins the item (by a merge if the board did not group it); the
+        // thread stays English.
+        let (thirdTopic, _) = try await community.topic(
+            marie, "Reading at night", "How do you all read the forum at night? The screen is so bright.")
+        let french = try await community.services.forum.reply(
+            paul, to: thirdTopic.id,
+            body: "Oui, un mode sombre pour l'application, s'il vous plaît : l'écran blanc fait mal aux yeux la nuit.")
+        let frenchItem = try await board.accept(community.cm, post: french.id)
+        if frenchItem.id != item.id { try await board.merge(community.cm, frenchItem.id, into: item.id) }
+
         // Planned: a notice in each thread, in the thread's language, and every member told.
         let planned = try await board.changeStatus(
             community.cm, item.id, to: .planned, note: "Coming in the spring version.")
         #expect(planned.status == .planned)
+        await #expect(
+            throws: HearthError.conflict(
+                "This status and note were already saved and announced; nothing was sent again.")
+        ) {
+            try await board.changeStatus(community.cm, item.id, to: .planned, note: "Coming in the spring version.")
+        }
         try await community.services.jobs.drain()
-        for topic in [firstTopic, secondTopic] {
+        for topic in [firstTopic, secondTopic, thirdTopic] {
             let page = try await community.services.forum.topicPage(nil, topic: topic.id)
             let notice = try #require(page.posts.last)
             #expect(notice.author.id == community.cm.member.id)
-            #expect(notice.body.contains("**planned**"))
+            #expect(notice.body.contains("**planned**"), "in English: \(notice.body)")
             #expect(notice.body.contains("Coming in the spring version."))
         }
         let firstPage = try await community.services.forum.topicPage(nil, topic: firstTopic.id)
         #expect(try #require(firstPage.posts.last).body.contains("@\(marie.member.handle)"))
         let detail = try await board.detail(reader, item.id)
         #expect(detail.item.answeredAt != nil, "the loop shows closed")
-        #expect(Set(detail.changes.first?.answers.map(\.topicID) ?? []) == [firstTopic.id, secondTopic.id])
+        #expect(
+            Set(detail.changes.first?.answers.map(\.topicID) ?? []) == [firstTopic.id, secondTopic.id, thirdTopic.id])
         for member in [marie, paul, reader] {
             let notices = try await board.notices(member)
             #expect(notices.first?.status == .planned, "\(member.member.displayName) is told")

@@ -206,9 +206,15 @@ struct ModerationTests {
         }
 
         _ = try await services.sessions.start(for: troll.member, userAgent: nil)
-        try await services.penalties.give(
+        let suspension = try await services.penalties.give(
             community.cm, to: troll.member.id, kind: .suspend, until: community.clock.now.addingTimeInterval(86_400),
             reason: "Repeated insults")
+        community.clock.advance(by: 3)
+        let sentTwice = try await services.penalties.give(
+            community.cm, to: troll.member.id, kind: .suspend, until: community.clock.now.addingTimeInterval(86_400),
+            reason: "Repeated insults")
+        #expect(sentTwice.id == suspension.id, "the same decision sent twice is given once")
+        #expect(try await services.penalties.history(community.cm, of: troll.member.id).count == 2)
         let sessions = try await services.database.read { sql in
             try await sql.select().column("id").from("sessions").where("member_id", .equal, troll.member.id.rawValue)
                 .all().count

@@ -56,6 +56,10 @@ struct WebhookTests {
             cm, title: "Export the reading list", body: "Asked on the phone by a shop.", kind: .suggestion,
             language: .english)
         #expect(receiver.received().isEmpty, "nothing leaves inside the request")
+        let sentTwice = try await board.write(
+            cm, title: "Export the reading list", body: "Asked on the phone by a shop.", kind: .suggestion,
+            language: .english)
+        #expect(sentTwice.id == item.id, "the same item sent twice is written once, and announced once")
         try await services.jobs.drain()
         let created = try #require(receiver.received().first)
         #expect(created.verified, "\(created.error ?? "")")

@@ -5,6 +5,8 @@ import Foundation
 public protocol FeedbackRepository: Sendable {
     func items(_ query: FeedbackQuery) async throws -> [FeedbackItem]
     func item(_ id: FeedbackItemID) async throws -> FeedbackItem?
+    /// The latest items created, newest first.
+    func recentItems(limit: Int) async throws -> [FeedbackItem]
     /// Items created after `after`, oldest first, for the grouping index.
     func itemsCreated(after: FeedbackItemID?, limit: Int) async throws -> [FeedbackItem]
     func links(of id: FeedbackItemID) async throws -> [FeedbackLink]

@@ -65,6 +65,14 @@ public struct PenaltyService: Sendable {
             }
             endsAt = until
         }
+        // The same decision sent twice (a reload, a double click) is given once: counted twice, it would also make
+        // the next suggested step harsher than the member earned.
+        if let given = try await penalties.penalties(of: memberID).first,
+            given.kind == kind, given.reason == reason, given.createdBy?.id == actor.id, given.liftedAt == nil,
+            date.timeIntervalSince(given.createdAt) < ForumService.repeatWindow
+        {
+            return given
+        }
         let penalty = try await penalties.give(
             NewPenalty(memberID: memberID, kind: kind, reason: reason, endsAt: endsAt, createdBy: actor.id),
             log: NewLogEntry(

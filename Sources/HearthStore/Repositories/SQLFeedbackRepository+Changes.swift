@@ -270,11 +270,16 @@ extension SQLFeedbackRepository {
                 note: try row.decode(column: "note", as: String.self),
                 by: try SQLMemberRepository.summary(row, prefix: "m_"),
                 at: try SQLForumRepository.date(row, "created_at"))
+            // A thread speaks its opening post's language: a French reply linked in an English thread gets an
+            // English notice. The linked post's language when the opening one's is unknown.
             let linked = try await sql.raw(
                 """
-                SELECT p.topic_id, COALESCE(r.language, 'unknown') AS language, m.handle FROM feedback_posts fp \
+                SELECT p.topic_id, COALESCE(NULLIF(ro.language, 'unknown'), r.language, 'unknown') AS language, \
+                m.handle FROM feedback_posts fp \
                 JOIN posts p ON p.id = fp.post_id JOIN topics t ON t.id = p.topic_id \
                 JOIN members m ON m.id = p.author_id LEFT JOIN post_readings r ON r.post_id = p.id \
+                LEFT JOIN posts op ON op.topic_id = p.topic_id AND op.number = 1 \
+                LEFT JOIN post_readings ro ON ro.post_id = op.id \
                 WHERE fp.item_id = \(bind: item.id.rawValue) AND \(PublicPosts.condition) \
                 AND NOT EXISTS (SELECT 1 FROM feedback_answers a WHERE a.change_id = \(bind: changeID) \
                 AND a.topic_id = p.topic_id) ORDER BY fp.id

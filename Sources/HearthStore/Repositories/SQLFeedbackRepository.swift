@@ -57,6 +57,15 @@ public struct SQLFeedbackRepository: FeedbackRepository {
         try await database.read { sql in try await Self.item(id, sql) }
     }
 
+    public func recentItems(limit: Int) async throws -> [FeedbackItem] {
+        try await database.read { sql in
+            try await Self.withTags(
+                try await sql.raw(
+                    "SELECT \(Self.itemColumns) FROM feedback_items i ORDER BY i.id DESC LIMIT \(bind: limit)"
+                ).all().map(Self.item), sql)
+        }
+    }
+
     static func item(_ id: FeedbackItemID, _ sql: any SQLDatabase) async throws -> FeedbackItem? {
         guard
             let row = try await sql.raw(
