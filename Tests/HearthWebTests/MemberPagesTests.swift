@@ -92,6 +92,19 @@ struct MemberPagesTests {
             #expect(profile.body.contains(#"action="/u/\#(ana.handle)/anonymise""#))
             #expect(profile.body.contains(#"href="/u/\#(ana.handle)/penalties""#))
 
+            // A refused penalty keeps what was typed; a member reading their own penalties sees no form to give one.
+            try await cm.get("/u/\(ana.handle)/penalties")
+            let refused = try await cm.post(
+                "/u/\(ana.handle)/penalties",
+                form: ["kind": "silence", "seconds": "0", "reason": "Insults in the welcome thread"])
+            #expect(refused.status == .unprocessableContent && refused.body.contains("Say until when"))
+            #expect(refused.body.contains(">Insults in the welcome thread</textarea>"))
+            #expect(refused.body.contains(#"value="silence" checked"#))
+            var own = WebClient(client)
+            try await ForumPagesTests.logIn(&own, "ana@example.org")
+            let mine = try await own.get("/u/\(ana.handle)/penalties")
+            #expect(mine.status == .ok && !mine.body.contains("<form method=\"post\" action=\"/u/\(ana.handle)/penalties\""))
+
             #expect(try await cm.post("/u/\(ana.handle)/role", form: ["role": "moderator"]).status == .seeOther)
             #expect(try await community.services.profiles.member(id: ana.id).role == .moderator)
             try await cm.get("/u/\(manager.member.handle)")

@@ -207,10 +207,27 @@ public struct PenaltyPage: Sendable {
     public let warnSelected: Bool
     public let silenceSelected: Bool
     public let suspendSelected: Bool
+    /// Whether the viewer may give this member a penalty (not the member, not oneself): else the form is left out.
+    public let canGive: Bool
+    /// What was typed in a form refused, so that nothing has to be typed again.
+    public let reason: String
+
+    /// A form as it was sent: the kind chosen, the length (seconds, 0 for none) and the reason.
+    public struct Draft: Sendable {
+        public let kind: Penalty.Kind
+        public let seconds: Int
+        public let reason: String
+
+        public init(kind: Penalty.Kind, seconds: Int, reason: String) {
+            self.kind = kind
+            self.seconds = seconds
+            self.reason = reason
+        }
+    }
 
     public init(
         page: PageChrome, member: Member, history: [Penalty], localization: Localization, language: Language,
-        now: Date
+        now: Date, canGive: Bool, draft: Draft? = nil
     ) {
         self.page = page
         self.name = member.displayName
@@ -223,8 +240,9 @@ public struct PenaltyPage: Sendable {
                 active: penalty.isActive(at: now))
         }
         let next = Penalty.suggestion(after: history)
+        let seconds = draft.map(\.seconds) ?? next.seconds
         self.durations = Penalty.durations.map {
-            Duration(seconds: $0, label: Localization.duration($0, language), selected: $0 == next.seconds)
+            Duration(seconds: $0, label: Localization.duration($0, language), selected: $0 == seconds)
         }
         self.suggestion = localization.text(
             "review_suggestion", language,
@@ -232,8 +250,11 @@ public struct PenaltyPage: Sendable {
                 "penalty": localization.text("penalty_\(next.kind.rawValue)", language),
                 "length": next.seconds.map { Localization.duration($0, language) } ?? "",
             ])
-        self.warnSelected = next.kind == .warn
-        self.silenceSelected = next.kind == .silence
-        self.suspendSelected = next.kind == .suspend
+        let kind = draft?.kind ?? next.kind
+        self.warnSelected = kind == .warn
+        self.silenceSelected = kind == .silence
+        self.suspendSelected = kind == .suspend
+        self.canGive = canGive
+        self.reason = draft?.reason ?? ""
     }
 }

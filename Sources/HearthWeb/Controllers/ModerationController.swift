@@ -127,13 +127,18 @@ struct ModerationController: Sendable {
     }
 
     private func penaltyPage(
-        _ member: Member, errors: [String], status: HTTPResponse.Status = .ok, context: Context
+        _ member: Member, errors: [String], draft: PenaltyPage.Draft? = nil, status: HTTPResponse.Status = .ok,
+        context: Context
     ) async throws -> Response {
         let history = try await services.penalties.history(context.identity, of: member.id)
+        let now = services.now()
+        let canGive =
+            context.identity?.member.id != member.id
+            && services.policy.decide(context.identity, .warnMember, on: .member(member.id), at: now).isAllowed
         let view = PenaltyPage(
             page: try await shared.frame(member.displayName, context, errors: errors), member: member,
             history: history, localization: pages.renderer.localization, language: context.language,
-            now: services.now())
+            now: now, canGive: canGive, draft: draft)
         return pages.html(view, template: PenaltyPage.template, status: status)
     }
 
@@ -154,8 +159,10 @@ struct ModerationController: Sendable {
             try await services.penalties.give(
                 context.identity, to: member.id, kind: kind, until: until, reason: form.text("reason"))
         } catch HearthError.validation(let fields) {
+            let draft = PenaltyPage.Draft(
+                kind: kind, seconds: Int(form.text("seconds")) ?? 0, reason: form.text("reason"))
             return try await penaltyPage(
-                member, errors: fields.map(\.message), status: .unprocessableContent, context: context)
+                member, errors: fields.map(\.message), draft: draft, status: .unprocessableContent, context: context)
         }
         return SessionCookies.redirect(to: "/u/\(member.handle)/penalties")
     }
