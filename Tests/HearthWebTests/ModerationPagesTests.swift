@@ -72,6 +72,12 @@ struct ModerationPagesTests {
             #expect(review.body.contains("Flagged profile"))
             #expect(
                 !review.body.contains(#"<button name="action" value="delete">"#), "a profile is not hidden or deleted")
+            // Several at once, one of them gone: what was done is said before what was not.
+            let profileItem = try #require(try await community.services.moderation.queue(staff).items.first)
+            let bulk = try await cm.post(
+                "/review", fields: [("action", "ignore"), ("items", "\(profileItem.id.rawValue)"), ("items", "999999")])
+            #expect(bulk.status == .conflict && bulk.body.contains("Done for 1 of 2 ticked"), "\(bulk.status)")
+            try await cm.get("/review")
             let morning = try await cm.get("/review/overnight")
             #expect(morning.status == .ok && morning.body.contains("Flagged profile"))
             #expect(try await cm.get("/modlog").status == .ok)

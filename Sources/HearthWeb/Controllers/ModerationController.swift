@@ -82,7 +82,10 @@ struct ModerationController: Sendable {
             return nil
         }
         guard failures.isEmpty else {
-            return try await queuePage(cursor: nil, errors: failures, status: .conflict, context: context)
+            // Say what was done before what was not: a moderator must not think nothing happened.
+            let done = results.count - failures.count
+            let summary = "Done for \(done) of \(results.count) ticked; these were left as they were:"
+            return try await queuePage(cursor: nil, errors: [summary] + failures, status: .conflict, context: context)
         }
         return SessionCookies.redirect(to: "/review")
     }
