@@ -570,6 +570,8 @@ extension FeedbackRow: MustacheParent {
         case "statusCode": statusCode
         case "votes": votes
         case "posts": posts
+        case "votesWord": votesWord
+        case "postsWord": postsWord
         case "tags": tags
         case "note": note
         case "answered": answered

@@ -13,6 +13,11 @@ struct FeedbackWords {
     func status(_ status: FeedbackItem.Status) -> String {
         localization.text("feedback_status_\(status.rawValue)", language)
     }
+
+    /// "vote" or "votes", "post" or "posts", as the count asks ("1 vote", "0 vote" in French).
+    func counted(_ key: String, _ count: Int) -> String {
+        localization.text(Localization.isSingular(count, language) ? "\(key)_one" : key, language)
+    }
 }
 
 /// One item in a list of the board.
@@ -26,6 +31,9 @@ public struct FeedbackRow: Sendable {
     public let statusCode: String
     public let votes: Int
     public let posts: Int
+    /// The words after the counts, singular or plural.
+    public let votesWord: String
+    public let postsWord: String
     public let tags: [String]
     /// The public note of the last change, when there is one.
     public let note: String?
@@ -41,6 +49,8 @@ public struct FeedbackRow: Sendable {
         statusCode = item.status.rawValue
         votes = item.votes
         posts = item.postIDs.count
+        votesWord = words.counted("feedback_votes", item.votes)
+        postsWord = words.counted("feedback_posts", item.postIDs.count)
         tags = item.tags
         note = item.statusNote.isEmpty ? nil : item.statusNote
         answered = item.answeredAt != nil
