@@ -14,6 +14,15 @@ let engine: TriageEngine = {
 
 @Suite("Toxicity")
 struct ToxicityTests {
+    @Test("the explanation names toxic words only when the text reads as toxic")
+    func explanation() {
+        let attack = engine.analyze("Shut the fuck up you stupid idiot")
+        #expect(attack.explanation.contains("toxicity:"), "\(attack.explanation)")
+        let calm = engine.analyze("Please add a dark mode to the mobile app, the white screen is too bright at night.")
+        #expect(calm.toxicity.score < Analysis.explainedToxicity)
+        #expect(!calm.explanation.contains("toxicity"), "\(calm.explanation)")
+    }
+
     @Test(arguments: [
         "T'es vraiment un gros c0nn4rd, ferme ta gueule",
         "FERME TA GUEULE ESPECE DE CASSOS",

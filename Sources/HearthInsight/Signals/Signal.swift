@@ -58,10 +58,16 @@ public struct Analysis: Sendable {
     /// (0 until it learned something) and the words that moved it.
     public var pertinence: (evidence: Double, words: [String]) = (0, [])
 
+    /// Below this toxicity the words that moved it are not explained: "toxicity: “white”, “dark”" on a calm
+    /// request for a dark theme reads as an accusation, and says nothing a moderator needs.
+    public static let explainedToxicity = 0.3
+
     /// One line for a CSV cell or a tooltip.
     public var explanation: String {
         var parts: [String] = []
-        if !toxicity.reasons.isEmpty { parts.append("toxicity: " + toxicity.reasons.joined(separator: ", ")) }
+        if !toxicity.reasons.isEmpty, toxicity.score >= Self.explainedToxicity {
+            parts.append("toxicity: " + toxicity.reasons.joined(separator: ", "))
+        }
         if !feedback.reasons.isEmpty {
             parts.append("\(feedbackKind.rawValue): " + feedback.reasons.joined(separator: ", "))
         }
