@@ -142,11 +142,14 @@ struct FeedbackAPITests {
             #expect(candidates.status == .ok)
             #expect(candidates.body.contains("id=\"candidate-\(post.id.rawValue)\""))
             let accepted = try await cm.post("/feedback/candidates/\(post.id.rawValue)", form: ["decision": "yes"])
-            #expect(accepted.headers[.location] == "/feedback/candidates?done=accepted")
-            let board = try await cm.get("/feedback")
-            #expect(board.body.contains("Dark mode"))
             let id = try #require(
                 try await community.services.feedback.items(nil, FeedbackQuery()).items.first?.id.rawValue)
+            let location = try #require(accepted.headers[.location])
+            #expect(location == "/feedback/candidates?done=started&item=\(id)")
+            #expect(
+                try await cm.get(location).body.contains("The post started item #\(id), “"), "it says where it went")
+            let board = try await cm.get("/feedback")
+            #expect(board.body.contains("Dark mode"))
             let merged = try await cm.post("/feedback/\(id)/merge", form: ["into": "\(id)"])
             #expect(merged.status == .unprocessableContent)
             #expect(merged.body.contains("An item cannot be merged into itself."))

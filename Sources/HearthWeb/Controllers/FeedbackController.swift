@@ -222,9 +222,17 @@ struct FeedbackController: Sendable {
         guard context.identity != nil else { return SessionCookies.redirect(to: "/login?next=/feedback/candidates") }
         let before = try APIController.numericCursor(request, atLeast: 1).map { PostID(Int64($0)) }
         let found = try await feedback.candidates(context.identity, before: before, limit: 30)
+        var notice = done(request, context)
+        let query = request.uri.queryParameters
+        if let done = query.get("done"), ["joined", "started"].contains(done),
+            let id = query.get("item").flatMap(Int64.init),
+            let item = try? await feedback.detail(context.identity, FeedbackItemID(id)).item
+        {
+            notice = pages.text(
+                "feedback_done_\(done)", context, ["id": "\(item.id.rawValue)", "title": item.title])
+        }
         let view = FeedbackCandidatesPage(
-            page: try await shared.frame(
-                pages.text("feedback_candidates", context), context, notice: done(request, context)),
+            page: try await shared.frame(pages.text("feedback_candidates", context), context, notice: notice),
             candidates: found, more: found.count == 30, localization: pages.renderer.localization,
             language: context.language)
         return pages.html(view, template: FeedbackCandidatesPage.template)
@@ -239,7 +247,10 @@ struct FeedbackController: Sendable {
             return SessionCookies.redirect(to: "/feedback/candidates?done=declined")
         }
         do {
-            try await feedback.accept(context.identity, post: post)
+            let item = try await feedback.accept(context.identity, post: post)
+            // Say where it went: the item it joined, or the one it started.
+            let done = item.postIDs.count > 1 ? "joined" : "started"
+            return SessionCookies.redirect(to: "/feedback/candidates?done=\(done)&item=\(item.id.rawValue)")
         } catch HearthError.conflict {
             // Put on the board meanwhile, by another tab or another member of staff: it is there, as asked.
         }

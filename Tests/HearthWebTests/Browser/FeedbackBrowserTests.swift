@@ -39,7 +39,7 @@ struct FeedbackBrowserTests {
                     try await browser.waitFor("id=\"candidate-\(post.id.rawValue)\"")
                     #expect(try await browser.text("#candidate-\(post.id.rawValue)").contains("Why:"))
                     try await browser.click("#candidate-\(post.id.rawValue) button[value=yes]")
-                    try await browser.waitFor("The post is on the board.")
+                    try await browser.waitFor("The post started item #")
                     try await browser.open(site + "/feedback")
                     try await browser.waitFor("Dark mode for the app")
                     try await Showcase.logOut(browser, site: site)
