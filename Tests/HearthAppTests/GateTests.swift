@@ -270,6 +270,11 @@ struct GateTests {
             community.moderator, post: post.id, reason: .other, message: "reporter's private words")
         _ = try await services.watchedWords.add(
             community.cm, NewWatchedWord(language: nil, pattern: "secretword", isRegex: false, action: .block))
+        await #expect(throws: HearthError.invalid("replacement", "Say what replaces the word, for example ***.")) {
+            try await services.watchedWords.add(
+                community.cm,
+                NewWatchedWord(language: nil, pattern: "idiot", isRegex: false, action: .replace, replacement: " "))
+        }
         try await services.penalties.give(community.cm, to: member.member.id, kind: .warn, reason: "Advertising")
         let entries = try await services.moderation.publicLog()
         #expect(entries.map(\.action) == ["warn", "hide (flags)"])

@@ -101,12 +101,13 @@ struct ModerationPagesTests {
         defer { community.close() }
         let ana = try await community.member("ana@example.org")
         try await community.services.penalties.give(
-            manager, to: ana.id, kind: .warn, reason: "Personal attacks in the release thread")
+            manager, to: ana.id, kind: .warn, reason: "Personal attacks in the release thread.")
         try await community.test { client in
             var browser = WebClient(client)
             try await ForumPagesTests.logIn(&browser, "ana@example.org")
             let home = try await browser.get("/")
             #expect(home.body.contains("A moderator warned you on"))
+            #expect(!home.body.contains(".."), "the reason's own stop is not doubled")
             #expect(home.body.contains("Personal attacks in the release thread"))
             community.clock.advance(by: Penalty.warningShown + 60)
             let later = try await browser.get("/")

@@ -46,6 +46,9 @@ public struct WatchedWordService: Sendable {
             word.action == .replace
             ? (raw.replacement ?? "").withoutXMLForbiddenCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
             : nil
+        if word.replacement?.isEmpty == true {
+            throw HearthError.invalid("replacement", "Say what replaces the word, for example ***.")
+        }
         if word.isRegex { try WatchedWordList.check(word.pattern) }
         let existing = try await words.watchedWords()
         guard existing.count < Self.maximumCount else {

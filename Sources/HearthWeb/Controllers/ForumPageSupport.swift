@@ -32,11 +32,14 @@ struct ForumPages: Sendable {
             if let silence = active.first(where: { $0.kind == .silence }), let until = silence.endsAt {
                 notice = pages.text(
                     "penalty_silencedNote", context,
-                    ["until": Localization.date(until, context.language), "reason": silence.reason])
+                    ["until": Localization.date(until, context.language), "reason": Self.clause(silence.reason)])
             } else if let warning = active.filter({ $0.kind == .warn }).max(by: { $0.createdAt < $1.createdAt }) {
                 notice = pages.text(
                     "penalty_warnedNote", context,
-                    ["date": Localization.date(warning.createdAt, context.language), "reason": warning.reason])
+                    [
+                        "date": Localization.date(warning.createdAt, context.language),
+                        "reason": Self.clause(warning.reason),
+                    ])
             }
         }
         return pages.chrome(
@@ -67,6 +70,13 @@ struct ForumPages: Sendable {
     }
 
     /// A file name made safe to stand as an image's description in Markdown.
+    /// A reason set inside a sentence that goes on: without its own final stop ("insults." then ". You can read").
+    static func clause(_ reason: String) -> String {
+        var reason = reason.trimmingCharacters(in: .whitespaces)
+        while reason.hasSuffix(".") { reason.removeLast() }
+        return reason
+    }
+
     static func altText(_ name: String) -> String {
         String(name.filter { $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" || $0 == "_" }.prefix(60))
     }
