@@ -87,6 +87,15 @@ struct ModerationAPITests {
             let (_, log) = try await cm.call(.get, "/moderation-log")
             let actions = (log["items"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
             #expect(Array(actions.prefix(5)) == ["silence", "end slow mode", "slow mode", "unhide", "hide"])
+            // The filter is the start of the action, in any case: "Slow" finds both slow-mode acts, and a "%" is
+            // only a character.
+            let (_, slowLog) = try await cm.call(.get, "/moderation-log?action=Slow")
+            let slowActions = (slowLog["items"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+            #expect(slowActions == ["slow mode"])
+            let (_, ends) = try await cm.call(.get, "/moderation-log?action=END%20")
+            #expect((ends["items"] as? [[String: Any]])?.count == 1)
+            let (_, wild) = try await cm.call(.get, "/moderation-log?action=%25")
+            #expect((wild["items"] as? [[String: Any]])?.isEmpty == true)
 
             #expect(try await ana.call(.put, "/guidelines", #"{"language": "en", "body": "Mine"}"#).0 == .forbidden)
             let (edited, guidelines) = try await cm.call(

@@ -34,7 +34,12 @@ extension SQLModerationRepository {
         var statement = Self.logSelect + " WHERE 1 = 1"
         if let before { statement = statement + " AND g.id < \(bind: before)" }
         if let actorID { statement = statement + " AND g.actor_id = \(bind: actorID.rawValue)" }
-        if let action { statement = statement + " AND g.action = \(bind: action)" }
+        if let action {
+            // What a moderator types: "Hide" finds "hide" and "hide (flags)" (the start of the action, any case).
+            let escaped = action.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            statement = statement + " AND lower(g.action) LIKE \(bind: escaped + "%") ESCAPE '\\'"
+        }
         let finished = statement + " ORDER BY g.id DESC LIMIT \(bind: limit)"
         return try await database.read { sql in try await sql.raw(finished).all().map(Self.logEntry) }
     }
