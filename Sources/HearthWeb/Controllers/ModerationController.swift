@@ -32,18 +32,34 @@ struct ModerationController: Sendable {
 
     @Sendable func queue(_ request: Request, context: Context) async throws -> Response {
         let cursor = try request.uri.queryParameters.get("cursor").map { try ReviewCursor(token: $0) }
-        return try await queuePage(cursor: cursor, errors: [], context: context)
+        return try await queuePage(cursor: cursor, errors: [], notice: done(request, context), context: context)
+    }
+
+    /// What the last action did, from the address it redirected to: an item that vanished says where it went.
+    private func done(_ request: Request, _ context: Context) -> String? {
+        let query = request.uri.queryParameters
+        guard let action = query.get("done").flatMap(ReviewAction.init(rawValue:)),
+            let id = query.get("item").flatMap(Int64.init)
+        else { return nil }
+        var values = ["id": "\(id)"]
+        if let until = query.get("until").flatMap(Int64.init) {
+            values["until"] = Localization.date(Date(millisecondsSince1970: until), context.language)
+        }
+        return pages.text("review_done_\(action.rawValue)", context, values)
     }
 
     private func queuePage(
-        cursor: ReviewCursor?, errors: [String], status: HTTPResponse.Status = .ok, context: Context
+        cursor: ReviewCursor?, errors: [String], notice: String? = nil, status: HTTPResponse.Status = .ok,
+        context: Context
     ) async throws -> Response {
         guard context.identity != nil else { return SessionCookies.redirect(to: "/login") }
         let moderation = services.moderation
         let page = try await moderation.queue(context.identity, after: cursor)
         let cases = try await moderation.reviewCases(context.identity, items: page.items)
+        let frame = try await shared.frame(
+            pages.text("review_heading", context), context, errors: errors, notice: notice)
         let view = ReviewQueuePage(
-            page: try await shared.frame(pages.text("review_heading", context), context, errors: errors), cases: cases,
+            page: frame, cases: cases,
             next: page.next, localization: pages.renderer.localization, language: context.language, now: services.now())
         return pages.html(view, template: ReviewQueuePage.template, status: status)
     }
@@ -55,14 +71,17 @@ struct ModerationController: Sendable {
         guard let action = ReviewAction(rawValue: form.text("action")) else {
             throw HearthError.invalid("action", "Choose what to do with this item.")
         }
+        let item: ReviewItem
         do {
-            try await services.moderation.act(context.identity, item: id, action: action, reason: form.text("reason"))
+            item = try await services.moderation.act(
+                context.identity, item: id, action: action, reason: form.text("reason"))
         } catch let error as HearthError {
             guard case .conflict = error else { throw error }
             // Someone else got there first: the queue as it is now, saying who and how.
             return try await queuePage(cursor: nil, errors: [error.userMessage], status: .conflict, context: context)
         }
-        return SessionCookies.redirect(to: "/review")
+        let until = item.sleepsUntil.map { "&until=\($0.millisecondsSince1970)" } ?? ""
+        return SessionCookies.redirect(to: "/review?done=\(action.rawValue)&item=\(id.rawValue)" + until)
     }
 
     /// Several items at once: each is decided alone, and those that could not be are listed.
