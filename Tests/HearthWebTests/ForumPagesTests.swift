@@ -117,6 +117,12 @@ struct ForumPagesTests {
             #expect(try await visitor.get("/p/\(first.id)/history").status != .ok)
 
             #expect(try await browser.get("/p/\(reply.id)/edit").status == .forbidden)
+            // A flag comes back to the post, saying it reached the moderators.
+            try await browser.get("/t/\(topic.id)")
+            let flagged = try await browser.post("/p/\(reply.id)/flag", form: ["reason": "off_topic", "message": ""])
+            let back = try #require(flagged.headers[.location])
+            #expect(back.hasPrefix("/t/\(topic.id)?post=2&flagged=1"))
+            #expect(try await browser.get(back).body.contains("your flag reached the moderators"))
             #expect(try await browser.post("/p/\(reply.id)/react", form: ["kind": "thanks"]).status == .seeOther)
             #expect(try await browser.get("/t/\(topic.id)").body.contains(#"aria-pressed="true" title="Thanks""#))
             #expect(

@@ -122,7 +122,9 @@ struct ForumController: Sendable {
         }
         let quoteID = query.get("quote").flatMap { Int64($0) }.map(PostID.init(rawValue:))
         guard context.identity == nil, quoteID == nil else {
-            return try await topicResponse(id, page: pageNumber, quoting: quoteID, context: context)
+            // A flag sent from this page comes back here: say it reached the moderators.
+            let notice = query.get("flagged") == "1" ? pages.text("flag_sent", context) : nil
+            return try await topicResponse(id, page: pageNumber, quoting: quoteID, notice: notice, context: context)
         }
         let key = "t/\(id.rawValue)/\(pageNumber)/\(context.language.rawValue)"
         let version = forum.changes.version(of: id)
@@ -143,10 +145,12 @@ struct ForumController: Sendable {
 
     private func topicResponse(
         _ id: TopicID, page number: Int, quoting quoteID: PostID?, draft: String = "", errors: [String] = [],
-        timerDraft: TopicTimerForm.Draft? = nil, status: HTTPResponse.Status = .ok, context: Context
+        notice: String? = nil, timerDraft: TopicTimerForm.Draft? = nil, status: HTTPResponse.Status = .ok,
+        context: Context
     ) async throws -> Response {
         switch try await topicOutcome(
-            id, page: number, quoting: quoteID, draft: draft, errors: errors, timerDraft: timerDraft, context: context)
+            id, page: number, quoting: quoteID, draft: draft, errors: errors, notice: notice, timerDraft: timerDraft,
+            context: context)
         {
         case .redirect(let location): SessionCookies.redirect(to: location)
         case .page(let view): pages.html(view, template: TopicPageView.template, status: status)
@@ -155,7 +159,7 @@ struct ForumController: Sendable {
 
     private func topicOutcome(
         _ id: TopicID, page number: Int, quoting quoteID: PostID?, draft: String = "", errors: [String] = [],
-        timerDraft: TopicTimerForm.Draft? = nil, context: Context
+        notice: String? = nil, timerDraft: TopicTimerForm.Draft? = nil, context: Context
     ) async throws -> TopicOutcome {
         let topicPage = try await forum.topicPage(context.identity, topic: id, page: number)
         if topicPage.category.kind == .comments, let article = try await shared.services.blog.article(forTopic: id) {
@@ -164,7 +168,7 @@ struct ForumController: Sendable {
         var quoted: QuotedPost?
         if let quoteID { quoted = try await forum.quote(context.identity, of: quoteID) }
         var view = TopicPageView.make(
-            topicPage, chrome: try await shared.frame(topicPage.topic.title, context, errors: errors),
+            topicPage, chrome: try await shared.frame(topicPage.topic.title, context, errors: errors, notice: notice),
             localization: pages.renderer.localization, language: context.language, quoting: quoted, draft: draft,
             timerDraft: timerDraft)
         if topicPage.powers.moderates, let heat = try await shared.services.moderation.heat(context.identity, of: id) {

@@ -32,7 +32,8 @@ struct PostController: Sendable {
             throw HearthError.invalid("reason", "Choose why this post needs a moderator.")
         }
         try await shared.services.moderation.flag(context.identity, post: id, reason: reason, message: field("message"))
-        return SessionCookies.redirect(to: Self.location(of: try await forum.post(context.identity, id: id)))
+        let post = try await forum.post(context.identity, id: id)
+        return SessionCookies.redirect(to: "/t/\(post.topicID.rawValue)?post=\(post.number)&flagged=1#p\(post.number)")
     }
 
     /// A moderator hides, shows again or approves a post from the topic page.
