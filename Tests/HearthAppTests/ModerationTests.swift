@@ -233,6 +233,15 @@ struct ModerationTests {
         let history = try await services.penalties.history(community.cm, of: troll.member.id)
         #expect(history.map(\.kind) == [.suspend, .silence])
         #expect(Penalty.suggestion(after: history).kind == .suspend)
+
+        // Sent again at once with another length, it is another decision.
+        let hour = try await services.penalties.give(
+            community.cm, to: troll.member.id, kind: .silence, until: community.clock.now.addingTimeInterval(3_600),
+            reason: "Spam")
+        let day = try await services.penalties.give(
+            community.cm, to: troll.member.id, kind: .silence, until: community.clock.now.addingTimeInterval(86_400),
+            reason: "Spam")
+        #expect(hour.id != day.id)
     }
 
     @Test(

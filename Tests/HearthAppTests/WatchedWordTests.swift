@@ -62,6 +62,7 @@ struct WatchedWordTests {
         #expect(required("colou?r") == "colo", "the u may be absent")
         #expect(required("ab+cd") == "ab", "\"abbcd\" holds ab and cd but not abcd")
         #expect(required("buy[0-9]{2,}now") == "buy")
+        #expect(required("[[a-z]&&[^aeiou]]") == nil && required("[[:digit:]xy]+") == nil, "sets within sets")
         #expect(required("free|cheap") == nil && required("(free)? gift") == nil && required(#"\x41bc"#) == nil)
         let list = WatchedWordList(
             [word(#"\bpromo\d+\b"#, .flag, regex: true), word("colou?r", .flag, regex: true)],
@@ -69,6 +70,8 @@ struct WatchedWordTests {
         for text in ["PROMO2024 inside", "a Colour", "pr0mo42", "ćolor"] {
             #expect(list.match(text, language: "en").flagged.count == 1, "\(text)")
         }
+        let digits = WatchedWordList([word("[[:digit:]xy]+", .flag, regex: true)], normaliser: EngineNormaliser())
+        #expect(digits.match("room 5", language: "en").flagged.count == 1)
         for text in ["promotion", "no code here"] {
             #expect(list.match(text, language: "en").flagged.isEmpty, "\(text)")
         }

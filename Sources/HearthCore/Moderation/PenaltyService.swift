@@ -69,7 +69,8 @@ public struct PenaltyService: Sendable {
         // the next suggested step harsher than the member earned.
         if let given = try await penalties.penalties(of: memberID).first,
             given.kind == kind, given.reason == reason, given.createdBy?.id == actor.id, given.liftedAt == nil,
-            date.timeIntervalSince(given.createdAt) < ForumService.repeatWindow
+            date.timeIntervalSince(given.createdAt) < ForumService.repeatWindow,
+            abs((given.endsAt ?? date).timeIntervalSince(endsAt ?? date)) < ForumService.repeatWindow
         {
             return given
         }

@@ -329,6 +329,8 @@ public struct WatchedWordList: Sendable {
                 if index < bytes.count, bytes[index] == UInt8(ascii: "^") { index += 1 }
                 if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1 }
                 while index < bytes.count, bytes[index] != UInt8(ascii: "]") {
+                    // A set inside a set ("[[a-z]&&[^aeiou]]", "[[:digit:]x]"): where it ends is not read here.
+                    if bytes[index] == UInt8(ascii: "[") { return nil }
                     index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
                 }
                 guard index < bytes.count else { return nil }

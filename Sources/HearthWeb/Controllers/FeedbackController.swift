@@ -247,9 +247,11 @@ struct FeedbackController: Sendable {
             return SessionCookies.redirect(to: "/feedback/candidates?done=declined")
         }
         do {
+            let before = services.now()
             let item = try await feedback.accept(context.identity, post: post)
-            // Say where it went: the item it joined, or the one it started.
-            let done = item.postIDs.count > 1 ? "joined" : "started"
+            // Say where it went: the item it started (made by this yes), or the one it joined (a hand-written item
+            // holds no post before, so the count of posts cannot tell).
+            let done = item.createdAt >= before ? "started" : "joined"
             return SessionCookies.redirect(to: "/feedback/candidates?done=\(done)&item=\(item.id.rawValue)")
         } catch HearthError.conflict {
             // Put on the board meanwhile, by another tab or another member of staff: it is there, as asked.

@@ -69,14 +69,15 @@ struct ForumPages: Sendable {
         return FormFields(values: fields)
     }
 
-    /// A file name made safe to stand as an image's description in Markdown.
-    /// A reason set inside a sentence that goes on: without its own final stop ("insults." then ". You can read").
+    /// A reason ended as a sentence, once: "insults" gets its stop, "insults." "insults!" and "insults…" keep theirs
+    /// (the notices go on with the next sentence).
     static func clause(_ reason: String) -> String {
-        var reason = reason.trimmingCharacters(in: .whitespaces)
-        while reason.hasSuffix(".") { reason.removeLast() }
-        return reason
+        let reason = reason.trimmingCharacters(in: .whitespaces)
+        guard let last = reason.last, !".!?…".contains(last) else { return reason }
+        return reason + "."
     }
 
+    /// A file name made safe to stand as an image's description in Markdown.
     static func altText(_ name: String) -> String {
         String(name.filter { $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" || $0 == "_" }.prefix(60))
     }

@@ -43,7 +43,9 @@ struct ModerationController: Sendable {
         else { return nil }
         var values = ["id": "\(id)"]
         if let until = query.get("until").flatMap(Int64.init) {
-            values["until"] = Localization.date(Date(millisecondsSince1970: until), context.language)
+            // The next working morning is the community's: said in its time zone.
+            values["until"] = Localization.date(
+                Date(millisecondsSince1970: until), context.language, in: services.delegation.communityTimeZone)
         }
         return pages.text("review_done_\(action.rawValue)", context, values)
     }
@@ -155,7 +157,7 @@ struct ModerationController: Sendable {
         let history = try await services.penalties.history(context.identity, of: member.id)
         let now = services.now()
         let canGive =
-            context.identity?.member.id != member.id
+            context.identity.map { $0.member.id != member.id && $0.member.role >= member.role } ?? false
             && services.policy.decide(context.identity, .warnMember, on: .member(member.id), at: now).isAllowed
         let view = PenaltyPage(
             page: try await shared.frame(member.displayName, context, errors: errors), member: member,

@@ -41,7 +41,7 @@ struct ReviewQueueBrowserTests {
                     try await browser.waitFor("review-item current\" tabindex=\"-1\" data-id=\"2\"")
                     try await browser.press("h")
                     try await Self.waitUntilGone("data-id=\"2\"", in: browser)
-                    try await browser.waitFor("Item #2: the post is hidden and its author told why.")
+                    try await browser.waitFor("Item #2: the post is hidden and its author is told why.")
                     try await browser.waitFor("keyboard-ready")
                     // One item left: d sends it to tomorrow morning, and the page says which day.
                     try await browser.press("d")
