@@ -148,6 +148,15 @@ struct FeedbackAPITests {
             #expect(location == "/feedback/candidates?done=started&item=\(id)")
             #expect(
                 try await cm.get(location).body.contains("The post started item #\(id), “"), "it says where it went")
+            // "Add to the feedback board" on a post already there goes to its item instead of an error page.
+            try await cm.get("/feedback")
+            let again = try await cm.post("/p/\(post.id.rawValue)/feedback", form: [:])
+            #expect(again.headers[.location] == "/feedback/\(id)?done=accepted")
+            // A webhook address refused stays in its field.
+            try await cm.get("/admin/webhooks")
+            let refused = try await cm.post("/admin/webhooks", form: ["url": "ftp://tracker.example.org/hook"])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.body.contains(#"value="ftp://tracker.example.org/hook""#))
             let board = try await cm.get("/feedback")
             #expect(board.body.contains("Dark mode"))
             let merged = try await cm.post("/feedback/\(id)/merge", form: ["into": "\(id)"])

@@ -115,6 +115,12 @@ public struct FeedbackService: Sendable {
         return try await place(post, in: topic, kind: chosen, by: actor.id, at: date)
     }
 
+    /// The item a post is on, for staff (nil when it is on none).
+    public func item(linking postID: PostID, for viewer: Viewer?) async throws -> FeedbackItemID? {
+        try policy.authorize(viewer, .manageFeedback, at: now())
+        return try await board.item(linking: postID)
+    }
+
     /// Puts a post on the board: it joins the item it repeats (at the end of any chain of merges), or starts one.
     /// With `actor`, staff said yes, and the engine learns the kind; without, nobody decided (the demo).
     private func place(

@@ -309,12 +309,15 @@ public struct WebhooksPage: Sendable {
     public let hasDeliveries: Bool
     /// The secret of the webhook just made, shown this once.
     public let newSecret: String?
+    /// The address typed in a form refused, kept in its field.
+    public let draftURL: String
 
     public init(
         page: PageChrome, endpoints: [WebhookEndpoint], deliveries: [WebhookDelivery], newSecret: String?,
-        language: Language
+        language: Language, draftURL: String = ""
     ) {
         self.page = page
+        self.draftURL = draftURL
         self.endpoints = endpoints.map {
             Endpoint(id: $0.id.rawValue, url: $0.url, events: $0.events.map(\.rawValue).joined(separator: ", "))
         }

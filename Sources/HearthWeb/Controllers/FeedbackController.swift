@@ -212,8 +212,17 @@ struct FeedbackController: Sendable {
     @Sendable func markPost(_ request: Request, context: Context) async throws -> Response {
         var request = request
         _ = try await request.form(context: context)
-        let item = try await feedback.accept(context.identity, post: PostID(try ForumPages.id(context)))
-        return SessionCookies.redirect(to: "/feedback/\(item.id.rawValue)?done=accepted")
+        let post = PostID(try ForumPages.id(context))
+        do {
+            let item = try await feedback.accept(context.identity, post: post)
+            return SessionCookies.redirect(to: "/feedback/\(item.id.rawValue)?done=accepted")
+        } catch HearthError.conflict {
+            // Already on the board (from another tab, or long ago): its item is where the manager wanted to go.
+            guard let item = try await feedback.item(linking: post, for: context.identity) else {
+                throw HearthError.conflict("This post is already on the board.")
+            }
+            return SessionCookies.redirect(to: "/feedback/\(item.rawValue)?done=accepted")
+        }
     }
 
     // MARK: Candidates
@@ -267,12 +276,14 @@ struct FeedbackController: Sendable {
     }
 
     private func webhooksPage(
-        secret: String? = nil, errors: [String] = [], status: HTTPResponse.Status = .ok, context: Context
+        secret: String? = nil, errors: [String] = [], draftURL: String = "", status: HTTPResponse.Status = .ok,
+        context: Context
     ) async throws -> Response {
         let view = WebhooksPage(
             page: try await shared.frame(pages.text("webhooks_heading", context), context, errors: errors),
             endpoints: try await feedback.endpoints(context.identity),
-            deliveries: try await feedback.deliveries(context.identity), newSecret: secret, language: context.language)
+            deliveries: try await feedback.deliveries(context.identity), newSecret: secret, language: context.language,
+            draftURL: draftURL)
         return pages.html(view, template: WebhooksPage.template, status: status)
     }
 
@@ -284,7 +295,8 @@ struct FeedbackController: Sendable {
             return try await webhooksPage(secret: endpoint.secret, status: .created, context: context)
         } catch {
             guard let errors = PageRenderer.formErrors(error) else { throw error }
-            return try await webhooksPage(errors: errors, status: .unprocessableContent, context: context)
+            return try await webhooksPage(
+                errors: errors, draftURL: form.text("url"), status: .unprocessableContent, context: context)
         }
     }
 
