@@ -30,6 +30,18 @@ struct StorageOptions: ParsableArguments {
         values["hearth.database.url"] = databaseURL
         return values
     }
+
+    /// The demo community's storage: its own SQLite file under <data-dir>/demo, for `serve --demo` and the
+    /// commands that act on the community it serves (`create-admin --demo`).
+    func demoOverrides() throws -> [String: String] {
+        guard databaseURL == nil else {
+            throw CLIFailure("--demo keeps its own SQLite file; leave out --database-url.")
+        }
+        var values = overrides
+        let base = dataDirectory ?? ProcessInfo.processInfo.environment["HEARTH_DATA_DIR"] ?? "./hearth-data"
+        values["hearth.data.dir"] = URL(fileURLWithPath: base).appendingPathComponent("demo").path
+        return values
+    }
 }
 
 struct Serve: AsyncParsableCommand {
@@ -47,15 +59,7 @@ struct Serve: AsyncParsableCommand {
     var demo = false
 
     func run() async throws {
-        var overrides = storage.overrides
-        if demo {
-            guard storage.databaseURL == nil else {
-                throw CLIFailure("--demo keeps its own SQLite file; leave out --database-url.")
-            }
-            let base =
-                storage.dataDirectory ?? ProcessInfo.processInfo.environment["HEARTH_DATA_DIR"] ?? "./hearth-data"
-            overrides["hearth.data.dir"] = URL(fileURLWithPath: base).appendingPathComponent("demo").path
-        }
+        var overrides = demo ? try storage.demoOverrides() : storage.overrides
         overrides["hearth.host"] = host
         overrides["hearth.port"] = port.map(String.init)
         overrides["hearth.public.url"] = publicURL
@@ -92,12 +96,13 @@ struct CreateAdmin: AsyncParsableCommand {
     @OptionGroup var storage: StorageOptions
     @Option(help: "The account's e-mail address.") var email: String
     @Option(help: "The name shown to others.") var name: String
+    @Flag(help: "Create it in the demo community that `serve --demo` serves (<data-dir>/demo).") var demo = false
 
     func run() async throws {
         guard let password = CLI.readPassword() else {
             throw CLIFailure("No password was given on standard input.")
         }
-        try await CLI.withServices(overrides: storage.overrides) { services in
+        try await CLI.withServices(overrides: demo ? try storage.demoOverrides() : storage.overrides) { services in
             try await services.migrate()
             let member = try await services.accounts.createCommunityManager(
                 try AccountForm(email: email, displayName: name, password: password))

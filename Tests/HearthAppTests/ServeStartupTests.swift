@@ -139,4 +139,20 @@ struct ServeStartupTests {
             launcher: launcher)
         #expect(inside.contains("The data folder \(folder)/data cannot be created (permission denied"))
     }
+
+    @Test("create-admin --demo makes the manager in the demo community's own database, not the real one")
+    func demoAdmin() throws {
+        let scratch = try Scratch()
+        // The password comes on standard input, as an operator pipes it.
+        let process = try HearthProcess(
+            arguments: [
+                "create-admin", "--demo", "--data-dir", scratch.path, "--email", "cm@example.org", "--name", "Camille",
+            ],
+            environment: ["HEARTH_LOG_LEVEL": "notice"], logPath: scratch.path + "/cli.log",
+            launcher: ["/bin/sh", "-c", #"echo "a long enough password" | "$0" "$@""#])
+        #expect(process.waitForExit(seconds: 60) == 0, "\(process.log)")
+        #expect(process.log.contains("Created community manager Camille"))
+        #expect(FileManager.default.fileExists(atPath: scratch.path + "/demo/hearth.sqlite"))
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/hearth.sqlite"))
+    }
 }
