@@ -117,6 +117,10 @@ struct ForumPagesTests {
             #expect(try await visitor.get("/p/\(first.id)/history").status != .ok)
 
             #expect(try await browser.get("/p/\(reply.id)/edit").status == .forbidden)
+            // A post by its id leads to its place in the thread (the moderation log links acts so).
+            let byID = try await browser.get("/p/\(reply.id)")
+            #expect(byID.status == .seeOther && byID.headers[.location] == "/t/\(topic.id)?post=2#p2")
+            #expect(try await browser.get("/p/999999").status == .notFound)
             // A flag comes back to the post, saying it reached the moderators.
             try await browser.get("/t/\(topic.id)")
             let flagged = try await browser.post("/p/\(reply.id)/flag", form: ["reason": "off_topic", "message": ""])

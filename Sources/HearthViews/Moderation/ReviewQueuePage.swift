@@ -131,6 +131,8 @@ public struct ModerationLogPage: Sendable {
         public let roleName: String?
         public let action: String
         public let target: String
+        /// Where the thing acted on can be opened, when it is a page: a post, a topic, a feedback item.
+        public let targetURL: String?
         public let reason: String
         public let before: String?
         public let after: String?
@@ -155,9 +157,21 @@ public struct ModerationLogPage: Sendable {
     static func entry(_ entry: ModerationLogEntry, system: String, language: Language) -> Entry {
         Entry(
             actor: entry.actor?.displayName ?? system, roleName: entry.roleName, action: entry.action,
-            target: "\(entry.target.rawValue) #\(entry.targetID)", reason: entry.reason, before: entry.textBefore,
+            target: "\(entry.target.rawValue) #\(entry.targetID)", targetURL: Self.url(entry.target, entry.targetID),
+            reason: entry.reason, before: entry.textBefore,
             after: entry.textAfter, date: Localization.date(entry.createdAt, language),
             dateISO: Localization.isoDate(entry.createdAt))
+    }
+}
+
+extension ModerationLogPage {
+    static func url(_ target: ModerationLogEntry.Target, _ id: Int64) -> String? {
+        switch target {
+        case .post: "/p/\(id)"
+        case .topic: "/t/\(id)"
+        case .feedback: "/feedback/\(id)"
+        default: nil
+        }
     }
 }
 

@@ -11,6 +11,7 @@ struct PostController: Sendable {
     var pages: PageRenderer { shared.pages }
 
     func addRoutes(to router: Router<Context>) {
+        router.get("/p/:id", use: show)
         router.get("/p/:id/edit", use: editForm)
         router.post("/p/:id/edit", use: edit)
         router.get("/p/:id/history", use: history)
@@ -19,6 +20,12 @@ struct PostController: Sendable {
         router.post("/p/:id/react", use: react)
         router.post("/p/:id/flag", use: flag)
         router.post("/p/:id/moderation", use: moderate)
+    }
+
+    /// A post by its id (the moderation log links its acts so): its place in its thread, for those who may see it.
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        let post = try await forum.post(context.identity, id: PostID(try ForumPages.id(context)))
+        return SessionCookies.redirect(to: Self.location(of: post))
     }
 
     /// A member's flag: the reason and message fields carry the post's id, since every post's flag form shares
