@@ -282,6 +282,27 @@ struct GateTests {
         #expect(!entries.contains { $0.reason.contains("private") || $0.reason.contains("secretword") })
     }
 
+    @Test(
+        "a post the engine put in the queue and members then flag is one item, named by the members' flag",
+        arguments: TestEngine.allCases)
+    func engineAndMemberFlagsAreOneItem(engine: TestEngine) async throws {
+        let community = try await ModerationTests.community(engine)
+        let services = community.services
+        let member = try await community.member("m@example.org")
+        let reporter = try await community.member("r@example.org")
+        let post = try await services.forum.reply(member, to: community.topic.id, body: "You are all clowns here.")
+        let repository = SQLModerationRepository(database: services.database)
+        _ = try await repository.open(
+            NewReviewItem(
+                kind: .engineFlag, postID: post.id, memberID: nil, reasons: ["toxicity 92 %"], score: 0.92),
+            at: community.clock.now)
+        try await services.moderation.flag(reporter, post: post.id, reason: .inappropriate)
+        let items = try await services.moderation.queue(community.cm).items.filter { $0.postID == post.id }
+        #expect(items.count == 1, "\(items.map(\.kind))")
+        #expect(items.first?.kind == .flaggedPost)
+        #expect(items.first?.reasons.contains("toxicity 92 %") == true && items.first?.isAboutTone == true)
+    }
+
     @Test("a profile is flagged once, lands in the queue, and is kept or ignored, never hidden")
     func profileFlags() async throws {
         let community = try await ModerationTests.community(.sqlite)

@@ -56,6 +56,23 @@ public struct NewReviewItem: Sendable, Equatable {
         self.score = score
     }
 
+    /// The key of the other item the same post could have open: members' flags and the engine's flag on one post
+    /// are one thing to review, not two lines in the queue.
+    public var siblingKey: String? {
+        let other: ReviewItem.Kind
+        switch kind {
+        case .flaggedPost: other = .engineFlag
+        case .engineFlag: other = .flaggedPost
+        default: return nil
+        }
+        return NewReviewItem(kind: other, postID: postID, memberID: memberID, reasons: [], score: 0).openKey
+    }
+
+    /// A reason the engine or the watched words gave, as opposed to members' flags.
+    public static func isEngineReason(_ reason: String) -> Bool {
+        reason.hasPrefix("toxicity") || reason.hasPrefix("reads as a threat") || reason.hasPrefix("watched word")
+    }
+
     /// One open item per thing to review.
     public var openKey: String {
         "\(kind.rawValue):"

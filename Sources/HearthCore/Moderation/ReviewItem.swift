@@ -67,7 +67,12 @@ public struct ReviewItem: Sendable, Equatable, Identifiable {
     /// engine "toxic"; spam, an off-topic post or a newcomer's link are hidden for other reasons.
     public var isAboutTone: Bool {
         switch kind {
-        case .flaggedPost: reasons.contains { $0.hasPrefix(FlagReason.inappropriate.rawValue) }
+        // A flagged post may carry the engine's reasons too (its item took them in).
+        case .flaggedPost:
+            reasons.contains {
+                $0.hasPrefix(FlagReason.inappropriate.rawValue) || $0.hasPrefix("toxicity")
+                    || $0.hasPrefix("reads as a threat")
+            }
         case .engineFlag, .heldPost: reasons.contains { $0.hasPrefix("toxicity") || $0.hasPrefix("reads as a threat") }
         case .heatedTopic, .flaggedProfile: false
         }

@@ -22,11 +22,25 @@ public struct SQLModerationRepository: ModerationRepository {
         async throws -> ReviewItem
     {
         let key = item.openKey
-        if let row = try await sql.select().columns("id", "reasons", "score").from("review_items")
+        var found = try await sql.select().columns("id", "reasons", "score").from("review_items")
             .where("open_key", .equal, key).first()
+        if found == nil, let sibling = item.siblingKey,
+            let row = try await sql.select().columns("id", "reasons", "score").from("review_items")
+                .where("open_key", .equal, sibling).first()
         {
+            // The post is already in the queue for the other reason: one item, and a member's flag names it.
+            if item.kind == .flaggedPost {
+                try await sql.update("review_items").set("kind", to: item.kind.rawValue).set("open_key", to: key)
+                    .where("id", .equal, try row.decode(column: "id", as: Int64.self)).run()
+            }
+            found = row
+        }
+        if let row = found {
             let id = try row.decode(column: "id", as: Int64.self)
-            var reasons = replacingReasons ? [] : decodeReasons(try row.decode(column: "reasons", as: String.self))
+            let held = decodeReasons(try row.decode(column: "reasons", as: String.self))
+            // Members' flags are counted again each time (their reasons replaced); what the engine and the watched
+            // words said of the post stays, when both put it in the queue.
+            var reasons = replacingReasons ? held.filter(NewReviewItem.isEngineReason) : held
             for reason in item.reasons where !reasons.contains(reason) { reasons.append(reason) }
             let score =
                 replacingReasons ? item.score : max(item.score, try row.decode(column: "score", as: Double.self))
