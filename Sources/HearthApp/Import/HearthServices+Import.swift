@@ -133,7 +133,9 @@ extension HearthServices {
                 _ = try? await moderation.flag(reporter, post: post.id, reason: reason, message: message)
             }
         }
-        let readings = try await SQLForumRepository(database: database).readings(of: replies.map(\.id))
+        // The most heated of the others: a flagged post the engine also reads as heated would be one item.
+        let readings = try await SQLForumRepository(database: database).readings(
+            of: replies.dropFirst(flags.count).map(\.id))
         if let (id, reading) = readings.max(by: { $0.value.toxicity < $1.value.toxicity }) {
             try await SQLModerationRepository(database: database).open(
                 NewReviewItem(
