@@ -38,17 +38,7 @@ public struct PenaltyService: Sendable {
             case .silence: .silenceMember
             case .suspend: .suspendMember
             }
-        let roleName = try policy.authorize(viewer, action, on: .member(memberID), at: date)
-        let actor = try ModerationService.member(viewer)
-        guard let target = try await members.find(id: memberID) else {
-            throw HearthError.notFound("There is no such member.")
-        }
-        guard target.id != actor.id else {
-            throw HearthError.invalid("member", "You cannot give yourself a penalty.")
-        }
-        guard target.role <= actor.role else {
-            throw HearthError.forbidden("Staff cannot be penalised by staff of a lower role.")
-        }
+        let (actor, roleName) = try await check(viewer, action, on: memberID, at: date)
         let reason = try ModerationService.reason(rawReason, required: true)
         var endsAt: Date?
         if kind != .warn {
@@ -84,6 +74,29 @@ public struct PenaltyService: Sendable {
             try await sessions.deleteAll(of: memberID, except: nil)
         }
         return penalty
+    }
+
+    /// Who may give `target` a penalty of this kind: the policy's say, never oneself, never a higher role.
+    private func check(_ viewer: Viewer?, _ action: Action, on memberID: MemberID, at date: Date) async throws
+        -> (actor: Member, roleName: String?)
+    {
+        let roleName = try policy.authorize(viewer, action, on: .member(memberID), at: date)
+        let actor = try ModerationService.member(viewer)
+        guard let target = try await members.find(id: memberID) else {
+            throw HearthError.notFound("There is no such member.")
+        }
+        guard target.id != actor.id else {
+            throw HearthError.invalid("member", "You cannot give yourself a penalty.")
+        }
+        guard target.role <= actor.role else {
+            throw HearthError.forbidden("Staff cannot be penalised by staff of a lower role.")
+        }
+        return (actor, roleName)
+    }
+
+    /// Whether the viewer may give `target` a penalty at all (a warning, the lightest), for the page's form.
+    public func mayGive(_ viewer: Viewer?, to target: Member) async -> Bool {
+        (try? await check(viewer, .warnMember, on: target.id, at: now())) != nil
     }
 
     /// Ends a silence or suspension before its date.

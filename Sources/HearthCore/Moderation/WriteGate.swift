@@ -209,7 +209,7 @@ public final class ModerationGate: WriteGate {
 
     /// A web address to another site (an uploaded image or a link inside the community is a path, not one).
     static func hasLink(_ body: String) -> Bool {
-        ASCIISearch.contains(body, "http://") || ASCIISearch.contains(body, "https://")
-            || ASCIISearch.contains(body, "www.")
+        let text = ASCIISearch.folded(body)
+        return ["http://", "https://", "www."].contains { ASCIISearch.firstIndex(of: Array($0.utf8), in: text) != nil }
     }
 }

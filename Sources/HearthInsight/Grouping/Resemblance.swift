@@ -199,15 +199,24 @@ public struct ResemblanceIndex<ID: Hashable & Sendable>: Sendable {
     /// item's id.
     public func score(_ gist: Gist, against id: ID) -> Double? {
         guard let item = ids.firstIndex(of: id) else { return nil }
-        var (known, squaredNorm) = ([Int32](), 0.0)
+        let (known, queryNorm) = query(gist)
+        let other = items[item]
+        let denominator = queryNorm * norm(other)
+        return denominator > 0 ? shared(known, other) / denominator : 0
+    }
+
+    /// A gist as the index reads it: the dense numbers of the features items hold, sorted, and its norm (features
+    /// no item holds count in the norm at the rarest weight).
+    private func query(_ gist: Gist) -> (known: [Int32], norm: Double) {
+        var known: [Int32] = []
+        known.reserveCapacity(gist.features.count)
+        var squaredNorm = 0.0
         for feature in gist.features {
             let number = lookUp(feature)
             squaredNorm += squaredWeight(holders: number < 0 ? 0 : Int(holders[Int(number)]))
             if number >= 0 { known.append(number) }
         }
-        let other = items[item]
-        let denominator = squaredNorm.squareRoot() * norm(other)
-        return denominator > 0 ? shared(RadixSort.sorted(known), other) / denominator : 0
+        return (RadixSort.sorted(known), squaredNorm.squareRoot())
     }
 
     /// The items most like `gist`, best first, at `threshold` or above (0 to 1), leaving out `excluding`.
@@ -220,21 +229,8 @@ public struct ResemblanceIndex<ID: Hashable & Sendable>: Sendable {
     public mutating func nearest(_ gist: Gist, threshold: Double, limit: Int = 10, excluding: ID? = nil) -> [Match] {
         guard limit > 0, !ids.isEmpty else { return [] }
         let cap = Int32(max(lookupFloor, Int(Double(ids.count) * commonShare)))
-        var known: [Int32] = []
-        known.reserveCapacity(gist.features.count)
-        var squaredNorm = 0.0
-        for feature in gist.features {
-            let number = lookUp(feature)
-            if number < 0 {
-                squaredNorm += squaredWeight(holders: 0)
-            } else {
-                known.append(number)
-                squaredNorm += squaredWeight(holders: Int(holders[Int(number)]))
-            }
-        }
-        let queryNorm = squaredNorm.squareRoot()
+        let (known, queryNorm) = query(gist)
         guard queryNorm > 0, !known.isEmpty else { return [] }
-        known = RadixSort.sorted(known)
         var lists = known.filter { holders[Int($0)] <= cap }
         lists.sort { holders[Int($0)] < holders[Int($1)] }
         // Borrowed for the look-up (not copied), and given back with every score zero.

@@ -155,14 +155,11 @@ struct ModerationController: Sendable {
         context: Context
     ) async throws -> Response {
         let history = try await services.penalties.history(context.identity, of: member.id)
-        let now = services.now()
-        let canGive =
-            context.identity.map { $0.member.id != member.id && $0.member.role >= member.role } ?? false
-            && services.policy.decide(context.identity, .warnMember, on: .member(member.id), at: now).isAllowed
         let view = PenaltyPage(
             page: try await shared.frame(member.displayName, context, errors: errors), member: member,
             history: history, localization: pages.renderer.localization, language: context.language,
-            now: now, canGive: canGive, draft: draft)
+            now: services.now(), canGive: await services.penalties.mayGive(context.identity, to: member),
+            draft: draft)
         return pages.html(view, template: PenaltyPage.template, status: status)
     }
 
