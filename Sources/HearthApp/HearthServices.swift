@@ -114,7 +114,7 @@ public struct HearthServices: Sendable {
             cooker: SafeMarkdown(), reader: reader, gate: gate, heat: heat, inbox: config.inboxRules,
             policy: AccessPolicy(), now: now, logger: logger)
         let sources = SourceService(
-            store: SQLSourceRepository(database: database), kinds: SourceJobs.kinds, reader: reader,
+            store: SQLSourceRepository(database: database), reader: reader,
             normaliser: EngineNormaliser(), secrets: config.secretBox, policy: AccessPolicy(), now: now)
         let inbox = InboxService(
             inbox: SQLInboxRepository(database: database), members: members, viewers: viewers, forum: forum,

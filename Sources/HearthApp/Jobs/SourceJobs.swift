@@ -31,9 +31,6 @@ struct SourceJobs: Sendable {
         self.logger = logger
     }
 
-    /// The kinds Hearth can read: a webhook is posted to, the others polled.
-    static let kinds: Set<Source.Kind> = Set(Source.Kind.allCases)
-
     func poll(_ job: SourcePollJob) async throws {
         guard let (source, credentials, cursor) = try await sources.forPolling(SourceID(job.sourceID)) else { return }
         guard let adapter = adapters[source.kind] else { return }

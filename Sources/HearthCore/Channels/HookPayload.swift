@@ -69,15 +69,12 @@ extension WebhookSignature {
         guard let seconds = Int(timestamp), abs(Double(seconds) - date.timeIntervalSince1970) <= tolerance else {
             throw HearthError.unauthorized("The webhook-timestamp is more than five minutes from now.")
         }
-        let encoded = secret.hasPrefix("whsec_") ? String(secret.dropFirst(6)) : secret
-        guard let key = Data(base64Encoded: encoded) else {
-            throw HearthError.unauthorized("The signature could not be checked.")
-        }
+        guard let key = key(secret) else { throw HearthError.unauthorized("The signature could not be checked.") }
         var signed = Data("\(messageID).\(timestamp).".utf8)
         signed.append(contentsOf: body)
         let valid = signature.split(separator: " ").contains { part in
             guard part.hasPrefix("v1,"), let mac = Data(base64Encoded: String(part.dropFirst(3))) else { return false }
-            return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: signed, using: SymmetricKey(data: key))
+            return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: signed, using: key)
         }
         guard valid else { throw HearthError.unauthorized("The webhook signature does not match.") }
     }

@@ -14,8 +14,6 @@ public struct SourceService: Sendable {
     static let lease: TimeInterval = 600
 
     let store: any SourceRepository
-    /// The kinds this server can read.
-    public let kinds: Set<Source.Kind>
     let reader: (any TextReader)?
     let normaliser: any WordNormaliser
     let secrets: SecretBox
@@ -23,11 +21,10 @@ public struct SourceService: Sendable {
     let now: Now
 
     public init(
-        store: any SourceRepository, kinds: Set<Source.Kind>, reader: (any TextReader)?,
+        store: any SourceRepository, reader: (any TextReader)?,
         normaliser: any WordNormaliser, secrets: SecretBox, policy: AccessPolicy, now: @escaping Now
     ) {
         self.store = store
-        self.kinds = kinds
         self.reader = reader
         self.normaliser = normaliser
         self.secrets = secrets
@@ -40,6 +37,20 @@ public struct SourceService: Sendable {
     public func list(_ viewer: Viewer?) async throws -> [Source] {
         try policy.authorize(viewer, .manageSources, at: now())
         return try await store.sources()
+    }
+
+    /// The sources with what went out through each, for the console page: authorized once, and per source only
+    /// the queries its kind needs (answers where one can answer, announcements on Mastodon).
+    public func overview(_ viewer: Viewer?) async throws -> SourcesOverview {
+        let sources = try await list(viewer)
+        var overview = SourcesOverview(sources: sources)
+        for source in sources {
+            if source.canAnswer { overview.answers[source.id] = try await store.answers(source.id, limit: 20) }
+            if source.kind == .mastodon {
+                overview.announcements[source.id] = try await store.outwardPosts(source.id, limit: 20)
+            }
+        }
+        return overview
     }
 
     public func source(_ viewer: Viewer?, _ id: SourceID) async throws -> Source {
@@ -56,9 +67,6 @@ public struct SourceService: Sendable {
         guard let kind = input.kind else {
             throw HearthError.invalid(
                 "kind", "Say what kind of source it is: feed, discourse, mastodon, imap, webhook or hearth.")
-        }
-        guard kinds.contains(kind) else {
-            throw HearthError.invalid("kind", "Hearth cannot read \(kind.rawValue) sources yet.")
         }
         let name = try Self.name(input.name)
         let url = try Self.address(input.url, for: kind)
@@ -193,8 +201,10 @@ public struct SourceService: Sendable {
         // A feed's entry may change its guid and keep its link; elsewhere an address can be shared by many items
         // (a topic's replies, a shop's order page), which are told apart by their ids only.
         let byURL = source.kind == .feed
+        // Cleaned once, as they will be stored (NUL left out, long ids hashed): the repository stores them as given.
+        let entries = entries.map(\.stored)
         let known = try await store.known(
-            source.id, ids: entries.map(\.stored.externalID), urls: byURL ? entries.compactMap(\.url) : [])
+            source.id, ids: entries.map(\.externalID), urls: byURL ? entries.compactMap(\.url) : [])
         var seen: Set<String> = known
         var arrivals: [OutsideArrival] = []
         var others: [OutsideEntry] = []
@@ -204,8 +214,7 @@ public struct SourceService: Sendable {
                     id: WatchedWordID(Int64($0.offset)), language: nil, pattern: $0.element, isRegex: false,
                     action: .flag, replacement: nil, createdAt: date)
             }, normaliser: normaliser)
-        for original in entries {
-            let entry = original.stored
+        for entry in entries {
             guard !seen.contains(entry.externalID), !byURL || entry.url.map({ !seen.contains($0) }) ?? true else {
                 continue
             }
@@ -274,4 +283,11 @@ public struct SourceService: Sendable {
     func log(_ viewer: Viewer?, _ action: String, _ id: SourceID, _ reason: String) -> NewLogEntry {
         NewLogEntry(actorID: viewer?.member.id, action: action, target: .source, targetID: id.rawValue, reason: reason)
     }
+}
+
+/// The console's view of the sources: each with its latest answers and announcements.
+public struct SourcesOverview: Sendable {
+    public let sources: [Source]
+    public var answers: [SourceID: [OutsideAnswer]] = [:]
+    public var announcements: [SourceID: [OutwardPost]] = [:]
 }

@@ -105,11 +105,15 @@ extension JobKind {
 /// The Standard Webhooks signature: HMAC-SHA256 over "id.timestamp.body" with the secret's key, written
 /// "v1,<base64>".
 public enum WebhookSignature {
+    /// The signing key of a secret: its base64 after the optional "whsec_" prefix; nil when it is not base64.
+    static func key(_ secret: String) -> SymmetricKey? {
+        Data(base64Encoded: secret.hasPrefix("whsec_") ? String(secret.dropFirst(6)) : secret).map(SymmetricKey.init)
+    }
+
     public static func sign(secret: String, messageID: String, timestamp: Int, body: String) -> String? {
-        let encoded = secret.hasPrefix("whsec_") ? String(secret.dropFirst(6)) : secret
-        guard let key = Data(base64Encoded: encoded) else { return nil }
+        guard let key = key(secret) else { return nil }
         let signed = Data("\(messageID).\(timestamp).\(body)".utf8)
-        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: key))
+        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: key)
         return "v1," + Data(mac).base64EncodedString()
     }
 

@@ -120,15 +120,22 @@ extension SQLSourceRepository {
         ).first() != nil
     }
 
+    /// An attempt at sending an answer or an outward post: counted, its lease let go, and its address or error kept.
+    static func recordSending(
+        _ table: String, _ id: Int64, sentURL: String?, error: String?, at date: Date, _ sql: any SQLDatabase
+    ) async throws {
+        var update = sql.update(table)
+            .set(SQLIdentifier("attempts"), to: SQLRaw("attempts + 1")).set("last_error", to: error)
+            .set("sending_until", to: SQLLiteral.null)
+        if error == nil {
+            update = update.set("sent_at", to: date.millisecondsSince1970).set("sent_url", to: sentURL)
+        }
+        try await update.where("id", .equal, id).run()
+    }
+
     public func recordAnswer(_ id: Int64, sentURL: String?, error: String?, at date: Date) async throws {
         try await database.write { sql in
-            var update = sql.update("outside_answers")
-                .set(SQLIdentifier("attempts"), to: SQLRaw("attempts + 1")).set("last_error", to: error)
-                .set("sending_until", to: SQLLiteral.null)
-            if error == nil {
-                update = update.set("sent_at", to: date.millisecondsSince1970).set("sent_url", to: sentURL)
-            }
-            try await update.where("id", .equal, id).run()
+            try await Self.recordSending("outside_answers", id, sentURL: sentURL, error: error, at: date, sql)
             guard let error else { return }
             // Not sent: the item comes back into the inbox saying why, for the manager to answer again or let be.
             guard

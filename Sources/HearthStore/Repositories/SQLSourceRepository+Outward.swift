@@ -79,13 +79,7 @@ extension SQLSourceRepository {
 
     public func recordOutward(_ id: Int64, sentURL: String?, error: String?, at date: Date) async throws {
         try await database.write { sql in
-            var update = sql.update("outward_posts")
-                .set(SQLIdentifier("attempts"), to: SQLRaw("attempts + 1")).set("last_error", to: error)
-                .set("sending_until", to: SQLLiteral.null)
-            if error == nil {
-                update = update.set("sent_at", to: date.millisecondsSince1970).set("sent_url", to: sentURL)
-            }
-            try await update.where("id", .equal, id).run()
+            try await Self.recordSending("outward_posts", id, sentURL: sentURL, error: error, at: date, sql)
         }
     }
 

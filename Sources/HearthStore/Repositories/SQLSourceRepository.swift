@@ -220,16 +220,16 @@ public struct SQLSourceRepository: SourceRepository {
         }
     }
 
-    /// Remembers an entry; nil when the source had brought it already (a poll that ran twice).
+    /// Remembers an entry (as `OutsideEntry.stored` made it, which `SourceService` did); nil when the source had
+    /// brought it already (a poll that ran twice).
     static func insert(_ entry: OutsideEntry, source id: SourceID, at millis: Int64, _ sql: any SQLDatabase)
         async throws -> Int64?
     {
-        let entry = entry.stored
-        return try await sql.raw(
+        try await sql.raw(
             """
             INSERT INTO outside_items (source_id, external_id, url, title, author, body, published_at, reply_to, \
             created_at) VALUES (\(bind: id.rawValue), \(bind: entry.externalID), \(bind: entry.url), \
-            \(bind: entry.title), \(bind: entry.author), \(bind: String(entry.text.prefix(10_000))), \
+            \(bind: entry.title), \(bind: entry.author), \(bind: entry.text), \
             \(bind: entry.publishedAt?.millisecondsSince1970), \(bind: entry.replyTo), \(bind: millis)) \
             ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id
             """
@@ -240,7 +240,7 @@ public struct SQLSourceRepository: SourceRepository {
     static func bringIn(
         _ arrival: OutsideArrival, item itemID: Int64, from source: Source, at date: Date, _ sql: any SQLDatabase
     ) async throws {
-        let entry = arrival.entry.stored
+        let entry = arrival.entry
         var facts = arrival.facts
         facts.outside = OutsideRef(
             itemID: itemID, sourceID: source.id.rawValue, sourceName: source.name, sourceKind: source.kind.rawValue,

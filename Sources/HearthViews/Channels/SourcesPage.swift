@@ -76,7 +76,7 @@ public struct SourcesPage: Sendable {
 
     public init(
         page: PageChrome, sources: [Source], answers: [SourceID: [OutsideAnswer]],
-        announcements: [SourceID: [OutwardPost]], kinds: Set<Source.Kind>,
+        announcements: [SourceID: [OutwardPost]],
         hookURL: (SourceID) -> String, created: (hook: String, secret: String)?, draft: SourceInput?,
         editing: (SourceID, SourceInput)? = nil, localization: Localization, language: Language, now: Date
     ) {
@@ -140,7 +140,7 @@ public struct SourcesPage: Sendable {
         }
         self.hasRows = !rows.isEmpty
         let chosen = draft?.kind ?? .feed
-        self.kinds = Source.Kind.allCases.filter(kinds.contains).map {
+        self.kinds = Source.Kind.allCases.map {
             FormOption(value: $0.rawValue, label: text("sources_kind_\($0.rawValue)", [:]), selected: $0 == chosen)
         }
         let interval = (draft?.intervalSeconds ?? SourceService.defaultInterval) / 60

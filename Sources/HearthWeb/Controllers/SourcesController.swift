@@ -36,19 +36,11 @@ struct SourcesController: Sendable {
         editing: (SourceID, SourceInput)? = nil, errors: [String] = [], notice: String? = nil,
         status: HTTPResponse.Status = .ok, context: Context
     ) async throws -> Response {
-        let list = try await sources.list(context.identity)
-        var answers: [SourceID: [OutsideAnswer]] = [:]
-        var announcements: [SourceID: [OutwardPost]] = [:]
-        for source in list {
-            if source.canAnswer { answers[source.id] = try await sources.answers(context.identity, source.id) }
-            if source.kind == .mastodon {
-                announcements[source.id] = try await sources.outwardPosts(context.identity, source.id)
-            }
-        }
+        let overview = try await sources.overview(context.identity)
         let view = SourcesPage(
             page: try await shared.frame(
                 pages.text("sources_heading", context), context, errors: errors, notice: notice),
-            sources: list, answers: answers, announcements: announcements, kinds: sources.kinds,
+            sources: overview.sources, answers: overview.answers, announcements: overview.announcements,
             hookURL: { SourcesAPI.hookURL($0, publicURL: publicURL) }, created: created, draft: draft,
             editing: editing, localization: pages.renderer.localization, language: context.language, now: services.now()
         )

@@ -79,13 +79,9 @@ public enum FeedParser {
 
     /// Markup and entities out, spaces folded, cut to the limit.
     static func plain(_ html: String) -> String {
-        var text = html.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)
-        for (entity, character) in [
-            ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"), ("&nbsp;", " "),
-            ("&amp;", "&"),
-        ] {
-            text = text.replacingOccurrences(of: entity, with: character)
-        }
+        // The importer's entity decoding: named ones and numeric ones (&#8217;) alike.
+        let text = HTMLToMarkdown.Converter.decode(
+            html.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression))
         let folded = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         return String(folded.prefix(textLimit))
     }

@@ -35,11 +35,8 @@ enum SourceJSON {
         }
     }
 
-    static func date(_ text: String) -> Date? {
-        let precise = ISO8601DateFormatter()
-        precise.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return precise.date(from: text) ?? ISO8601DateFormatter().date(from: text)
-    }
+    /// A JSON API's date (RFC 3339, with or without fractions), read as feeds' dates are.
+    static func date(_ text: String) -> Date? { FeedParser.date(text) }
 
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         Array(try JSONEncoder().encode(value))
