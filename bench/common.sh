@@ -19,6 +19,14 @@ start_server() {
   done
   die "hearth serve did not answer /healthz in 120 s: see $OURS/server.log"
 }
+# Sets BIN: as given, or the release build (made here unless SKIP_BUILD is set); dies when there is none.
+hearth_bin() {
+  if [ -z "${BIN:-}" ]; then
+    [ -n "${SKIP_BUILD:-}" ] || swift build -c release --product hearth >&2 || die "the release build failed."
+    BIN=$ROOT/.build/release/hearth
+  fi
+  [ -x "$BIN" ] || die "no hearth binary at $BIN (build it, or set BIN)."
+}
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # The server's CPU time so far, in clock ticks ($SERVER is its pid).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER/stat"; }

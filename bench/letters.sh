@@ -29,11 +29,7 @@ need wrk "apt-get install wrk"
 need curl "apt-get install curl"
 need sqlite3 "apt-get install sqlite3"
 
-if [ -z "${BIN:-}" ]; then
-  [ -n "${SKIP_BUILD:-}" ] || swift build -c release --product hearth >&2 || die "the release build failed."
-  BIN=$ROOT/.build/release/hearth
-fi
-[ -x "$BIN" ] || die "no hearth binary at $BIN (build it, or set BIN)."
+hearth_bin
 if [ -z "${REUSE:-}" ]; then
   OURS=$OURS PREPARE_ONLY=1 BIN=$BIN bench/people.sh "$POSTS" "$MEMBERS" || die "bench/people.sh could not make the community."
 fi

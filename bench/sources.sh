@@ -29,11 +29,7 @@ need curl "apt-get install curl"
 need sqlite3 "apt-get install sqlite3"
 need python3 "apt-get install python3"
 
-if [ -z "${BIN:-}" ]; then
-  [ -n "${SKIP_BUILD:-}" ] || swift build -c release --product hearth >&2 || die "the release build failed."
-  BIN=$ROOT/.build/release/hearth
-fi
-[ -x "$BIN" ] || die "no hearth binary at $BIN (build it, or set BIN)."
+hearth_bin
 rm -rf "$OURS"
 mkdir -p "$OURS/feeds"
 PIDS_TO_STOP=()

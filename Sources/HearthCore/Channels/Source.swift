@@ -32,6 +32,9 @@ public struct Source: Sendable, Equatable, Identifiable {
             }
         }
 
+        /// Every credential any kind reads, in the order forms show them.
+        public static let credentialFields = ["apiKey", "username", "token", "password"]
+
         /// The credentials this kind reads, by name.
         public var credentialNames: [String] {
             switch self {

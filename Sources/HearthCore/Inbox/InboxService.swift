@@ -176,6 +176,13 @@ public struct InboxService: Sendable {
 
     /// Answers any item: an outside one through its source (queued, sent once after commit), a post or a heated
     /// topic in its thread.
+    /// Boosts an outside item (a Mastodon post) from the brand's account, through its source; the item stays open.
+    public func boost(_ viewer: Viewer?, _ id: InboxItemID) async throws {
+        let item = try await item(viewer, id)
+        guard let outside else { throw HearthError.invalid("id", "Only a Mastodon post can be boosted.") }
+        _ = try await outside.boost(viewer, item)
+    }
+
     public func answer(_ viewer: Viewer?, _ id: InboxItemID, body: String, quoting: Bool) async throws
         -> InboxAnswer
     {
@@ -291,4 +298,5 @@ public enum InboxAnswer: Sendable {
 /// Sends an answer to an outside item back through its source (the sources' service).
 public protocol OutsideAnswering: Sendable {
     func answer(_ viewer: Viewer?, _ item: InboxItem, body: String) async throws -> Int64
+    func boost(_ viewer: Viewer?, _ item: InboxItem) async throws -> Int64
 }

@@ -148,8 +148,7 @@ public struct SourcesPage: Sendable {
             FormOption(
                 value: String($0 * 60), label: Localization.duration($0 * 60, language), selected: $0 == interval)
         }
-        let names = ["apiKey", "username", "token", "password"]
-        self.newFields = Self.fields(names, kept: [], text: text, forKinds: true)
+        self.newFields = Self.fields(Source.Kind.credentialFields, kept: [], text: text, forKinds: true)
         self.createdHook = created?.hook
         self.createdSecret = created?.secret
         self.draftName = draft?.name ?? ""

@@ -93,8 +93,7 @@ struct SourcesAPI: Sendable {
 
     /// Boosts a Mastodon item from the brand's account: queued, sent once.
     @Sendable func boost(_ request: Request, context: Context) async throws -> Response {
-        let item = try await services.inbox.item(context.identity, InboxItemID(try ForumPages.id(context)))
-        _ = try await services.sources.boost(context.identity, item)
+        try await services.inbox.boost(context.identity, InboxItemID(try ForumPages.id(context)))
         return Response(status: .accepted)
     }
 }

@@ -101,9 +101,8 @@ struct InboxController: Sendable {
     @Sendable func boost(_ request: Request, context: Context) async throws -> Response {
         var request = request
         _ = try await request.form(context: context)
-        let item = try await services.inbox.item(context.identity, InboxItemID(try ForumPages.id(context)))
         do {
-            _ = try await services.sources.boost(context.identity, item)
+            try await services.inbox.boost(context.identity, InboxItemID(try ForumPages.id(context)))
         } catch let error as HearthError {
             guard case .conflict = error else { throw error }
             return try await page(

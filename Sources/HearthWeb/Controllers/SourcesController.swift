@@ -50,7 +50,7 @@ struct SourcesController: Sendable {
     /// The form as a source's settings; `adding` reads the kind and the interval's select.
     static func input(_ form: FormFields, adding: Bool) -> SourceInput {
         var credentials: [String: String] = [:]
-        for name in ["apiKey", "username", "token", "password"] {
+        for name in Source.Kind.credentialFields {
             let value = form.text("credential_" + name)
             if !value.isEmpty { credentials[name] = value }
         }
