@@ -8,12 +8,7 @@ extension SQLFeedbackRepository {
     static func queue(_ webhook: OutgoingWebhook, publicURL: String, at date: Date, _ sql: any SQLDatabase)
         async throws
     {
-        let endpoints = try await sql.select().columns("id", "events").from("webhook_endpoints").all().compactMap {
-            row -> Int64? in
-            let events = try row.decode(column: "events", as: String.self).split(separator: ",")
-            return events.contains(Substring(webhook.event.rawValue))
-                ? try row.decode(column: "id", as: Int64.self) : nil
-        }
+        let endpoints = try await Self.endpoints(taking: webhook.event, sql)
         guard !endpoints.isEmpty, let item = try await item(webhook.itemID, sql) else { return }
         // A merged item's posts are the target's now.
         var postIDs = item.postIDs
@@ -23,17 +18,38 @@ extension SQLFeedbackRepository {
             webhook.event, item: item, into: webhook.intoID, postIDs: postIDs,
             url: "\(base)/feedback/\(item.id.rawValue)", at: date)
         for endpoint in endpoints {
-            guard
-                let id = try await sql.insert(into: "webhook_deliveries")
-                    .columns("endpoint_id", "message_id", "event", "payload", "created_at")
-                    .values(
-                        SQLBind(endpoint), SQLBind("msg_" + UUID().uuidString.lowercased()),
-                        SQLBind(webhook.event.rawValue), SQLBind(payload), SQLBind(date.millisecondsSince1970)
-                    )
-                    .returning("id").first(decodingColumn: "id", as: Int64.self)
-            else { continue }
-            try await SQLJobQueue.enqueue(try deliveryJob(id, at: date), at: date, sql)
+            try await queueDelivery(
+                to: endpoint, messageID: "msg_" + UUID().uuidString.lowercased(), event: webhook.event,
+                payload: payload, at: date, sql)
         }
+    }
+
+    /// The receivers that take `event`.
+    static func endpoints(taking event: WebhookEvent, _ sql: any SQLDatabase) async throws -> [Int64] {
+        try await sql.select().columns("id", "events").from("webhook_endpoints").all().compactMap { row -> Int64? in
+            let events = try row.decode(column: "events", as: String.self).split(separator: ",")
+            return events.contains(Substring(event.rawValue)) ? try row.decode(column: "id", as: Int64.self) : nil
+        }
+    }
+
+    /// One delivery and the job that posts it, in the caller's transaction; false when a delivery with this message
+    /// id was queued already (an announcement's fan-out run twice).
+    @discardableResult
+    static func queueDelivery(
+        to endpoint: Int64, messageID: String, event: WebhookEvent, payload: String, at date: Date,
+        _ sql: any SQLDatabase
+    ) async throws -> Bool {
+        guard
+            let id = try await sql.raw(
+                """
+                INSERT INTO webhook_deliveries (endpoint_id, message_id, event, payload, created_at) VALUES \
+                (\(bind: endpoint), \(bind: messageID), \(bind: event.rawValue), \(bind: payload), \
+                \(bind: date.millisecondsSince1970)) ON CONFLICT (message_id) DO NOTHING RETURNING id
+                """
+            ).first(decodingColumn: "id", as: Int64.self)
+        else { return false }
+        try await SQLJobQueue.enqueue(try deliveryJob(id, at: date), at: date, sql)
+        return true
     }
 
     static func deliveryJob(_ id: Int64, at date: Date) throws -> NewJob {

@@ -29,27 +29,15 @@ extension SQLSourceRepository {
                     at: date, sql)
                 queued += 1
             }
-            let event = WebhookEvent.announcementPublished.rawValue
-            let endpoints = try await sql.select().columns("id", "events").from("webhook_endpoints").all().compactMap {
-                row -> Int64? in
-                let events = try row.decode(column: "events", as: String.self).split(separator: ",")
-                return events.contains(Substring(event)) ? try row.decode(column: "id", as: Int64.self) : nil
-            }
             let payload = announcement.payload(url: url, at: date)
-            for endpoint in endpoints {
+            for endpoint in try await SQLFeedbackRepository.endpoints(taking: .announcementPublished, sql) {
                 // The message id names the announcement and the receiver: a fan-out run twice queues nothing new.
-                let message = "msg_announce_\(announcement.topicID)_\(endpoint)"
-                guard
-                    let id = try await sql.raw(
-                        """
-                        INSERT INTO webhook_deliveries (endpoint_id, message_id, event, payload, created_at) VALUES \
-                        (\(bind: endpoint), \(bind: message), \(bind: event), \(bind: payload), \(bind: millis)) \
-                        ON CONFLICT (message_id) DO NOTHING RETURNING id
-                        """
-                    ).first(decodingColumn: "id", as: Int64.self)
-                else { continue }
-                try await SQLJobQueue.enqueue(try SQLFeedbackRepository.deliveryJob(id, at: date), at: date, sql)
-                queued += 1
+                if try await SQLFeedbackRepository.queueDelivery(
+                    to: endpoint, messageID: "msg_announce_\(announcement.topicID)_\(endpoint)",
+                    event: .announcementPublished, payload: payload, at: date, sql)
+                {
+                    queued += 1
+                }
             }
             return queued
         }
