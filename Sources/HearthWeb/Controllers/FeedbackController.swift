@@ -256,11 +256,8 @@ struct FeedbackController: Sendable {
             return SessionCookies.redirect(to: "/feedback/candidates?done=declined")
         }
         do {
-            let before = services.now()
-            let item = try await feedback.accept(context.identity, post: post)
-            // Say where it went: the item it started (made by this yes), or the one it joined (a hand-written item
-            // holds no post before, so the count of posts cannot tell).
-            let done = item.createdAt >= before ? "started" : "joined"
+            let (item, started) = try await feedback.placing(context.identity, post: post)
+            let done = started ? "started" : "joined"
             return SessionCookies.redirect(to: "/feedback/candidates?done=\(done)&item=\(item.id.rawValue)")
         } catch HearthError.conflict {
             // Put on the board meanwhile, by another tab or another member of staff: it is there, as asked.
