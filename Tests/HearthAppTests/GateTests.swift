@@ -163,6 +163,29 @@ struct GateTests {
         community.clock.advance(by: ForumService.repeatWindow + 1)
         let later = try await services.forum.reply(ana, to: topic.id, body: "Answering my own: studded.")
         #expect(later.id != reply.id, "the same words minutes later are meant")
+
+        // Two copies at the same moment (a double click on a slow line) still make one post, and tell the member
+        // they mention once: the check is in the write's own transaction.
+        let bob = try await community.member("bob@example.org")
+        async let left = services.forum.startTopic(
+            ana, in: community.category.id, title: "Pumps", body: "@bob which pump do you carry?")
+        async let right = services.forum.startTopic(
+            ana, in: community.category.id, title: "Pumps", body: "@bob which pump do you carry?")
+        let (one, two) = try await (left, right)
+        #expect(one.0.id == two.0.id && one.1.id == two.1.id, "two copies at once start one topic")
+        #expect(try await services.forum.notifications(bob).count == 1)
+        async let firstCopy = services.forum.reply(ana, to: one.0.id, body: "A mini pump, @bob.")
+        async let secondCopy = services.forum.reply(ana, to: one.0.id, body: "A mini pump, @bob.")
+        #expect(try await firstCopy.id == secondCopy.id, "two copies of a reply at once are one reply")
+        #expect(try await services.forum.visibleTopic(one.0.id, for: community.cm).postCount == 2)
+
+        // A text the watched words rewrote is the same text sent again, too.
+        _ = try await services.watchedWords.add(
+            community.cm,
+            NewWatchedWord(language: nil, pattern: "darn it", isRegex: false, action: .replace, replacement: "oh well"))
+        let rewritten = try await services.forum.reply(ana, to: one.0.id, body: "Darn it, flat again.")
+        let resent = try await services.forum.reply(ana, to: one.0.id, body: "Darn it, flat again.")
+        #expect(rewritten.body == "oh well, flat again." && resent.id == rewritten.id)
     }
 
     @Test(

@@ -39,6 +39,11 @@ public struct NewPost: Sendable, Equatable {
     public var inbox: InboxDraft?
     /// Whether, as a reply, it answers the questions waiting in its topic (see `InboxRules.answers`).
     public var answers: Bool
+    /// When set, a post by the same author with this very text (and quote), written at this date or later in the
+    /// same topic, is this one sent again (a double click, a reload, a client's retry): the repository gives that
+    /// post back instead of writing a second. Checked in the write's own transaction, so two copies sent at the same
+    /// moment still make one post.
+    public var sameTextSince: Date?
 
     public struct Recipient: Sendable, Equatable {
         public var memberID: MemberID
@@ -53,8 +58,9 @@ public struct NewPost: Sendable, Equatable {
     public init(
         author: MemberSummary, body: String, html: String, quotePostID: PostID?, createdAt: Date,
         reading: PostReading? = nil, moderation: PostModeration = .visible, reviewItems: [NewReviewItem] = [],
-        recipients: [Recipient] = [], inbox: InboxDraft? = nil, answers: Bool = true
+        recipients: [Recipient] = [], inbox: InboxDraft? = nil, answers: Bool = true, sameTextSince: Date? = nil
     ) {
+        self.sameTextSince = sameTextSince
         self.answers = answers
         self.recipients = recipients
         self.inbox = inbox

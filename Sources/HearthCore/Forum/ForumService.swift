@@ -74,12 +74,6 @@ public struct ForumService: Sendable {
         let author = try member(viewer)
         let title = try PostRules.title(rawTitle)
         let written = try PostRules.body(rawBody)
-        if let repeated = try await repeated(by: author.id, body: written, at: date), repeated.number == 1,
-            let topic = try await forum.topic(id: repeated.topicID), topic.categoryID == categoryID,
-            topic.title == title
-        {
-            return (topic, repeated)
-        }
         let reading = reader?.read(title + "\n\n" + written)
         let admission = try await admit(
             viewer, author, title: title, body: written, reading: reading, in: categoryID, isEdit: false, at: date)
@@ -88,17 +82,15 @@ public struct ForumService: Sendable {
         let draft = NewPost(
             author: MemberSummary(author), body: body, html: cook(body, mentioned), quotePostID: nil, createdAt: date,
             reading: reading, moderation: admission.moderation, reviewItems: admission.items,
+            recipients: admission.moderation == .visible
+                ? Self.distinct(mentioned.map { ($0.id, .mention) }, actor: author.id) : [],
             inbox: inboxDraft(
                 reading, text: title + "\n\n" + body, author: author, mentioned: mentioned, in: categoryID,
-                opensTopic: true, at: date))
+                opensTopic: true, at: date), sameTextSince: date.addingTimeInterval(-Self.repeatWindow))
         let (topic, post) = try await forum.createTopic(
             categoryID: categoryID, title: admission.title ?? title, firstPost: draft)
         readMarks.record(topic.id, upTo: post.number, by: author.id)
         changes.bumpLists()
-        if post.moderation == .visible {
-            try await notify(
-                mentioned.map { ($0.id, .mention) }, actor: author.id, topic: topic.id, post: post.id, at: date)
-        }
         logger.info("Topic started", metadata: ["topic.id": "\(topic.id)", "member.id": "\(author.id)"])
         return (topic, post)
     }
@@ -122,16 +114,17 @@ public struct ForumService: Sendable {
         }
         let author = try member(viewer)
         let body = try PostRules.body(rawBody)
-        if !asNotice, let repeated = try await repeated(by: author.id, body: body, at: date),
-            repeated.topicID == topicID, repeated.quotePostID == quoteID
-        {
-            return repeated
-        }
         if let slow = topic.slowMode, slow.isActive(at: date), !asNotice,
             !may(viewer, .setSlowMode, in: topic.categoryID),
             let last = try await forum.lastPostDate(by: author.id, in: topicID),
             date.timeIntervalSince(last) < TimeInterval(slow.seconds)
         {
+            // The reply sent a second time is the one already out, not one too soon.
+            if let repeated = try await repeated(by: author.id, body: body, at: date), repeated.topicID == topicID,
+                repeated.quotePostID == quoteID
+            {
+                return repeated
+            }
             let wait = Int((TimeInterval(slow.seconds) - date.timeIntervalSince(last)).rounded(.up))
             throw HearthError.rateLimited(
                 message:
@@ -173,7 +166,8 @@ public struct ForumService: Sendable {
                     : inboxDraft(
                         reading, text: admission.body, author: author, mentioned: mentioned, in: topic.categoryID,
                         opensTopic: false, at: date),
-                answers: InboxRules.answers(admission.body, byStaff: author.role != .member)),
+                answers: InboxRules.answers(admission.body, byStaff: author.role != .member),
+                sameTextSince: asNotice ? nil : date.addingTimeInterval(-Self.repeatWindow)),
             heat: admission.moderation == .visible ? heat : nil)
         readMarks.record(topicID, upTo: post.number, by: author.id)
         changes.bump(topicID)
@@ -184,8 +178,9 @@ public struct ForumService: Sendable {
     /// that sends again, a client retrying after a timeout), as Discourse refuses a post equal to the last one.
     static let repeatWindow: TimeInterval = 120
 
-    /// The post a member wrote with this very text in the last `repeatWindow`: sending the same form again gives
-    /// it back rather than posting it twice.
+    /// The post a member wrote with this very text in the last `repeatWindow`. The repository gives it back to a
+    /// form sent again (`NewPost.sameTextSince`); this earlier look serves slow mode, which would otherwise refuse
+    /// the second copy as too soon.
     private func repeated(by author: MemberID, body: String, at date: Date) async throws -> Post? {
         guard let last = try await forum.latestPost(by: author, since: date.addingTimeInterval(-Self.repeatWindow)),
             last.body == body, !last.isDeleted

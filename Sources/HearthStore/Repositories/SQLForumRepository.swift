@@ -102,6 +102,12 @@ public struct SQLForumRepository: ForumRepository {
 
     public func createTopic(categoryID: CategoryID, title: String, firstPost: NewPost) async throws -> (Topic, Post) {
         try await database.write { sql in
+            if let earlier = try await sentAgain(firstPost, sql), earlier.number == 1,
+                let topic = try await Self.topic(earlier.topicID, sql), topic.categoryID == categoryID,
+                topic.title == title
+            {
+                return (topic, earlier)
+            }
             let at = firstPost.createdAt.millisecondsSince1970
             let topicID = try await sql.insert(into: "topics")
                 .columns(
@@ -152,6 +158,7 @@ public struct SQLForumRepository: ForumRepository {
 
     public func addPost(to topicID: TopicID, _ post: NewPost, heat: HeatRules?) async throws -> Post {
         try await database.write { sql in
+            if let earlier = try await sentAgain(post, sql), earlier.topicID == topicID { return earlier }
             // One UPDATE both numbers the post and moves the topic: on PostgreSQL its row lock orders
             // concurrent replies, on SQLite the single writer does.
             // Replies are the hottest write: its statements are plain SQL, not builders serialised each time.
@@ -184,6 +191,20 @@ public struct SQLForumRepository: ForumRepository {
             }
             return saved
         }
+    }
+
+    /// The post the draft repeats, if it is the same form sent again (see `NewPost.sameTextSince`). On PostgreSQL
+    /// the author's row is locked first, so that two copies in concurrent transactions are ordered and the second
+    /// sees the first; SQLite's single writer already orders them.
+    private func sentAgain(_ post: NewPost, _ sql: any SQLDatabase) async throws -> Post? {
+        guard let since = post.sameTextSince else { return nil }
+        if database.engine == .postgres {
+            _ = try await sql.raw("SELECT id FROM members WHERE id = \(bind: post.author.id.rawValue) FOR UPDATE").all()
+        }
+        guard let earlier = try await Self.latestPost(by: post.author.id, since: since, sql), earlier.body == post.body,
+            earlier.quotePostID == post.quotePostID, !earlier.isDeleted
+        else { return nil }
+        return earlier
     }
 
     /// Inserts the post and moves its author's read position to it: whoever writes a post has read the topic
@@ -322,15 +343,17 @@ public struct SQLForumRepository: ForumRepository {
     }
 
     public func latestPost(by memberID: MemberID, since: Date) async throws -> Post? {
+        try await database.read { sql in try await Self.latestPost(by: memberID, since: since, sql) }
+    }
+
+    private static func latestPost(by memberID: MemberID, since: Date, _ sql: any SQLDatabase) async throws -> Post? {
         // One step down `posts_author` (author_id, created_at).
-        try await database.read { sql in
-            try await Self.posts(
-                where: """
-                    p.id = (SELECT id FROM posts WHERE author_id = \(bind: memberID.rawValue) \
-                    AND created_at >= \(bind: since.millisecondsSince1970) ORDER BY created_at DESC LIMIT 1)
-                    """, sql
-            ).first
-        }
+        try await posts(
+            where: """
+                p.id = (SELECT id FROM posts WHERE author_id = \(bind: memberID.rawValue) \
+                AND created_at >= \(bind: since.millisecondsSince1970) ORDER BY created_at DESC LIMIT 1)
+                """, sql
+        ).first
     }
 
     private func setTopicDate(_ column: String, of topicID: TopicID, to date: Date?) async throws {
