@@ -182,6 +182,19 @@ struct FeedbackBoardTests {
             try await board.vote(marie, crash.id)
         }
 
+        let history = try await board.detail(community.cm, dark.id).changes
+        #expect(history.first?.merged == FeedbackChange.Merged(id: crash.id, title: crash.title))
+        #expect(history.first?.by?.id == community.cm.member.id, "the item merged into says what joined it, and who")
+
+        // Two copies of a status sent at the same moment announce once: the second is refused in its transaction.
+        @Sendable func saved() async -> Bool {
+            (try? await board.changeStatus(community.cm, dark.id, to: .planned, note: "Spring.")) != nil
+        }
+        async let left = saved()
+        async let right = saved()
+        #expect(await [left, right].filter { $0 }.count == 1, "one of two copies is saved")
+        #expect(try await board.detail(community.cm, dark.id).changes.filter { $0.status == .planned }.count == 1)
+
         let split = try await board.split(community.cm, dark.id, post: crashPost.id)
         #expect(split.postIDs == [crashPost.id])
         #expect(try await board.detail(nil, dark.id).item.postIDs == [first.id])

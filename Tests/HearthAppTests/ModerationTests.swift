@@ -242,6 +242,14 @@ struct ModerationTests {
             community.cm, to: troll.member.id, kind: .silence, until: community.clock.now.addingTimeInterval(86_400),
             reason: "Spam")
         #expect(hour.id != day.id)
+
+        // Two copies at the same moment (a double click) are one warning: the check is in the write's own
+        // transaction.
+        async let left = services.penalties.give(
+            community.moderator, to: troll.member.id, kind: .warn, reason: "Keep it civil, please.")
+        async let right = services.penalties.give(
+            community.moderator, to: troll.member.id, kind: .warn, reason: "Keep it civil, please.")
+        #expect(try await left.id == right.id, "two copies at once are one penalty")
     }
 
     @Test(

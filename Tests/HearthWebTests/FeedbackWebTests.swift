@@ -172,6 +172,16 @@ struct FeedbackAPITests {
             try await community.services.jobs.drain()
             let thread = try await community.services.forum.topicPage(nil, topic: post.topicID)
             #expect(thread.posts.last?.body == "Now **planned**: Dark mode. Spring.")
+            // An item merged into this one shows in its history, linked.
+            let written = try await cm.post(
+                "/feedback/new", form: ["title": "Night theme", "body": "", "kind": "suggestion"])
+            let extra = try #require(
+                written.headers[.location]?.split(separator: "/").last?.split(separator: "?").first.flatMap { Int($0) })
+            let joined = try await cm.post("/feedback/\(extra)/merge", form: ["into": "\(id)"])
+            #expect(joined.status == .seeOther)
+            #expect(
+                try await cm.get("/feedback/\(id)").body.contains(
+                    "Merged here:</strong> <a href=\"/feedback/\(extra)\">#\(extra) Night theme</a>"))
 
             var marie = WebClient(client)
             try await ForumPagesTests.logIn(&marie, "marie@example.org")

@@ -176,7 +176,7 @@ public struct ForumService: Sendable {
 
     /// How long the same text from the same member counts as the same form sent twice (a double click, a reload
     /// that sends again, a client retrying after a timeout), as Discourse refuses a post equal to the last one.
-    static let repeatWindow: TimeInterval = 120
+    public static let repeatWindow: TimeInterval = 120
 
     /// The post a member wrote with this very text in the last `repeatWindow`. The repository gives it back to a
     /// form sent again (`NewPost.sameTextSince`); this earlier look serves slow mode, which would otherwise refuse

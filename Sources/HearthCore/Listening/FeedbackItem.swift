@@ -143,11 +143,24 @@ public struct FeedbackChange: Sendable, Equatable, Identifiable {
     public var at: Date
     /// Where the change was carried back: the notices posted in the linked threads.
     public var answers: [FeedbackAnswer]
+    /// On the item merged into: the item that was merged here (the change is that item's "duplicate").
+    public var merged: Merged?
+
+    public struct Merged: Sendable, Equatable {
+        public var id: FeedbackItemID
+        public var title: String
+
+        public init(id: FeedbackItemID, title: String) {
+            self.id = id
+            self.title = title
+        }
+    }
 
     public init(
         id: Int64, status: FeedbackItem.Status, note: String, by: MemberSummary?, at: Date,
-        answers: [FeedbackAnswer] = []
+        answers: [FeedbackAnswer] = [], merged: Merged? = nil
     ) {
+        self.merged = merged
         self.id = id
         self.status = status
         self.note = note

@@ -5,8 +5,6 @@ import Foundation
 public protocol FeedbackRepository: Sendable {
     func items(_ query: FeedbackQuery) async throws -> [FeedbackItem]
     func item(_ id: FeedbackItemID) async throws -> FeedbackItem?
-    /// The latest items created, newest first.
-    func recentItems(limit: Int) async throws -> [FeedbackItem]
     /// Items created after `after`, oldest first, for the grouping index.
     func itemsCreated(after: FeedbackItemID?, limit: Int) async throws -> [FeedbackItem]
     func links(of id: FeedbackItemID) async throws -> [FeedbackLink]
@@ -24,7 +22,8 @@ public protocol FeedbackRepository: Sendable {
     /// How many candidates wait, counting up to `limit`.
     func candidateCount(atMost limit: Int) async throws -> Int
 
-    /// Stores a new item (linked to its post, when it has one); with `label`, the staff's yes is learned.
+    /// Stores a new item (linked to its post, when it has one); with `label`, the staff's yes is learned. A
+    /// hand-written item its author sent again within `ForumService.repeatWindow` is given back, not written twice.
     func create(_ item: NewFeedbackItem, label: EngineLabel?, log: NewLogEntry, at date: Date) async throws
         -> FeedbackItemID
     /// Links a post to an item; false when the post is linked already.
@@ -41,7 +40,8 @@ public protocol FeedbackRepository: Sendable {
     func unvote(_ id: FeedbackItemID, by member: MemberID) async throws -> Bool
     func follow(_ id: FeedbackItemID, by member: MemberID, _ follows: Bool, at date: Date) async throws
 
-    /// Sets the status with its note, and queues the carrying back (`FeedbackCarryBack`) and the webhooks.
+    /// Sets the status with its note, and queues the carrying back (`FeedbackCarryBack`) and the webhooks. The same
+    /// status and note again is refused (a conflict): it was announced already.
     func changeStatus(
         _ id: FeedbackItemID, to status: FeedbackItem.Status, note: String, by: MemberID, log: NewLogEntry,
         at date: Date

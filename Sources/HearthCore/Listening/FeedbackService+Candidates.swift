@@ -115,13 +115,7 @@ extension FeedbackService {
             problems.append(FieldError(field: "body", message: "A description is 20,000 characters at most."))
         }
         guard problems.isEmpty else { throw HearthError.validation(problems) }
-        // The same item sent twice (a reload, the back button) is written once.
-        if let same = try await board.recentItems(limit: 20).first(where: {
-            $0.title == title && $0.body == body && $0.createdBy == actor.id && $0.mergedInto == nil
-                && date.timeIntervalSince($0.createdAt) < ForumService.repeatWindow
-        }) {
-            return same
-        }
+        // The same item sent twice (a reload, the back button) is written once: the repository gives it back.
         let id = try await board.create(
             NewFeedbackItem(
                 title: title, body: body, kind: kind, language: language.rawValue, createdBy: actor.id, postID: nil),

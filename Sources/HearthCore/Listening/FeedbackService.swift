@@ -139,10 +139,7 @@ public struct FeedbackService: Sendable {
         if status == item.status, note.isEmpty {
             throw HearthError.conflict("This item already has this status; add a note to say what is new.")
         }
-        // The same form sent twice (a reload, the back button): the threads and members were told once already.
-        if status == item.status, note == item.statusNote {
-            throw HearthError.conflict("This status and note were already saved and announced; nothing was sent again.")
-        }
+        // The same form sent twice is refused by the repository, in the change's own transaction.
         _ = try await board.changeStatus(
             item.id, to: status, note: note, by: actor.id,
             log: NewLogEntry(

@@ -35,6 +35,15 @@ public struct Penalty: Sendable, Equatable, Identifiable {
         self.liftedAt = liftedAt
     }
 
+    /// Whether `new` is this penalty sent again (a reload, a double click): the same kind, reason and giver, not
+    /// lifted, given within `ForumService.repeatWindow` and ending about when this one does. Counted twice, it would
+    /// also make the next suggested step harsher than the member earned.
+    public func isRepeated(by new: NewPenalty, at date: Date) -> Bool {
+        kind == new.kind && reason == new.reason && createdBy?.id == new.createdBy && liftedAt == nil
+            && date.timeIntervalSince(createdAt) < ForumService.repeatWindow
+            && abs((endsAt ?? date).timeIntervalSince(new.endsAt ?? date)) < ForumService.repeatWindow
+    }
+
     /// How long a warning is shown to its member, on every page.
     public static let warningShown: TimeInterval = 7 * 86_400
 

@@ -55,15 +55,7 @@ public struct PenaltyService: Sendable {
             }
             endsAt = until
         }
-        // The same decision sent twice (a reload, a double click) is given once: counted twice, it would also make
-        // the next suggested step harsher than the member earned.
-        if let given = try await penalties.penalties(of: memberID).first,
-            given.kind == kind, given.reason == reason, given.createdBy?.id == actor.id, given.liftedAt == nil,
-            date.timeIntervalSince(given.createdAt) < ForumService.repeatWindow,
-            abs((given.endsAt ?? date).timeIntervalSince(endsAt ?? date)) < ForumService.repeatWindow
-        {
-            return given
-        }
+        // The same decision sent twice is given once (`Penalty.isRepeated`): the repository gives the first back.
         let penalty = try await penalties.give(
             NewPenalty(memberID: memberID, kind: kind, reason: reason, endsAt: endsAt, createdBy: actor.id),
             log: NewLogEntry(

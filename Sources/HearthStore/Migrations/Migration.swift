@@ -50,5 +50,6 @@ extension Migration {
         .feedbackBoard,
         .lettersAndHealth,
         .sources,
+        .feedbackMerges,
     ]
 }

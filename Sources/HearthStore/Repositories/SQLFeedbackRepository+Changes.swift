@@ -9,6 +9,11 @@ extension SQLFeedbackRepository {
         let engine = database.engine
         let url = publicURL
         return try await database.write { sql in
+            if item.postID == nil, let createdBy = item.createdBy,
+                let same = try await Self.handWritten(item, by: createdBy, since: date, engine: engine, sql)
+            {
+                return same
+            }
             let id = try await Self.insert(item, at: date, sql)
             if let label { try await SQLEngineLearningRepository.record(label, at: date, engine: engine, sql) }
             var entry = log
@@ -17,6 +22,23 @@ extension SQLFeedbackRepository {
             try await Self.queue(OutgoingWebhook(.feedbackCreated, item: id), publicURL: url, at: date, sql)
             return id
         }
+    }
+
+    /// The item this hand-written one repeats: the same title and text from the same member within
+    /// `ForumService.repeatWindow` (a reload, the back button), with the member's writes ordered
+    /// (`SQLMemberRepository.lock`).
+    private static func handWritten(
+        _ item: NewFeedbackItem, by member: MemberID, since date: Date, engine: DatabaseEngine, _ sql: any SQLDatabase
+    ) async throws -> FeedbackItemID? {
+        try await SQLMemberRepository.lock(member, engine: engine, sql)
+        let since = date.addingTimeInterval(-ForumService.repeatWindow).millisecondsSince1970
+        return try await sql.raw(
+            """
+            SELECT id FROM feedback_items WHERE created_by = \(bind: member.rawValue) \
+            AND created_at >= \(bind: since) AND title = \(bind: item.title) AND body = \(bind: item.body) \
+            AND merged_into IS NULL ORDER BY id DESC LIMIT 1
+            """
+        ).first(decodingColumn: "id", as: Int64.self).map { FeedbackItemID($0) }
     }
 
     /// Inserts an item, linked to its post when it has one, in the caller's transaction.
@@ -166,7 +188,19 @@ extension SQLFeedbackRepository {
         at date: Date
     ) async throws -> Int64 {
         let url = publicURL
+        let lock: SQLQueryString = database.engine == .postgres ? " FOR UPDATE" : ""
         return try await database.write { sql in
+            // The same form sent twice (a reload, the back button): the threads and members were told once
+            // already. Read with the item's row locked, so two copies sent at once are ordered.
+            let row = try await sql.raw(
+                "SELECT status, status_note FROM feedback_items WHERE id = \(bind: id.rawValue)" + lock
+            ).first()
+            if try row?.decode(column: "status", as: String.self) == status.rawValue,
+                try row?.decode(column: "status_note", as: String?.self) == note
+            {
+                throw HearthError.conflict(
+                    "This status and note were already saved and announced; nothing was sent again.")
+            }
             let changeID = try await Self.recordChange(id, status, note: note, by: by, at: date, sql)
             try await SQLJobQueue.enqueue(
                 try NewJob(kind: .feedbackCarryBack, FeedbackCarryBack(changeID: changeID), runAt: date),

@@ -57,15 +57,6 @@ public struct SQLFeedbackRepository: FeedbackRepository {
         try await database.read { sql in try await Self.item(id, sql) }
     }
 
-    public func recentItems(limit: Int) async throws -> [FeedbackItem] {
-        try await database.read { sql in
-            try await Self.withTags(
-                try await sql.raw(
-                    "SELECT \(Self.itemColumns) FROM feedback_items i ORDER BY i.id DESC LIMIT \(bind: limit)"
-                ).all().map(Self.item), sql)
-        }
-    }
-
     static func item(_ id: FeedbackItemID, _ sql: any SQLDatabase) async throws -> FeedbackItem? {
         guard
             let row = try await sql.raw(
@@ -183,23 +174,33 @@ public struct SQLFeedbackRepository: FeedbackRepository {
                     postNumber: Int(try row.decode(column: "number", as: Int64.self)),
                     at: try SQLForumRepository.date(row, "created_at"))
             }
+            // The item's own changes, and the merges into it: each merged item's "duplicate".
             return try await sql.raw(
                 """
-                SELECT c.id, c.status, c.note, c.created_at, \
+                SELECT c.id, c.item_id, c.status, c.note, c.created_at, s.title AS s_title, \
                 m.id AS m_id, m.handle AS m_handle, m.display_name AS m_display_name, m.role AS m_role \
-                FROM feedback_changes c LEFT JOIN members m ON m.id = c.member_id \
-                WHERE c.item_id = \(bind: id.rawValue) ORDER BY c.id DESC
+                FROM feedback_changes c JOIN feedback_items s ON s.id = c.item_id \
+                LEFT JOIN members m ON m.id = c.member_id \
+                WHERE c.item_id IN (SELECT \(bind: id.rawValue) UNION ALL \
+                SELECT id FROM feedback_items WHERE merged_into = \(bind: id.rawValue)) \
+                AND (c.item_id = \(bind: id.rawValue) OR c.status = \(bind: FeedbackItem.Status.duplicate.rawValue)) \
+                ORDER BY c.id DESC
                 """
             ).all().map { row in
                 let changeID = try row.decode(column: "id", as: Int64.self)
                 let hasMember = try row.decode(column: "m_id", as: Int64?.self) != nil
+                let itemID = try row.decode(column: "item_id", as: Int64.self)
                 return FeedbackChange(
                     id: changeID,
                     status: FeedbackItem.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .open,
                     note: try row.decode(column: "note", as: String.self),
                     by: hasMember ? try SQLMemberRepository.summary(row, prefix: "m_") : nil,
                     at: try SQLForumRepository.date(row, "created_at"),
-                    answers: answers.filter { $0.changeID == changeID })
+                    answers: answers.filter { $0.changeID == changeID },
+                    merged: itemID == id.rawValue
+                        ? nil
+                        : FeedbackChange.Merged(
+                            id: FeedbackItemID(itemID), title: try row.decode(column: "s_title", as: String.self)))
             }
         }
     }

@@ -193,14 +193,11 @@ public struct SQLForumRepository: ForumRepository {
         }
     }
 
-    /// The post the draft repeats, if it is the same form sent again (see `NewPost.sameTextSince`). On PostgreSQL
-    /// the author's row is locked first, so that two copies in concurrent transactions are ordered and the second
-    /// sees the first; SQLite's single writer already orders them.
+    /// The post the draft repeats, if it is the same form sent again (see `NewPost.sameTextSince`), with the
+    /// author's writes ordered (`SQLMemberRepository.lock`).
     private func sentAgain(_ post: NewPost, _ sql: any SQLDatabase) async throws -> Post? {
         guard let since = post.sameTextSince else { return nil }
-        if database.engine == .postgres {
-            _ = try await sql.raw("SELECT id FROM members WHERE id = \(bind: post.author.id.rawValue) FOR UPDATE").all()
-        }
+        try await SQLMemberRepository.lock(post.author.id, engine: database.engine, sql)
         guard let earlier = try await Self.latestPost(by: post.author.id, since: since, sql), earlier.body == post.body,
             earlier.quotePostID == post.quotePostID, !earlier.isDeleted
         else { return nil }

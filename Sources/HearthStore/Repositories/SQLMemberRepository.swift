@@ -4,6 +4,14 @@ import SQLKit
 
 /// Members in the `members` table.
 public struct SQLMemberRepository: MemberRepository {
+    /// Orders concurrent writes on the member's behalf: on PostgreSQL the member's row stays locked until the
+    /// transaction ends, so that of two copies of a form sent at once, the second waits and then sees the first.
+    /// SQLite's single writer already orders every write.
+    static func lock(_ id: MemberID, engine: DatabaseEngine, _ sql: any SQLDatabase) async throws {
+        guard engine == .postgres else { return }
+        _ = try await sql.raw("SELECT id FROM members WHERE id = \(bind: id.rawValue) FOR UPDATE").all()
+    }
+
     private let database: HearthDatabase
 
     public init(database: HearthDatabase) {

@@ -11,8 +11,17 @@ public struct SQLPenaltyRepository: PenaltyRepository {
         self.database = database
     }
 
+    /// Gives the penalty, or gives back the one it repeats (`Penalty.isRepeated`), checked in the same transaction
+    /// with the member's penalties ordered (`SQLMemberRepository.lock`).
     public func give(_ penalty: NewPenalty, log: NewLogEntry, at date: Date) async throws -> Penalty {
-        try await database.write { sql in
+        let engine = database.engine
+        return try await database.write { sql in
+            try await SQLMemberRepository.lock(penalty.memberID, engine: engine, sql)
+            if let latest = try await sql.raw(
+                Self.select + " WHERE p.member_id = \(bind: penalty.memberID.rawValue) ORDER BY p.id DESC LIMIT 1"
+            ).first().map(Self.penalty), latest.isRepeated(by: penalty, at: date) {
+                return latest
+            }
             let id =
                 try await sql.insert(into: "penalties")
                 .columns("member_id", "kind", "reason", "ends_at", "created_by", "created_at")

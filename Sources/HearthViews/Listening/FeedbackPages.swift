@@ -153,6 +153,13 @@ public struct FeedbackItemPage: Sendable {
         public let date: String
         public let dateISO: String
         public let answers: [Answer]
+        /// On the item merged into: the item merged here, linked.
+        public let merged: Merged?
+    }
+
+    public struct Merged: Sendable {
+        public let url: String
+        public let label: String
     }
 
     public struct Answer: Sendable {
@@ -217,6 +224,9 @@ public struct FeedbackItemPage: Sendable {
                     Answer(
                         url: "/t/\($0.topicID.rawValue)?post=\($0.postNumber)#p\($0.postNumber)",
                         topicTitle: $0.topicTitle, date: Localization.date($0.at, language))
+                },
+                merged: change.merged.map {
+                    Merged(url: "/feedback/\($0.id.rawValue)", label: "#\($0.id.rawValue) \($0.title)")
                 })
         }
         answeredDate = item.answeredAt.map { Localization.date($0, language) }
