@@ -183,4 +183,27 @@ struct ForumAPITests {
             #expect(documented.count >= 13)
         }
     }
+
+    @Test("a method an address lacks: 405 with Allow on the API, the form's page for a GET to a form's address")
+    func undeclaredMethods() async throws {
+        let community = try await TestCommunity.make()
+        defer { community.close() }
+        try await community.test { client in
+            let api = try await client.execute(uri: "/api/v1/posts/3/reactions", method: .get)
+            #expect(api.status == .methodNotAllowed)
+            #expect(api.headers[.allow]?.contains("POST") == true)
+            #expect(String(buffer: api.body).contains("method_not_allowed"))
+            // A refused form is shown at the address it was sent to; opening that address later goes to its page.
+            for (form, page) in [
+                ("/t/1/replies", "/t/1"), ("/feedback/7/merge", "/feedback/7"), ("/u/ana/flag", "/u/ana"),
+                ("/feedback/new", "/feedback"), ("/p/5/react", "/p/5"),
+                ("/admin/roles/3/holders/9/remove", "/admin/roles"),
+            ] {
+                let answer = try await client.execute(uri: form, method: .get)
+                #expect(answer.status == .seeOther, "\(form)")
+                #expect(answer.headers[.location] == page, "\(form)")
+            }
+            #expect(try await client.execute(uri: "/no/such/page", method: .get).status == .notFound)
+        }
+    }
 }
