@@ -96,6 +96,25 @@ struct ModerationAPITests {
             #expect((ends["items"] as? [[String: Any]])?.count == 1)
             let (_, wild) = try await cm.call(.get, "/moderation-log?action=%25")
             #expect((wild["items"] as? [[String: Any]])?.isEmpty == true)
+            // By whom, about whom (the member, their posts and topics), up to a day.
+            func filtered(_ query: String) async throws -> [String]? {
+                let (status, page) = try await cm.call(.get, "/moderation-log?" + query)
+                guard status == .ok else { return nil }
+                return (page["items"] as? [[String: Any]])?.compactMap { $0["action"] as? String }
+            }
+            #expect(try await filtered("about=%40\(troll.handle)&action=s") == ["silence", "slow mode"])
+            #expect(try await filtered("about=\(manager.handle)") == [])
+            #expect(
+                try await filtered("by=\(manager.handle)")?.prefix(5)
+                    == ["silence", "end slow mode", "slow mode", "unhide", "hide"])
+            #expect(try await filtered("by=%40\(troll.handle)") == [])
+            #expect(try await filtered("until=2020-01-31") == [])
+            let today = community.clock.now.formatted(.iso8601.year().month().day())
+            #expect(try await filtered("until=\(today)") == actions)
+            let (unknown, unknownError) = try await cm.call(.get, "/moderation-log?by=nobody")
+            #expect(unknown == .unprocessableContent)
+            #expect(InboxWebTests.message(unknownError) == "There is no member @nobody.")
+            #expect(try await cm.call(.get, "/moderation-log?until=2026-02-30").0 == .unprocessableContent)
 
             #expect(try await ana.call(.put, "/guidelines", #"{"language": "en", "body": "Mine"}"#).0 == .forbidden)
             let (edited, guidelines) = try await cm.call(

@@ -13,7 +13,7 @@ struct TopicTimerWebTests {
         "staff set, see and cancel a timer from the topic page without JavaScript; a refused value comes back with its message",
         arguments: TestEngine.allCases)
     func page(engine: TestEngine) async throws {
-        let (community, _) = try await ForumPagesTests.community(engine: engine)
+        let (community, manager) = try await ForumPagesTests.community(engine: engine)
         defer { community.close() }
         let ana = try await community.member("ana@example.org")
         let (topic, _) = try await community.services.forum.startTopic(
@@ -67,6 +67,15 @@ struct TopicTimerWebTests {
             let log = try await staff.get("/moderation-log")
             #expect(log.body.contains("end topic timer") && log.body.contains("reopen (timer)"))
             #expect(log.body.contains("Hearth (automatic)"))
+            // The log filtered by who acted: Hearth's own acts are not the staff's; a name that is no one is said
+            // above the form, which keeps what was typed.
+            let mine = try await staff.get("/moderation-log?by=%40\(manager.member.handle)")
+            #expect(mine.body.contains("end topic timer") && !mine.body.contains("reopen (timer)"))
+            let nobody = try await staff.get("/moderation-log?by=nobody&until=2026-01-31")
+            #expect(nobody.status == .unprocessableContent)
+            #expect(nobody.body.contains("There is no member @nobody."))
+            #expect(nobody.body.contains(#"name="by" value="nobody""#))
+            #expect(nobody.body.contains(#"value="2026-01-31""#))
         }
     }
 

@@ -186,10 +186,9 @@ public struct DelegationService: Sendable {
     public func give(_ viewer: Viewer?, _ id: DelegateRoleID, toNamed name: String) async throws {
         try policy.authorize(viewer, .manageRoles, at: now())
         let typed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        let handle = typed.hasPrefix("@") ? String(typed.dropFirst()) : typed
         let member =
             typed.contains("@") && !typed.hasPrefix("@")
-            ? try await members.find(email: typed.lowercased()) : try await members.find(handle: handle)
+            ? try await members.find(email: typed.lowercased()) : try await members.find(handle: Handle.typed(typed))
         guard !typed.isEmpty else { throw HearthError.invalid("member", "Enter a @handle or an e-mail address.") }
         guard let member else {
             throw HearthError.invalid("member", "There is no member \(typed): enter their @handle or e-mail address.")

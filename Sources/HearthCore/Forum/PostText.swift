@@ -45,6 +45,12 @@ public enum Handle {
         return handle.isEmpty ? "member" : handle
     }
 
+    /// A handle as a person typed it in a form: trimmed, without its leading "@".
+    public static func typed(_ text: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.hasPrefix("@") ? String(trimmed.dropFirst()) : trimmed
+    }
+
     static func isHandleScalar(_ scalar: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_"
     }

@@ -159,12 +159,30 @@ public protocol ModerationRepository: Sendable {
         async throws
 
     func log(_ entry: NewLogEntry, at date: Date) async throws
-    /// Newest first, before the id when given; filtered by actor or action.
-    func logEntries(before: Int64?, limit: Int, actorID: MemberID?, action: String?) async throws
-        -> [ModerationLogEntry]
+    /// Newest first, before the id when given, as the filter says.
+    func logEntries(before: Int64?, limit: Int, filter: LogFilter) async throws -> [ModerationLogEntry]
     /// Acts of people (not of Hearth itself) whose role is not `role`, written at or after `since`, newest first:
     /// what moderators and members with delegated powers did while the community manager was away.
     func logEntries(since: Date, byRoleOtherThan role: Role, limit: Int) async throws -> [ModerationLogEntry]
+}
+
+/// Which acts of the moderation log to show; every part left nil shows all.
+public struct LogFilter: Sendable, Equatable {
+    /// The start of the action's name, in any case: "hide" finds "hide" and "hide (flags)".
+    public var action: String?
+    /// Who acted.
+    public var actorID: MemberID?
+    /// Whom the acts were about: the member, their posts and their topics.
+    public var aboutID: MemberID?
+    /// Acts written before this moment.
+    public var until: Date?
+
+    public init(action: String? = nil, actorID: MemberID? = nil, aboutID: MemberID? = nil, until: Date? = nil) {
+        self.action = action
+        self.actorID = actorID
+        self.aboutID = aboutID
+        self.until = until
+    }
 }
 
 /// A penalty about to be given.

@@ -84,7 +84,7 @@ extension ModerationService {
         var cursor = before
         // Private entries are skipped, so a page may take a few reads to fill.
         for _ in 0..<5 where found.count < wanted {
-            let entries = try await moderation.logEntries(before: cursor, limit: wanted, actorID: nil, action: nil)
+            let entries = try await moderation.logEntries(before: cursor, limit: wanted, filter: LogFilter())
             found += entries.compactMap(Self.publicEntry)
             guard entries.count == wanted, let last = entries.last else { break }
             cursor = last.id

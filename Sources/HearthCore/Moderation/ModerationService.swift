@@ -178,13 +178,24 @@ public struct ModerationService: Sendable {
 
     // MARK: The log
 
+    /// The log, newest first, before the entry id when given. `by` (who acted) and `about` (the member acted on,
+    /// their posts and topics) are handles, with or without their "@"; an unknown one is refused by name.
     public func log(
-        _ viewer: Viewer?, before: Int64? = nil, limit: Int = 50, actor: MemberID? = nil,
-        action: String? = nil
+        _ viewer: Viewer?, before: Int64? = nil, limit: Int = 50, action: String? = nil, by: String? = nil,
+        about: String? = nil, until: Date? = nil
     ) async throws -> [ModerationLogEntry] {
         try policy.authorize(viewer, .viewModerationLog, at: now())
-        return try await moderation.logEntries(
-            before: before, limit: min(max(limit, 1), 100), actorID: actor, action: action)
+        func member(_ handle: String?, field: String) async throws -> MemberID? {
+            guard let handle = handle.map(Handle.typed), !handle.isEmpty else { return nil }
+            guard let member = try await members.find(handle: handle) else {
+                throw HearthError.invalid(field, "There is no member @\(handle).")
+            }
+            return member.id
+        }
+        let filter = LogFilter(
+            action: action.flatMap { $0.isEmpty ? nil : $0 }, actorID: try await member(by, field: "by"),
+            aboutID: try await member(about, field: "about"), until: until)
+        return try await moderation.logEntries(before: before, limit: min(max(limit, 1), 100), filter: filter)
     }
 
     // MARK: Helpers

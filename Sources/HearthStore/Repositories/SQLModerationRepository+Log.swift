@@ -28,13 +28,22 @@ extension SQLModerationRepository {
         FROM moderation_log g LEFT JOIN members a ON a.id = g.actor_id
         """
 
-    public func logEntries(before: Int64?, limit: Int, actorID: MemberID?, action: String?) async throws
-        -> [ModerationLogEntry]
-    {
+    public func logEntries(before: Int64?, limit: Int, filter: LogFilter) async throws -> [ModerationLogEntry] {
         var statement = Self.logSelect + " WHERE 1 = 1"
         if let before { statement = statement + " AND g.id < \(bind: before)" }
-        if let actorID { statement = statement + " AND g.actor_id = \(bind: actorID.rawValue)" }
-        if let action {
+        if let actorID = filter.actorID { statement = statement + " AND g.actor_id = \(bind: actorID.rawValue)" }
+        if let about = filter.aboutID?.rawValue {
+            statement =
+                statement + """
+                     AND ((g.target_kind = 'member' AND g.target_id = \(bind: about)) \
+                    OR (g.target_kind = 'post' AND g.target_id IN (SELECT id FROM posts WHERE author_id = \(bind: about))) \
+                    OR (g.target_kind = 'topic' AND g.target_id IN (SELECT id FROM topics WHERE author_id = \(bind: about))))
+                    """
+        }
+        if let until = filter.until {
+            statement = statement + " AND g.created_at < \(bind: until.millisecondsSince1970)"
+        }
+        if let action = filter.action {
             // What a moderator types: "Hide" finds "hide" and "hide (flags)" (the start of the action, any case).
             let escaped = action.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")

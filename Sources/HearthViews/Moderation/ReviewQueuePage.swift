@@ -140,18 +140,42 @@ public struct ModerationLogPage: Sendable {
         public let dateISO: String
     }
 
+    /// What the filter's fields hold, as typed.
+    public struct Filter: Sendable {
+        public let action: String
+        /// Who acted, by handle.
+        public let by: String
+        /// Whom the acts were about, by handle.
+        public let about: String
+        /// The last day shown, YYYY-MM-DD.
+        public let until: String
+
+        public init(action: String, by: String, about: String, until: String) {
+            self.action = action
+            self.by = by
+            self.about = about
+            self.until = until
+        }
+
+        /// The filter as a query's parameters, each starting with "&".
+        var query: String {
+            [("action", action), ("by", by), ("about", about), ("until", until)].filter { !$0.1.isEmpty }.map {
+                "&\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+            }.joined()
+        }
+    }
+
     public let page: PageChrome
     public let entries: [Entry]
     public let nextURL: String?
-    public let action: String
+    public let filter: Filter
 
-    public init(page: PageChrome, entries: [ModerationLogEntry], action: String?, system: String, language: Language) {
+    public init(page: PageChrome, entries: [ModerationLogEntry], filter: Filter, system: String, language: Language) {
         self.page = page
         self.entries = entries.map { Self.entry($0, system: system, language: language) }
-        let filter =
-            action.map { "&action=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" } ?? ""
-        self.nextURL = entries.count == 50 ? entries.last.map { "/moderation-log?cursor=\($0.id)" + filter } : nil
-        self.action = action ?? ""
+        self.nextURL =
+            entries.count == 50 ? entries.last.map { "/moderation-log?cursor=\($0.id)" + filter.query } : nil
+        self.filter = filter
     }
 
     static func entry(_ entry: ModerationLogEntry, system: String, language: Language) -> Entry {

@@ -146,7 +146,9 @@ struct ModerationAPI: Sendable {
         let before = try Self.logCursor(request)
         let limit = 50
         let entries = try await services.moderation.log(
-            context.identity, before: before, limit: limit, action: query.get("action"))
+            context.identity, before: before, limit: limit, action: query.get("action"), by: query.get("by"),
+            about: query.get("about"),
+            until: try FormDay.end(query.get("until"), field: "until", in: services.delegation.communityTimeZone))
         return APIModel.Page(
             items: entries.map(APIModel.LogEntry.init),
             nextCursor: entries.count == limit ? entries.last.map { String($0.id) } : nil)

@@ -113,15 +113,28 @@ struct ModerationController: Sendable {
 
     // MARK: The log
 
+    /// The log, filtered by action, by who acted, by whom it was about and up to a day (the community's).
     @Sendable func log(_ request: Request, context: Context) async throws -> Response {
         let query = request.uri.queryParameters
         let before = query.get("cursor").flatMap { Int64($0) }
-        let action = query.get("action").flatMap { $0.isEmpty ? nil : $0 }
-        let entries = try await services.moderation.log(context.identity, before: before, action: action)
+        let filter = ModerationLogPage.Filter(
+            action: query.get("action") ?? "", by: query.get("by") ?? "", about: query.get("about") ?? "",
+            until: query.get("until") ?? "")
+        var entries: [ModerationLogEntry] = []
+        var errors: [String] = []
+        do {
+            entries = try await services.moderation.log(
+                context.identity, before: before, action: filter.action, by: filter.by, about: filter.about,
+                until: try FormDay.end(filter.until, field: "until", in: services.delegation.communityTimeZone))
+        } catch HearthError.validation(let fields) {
+            // A filter that names no one, or no day, is said above the form it was typed in.
+            errors = fields.map(\.message)
+        }
         let view = ModerationLogPage(
-            page: try await shared.frame(pages.text("log_heading", context), context), entries: entries,
-            action: action, system: pages.text("log_system", context), language: context.language)
-        return pages.html(view, template: ModerationLogPage.template)
+            page: try await shared.frame(pages.text("log_heading", context), context, errors: errors),
+            entries: entries, filter: filter, system: pages.text("log_system", context), language: context.language)
+        return pages.html(
+            view, template: ModerationLogPage.template, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
     // MARK: Guidelines

@@ -64,19 +64,11 @@ enum SearchParameters {
             }
             return CategoryID(id)
         }
-        let author = parameters.get("author").map { $0.trimmingCharacters(in: .whitespaces) }
-            .map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }.flatMap { $0.isEmpty ? nil : $0 }
+        let author = parameters.get("author").map(Handle.typed).flatMap { $0.isEmpty ? nil : $0 }
         return SearchQuery(
-            text: text, categoryID: category, authorHandle: author, from: try day(parameters.get("from"), "from"),
-            to: try day(parameters.get("to"), "to").map { $0.addingTimeInterval(86_400) },
+            text: text, categoryID: category, authorHandle: author,
+            from: try FormDay.start(parameters.get("from"), field: "from"),
+            to: try FormDay.end(parameters.get("to"), field: "to"),
             limit: SearchService.pageSize, offset: offset)
-    }
-
-    private static func day(_ value: String?, _ field: String) throws -> Date? {
-        guard let value, !value.isEmpty else { return nil }
-        guard let date = try? Date(value + "T00:00:00Z", strategy: .iso8601) else {
-            throw HearthError.invalid(field, "Write dates as YYYY-MM-DD, for example 2026-11-24.")
-        }
-        return date
     }
 }
