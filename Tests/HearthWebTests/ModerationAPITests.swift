@@ -112,9 +112,10 @@ struct ModerationAPITests {
             let today = community.clock.now.formatted(.iso8601.year().month().day())
             #expect(try await filtered("until=\(today)") == actions)
             let (unknown, unknownError) = try await cm.call(.get, "/moderation-log?by=nobody")
-            #expect(unknown == .unprocessableContent)
+            #expect(unknown == .notFound)
             #expect(InboxWebTests.message(unknownError) == "There is no member @nobody.")
             #expect(try await cm.call(.get, "/moderation-log?until=2026-02-30").0 == .unprocessableContent)
+            #expect(try await cm.call(.get, "/moderation-log?until=").0 == .unprocessableContent)
 
             #expect(try await ana.call(.put, "/guidelines", #"{"language": "en", "body": "Mine"}"#).0 == .forbidden)
             let (edited, guidelines) = try await cm.call(

@@ -179,7 +179,7 @@ public struct ModerationService: Sendable {
     // MARK: The log
 
     /// The log, newest first, before the entry id when given. `by` (who acted) and `about` (the member acted on,
-    /// their posts and topics) are handles, with or without their "@"; an unknown one is refused by name.
+    /// their posts and topics) are handles, with or without their "@"; an unknown one is not found, by name.
     public func log(
         _ viewer: Viewer?, before: Int64? = nil, limit: Int = 50, action: String? = nil, by: String? = nil,
         about: String? = nil, until: Date? = nil
@@ -188,7 +188,7 @@ public struct ModerationService: Sendable {
         func member(_ handle: String?, field: String) async throws -> MemberID? {
             guard let handle = handle.map(Handle.typed), !handle.isEmpty else { return nil }
             guard let member = try await members.find(handle: handle) else {
-                throw HearthError.invalid(field, "There is no member @\(handle).")
+                throw HearthError.notFound("There is no member @\(handle).")
             }
             return member.id
         }

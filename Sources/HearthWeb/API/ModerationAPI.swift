@@ -148,7 +148,8 @@ struct ModerationAPI: Sendable {
         let entries = try await services.moderation.log(
             context.identity, before: before, limit: limit, action: query.get("action"), by: query.get("by"),
             about: query.get("about"),
-            until: try FormDay.end(query.get("until"), field: "until", in: services.delegation.communityTimeZone))
+            until: try FormDay.end(
+                query.get("until"), field: "until", in: services.delegation.communityTimeZone, emptyIsNone: false))
         return APIModel.Page(
             items: entries.map(APIModel.LogEntry.init),
             nextCursor: entries.count == limit ? entries.last.map { String($0.id) } : nil)

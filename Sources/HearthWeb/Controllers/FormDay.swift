@@ -3,9 +3,12 @@ import HearthCore
 
 /// A day typed in a form or a query as YYYY-MM-DD.
 enum FormDay {
-    /// The start of the day in the time zone; nil when nothing was typed; refused, by field, when it is no day.
-    static func start(_ value: String?, field: String, in zone: TimeZone = .gmt) throws -> Date? {
-        guard let value, !value.isEmpty else { return nil }
+    /// The start of the day in the time zone; nil when there is no value, or an empty one from a form; refused, by
+    /// field, when it is no day (an empty one too when `emptyIsNone` is false, as in a JSON API's query).
+    static func start(_ value: String?, field: String, in zone: TimeZone = .gmt, emptyIsNone: Bool = true) throws
+        -> Date?
+    {
+        guard let value, !(value.isEmpty && emptyIsNone) else { return nil }
         let parts = value.split(separator: "-", omittingEmptySubsequences: false)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
@@ -21,9 +24,13 @@ enum FormDay {
     }
 
     /// The end of the day (the start of the next) in the time zone.
-    static func end(_ value: String?, field: String, in zone: TimeZone = .gmt) throws -> Date? {
+    static func end(_ value: String?, field: String, in zone: TimeZone = .gmt, emptyIsNone: Bool = true) throws
+        -> Date?
+    {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        return try start(value, field: field, in: zone).flatMap { calendar.date(byAdding: .day, value: 1, to: $0) }
+        return try start(value, field: field, in: zone, emptyIsNone: emptyIsNone).flatMap {
+            calendar.date(byAdding: .day, value: 1, to: $0)
+        }
     }
 }

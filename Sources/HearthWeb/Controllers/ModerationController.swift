@@ -127,8 +127,10 @@ struct ModerationController: Sendable {
                 context.identity, before: before, action: filter.action, by: filter.by, about: filter.about,
                 until: try FormDay.end(filter.until, field: "until", in: services.delegation.communityTimeZone))
         } catch HearthError.validation(let fields) {
-            // A filter that names no one, or no day, is said above the form it was typed in.
+            // A filter that names no day, or no one, is said above the form it was typed in.
             errors = fields.map(\.message)
+        } catch HearthError.notFound(let message) {
+            errors = [message]
         }
         let view = ModerationLogPage(
             page: try await shared.frame(pages.text("log_heading", context), context, errors: errors),
