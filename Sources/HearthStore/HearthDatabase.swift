@@ -8,6 +8,12 @@ import SQLKit
 public enum DatabaseEngine: String, Sendable, CaseIterable {
     case sqlite
     case postgres
+
+    /// Appended to a SELECT of rows a transaction is about to change, so that concurrent transactions on them wait
+    /// their turn: on PostgreSQL `FOR NO KEY UPDATE`, which, unlike `FOR UPDATE`, lets other transactions insert
+    /// rows that refer to the locked one (a notification to a member whose row is locked, a post on a locked
+    /// item). SQLite's single writer already orders every write.
+    var writeLock: SQLQueryString { self == .postgres ? " FOR NO KEY UPDATE" : "" }
 }
 
 /// A connection to Hearth's database, whichever the engine. Repositories are written once against

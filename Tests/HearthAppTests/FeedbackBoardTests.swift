@@ -187,12 +187,18 @@ struct FeedbackBoardTests {
         #expect(history.first?.by?.id == community.cm.member.id, "the item merged into says what joined it, and who")
 
         // Two copies of a status sent at the same moment announce once: the second is refused in its transaction.
-        @Sendable func saved() async -> Bool {
-            (try? await board.changeStatus(community.cm, dark.id, to: .planned, note: "Spring.")) != nil
+        @Sendable func saved() async throws -> Bool {
+            do {
+                _ = try await board.changeStatus(community.cm, dark.id, to: .planned, note: "Spring.")
+                return true
+            } catch HearthError.conflict(let message) {
+                #expect(message == "This status and note were already saved and announced; nothing was sent again.")
+                return false
+            }
         }
         async let left = saved()
         async let right = saved()
-        #expect(await [left, right].filter { $0 }.count == 1, "one of two copies is saved")
+        #expect(try await [left, right].filter { $0 }.count == 1, "one of two copies is saved, the other refused")
         #expect(try await board.detail(community.cm, dark.id).changes.filter { $0.status == .planned }.count == 1)
 
         let split = try await board.split(community.cm, dark.id, post: crashPost.id)

@@ -186,6 +186,15 @@ struct GateTests {
         let rewritten = try await services.forum.reply(ana, to: one.0.id, body: "Darn it, flat again.")
         let resent = try await services.forum.reply(ana, to: one.0.id, body: "Darn it, flat again.")
         #expect(rewritten.body == "oh well, flat again." && resent.id == rewritten.id)
+        // In slow mode too: the copy is the reply already out, not one too soon.
+        try await services.calm.setSlowMode(
+            community.cm, topic: one.0.id, seconds: 600, until: community.clock.now.addingTimeInterval(3_600))
+        community.clock.advance(by: 601)
+        let slow = try await services.forum.reply(ana, to: one.0.id, body: "Darn it, slow now.")
+        #expect(try await services.forum.reply(ana, to: one.0.id, body: "Darn it, slow now.").id == slow.id)
+        await #expect(throws: HearthError.self, "another text is too soon") {
+            try await services.forum.reply(ana, to: one.0.id, body: "Something else.")
+        }
     }
 
     @Test(

@@ -71,6 +71,16 @@ struct TopicTimerWebTests {
             // above the form, which keeps what was typed.
             let mine = try await staff.get("/moderation-log?by=%40\(manager.member.handle)")
             #expect(mine.body.contains("end topic timer") && !mine.body.contains("reopen (timer)"))
+            // A name as the log shows it, sent by the form with its space as "+", finds its one member.
+            let named = try await staff.get("/moderation-log?by=Member+cm%40")
+            #expect(named.status == .ok && named.body.contains("end topic timer"))
+            let none = try await staff.get("/moderation-log?action=close+for+ever")
+            #expect(none.body.contains("No entry matches these filters.") && !none.body.contains("<table"))
+            _ = try await community.member("ana2@example.org")
+            let twoAnas = try await staff.get("/moderation-log?about=Member+ana")
+            #expect(twoAnas.status == .unprocessableContent)
+            #expect(
+                twoAnas.body.contains("Several members are called Member ana: type the @handle of the one you mean."))
             let nobody = try await staff.get("/moderation-log?by=nobody&until=2026-01-31")
             #expect(nobody.status == .unprocessableContent)
             #expect(nobody.body.contains("There is no member @nobody."))

@@ -179,6 +179,12 @@ public struct Post: Sendable, Equatable, Identifiable {
     }
 
     public var isDeleted: Bool { deletedAt != nil }
+
+    /// Whether a new post with this text and quote would be this one sent again (a double click, a reload): the
+    /// same words quoting the same post, and this one still there.
+    public func isCopy(of body: String, quoting quoteID: PostID?) -> Bool {
+        self.body == body && quotePostID == quoteID && !isDeleted
+    }
 }
 
 /// Where moderation has put a post. Deletion is separate (`Post.deletedAt`): its author can delete a post, only

@@ -114,23 +114,6 @@ public struct ForumService: Sendable {
         }
         let author = try member(viewer)
         let body = try PostRules.body(rawBody)
-        if let slow = topic.slowMode, slow.isActive(at: date), !asNotice,
-            !may(viewer, .setSlowMode, in: topic.categoryID),
-            let last = try await forum.lastPostDate(by: author.id, in: topicID),
-            date.timeIntervalSince(last) < TimeInterval(slow.seconds)
-        {
-            // The reply sent a second time is the one already out, not one too soon.
-            if let repeated = try await repeated(by: author.id, body: body, at: date), repeated.topicID == topicID,
-                repeated.quotePostID == quoteID
-            {
-                return repeated
-            }
-            let wait = Int((TimeInterval(slow.seconds) - date.timeIntervalSince(last)).rounded(.up))
-            throw HearthError.rateLimited(
-                message:
-                    "This topic is in slow mode: one reply per member every \(Self.duration(slow.seconds)). You can reply again in \(Self.duration(wait)); your text is kept below.",
-                retryAfterSeconds: max(1, wait))
-        }
         var quoted: Post?
         if let quoteID {
             guard let post = try await forum.post(id: quoteID), !post.isDeleted,
@@ -146,6 +129,24 @@ public struct ForumService: Sendable {
             ? Admission(title: nil, body: body)
             : try await admit(
                 viewer, author, title: nil, body: body, reading: reading, in: topic.categoryID, isEdit: false, at: date)
+        if let slow = topic.slowMode, slow.isActive(at: date), !asNotice,
+            !may(viewer, .setSlowMode, in: topic.categoryID),
+            let last = try await forum.lastPostDate(by: author.id, in: topicID),
+            date.timeIntervalSince(last) < TimeInterval(slow.seconds)
+        {
+            // The reply sent a second time is the one already out, not one too soon (compared as the watched
+            // words left it, as it was stored).
+            if let repeated = try await repeated(by: author.id, body: admission.body, quoting: quoteID, at: date),
+                repeated.topicID == topicID
+            {
+                return repeated
+            }
+            let wait = Int((TimeInterval(slow.seconds) - date.timeIntervalSince(last)).rounded(.up))
+            throw HearthError.rateLimited(
+                message:
+                    "This topic is in slow mode: one reply per member every \(Self.duration(slow.seconds)). You can reply again in \(Self.duration(wait)); your text is kept below.",
+                retryAfterSeconds: max(1, wait))
+        }
         let mentioned = try await readers(
             mentionedMembers(in: admission.body, excluding: author.id), in: topic.categoryID)
         // One notification per person, the most specific kind winning: a quote says more than a mention,
@@ -181,9 +182,11 @@ public struct ForumService: Sendable {
     /// The post a member wrote with this very text in the last `repeatWindow`. The repository gives it back to a
     /// form sent again (`NewPost.sameTextSince`); this earlier look serves slow mode, which would otherwise refuse
     /// the second copy as too soon.
-    private func repeated(by author: MemberID, body: String, at date: Date) async throws -> Post? {
+    private func repeated(by author: MemberID, body: String, quoting quoteID: PostID?, at date: Date) async throws
+        -> Post?
+    {
         guard let last = try await forum.latestPost(by: author, since: date.addingTimeInterval(-Self.repeatWindow)),
-            last.body == body, !last.isDeleted
+            last.isCopy(of: body, quoting: quoteID)
         else { return nil }
         return last
     }

@@ -14,6 +14,8 @@ public protocol MemberRepository: Sendable {
     /// The oldest member with that role (the community manager who set the community up, say).
     func firstMember(withRole role: Role) async throws -> Member?
     func find(handle: String) async throws -> Member?
+    /// Up to `limit` members whose display name is this one, in any case (names are not unique).
+    func find(displayName: String, limit: Int) async throws -> [Member]
     /// The members with these handles (compared case-insensitively); unknown handles are left out.
     func summaries(handles: [String]) async throws -> [MemberSummary]
     func updateProfile(

@@ -204,6 +204,8 @@ public struct NewPenalty: Sendable, Equatable {
 
 /// Penalties as stored; the member's `silenced_until` and `suspended_until` follow them in the same transaction.
 public protocol PenaltyRepository: Sendable {
+    /// Gives the penalty with its log line; the same decision sent again (`Penalty.isRepeated`) gives back the
+    /// penalty already given, and logs nothing.
     func give(_ penalty: NewPenalty, log: NewLogEntry, at date: Date) async throws -> Penalty
     func penalties(of memberID: MemberID) async throws -> [Penalty]
     func penalty(_ id: PenaltyID) async throws -> Penalty?

@@ -179,22 +179,31 @@ public struct ModerationService: Sendable {
     // MARK: The log
 
     /// The log, newest first, before the entry id when given. `by` (who acted) and `about` (the member acted on,
-    /// their posts and topics) are handles, with or without their "@"; an unknown one is not found, by name.
+    /// their posts, topics and review items) are handles, with or without their "@"; an unknown one is not found,
+    /// by name. `until` is a day, YYYY-MM-DD, in the community's time zone: the acts up to its end.
     public func log(
         _ viewer: Viewer?, before: Int64? = nil, limit: Int = 50, action: String? = nil, by: String? = nil,
-        about: String? = nil, until: Date? = nil
+        about: String? = nil, until: String? = nil
     ) async throws -> [ModerationLogEntry] {
         try policy.authorize(viewer, .viewModerationLog, at: now())
-        func member(_ handle: String?, field: String) async throws -> MemberID? {
-            guard let handle = handle.map(Handle.typed), !handle.isEmpty else { return nil }
-            guard let member = try await members.find(handle: handle) else {
-                throw HearthError.notFound("There is no member @\(handle).")
+        // A handle, or a name as the log shows it when one member bears it.
+        func member(_ typed: String?) async throws -> MemberID? {
+            guard let typed = typed.map(Handle.typed), !typed.isEmpty else { return nil }
+            if let member = try await members.find(handle: typed) { return member.id }
+            let named = try await members.find(displayName: typed, limit: 2)
+            guard named.count < 2 else {
+                throw HearthError.conflict("Several members are called \(typed): type the @handle of the one you mean.")
             }
+            guard let member = named.first else { throw HearthError.notFound("There is no member @\(typed).") }
             return member.id
         }
+        let end = try until.map { text in
+            guard let day = CalendarDay(text) else { throw CalendarDay.invalid("until") }
+            return day.end(in: workingHours.timeZone)
+        }
         let filter = LogFilter(
-            action: action.flatMap { $0.isEmpty ? nil : $0 }, actorID: try await member(by, field: "by"),
-            aboutID: try await member(about, field: "about"), until: until)
+            action: action.flatMap { $0.isEmpty ? nil : $0 }, actorID: try await member(by),
+            aboutID: try await member(about), until: end)
         return try await moderation.logEntries(before: before, limit: min(max(limit, 1), 100), filter: filter)
     }
 

@@ -24,6 +24,11 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
         else { return nil }
     }
 
+    /// The refusal of a text that is not a day, for the field it was typed in.
+    public static func invalid(_ field: String) -> HearthError {
+        HearthError.invalid(field, "Write dates as YYYY-MM-DD, for example 2026-11-24.")
+    }
+
     /// The day `date` falls on in `timeZone`.
     public init(_ date: Date, in timeZone: TimeZone) {
         let parts = Self.calendar(timeZone).dateComponents([.year, .month, .day], from: date)

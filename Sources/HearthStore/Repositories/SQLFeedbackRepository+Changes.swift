@@ -188,7 +188,7 @@ extension SQLFeedbackRepository {
         at date: Date
     ) async throws -> Int64 {
         let url = publicURL
-        let lock: SQLQueryString = database.engine == .postgres ? " FOR UPDATE" : ""
+        let lock = database.engine.writeLock
         return try await database.write { sql in
             // The same form sent twice (a reload, the back button): the threads and members were told once
             // already. Read with the item's row locked, so two copies sent at once are ordered.

@@ -198,8 +198,8 @@ public struct SQLForumRepository: ForumRepository {
     private func sentAgain(_ post: NewPost, _ sql: any SQLDatabase) async throws -> Post? {
         guard let since = post.sameTextSince else { return nil }
         try await SQLMemberRepository.lock(post.author.id, engine: database.engine, sql)
-        guard let earlier = try await Self.latestPost(by: post.author.id, since: since, sql), earlier.body == post.body,
-            earlier.quotePostID == post.quotePostID, !earlier.isDeleted
+        guard let earlier = try await Self.latestPost(by: post.author.id, since: since, sql),
+            earlier.isCopy(of: post.body, quoting: post.quotePostID)
         else { return nil }
         return earlier
     }

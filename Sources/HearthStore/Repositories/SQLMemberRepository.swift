@@ -5,11 +5,11 @@ import SQLKit
 /// Members in the `members` table.
 public struct SQLMemberRepository: MemberRepository {
     /// Orders concurrent writes on the member's behalf: on PostgreSQL the member's row stays locked until the
-    /// transaction ends, so that of two copies of a form sent at once, the second waits and then sees the first.
-    /// SQLite's single writer already orders every write.
+    /// transaction ends (`DatabaseEngine.writeLock`), so that of two copies of a form sent at once, the second
+    /// waits and then sees the first. SQLite's single writer already orders every write.
     static func lock(_ id: MemberID, engine: DatabaseEngine, _ sql: any SQLDatabase) async throws {
         guard engine == .postgres else { return }
-        _ = try await sql.raw("SELECT id FROM members WHERE id = \(bind: id.rawValue) FOR UPDATE").all()
+        _ = try await sql.raw("SELECT id FROM members WHERE id = \(bind: id.rawValue)" + engine.writeLock).all()
     }
 
     private let database: HearthDatabase
@@ -112,6 +112,14 @@ public struct SQLMemberRepository: MemberRepository {
                 .where("handle", .equal, handle.lowercased())
                 .first()
                 .map(Self.member)
+        }
+    }
+
+    public func find(displayName: String, limit: Int) async throws -> [Member] {
+        try await database.read { sql in
+            try await sql.select().columns(Self.columns).from("members")
+                .where(SQLFunction("lower", args: SQLColumn("display_name")), .equal, SQLBind(displayName.lowercased()))
+                .orderBy("id").limit(limit).all().map(Self.member)
         }
     }
 

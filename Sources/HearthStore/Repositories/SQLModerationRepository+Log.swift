@@ -37,7 +37,9 @@ extension SQLModerationRepository {
                 statement + """
                      AND ((g.target_kind = 'member' AND g.target_id = \(bind: about)) \
                     OR (g.target_kind = 'post' AND g.target_id IN (SELECT id FROM posts WHERE author_id = \(bind: about))) \
-                    OR (g.target_kind = 'topic' AND g.target_id IN (SELECT id FROM topics WHERE author_id = \(bind: about))))
+                    OR (g.target_kind = 'topic' AND g.target_id IN (SELECT id FROM topics WHERE author_id = \(bind: about))) \
+                    OR (g.target_kind = 'review_item' AND g.target_id IN (SELECT id FROM review_items \
+                    WHERE member_id = \(bind: about) OR post_id IN (SELECT id FROM posts WHERE author_id = \(bind: about)))))
                     """
         }
         if let until = filter.until {

@@ -217,7 +217,9 @@ public struct FeedbackItemPage: Sendable {
         }
         changes = detail.changes.map { change in
             Change(
-                status: words.status(change.status), note: change.note.isEmpty ? nil : change.note,
+                // A merge's own note is the number of the item merged into: this page's, said already.
+                status: words.status(change.status),
+                note: change.note.isEmpty || change.merged != nil ? nil : change.note,
                 by: change.by?.displayName, date: Localization.date(change.at, language),
                 dateISO: Localization.isoDate(change.at),
                 answers: change.answers.map {

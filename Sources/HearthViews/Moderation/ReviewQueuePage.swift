@@ -167,12 +167,17 @@ public struct ModerationLogPage: Sendable {
 
     public let page: PageChrome
     public let entries: [Entry]
+    public let hasEntries: Bool
+    /// Whether any filter is on: an empty list then says that nothing matches, not that nothing was logged.
+    public let filtered: Bool
     public let nextURL: String?
     public let filter: Filter
 
     public init(page: PageChrome, entries: [ModerationLogEntry], filter: Filter, system: String, language: Language) {
         self.page = page
         self.entries = entries.map { Self.entry($0, system: system, language: language) }
+        hasEntries = !entries.isEmpty
+        filtered = !filter.query.isEmpty
         self.nextURL =
             entries.count == 50 ? entries.last.map { "/moderation-log?cursor=\($0.id)" + filter.query } : nil
         self.filter = filter

@@ -244,9 +244,12 @@ struct APIController: Sendable {
             throw HearthError.invalid("category", "category is a category id.")
         }
         for field in ["from", "to"] where parameters.get(field).map(RFC3339.isFullDate) == false {
-            throw HearthError.invalid(field, "Write dates as YYYY-MM-DD, for example 2026-11-24.")
+            throw CalendarDay.invalid(field)
         }
-        guard let query = try SearchParameters.query(parameters, offset: offset) else {
+        guard
+            let query = try SearchParameters.query(
+                parameters, offset: offset, timeZone: services.delegation.communityTimeZone)
+        else {
             throw HearthError.invalid("q", "Type at least one word to search for.")
         }
         // A query without a word, or a range that ends before it starts, finds nothing; the search page says

@@ -147,9 +147,7 @@ struct ModerationAPI: Sendable {
         let limit = 50
         let entries = try await services.moderation.log(
             context.identity, before: before, limit: limit, action: query.get("action"), by: query.get("by"),
-            about: query.get("about"),
-            until: try FormDay.end(
-                query.get("until"), field: "until", in: services.delegation.communityTimeZone, emptyIsNone: false))
+            about: query.get("about"), until: query.get("until"))
         return APIModel.Page(
             items: entries.map(APIModel.LogEntry.init),
             nextCursor: entries.count == limit ? entries.last.map { String($0.id) } : nil)

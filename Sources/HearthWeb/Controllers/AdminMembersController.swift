@@ -25,7 +25,7 @@ struct AdminMembersController: Sendable {
 
     @Sendable func directory(_ request: Request, context: Context) async throws -> Response {
         guard context.identity != nil else { return SessionCookies.redirect(to: "/login") }
-        let query = request.uri.queryParameters
+        let query = request.formQuery
         let search = query.get("q") ?? ""
         let sort = query.get("sort").flatMap(MemberSort.init(rawValue:)) ?? .joined
         let cursor = try query.get("cursor").map { try MemberCursor(token: $0) }

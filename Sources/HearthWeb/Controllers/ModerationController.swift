@@ -115,7 +115,7 @@ struct ModerationController: Sendable {
 
     /// The log, filtered by action, by who acted, by whom it was about and up to a day (the community's).
     @Sendable func log(_ request: Request, context: Context) async throws -> Response {
-        let query = request.uri.queryParameters
+        let query = request.formQuery
         let before = query.get("cursor").flatMap { Int64($0) }
         let filter = ModerationLogPage.Filter(
             action: query.get("action") ?? "", by: query.get("by") ?? "", about: query.get("about") ?? "",
@@ -123,13 +123,14 @@ struct ModerationController: Sendable {
         var entries: [ModerationLogEntry] = []
         var errors: [String] = []
         do {
+            // A form's field left empty filters nothing.
             entries = try await services.moderation.log(
                 context.identity, before: before, action: filter.action, by: filter.by, about: filter.about,
-                until: try FormDay.end(filter.until, field: "until", in: services.delegation.communityTimeZone))
+                until: filter.until.isEmpty ? nil : filter.until)
         } catch HearthError.validation(let fields) {
             // A filter that names no day, or no one, is said above the form it was typed in.
             errors = fields.map(\.message)
-        } catch HearthError.notFound(let message) {
+        } catch HearthError.notFound(let message), HearthError.conflict(let message) {
             errors = [message]
         }
         let view = ModerationLogPage(

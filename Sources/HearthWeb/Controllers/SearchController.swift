@@ -18,7 +18,7 @@ struct SearchController: Sendable {
     }
 
     private func page(_ request: Request, context: Context) async throws -> Response {
-        let parameters = request.uri.queryParameters
+        let parameters = request.formQuery
         let text = parameters.get("q") ?? ""
         let offset = max(0, parameters.get("page").flatMap { Int($0) }.map { ($0 - 1) * SearchService.pageSize } ?? 0)
         var errors: [String] = []
@@ -26,7 +26,8 @@ struct SearchController: Sendable {
         var more = false
         var query: SearchQuery?
         do {
-            query = try SearchParameters.query(parameters, offset: offset)
+            query = try SearchParameters.query(
+                parameters, offset: offset, timeZone: shared.services.delegation.communityTimeZone)
             if let query { (hits, more) = try await shared.services.search.search(context.identity, query) }
         } catch HearthError.validation(let fields) {
             errors = fields.map(\.message)
@@ -53,10 +54,11 @@ struct SearchController: Sendable {
     }
 }
 
-/// Reads `q`, `category`, `author`, `from` and `to` (dates as YYYY-MM-DD, `to` inclusive) from a query string.
+/// Reads `q`, `category`, `author`, `from` and `to` (days as YYYY-MM-DD in the community's time zone, `to`
+/// inclusive) from a query string.
 enum SearchParameters {
     /// The query, or nil when no `q` was given at all (the empty search page).
-    static func query(_ parameters: Parameters, offset: Int) throws -> SearchQuery? {
+    static func query(_ parameters: Parameters, offset: Int, timeZone: TimeZone) throws -> SearchQuery? {
         guard let text = parameters.get("q") else { return nil }
         let category = try parameters.get("category").flatMap { $0.isEmpty ? nil : $0 }.map { value -> CategoryID in
             guard let id = Int64(value), id > 0 else {
@@ -67,8 +69,14 @@ enum SearchParameters {
         let author = parameters.get("author").map(Handle.typed).flatMap { $0.isEmpty ? nil : $0 }
         return SearchQuery(
             text: text, categoryID: category, authorHandle: author,
-            from: try FormDay.start(parameters.get("from"), field: "from"),
-            to: try FormDay.end(parameters.get("to"), field: "to"),
-            limit: SearchService.pageSize, offset: offset)
+            from: try day(parameters.get("from"), "from")?.start(in: timeZone),
+            to: try day(parameters.get("to"), "to")?.end(in: timeZone), limit: SearchService.pageSize, offset: offset)
+    }
+
+    /// A day typed in a field; none when the field was left empty.
+    private static func day(_ value: String?, _ field: String) throws -> CalendarDay? {
+        guard let value, !value.isEmpty else { return nil }
+        guard let day = CalendarDay(value) else { throw CalendarDay.invalid(field) }
+        return day
     }
 }

@@ -60,7 +60,11 @@ struct UndeclaredMethodMiddleware: RouterMiddleware {
                 Self.methods(at: $0, in: pages)?.contains("GET") ?? $0.isEmpty
             })
         else { return try await next(request, context) }
-        return Response(status: .seeOther, headers: [.location: "/" + page.joined(separator: "/")])
+        // Every page address starts with a word of its own, so this stays on this site; were one to start with a
+        // parameter, a path written "/\\host" would not.
+        let location = "/" + page.joined(separator: "/")
+        guard !location.hasPrefix("//"), !location.hasPrefix("/\\") else { return try await next(request, context) }
+        return Response(status: .seeOther, headers: [.location: location])
     }
 
     /// The path's segments, after its leading slash.
