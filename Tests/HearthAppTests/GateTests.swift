@@ -198,6 +198,32 @@ struct GateTests {
     }
 
     @Test(
+        "two members answering each other at the same moment both get their replies out (no lock waits on the other)",
+        arguments: TestEngine.allCases)
+    func crossedReplies(engine: TestEngine) async throws {
+        let community = try await ModerationTests.community(engine)
+        let services = community.services
+        let ana = try await community.member("ana@example.org")
+        let bob = try await community.member("bob@example.org")
+        let (topic, _) = try await services.forum.startTopic(
+            bob, in: community.category.id, title: "Tubeless?", body: "Worth it for commuting?")
+        // Each reply locks its author's row and tells the other (a row that refers to theirs): on PostgreSQL a
+        // lock that conflicted with that reference would deadlock one of each pair.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for round in 0..<8 {
+                group.addTask {
+                    _ = try await services.forum.reply(ana, to: topic.id, body: "@bob yes, round \(round).")
+                }
+                group.addTask {
+                    _ = try await services.forum.reply(bob, to: topic.id, body: "@ana why, round \(round)?")
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await services.forum.visibleTopic(topic.id, for: community.cm).postCount == 17)
+    }
+
+    @Test(
         "heat rises on a scripted quarrel and puts the topic at the top of the queue; a lively thread stays calm",
         arguments: TestEngine.allCases)
     func heat(engine: TestEngine) async throws {
