@@ -104,9 +104,18 @@ public final class HearthDatabase: Sendable {
         return (error as? SQLiteFailure)?.isUniqueViolation ?? false
     }
 
+    /// A deadlock broken by PostgreSQL (40P01) or a transaction it could not serialise (40001): nothing of it
+    /// was kept, and running it again may well succeed.
+    static func isRetryable(_ error: PSQLError) -> Bool {
+        ["40P01", "40001"].contains(error.serverInfo?[.sqlState])
+    }
+
     static func translate(_ error: any Error) -> any Error {
         if error is HearthError { return error }
         if let error = error as? PSQLError {
+            if isRetryable(error) {
+                return HearthError.unavailable("The database is busy or cannot be written right now. Please try again.")
+            }
             switch error.code {
             case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed,
                 .sslUnsupported, .failedToAddSSLHandler:

@@ -58,9 +58,20 @@ final class PostgresBackend: DatabaseBackend {
         try await scans.run { try await read(body) }
     }
 
+    /// A transaction PostgreSQL ended to break a deadlock, or could not serialise, rolled back whole: it runs
+    /// again, up to this many times in all, before the error reaches the person.
+    private static let attempts = 3
+
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await withConnection { connection in
-            try await inTransaction(connection.sql(queryLogLevel: .trace), begin: "BEGIN", body)
+        var attempt = 1
+        while true {
+            do {
+                return try await withConnection { connection in
+                    try await inTransaction(connection.sql(queryLogLevel: .trace), begin: "BEGIN", body)
+                }
+            } catch let error as PSQLError where HearthDatabase.isRetryable(error) && attempt < Self.attempts {
+                attempt += 1
+            }
         }
     }
 

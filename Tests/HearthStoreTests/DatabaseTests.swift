@@ -3,6 +3,7 @@ import HearthCore
 import HearthStore
 import HearthTestSupport
 import Logging
+import Synchronization
 import Testing
 
 @Suite("Database")
@@ -79,5 +80,50 @@ struct DatabaseTests {
             try await group.waitForAll()
         }
         #expect(try await members.count(role: .member) == 50)
+    }
+
+    @Test("a PostgreSQL deadlock is broken and the transaction it ended runs again, so both writes are kept")
+    func deadlockRetried() async throws {
+        let database = try await TestDatabase.make(.postgres)
+        defer { Task { await database.close() } }
+        try await database.write { sql in
+            try await sql.raw("CREATE TABLE deadlock_probe (id BIGINT PRIMARY KEY, v BIGINT NOT NULL)").run()
+            try await sql.raw("INSERT INTO deadlock_probe (id, v) VALUES (1, 0), (2, 0)").run()
+        }
+        // Two writes take the two rows in opposite orders; each waits, the first time only, until the other holds
+        // its first row, so that PostgreSQL has a deadlock to break.
+        final class Probe: Sendable {
+            let holding = Mutex<Set<Int64>>([])
+            let attempts = Mutex(0)
+        }
+        let probe = Probe()
+        @Sendable func write(first: Int64, then second: Int64) async throws {
+            try await database.write { sql in
+                let attempt = probe.attempts.withLock { count in
+                    count += 1
+                    return count
+                }
+                try await sql.raw("UPDATE deadlock_probe SET v = v + 1 WHERE id = \(bind: first)").run()
+                if attempt <= 2 {
+                    probe.holding.withLock { _ = $0.insert(first) }
+                    for _ in 0..<200 where probe.holding.withLock({ $0.count }) < 2 {
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                }
+                try await sql.raw("UPDATE deadlock_probe SET v = v + 1 WHERE id = \(bind: second)").run()
+            }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await write(first: 1, then: 2) }
+            group.addTask { try await write(first: 2, then: 1) }
+            try await group.waitForAll()
+        }
+        let values = try await database.read { sql in
+            try await sql.raw("SELECT v FROM deadlock_probe ORDER BY id").all().map {
+                try $0.decode(column: "v", as: Int64.self)
+            }
+        }
+        #expect(values == [2, 2], "both writes kept, each once")
+        #expect(probe.attempts.withLock { $0 } == 3, "one of the two ran again")
     }
 }
