@@ -77,6 +77,8 @@ struct FeedbackAPITests {
             let (self_, selfError) = try await cm.call(.patch, "/feedback/\(id)", #"{"mergeInto": \#(id)}"#)
             #expect(self_ == .unprocessableContent)
             #expect(InboxWebTests.message(selfError) == "An item cannot be merged into itself.")
+            let (nowhere, nowhereError) = try await cm.call(.patch, "/feedback/\(id)", #"{"mergeInto": 999999}"#)
+            #expect(nowhere == .notFound && InboxWebTests.message(nowhereError) == "There is no item #999999.")
 
             // A loop: B merged into A, then A into B.
             let (_, other) = try await cm.call(.post, "/feedback", #"{"title": "A dark theme", "kind": "suggestion"}"#)
@@ -159,6 +161,8 @@ struct FeedbackAPITests {
             #expect(refused.body.contains(#"value="ftp://tracker.example.org/hook""#))
             let board = try await cm.get("/feedback")
             #expect(board.body.contains("Dark mode"))
+            let nowhere = try await cm.post("/feedback/\(id)/merge", form: ["into": "999"])
+            #expect(nowhere.status == .unprocessableContent && nowhere.body.contains("There is no item #999."))
             let merged = try await cm.post("/feedback/\(id)/merge", form: ["into": "\(id)"])
             #expect(merged.status == .unprocessableContent)
             #expect(merged.body.contains("An item cannot be merged into itself."))
@@ -178,7 +182,7 @@ struct FeedbackAPITests {
             let extra = try #require(
                 written.headers[.location]?.split(separator: "/").last?.split(separator: "?").first.flatMap { Int($0) })
             let joined = try await cm.post("/feedback/\(extra)/merge", form: ["into": "\(id)"])
-            #expect(joined.status == .seeOther)
+            #expect(joined.headers[.location] == "/feedback/\(id)?done=merged")
             #expect(
                 try await cm.get("/feedback/\(id)").body.contains(
                     "Merged here:</strong> <a href=\"/feedback/\(extra)\">#\(extra) Night theme</a>"))

@@ -196,7 +196,7 @@ struct ForumAPITests {
             // A refused form is shown at the address it was sent to; opening that address later goes to its page.
             for (form, page) in [
                 ("/t/1/replies", "/t/1"), ("/feedback/7/merge", "/feedback/7"), ("/u/ana/flag", "/u/ana"),
-                ("/feedback/new", "/feedback"), ("/p/5/react", "/p/5"),
+                ("/feedback/new", "/feedback"), ("/language", "/"), ("/p/5/react", "/p/5"),
                 ("/admin/roles/3/holders/9/remove", "/admin/roles"),
             ] {
                 let answer = try await client.execute(uri: form, method: .get)

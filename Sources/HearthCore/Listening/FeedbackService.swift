@@ -162,7 +162,9 @@ public struct FeedbackService: Sendable {
             throw HearthError.invalid("mergeInto", "An item cannot be merged into itself.")
         }
         let item = try await open(id)
-        var into = try await found(target)
+        guard var into = try await board.item(target) else {
+            throw HearthError.notFound("There is no item #\(target.rawValue).")
+        }
         var seen: Set<FeedbackItemID> = [into.id]
         while let next = into.mergedInto {
             guard next != item.id, seen.insert(next).inserted else {

@@ -65,7 +65,7 @@ struct FeedbackController: Sendable {
     /// The notice after an action, from the `done` query parameter.
     private func done(_ request: Request, _ context: Context) -> String? {
         guard let done = request.uri.queryParameters.get("done"),
-            ["accepted", "declined", "status", "saved"].contains(done)
+            ["accepted", "declined", "status", "saved", "merged"].contains(done)
         else { return nil }
         return pages.text("feedback_done_\(done)", context)
     }
@@ -167,12 +167,17 @@ struct FeedbackController: Sendable {
         var request = request
         let id = FeedbackItemID(try ForumPages.id(context))
         let form = try await request.form(context: context)
-        return try await acting(on: id, context: context) {
+        return try await acting(on: id, done: "merged", context: context) {
             let typed = form.text("into").trimmingCharacters(in: .whitespaces)
             guard let into = Int64(typed.hasPrefix("#") ? String(typed.dropFirst()) : typed), into > 0 else {
                 throw HearthError.invalid("mergeInto", "Give the number of the item to merge into.")
             }
-            return try await feedback.merge(context.identity, id, into: FeedbackItemID(into)).id
+            do {
+                return try await feedback.merge(context.identity, id, into: FeedbackItemID(into)).id
+            } catch HearthError.notFound(let message) where message.hasPrefix("There is no item #") {
+                // The number typed names no item: said on this item's page, by its form.
+                throw HearthError.invalid("mergeInto", message)
+            }
         }
     }
 

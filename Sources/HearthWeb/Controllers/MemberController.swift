@@ -157,8 +157,9 @@ struct MemberController: Sendable {
     /// per-visitor token (which lets them be cached). A GET never changes what is stored: another site can make a
     /// browser follow this link, so a member's saved language changes only by the form (a POST with the token).
     @Sendable func visitorLanguage(_ request: Request, context: Context) async throws -> Response {
+        // Without a language (the language form's address opened again, a link cut short), the home page.
         guard let language = request.uri.queryParameters.get("to").flatMap(Language.init(rawValue:)) else {
-            throw HearthError.invalid("language", "Choose French or English.")
+            return SessionCookies.redirect(to: "/")
         }
         return languageResponse(language, request: request)
     }
