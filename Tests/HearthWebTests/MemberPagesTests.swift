@@ -100,6 +100,29 @@ struct MemberPagesTests {
             #expect(refused.status == .unprocessableContent && refused.body.contains("Say until when"))
             #expect(refused.body.contains(">Insults in the welcome thread</textarea>"))
             #expect(refused.body.contains(#"value="silence" checked"#))
+            // Given until a day: to that day's end; the page says it was given, and the silence can be lifted from its
+            // line, once.
+            let given = try await cm.post(
+                "/u/\(ana.handle)/penalties",
+                form: [
+                    "kind": "silence", "seconds": "0", "until": "2026-12-31", "reason": "Insults in the welcome thread",
+                ])
+            #expect(given.headers[.location] == "/u/\(ana.handle)/penalties?done=given")
+            let record = try await cm.get("/u/\(ana.handle)/penalties?done=given")
+            #expect(record.body.contains("Given: Member ana sees it, with your reason."))
+            let silence = try #require(try await community.services.penalties.history(manager, of: ana.id).first)
+            #expect(silence.endsAt == CalendarDay("2026-12-31")?.end(in: .gmt))
+            let liftPath = "/u/\(ana.handle)/penalties/\(silence.id.rawValue)/lift"
+            #expect(record.body.contains(#"action="\#(liftPath)""#))
+            #expect(
+                try await cm.post(liftPath, form: [:]).headers[.location] == "/u/\(ana.handle)/penalties?done=lifted")
+            let again = try await cm.post(liftPath, form: [:])
+            #expect(
+                again.status == .conflict && again.body.contains("There is no such penalty, or it was already lifted."))
+            #expect(!again.body.contains(#"action="\#(liftPath)""#), "a lifted penalty has no button")
+            let wrongDay = try await cm.post(
+                "/u/\(ana.handle)/penalties", form: ["kind": "silence", "until": "2026-02-30", "reason": "x"])
+            #expect(wrongDay.status == .unprocessableContent && wrongDay.body.contains("Write dates as YYYY-MM-DD"))
             var own = WebClient(client)
             try await ForumPagesTests.logIn(&own, "ana@example.org")
             let mine = try await own.get("/u/\(ana.handle)/penalties")

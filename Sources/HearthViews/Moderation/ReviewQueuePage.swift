@@ -233,6 +233,8 @@ public struct PenaltyPage: Sendable {
         public let until: String?
         public let by: String?
         public let active: Bool
+        /// A silence or suspension in force, which staff may end early from its line.
+        public let liftID: Int64?
     }
 
     public struct Duration: Sendable {
@@ -280,7 +282,8 @@ public struct PenaltyPage: Sendable {
                 kind: localization.text("penalty_\(penalty.kind.rawValue)", language), reason: penalty.reason,
                 date: Localization.date(penalty.createdAt, language),
                 until: penalty.endsAt.map { Localization.date($0, language) }, by: penalty.createdBy?.displayName,
-                active: penalty.isActive(at: now))
+                active: penalty.isActive(at: now),
+                liftID: canGive && penalty.kind != .warn && penalty.isActive(at: now) ? penalty.id.rawValue : nil)
         }
         let next = Penalty.suggestion(after: history)
         let seconds = draft.map(\.seconds) ?? next.seconds

@@ -21,6 +21,7 @@ struct ModerationController: Sendable {
         router.post("/guidelines", use: editGuidelines)
         router.get("/u/:handle/penalties", use: penalties)
         router.post("/u/:handle/penalties", use: penalize)
+        router.post("/u/:handle/penalties/:id/lift", use: lift)
         router.get("/review/overnight", use: overnight)
         router.get("/watched-words", use: watchedWords)
         router.post("/watched-words", use: addWatchedWord)
@@ -163,16 +164,21 @@ struct ModerationController: Sendable {
 
     @Sendable func penalties(_ request: Request, context: Context) async throws -> Response {
         let member = try await services.profiles.member(handle: context.parameters.get("handle") ?? "")
-        return try await penaltyPage(member, errors: [], context: context)
+        // After giving or lifting one, the page says it was done.
+        let notice = request.uri.queryParameters.get("done").flatMap { done in
+            ["given", "lifted"].contains(done)
+                ? pages.text("penalties_done_\(done)", context, ["name": member.displayName]) : nil
+        }
+        return try await penaltyPage(member, errors: [], notice: notice, context: context)
     }
 
     private func penaltyPage(
-        _ member: Member, errors: [String], draft: PenaltyPage.Draft? = nil, status: HTTPResponse.Status = .ok,
-        context: Context
+        _ member: Member, errors: [String], notice: String? = nil, draft: PenaltyPage.Draft? = nil,
+        status: HTTPResponse.Status = .ok, context: Context
     ) async throws -> Response {
         let history = try await services.penalties.history(context.identity, of: member.id)
         let view = PenaltyPage(
-            page: try await shared.frame(member.displayName, context, errors: errors), member: member,
+            page: try await shared.frame(member.displayName, context, errors: errors, notice: notice), member: member,
             history: history, localization: pages.renderer.localization, language: context.language,
             now: services.now(), canGive: await services.penalties.mayGive(context.identity, to: member),
             draft: draft)
@@ -186,13 +192,15 @@ struct ModerationController: Sendable {
         guard let kind = Penalty.Kind(rawValue: form.text("kind")) else {
             throw HearthError.invalid("kind", "Choose a warning, a silence or a suspension.")
         }
-        var until: Date?
-        if let seconds = Int(form.text("seconds")), seconds > 0 {
-            until = services.now().addingTimeInterval(TimeInterval(seconds))
-        } else if !form.text("until").isEmpty {
-            until = try? Date(form.text("until") + "T00:00:00Z", strategy: .iso8601)
-        }
         do {
+            var until: Date?
+            if let seconds = Int(form.text("seconds")), seconds > 0 {
+                until = services.now().addingTimeInterval(TimeInterval(seconds))
+            } else if !form.text("until").isEmpty {
+                // Until the end of that day, the community's.
+                guard let day = CalendarDay(form.text("until")) else { throw CalendarDay.invalid("until") }
+                until = day.end(in: services.delegation.communityTimeZone)
+            }
             try await services.penalties.give(
                 context.identity, to: member.id, kind: kind, until: until, reason: form.text("reason"))
         } catch HearthError.validation(let fields) {
@@ -201,7 +209,22 @@ struct ModerationController: Sendable {
             return try await penaltyPage(
                 member, errors: fields.map(\.message), draft: draft, status: .unprocessableContent, context: context)
         }
-        return SessionCookies.redirect(to: "/u/\(member.handle)/penalties")
+        return SessionCookies.redirect(to: "/u/\(member.handle)/penalties?done=given")
+    }
+
+    /// Ends a silence or a suspension early, from its line on the member's penalties.
+    @Sendable func lift(_ request: Request, context: Context) async throws -> Response {
+        let member = try await services.profiles.member(handle: context.parameters.get("handle") ?? "")
+        guard let id = context.parameters.get("id").flatMap(Int64.init) else {
+            throw HearthError.notFound("There is no such penalty, or it was already lifted.")
+        }
+        do {
+            try await services.penalties.lift(context.identity, PenaltyID(id))
+        } catch HearthError.notFound(let message), HearthError.forbidden(let message) {
+            // Lifted already (by someone else, or a second click), or beyond a delegate's hand: said on the page.
+            return try await penaltyPage(member, errors: [message], status: .conflict, context: context)
+        }
+        return SessionCookies.redirect(to: "/u/\(member.handle)/penalties?done=lifted")
     }
 
     // MARK: The morning, watched words and the public log
