@@ -125,16 +125,24 @@ struct ForumPagesTests {
             try await browser.get("/t/\(topic.id)")
             let flagged = try await browser.post("/p/\(reply.id)/flag", form: ["reason": "off_topic", "message": ""])
             let back = try #require(flagged.headers[.location])
-            #expect(back.hasPrefix("/t/\(topic.id)?post=2&flagged=1"))
+            #expect(back.hasPrefix("/t/\(topic.id)?post=2&done=flagged"))
             #expect(try await browser.get(back).body.contains("your flag reached the moderators"))
+            // A moderator's hide from the topic page comes back to the post, saying what was done.
+            var staff = WebClient(client)
+            try await Self.logIn(&staff, "cm@example.org")
+            try await staff.get("/t/\(topic.id)")
+            let hidden = try await staff.post("/p/\(first.id)/moderation", form: ["action": "hide", "reason": "Spam"])
+            let hiddenAt = try #require(hidden.headers[.location])
+            #expect(hiddenAt.hasPrefix("/t/\(topic.id)?post=1&done=hide"))
+            #expect(
+                try await staff.get(hiddenAt).body.contains("Hidden: only its author and the moderators see it now"))
+            try await staff.post("/p/\(first.id)/moderation", form: ["action": "unhide"])
             #expect(try await browser.post("/p/\(reply.id)/react", form: ["kind": "thanks"]).status == .seeOther)
             #expect(try await browser.get("/t/\(topic.id)").body.contains(#"aria-pressed="true" title="Thanks""#))
             #expect(
                 try await browser.post("/p/\(reply.id)/react", form: ["kind": "boo"]).status == .unprocessableContent)
             #expect(try await browser.post("/t/\(topic.id)/state", form: ["action": "close"]).status == .forbidden)
 
-            var staff = WebClient(client)
-            try await Self.logIn(&staff, "cm@example.org")
             #expect(try await staff.post("/t/\(topic.id)/state", form: ["action": "close"]).status == .seeOther)
             let closed = try await browser.get("/t/\(topic.id)")
             #expect(closed.body.contains("This topic is closed to new replies."))

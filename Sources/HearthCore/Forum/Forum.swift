@@ -191,7 +191,7 @@ public struct Post: Sendable, Equatable, Identifiable {
 /// moderation hides or holds one.
 public enum PostModeration: String, Sendable, Codable, CaseIterable {
     case visible
-    /// Hidden pending review (by flags or a moderator): its author still sees it and may edit it.
+    /// Hidden, by flags (pending review) or by a moderator: its author still sees it and may edit it.
     case hidden
     /// Held for approval before anyone but its author and the moderators sees it.
     case pending

@@ -122,8 +122,11 @@ struct ForumController: Sendable {
         }
         let quoteID = query.get("quote").flatMap { Int64($0) }.map(PostID.init(rawValue:))
         guard context.identity == nil, quoteID == nil else {
-            // A flag sent from this page comes back here: say it reached the moderators.
-            let notice = query.get("flagged") == "1" ? pages.text("flag_sent", context) : nil
+            // A flag or a moderator's act sent from this page comes back here: say what was done.
+            let notice = query.get("done").flatMap { done in
+                ["flagged", "hide", "unhide", "approve"].contains(done)
+                    ? pages.text("topic_done_\(done)", context) : nil
+            }
             return try await topicResponse(id, page: pageNumber, quoting: quoteID, notice: notice, context: context)
         }
         let key = "t/\(id.rawValue)/\(pageNumber)/\(context.language.rawValue)"

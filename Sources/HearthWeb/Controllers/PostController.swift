@@ -40,7 +40,8 @@ struct PostController: Sendable {
         }
         try await shared.services.moderation.flag(context.identity, post: id, reason: reason, message: field("message"))
         let post = try await forum.post(context.identity, id: id)
-        return SessionCookies.redirect(to: "/t/\(post.topicID.rawValue)?post=\(post.number)&flagged=1#p\(post.number)")
+        return SessionCookies.redirect(
+            to: "/t/\(post.topicID.rawValue)?post=\(post.number)&done=flagged#p\(post.number)")
     }
 
     /// A moderator hides, shows again or approves a post from the topic page.
@@ -53,7 +54,8 @@ struct PostController: Sendable {
         }
         let post = try await shared.services.moderation.moderate(
             context.identity, post: id, action: action, reason: form.text("reason"))
-        return SessionCookies.redirect(to: Self.location(of: post))
+        return SessionCookies.redirect(
+            to: "/t/\(post.topicID.rawValue)?post=\(post.number)&done=\(action.rawValue)#p\(post.number)")
     }
 
     @Sendable func editForm(_ request: Request, context: Context) async throws -> Response {
