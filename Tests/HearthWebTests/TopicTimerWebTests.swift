@@ -67,6 +67,7 @@ struct TopicTimerWebTests {
             let log = try await staff.get("/moderation-log")
             #expect(log.body.contains("end topic timer") && log.body.contains("reopen (timer)"))
             #expect(log.body.contains("Hearth (automatic)"))
+            #expect(log.body.contains("topic #\(topic.id.rawValue) · Heated"), "the act's target by its name")
             // The log filtered by who acted: Hearth's own acts are not the staff's; a name that is no one is said
             // above the form, which keeps what was typed.
             let mine = try await staff.get("/moderation-log?by=%40\(manager.member.handle)")

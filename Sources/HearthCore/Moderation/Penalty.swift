@@ -95,11 +95,15 @@ public struct ModerationLogEntry: Sendable, Equatable, Identifiable {
     /// The delegated role the act was done under; nil for staff acting by their own role.
     public let roleName: String?
     public let createdAt: Date
+    /// What the target is called now, when it has a name: a member's name and @handle, a topic's title (a post's,
+    /// its topic's), a feedback item's or a category's. Nil when it has none or is gone.
+    public let targetName: String?
 
     public init(
         id: Int64, actor: MemberSummary?, action: String, target: Target, targetID: Int64, reason: String,
-        textBefore: String?, textAfter: String?, roleName: String? = nil, createdAt: Date
+        textBefore: String?, textAfter: String?, roleName: String? = nil, createdAt: Date, targetName: String? = nil
     ) {
+        self.targetName = targetName
         self.roleName = roleName
         self.id = id
         self.actor = actor

@@ -21,10 +21,18 @@ extension SQLModerationRepository {
             ).run()
     }
 
+    /// Each entry with its actor, and its target's name as it is now (one primary-key look-up a row).
     static let logSelect: SQLQueryString = """
         SELECT g.id, g.action, g.target_kind, g.target_id, g.reason, g.text_before, g.text_after, g.role_name, \
         g.created_at, \
-        a.id AS a_id, a.handle AS a_handle, a.display_name AS a_display_name, a.role AS a_role \
+        a.id AS a_id, a.handle AS a_handle, a.display_name AS a_display_name, a.role AS a_role, \
+        CASE g.target_kind \
+        WHEN 'member' THEN (SELECT display_name || ' (@' || handle || ')' FROM members WHERE id = g.target_id) \
+        WHEN 'topic' THEN (SELECT title FROM topics WHERE id = g.target_id) \
+        WHEN 'post' THEN (SELECT t.title FROM posts p JOIN topics t ON t.id = p.topic_id WHERE p.id = g.target_id) \
+        WHEN 'feedback' THEN (SELECT title FROM feedback_items WHERE id = g.target_id) \
+        WHEN 'category' THEN (SELECT name FROM categories WHERE id = g.target_id) \
+        END AS target_name \
         FROM moderation_log g LEFT JOIN members a ON a.id = g.actor_id
         """
 
@@ -76,6 +84,7 @@ extension SQLModerationRepository {
             textBefore: try row.decode(column: "text_before", as: String?.self),
             textAfter: try row.decode(column: "text_after", as: String?.self),
             roleName: try row.decode(column: "role_name", as: String?.self),
-            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)))
+            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
+            targetName: try row.decode(column: "target_name", as: String?.self))
     }
 }

@@ -186,7 +186,7 @@ public struct ModerationLogPage: Sendable {
     static func entry(_ entry: ModerationLogEntry, system: String, language: Language) -> Entry {
         Entry(
             actor: entry.actor?.displayName ?? system, roleName: entry.roleName, action: entry.action,
-            target: "\(entry.target.rawValue) #\(entry.targetID)", targetURL: Self.url(entry.target, entry.targetID),
+            target: Self.target(entry), targetURL: Self.url(entry.target, entry.targetID),
             reason: entry.reason, before: entry.textBefore,
             after: entry.textAfter, date: Localization.date(entry.createdAt, language),
             dateISO: Localization.isoDate(entry.createdAt))
@@ -194,6 +194,13 @@ public struct ModerationLogPage: Sendable {
 }
 
 extension ModerationLogPage {
+    /// What an act was on, by its name when it has one: "post #159 · Tubeless tyres?", "member #53 · Marc Dupont
+    /// (@marc_dupont)"; its kind and number alone when it has none, or is gone.
+    static func target(_ entry: ModerationLogEntry) -> String {
+        let kind = "\(entry.target.rawValue.replacingOccurrences(of: "_", with: " ")) #\(entry.targetID)"
+        return entry.targetName.map { "\(kind) · \($0)" } ?? kind
+    }
+
     static func url(_ target: ModerationLogEntry.Target, _ id: Int64) -> String? {
         switch target {
         case .post: "/p/\(id)"
