@@ -172,7 +172,7 @@ public struct LogFilter: Sendable, Equatable {
     public var action: String?
     /// Who acted.
     public var actorID: MemberID?
-    /// Whom the acts were about: the member, their posts and their topics.
+    /// Whom the acts were about: the member, their posts, their topics and the review items about them.
     public var aboutID: MemberID?
     /// Acts written before this moment.
     public var until: Date?

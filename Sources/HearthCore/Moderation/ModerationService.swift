@@ -194,7 +194,10 @@ public struct ModerationService: Sendable {
             guard named.count < 2 else {
                 throw HearthError.conflict("Several members are called \(typed): type the @handle of the one you mean.")
             }
-            guard let member = named.first else { throw HearthError.notFound("There is no member @\(typed).") }
+            guard let member = named.first else {
+                // Said as it was meant: a name with a space is no handle.
+                throw HearthError.notFound("There is no member \(typed.contains(" ") ? typed : "@" + typed).")
+            }
             return member.id
         }
         let end = try until.map { text in
