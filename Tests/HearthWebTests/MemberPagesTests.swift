@@ -100,22 +100,29 @@ struct MemberPagesTests {
             #expect(refused.status == .unprocessableContent && refused.body.contains("Say until when"))
             #expect(refused.body.contains(">Insults in the welcome thread</textarea>"))
             #expect(refused.body.contains(#"value="silence" checked"#))
-            // Given until a day: to that day's end; the page says it was given, and the silence can be lifted from its
-            // line, once.
+            // Given until a day (which wins over the length the form suggests): to that day's last minute; the page
+            // says what was given, and the silence can be lifted from its line, once.
             let given = try await cm.post(
                 "/u/\(ana.handle)/penalties",
                 form: [
-                    "kind": "silence", "seconds": "0", "until": "2026-12-31", "reason": "Insults in the welcome thread",
+                    "kind": "silence", "seconds": "86400", "until": "2026-12-31",
+                    "reason": "Insults in the welcome thread",
                 ])
             #expect(given.headers[.location] == "/u/\(ana.handle)/penalties?done=given")
             let record = try await cm.get("/u/\(ana.handle)/penalties?done=given")
-            #expect(record.body.contains("Given: Member ana sees it, with your reason."))
+            #expect(
+                record.body.contains("Given: Silence until 31 Dec 2026 at 23:59. Member ana sees it, with your reason.")
+            )
+            #expect(record.body.contains("in force"))
             let silence = try #require(try await community.services.penalties.history(manager, of: ana.id).first)
-            #expect(silence.endsAt == CalendarDay("2026-12-31")?.end(in: .gmt))
+            #expect(silence.endsAt == CalendarDay("2026-12-31")?.end(in: .gmt).addingTimeInterval(-60))
             let liftPath = "/u/\(ana.handle)/penalties/\(silence.id.rawValue)/lift"
             #expect(record.body.contains(#"action="\#(liftPath)""#))
             #expect(
                 try await cm.post(liftPath, form: [:]).headers[.location] == "/u/\(ana.handle)/penalties?done=lifted")
+            let lifted = try await cm.get("/u/\(ana.handle)/penalties?done=lifted")
+            #expect(lifted.body.contains("Lifted: nothing holds Member ana back now."))
+            #expect(lifted.body.contains("· lifted "))
             let again = try await cm.post(liftPath, form: [:])
             #expect(
                 again.status == .conflict && again.body.contains("There is no such penalty, or it was already lifted."))
@@ -123,6 +130,18 @@ struct MemberPagesTests {
             let wrongDay = try await cm.post(
                 "/u/\(ana.handle)/penalties", form: ["kind": "silence", "until": "2026-02-30", "reason": "x"])
             #expect(wrongDay.status == .unprocessableContent && wrongDay.body.contains("Write dates as YYYY-MM-DD"))
+            // Of two silences, lifting one says the other still holds the member back.
+            for seconds in ["3600", "86400"] {
+                try await cm.post(
+                    "/u/\(ana.handle)/penalties",
+                    form: ["kind": "silence", "seconds": seconds, "reason": "Again \(seconds)"])
+            }
+            let short = try #require(
+                try await community.services.penalties.history(manager, of: ana.id).first { $0.reason == "Again 3600" })
+            try await cm.post("/u/\(ana.handle)/penalties/\(short.id.rawValue)/lift", form: [:])
+            #expect(
+                try await cm.get("/u/\(ana.handle)/penalties?done=lifted").body.contains(
+                    "Lifted, but another penalty still holds Member ana back: Silence until"))
             var own = WebClient(client)
             try await ForumPagesTests.logIn(&own, "ana@example.org")
             let mine = try await own.get("/u/\(ana.handle)/penalties")

@@ -43,7 +43,7 @@ public struct PenaltyService: Sendable {
         var endsAt: Date?
         if kind != .warn {
             guard let until else {
-                throw HearthError.invalid("until", "Say until when: 1 hour, 24 hours, 72 hours, 7 days or a date.")
+                throw HearthError.invalid("until", "Say until when: choose a length or a day.")
             }
             guard until > date, until.timeIntervalSince(date) <= Self.longest else {
                 throw HearthError.invalid("until", "The end must be in the future and within a year.")

@@ -240,6 +240,8 @@ public struct PenaltyPage: Sendable {
         public let until: String?
         public let by: String?
         public let active: Bool
+        /// When it was lifted before its end.
+        public let lifted: String?
         /// A silence or suspension in force, which staff may end early from its line.
         public let liftID: Int64?
     }
@@ -289,7 +291,7 @@ public struct PenaltyPage: Sendable {
                 kind: localization.text("penalty_\(penalty.kind.rawValue)", language), reason: penalty.reason,
                 date: Localization.date(penalty.createdAt, language),
                 until: penalty.endsAt.map { Localization.date($0, language) }, by: penalty.createdBy?.displayName,
-                active: penalty.isActive(at: now),
+                active: penalty.isActive(at: now), lifted: penalty.liftedAt.map { Localization.date($0, language) },
                 liftID: canGive && penalty.kind != .warn && penalty.isActive(at: now) ? penalty.id.rawValue : nil)
         }
         let next = Penalty.suggestion(after: history)
@@ -309,5 +311,13 @@ public struct PenaltyPage: Sendable {
         self.suspendSelected = kind == .suspend
         self.canGive = canGive
         self.reason = draft?.reason ?? ""
+    }
+
+    /// A penalty in a sentence: its kind, and until when ("Silence until 8 Dec 2026 at 23:59").
+    public static func what(_ penalty: Penalty, localization: Localization, language: Language) -> String {
+        let kind = localization.text("penalty_\(penalty.kind.rawValue)", language)
+        guard let end = penalty.endsAt else { return kind }
+        return localization.text(
+            "penalties_whatUntil", language, ["kind": kind, "until": Localization.date(end, language)])
     }
 }

@@ -164,10 +164,23 @@ struct ModerationController: Sendable {
 
     @Sendable func penalties(_ request: Request, context: Context) async throws -> Response {
         let member = try await services.profiles.member(handle: context.parameters.get("handle") ?? "")
-        // After giving or lifting one, the page says it was done.
-        let notice = request.uri.queryParameters.get("done").flatMap { done in
-            ["given", "lifted"].contains(done)
-                ? pages.text("penalties_done_\(done)", context, ["name": member.displayName]) : nil
+        // After giving or lifting one, the page says what was done, and what still holds the member back.
+        var notice: String?
+        let done = request.uri.queryParameters.get("done")
+        if done == "given" || done == "lifted" {
+            let history = try await services.penalties.history(context.identity, of: member.id)
+            let what = { (penalty: Penalty) in
+                PenaltyPage.what(penalty, localization: self.pages.renderer.localization, language: context.language)
+            }
+            let holding = history.filter { $0.kind != .warn && $0.isActive(at: services.now()) }
+                .max { ($0.endsAt ?? .distantFuture) < ($1.endsAt ?? .distantFuture) }
+            if done == "given", let given = history.first {
+                notice = pages.text("penalties_done_given", context, ["what": what(given), "name": member.displayName])
+            } else if done == "lifted" {
+                notice = pages.text(
+                    holding == nil ? "penalties_done_lifted" : "penalties_done_liftedStill", context,
+                    ["name": member.displayName, "what": holding.map(what) ?? ""])
+            }
         }
         return try await penaltyPage(member, errors: [], notice: notice, context: context)
     }
@@ -194,12 +207,13 @@ struct ModerationController: Sendable {
         }
         do {
             var until: Date?
-            if let seconds = Int(form.text("seconds")), seconds > 0 {
-                until = services.now().addingTimeInterval(TimeInterval(seconds))
-            } else if !form.text("until").isEmpty {
-                // Until the end of that day, the community's.
+            if !form.text("until").isEmpty {
+                // A day typed wins over the length the form suggests: until that day's last minute, the
+                // community's.
                 guard let day = CalendarDay(form.text("until")) else { throw CalendarDay.invalid("until") }
-                until = day.end(in: services.delegation.communityTimeZone)
+                until = day.end(in: services.delegation.communityTimeZone).addingTimeInterval(-60)
+            } else if let seconds = Int(form.text("seconds")), seconds > 0 {
+                until = services.now().addingTimeInterval(TimeInterval(seconds))
             }
             try await services.penalties.give(
                 context.identity, to: member.id, kind: kind, until: until, reason: form.text("reason"))
