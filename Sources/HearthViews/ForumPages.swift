@@ -162,6 +162,8 @@ public struct PostItem: Sendable, Hashable {
     public var hiddenForOthers: Bool = false
     /// Held for approval, shown to its author and moderators with a note.
     public var pending: Bool = false
+    /// Held, seen by staff rather than by its author: the note speaks of "its author", not "you".
+    public var pendingForOthers: Bool = false
     /// A placeholder stands for a hidden post the viewer may not read.
     public var hiddenPlaceholder: Bool = false
     public var canFlag: Bool = false
@@ -258,7 +260,8 @@ public struct TopicPageView: Sendable, ShowsPosts {
             item.hiddenPlaceholder = visibility == .placeholder(.hidden)
             item.hiddenByModeration = visibility.isShown && post.moderation == .hidden && own
             item.hiddenForOthers = visibility.isShown && post.moderation == .hidden && !own
-            item.pending = visibility.isShown && post.moderation == .pending
+            item.pending = visibility.isShown && post.moderation == .pending && own
+            item.pendingForOthers = visibility.isShown && post.moderation == .pending && !own
             let live = visibility.isShown && !post.isDeleted
             item.canFlag = live && viewer != nil && !own && powers.flag && post.moderation == .visible
             item.canHide = live && powers.hide && post.moderation == .visible

@@ -110,6 +110,7 @@ extension PostItem: MustacheParent {
         case "hiddenByModeration": hiddenByModeration
         case "hiddenForOthers": hiddenForOthers
         case "pending": pending
+        case "pendingForOthers": pendingForOthers
         case "hiddenPlaceholder": hiddenPlaceholder
         case "canFlag": canFlag
         case "canHide": canHide

@@ -76,6 +76,14 @@ struct MemberPagesTests {
             var own = WebClient(client)
             try await ForumPagesTests.logIn(&own, "ana@example.org")
             #expect(try await own.get("/u/\(ana.member.handle)").body.contains("A held reply"))
+            // On the thread, the held reply speaks to its author as "you", and to staff of "its author".
+            let thread = "/t/\(topic.id.rawValue)"
+            #expect(try await own.get(thread).body.contains("Waiting for a moderator"))
+            var staff = WebClient(client)
+            try await ForumPagesTests.logIn(&staff, "cm@example.org")
+            let seen = try await staff.get(thread).body
+            #expect(seen.contains("Held for approval: only its author and the moderators see it."))
+            #expect(!seen.contains("Waiting for a moderator"))
         }
     }
 
