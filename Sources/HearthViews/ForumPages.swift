@@ -351,12 +351,23 @@ public struct EditPostPage: Sendable {
     public let action: String
     public let body: String
     public let cancelURL: String
+    /// The edit count the form was opened at, sent back so that a save over a newer edit is refused.
+    public let basedOn: Int
+    /// The post's text now, shown when a newer edit was saved after this form was opened.
+    public let currentHTML: String?
+    /// Someone else's post (staff editing): the heading does not say "your".
+    public let othersPost: Bool
 
-    public init(page: PageChrome, postID: PostID, body: String, cancelURL: String) {
+    public init(
+        page: PageChrome, post: Post, body: String, cancelURL: String, othersPost: Bool, showsCurrent: Bool = false
+    ) {
         self.page = page
-        self.action = "/p/\(postID.rawValue)/edit"
+        self.action = "/p/\(post.id.rawValue)/edit"
         self.body = body
         self.cancelURL = cancelURL
+        self.basedOn = post.editCount
+        self.currentHTML = showsCurrent ? post.html : nil
+        self.othersPost = othersPost
     }
 }
 

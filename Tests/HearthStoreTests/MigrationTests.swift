@@ -210,7 +210,8 @@ struct PostContentMigrationTests {
         // An edit reads the packed Markdown into the post's history, and the search index reads the new text.
         let forum = SQLForumRepository(database: database)
         try await forum.edit(
-            PostID(2), body: "The kettle sings", html: "<p>The kettle sings</p>", editorID: author.id, at: Date())
+            PostID(2), body: "The kettle sings", html: "<p>The kettle sings</p>", editorID: author.id, basedOn: nil,
+            at: Date())
         #expect(try await forum.revisions(of: PostID(2)).map(\.body) == [long])
         #expect(try await forum.post(id: PostID(2))?.html == "<p>The kettle sings</p>")
         let search = SQLSearchRepository(database: database)

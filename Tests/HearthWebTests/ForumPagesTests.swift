@@ -109,6 +109,18 @@ struct ForumPagesTests {
             #expect(page.body.contains("<p>the text</p>"))
             #expect(page.body.contains(#"<a href="/p/\#(first.id)/history">edited</a>"#))
             #expect(try await browser.get("/p/\(first.id)/history").body.contains("teh text"))
+            // An edit opened before a newer one was saved is not saved over it: the newer text is shown, this one kept.
+            let stale = try await browser.get("/p/\(first.id)/edit")
+            #expect(stale.body.contains(#"name="basedOn" value="1""#))
+            _ = try await community.services.forum.edit(manager, post: first.id, body: "the text, tidied by staff")
+            let clash = try await browser.post("/p/\(first.id)/edit", form: ["body": "my late fix", "basedOn": "1"])
+            #expect(clash.status == .conflict && clash.body.contains("This post was changed since you opened it."))
+            #expect(clash.body.contains("the text, tidied by staff") && clash.body.contains(">my late fix</textarea>"))
+            #expect(clash.body.contains(#"name="basedOn" value="2""#), "saving again goes through")
+            #expect(
+                try await browser.post("/p/\(first.id)/edit", form: ["body": "my late fix", "basedOn": "2"]).status
+                    == .seeOther)
+            #expect(try await community.services.forum.post(manager, id: first.id).body == "my late fix")
             // Only those who may open the history are offered the link: a visitor reads "edited" as plain text.
             var visitor = WebClient(client)
             let visited = try await visitor.get("/t/\(topic.id)")

@@ -197,7 +197,10 @@ public protocol ForumRepository: Sendable {
     /// The posts of a topic whose numbers fall in the range, deleted ones included, in order.
     func posts(in topicID: TopicID, numbers: ClosedRange<Int>) async throws -> [Post]
     /// Replaces a post's text, keeping the old one as a revision.
-    func edit(_ postID: PostID, body: String, html: String, editorID: MemberID, at date: Date) async throws
+    /// With `basedOn`, the edit count the editor's form was opened at: a post changed since is refused as a
+    /// conflict (`ForumService.editedSince`), checked in the edit's own transaction.
+    func edit(_ postID: PostID, body: String, html: String, editorID: MemberID, basedOn: Int?, at date: Date)
+        async throws
     func revisions(of postID: PostID) async throws -> [PostRevision]
     /// Soft-deletes (`at` set) or restores (`at` nil) a post. The opening post takes its topic with it.
     func setDeleted(_ postID: PostID, at date: Date?, by memberID: MemberID) async throws

@@ -203,10 +203,19 @@ public struct ForumService: Sendable {
         return post
     }
 
+    /// What an edit opened before someone else's is told: the text is not saved over theirs.
+    public static let editedSince = HearthError.conflict(
+        "This post was changed since you opened it. Its text now is shown below; yours is kept in the form: bring in what you want to keep and save again."
+    )
+
     /// Replaces a post's text. Its author may edit it, and so may staff; the old text is kept as a revision.
-    public func edit(_ viewer: Viewer?, post postID: PostID, body rawBody: String) async throws -> Post {
+    /// `basedOn` is the edit count the editor's form was opened at: a post edited since is not saved over.
+    public func edit(_ viewer: Viewer?, post postID: PostID, body rawBody: String, basedOn: Int? = nil) async throws
+        -> Post
+    {
         let date = now()
         let post = try await editablePost(viewer, id: postID)
+        if let basedOn, basedOn != post.editCount { throw Self.editedSince }
         let editor = try member(viewer)
         let written = try PostRules.body(rawBody)
         if written == post.body { return post }
@@ -221,7 +230,7 @@ public struct ForumService: Sendable {
         let html = cook(body, mentioned)
         // Held before the new text is stored, so that words needing approval are never out, even for a moment.
         if let gate, !admission.items.isEmpty { try await gate.apply(admission, toEdited: postID, at: date) }
-        try await forum.edit(postID, body: body, html: html, editorID: editor.id, at: date)
+        try await forum.edit(postID, body: body, html: html, editorID: editor.id, basedOn: basedOn, at: date)
         if let reading { try await forum.saveReadings([(postID, reading)], replacing: true) }
         changes.bump(post.topicID)
         let held = post.moderation != .visible || admission.moderation == .pending

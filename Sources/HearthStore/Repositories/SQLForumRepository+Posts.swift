@@ -60,16 +60,24 @@ extension SQLForumRepository {
             moderation: PostModeration(rawValue: try row.decode(column: "moderation", as: String.self)) ?? .visible)
     }
 
-    public func edit(_ postID: PostID, body: String, html: String, editorID: MemberID, at date: Date) async throws {
+    public func edit(
+        _ postID: PostID, body: String, html: String, editorID: MemberID, basedOn: Int?, at date: Date
+    ) async throws {
+        // The post's row locked while it is read, so that of two edits opened at one version, the second sees the
+        // first.
+        let lock: SQLQueryString = database.engine == .postgres ? " FOR NO KEY UPDATE OF p" : ""
         try await database.write { sql in
             guard
                 let row = try await sql.raw(
                     """
-                    SELECT p.content, p.number, t.title FROM posts p JOIN topics t ON t.id = p.topic_id \
+                    SELECT p.content, p.number, p.edit_count, t.title FROM posts p JOIN topics t ON t.id = p.topic_id \
                     WHERE p.id = \(bind: postID.rawValue)
-                    """
+                    """ + lock
                 ).first()
             else { throw HearthError.notFound("This post does not exist.") }
+            if let basedOn, try row.decode(column: "edit_count", as: Int.self) != basedOn {
+                throw ForumService.editedSince
+            }
             let old = try PostContent.markdown(row)
             let title =
                 try row.decode(column: "number", as: Int.self) == 1

@@ -68,13 +68,20 @@ struct PostController: Sendable {
         let id = PostID(try ForumPages.id(context))
         let form = try await request.form(context: context)
         do {
-            let post = try await forum.edit(context.identity, post: id, body: form.text("body"))
+            let post = try await forum.edit(
+                context.identity, post: id, body: form.text("body"), basedOn: Int(form.text("basedOn")))
             return SessionCookies.redirect(to: Self.location(of: post))
         } catch HearthError.validation(let fields) {
             let post = try await forum.post(context.identity, id: id)
             return try await editPage(
                 post, body: form.text("body"), errors: fields.map(\.message), status: .unprocessableContent,
                 context: context)
+        } catch let error as HearthError where error == ForumService.editedSince {
+            // Edited by someone else since this form was opened: their text is shown, this one kept in the form.
+            let post = try await forum.post(context.identity, id: id)
+            return try await editPage(
+                post, body: form.text("body"), errors: [ForumService.editedSince.userMessage], showsCurrent: true,
+                status: .conflict, context: context)
         }
     }
 
@@ -113,11 +120,15 @@ struct PostController: Sendable {
     }
 
     private func editPage(
-        _ post: Post, body: String, errors: [String], status: HTTPResponse.Status = .ok, context: Context
+        _ post: Post, body: String, errors: [String], showsCurrent: Bool = false, status: HTTPResponse.Status = .ok,
+        context: Context
     ) async throws -> Response {
+        let othersPost = post.author.id != context.identity?.member.id
         let page = EditPostPage(
-            page: try await shared.frame(pages.text("edit_heading", context), context, errors: errors), postID: post.id,
-            body: body, cancelURL: Self.location(of: post))
+            page: try await shared.frame(
+                pages.text(othersPost ? "edit_headingOthers" : "edit_heading", context), context, errors: errors),
+            post: post, body: body, cancelURL: Self.location(of: post), othersPost: othersPost,
+            showsCurrent: showsCurrent)
         return pages.html(page, template: EditPostPage.template, status: status)
     }
 
