@@ -154,6 +154,12 @@ struct MemberPagesTests {
             try await ForumPagesTests.logIn(&own, "ana@example.org")
             let mine = try await own.get("/u/\(ana.handle)/penalties")
             #expect(mine.status == .ok)
+            // Silenced, a topic sent anyway is refused above its form, the words kept in it.
+            try await own.get("/new-topic")
+            let refusedTopic = try await own.post(
+                "/new-topic", form: ["category": "1", "title": "Still here", "body": "My words stay"])
+            #expect(refusedTopic.status == .forbidden && refusedTopic.body.contains(">My words stay</textarea>"))
+            #expect(refusedTopic.body.contains("silenced"))
             #expect(!mine.body.contains(#"<form method="post" action="/u/\#(ana.handle)/penalties""#))
 
             #expect(try await cm.post("/u/\(ana.handle)/role", form: ["role": "moderator"]).status == .seeOther)

@@ -194,6 +194,11 @@ struct ForumController: Sendable {
             return try await topicResponse(
                 id, page: Int.max, quoting: quoteID, draft: form.text("body"), errors: fields.map(\.message),
                 status: .unprocessableContent, context: context)
+        } catch HearthError.forbidden(let message) {
+            // A topic closed meanwhile, a silence: said above the form, the reply kept in it.
+            return try await topicResponse(
+                id, page: Int.max, quoting: quoteID, draft: form.text("body"), errors: [message], status: .forbidden,
+                context: context)
         } catch HearthError.rateLimited(let message, let seconds) {
             // Slow mode: the reply waits in the form, nothing lost.
             var response = try await topicResponse(
@@ -312,6 +317,11 @@ struct ForumController: Sendable {
                 try await startableCategories(context), selected: categoryID, title: form.text("title"),
                 body: form.text("body"), errors: fields.map(\.message), status: .unprocessableContent,
                 context: context)
+        } catch HearthError.forbidden(let message) {
+            // A silenced member, a category closed to them: said above the form, what they wrote kept in it.
+            return try await newTopicPage(
+                try await startableCategories(context), selected: categoryID, title: form.text("title"),
+                body: form.text("body"), errors: [message], status: .forbidden, context: context)
         }
     }
 
