@@ -157,6 +157,8 @@ public struct PostItem: Sendable, Hashable {
     public let canRestore: Bool
     public var quoteURL: String?
     /// Hidden by moderation: its author sees it whole, with a note saying they may edit it.
+    /// What was just done to this post (a flag sent, a hide), said where the page lands rather than at its top.
+    public var flash: String?
     public var hiddenByModeration: Bool = false
     /// Hidden by moderation, seen by a moderator: a note saying others do not see it.
     public var hiddenForOthers: Bool = false
@@ -190,7 +192,7 @@ public struct TopicPageView: Sendable, ShowsPosts {
     public let pinned: Bool
     public let closed: Bool
     public let deleted: Bool
-    public let posts: [PostItem]
+    public var posts: [PostItem]
     public var renderedPosts: [RenderedFragment] = []
     public let pageNumber: Int
     public let pageCount: Int

@@ -107,6 +107,7 @@ extension PostItem: MustacheParent {
         case "canDelete": canDelete
         case "canRestore": canRestore
         case "quoteURL": quoteURL
+        case "flash": flash
         case "hiddenByModeration": hiddenByModeration
         case "hiddenForOthers": hiddenForOthers
         case "pending": pending

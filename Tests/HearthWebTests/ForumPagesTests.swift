@@ -146,8 +146,10 @@ struct ForumPagesTests {
             let hidden = try await staff.post("/p/\(first.id)/moderation", form: ["action": "hide", "reason": "Spam"])
             let hiddenAt = try #require(hidden.headers[.location])
             #expect(hiddenAt.hasPrefix("/t/\(topic.id)?post=1&done=hide"))
+            // Said at the post, where the page lands, not at its top.
             #expect(
-                try await staff.get(hiddenAt).body.contains("Hidden: only its author and the moderators see it now"))
+                try await staff.get(hiddenAt).body.contains(
+                    "aria-labelledby=\"p1-author\">\n<p class=\"notice\" role=\"status\">Hidden: only its author"))
             try await staff.post("/p/\(first.id)/moderation", form: ["action": "unhide"])
             #expect(try await browser.post("/p/\(reply.id)/react", form: ["kind": "thanks"]).status == .seeOther)
             #expect(try await browser.get("/t/\(topic.id)").body.contains(#"aria-pressed="true" title="Thanks""#))

@@ -122,12 +122,15 @@ struct ForumController: Sendable {
         }
         let quoteID = query.get("quote").flatMap { Int64($0) }.map(PostID.init(rawValue:))
         guard context.identity == nil, quoteID == nil else {
-            // A flag or a moderator's act sent from this page comes back here: say what was done.
-            let notice = query.get("done").flatMap { done in
+            // A flag or a moderator's act sent from this page comes back here: say what was done, at the post.
+            let done = query.get("done").flatMap { done in
                 ["flagged", "hide", "unhide", "approve"].contains(done)
                     ? pages.text("topic_done_\(done)", context) : nil
             }
-            return try await topicResponse(id, page: pageNumber, quoting: quoteID, notice: notice, context: context)
+            let flash = done.flatMap { text in query.get("post").flatMap { Int($0) }.map { (number: $0, text: text) } }
+            return try await topicResponse(
+                id, page: pageNumber, quoting: quoteID, notice: flash == nil ? done : nil, flash: flash,
+                context: context)
         }
         let key = "t/\(id.rawValue)/\(pageNumber)/\(context.language.rawValue)"
         let version = forum.changes.version(of: id)
@@ -148,11 +151,13 @@ struct ForumController: Sendable {
 
     private func topicResponse(
         _ id: TopicID, page number: Int, quoting quoteID: PostID?, draft: String = "", errors: [String] = [],
-        notice: String? = nil, timerDraft: TopicTimerForm.Draft? = nil, status: HTTPResponse.Status = .ok,
+        notice: String? = nil, flash: (number: Int, text: String)? = nil, timerDraft: TopicTimerForm.Draft? = nil,
+        status: HTTPResponse.Status = .ok,
         context: Context
     ) async throws -> Response {
         switch try await topicOutcome(
-            id, page: number, quoting: quoteID, draft: draft, errors: errors, notice: notice, timerDraft: timerDraft,
+            id, page: number, quoting: quoteID, draft: draft, errors: errors, notice: notice, flash: flash,
+            timerDraft: timerDraft,
             context: context)
         {
         case .redirect(let location): SessionCookies.redirect(to: location)
@@ -162,7 +167,8 @@ struct ForumController: Sendable {
 
     private func topicOutcome(
         _ id: TopicID, page number: Int, quoting quoteID: PostID?, draft: String = "", errors: [String] = [],
-        notice: String? = nil, timerDraft: TopicTimerForm.Draft? = nil, context: Context
+        notice: String? = nil, flash: (number: Int, text: String)? = nil, timerDraft: TopicTimerForm.Draft? = nil,
+        context: Context
     ) async throws -> TopicOutcome {
         let topicPage = try await forum.topicPage(context.identity, topic: id, page: number)
         if topicPage.category.kind == .comments, let article = try await shared.services.blog.article(forTopic: id) {
@@ -174,6 +180,9 @@ struct ForumController: Sendable {
             topicPage, chrome: try await shared.frame(topicPage.topic.title, context, errors: errors, notice: notice),
             localization: pages.renderer.localization, language: context.language, quoting: quoted, draft: draft,
             timerDraft: timerDraft)
+        if let flash, let index = view.posts.firstIndex(where: { $0.number == flash.number }) {
+            view.posts[index].flash = flash.text
+        }
         if topicPage.powers.moderates, let heat = try await shared.services.moderation.heat(context.identity, of: id) {
             view.heated = true
             view.heatReasons = heat.reasons
