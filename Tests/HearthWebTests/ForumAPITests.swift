@@ -90,6 +90,16 @@ struct ForumAPITests {
             #expect(edited == .ok)
             #expect(editedPost["html"] as? String == "<p>How do I <em>export</em>?</p>\n")
             #expect(editedPost["editCount"] as? Int == 1)
+            // Based on the version read: an edit from an older one is refused, not saved over the newer text.
+            let (stale, staleError) = try await member.call(
+                .patch, "/posts/\(firstPost)", #"{"body": "From an old copy", "basedOn": 0}"#)
+            #expect(stale == .conflict)
+            #expect(InboxWebTests.message(staleError)?.hasPrefix("This post was changed since you opened it.") == true)
+            #expect(
+                try await member.call(
+                    .patch, "/posts/\(firstPost)", #"{"body": "How do I *export* it?", "basedOn": 1}"#
+                )
+                .0 == .ok)
             #expect(try await member.call(.patch, "/posts/\(replyID)", #"{"body": "mine now"}"#).0 == .forbidden)
 
             #expect(try await cm.call(.delete, "/posts/\(replyID)").0 == .noContent)

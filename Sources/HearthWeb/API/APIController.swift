@@ -213,7 +213,8 @@ struct APIController: Sendable {
         var request = request
         let id = PostID(try ForumPages.id(context))
         let input = try await request.json(APIModel.PostEdit.self, context: context, shape: #"{"body": "…"}"#)
-        return APIModel.Post(try await forum.edit(context.identity, post: id, body: input.body))
+        return APIModel.Post(
+            try await forum.edit(context.identity, post: id, body: input.body, basedOn: input.basedOn))
     }
 
     @Sendable func deletePost(_ request: Request, context: Context) async throws -> Response {

@@ -313,6 +313,8 @@ enum APIModel {
 
     struct PostEdit: Decodable {
         let body: String
+        /// The post's `editCount` when the client read it: a post edited since is refused, not saved over.
+        let basedOn: Int?
     }
 
     struct NewReaction: Decodable {
