@@ -12,8 +12,11 @@ public enum DatabaseEngine: String, Sendable, CaseIterable {
     /// Appended to a SELECT of rows a transaction is about to change, so that concurrent transactions on them wait
     /// their turn: on PostgreSQL `FOR NO KEY UPDATE`, which, unlike `FOR UPDATE`, lets other transactions insert
     /// rows that refer to the locked one (a notification to a member whose row is locked, a post on a locked
-    /// item). SQLite's single writer already orders every write.
-    var writeLock: SQLQueryString { self == .postgres ? " FOR NO KEY UPDATE" : "" }
+    /// item). SQLite's single writer already orders every write. In a join, `table` names the one whose rows to lock.
+    func writeLock(of table: String? = nil) -> SQLQueryString {
+        guard self == .postgres else { return "" }
+        return " FOR NO KEY UPDATE" + (table.map { " OF \(unsafeRaw: $0)" } ?? "")
+    }
 }
 
 /// A connection to Hearth's database, whichever the engine. Repositories are written once against

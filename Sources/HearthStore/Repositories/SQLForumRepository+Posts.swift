@@ -65,7 +65,7 @@ extension SQLForumRepository {
     ) async throws {
         // The post's row locked while it is read, so that of two edits opened at one version, the second sees the
         // first.
-        let lock: SQLQueryString = database.engine == .postgres ? " FOR NO KEY UPDATE OF p" : ""
+        let lock = database.engine.writeLock(of: "p")
         try await database.write { sql in
             guard
                 let row = try await sql.raw(
@@ -180,5 +180,32 @@ extension SQLForumRepository {
             WHERE id = (SELECT topic_id FROM posts WHERE id = \(bind: postID.rawValue))
             """
         ).run()
+    }
+
+    // MARK: A form sent twice
+
+    public func latestPost(by memberID: MemberID, since: Date) async throws -> Post? {
+        try await database.read { sql in try await Self.latestPost(by: memberID, since: since, sql) }
+    }
+
+    static func latestPost(by memberID: MemberID, since: Date, _ sql: any SQLDatabase) async throws -> Post? {
+        // One step down `posts_author` (author_id, created_at).
+        try await posts(
+            where: """
+                p.id = (SELECT id FROM posts WHERE author_id = \(bind: memberID.rawValue) \
+                AND created_at >= \(bind: since.millisecondsSince1970) ORDER BY created_at DESC LIMIT 1)
+                """, sql
+        ).first
+    }
+
+    /// The post the draft repeats, if it is the same form sent again (see `NewPost.sameTextSince`), with the
+    /// author's writes ordered (`SQLMemberRepository.lock`).
+    func sentAgain(_ post: NewPost, _ sql: any SQLDatabase) async throws -> Post? {
+        guard let since = post.sameTextSince else { return nil }
+        try await SQLMemberRepository.lock(post.author.id, engine: database.engine, sql)
+        guard let earlier = try await Self.latestPost(by: post.author.id, since: since, sql),
+            earlier.isCopy(of: post.body, quoting: post.quotePostID)
+        else { return nil }
+        return earlier
     }
 }

@@ -193,17 +193,6 @@ public struct SQLForumRepository: ForumRepository {
         }
     }
 
-    /// The post the draft repeats, if it is the same form sent again (see `NewPost.sameTextSince`), with the
-    /// author's writes ordered (`SQLMemberRepository.lock`).
-    private func sentAgain(_ post: NewPost, _ sql: any SQLDatabase) async throws -> Post? {
-        guard let since = post.sameTextSince else { return nil }
-        try await SQLMemberRepository.lock(post.author.id, engine: database.engine, sql)
-        guard let earlier = try await Self.latestPost(by: post.author.id, since: since, sql),
-            earlier.isCopy(of: post.body, quoting: post.quotePostID)
-        else { return nil }
-        return earlier
-    }
-
     /// Inserts the post and moves its author's read position to it: whoever writes a post has read the topic
     /// that far. The saved post is built from what was written rather than read back.
     private static func insertPost(_ post: NewPost, topic: TopicID, number: Int, _ sql: any SQLDatabase) async throws
@@ -337,20 +326,6 @@ public struct SQLForumRepository: ForumRepository {
                 .orderBy("number", .descending).limit(1)
                 .first(decodingColumn: "created_at", as: Int64.self).map(Date.init(millisecondsSince1970:))
         }
-    }
-
-    public func latestPost(by memberID: MemberID, since: Date) async throws -> Post? {
-        try await database.read { sql in try await Self.latestPost(by: memberID, since: since, sql) }
-    }
-
-    private static func latestPost(by memberID: MemberID, since: Date, _ sql: any SQLDatabase) async throws -> Post? {
-        // One step down `posts_author` (author_id, created_at).
-        try await posts(
-            where: """
-                p.id = (SELECT id FROM posts WHERE author_id = \(bind: memberID.rawValue) \
-                AND created_at >= \(bind: since.millisecondsSince1970) ORDER BY created_at DESC LIMIT 1)
-                """, sql
-        ).first
     }
 
     private func setTopicDate(_ column: String, of topicID: TopicID, to date: Date?) async throws {

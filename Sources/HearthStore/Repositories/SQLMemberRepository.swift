@@ -9,7 +9,7 @@ public struct SQLMemberRepository: MemberRepository {
     /// waits and then sees the first. SQLite's single writer already orders every write.
     static func lock(_ id: MemberID, engine: DatabaseEngine, _ sql: any SQLDatabase) async throws {
         guard engine == .postgres else { return }
-        _ = try await sql.raw("SELECT id FROM members WHERE id = \(bind: id.rawValue)" + engine.writeLock).all()
+        _ = try await sql.raw("SELECT id FROM members WHERE id = \(bind: id.rawValue)" + engine.writeLock()).all()
     }
 
     private let database: HearthDatabase

@@ -174,8 +174,9 @@ struct FeedbackController: Sendable {
             }
             do {
                 return try await feedback.merge(context.identity, id, into: FeedbackItemID(into)).id
-            } catch HearthError.notFound(let message) where message.hasPrefix("There is no item #") {
-                // The number typed names no item: said on this item's page, by its form.
+            } catch HearthError.notFound(let message) {
+                // The number typed names no item: said on this item's page, by its form. (Were this item itself
+                // gone, its page could not be shown either, and says so.)
                 throw HearthError.invalid("mergeInto", message)
             }
         }

@@ -164,32 +164,19 @@ struct ModerationController: Sendable {
 
     @Sendable func penalties(_ request: Request, context: Context) async throws -> Response {
         let member = try await services.profiles.member(handle: context.parameters.get("handle") ?? "")
-        // After giving or lifting one, the page says what was done, and what still holds the member back.
-        var notice: String?
-        let done = request.uri.queryParameters.get("done")
-        if done == "given" || done == "lifted" {
-            let history = try await services.penalties.history(context.identity, of: member.id)
-            let what = { (penalty: Penalty) in
-                PenaltyPage.what(penalty, localization: self.pages.renderer.localization, language: context.language)
-            }
-            let holding = history.filter { $0.kind != .warn && $0.isActive(at: services.now()) }
-                .max { ($0.endsAt ?? .distantFuture) < ($1.endsAt ?? .distantFuture) }
-            if done == "given", let given = history.first {
-                notice = pages.text("penalties_done_given", context, ["what": what(given), "name": member.displayName])
-            } else if done == "lifted" {
-                notice = pages.text(
-                    holding == nil ? "penalties_done_lifted" : "penalties_done_liftedStill", context,
-                    ["name": member.displayName, "what": holding.map(what) ?? ""])
-            }
-        }
-        return try await penaltyPage(member, errors: [], notice: notice, context: context)
+        return try await penaltyPage(
+            member, errors: [], done: request.uri.queryParameters.get("done"), context: context)
     }
 
+    /// The page, with what was just `done` ("given", "lifted") said from the history it reads.
     private func penaltyPage(
-        _ member: Member, errors: [String], notice: String? = nil, draft: PenaltyPage.Draft? = nil,
+        _ member: Member, errors: [String], done: String? = nil, draft: PenaltyPage.Draft? = nil,
         status: HTTPResponse.Status = .ok, context: Context
     ) async throws -> Response {
         let history = try await services.penalties.history(context.identity, of: member.id)
+        let notice = PenaltyPage.notice(
+            done: done, history: history, name: member.displayName, now: services.now(),
+            localization: pages.renderer.localization, language: context.language)
         let view = PenaltyPage(
             page: try await shared.frame(member.displayName, context, errors: errors, notice: notice), member: member,
             history: history, localization: pages.renderer.localization, language: context.language,
